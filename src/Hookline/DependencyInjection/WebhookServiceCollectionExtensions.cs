@@ -1,0 +1,39 @@
+using Hookline;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers Hookline's services.</summary>
+public static class WebhookServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds webhooks: the catalog of declared webhooks and their OpenAPI description in every
+    /// document added with <c>AddOpenApi()</c>. Safe to call more than once.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <returns>A builder to declare webhooks at registration time and to plug in a store.</returns>
+    public static IWebhooksBuilder AddWebhooks(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (!services.Any(d => d.ServiceType == typeof(WebhookRegistry)))
+        {
+            // An instance, not a factory: declarations made at registration time land in it before the container exists.
+            services.AddSingleton(new WebhookRegistry());
+            services.ConfigureAll<OpenApiOptions>(options =>
+            {
+                options.AddDocumentTransformer<WebhookDocumentTransformer>();
+                options.AddSchemaTransformer<OutboundNumberSchemaTransformer>();
+            });
+        }
+
+        services.TryAddSingleton<WebhookCatalog>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookCatalogStartup>());
+        return new WebhooksBuilder(services);
+    }
+
+    internal static WebhookRegistry GetWebhookRegistry(this IServiceCollection services) =>
+        services.LastOrDefault(d => d.ServiceType == typeof(WebhookRegistry))?.ImplementationInstance as WebhookRegistry
+        ?? throw new InvalidOperationException("Call services.AddWebhooks() before declaring webhooks.");
+}
