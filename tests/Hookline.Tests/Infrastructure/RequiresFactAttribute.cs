@@ -1,0 +1,29 @@
+namespace Hookline.Tests;
+
+/// <summary>What a test needs beyond .NET.</summary>
+public enum Requirement
+{
+    /// <summary>The Node test tools: <c>npm ci --prefix tests/node</c>.</summary>
+    NodeTools,
+
+    /// <summary>Debian's Chromium at <c>/usr/bin/chromium</c>: <c>apt-get install chromium</c>.</summary>
+    Chromium,
+}
+
+/// <summary>A fact that needs a tool: skipped with the reason when it is missing, except on CI, where it runs and fails.</summary>
+public sealed class RequiresFactAttribute : FactAttribute
+{
+    public RequiresFactAttribute(Requirement requirement)
+    {
+        var (available, install) = requirement switch
+        {
+            Requirement.NodeTools => (TestEnvironment.HasNodeTools, "npm ci --prefix tests/node"),
+            Requirement.Chromium => (TestEnvironment.HasChromium, "apt-get install chromium"),
+            _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
+        };
+        if (!available && !TestEnvironment.IsCI)
+        {
+            Skip = $"Needs {requirement}: run `{install}`.";
+        }
+    }
+}
