@@ -6,7 +6,7 @@ namespace Hookline;
 /// A group of webhooks that share conventions: every convention added to the group (tags,
 /// <c>WithGroupName</c>, ...) applies to each webhook declared in it, before the webhook's own.
 /// </summary>
-public sealed class WebhookGroupBuilder : IWebhookDeclarationBuilder, IEndpointConventionBuilder
+public sealed class WebhookGroupBuilder : IWebhookDeclarationBuilder, IWebhookConventionBuilder
 {
     private readonly WebhookRegistry _registry;
     private readonly List<Action<EndpointBuilder>> _conventions = [];
@@ -45,13 +45,5 @@ public sealed class WebhookGroupBuilder : IWebhookDeclarationBuilder, IEndpointC
         ArgumentNullException.ThrowIfNull(finallyConvention);
         _registry.ThrowIfFrozen();
         _finallyConventions.Add(finallyConvention);
-    }
-
-    /// <summary>Marks every webhook of the group as deprecated in the OpenAPI document.</summary>
-    /// <returns>This builder.</returns>
-    public WebhookGroupBuilder Deprecated()
-    {
-        this.WithMetadata(new ObsoleteAttribute());
-        return this;
     }
 }
