@@ -7,6 +7,9 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Maps the docs UI, as FastAPI serves it: Swagger UI at <c>/docs</c> and ReDoc at <c>/redoc</c>.</summary>
 public static class ApiDocsEndpointRouteBuilderExtensions
 {
+    // ReDoc's own page loads web fonts from the internet; ours loads only local assets.
+    private const string RedocIndexResource = "Hookline.Docs.redoc-index.html";
+
     /// <summary>
     /// Serves Swagger UI and ReDoc for an OpenAPI document, both showing its webhooks next to its
     /// paths. Their assets come from the Swashbuckle packages, so the pages work offline.
@@ -41,6 +44,7 @@ public static class ApiDocsEndpointRouteBuilderExtensions
                 options.RoutePrefix = redocPrefix;
                 options.DocumentTitle = "API reference";
                 options.SpecUrl = documentUrl;
+                options.IndexStream = () => typeof(ApiDocsEndpointRouteBuilderExtensions).Assembly.GetManifestResourceStream(RedocIndexResource)!;
             })
             .Build();
 

@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Playwright;
+
+namespace Hookline.Tests.Docs;
+
+/// <summary>The sample on a real Kestrel server on loopback, looked at with Debian's Chromium.</summary>
+public sealed class DocsUiBrowserTests : IAsyncLifetime
+{
+    private readonly WebApplicationFactory<Program> _sample = new();
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private string _baseAddress = "";
+
+    public async Task InitializeAsync()
+    {
+        _sample.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
+        _sample.StartServer();
+        _baseAddress = _sample.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        if (!TestEnvironment.HasChromium && !TestEnvironment.IsCI)
+        {
+            return;
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = TestEnvironment.ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task SwaggerUi_ShowsTheWebhooksSectionWithNewSubscription()
+    {
+        var page = await OpenAsync("/docs");
+
+        var webhooks = page.Locator(".webhooks");
+        await Assertions.Expect(webhooks.GetByRole(AriaRole.Heading, new() { Name = "Webhooks" })).ToBeVisibleAsync();
+        var webhook = webhooks.Locator(".opblock-post", new() { HasText = "new-subscription" });
+        await Assertions.Expect(webhook).ToBeVisibleAsync();
+
+        await webhook.Locator(".opblock-summary").ClickAsync();
+        await Assertions.Expect(webhook).ToContainTextAsync("When a new user subscribes to your service");
+        await Assertions.Expect(webhook).ToContainTextAsync("webhook-signature");
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task Redoc_RendersTheNewSubscriptionWebhook()
+    {
+        var page = await OpenAsync("/redoc");
+
+        await Assertions.Expect(page.GetByText("Webhooks", new() { Exact = true }).First).ToBeVisibleAsync();
+        var webhook = page.GetByText("new-subscription", new() { Exact = true }).First;
+        await Assertions.Expect(webhook).ToBeVisibleAsync();
+
+        await webhook.ClickAsync();
+        await Assertions.Expect(page.GetByText("When a new user subscribes to your service").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("monthlyFee").First).ToBeVisibleAsync();
+    }
+
+    private async Task<IPage> OpenAsync(string path)
+    {
+        var page = await _browser!.NewPageAsync();
+        var sent = new List<string>();
+        var failed = new List<string>();
+        page.RequestFinished += (_, request) => sent.Add(request.Url);
+        page.RequestFailed += (_, request) => failed.Add($"{request.Url} ({request.Failure})");
+        var response = await page.GotoAsync(_baseAddress + path);
+        Assert.True(response?.Ok, $"GET {path} answered {response?.Status}");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        // Offline-ready: everything the page loads comes from the app itself.
+        Assert.All(sent, url => Assert.True(url.StartsWith(_baseAddress, StringComparison.Ordinal) || url.StartsWith("blob:" + _baseAddress, StringComparison.Ordinal), url));
+        Assert.All(failed, failure => Assert.EndsWith("(csp)", failure));
+        return page;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        await _sample.DisposeAsync();
+    }
+}
