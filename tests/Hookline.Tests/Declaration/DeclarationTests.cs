@@ -111,10 +111,7 @@ public class DeclarationTests
     [Fact]
     public async Task Map_AfterStart_Throws()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddWebhooks();
-        await using var app = builder.Build();
+        await using var app = CreateLoopbackApp();
         var conventions = app.Webhooks.MapPost<Ping>("ping");
         await app.StartAsync();
 
@@ -126,10 +123,7 @@ public class DeclarationTests
     [Fact]
     public async Task Start_PayloadTypeJsonCannotSerialize_FailsNamingTheWebhook()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddWebhooks();
-        await using var app = builder.Build();
+        await using var app = CreateLoopbackApp();
         app.Webhooks.MapPost<NameClash>("clash");
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
@@ -140,10 +134,7 @@ public class DeclarationTests
     [Fact]
     public async Task Start_TwoWebhooksWithOneOperationId_FailsNamingBoth()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddWebhooks();
-        await using var app = builder.Build();
+        await using var app = CreateLoopbackApp();
         app.Webhooks.MapPost<Ping>("ping").WithName("check");
         app.Webhooks.MapPost<Ping>("pong").WithName("check");
 
@@ -192,6 +183,14 @@ public class DeclarationTests
         Assert.Equal("billing", paid.Metadata.GetMetadata<IEndpointGroupNameMetadata>()?.EndpointGroupName);
         Assert.Equal("Paid!", paid.Summary);
         Assert.Empty(catalog.Definitions[1].Metadata.GetOrderedMetadata<ITagsMetadata>());
+    }
+
+    private static WebApplication CreateLoopbackApp()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddWebhooks();
+        return builder.Build();
     }
 
     private WebhookCatalog CreateCatalog()
