@@ -2,6 +2,7 @@ using Hookline;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -13,12 +14,14 @@ public static class WebhookServiceCollectionExtensions
     /// document added with <c>AddOpenApi()</c>. Safe to call more than once.
     /// </summary>
     /// <param name="services">The application's services.</param>
+    /// <param name="configure">Sets <see cref="WebhookOptions"/>; they can also be bound from configuration.</param>
     /// <returns>A builder to declare webhooks at registration time and to plug in a store.</returns>
-    public static IWebhooksBuilder AddWebhooks(this IServiceCollection services)
+    public static IWebhooksBuilder AddWebhooks(this IServiceCollection services, Action<WebhookOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         if (!services.Any(d => d.ServiceType == typeof(WebhookRegistry)))
         {
+            services.AddOptions<WebhookOptions>().ValidateOnStart();
             // An instance, not a factory: declarations made at registration time land in it before the container exists.
             services.AddSingleton(new WebhookRegistry());
             services.ConfigureAll<OpenApiOptions>(options =>
@@ -28,6 +31,12 @@ public static class WebhookServiceCollectionExtensions
             });
         }
 
+        if (configure is not null)
+        {
+            services.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton<WebhookCatalog>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookCatalogStartup>());
         return new WebhooksBuilder(services);

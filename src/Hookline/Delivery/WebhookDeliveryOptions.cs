@@ -1,0 +1,25 @@
+namespace Hookline;
+
+/// <summary>How deliveries are retried and when an endpoint is given up on.</summary>
+public sealed class WebhookDeliveryOptions
+{
+    /// <summary>The wait before each retry, counted from the failed attempt; the first attempt is immediate.</summary>
+    /// <value>5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over about 28 hours.</value>
+    public List<TimeSpan> RetrySchedule { get; set; } =
+    [
+        TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),
+        TimeSpan.FromHours(5), TimeSpan.FromHours(10), TimeSpan.FromHours(10),
+    ];
+
+    /// <summary>How far each wait is randomly stretched or shrunk, so retries of many deliveries spread out.</summary>
+    /// <value>0.2 (plus or minus 20 %). From 0 (none) to below 1.</value>
+    public double RetryJitter { get; set; } = 0.2;
+
+    /// <summary>The longest wait a receiver's <c>Retry-After</c> header can ask for; a longer one is cut to this.</summary>
+    /// <value>1 hour.</value>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>An endpoint whose deliveries have all failed for this long is disabled.</summary>
+    /// <value>5 days.</value>
+    public TimeSpan DisableEndpointAfter { get; set; } = TimeSpan.FromDays(5);
+}

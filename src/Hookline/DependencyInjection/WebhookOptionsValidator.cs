@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace Hookline;
+
+/// <summary>Refuses options that would make delivery misbehave, naming the option at fault.</summary>
+internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        var delivery = options.Delivery;
+        List<string> failures = [];
+        if (delivery.RetrySchedule is null || delivery.RetrySchedule.Any(d => d < TimeSpan.Zero))
+        {
+            failures.Add("Webhooks:Delivery:RetrySchedule must be a list of waits of zero or more (an empty list means no retries).");
+        }
+
+        if (delivery.RetryJitter is < 0 or >= 1 || double.IsNaN(delivery.RetryJitter))
+        {
+            failures.Add($"Webhooks:Delivery:RetryJitter must be from 0 to below 1; it is {delivery.RetryJitter}.");
+        }
+
+        if (delivery.MaxRetryAfter < TimeSpan.Zero)
+        {
+            failures.Add($"Webhooks:Delivery:MaxRetryAfter must not be negative; it is {delivery.MaxRetryAfter}.");
+        }
+
+        if (delivery.DisableEndpointAfter <= TimeSpan.Zero)
+        {
+            failures.Add($"Webhooks:Delivery:DisableEndpointAfter must be positive; it is {delivery.DisableEndpointAfter}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

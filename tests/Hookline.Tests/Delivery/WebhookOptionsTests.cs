@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Options;
+
+namespace Hookline.Tests.Delivery;
+
+public class WebhookOptionsTests
+{
+    [Fact]
+    public void Options_BindFromConfiguration()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Webhooks:Delivery:RetrySchedule:0"] = "00:00:01",
+            ["Webhooks:Delivery:RetrySchedule:1"] = "00:00:02",
+            ["Webhooks:Delivery:RetryJitter"] = "0",
+            ["Webhooks:Delivery:DisableEndpointAfter"] = "1.00:00:00",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddWebhooks();
+        services.Configure<WebhookOptions>(configuration.GetSection("Webhooks"));
+
+        var options = services.BuildServiceProvider().GetRequiredService<IOptions<WebhookOptions>>().Value;
+
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], options.Delivery.RetrySchedule.TakeLast(2));
+        Assert.Equal(0, options.Delivery.RetryJitter);
+        Assert.Equal(TimeSpan.FromDays(1), options.Delivery.DisableEndpointAfter);
+    }
+
+    [Theory]
+    [InlineData(1.0, "RetryJitter must be from 0 to below 1")]
+    [InlineData(-0.1, "RetryJitter must be from 0 to below 1")]
+    public Task Start_BadJitter_FailsNamingTheOption(double jitter, string expected) =>
+        AssertStartFails(o => o.Delivery.RetryJitter = jitter, expected);
+
+    [Fact]
+    public Task Start_NegativeRetryWait_FailsNamingTheOption() =>
+        AssertStartFails(o => o.Delivery.RetrySchedule = [TimeSpan.FromSeconds(-1)], "RetrySchedule must be a list of waits of zero or more");
+
+    [Fact]
+    public Task Start_ZeroDisableAfter_FailsNamingTheOption() =>
+        AssertStartFails(o => o.Delivery.DisableEndpointAfter = TimeSpan.Zero, "DisableEndpointAfter must be positive");
+
+    private static async Task AssertStartFails(Action<WebhookOptions> configure, string expected)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddWebhooks(configure);
+        await using var app = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(expected, error.Message);
+    }
+}
