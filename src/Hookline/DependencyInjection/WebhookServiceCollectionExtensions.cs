@@ -38,7 +38,7 @@ public static class WebhookServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton<WebhookCatalog>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookCatalogStartup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookStartup>());
         return new WebhooksBuilder(services);
     }
 

@@ -1,18 +1,22 @@
+using Hookline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Hookline;
 
 /// <summary>
-/// Builds the catalog as the host starts, before any hosted service runs, so an invalid
-/// declaration fails the start with an exception that names the webhook.
+/// Runs as the host starts, before any hosted service: builds the catalog (so an invalid
+/// declaration fails the start naming the webhook) and creates or migrates the store's schema.
 /// </summary>
-internal sealed class WebhookCatalogStartup(IServiceProvider services) : IHostedLifecycleService
+internal sealed class WebhookStartup(IServiceProvider services) : IHostedLifecycleService
 {
-    public Task StartingAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         services.GetRequiredService<WebhookCatalog>();
-        return Task.CompletedTask;
+        if (services.GetService<IWebhookStore>() is { } store)
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

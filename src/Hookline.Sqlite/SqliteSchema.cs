@@ -1,0 +1,64 @@
+namespace Hookline.Sqlite;
+
+/// <summary>The schema, as numbered migrations: each runs once, in order, recorded in <c>hookline_schema</c>.</summary>
+internal static class SqliteSchema
+{
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            webhook TEXT NOT NULL,
+            method TEXT NOT NULL,
+            tenant TEXT,
+            payload BLOB NOT NULL,
+            created_at INTEGER NOT NULL,
+            idempotency_key TEXT
+        );
+        CREATE UNIQUE INDEX ux_messages_idempotency ON messages (ifnull(tenant, ''), idempotency_key) WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX ix_messages_created ON messages (created_at);
+
+        CREATE TABLE endpoints (
+            id TEXT PRIMARY KEY,
+            tenant TEXT,
+            url TEXT NOT NULL,
+            description TEXT,
+            event_types TEXT,
+            enabled INTEGER NOT NULL,
+            disabled_reason TEXT,
+            secrets TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            failing_since INTEGER
+        );
+        CREATE INDEX ix_endpoints_tenant ON endpoints (tenant);
+
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL,
+            endpoint_id TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            attempts INTEGER NOT NULL,
+            next_attempt_at INTEGER NOT NULL,
+            lease_owner TEXT,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (message_id, endpoint_id)
+        );
+        -- Leasing reads only pending rows in due order: a range scan, O(log n) to start however many wait.
+        CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE status = 0;
+        CREATE INDEX ix_deliveries_endpoint ON deliveries (endpoint_id, status);
+
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL,
+            started_at INTEGER NOT NULL,
+            duration_us INTEGER NOT NULL,
+            status_code INTEGER,
+            response_body TEXT,
+            error_kind INTEGER NOT NULL,
+            error TEXT
+        );
+        CREATE INDEX ix_attempts_delivery ON attempts (delivery_id);
+        """,
+    ];
+}

@@ -1,0 +1,258 @@
+using Hookline.Storage;
+
+namespace Hookline.Sqlite;
+
+internal sealed partial class SqliteWebhookStore
+{
+    public Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<LeasedDelivery>>(
+            async (connection, transaction) =>
+            {
+                var leased = new List<LeasedDelivery>();
+                using (var due = Command(
+                    connection,
+                    transaction,
+                    """
+                    SELECT d.id, d.attempts, d.message_id, m.webhook, m.method, m.payload, d.endpoint_id, e.url, e.secrets, e.failing_since
+                    FROM deliveries d
+                    JOIN messages m ON m.id = d.message_id
+                    JOIN endpoints e ON e.id = d.endpoint_id
+                    WHERE d.status = 0 AND d.next_attempt_at <= $now
+                    ORDER BY d.next_attempt_at
+                    LIMIT $max;
+                    """,
+                    ("$now", ToUnix(now)),
+                    ("$max", max)))
+                using (var reader = await due.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        leased.Add(new LeasedDelivery
+                        {
+                            Id = reader.GetInt64(0),
+                            Attempts = reader.GetInt32(1),
+                            MessageId = reader.GetString(2),
+                            Webhook = reader.GetString(3),
+                            Method = reader.GetString(4),
+                            Payload = (byte[])reader.GetValue(5),
+                            EndpointId = reader.GetString(6),
+                            Url = reader.GetString(7),
+                            Secrets = SecretsFromJson(reader.GetString(8)),
+                            FailingSince = reader.IsDBNull(9) ? null : FromUnix(reader.GetInt64(9)),
+                        });
+                    }
+                }
+
+                // A lease moves the delivery's due time to the lease's end: if the owner never
+                // completes it, it is simply due again then.
+                using var lease = Command(
+                    connection,
+                    transaction,
+                    "UPDATE deliveries SET next_attempt_at = $until, lease_owner = $owner WHERE id = $id;",
+                    ("$until", ToUnix(leaseUntil)),
+                    ("$owner", owner),
+                    ("$id", null));
+                foreach (var delivery in leased)
+                {
+                    lease.Parameters["$id"].Value = delivery.Id;
+                    await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return leased;
+            },
+            cancellationToken);
+
+    public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) =>
+            {
+                using var insertAttempt = Command(
+                    connection,
+                    transaction,
+                    "INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error) VALUES ($delivery, $started, $duration, $status, $body, $kind, $error);",
+                    ("$delivery", null),
+                    ("$started", null),
+                    ("$duration", null),
+                    ("$status", null),
+                    ("$body", null),
+                    ("$kind", null),
+                    ("$error", null));
+                using var updateDelivery = Command(
+                    connection,
+                    transaction,
+                    """
+                    UPDATE deliveries SET status = $status, attempts = attempts + 1, next_attempt_at = ifnull($next, next_attempt_at), lease_owner = NULL, updated_at = $now
+                    WHERE id = $id AND lease_owner = $owner;
+                    """,
+                    ("$status", null),
+                    ("$next", null),
+                    ("$now", ToUnix(now)),
+                    ("$id", null),
+                    ("$owner", null));
+                using var markHealth = Command(
+                    connection,
+                    transaction,
+                    "UPDATE endpoints SET failing_since = CASE WHEN $ok THEN NULL ELSE ifnull(failing_since, $started) END WHERE id = $id;",
+                    ("$ok", null),
+                    ("$started", null),
+                    ("$id", null));
+
+                foreach (var result in results)
+                {
+                    insertAttempt.Parameters["$delivery"].Value = result.DeliveryId;
+                    insertAttempt.Parameters["$started"].Value = ToUnix(result.StartedAt);
+                    insertAttempt.Parameters["$duration"].Value = (long)(result.Duration.Ticks / TimeSpan.TicksPerMicrosecond);
+                    insertAttempt.Parameters["$status"].Value = (object?)result.StatusCode ?? DBNull.Value;
+                    insertAttempt.Parameters["$body"].Value = (object?)result.ResponseBody ?? DBNull.Value;
+                    insertAttempt.Parameters["$kind"].Value = (int)result.ErrorKind;
+                    insertAttempt.Parameters["$error"].Value = (object?)result.Error ?? DBNull.Value;
+                    await insertAttempt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                    updateDelivery.Parameters["$status"].Value = (int)result.Status;
+                    updateDelivery.Parameters["$next"].Value = result.NextAttemptAt is { } next ? ToUnix(next) : DBNull.Value;
+                    updateDelivery.Parameters["$id"].Value = result.DeliveryId;
+                    updateDelivery.Parameters["$owner"].Value = result.LeaseOwner;
+                    if (await updateDelivery.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+                    {
+                        continue; // Leased again by another dispatcher after ours expired: its outcome wins.
+                    }
+
+                    markHealth.Parameters["$ok"].Value = result.Status == DeliveryStatus.Succeeded;
+                    markHealth.Parameters["$started"].Value = ToUnix(result.StartedAt);
+                    markHealth.Parameters["$id"].Value = result.EndpointId;
+                    await markHealth.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (result.DisableEndpointReason is { } reason)
+                    {
+                        await ExecuteAsync(
+                            connection,
+                            transaction,
+                            "UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now WHERE id = $id AND enabled = 1;",
+                            cancellationToken,
+                            ("$reason", reason),
+                            ("$now", ToUnix(now)),
+                            ("$id", result.EndpointId)).ConfigureAwait(false);
+                        await FailPendingAsync(connection, transaction, result.EndpointId, ToUnix(now), cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                return 0;
+            },
+            cancellationToken);
+
+    public Task ReleaseAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) =>
+            {
+                using var release = Command(
+                    connection,
+                    transaction,
+                    "UPDATE deliveries SET next_attempt_at = $now, lease_owner = NULL WHERE id = $id AND lease_owner = $owner AND status = 0;",
+                    ("$now", ToUnix(now)),
+                    ("$owner", owner),
+                    ("$id", null));
+                foreach (var id in deliveryIds)
+                {
+                    release.Parameters["$id"].Value = id;
+                    await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken);
+
+    public Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) => await ExecuteAsync(
+                connection,
+                transaction,
+                """
+                INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+                SELECT m.id, e.id, 0, 0, $now, $now FROM messages m, endpoints e WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1
+                ON CONFLICT (message_id, endpoint_id) DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now;
+                """,
+                cancellationToken,
+                ("$message", messageId),
+                ("$endpoint", endpointId),
+                ("$now", ToUnix(now))).ConfigureAwait(false) > 0,
+            cancellationToken);
+
+    public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            (connection, transaction) => ExecuteAsync(
+                connection,
+                transaction,
+                """
+                UPDATE deliveries SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now
+                WHERE endpoint_id = $endpoint AND status = 2
+                  AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = $endpoint AND e.enabled = 1)
+                  AND message_id IN (SELECT id FROM messages WHERE created_at >= $since);
+                """,
+                cancellationToken,
+                ("$endpoint", endpointId),
+                ("$since", ToUnix(since)),
+                ("$now", ToUnix(now))),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(
+            connection,
+            null,
+            "SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM deliveries WHERE message_id = $message ORDER BY id;",
+            ("$message", messageId));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var deliveries = new List<DeliveryState>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            deliveries.Add(new DeliveryState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt32(3), reader.GetInt32(4), FromUnix(reader.GetInt64(5))));
+        }
+
+        return deliveries;
+    }
+
+    public async Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(
+            connection,
+            null,
+            """
+            SELECT a.delivery_id, d.message_id, d.endpoint_id, a.started_at, a.duration_us, a.status_code, a.response_body, a.error_kind, a.error
+            FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+            WHERE d.message_id = $message
+            ORDER BY a.id;
+            """,
+            ("$message", messageId));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var attempts = new List<DeliveryAttempt>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            attempts.Add(new DeliveryAttempt(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                FromUnix(reader.GetInt64(3)),
+                TimeSpan.FromMicroseconds(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                (AttemptErrorKind)reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+
+        return attempts;
+    }
+
+    public async Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(
+            connection,
+            null,
+            "SELECT count(*), min(CASE WHEN next_attempt_at <= $now THEN next_attempt_at END) FROM deliveries WHERE status = 0;",
+            ("$now", ToUnix(now)));
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return new BacklogStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : FromUnix(reader.GetInt64(1)));
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Hookline.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Hookline.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode with full fsync, so what a call stored survives a
+/// crash. SQLite has one writer at a time; writes queue on a semaphore here instead of spinning on
+/// SQLITE_BUSY, and the callers batch (group commit) so each transaction carries many rows.
+/// </summary>
+internal sealed partial class SqliteWebhookStore(string connectionString) : IWebhookStore, IDisposable
+{
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+        await WriteAsync(
+            async (connection, transaction) =>
+            {
+                await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS hookline_schema (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
+                var version = Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT ifnull(max(version), 0) FROM hookline_schema;", cancellationToken).ConfigureAwait(false));
+                if (version > SqliteSchema.Migrations.Length)
+                {
+                    throw new InvalidOperationException(
+                        $"The webhook database is at schema version {version}, newer than this Hookline.Sqlite knows ({SqliteSchema.Migrations.Length}). Upgrade the package.");
+                }
+
+                for (var next = version; next < SqliteSchema.Migrations.Length; next++)
+                {
+                    await ExecuteAsync(connection, transaction, SqliteSchema.Migrations[next], cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, transaction, $"INSERT INTO hookline_schema (version) VALUES ({next + 1});", cancellationToken).ConfigureAwait(false);
+                }
+
+                return 0;
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _writer.Dispose();
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE), one at a time.</summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var result = await work(connection, transaction).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static long ToUnix(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromUnix(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
+
+    private static string ToJson(IReadOnlyList<WebhookEndpointSecret> secrets) =>
+        JsonSerializer.Serialize([.. secrets], SqliteJsonContext.Default.ListWebhookEndpointSecret);
+
+    private static List<WebhookEndpointSecret> SecretsFromJson(string json) =>
+        JsonSerializer.Deserialize(json, SqliteJsonContext.Default.ListWebhookEndpointSecret) ?? [];
+}

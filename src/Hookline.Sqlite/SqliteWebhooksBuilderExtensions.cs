@@ -1,0 +1,34 @@
+using Hookline;
+using Hookline.Sqlite;
+using Hookline.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Plugs the embedded SQLite store into Hookline.</summary>
+public static class SqliteWebhooksBuilderExtensions
+{
+    /// <summary>
+    /// Stores webhook messages, endpoints, deliveries and attempts in a SQLite file, created and
+    /// migrated at startup: <c>.UseSqlite("Data Source=webhooks.db")</c>.
+    /// </summary>
+    /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
+    /// <returns>The builder.</returns>
+    public static IWebhooksBuilder UseSqlite(this IWebhooksBuilder builder, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var parsed = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(parsed.DataSource) || parsed.Mode == SqliteOpenMode.Memory || parsed.DataSource == ":memory:")
+        {
+            throw new ArgumentException(
+                "UseSqlite needs a file (e.g. \"Data Source=webhooks.db\"): an in-memory database would lose every pending webhook on restart.",
+                nameof(connectionString));
+        }
+
+        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(_ => new SqliteWebhookStore(connectionString)));
+        return builder;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Hookline.Storage;
+
+/// <summary>A delivery of one message to one endpoint.</summary>
+/// <param name="Id">The delivery id.</param>
+/// <param name="MessageId">The message.</param>
+/// <param name="EndpointId">The endpoint.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="Attempts">The attempts made.</param>
+/// <param name="NextAttemptAt">When a pending delivery is next tried (or its lease ends).</param>
+public sealed record DeliveryState(long Id, string MessageId, string EndpointId, DeliveryStatus Status, int Attempts, DateTimeOffset NextAttemptAt);

@@ -1,0 +1,14 @@
+namespace Hookline.Storage;
+
+/// <summary>Where a delivery stands.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Waiting for its next attempt (or in flight under a lease).</summary>
+    Pending = 0,
+
+    /// <summary>The receiver acknowledged it.</summary>
+    Succeeded = 1,
+
+    /// <summary>Given up on; a replay makes it pending again.</summary>
+    Failed = 2,
+}

@@ -1,0 +1,35 @@
+namespace Hookline.Storage;
+
+/// <summary>A due delivery, leased to one dispatcher until the lease expires.</summary>
+public sealed record LeasedDelivery
+{
+    /// <summary>The delivery id.</summary>
+    public required long Id { get; init; }
+
+    /// <summary>The attempts already made.</summary>
+    public required int Attempts { get; init; }
+
+    /// <summary>The message id: the <c>webhook-id</c> header.</summary>
+    public required string MessageId { get; init; }
+
+    /// <summary>The webhook name.</summary>
+    public required string Webhook { get; init; }
+
+    /// <summary>The HTTP method.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>The body, as serialized at publish time.</summary>
+    public required ReadOnlyMemory<byte> Payload { get; init; }
+
+    /// <summary>The endpoint it goes to.</summary>
+    public required string EndpointId { get; init; }
+
+    /// <summary>The endpoint's URL.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>The endpoint's secrets.</summary>
+    public required IReadOnlyList<WebhookEndpointSecret> Secrets { get; init; }
+
+    /// <summary>The endpoint's first failure since its last success.</summary>
+    public DateTimeOffset? FailingSince { get; init; }
+}

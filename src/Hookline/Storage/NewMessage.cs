@@ -1,0 +1,11 @@
+namespace Hookline.Storage;
+
+/// <summary>A message to store, with a delivery to every enabled endpoint it matches.</summary>
+/// <param name="Id">The message id, <c>msg_...</c>: the <c>webhook-id</c> header.</param>
+/// <param name="Webhook">The webhook name.</param>
+/// <param name="Method">The HTTP method.</param>
+/// <param name="Tenant">The tenant whose endpoints receive it; <see langword="null"/> for every tenant's.</param>
+/// <param name="Payload">The serialized body, sent as is on every attempt.</param>
+/// <param name="CreatedAt">When it was published.</param>
+/// <param name="IdempotencyKey">A key unique per tenant: a second message with it is not stored.</param>
+public sealed record NewMessage(string Id, string Webhook, string Method, string? Tenant, ReadOnlyMemory<byte> Payload, DateTimeOffset CreatedAt, string? IdempotencyKey = null);

@@ -1,0 +1,38 @@
+namespace Hookline.Storage;
+
+/// <summary>A URL a tenant registered to receive webhooks.</summary>
+public sealed record WebhookEndpoint
+{
+    /// <summary>The id, <c>ep_...</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The tenant that owns the endpoint; <see langword="null"/> for an endpoint of no tenant.</summary>
+    public string? Tenant { get; init; }
+
+    /// <summary>The absolute http(s) URL deliveries are POSTed (or PUT, ...) to.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>A note for the tenant.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The webhook names it receives; <see langword="null"/> for all.</summary>
+    public IReadOnlyList<string>? EventTypes { get; init; }
+
+    /// <summary>Whether it receives deliveries.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Why it was disabled, if it was.</summary>
+    public string? DisabledReason { get; init; }
+
+    /// <summary>The signing secrets: the current one and those still in their rotation overlap.</summary>
+    public required IReadOnlyList<WebhookEndpointSecret> Secrets { get; init; }
+
+    /// <summary>When it was created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it was last changed.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The first failure since its last success, if it is failing.</summary>
+    public DateTimeOffset? FailingSince { get; init; }
+}
