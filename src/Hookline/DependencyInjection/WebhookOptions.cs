@@ -3,6 +3,10 @@ namespace Hookline;
 /// <summary>Options for publishing and delivering webhooks, validated when the app starts. Bindable from configuration.</summary>
 public sealed class WebhookOptions
 {
+    /// <summary>The largest serialized payload <see cref="IWebhookPublisher"/> accepts, in bytes.</summary>
+    /// <value>262,144 (256 KiB).</value>
+    public int MaxPayloadBytes { get; set; } = 256 * 1024;
+
     /// <summary>How deliveries are retried and when an endpoint is given up on.</summary>
     public WebhookDeliveryOptions Delivery { get; } = new();
 }

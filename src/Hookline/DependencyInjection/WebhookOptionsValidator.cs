@@ -9,6 +9,11 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
     {
         var delivery = options.Delivery;
         List<string> failures = [];
+        if (options.MaxPayloadBytes <= 0)
+        {
+            failures.Add($"Webhooks:MaxPayloadBytes must be positive; it is {options.MaxPayloadBytes}.");
+        }
+
         if (delivery.RetrySchedule is null || delivery.RetrySchedule.Any(d => d < TimeSpan.Zero))
         {
             failures.Add("Webhooks:Delivery:RetrySchedule must be a list of waits of zero or more (an empty list means no retries).");

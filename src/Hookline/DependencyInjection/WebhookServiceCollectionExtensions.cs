@@ -38,6 +38,8 @@ public static class WebhookServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton<WebhookCatalog>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookStartup>());
         return new WebhooksBuilder(services);
     }

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Hookline.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Hookline;
+
+/// <summary>Checks a publish against the catalog, serializes the payload once, and stores it through the group-commit batcher.</summary>
+internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore store, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
+{
+    private readonly AppendBatcher _batcher = new(store);
+
+    public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        var definition = Find(webhook, method);
+        if (payload is null || !definition.PayloadType.IsInstanceOfType(payload))
+        {
+            throw new ArgumentException(
+                $"Webhook '{webhook}' is declared with payload type '{definition.PayloadType}'; it cannot send {(payload is null ? "null" : $"a '{payload.GetType()}'")}.",
+                nameof(payload));
+        }
+
+        if (idempotencyKey is { Length: 0 or > 256 })
+        {
+            throw new ArgumentException("An idempotency key is 1 to 256 characters long.", nameof(idempotencyKey));
+        }
+
+        // Serialized once, with the declared type and the options that shaped the OpenAPI schema: these bytes are signed and sent on every attempt.
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, definition.PayloadType, catalog.SerializerOptions);
+        var limit = options.Value.MaxPayloadBytes;
+        if (body.Length > limit)
+        {
+            throw new ArgumentException(
+                $"Webhook '{webhook}': the payload is {body.Length} bytes serialized, over the {limit}-byte limit (WebhookOptions.MaxPayloadBytes). Send less, e.g. an id the receiver can fetch.",
+                nameof(payload));
+        }
+
+        var now = time.GetUtcNow();
+        var message = new NewMessage(WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey);
+        var stored = await _batcher.AppendAsync(message, cancellationToken).ConfigureAwait(false);
+        return new PublishResult(stored.MessageId, stored.Deliveries, stored.IsRepeat);
+    }
+
+    private WebhookDefinition Find(string webhook, string? method)
+    {
+        var matches = catalog.Definitions.Where(d => d.Name == webhook).ToList();
+        if (matches.Count == 0)
+        {
+            var known = string.Join(", ", catalog.Definitions.Select(d => $"'{d.Name}'").Distinct());
+            throw new ArgumentException(
+                $"No webhook named '{webhook}' is declared. Declare it with app.Webhooks.MapPost<T>(\"{webhook}\"){(known.Length > 0 ? $"; declared: {known}" : "")}.",
+                nameof(webhook));
+        }
+
+        if (method is not null)
+        {
+            return matches.FirstOrDefault(d => string.Equals(d.Method, method, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ArgumentException($"Webhook '{webhook}' is not declared for {method}; it is for {string.Join(", ", matches.Select(d => d.Method))}.", nameof(method));
+        }
+
+        return matches.Count == 1
+            ? matches[0]
+            : throw new ArgumentException($"Webhook '{webhook}' is declared for {string.Join(", ", matches.Select(d => d.Method))}; say which with the method argument.", nameof(method));
+    }
+}

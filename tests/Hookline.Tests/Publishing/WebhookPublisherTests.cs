@@ -1,0 +1,111 @@
+using System.Text;
+using Hookline.Storage;
+
+namespace Hookline.Tests.Publishing;
+
+public sealed class WebhookPublisherTests : IAsyncLifetime
+{
+    private SqliteTestHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _host = await SqliteTestHost.StartAsync(
+            webhooks =>
+            {
+                webhooks.MapPost<Invoice>("invoice.paid");
+                webhooks.MapMethods<Ping>("ping", ["POST", "PUT"]);
+            },
+            options => options.MaxPayloadBytes = 1024);
+        await _host.Store.CreateEndpointAsync(
+            new WebhookEndpoint { Id = "ep_1", Tenant = "alice", Url = "http://127.0.0.1:9/", Secrets = [new(WebhookSecret.Generate(), default)] },
+            default);
+    }
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Publish_StoresTheBodyAsDocumentedWithADeliveryPerEndpoint()
+    {
+        var result = await _host.Publisher.PublishAsync("invoice.paid", NewInvoice(), tenant: "alice");
+
+        Assert.StartsWith("msg_", result.MessageId);
+        Assert.Equal(30, result.MessageId.Length);
+        Assert.Equal(1, result.Deliveries);
+        var leased = Assert.Single(await _host.Store.LeaseAsync("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10, default));
+        Assert.Equal(
+            """{"id":"inv_1","amount":12.50,"rate":0.5,"lines":2,"cents":null,"customer":{"name":"Rick","address":null},"items":[]}""",
+            Encoding.UTF8.GetString(leased.Payload.Span));
+        Assert.Equal(("invoice.paid", "POST", result.MessageId), (leased.Webhook, leased.Method, leased.MessageId));
+    }
+
+    [Fact]
+    public async Task Publish_UnknownWebhook_ThrowsNamingItAndTheDeclaredOnes()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync("invoice.voided", NewInvoice()));
+
+        Assert.Contains("No webhook named 'invoice.voided' is declared", error.Message);
+        Assert.Contains("'invoice.paid', 'ping'", error.Message);
+    }
+
+    [Fact]
+    public async Task Publish_WrongPayloadType_ThrowsNamingBoth()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync("invoice.paid", new Ping(1)));
+
+        Assert.Contains($"Webhook 'invoice.paid' is declared with payload type '{typeof(Invoice)}'; it cannot send a '{typeof(Ping)}'", error.Message);
+    }
+
+    [Fact]
+    public async Task Publish_Null_Throws()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync<Invoice?>("invoice.paid", null));
+
+        Assert.Contains("it cannot send null", error.Message);
+    }
+
+    [Fact]
+    public async Task Publish_OverTheSizeLimit_ThrowsAndStoresNothing()
+    {
+        var large = NewInvoice() with { Id = new string('x', 2000) };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync("invoice.paid", large, tenant: "alice"));
+
+        Assert.Contains("over the 1024-byte limit", error.Message);
+        Assert.Equal(0, (await _host.Store.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
+    }
+
+    [Fact]
+    public async Task Publish_SeveralMethods_NeedsTheMethod()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync("ping", new Ping(1)));
+        Assert.Contains("Webhook 'ping' is declared for POST, PUT; say which", error.Message);
+
+        var result = await _host.Publisher.PublishAsync("ping", new Ping(1), tenant: "alice", method: "put");
+
+        var leased = Assert.Single(await _host.Store.LeaseAsync("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10, default));
+        Assert.Equal((result.MessageId, "PUT"), (leased.MessageId, leased.Method));
+    }
+
+    [Fact]
+    public async Task Publish_RepeatedIdempotencyKey_ReturnsTheFirstMessage()
+    {
+        var first = await _host.Publisher.PublishAsync("invoice.paid", NewInvoice(), tenant: "alice", idempotencyKey: "order-42");
+
+        var repeat = await _host.Publisher.PublishAsync("invoice.paid", NewInvoice(), tenant: "alice", idempotencyKey: "order-42");
+
+        Assert.Equal(new PublishResult(first.MessageId, 0, true), repeat);
+    }
+
+    [Fact]
+    public async Task Publish_ManyAtOnce_StoresEachExactlyOnce()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(i =>
+            Task.Run(() => _host.Publisher.PublishAsync("invoice.paid", NewInvoice() with { Id = $"inv_{i}" }, tenant: "alice", idempotencyKey: i % 2 == 0 ? $"k{i}" : null))));
+
+        Assert.Equal(300, results.Select(r => r.MessageId).Distinct().Count());
+        Assert.All(results, r => Assert.Equal(1, r.Deliveries));
+        Assert.Equal(300, (await _host.Store.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
+    }
+
+    private static Invoice NewInvoice() => new("inv_1", 12.50m, 0.5f, 2, null, new Customer("Rick", null), []);
+}
