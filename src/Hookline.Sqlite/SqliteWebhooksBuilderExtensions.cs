@@ -1,8 +1,6 @@
 using Hookline;
 using Hookline.Sqlite;
-using Hookline.Storage;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -28,7 +26,6 @@ public static class SqliteWebhooksBuilderExtensions
                 nameof(connectionString));
         }
 
-        builder.Services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(_ => new SqliteWebhookStore(connectionString)));
-        return builder;
+        return builder.UseStore(_ => new SqliteWebhookStore(connectionString));
     }
 }

@@ -38,8 +38,6 @@ public static class WebhookServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton<WebhookCatalog>();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookStartup>());
         return new WebhooksBuilder(services);
     }
