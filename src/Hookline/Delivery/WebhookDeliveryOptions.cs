@@ -3,6 +3,19 @@ namespace Hookline;
 /// <summary>How deliveries are retried and when an endpoint is given up on.</summary>
 public sealed class WebhookDeliveryOptions
 {
+    /// <summary>How long one attempt may take, from connecting to the end of the response headers.</summary>
+    /// <value>15 seconds.</value>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Networks (CIDR, e.g. <c>127.0.0.0/8</c>) deliveries may reach besides public addresses. By
+    /// default loopback, private, link-local, carrier-grade NAT, multicast and reserved addresses are
+    /// refused, checked on the resolved address at connect time. Open only what you trust, e.g.
+    /// loopback in development.
+    /// </summary>
+    /// <value>Empty.</value>
+    public List<string> AllowedNetworks { get; set; } = [];
+
     /// <summary>The wait before each retry, counted from the failed attempt; the first attempt is immediate.</summary>
     /// <value>5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over about 28 hours.</value>
     public List<TimeSpan> RetrySchedule { get; set; } =

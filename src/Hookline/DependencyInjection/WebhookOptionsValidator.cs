@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Hookline;
@@ -12,6 +13,16 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         if (options.MaxPayloadBytes <= 0)
         {
             failures.Add($"Webhooks:MaxPayloadBytes must be positive; it is {options.MaxPayloadBytes}.");
+        }
+
+        if (delivery.Timeout <= TimeSpan.Zero)
+        {
+            failures.Add($"Webhooks:Delivery:Timeout must be positive; it is {delivery.Timeout}.");
+        }
+
+        foreach (var network in (delivery.AllowedNetworks ?? []).Where(n => !IPNetwork.TryParse(n, out _)))
+        {
+            failures.Add($"Webhooks:Delivery:AllowedNetworks: '{network}' is not a network in CIDR notation, such as 127.0.0.0/8 or ::1/128.");
         }
 
         if (delivery.RetrySchedule is null || delivery.RetrySchedule.Any(d => d < TimeSpan.Zero))

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using Hookline.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Hookline;
+
+/// <summary>
+/// Sends one attempt: the stored bytes, signed with every active secret, over pooled connections
+/// that never follow redirects and connect only where the destination policy allows.
+/// </summary>
+internal sealed class WebhookSender : IDisposable
+{
+    public const int ResponseSnippetBytes = 4096;
+    private static readonly ProductInfoHeaderValue s_userAgent = new("Hookline", typeof(WebhookSender).Assembly.GetName().Version?.ToString(3));
+
+    private readonly HttpClient _client;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeout;
+
+    public WebhookSender(IOptions<WebhookOptions> options, TimeProvider time)
+    {
+        var delivery = options.Value.Delivery;
+        var policy = new DestinationPolicy(delivery.AllowedNetworks.Select(n => IPNetwork.Parse(n)));
+        _client = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectCallback = GuardedConnector.Create(policy),
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        _time = time;
+        _timeout = delivery.Timeout;
+    }
+
+    public async Task<SendOutcome> SendAsync(LeasedDelivery delivery, CancellationToken cancellationToken)
+    {
+        var startedAt = _time.GetUtcNow();
+        var started = _time.GetTimestamp();
+        using var request = CreateRequest(delivery, startedAt);
+        using var timeout = new CancellationTokenSource(_timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var body = await ReadSnippetAsync(response.Content, linked.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            return new SendOutcome(
+                startedAt,
+                _time.GetElapsedTime(started),
+                status,
+                body,
+                RetryAfter(response.Headers.RetryAfter, startedAt),
+                status is >= 200 and <= 299 ? AttemptErrorKind.None : AttemptErrorKind.HttpStatus,
+                null);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e, timeout.IsCancellationRequested) is { } kind)
+        {
+            return new SendOutcome(startedAt, _time.GetElapsedTime(started), null, null, null, kind, e.GetBaseException().Message);
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static HttpRequestMessage CreateRequest(LeasedDelivery delivery, DateTimeOffset now)
+    {
+        var timestamp = now.ToUnixTimeSeconds();
+        var keys = delivery.Secrets.Where(s => s.IsActive(now)).Select(s => WebhookSecret.DecodeKey(s.Value));
+        var request = new HttpRequestMessage(new HttpMethod(delivery.Method), delivery.Url)
+        {
+            Content = new ReadOnlyMemoryContent(delivery.Payload),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.UserAgent.Add(s_userAgent);
+        request.Headers.Add("webhook-id", delivery.MessageId);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSignature.SignatureHeader(keys, delivery.MessageId, timestamp, delivery.Payload.Span));
+        return request;
+    }
+
+    private static async Task<string> ReadSnippetAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[ResponseSnippetBytes];
+            var read = 0;
+            int chunk;
+            while (read < buffer.Length && (chunk = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                read += chunk;
+            }
+
+            return Encoding.UTF8.GetString(buffer, 0, read);
+        }
+    }
+
+    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - now,
+        _ => null,
+    };
+
+    private static AttemptErrorKind? Classify(Exception error, bool timedOut)
+    {
+        if (timedOut && error is OperationCanceledException)
+        {
+            return AttemptErrorKind.Timeout;
+        }
+
+        for (var inner = error; inner is not null; inner = inner.InnerException)
+        {
+            switch (inner)
+            {
+                case DestinationForbiddenException:
+                    return AttemptErrorKind.Forbidden;
+                case AuthenticationException:
+                    return AttemptErrorKind.Tls;
+                case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
+                    return AttemptErrorKind.ConnectionRefused;
+                case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }:
+                    return AttemptErrorKind.ConnectionReset;
+                case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
+                    return AttemptErrorKind.Dns;
+                case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
+                    return AttemptErrorKind.Dns;
+                case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
+                    return AttemptErrorKind.Tls;
+                case HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }:
+                    return AttemptErrorKind.ConnectionReset;
+            }
+        }
+
+        return error is HttpRequestException or IOException ? AttemptErrorKind.Other : null;
+    }
+}

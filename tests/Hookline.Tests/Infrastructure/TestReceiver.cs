@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Hookline.Tests;
+
+/// <summary>A request a <see cref="TestReceiver"/> got.</summary>
+internal sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body);
+
+/// <summary>A real Kestrel server on 127.0.0.1, port 0, that records every request and answers as told.</summary>
+internal sealed class TestReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<ReceivedRequest> _requests = new();
+
+    private TestReceiver(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>The URL to register: <c>{BaseUrl}/hook</c>.</summary>
+    public string Url => BaseUrl + "/hook";
+
+    public IReadOnlyList<ReceivedRequest> Requests => [.. _requests];
+
+    /// <summary>Starts a receiver; <paramref name="respond"/> answers each request (default: 204).</summary>
+    public static async Task<TestReceiver> StartAsync(Func<HttpContext, Task>? respond = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var receiver = new TestReceiver(app);
+        app.Run(async context =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            receiver._requests.Enqueue(new ReceivedRequest(
+                context.Request.Method,
+                context.Request.Path,
+                context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
+                body.ToArray()));
+            if (respond is null)
+            {
+                context.Response.StatusCode = 204;
+            }
+            else
+            {
+                await respond(context);
+            }
+        });
+        await app.StartAsync();
+        receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        return receiver;
+    }
+
+    /// <summary>Answers with <paramref name="status"/> and a short text body.</summary>
+    public static Func<HttpContext, Task> Status(int status, string body = "") => context =>
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsync(body);
+    };
+
+    /// <summary>Never answers (until the client gives up).</summary>
+    public static Task Hang(HttpContext context) => Task.Delay(Timeout.Infinite, context.RequestAborted);
+
+    /// <summary>Resets the connection.</summary>
+    public static Task Reset(HttpContext context)
+    {
+        context.Abort();
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
