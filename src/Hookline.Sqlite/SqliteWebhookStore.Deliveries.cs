@@ -45,19 +45,14 @@ internal sealed partial class SqliteWebhookStore
 
                 // A lease moves the delivery's due time to the lease's end: if the owner never
                 // completes it, it is simply due again then.
-                using var lease = Command(
+                await ExecuteForEachAsync(
                     connection,
                     transaction,
                     "UPDATE deliveries SET next_attempt_at = $until, lease_owner = $owner WHERE id = $id;",
+                    leased.Select(d => d.Id),
+                    cancellationToken,
                     ("$until", ToUnix(leaseUntil)),
-                    ("$owner", owner),
-                    ("$id", null));
-                foreach (var delivery in leased)
-                {
-                    lease.Parameters["$id"].Value = delivery.Id;
-                    await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                    ("$owner", owner)).ConfigureAwait(false);
                 return leased;
             },
             cancellationToken);
@@ -143,19 +138,14 @@ internal sealed partial class SqliteWebhookStore
         WriteAsync(
             async (connection, transaction) =>
             {
-                using var release = Command(
+                await ExecuteForEachAsync(
                     connection,
                     transaction,
                     "UPDATE deliveries SET next_attempt_at = $now, lease_owner = NULL WHERE id = $id AND lease_owner = $owner AND status = 0;",
+                    deliveryIds,
+                    cancellationToken,
                     ("$now", ToUnix(now)),
-                    ("$owner", owner),
-                    ("$id", null));
-                foreach (var id in deliveryIds)
-                {
-                    release.Parameters["$id"].Value = id;
-                    await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
+                    ("$owner", owner)).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken);

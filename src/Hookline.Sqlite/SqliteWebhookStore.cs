@@ -86,6 +86,17 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Runs one prepared statement once per id (bound to <c>$id</c>).</summary>
+    private static async Task ExecuteForEachAsync(SqliteConnection connection, SqliteTransaction transaction, string sql, IEnumerable<long> ids, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, [.. parameters, ("$id", null)]);
+        foreach (var id in ids)
+        {
+            command.Parameters["$id"].Value = id;
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);

@@ -1,5 +1,4 @@
 using Hookline.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Hookline.Tests;
 
@@ -23,7 +22,7 @@ internal sealed class SqliteTestHost : IAsyncDisposable
 
     public static async Task<SqliteTestHost> StartAsync(Action<IWebhookDeclarationBuilder> declare, Action<WebhookOptions>? options = null, Action<IServiceCollection>? services = null)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"hookline-{Guid.NewGuid():N}.db");
+        var file = SqliteTestFiles.NewPath();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -39,10 +38,6 @@ internal sealed class SqliteTestHost : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_file + suffix);
-        }
+        SqliteTestFiles.Delete(_file);
     }
 }

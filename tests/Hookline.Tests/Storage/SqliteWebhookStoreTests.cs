@@ -7,7 +7,7 @@ namespace Hookline.Tests.Storage;
 /// <summary>The conformance suite on a fresh SQLite file per test.</summary>
 public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"hookline-{Guid.NewGuid():N}.db");
+    private readonly string _file = SqliteTestFiles.NewPath();
 
     protected override Task<IWebhookStore> CreateStoreAsync() =>
         Task.FromResult<IWebhookStore>(new SqliteWebhookStore($"Data Source={_file}"));
@@ -15,11 +15,7 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
     public override Task DisposeAsync()
     {
         ((SqliteWebhookStore)Store).Dispose();
-        SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(_file + suffix);
-        }
+        SqliteTestFiles.Delete(_file);
 
         return Task.CompletedTask;
     }
