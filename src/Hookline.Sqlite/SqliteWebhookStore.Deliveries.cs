@@ -134,17 +134,17 @@ internal sealed partial class SqliteWebhookStore
             },
             cancellationToken);
 
-    public Task ReleaseAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task ReleaseAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
                 await ExecuteForEachAsync(
                     connection,
                     transaction,
-                    "UPDATE deliveries SET next_attempt_at = $now, lease_owner = NULL WHERE id = $id AND lease_owner = $owner AND status = 0;",
+                    "UPDATE deliveries SET next_attempt_at = $due, lease_owner = NULL WHERE id = $id AND lease_owner = $owner AND status = 0;",
                     deliveryIds,
                     cancellationToken,
-                    ("$now", ToUnix(now)),
+                    ("$due", ToUnix(dueAt)),
                     ("$owner", owner)).ConfigureAwait(false);
                 return 0;
             },

@@ -3,9 +3,27 @@ namespace Hookline;
 /// <summary>How deliveries are retried and when an endpoint is given up on.</summary>
 public sealed class WebhookDeliveryOptions
 {
-    /// <summary>How long one attempt may take, from connecting to the end of the response headers.</summary>
+    /// <summary>
+    /// How long one attempt may take, from connecting to the end of the response headers. A dispatcher
+    /// leases a delivery for twice this long: if its process dies, the delivery is due again then.
+    /// </summary>
     /// <value>15 seconds.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How many attempts this process runs at once, across all endpoints.</summary>
+    /// <value>64.</value>
+    public int MaxConcurrency { get; set; } = 64;
+
+    /// <summary>How many attempts this process runs at once to one endpoint, so one receiver is not flooded and a slow one does not hold up the rest.</summary>
+    /// <value>8.</value>
+    public int MaxConcurrencyPerEndpoint { get; set; } = 8;
+
+    /// <summary>
+    /// How often the dispatcher looks for due deliveries when nothing woke it: retries coming due, and
+    /// messages published by other instances sharing the store. A publish in this process wakes it at once.
+    /// </summary>
+    /// <value>1 second.</value>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Networks (CIDR, e.g. <c>127.0.0.0/8</c>) deliveries may reach besides public addresses. By

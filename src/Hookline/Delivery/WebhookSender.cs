@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -32,6 +33,8 @@ internal sealed class WebhookSender : IDisposable
             UseProxy = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectCallback = GuardedConnector.Create(policy),
+            // The traceparent header is ours: the attempt's activity (see CreateRequest), not an HttpClient activity.
+            ActivityHeadersPropagator = null,
         })
         {
             Timeout = Timeout.InfiniteTimeSpan,
@@ -61,9 +64,9 @@ internal sealed class WebhookSender : IDisposable
                 status is >= 200 and <= 299 ? AttemptErrorKind.None : AttemptErrorKind.HttpStatus,
                 null);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && Classify(e, timeout.IsCancellationRequested) is { } kind)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new SendOutcome(startedAt, _time.GetElapsedTime(started), null, null, null, kind, e.GetBaseException().Message);
+            return new SendOutcome(startedAt, _time.GetElapsedTime(started), null, null, null, Classify(e, timeout.IsCancellationRequested), e.GetBaseException().Message);
         }
     }
 
@@ -82,8 +85,14 @@ internal sealed class WebhookSender : IDisposable
         request.Headers.Add("webhook-id", delivery.MessageId);
         request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", WebhookSignature.SignatureHeader(keys, delivery.MessageId, timestamp, delivery.Payload.Span));
+        request.Headers.Add("traceparent", TraceParent(Activity.Current));
         return request;
     }
+
+    /// <summary>The W3C trace context of the attempt: its activity's, or a fresh unsampled one when nobody listens.</summary>
+    private static string TraceParent(Activity? activity) => activity is { IdFormat: ActivityIdFormat.W3C, Id: { } id }
+        ? id
+        : $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00";
 
     private static async Task<string> ReadSnippetAsync(HttpContent content, CancellationToken cancellationToken)
     {
@@ -109,7 +118,7 @@ internal sealed class WebhookSender : IDisposable
         _ => null,
     };
 
-    private static AttemptErrorKind? Classify(Exception error, bool timedOut)
+    private static AttemptErrorKind Classify(Exception error, bool timedOut)
     {
         if (timedOut && error is OperationCanceledException)
         {
@@ -139,6 +148,6 @@ internal sealed class WebhookSender : IDisposable
             }
         }
 
-        return error is HttpRequestException or IOException ? AttemptErrorKind.Other : null;
+        return AttemptErrorKind.Other;
     }
 }

@@ -20,6 +20,26 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"Webhooks:Delivery:Timeout must be positive; it is {delivery.Timeout}.");
         }
 
+        if (options.Retention <= TimeSpan.Zero)
+        {
+            failures.Add($"Webhooks:Retention must be positive; it is {options.Retention}.");
+        }
+
+        if (delivery.MaxConcurrency <= 0)
+        {
+            failures.Add($"Webhooks:Delivery:MaxConcurrency must be positive; it is {delivery.MaxConcurrency}.");
+        }
+
+        if (delivery.MaxConcurrencyPerEndpoint <= 0)
+        {
+            failures.Add($"Webhooks:Delivery:MaxConcurrencyPerEndpoint must be positive; it is {delivery.MaxConcurrencyPerEndpoint}.");
+        }
+
+        if (delivery.PollInterval <= TimeSpan.Zero)
+        {
+            failures.Add($"Webhooks:Delivery:PollInterval must be positive; it is {delivery.PollInterval}.");
+        }
+
         foreach (var network in (delivery.AllowedNetworks ?? []).Where(n => !IPNetwork.TryParse(n, out _)))
         {
             failures.Add($"Webhooks:Delivery:AllowedNetworks: '{network}' is not a network in CIDR notation, such as 127.0.0.0/8 or ::1/128.");

@@ -1,6 +1,7 @@
 using Hookline;
 using Hookline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,8 @@ public static class WebhooksBuilderExtensions
 {
     /// <summary>
     /// Makes <paramref name="store"/> the webhook store (replacing any other) and turns on what needs
-    /// one: <see cref="IWebhookPublisher"/>.
+    /// one: <see cref="IWebhookPublisher"/>, <see cref="IWebhookEndpointManager"/>, the dispatcher that
+    /// delivers, and the retention of old messages.
     /// </summary>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="store">Creates the store, once.</param>
@@ -18,9 +20,18 @@ public static class WebhooksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(store);
-        builder.Services.Replace(ServiceDescriptor.Singleton(store));
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        var services = builder.Services;
+        services.Replace(ServiceDescriptor.Singleton(store));
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DispatchSignal>();
+        services.TryAddSingleton<WebhookSender>();
+        services.TryAddSingleton<BacklogSampler>();
+        services.TryAddSingleton<WebhookMetrics>();
+        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        services.TryAddSingleton<IWebhookEndpointManager, WebhookEndpointManager>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcher>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookRetention>());
         return builder;
     }
 }

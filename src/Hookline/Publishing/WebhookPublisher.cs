@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Hookline;
 
 /// <summary>Checks a publish against the catalog, serializes the payload once, and stores it through the group-commit batcher.</summary>
-internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore store, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
+internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore store, DispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
 {
-    private readonly AppendBatcher _batcher = new(store);
+    private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(messages => store.AppendAsync(messages, CancellationToken.None));
 
     public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, CancellationToken cancellationToken = default)
     {
@@ -37,7 +37,12 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore sto
 
         var now = time.GetUtcNow();
         var message = new NewMessage(WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey);
-        var stored = await _batcher.AppendAsync(message, cancellationToken).ConfigureAwait(false);
+        var stored = await _appends.AddAsync(message, cancellationToken).ConfigureAwait(false);
+        if (stored.Deliveries > 0)
+        {
+            signal.Notify();
+        }
+
         return new PublishResult(stored.MessageId, stored.Deliveries, stored.IsRepeat);
     }
 

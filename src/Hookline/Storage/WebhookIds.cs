@@ -13,6 +13,8 @@ internal static class WebhookIds
 
     public static string NewMessageId(DateTimeOffset now) => New("msg_", now);
 
+    public static string NewEndpointId(DateTimeOffset now) => New("ep_", now);
+
     private static string New(string prefix, DateTimeOffset now)
     {
         Span<byte> random = stackalloc byte[16];

@@ -1,0 +1,338 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Hookline.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Hookline;
+
+/// <summary>
+/// Delivers due webhooks: leases them from the store in batches sized to its free slots, sends each
+/// (bounded overall and per endpoint), applies the retry policy and records the attempts in group
+/// commits. On shutdown it stops leasing, lets attempts in flight finish until the host's shutdown
+/// timeout, then cancels the rest and gives them back to the store, due at once.
+/// </summary>
+internal sealed class WebhookDispatcher : BackgroundService
+{
+    private const int MaxLeaseBatch = 100;
+
+    /// <summary>How long a delivery whose endpoint is at its concurrency limit waits before it is leased again.</summary>
+    private static readonly TimeSpan s_busyEndpointDelay = TimeSpan.FromSeconds(1);
+
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly IWebhookStore _store;
+    private readonly WebhookSender _sender;
+    private readonly DispatchSignal _signal;
+    private readonly TimeProvider _time;
+    private readonly WebhookMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly WebhookDeliveryOptions _options;
+    private readonly RetryPolicy _policy;
+    private readonly SemaphoreSlim _slots;
+    private readonly Dictionary<string, int> _perEndpoint = [];
+    private readonly GroupCommit<AttemptResult, bool> _completions;
+    private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
+    private readonly ConcurrentQueue<long> _aborted = new();
+    private readonly CancellationTokenSource _abort = new();
+
+    public WebhookDispatcher(IWebhookStore store, WebhookSender sender, DispatchSignal signal, TimeProvider time, WebhookMetrics metrics, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
+    {
+        _store = store;
+        _sender = sender;
+        _signal = signal;
+        _time = time;
+        _metrics = metrics;
+        _logger = logger;
+        _options = options.Value.Delivery;
+        _policy = new RetryPolicy(_options);
+        _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
+        _completions = new(async results =>
+        {
+            await store.CompleteAsync(results, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            return new bool[results.Count];
+        });
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Leasing stops now; attempts in flight run on until the host's shutdown timeout, then are cancelled and released.
+        using (cancellationToken.Register(_abort.Cancel))
+        {
+            await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _abort.Dispose();
+        _slots.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Activity.Current = null; // Attempts are not part of whatever trace started the host.
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await LeaseAndStartAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(_inFlight.Keys).ConfigureAwait(false);
+        await ReleaseAbortedAsync().ConfigureAwait(false);
+    }
+
+    private async Task LeaseAndStartAsync(CancellationToken stoppingToken)
+    {
+        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        var free = 1;
+        while (free < MaxLeaseBatch && _slots.Wait(0))
+        {
+            free++;
+        }
+
+        _signal.Reset();
+        var now = _time.GetUtcNow();
+        IReadOnlyList<LeasedDelivery> leased;
+        try
+        {
+            leased = await _store.LeaseAsync(_owner, now, now + (2 * _options.Timeout), free, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            _slots.Release(free);
+            _logger.LeaseFailed(e, _options.PollInterval);
+            await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+        catch
+        {
+            _slots.Release(free);
+            throw;
+        }
+
+        var busy = new List<long>();
+        foreach (var delivery in leased)
+        {
+            if (TryEnterEndpoint(delivery.EndpointId))
+            {
+                Start(delivery);
+            }
+            else
+            {
+                busy.Add(delivery.Id);
+            }
+        }
+
+        var started = leased.Count - busy.Count;
+        if (free > started)
+        {
+            _slots.Release(free - started);
+        }
+
+        if (busy.Count > 0)
+        {
+            // Not attempted, so not counted: due again shortly, when the endpoint may have a free slot.
+            await ReleaseAsync(busy, now + s_busyEndpointDelay).ConfigureAwait(false);
+        }
+
+        if (leased.Count < free || started == 0)
+        {
+            // Nothing more is due (or all of it waits for busy endpoints): sleep until a publish, a finished attempt or the poll interval.
+            await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Start(LeasedDelivery delivery)
+    {
+        var attempt = DeliverAsync(delivery);
+        _inFlight.TryAdd(attempt, true);
+        _ = attempt.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task DeliverAsync(LeasedDelivery delivery)
+    {
+        try
+        {
+            AttemptResult result;
+            using (var activity = StartActivity(delivery))
+            {
+                SendOutcome outcome;
+                try
+                {
+                    outcome = await _sender.SendAsync(delivery, _abort.Token).ConfigureAwait(false);
+                }
+                catch (Exception) when (_abort.IsCancellationRequested)
+                {
+                    _aborted.Enqueue(delivery.Id);
+                    return;
+                }
+
+                result = Judge(delivery, outcome);
+                activity?.SetTag("http.response.status_code", outcome.StatusCode);
+                activity?.SetTag("hookline.outcome", OutcomeName(result.Status));
+                if (result.Status != DeliveryStatus.Succeeded)
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error, ErrorType(result));
+                }
+            }
+
+            Report(delivery, result);
+            try
+            {
+                await _completions.AddAsync(result, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.CompleteFailed(e, delivery.MessageId, delivery.EndpointId);
+            }
+        }
+        finally
+        {
+            ExitEndpoint(delivery.EndpointId);
+            _slots.Release();
+            _signal.Notify();
+        }
+    }
+
+    private AttemptResult Judge(LeasedDelivery delivery, SendOutcome outcome)
+    {
+        var now = _time.GetUtcNow();
+        var decision = _policy.Decide(delivery.Attempts + 1, outcome.ToAttemptOutcome(), now, Random.Shared.NextDouble());
+        var failingSince = delivery.FailingSince ?? outcome.StartedAt;
+        var disable = decision.Action switch
+        {
+            RetryAction.Succeeded => null,
+            RetryAction.EndpointGone => "It answered 410 Gone.",
+            _ when _policy.ShouldDisableEndpoint(failingSince, now) => $"Every delivery to it has failed since {failingSince:O}.",
+            _ => null,
+        };
+        var status = decision.Action switch
+        {
+            RetryAction.Succeeded => DeliveryStatus.Succeeded,
+            RetryAction.Retry when disable is null => DeliveryStatus.Pending,
+            _ => DeliveryStatus.Failed,
+        };
+        return new AttemptResult
+        {
+            DeliveryId = delivery.Id,
+            EndpointId = delivery.EndpointId,
+            LeaseOwner = _owner,
+            StartedAt = outcome.StartedAt,
+            Duration = outcome.Duration,
+            StatusCode = outcome.StatusCode,
+            ResponseBody = outcome.ResponseBody,
+            ErrorKind = outcome.ErrorKind,
+            Error = outcome.Error,
+            Status = status,
+            NextAttemptAt = status == DeliveryStatus.Pending ? decision.NextAttemptAt : null,
+            DisableEndpointReason = disable,
+        };
+    }
+
+    private void Report(LeasedDelivery delivery, AttemptResult result)
+    {
+        var attempt = delivery.Attempts + 1;
+        _metrics.RecordAttempt(delivery.Webhook, OutcomeName(result.Status), ErrorType(result), result.Duration);
+        switch (result.Status)
+        {
+            case DeliveryStatus.Succeeded:
+                _logger.Delivered(delivery.MessageId, delivery.Webhook, delivery.EndpointId, result.StatusCode, result.Duration.TotalMilliseconds);
+                break;
+            case DeliveryStatus.Pending:
+                _logger.WillRetry(attempt, delivery.MessageId, delivery.Webhook, delivery.EndpointId, result.ErrorKind, result.StatusCode, result.Error, result.NextAttemptAt!.Value);
+                break;
+            default:
+                _logger.GaveUp(attempt, delivery.MessageId, delivery.Webhook, delivery.EndpointId, result.ErrorKind, result.StatusCode, result.Error);
+                break;
+        }
+
+        if (result.DisableEndpointReason is { } reason)
+        {
+            _logger.EndpointDisabled(delivery.EndpointId, reason);
+        }
+    }
+
+    private static Activity? StartActivity(LeasedDelivery delivery)
+    {
+        var activity = WebhookDiagnostics.ActivitySource.StartActivity($"webhook {delivery.Webhook}", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("hookline.webhook", delivery.Webhook);
+            activity.SetTag("hookline.message_id", delivery.MessageId);
+            activity.SetTag("hookline.endpoint_id", delivery.EndpointId);
+            activity.SetTag("hookline.attempt", delivery.Attempts + 1);
+            activity.SetTag("http.request.method", delivery.Method);
+        }
+
+        return activity;
+    }
+
+    private static string OutcomeName(DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Succeeded => "succeeded",
+        DeliveryStatus.Pending => "retrying",
+        _ => "failed",
+    };
+
+    private static string? ErrorType(AttemptResult result) => result.ErrorKind switch
+    {
+        AttemptErrorKind.None => null,
+        AttemptErrorKind.HttpStatus => result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        var kind => kind.ToString().ToLowerInvariant(),
+    };
+
+    private bool TryEnterEndpoint(string endpointId)
+    {
+        lock (_perEndpoint)
+        {
+            var running = _perEndpoint.GetValueOrDefault(endpointId);
+            if (running >= _options.MaxConcurrencyPerEndpoint)
+            {
+                return false;
+            }
+
+            _perEndpoint[endpointId] = running + 1;
+            return true;
+        }
+    }
+
+    private void ExitEndpoint(string endpointId)
+    {
+        lock (_perEndpoint)
+        {
+            if (--_perEndpoint[endpointId] == 0)
+            {
+                _perEndpoint.Remove(endpointId);
+            }
+        }
+    }
+
+    private async Task ReleaseAbortedAsync()
+    {
+        if (_aborted.ToArray() is { Length: > 0 } ids && await ReleaseAsync(ids, _time.GetUtcNow()).ConfigureAwait(false))
+        {
+            _logger.Released(ids.Length);
+        }
+    }
+
+    private async Task<bool> ReleaseAsync(IReadOnlyList<long> ids, DateTimeOffset dueAt)
+    {
+        try
+        {
+            await _store.ReleaseAsync(_owner, ids, dueAt, CancellationToken.None).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e)
+        {
+            _logger.ReleaseFailed(e, ids.Count);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hookline;
+
+/// <summary>Hookline's log messages. They name messages and endpoints by id; URLs, secrets and bodies are never logged.</summary>
+internal static partial class WebhookLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Delivered {MessageId} ({Webhook}) to endpoint {EndpointId}: {StatusCode} in {DurationMs:0.0} ms.")]
+    public static partial void Delivered(this ILogger logger, string messageId, string webhook, string endpointId, int? statusCode, double durationMs);
+
+    [LoggerMessage(2, LogLevel.Information, "Attempt {Attempt} to deliver {MessageId} ({Webhook}) to endpoint {EndpointId} failed ({ErrorKind} {StatusCode}: {Error}); next attempt at {NextAttemptAt:O}.")]
+    public static partial void WillRetry(this ILogger logger, int attempt, string messageId, string webhook, string endpointId, Storage.AttemptErrorKind errorKind, int? statusCode, string? error, DateTimeOffset nextAttemptAt);
+
+    [LoggerMessage(3, LogLevel.Warning, "Gave up delivering {MessageId} ({Webhook}) to endpoint {EndpointId} after {Attempt} attempts ({ErrorKind} {StatusCode}: {Error}); a resend or recovery replays it.")]
+    public static partial void GaveUp(this ILogger logger, int attempt, string messageId, string webhook, string endpointId, Storage.AttemptErrorKind errorKind, int? statusCode, string? error);
+
+    [LoggerMessage(4, LogLevel.Warning, "Disabled webhook endpoint {EndpointId}: {Reason}")]
+    public static partial void EndpointDisabled(this ILogger logger, string endpointId, string reason);
+
+    [LoggerMessage(5, LogLevel.Error, "The webhook dispatcher could not lease deliveries; it tries again in {Delay}.")]
+    public static partial void LeaseFailed(this ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(6, LogLevel.Error, "Could not record the attempt at delivering {MessageId} to endpoint {EndpointId}; it is attempted again when its lease ends.")]
+    public static partial void CompleteFailed(this ILogger logger, Exception exception, string messageId, string endpointId);
+
+    [LoggerMessage(7, LogLevel.Information, "Stopping: gave {Count} in-flight webhook deliveries back to the store, due now.")]
+    public static partial void Released(this ILogger logger, int count);
+
+    [LoggerMessage(8, LogLevel.Error, "Could not give {Count} leased webhook deliveries back unattempted; they are due again when their lease ends.")]
+    public static partial void ReleaseFailed(this ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(9, LogLevel.Information, "Deleted {Count} webhook messages created before {Before:O}, with their deliveries and attempts.")]
+    public static partial void Purged(this ILogger logger, int count, DateTimeOffset before);
+
+    [LoggerMessage(10, LogLevel.Error, "Could not delete old webhook messages; trying again in {Delay}.")]
+    public static partial void PurgeFailed(this ILogger logger, Exception exception, TimeSpan delay);
+
+    [LoggerMessage(11, LogLevel.Warning, "Could not read the webhook backlog for metrics.")]
+    public static partial void BacklogSampleFailed(this ILogger logger, Exception exception);
+}

@@ -1,0 +1,177 @@
+using Hookline.Storage;
+
+namespace Hookline;
+
+internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog catalog, DispatchSignal signal, TimeProvider time) : IWebhookEndpointManager
+{
+    public const int MaxUrlLength = 2048;
+    public const int MaxDescriptionLength = 1024;
+    private static readonly TimeSpan s_defaultOverlap = TimeSpan.FromHours(24);
+
+    public async Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var endpoint = Apply(
+            new WebhookEndpoint
+            {
+                Id = WebhookIds.NewEndpointId(now),
+                Tenant = tenant,
+                Url = "",
+                Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), now)],
+                CreatedAt = now,
+            },
+            settings,
+            now);
+        await store.CreateEndpointAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        return endpoint;
+    }
+
+    public Task<WebhookEndpoint?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return store.GetEndpointAsync(id, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<WebhookEndpoint>> ListAsync(string? tenant = null, CancellationToken cancellationToken = default) =>
+        store.ListEndpointsAsync(tenant, cancellationToken);
+
+    public Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, CancellationToken cancellationToken = default)
+    {
+        var now = time.GetUtcNow();
+        var valid = Apply(new WebhookEndpoint { Id = id, Url = "", Secrets = [] }, settings, now);
+        return ChangeAsync(id, e => e with { Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, UpdatedAt = now }, cancellationToken);
+    }
+
+    public Task<WebhookEndpoint?> EnableAsync(string id, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, e => e with { Enabled = true, DisabledReason = null, FailingSince = null, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+
+    public Task<WebhookEndpoint?> DisableAsync(string id, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(id, e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = time.GetUtcNow() }, cancellationToken);
+
+    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return store.DeleteEndpointAsync(id, cancellationToken);
+    }
+
+    public Task<WebhookEndpoint?> RotateSecretAsync(string id, TimeSpan? overlap = null, CancellationToken cancellationToken = default)
+    {
+        var keep = overlap ?? s_defaultOverlap;
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, TimeSpan.Zero, nameof(overlap));
+        var now = time.GetUtcNow();
+        return ChangeAsync(
+            id,
+            e => e with
+            {
+                // The current secret signs on until the overlap ends; ones already past theirs are dropped.
+                Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), now), .. e.Secrets.Where(s => s.IsActive(now)).Select(s => s.ExpiresAt is null ? s with { ExpiresAt = now + keep } : s)],
+                UpdatedAt = now,
+            },
+            cancellationToken);
+    }
+
+    public async Task<bool> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(endpointId);
+        var resent = await store.ResendAsync(messageId, endpointId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (resent)
+        {
+            signal.Notify();
+        }
+
+        return resent;
+    }
+
+    public async Task<int> RecoverAsync(string endpointId, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(endpointId);
+        var recovered = await store.RecoverAsync(endpointId, since, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        if (recovered > 0)
+        {
+            signal.Notify();
+        }
+
+        return recovered;
+    }
+
+    private async Task<WebhookEndpoint?> ChangeAsync(string id, Func<WebhookEndpoint, WebhookEndpoint> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (await store.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is not { } endpoint)
+        {
+            return null;
+        }
+
+        var changed = change(endpoint);
+        return await store.UpdateEndpointAsync(changed, cancellationToken).ConfigureAwait(false) ? changed : null;
+    }
+
+    /// <summary>Checks <paramref name="settings"/> and sets them on <paramref name="endpoint"/>.</summary>
+    private WebhookEndpoint Apply(WebhookEndpoint endpoint, WebhookEndpointSettings settings, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return endpoint with
+        {
+            Url = ValidUrl(settings.Url),
+            Description = settings.Description is { Length: > MaxDescriptionLength }
+                ? throw new ArgumentException($"An endpoint description is at most {MaxDescriptionLength} characters; this one is {settings.Description.Length}.", nameof(settings.Description))
+                : settings.Description,
+            EventTypes = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes),
+            UpdatedAt = now,
+        };
+    }
+
+    private static string ValidUrl(string? url)
+    {
+        const string Name = nameof(WebhookEndpointSettings.Url);
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            throw new ArgumentException("An endpoint needs a URL.", Name);
+        }
+
+        if (url.Length > MaxUrlLength)
+        {
+            throw new ArgumentException($"An endpoint URL is at most {MaxUrlLength} characters; this one is {url.Length}.", Name);
+        }
+
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            throw new ArgumentException($"'{url}' is not an absolute http or https URL.", Name);
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            throw new ArgumentException("An endpoint URL must not carry credentials (user:password@); the receiver checks the signature instead.", Name);
+        }
+
+        if (url.Contains('#', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("An endpoint URL must not have a fragment (#...): it is never sent to the server.", Name);
+        }
+
+        return uri.AbsoluteUri;
+    }
+
+    private List<string> ValidEventTypes(IReadOnlyList<string> eventTypes)
+    {
+        const string Name = nameof(WebhookEndpointSettings.EventTypes);
+        if (eventTypes.Count == 0)
+        {
+            throw new ArgumentException("List at least one webhook to receive, or none (null) to receive all of them.", Name);
+        }
+
+        var declared = catalog.Definitions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in eventTypes)
+        {
+            if (name is null || !declared.Contains(name))
+            {
+                throw new ArgumentException(
+                    $"No webhook named '{name}' is declared; declared: {string.Join(", ", declared.Order(StringComparer.Ordinal).Select(d => $"'{d}'"))}.",
+                    Name);
+            }
+        }
+
+        return [.. eventTypes.Distinct(StringComparer.Ordinal)];
+    }
+}

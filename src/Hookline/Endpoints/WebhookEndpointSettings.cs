@@ -1,0 +1,14 @@
+namespace Hookline;
+
+/// <summary>What the owner of an endpoint sets: where deliveries go and which webhooks they carry.</summary>
+public sealed record WebhookEndpointSettings
+{
+    /// <summary>The absolute http(s) URL to deliver to, without credentials or a fragment; at most 2,048 characters.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>A note for the owner; at most 1,024 characters.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The declared webhook names to receive; <see langword="null"/> for all of them.</summary>
+    public IReadOnlyList<string>? EventTypes { get; init; }
+}
