@@ -4,6 +4,13 @@ namespace Hookline;
 public sealed class WebhookDeliveryOptions
 {
     /// <summary>
+    /// Whether this process delivers webhooks. Turn it off on instances that only publish, when
+    /// other instances sharing the store deliver.
+    /// </summary>
+    /// <value><see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
     /// How long one attempt may take, from connecting to the end of the response headers. A dispatcher
     /// leases a delivery for twice this long: if its process dies, the delivery is due again then.
     /// </summary>

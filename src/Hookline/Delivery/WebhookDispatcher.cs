@@ -72,6 +72,11 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
         Activity.Current = null; // Attempts are not part of whatever trace started the host.
         try
         {

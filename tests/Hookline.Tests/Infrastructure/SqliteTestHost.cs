@@ -2,42 +2,50 @@ using Hookline.Storage;
 
 namespace Hookline.Tests;
 
-/// <summary>An app with Hookline on a fresh SQLite file, started on loopback; the file is deleted on dispose.</summary>
+/// <summary>
+/// An app with Hookline on a SQLite file, started on loopback. A fresh file is deleted on dispose;
+/// a file the test passes in is left for it (to restart on the same store).
+/// </summary>
 internal sealed class SqliteTestHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly string _file;
+    private readonly string? _ownedFile;
 
-    private SqliteTestHost(WebApplication app, string file)
+    private SqliteTestHost(WebApplication app, string? ownedFile)
     {
         _app = app;
-        _file = file;
+        _ownedFile = ownedFile;
     }
 
     public IServiceProvider Services => _app.Services;
 
     public IWebhookPublisher Publisher => Services.GetRequiredService<IWebhookPublisher>();
 
+    public IWebhookEndpointManager Endpoints => Services.GetRequiredService<IWebhookEndpointManager>();
+
     public IWebhookStore Store => Services.GetRequiredService<IWebhookStore>();
 
-    public static async Task<SqliteTestHost> StartAsync(Action<IWebhookDeclarationBuilder> declare, Action<WebhookOptions>? options = null, Action<IServiceCollection>? services = null)
+    public static async Task<SqliteTestHost> StartAsync(Action<IWebhookDeclarationBuilder> declare, Action<WebhookOptions>? options = null, Action<IServiceCollection>? services = null, string? file = null)
     {
-        var file = SqliteTestFiles.NewPath();
+        var path = file ?? SqliteTestFiles.NewPath();
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        var webhooks = builder.Services.AddWebhooks(options).UseSqlite($"Data Source={file}");
+        var webhooks = builder.Services.AddWebhooks(options).UseSqlite($"Data Source={path}");
         declare(webhooks.Webhooks);
         services?.Invoke(builder.Services);
         var app = builder.Build();
         await app.StartAsync();
-        return new SqliteTestHost(app, file);
+        return new SqliteTestHost(app, file is null ? path : null);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        SqliteTestFiles.Delete(_file);
+        if (_ownedFile is not null)
+        {
+            SqliteTestFiles.Delete(_ownedFile);
+        }
     }
 }

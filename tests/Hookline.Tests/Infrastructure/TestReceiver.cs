@@ -61,6 +61,13 @@ internal sealed class TestReceiver : IAsyncDisposable
         return context.Response.WriteAsync(body);
     };
 
+    /// <summary>Answers the n-th request with the n-th responder; the last one answers the rest.</summary>
+    public static Func<HttpContext, Task> Sequence(params Func<HttpContext, Task>[] responders)
+    {
+        var count = -1;
+        return context => responders[Math.Min(Interlocked.Increment(ref count), responders.Length - 1)](context);
+    }
+
     /// <summary>Never answers (until the client gives up).</summary>
     public static Task Hang(HttpContext context) => Task.Delay(Timeout.Infinite, context.RequestAborted);
 

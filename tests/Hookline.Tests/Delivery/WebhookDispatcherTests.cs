@@ -1,0 +1,335 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Hookline.Storage;
+
+namespace Hookline.Tests.Delivery;
+
+/// <summary>The dispatcher end to end: publish, lease, send to a real Kestrel receiver on loopback, retry, record.</summary>
+public sealed partial class WebhookDispatcherTests
+{
+    [Fact]
+    public async Task Publish_ReachesTheReceiverSignedAndIsRecorded()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var host = await StartAsync();
+        var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(7));
+
+        var attempt = Assert.Single(await AttemptsAsync(host, published.MessageId, 1));
+        Assert.Equal((204, AttemptErrorKind.None, endpoint.Id), (attempt.StatusCode, attempt.ErrorKind, attempt.EndpointId));
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal("""{"sequence":7}""", Encoding.UTF8.GetString(request.Body));
+        Assert.Equal(published.MessageId, request.Headers["webhook-id"]);
+        var timestamp = long.Parse(request.Headers["webhook-timestamp"]);
+        Assert.Equal(WebhookSignature.Sign(WebhookSecret.DecodeKey(endpoint.Secrets[0].Value), published.MessageId, timestamp, request.Body), request.Headers["webhook-signature"]);
+        Assert.Matches(TraceParent(), request.Headers["traceparent"]);
+        var delivery = Assert.Single(await host.Store.ListDeliveriesAsync(published.MessageId, default));
+        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+    }
+
+    [Fact]
+    public async Task Failures_AreRetriedWithTheSameIdUntilSuccess()
+    {
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.Sequence(TestReceiver.Status(500, "down"), TestReceiver.Reset, TestReceiver.Status(200, "ok")));
+        await using var host = await StartAsync();
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+
+        var attempts = await AttemptsAsync(host, published.MessageId, 3);
+        Assert.Equal(
+            [(500, AttemptErrorKind.HttpStatus, "down"), (null, AttemptErrorKind.ConnectionReset, null), (200, AttemptErrorKind.None, "ok")],
+            attempts.Select(a => (a.StatusCode, a.ErrorKind, a.ResponseBody)));
+        Assert.All(receiver.Requests, r => Assert.Equal(published.MessageId, r.Headers["webhook-id"]));
+        Assert.Equal(DeliveryStatus.Succeeded, (await DeliveryAsync(host, published.MessageId)).Status);
+    }
+
+    [Fact]
+    public async Task ScheduleUsedUp_FailsTheDelivery_AndRecoveryReplaysIt()
+    {
+        var healthy = false;
+        await using var receiver = await TestReceiver.StartAsync(context => (healthy ? TestReceiver.Status(204) : TestReceiver.Status(503))(context));
+        await using var host = await StartAsync();
+        var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Failed, "the delivery fails");
+
+        Assert.Equal(3, failed.Attempts); // The first attempt and the two retries of the schedule.
+        Assert.Equal(3, receiver.Requests.Count);
+        healthy = true;
+        Assert.Equal(1, await host.Endpoints.RecoverAsync(endpoint.Id, DateTimeOffset.UnixEpoch));
+        await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Succeeded, "the recovered delivery succeeds");
+        Assert.Equal(4, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Resend_DeliversASucceededMessageAgain()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var host = await StartAsync();
+        var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+        await AttemptsAsync(host, published.MessageId, 1);
+
+        Assert.True(await host.Endpoints.ResendAsync(published.MessageId, endpoint.Id));
+
+        await AttemptsAsync(host, published.MessageId, 2);
+        Assert.Equal([published.MessageId, published.MessageId], receiver.Requests.Select(r => r.Headers["webhook-id"]));
+        Assert.False(await host.Endpoints.ResendAsync("msg_unknown", endpoint.Id));
+    }
+
+    [Fact]
+    public async Task Gone_DisablesTheEndpointAfterOneAttempt()
+    {
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.Status(410));
+        await using var host = await StartAsync();
+        var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+
+        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Failed, "the delivery fails");
+        Assert.Equal(1, failed.Attempts);
+        var disabled = (await host.Endpoints.GetAsync(endpoint.Id))!;
+        Assert.Equal((false, "It answered 410 Gone."), (disabled.Enabled, disabled.DisabledReason));
+        Assert.Equal(0, (await host.Publisher.PublishAsync("ping", new Ping(2))).Deliveries);
+    }
+
+    [Fact]
+    public async Task RetryAfter_PostponesTheRetryBeyondTheSchedule()
+    {
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.Sequence(
+            context =>
+            {
+                context.Response.StatusCode = 429;
+                context.Response.Headers.RetryAfter = "1";
+                return Task.CompletedTask;
+            },
+            TestReceiver.Status(204)));
+        await using var host = await StartAsync();
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+
+        var attempts = await AttemptsAsync(host, published.MessageId, 2);
+        Assert.Equal([429, 204], attempts.Select(a => a.StatusCode));
+        // The schedule says 50 ms; the receiver asked for a second.
+        Assert.InRange(attempts[1].StartedAt - attempts[0].StartedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Hang_TimesOutAndIsRetried()
+    {
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.Sequence(TestReceiver.Hang, TestReceiver.Status(204)));
+        await using var host = await StartAsync(o => o.Delivery.Timeout = TimeSpan.FromMilliseconds(500));
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+
+        var attempts = await AttemptsAsync(host, published.MessageId, 2);
+        Assert.Equal([AttemptErrorKind.Timeout, AttemptErrorKind.None], attempts.Select(a => a.ErrorKind));
+        Assert.InRange(attempts[0].Duration, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task FailingForTooLong_DisablesTheEndpoint()
+    {
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.Status(500));
+        await using var host = await StartAsync();
+        var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+        var failingSince = DateTimeOffset.UtcNow.AddDays(-5).AddMinutes(-1);
+        await host.Store.UpdateEndpointAsync((await host.Endpoints.GetAsync(endpoint.Id))! with { FailingSince = failingSince }, default);
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+
+        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Failed, "the delivery fails");
+        Assert.Equal(1, failed.Attempts);
+        var disabled = (await host.Endpoints.GetAsync(endpoint.Id))!;
+        Assert.False(disabled.Enabled);
+        Assert.StartsWith("Every delivery to it has failed since", disabled.DisabledReason);
+    }
+
+    [Fact]
+    public async Task Success_ClearsTheFailingMark()
+    {
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.Sequence(TestReceiver.Status(500), TestReceiver.Status(204)));
+        await using var host = await StartAsync();
+        var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+
+        await AttemptsAsync(host, published.MessageId, 2);
+        await Eventually.HoldsAsync(async () => (await host.Endpoints.GetAsync(endpoint.Id))!.FailingSince is null, "the endpoint is healthy again");
+    }
+
+    [Fact]
+    public async Task Concurrency_IsBoundedPerEndpointAndOverall()
+    {
+        var running = 0;
+        var mostAtOnce = 0;
+        async Task Slow(HttpContext context)
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref mostAtOnce, now);
+            await Task.Delay(100);
+            Interlocked.Decrement(ref running);
+            context.Response.StatusCode = 204;
+        }
+
+        await using var first = await TestReceiver.StartAsync(Slow);
+        await using var second = await TestReceiver.StartAsync(Slow);
+        await using var host = await StartAsync(o =>
+        {
+            o.Delivery.MaxConcurrency = 3;
+            o.Delivery.MaxConcurrencyPerEndpoint = 2;
+        });
+        await host.Endpoints.CreateAsync(new() { Url = first.Url });
+        await host.Endpoints.CreateAsync(new() { Url = second.Url });
+
+        for (var i = 0; i < 10; i++)
+        {
+            await host.Publisher.PublishAsync("ping", new Ping(i));
+        }
+
+        await Eventually.HoldsAsync(() => Task.FromResult(first.Requests.Count + second.Requests.Count == 20), "all 20 deliveries arrive");
+        Assert.Equal(3, mostAtOnce);
+        Assert.Equal(10, first.Requests.Select(r => r.Headers["webhook-id"]).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Concurrency_OneEndpointNeverGetsMoreThanItsLimit()
+    {
+        var running = 0;
+        var mostAtOnce = 0;
+        await using var receiver = await TestReceiver.StartAsync(async context =>
+        {
+            InterlockedMax(ref mostAtOnce, Interlocked.Increment(ref running));
+            await Task.Delay(50);
+            Interlocked.Decrement(ref running);
+            context.Response.StatusCode = 204;
+        });
+        await using var host = await StartAsync(o => o.Delivery.MaxConcurrencyPerEndpoint = 2);
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => host.Publisher.PublishAsync("ping", new Ping(i))));
+
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 12), "all 12 deliveries arrive");
+        Assert.Equal(2, mostAtOnce);
+    }
+
+    [Fact]
+    public async Task Shutdown_FinishesAttemptsInFlightWithinTheTimeout()
+    {
+        var arrived = new TaskCompletionSource();
+        await using var receiver = await TestReceiver.StartAsync(async context =>
+        {
+            arrived.TrySetResult();
+            await Task.Delay(300);
+            context.Response.StatusCode = 204;
+        });
+        var file = SqliteTestFiles.NewPath();
+        try
+        {
+            string messageId;
+            await using (var host = await StartAsync(file: file))
+            {
+                await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+                messageId = (await host.Publisher.PublishAsync("ping", new Ping(1))).MessageId;
+                await arrived.Task.WaitAsync(Eventually.DefaultTimeout);
+            }
+
+            await using var after = await StartAsync(o => o.Delivery.Enabled = false, file: file);
+            var delivery = await DeliveryAsync(after, messageId);
+            Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Shutdown_ReleasesAttemptsStillInFlightAtTheTimeout()
+    {
+        var arrived = new TaskCompletionSource();
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.Sequence(
+            context =>
+            {
+                arrived.TrySetResult();
+                return TestReceiver.Hang(context);
+            },
+            TestReceiver.Status(204)));
+        var file = SqliteTestFiles.NewPath();
+        try
+        {
+            string messageId;
+            await using (var host = await StartAsync(o => o.Delivery.Timeout = TimeSpan.FromMinutes(1), s => s.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromMilliseconds(300)), file))
+            {
+                await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+                messageId = (await host.Publisher.PublishAsync("ping", new Ping(1))).MessageId;
+                await arrived.Task.WaitAsync(Eventually.DefaultTimeout);
+            }
+
+            await using (var stopped = await StartAsync(o => o.Delivery.Enabled = false, file: file))
+            {
+                var released = await DeliveryAsync(stopped, messageId);
+                Assert.Equal((DeliveryStatus.Pending, 0), (released.Status, released.Attempts));
+                Assert.InRange(released.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow); // Due now, not when the 2-minute lease would end.
+                Assert.Empty(await stopped.Store.ListAttemptsAsync(messageId, default));
+            }
+
+            await using var restarted = await StartAsync(file: file);
+            await Eventually.ReadsAsync(() => DeliveryAsync(restarted, messageId), d => d.Status == DeliveryStatus.Succeeded, "the released delivery is delivered after a restart");
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Disabled_DeliversNothing()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var host = await StartAsync(o => o.Delivery.Enabled = false);
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+
+        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+        await Task.Delay(300);
+
+        Assert.Equal((DeliveryStatus.Pending, 0), ((await DeliveryAsync(host, published.MessageId)).Status, (await DeliveryAsync(host, published.MessageId)).Attempts));
+        Assert.Empty(receiver.Requests);
+    }
+
+    internal static Task<SqliteTestHost> StartAsync(Action<WebhookOptions>? options = null, Action<IServiceCollection>? services = null, string? file = null) =>
+        SqliteTestHost.StartAsync(
+            webhooks => webhooks.MapPost<Ping>("ping"),
+            o =>
+            {
+                o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
+                o.Delivery.RetrySchedule = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)];
+                o.Delivery.RetryJitter = 0;
+                o.Delivery.PollInterval = TimeSpan.FromMilliseconds(50);
+                options?.Invoke(o);
+            },
+            services,
+            file);
+
+    internal static async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(SqliteTestHost host, string messageId, int count) =>
+        await Eventually.ReadsAsync(() => host.Store.ListAttemptsAsync(messageId, default), a => a.Count >= count, $"{count} attempts at {messageId}");
+
+    private static async Task<DeliveryState> DeliveryAsync(SqliteTestHost host, string messageId) =>
+        Assert.Single(await host.Store.ListDeliveriesAsync(messageId, default));
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    [GeneratedRegex("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$")]
+    private static partial Regex TraceParent();
+}
