@@ -12,9 +12,10 @@ public interface IWebhookEndpointManager
     /// <summary>Registers an endpoint, enabled, with a new signing secret.</summary>
     /// <param name="settings">Its URL, description and webhooks.</param>
     /// <param name="tenant">The tenant that owns it and receives its messages; <see langword="null"/> for none.</param>
+    /// <param name="secret">A <c>whsec_</c> secret the receiver already has (moving endpoints from another system, a demo); by default a new random one.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The endpoint, with its <c>whsec_</c> secret.</returns>
-    Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, CancellationToken cancellationToken = default);
+    Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default);
 
     /// <summary>The endpoint with this id.</summary>
     Task<WebhookEndpoint?> GetAsync(string id, CancellationToken cancellationToken = default);

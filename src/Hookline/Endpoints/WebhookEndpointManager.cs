@@ -8,8 +8,20 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     public const int MaxDescriptionLength = 1024;
     private static readonly TimeSpan s_defaultOverlap = TimeSpan.FromHours(24);
 
-    public async Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, CancellationToken cancellationToken = default)
+    public async Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default)
     {
+        if (secret is not null)
+        {
+            try
+            {
+                WebhookSecret.DecodeKey(secret);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException(e.Message, nameof(secret));
+            }
+        }
+
         var now = time.GetUtcNow();
         var endpoint = Apply(
             new WebhookEndpoint
@@ -17,7 +29,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
                 Id = WebhookIds.NewEndpointId(now),
                 Tenant = tenant,
                 Url = "",
-                Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), now)],
+                Secrets = [new WebhookEndpointSecret(secret ?? WebhookSecret.Generate(), now)],
                 CreatedAt = now,
             },
             settings,

@@ -1,23 +1,39 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Hookline.Tests;
 
-/// <summary>tests/node/receiver.mjs: a Node server that verifies each request with the official npm <c>standardwebhooks</c> package.</summary>
+/// <summary>
+/// samples/receiver/receiver.mjs: a Node server that verifies each request with the official npm
+/// <c>standardwebhooks</c> package and prints a line for each.
+/// </summary>
 internal sealed class NodeReceiver : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly Task _reading;
 
     private NodeReceiver(Process process, string url)
     {
         _process = process;
         Url = url;
+        _reading = Task.Run(async () =>
+        {
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                _lines.Enqueue(line);
+            }
+        });
     }
 
     public string Url { get; }
 
+    /// <summary>What it printed per request: <c>verified &lt;webhook-id&gt; &lt;body&gt;</c> or <c>refused &lt;reason&gt;</c>.</summary>
+    public IReadOnlyList<string> Lines => [.. _lines];
+
     public static async Task<NodeReceiver> StartAsync(string secret)
     {
-        var start = new ProcessStartInfo("node", [Path.Combine(TestEnvironment.NodeToolsDirectory, "receiver.mjs"), secret])
+        var start = new ProcessStartInfo("node", [Path.Combine(TestEnvironment.SampleReceiverDirectory, "receiver.mjs"), secret])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -37,6 +53,7 @@ internal sealed class NodeReceiver : IAsyncDisposable
         }
 
         await _process.WaitForExitAsync();
+        await _reading;
         _process.Dispose();
     }
 }

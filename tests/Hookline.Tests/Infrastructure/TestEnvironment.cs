@@ -10,9 +10,12 @@ internal static class TestEnvironment
 
     public static string NodeToolsDirectory => Path.Combine(RepositoryRoot, "tests", "node");
 
+    public static string SampleReceiverDirectory => Path.Combine(RepositoryRoot, "samples", "receiver");
+
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    public static bool HasNodeTools => Directory.Exists(Path.Combine(NodeToolsDirectory, "node_modules"));
+    public static bool HasNodeTools =>
+        Directory.Exists(Path.Combine(NodeToolsDirectory, "node_modules")) && Directory.Exists(Path.Combine(SampleReceiverDirectory, "node_modules"));
 
     public static bool HasChromium => File.Exists(ChromiumPath);
 

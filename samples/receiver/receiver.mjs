@@ -1,10 +1,17 @@
 // A webhook receiver on 127.0.0.1 that verifies every request with the official Standard Webhooks
-// library. Usage: node receiver.mjs <whsec_secret>. Prints "listening <port>", then answers 204 to
-// requests whose signature verifies and 400 (with the library's error) to the rest.
+// library (npm standardwebhooks). Usage: node receiver.mjs <whsec_secret> [port]
+// Prints "listening <port>", then one line per request: "verified <webhook-id> <body>" (answered
+// 204) or "refused <reason>" (answered 400). Stops when its standard input closes (Ctrl+D).
 import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
 
-const webhook = new Webhook(process.argv[2]);
+const [secret, port = "0"] = process.argv.slice(2);
+if (!secret) {
+  console.error("usage: node receiver.mjs <whsec_secret> [port]");
+  process.exit(2);
+}
+
+const webhook = new Webhook(secret);
 const server = createServer((request, response) => {
   const chunks = [];
   request.on("data", (chunk) => chunks.push(chunk));
@@ -12,13 +19,14 @@ const server = createServer((request, response) => {
     const body = Buffer.concat(chunks).toString("utf8");
     try {
       webhook.verify(body, request.headers);
+      console.log(`verified ${request.headers["webhook-id"]} ${body}`);
       response.writeHead(204).end();
     } catch (error) {
+      console.log(`refused ${error.message}`);
       response.writeHead(400, { "content-type": "text/plain" }).end(String(error.message));
     }
   });
 });
-server.listen(0, "127.0.0.1", () => console.log(`listening ${server.address().port}`));
-// The test closes our stdin when it is done: stop at once, whatever connections are still open.
+server.listen(Number(port), "127.0.0.1", () => console.log(`listening ${server.address().port}`));
 process.stdin.on("close", () => process.exit(0));
 process.stdin.resume();
