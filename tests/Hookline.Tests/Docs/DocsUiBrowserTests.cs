@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Playwright;
 
 namespace Hookline.Tests.Docs;
@@ -9,7 +8,7 @@ namespace Hookline.Tests.Docs;
 /// <summary>The sample on a real Kestrel server on loopback, looked at with Debian's Chromium.</summary>
 public sealed class DocsUiBrowserTests : IAsyncLifetime
 {
-    private readonly WebApplicationFactory<Program> _sample = new();
+    private readonly SampleFactory _sample = new();
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private string _baseAddress = "";

@@ -1,32 +1,23 @@
-using System.Diagnostics;
+using System.Text.Json;
 
 namespace Hookline.Tests;
 
-/// <summary>Runs the independent OpenAPI validator (npm <c>@seriousme/openapi-schema-validator</c>) on a document.</summary>
+/// <summary>Independent checks of OpenAPI documents and of what is sent against them, by npm validators.</summary>
 internal static class OpenApiValidator
 {
-    /// <summary>Asserts that <paramref name="documentJson"/> is valid against the official OpenAPI JSON Schema of its version and that every <c>$ref</c> resolves.</summary>
+    /// <summary>Asserts that <paramref name="documentJson"/> is valid against the official OpenAPI JSON Schema of its version and that every <c>$ref</c> resolves (npm <c>@seriousme/openapi-schema-validator</c>).</summary>
     public static async Task AssertValidAsync(string documentJson, string expectedVersion)
     {
-        var file = Path.Combine(Path.GetTempPath(), $"hookline-openapi-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, documentJson);
-        try
-        {
-            var start = new ProcessStartInfo("node", [Path.Combine(TestEnvironment.NodeToolsDirectory, "validate-openapi.mjs"), file])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEndAsync();
-            var errors = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(process.ExitCode == 0, $"The OpenAPI validator refused the document:\n{await errors}\n{await output}");
-            Assert.Equal($"valid OpenAPI {expectedVersion}", (await output).Trim());
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        var output = await NodeTool.WithFileAsync(documentJson, file => NodeTool.RunAsync("validate-openapi.mjs", file));
+        Assert.Equal($"valid OpenAPI {expectedVersion}", output);
+    }
+
+    /// <summary>Asserts that every body validates against the request body schema <paramref name="documentJson"/> declares for the webhook (Ajv, JSON Schema 2020-12).</summary>
+    public static async Task AssertBodiesMatchAsync(string documentJson, string webhook, string method, IReadOnlyList<string> bodies)
+    {
+        var output = await NodeTool.WithFileAsync(documentJson, document => NodeTool.WithFileAsync(
+            JsonSerializer.Serialize(bodies),
+            file => NodeTool.RunAsync("validate-payloads.mjs", document, webhook, method, file)));
+        Assert.Equal($"valid {bodies.Count}", output);
     }
 }

@@ -3,7 +3,7 @@ namespace Hookline.Tests;
 /// <summary>What a test needs beyond .NET.</summary>
 public enum Requirement
 {
-    /// <summary>The Node test tools: <c>npm ci --prefix tests/node</c>.</summary>
+    /// <summary>The Node tools: <c>npm ci</c> in tests/node and in samples/receiver.</summary>
     NodeTools,
 
     /// <summary>Debian's Chromium at <c>/usr/bin/chromium</c>: <c>apt-get install chromium</c>.</summary>
@@ -17,7 +17,7 @@ public sealed class RequiresFactAttribute : FactAttribute
     {
         var (available, install) = requirement switch
         {
-            Requirement.NodeTools => (TestEnvironment.HasNodeTools, "npm ci --prefix tests/node"),
+            Requirement.NodeTools => (TestEnvironment.HasNodeTools, "npm ci --prefix tests/node && npm ci --prefix samples/receiver"),
             Requirement.Chromium => (TestEnvironment.HasChromium, "apt-get install chromium"),
             _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
         };

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Hookline.Tests.Sample;
 
-public class SampleAppTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
+public class SampleAppTests(SampleFactory factory) : IClassFixture<SampleFactory>
 {
     private const string TutorialDescription =
         "When a new user subscribes to your service we'll send you a POST request with this data to the URL that you register for the event `new-subscription` in the dashboard.";
@@ -81,6 +80,6 @@ public class SampleAppTests(WebApplicationFactory<Program> factory) : IClassFixt
     {
         var document = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json"))!;
 
-        Assert.Equal(["/users"], document["paths"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["/users", "/subscriptions"], document["paths"]!.AsObject().Select(p => p.Key));
     }
 }
