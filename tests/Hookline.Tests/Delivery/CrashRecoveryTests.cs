@@ -1,0 +1,67 @@
+using Hookline.Storage;
+
+namespace Hookline.Tests.Delivery;
+
+/// <summary>At least once, even when the process delivering is killed mid-backlog.</summary>
+public sealed class CrashRecoveryTests
+{
+    private const int Messages = 200;
+
+    [Fact]
+    public async Task Sigkill_MidBacklog_LosesNothing()
+    {
+        await using var receiver = await TestReceiver.StartAsync(async context =>
+        {
+            await Task.Delay(100); // Slow enough that attempts are always in flight when the kill comes.
+            context.Response.StatusCode = 204;
+        });
+        var file = SqliteTestFiles.NewPath();
+        try
+        {
+            // The backlog is published, and checked, by a host that does not deliver, on the file the sample delivers from.
+            await using var publisher = await SqliteTestHost.StartAsync(w => w.MapPost<Subscription>("new-subscription"), o => o.Delivery.Enabled = false, file: file);
+            await publisher.Endpoints.CreateAsync(new() { Url = receiver.Url });
+            var results = await Task.WhenAll(Enumerable.Range(0, Messages).Select(i =>
+                publisher.Publisher.PublishAsync("new-subscription", new Subscription($"user{i}", i, DateTimeOffset.UnixEpoch))));
+            List<string> published = [.. results.Select(r => r.MessageId)];
+
+            using (var first = SampleProcess.Start(Settings(file)))
+            {
+                await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count >= 40), $"the first process delivers 40 of {Messages}\n{first.Output}");
+                Assert.Equal(137, await first.KillAsync()); // 128 + SIGKILL
+            }
+
+            Assert.InRange(receiver.Requests.Count, 40, Messages - 1);
+            using (var second = SampleProcess.Start(Settings(file)))
+            {
+                await Eventually.HoldsAsync(
+                    async () => (await publisher.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0,
+                    $"the second process delivers the rest\n{second.Output}",
+                    TimeSpan.FromSeconds(60));
+            }
+
+            var deliveries = await Task.WhenAll(published.Select(id => publisher.Store.ListDeliveriesAsync(id, default)));
+            Assert.All(deliveries, d => Assert.Equal(DeliveryStatus.Succeeded, Assert.Single(d).Status));
+            Assert.Equal(published.Order(), ReceivedIds(receiver).Order());
+            // Attempts in flight at the kill were never recorded: their leases ran out and they were sent again.
+            Assert.True(receiver.Requests.Count > Messages, "Nothing was in flight at the kill, so lease recovery went untested.");
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    private static HashSet<string> ReceivedIds(TestReceiver receiver) => [.. receiver.Requests.Select(r => r.Headers["webhook-id"])];
+
+    private static Dictionary<string, string> Settings(string file) => new()
+    {
+        ["environment"] = "Production",
+        ["urls"] = "http://127.0.0.1:0",
+        ["ConnectionStrings:Webhooks"] = $"Data Source={file}",
+        ["Webhooks:Delivery:AllowedNetworks:0"] = "127.0.0.0/8",
+        ["Webhooks:Delivery:Timeout"] = "00:00:01", // Leases last twice this: the killed process's run out in 2 s.
+        ["Webhooks:Delivery:PollInterval"] = "00:00:00.100",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+}
