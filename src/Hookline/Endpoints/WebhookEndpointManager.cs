@@ -22,7 +22,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             }
         }
 
-        var now = time.GetUtcNow();
+        var now = Now();
         var endpoint = Apply(
             new WebhookEndpoint
             {
@@ -49,16 +49,16 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
 
     public Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, CancellationToken cancellationToken = default)
     {
-        var now = time.GetUtcNow();
+        var now = Now();
         var valid = Apply(new WebhookEndpoint { Id = id, Url = "", Secrets = [] }, settings, now);
         return ChangeAsync(id, e => e with { Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, UpdatedAt = now }, cancellationToken);
     }
 
     public Task<WebhookEndpoint?> EnableAsync(string id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, e => e with { Enabled = true, DisabledReason = null, FailingSince = null, UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        ChangeAsync(id, e => e with { Enabled = true, DisabledReason = null, FailingSince = null, UpdatedAt = Now() }, cancellationToken);
 
     public Task<WebhookEndpoint?> DisableAsync(string id, string? reason = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = time.GetUtcNow() }, cancellationToken);
+        ChangeAsync(id, e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = Now() }, cancellationToken);
 
     public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
     {
@@ -70,7 +70,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     {
         var keep = overlap ?? s_defaultOverlap;
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, TimeSpan.Zero, nameof(overlap));
-        var now = time.GetUtcNow();
+        var now = Now();
         return ChangeAsync(
             id,
             e => e with
@@ -86,7 +86,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(endpointId);
-        var resent = await store.ResendAsync(messageId, endpointId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var resent = await store.ResendAsync(messageId, endpointId, Now(), cancellationToken).ConfigureAwait(false);
         if (resent)
         {
             signal.Notify();
@@ -98,13 +98,20 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     public async Task<int> RecoverAsync(string endpointId, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpointId);
-        var recovered = await store.RecoverAsync(endpointId, since, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var recovered = await store.RecoverAsync(endpointId, since, Now(), cancellationToken).ConfigureAwait(false);
         if (recovered > 0)
         {
             signal.Notify();
         }
 
         return recovered;
+    }
+
+    /// <summary>The time, to the millisecond: what stores keep, so what is returned is what is stored.</summary>
+    private DateTimeOffset Now()
+    {
+        var now = time.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
     private async Task<WebhookEndpoint?> ChangeAsync(string id, Func<WebhookEndpoint, WebhookEndpoint> change, CancellationToken cancellationToken)

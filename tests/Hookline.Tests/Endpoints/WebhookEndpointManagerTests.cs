@@ -1,0 +1,156 @@
+using Hookline.Storage;
+
+namespace Hookline.Tests.Endpoints;
+
+public sealed class WebhookEndpointManagerTests : IAsyncLifetime
+{
+    private SqliteTestHost _host = null!;
+
+    private IWebhookEndpointManager Endpoints => _host.Endpoints;
+
+    public async Task InitializeAsync() =>
+        _host = await SqliteTestHost.StartAsync(
+            webhooks =>
+            {
+                webhooks.MapPost<Ping>("ping");
+                webhooks.MapPost<Invoice>("invoice.paid");
+            },
+            o => o.Delivery.Enabled = false);
+
+    public async Task DisposeAsync() => await _host.DisposeAsync();
+
+    [Fact]
+    public async Task Create_StoresAnEnabledEndpointWithANewSecret()
+    {
+        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/hooks", Description = "Billing", EventTypes = ["ping", "ping"] }, tenant: "acme");
+
+        Assert.StartsWith("ep_", created.Id);
+        Assert.Equal(("acme", "https://example.com/hooks", "Billing", true), (created.Tenant, created.Url, created.Description, created.Enabled));
+        Assert.Equal(["ping"], created.EventTypes!);
+        var secret = Assert.Single(created.Secrets);
+        Assert.Equal(32, WebhookSecret.DecodeKey(secret.Value).Length);
+        Assert.Equivalent(created, await Endpoints.GetAsync(created.Id));
+        Assert.Equal([created.Id], (await Endpoints.ListAsync("acme")).Select(e => e.Id));
+        Assert.Empty(await Endpoints.ListAsync("other"));
+    }
+
+    [Fact]
+    public async Task Create_WithAGivenSecret_KeepsIt()
+    {
+        const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/" }, secret: Secret);
+
+        Assert.Equal(Secret, Assert.Single(created.Secrets).Value);
+    }
+
+    [Theory]
+    [InlineData("", "Url", "needs a URL")]
+    [InlineData("/hooks", "Url", "is not an absolute http or https URL")]
+    [InlineData("ftp://example.com/", "Url", "is not an absolute http or https URL")]
+    [InlineData("file:///etc/passwd", "Url", "is not an absolute http or https URL")]
+    [InlineData("https://user:pass@example.com/", "Url", "must not carry credentials")]
+    [InlineData("https://example.com/#top", "Url", "must not have a fragment")]
+    public async Task Create_BadUrl_ThrowsNamingItAndStoresNothing(string url, string parameter, string message)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = url }));
+
+        Assert.Equal(parameter, error.ParamName);
+        Assert.Contains(message, error.Message);
+        Assert.Empty(await Endpoints.ListAsync());
+    }
+
+    [Fact]
+    public async Task Create_TooLongUrlOrDescription_Throws()
+    {
+        var longUrl = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://example.com/" + new string('a', 2048) }));
+        var longDescription = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://example.com/", Description = new string('a', 1025) }));
+
+        Assert.Equal(("Url", "Description"), (longUrl.ParamName, longDescription.ParamName));
+        Assert.Empty(await Endpoints.ListAsync());
+    }
+
+    [Theory]
+    [InlineData(new string[0], "at least one webhook")]
+    [InlineData(new[] { "ping", "invoice.voided" }, "No webhook named 'invoice.voided' is declared; declared: 'invoice.paid', 'ping'.")]
+    public async Task Create_BadEventTypes_ThrowsNamingThem(string[] eventTypes, string message)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://example.com/", EventTypes = eventTypes }));
+
+        Assert.Equal("EventTypes", error.ParamName);
+        Assert.Contains(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("sk_live_abc123", "starts with 'whsec_'")]
+    [InlineData("whsec_c2hvcnQ=", "24 to 64 bytes")]
+    public async Task Create_BadSecret_ThrowsWithoutShowingIt(string secret, string message)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://example.com/" }, secret: secret));
+
+        Assert.Equal("secret", error.ParamName);
+        Assert.Contains(message, error.Message);
+        Assert.DoesNotContain(secret, error.Message);
+    }
+
+    [Fact]
+    public async Task Update_ReplacesTheSettingsOnly()
+    {
+        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/a", EventTypes = ["ping"] }, tenant: "acme");
+
+        var updated = await Endpoints.UpdateAsync(created.Id, new() { Url = "https://example.com/b", Description = "New" });
+
+        Assert.Equal(("https://example.com/b", "New", null, "acme"), (updated!.Url, updated.Description, updated.EventTypes, updated.Tenant));
+        Assert.Equal(created.Secrets, updated.Secrets);
+        Assert.Equivalent(updated, await Endpoints.GetAsync(created.Id));
+        Assert.Null(await Endpoints.UpdateAsync("ep_missing", new() { Url = "https://example.com/" }));
+    }
+
+    [Fact]
+    public async Task DisableAndEnable_StopAndResumeDeliveries()
+    {
+        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/" });
+        var pending = await _host.Publisher.PublishAsync("ping", new Ping(1));
+
+        var disabled = await Endpoints.DisableAsync(created.Id, "Maintenance");
+
+        Assert.Equal((false, "Maintenance"), (disabled!.Enabled, disabled.DisabledReason));
+        Assert.Equal(DeliveryStatus.Failed, Assert.Single(await _host.Store.ListDeliveriesAsync(pending.MessageId, default)).Status);
+        Assert.Equal(0, (await _host.Publisher.PublishAsync("ping", new Ping(2))).Deliveries);
+        var enabled = await Endpoints.EnableAsync(created.Id);
+        Assert.Equal((true, null, null), (enabled!.Enabled, enabled.DisabledReason, enabled.FailingSince));
+        Assert.Equal(1, (await _host.Publisher.PublishAsync("ping", new Ping(3))).Deliveries);
+        Assert.Equal(1, await Endpoints.RecoverAsync(created.Id, DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
+    public async Task RotateSecret_KeepsTheOldOneSigningForTheOverlap()
+    {
+        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/" });
+        var before = DateTimeOffset.UtcNow;
+
+        var rotated = (await Endpoints.RotateSecretAsync(created.Id))!;
+
+        Assert.Equal(2, rotated.Secrets.Count);
+        Assert.NotEqual(created.Secrets[0].Value, rotated.Secrets[0].Value);
+        Assert.Null(rotated.Secrets[0].ExpiresAt);
+        Assert.Equal(created.Secrets[0].Value, rotated.Secrets[1].Value);
+        Assert.InRange(rotated.Secrets[1].ExpiresAt!.Value, before.AddHours(24).AddMilliseconds(-1), DateTimeOffset.UtcNow.AddHours(24));
+        var again = (await Endpoints.RotateSecretAsync(created.Id, TimeSpan.Zero))!;
+        // No overlap: the secret current until now stops at once; the first one keeps the rest of its overlap.
+        Assert.Equal([again.Secrets[0].Value, created.Secrets[0].Value], again.Secrets.Where(s => s.IsActive(DateTimeOffset.UtcNow)).Select(s => s.Value));
+        Assert.Null(await Endpoints.RotateSecretAsync("ep_missing"));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Endpoints.RotateSecretAsync(created.Id, TimeSpan.FromSeconds(-1)));
+    }
+
+    [Fact]
+    public async Task Delete_RemovesTheEndpoint()
+    {
+        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/" });
+
+        Assert.True(await Endpoints.DeleteAsync(created.Id));
+
+        Assert.Null(await Endpoints.GetAsync(created.Id));
+        Assert.False(await Endpoints.DeleteAsync(created.Id));
+    }
+}
