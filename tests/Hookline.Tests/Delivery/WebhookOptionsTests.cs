@@ -39,6 +39,22 @@ public class WebhookOptionsTests
     public Task Start_ZeroDisableAfter_FailsNamingTheOption() =>
         AssertStartFails(o => o.Delivery.DisableEndpointAfter = TimeSpan.Zero, "DisableEndpointAfter must be positive");
 
+    [Fact]
+    public Task Start_NoConcurrency_FailsNamingTheOption() =>
+        AssertStartFails(o => o.Delivery.MaxConcurrency = 0, "Webhooks:Delivery:MaxConcurrency must be positive");
+
+    [Fact]
+    public Task Start_NoConcurrencyPerEndpoint_FailsNamingTheOption() =>
+        AssertStartFails(o => o.Delivery.MaxConcurrencyPerEndpoint = -1, "Webhooks:Delivery:MaxConcurrencyPerEndpoint must be positive");
+
+    [Fact]
+    public Task Start_ZeroPollInterval_FailsNamingTheOption() =>
+        AssertStartFails(o => o.Delivery.PollInterval = TimeSpan.Zero, "Webhooks:Delivery:PollInterval must be positive");
+
+    [Fact]
+    public Task Start_ZeroRetention_FailsNamingTheOption() =>
+        AssertStartFails(o => o.Retention = TimeSpan.Zero, "Webhooks:Retention must be positive");
+
     private static async Task AssertStartFails(Action<WebhookOptions> configure, string expected)
     {
         var builder = WebApplication.CreateSlimBuilder();

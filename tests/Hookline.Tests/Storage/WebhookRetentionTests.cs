@@ -1,0 +1,34 @@
+using Hookline.Tests.Delivery;
+
+namespace Hookline.Tests.Storage;
+
+public sealed class WebhookRetentionTests
+{
+    [Fact]
+    public async Task Start_DeletesMessagesOlderThanTheRetentionWithTheirLog()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var file = SqliteTestFiles.NewPath();
+        try
+        {
+            string old;
+            await using (var past = await WebhookDispatcherTests.StartAsync(services: s => s.AddSingleton<TimeProvider>(new ShiftedTimeProvider(TimeSpan.FromDays(-31))), file: file))
+            {
+                await past.Endpoints.CreateAsync(new() { Url = receiver.Url });
+                old = (await past.Publisher.PublishAsync("ping", new Ping(1))).MessageId;
+                await WebhookDispatcherTests.AttemptsAsync(past, old, 1);
+            }
+
+            await using var now = await WebhookDispatcherTests.StartAsync(file: file);
+            var recent = (await now.Publisher.PublishAsync("ping", new Ping(2))).MessageId;
+
+            await Eventually.HoldsAsync(async () => (await now.Store.ListDeliveriesAsync(old, default)).Count == 0, "the 31-day-old message is deleted");
+            Assert.Empty(await now.Store.ListAttemptsAsync(old, default));
+            await WebhookDispatcherTests.AttemptsAsync(now, recent, 1);
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+}
