@@ -55,7 +55,8 @@ internal sealed partial class SqliteWebhookStore
                     ("$owner", owner)).ConfigureAwait(false);
                 return leased;
             },
-            cancellationToken);
+            cancellationToken,
+            durable: false);
 
     public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
@@ -87,7 +88,7 @@ internal sealed partial class SqliteWebhookStore
                 using var markHealth = Command(
                     connection,
                     transaction,
-                    "UPDATE endpoints SET failing_since = CASE WHEN $ok THEN NULL ELSE ifnull(failing_since, $started) END WHERE id = $id;",
+                    "UPDATE endpoints SET failing_since = CASE WHEN $ok THEN NULL ELSE $started END WHERE id = $id AND (CASE WHEN $ok THEN failing_since IS NOT NULL ELSE failing_since IS NULL END);",
                     ("$ok", null),
                     ("$started", null),
                     ("$id", null));
@@ -132,7 +133,8 @@ internal sealed partial class SqliteWebhookStore
 
                 return 0;
             },
-            cancellationToken);
+            cancellationToken,
+            durable: false);
 
     public Task ReleaseAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
         WriteAsync(
@@ -148,7 +150,8 @@ internal sealed partial class SqliteWebhookStore
                     ("$owner", owner)).ConfigureAwait(false);
                 return 0;
             },
-            cancellationToken);
+            cancellationToken,
+            durable: false);
 
     public Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(

@@ -13,6 +13,7 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
 
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -45,17 +46,23 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
     {
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE), one at a time.</summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE), one at a time. A
+    /// <paramref name="durable"/> one is fsynced before it returns (synchronous=FULL): what a caller
+    /// was promised, such as a stored publish. Leases and attempt records are not (synchronous=NORMAL:
+    /// they survive a killed process, not a power cut); losing one on a power cut means a delivery is
+    /// sent again, which at-least-once delivery allows.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool durable = true)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
             using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var result = await work(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -163,47 +163,59 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     private async Task DeliverAsync(LeasedDelivery delivery)
     {
+        AttemptResult? result;
         try
         {
-            AttemptResult result;
-            using (var activity = StartActivity(delivery))
-            {
-                SendOutcome outcome;
-                try
-                {
-                    outcome = await _sender.SendAsync(delivery, _abort.Token).ConfigureAwait(false);
-                }
-                catch (Exception) when (_abort.IsCancellationRequested)
-                {
-                    _aborted.Enqueue(delivery.Id);
-                    return;
-                }
-
-                result = Judge(delivery, outcome);
-                activity?.SetTag("http.response.status_code", outcome.StatusCode);
-                activity?.SetTag("hookline.outcome", OutcomeName(result.Status));
-                if (result.Status != DeliveryStatus.Succeeded)
-                {
-                    activity?.SetStatus(ActivityStatusCode.Error, ErrorType(result));
-                }
-            }
-
-            Report(delivery, result);
-            try
-            {
-                await _completions.AddAsync(result, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                _logger.CompleteFailed(e, delivery.MessageId, delivery.EndpointId);
-            }
+            result = await AttemptAsync(delivery).ConfigureAwait(false);
         }
         finally
         {
+            // The slot bounds requests, not bookkeeping: the next attempt can start while this one is recorded.
             ExitEndpoint(delivery.EndpointId);
             _slots.Release();
             _signal.Notify();
         }
+
+        if (result is null)
+        {
+            return;
+        }
+
+        Report(delivery, result);
+        try
+        {
+            await _completions.AddAsync(result, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.CompleteFailed(e, delivery.MessageId, delivery.EndpointId);
+        }
+    }
+
+    /// <summary>Sends one attempt and judges it; <see langword="null"/> when shutdown cancelled it (it is released, not recorded).</summary>
+    private async Task<AttemptResult?> AttemptAsync(LeasedDelivery delivery)
+    {
+        using var activity = StartActivity(delivery);
+        SendOutcome outcome;
+        try
+        {
+            outcome = await _sender.SendAsync(delivery, _abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (_abort.IsCancellationRequested)
+        {
+            _aborted.Enqueue(delivery.Id);
+            return null;
+        }
+
+        var result = Judge(delivery, outcome);
+        activity?.SetTag("http.response.status_code", outcome.StatusCode);
+        activity?.SetTag("hookline.outcome", OutcomeName(result.Status));
+        if (result.Status != DeliveryStatus.Succeeded)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ErrorType(result));
+        }
+
+        return result;
     }
 
     private AttemptResult Judge(LeasedDelivery delivery, SendOutcome outcome)

@@ -1,0 +1,49 @@
+using Hookline;
+using Hookline.Storage;
+
+/// <summary>An app with Hookline on a SQLite file, delivering (or not) with the benchmark's concurrency.</summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private BenchHost(WebApplication app) => _app = app;
+
+    public IWebhookPublisher Publisher => _app.Services.GetRequiredService<IWebhookPublisher>();
+
+    public IWebhookEndpointManager Endpoints => _app.Services.GetRequiredService<IWebhookEndpointManager>();
+
+    public IWebhookStore Store => _app.Services.GetRequiredService<IWebhookStore>();
+
+    public static async Task<BenchHost> StartAsync(string file, bool deliver, int concurrency)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddWebhooks(o =>
+        {
+            o.Delivery.Enabled = deliver;
+            o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
+            o.Delivery.MaxConcurrency = concurrency;
+            o.Delivery.MaxConcurrencyPerEndpoint = concurrency; // One receiver stands in for many: the ceiling uses the same concurrency.
+        })
+        .UseSqlite($"Data Source={file}")
+        .Webhooks.MapPost<BenchEvent>("bench.event");
+        var app = builder.Build();
+        await app.StartAsync();
+        return new BenchHost(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>The payload: about 1 KB of JSON.</summary>
+internal sealed record BenchEvent(int Sequence, string Data)
+{
+    public static readonly string Filler = new('x', 990);
+
+    public static BenchEvent Create(int sequence) => new(sequence, Filler);
+}

@@ -1,0 +1,216 @@
+// Hookline's end-to-end benchmark. Run: dotnet run -c Release --project bench/Hookline.Bench [-- --quick]
+// Every number is measured in this run, against a receiver in this process on 127.0.0.1; ratios
+// compare Hookline with a plain pooled HttpClient measured the same way, on the same machine.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["--drain", var pendingArg, var measureArg])
+{
+    // A child run (see Drain below): its own process, so its peak memory is its own.
+    var (rate, peak) = await Drain(int.Parse(pendingArg), int.Parse(measureArg));
+    Console.WriteLine(JsonSerializer.Serialize(new[] { rate, peak }));
+    return;
+}
+
+var quick = args.Contains("--quick");
+const int Concurrency = 64;
+var deliveries = quick ? 5_000 : 50_000;
+var latencySeconds = quick ? 3 : 15;
+var backlog = quick ? 100_000 : 1_000_000;
+var drainMeasure = quick ? 5_000 : 20_000;
+
+await using var receiver = await BenchReceiver.StartAsync();
+var ceiling = await Ceiling(receiver, deliveries, Concurrency);
+Report("Ceiling: plain pooled HttpClient, 1 KB POST", $"{ceiling:0} req/s");
+var endToEnd = await EndToEnd(receiver, deliveries, Concurrency);
+Report("Hookline end to end: publish → SQLite → dispatch → 2xx → recorded", $"{endToEnd:0} deliveries/s");
+Report("Ratio, end to end / ceiling", $"{endToEnd / ceiling:0.00}");
+var (p50, p99, sent) = await Latency(receiver, 1_000, latencySeconds);
+Report($"Publish-to-receipt latency at 1,000 events/s ({sent:N0} events)", $"p50 {p50:0.0} ms, p99 {p99:0.0} ms");
+Report("Publish calls/s, 64 concurrent callers (group commit)", $"{await PublishRate(deliveries, Concurrency):0}");
+Report("Publish calls/s, one caller at a time", $"{await PublishRate(quick ? 500 : 2_000, 1):0}");
+var (emptyRate, emptyPeak) = await DrainInChild(drainMeasure, drainMeasure);
+var (fullRate, fullPeak) = await DrainInChild(backlog, drainMeasure);
+Report($"Drain rate, {drainMeasure:N0} pending", $"{emptyRate:0} deliveries/s (peak memory {emptyPeak:0} MB)");
+Report($"Drain rate, {backlog:N0} pending", $"{fullRate:0} deliveries/s (peak memory {fullPeak:0} MB)");
+Report($"Drain rate ratio, {backlog:N0} / {drainMeasure:N0} pending", $"{fullRate / emptyRate:0.00}");
+return;
+
+static void Report(string what, string value) => Console.WriteLine($"| {what} | {value} |");
+
+// (a) The ceiling: the same body, straight to the receiver, with the dispatcher's concurrency.
+static async Task<double> Ceiling(BenchReceiver receiver, int count, int concurrency)
+{
+    using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+    var body = JsonSerializer.SerializeToUtf8Bytes(BenchEvent.Create(0), JsonSerializerOptions.Web);
+    async Task Post()
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await client.PostAsync(receiver.Url, content);
+        response.EnsureSuccessStatusCode();
+    }
+
+    await Workers(count / 10, concurrency, _ => Post()); // Warm-up.
+    var watch = Stopwatch.StartNew();
+    await Workers(count, concurrency, _ => Post());
+    return count / watch.Elapsed.TotalSeconds;
+}
+
+// (b) Hookline end to end: from the first publish until every delivery is acknowledged and recorded.
+static async Task<double> EndToEnd(BenchReceiver receiver, int count, int concurrency)
+{
+    var file = NewFile();
+    try
+    {
+        await using var host = await BenchHost.StartAsync(file, deliver: true, concurrency);
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+        await Workers(count / 10, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i))); // Warm-up.
+        await UntilAsync(async () => (await host.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        var watch = Stopwatch.StartNew();
+        await Workers(count, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
+        await UntilAsync(async () => (await host.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        return count / watch.Elapsed.TotalSeconds;
+    }
+    finally
+    {
+        DeleteFile(file);
+    }
+}
+
+// Publish at a fixed rate; latency = receipt at the receiver - start of the publish call.
+static async Task<(double P50, double P99, int Sent)> Latency(BenchReceiver receiver, int perSecond, int seconds)
+{
+    var file = NewFile();
+    try
+    {
+        await using var host = await BenchHost.StartAsync(file, deliver: true, 64);
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+        receiver.Reset();
+        receiver.TrackArrivals = true;
+        var total = perSecond * seconds;
+        var publishes = new List<Task<(string Id, long Started)>>(total);
+        var start = Stopwatch.GetTimestamp();
+        while (publishes.Count < total)
+        {
+            var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * perSecond) + 1);
+            while (publishes.Count < due)
+            {
+                var sequence = publishes.Count;
+                publishes.Add(Task.Run(async () =>
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var result = await host.Publisher.PublishAsync("bench.event", BenchEvent.Create(sequence));
+                    return (result.MessageId, started);
+                }));
+            }
+
+            await Task.Delay(1);
+        }
+
+        var sent = await Task.WhenAll(publishes);
+        await UntilAsync(() => Task.FromResult(receiver.Arrivals.Count >= total));
+        receiver.TrackArrivals = false;
+        var latencies = sent.Select(s => Stopwatch.GetElapsedTime(s.Started, receiver.Arrivals[s.Id]).TotalMilliseconds).Order().ToArray();
+        return (latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)], total);
+    }
+    finally
+    {
+        DeleteFile(file);
+    }
+}
+
+// Publishes only (nothing delivers): how many durable publish calls per second.
+static async Task<double> PublishRate(int count, int concurrency)
+{
+    var file = NewFile();
+    try
+    {
+        await using var host = await BenchHost.StartAsync(file, deliver: false, concurrency);
+        await host.Endpoints.CreateAsync(new() { Url = "https://example.com/hook" });
+        await Workers(Math.Max(100, count / 10), concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i))); // Warm-up.
+        var watch = Stopwatch.StartNew();
+        await Workers(count, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
+        return count / watch.Elapsed.TotalSeconds;
+    }
+    finally
+    {
+        DeleteFile(file);
+    }
+}
+
+static async Task<(double Rate, double PeakMegabytes)> DrainInChild(int pending, int measure)
+{
+    using var child = Process.Start(new ProcessStartInfo("dotnet", [typeof(BenchEvent).Assembly.Location, "--drain", pending.ToString(), measure.ToString()])
+    {
+        RedirectStandardOutput = true,
+    })!;
+    var output = await child.StandardOutput.ReadToEndAsync();
+    await child.WaitForExitAsync();
+    var values = JsonSerializer.Deserialize<double[]>(output.Trim().Split('\n')[^1])!;
+    return (values[0], values[1]);
+}
+
+// With `pending` deliveries waiting, how fast does a dispatcher deliver the first `measure` of them, and how much memory does the process take?
+static async Task<(double Rate, double PeakMegabytes)> Drain(int pending, int measure)
+{
+    var file = NewFile();
+    try
+    {
+        await using var receiver = await BenchReceiver.StartAsync();
+        await using (var publisher = await BenchHost.StartAsync(file, deliver: false, 64))
+        {
+            await publisher.Endpoints.CreateAsync(new() { Url = receiver.Url });
+            await Workers(pending, 256, i => publisher.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
+        }
+
+        var watch = Stopwatch.StartNew();
+        await using (var dispatcher = await BenchHost.StartAsync(file, deliver: true, 64))
+        {
+            await UntilAsync(() => Task.FromResult(receiver.Count >= measure));
+        }
+
+        var rate = measure / watch.Elapsed.TotalSeconds;
+        return (rate, Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0));
+    }
+    finally
+    {
+        DeleteFile(file);
+    }
+}
+
+// Runs `work(0..count-1)` on `concurrency` workers.
+static Task Workers(int count, int concurrency, Func<int, Task> work)
+{
+    var next = -1;
+    return Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+    {
+        int i;
+        while ((i = Interlocked.Increment(ref next)) < count)
+        {
+            await work(i);
+        }
+    })));
+}
+
+static async Task UntilAsync(Func<Task<bool>> condition)
+{
+    while (!await condition())
+    {
+        await Task.Delay(20);
+    }
+}
+
+static string NewFile() => Path.Combine(Path.GetTempPath(), $"hookline-bench-{Guid.NewGuid():N}.db");
+
+static void DeleteFile(string file)
+{
+    Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    foreach (var suffix in new[] { "", "-wal", "-shm" })
+    {
+        File.Delete(file + suffix);
+    }
+}
