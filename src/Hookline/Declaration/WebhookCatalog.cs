@@ -12,6 +12,8 @@ namespace Hookline;
 /// </summary>
 internal sealed class WebhookCatalog
 {
+    private readonly Dictionary<string, IReadOnlyList<WebhookDefinition>> _byName;
+
     public WebhookCatalog(WebhookRegistry registry, IOptions<JsonOptions> jsonOptions, IServiceProvider services)
     {
         SerializerOptions = CreateOutboundOptions(jsonOptions.Value.SerializerOptions);
@@ -25,10 +27,19 @@ internal sealed class WebhookCatalog
 
         ThrowOnDuplicateOperationIds(definitions);
         Definitions = definitions;
+        var byName = definitions.GroupBy(d => d.Name, StringComparer.Ordinal).ToList();
+        Names = [.. byName.Select(g => g.Key)];
+        _byName = byName.ToDictionary(g => g.Key, g => (IReadOnlyList<WebhookDefinition>)[.. g], StringComparer.Ordinal);
     }
 
     /// <summary>Every declared webhook, one per name and method, in declaration order.</summary>
     public IReadOnlyList<WebhookDefinition> Definitions { get; }
+
+    /// <summary>The declared webhook names, each once, in declaration order.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The definitions of a webhook name, one per method; empty when it is not declared.</summary>
+    public IReadOnlyList<WebhookDefinition> Find(string name) => _byName.GetValueOrDefault(name, []);
 
     /// <summary>
     /// The options payloads are serialized with: the app's HTTP JSON options (naming, converters)

@@ -50,6 +50,6 @@ internal sealed class BacklogSampler(IWebhookStore store, TimeProvider time, ILo
     public sealed record Sample(BacklogStats Stats, DateTimeOffset At)
     {
         /// <summary>How long the oldest due delivery had waited, when read.</summary>
-        public TimeSpan OldestDueAge => Stats.OldestDueAt is { } due && due < At ? At - due : TimeSpan.Zero;
+        public TimeSpan OldestDueAge => Stats.OldestDueAge(At);
     }
 }

@@ -10,7 +10,7 @@ internal sealed class WebhookBacklogHealthCheck(IWebhookStore store, TimeProvide
     {
         var now = time.GetUtcNow();
         var backlog = await store.GetBacklogAsync(now, cancellationToken).ConfigureAwait(false);
-        var age = backlog.OldestDueAt is { } due && due < now ? now - due : TimeSpan.Zero;
+        var age = backlog.OldestDueAge(now);
         var data = new Dictionary<string, object> { ["pending"] = backlog.Pending, ["oldestDueAgeSeconds"] = Math.Round(age.TotalSeconds, 1) };
         return age <= maxAge
             ? HealthCheckResult.Healthy($"{backlog.Pending} webhook deliveries pending; the oldest due has waited {age.TotalSeconds:0.#} s.", data)

@@ -22,18 +22,19 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             }
         }
 
+        var valid = Validate(settings);
         var now = Now();
-        var endpoint = Apply(
-            new WebhookEndpoint
-            {
-                Id = WebhookIds.NewEndpointId(now),
-                Tenant = tenant,
-                Url = "",
-                Secrets = [new WebhookEndpointSecret(secret ?? WebhookSecret.Generate(), now)],
-                CreatedAt = now,
-            },
-            settings,
-            now);
+        var endpoint = new WebhookEndpoint
+        {
+            Id = WebhookIds.NewEndpointId(now),
+            Tenant = tenant,
+            Url = valid.Url,
+            Description = valid.Description,
+            EventTypes = valid.EventTypes,
+            Secrets = [new WebhookEndpointSecret(secret ?? WebhookSecret.Generate(), now)],
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
         await store.CreateEndpointAsync(endpoint, cancellationToken).ConfigureAwait(false);
         return endpoint;
     }
@@ -49,9 +50,8 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
 
     public Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, CancellationToken cancellationToken = default)
     {
-        var now = Now();
-        var valid = Apply(new WebhookEndpoint { Id = id, Url = "", Secrets = [] }, settings, now);
-        return ChangeAsync(id, e => e with { Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, UpdatedAt = now }, cancellationToken);
+        var valid = Validate(settings);
+        return ChangeAsync(id, e => e with { Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, UpdatedAt = Now() }, cancellationToken);
     }
 
     public Task<WebhookEndpoint?> EnableAsync(string id, CancellationToken cancellationToken = default) =>
@@ -126,18 +126,17 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         return await store.UpdateEndpointAsync(changed, cancellationToken).ConfigureAwait(false) ? changed : null;
     }
 
-    /// <summary>Checks <paramref name="settings"/> and sets them on <paramref name="endpoint"/>.</summary>
-    private WebhookEndpoint Apply(WebhookEndpoint endpoint, WebhookEndpointSettings settings, DateTimeOffset now)
+    /// <summary>Checks <paramref name="settings"/>, throwing for the first one at fault; returns them normalized (absolute URL, event types once each).</summary>
+    private WebhookEndpointSettings Validate(WebhookEndpointSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return endpoint with
+        return new WebhookEndpointSettings
         {
             Url = ValidUrl(settings.Url),
             Description = settings.Description is { Length: > MaxDescriptionLength }
                 ? throw new ArgumentException($"An endpoint description is at most {MaxDescriptionLength} characters; this one is {settings.Description.Length}.", nameof(settings.Description))
                 : settings.Description,
             EventTypes = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes),
-            UpdatedAt = now,
         };
     }
 
@@ -180,13 +179,12 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             throw new ArgumentException("List at least one webhook to receive, or none (null) to receive all of them.", Name);
         }
 
-        var declared = catalog.Definitions.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var name in eventTypes)
         {
-            if (name is null || !declared.Contains(name))
+            if (name is null || catalog.Find(name).Count == 0)
             {
                 throw new ArgumentException(
-                    $"No webhook named '{name}' is declared; declared: {string.Join(", ", declared.Order(StringComparer.Ordinal).Select(d => $"'{d}'"))}.",
+                    $"No webhook named '{name}' is declared; declared: {string.Join(", ", catalog.Names.Order(StringComparer.Ordinal).Select(d => $"'{d}'"))}.",
                     Name);
             }
         }

@@ -48,10 +48,10 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore sto
 
     private WebhookDefinition Find(string webhook, string? method)
     {
-        var matches = catalog.Definitions.Where(d => d.Name == webhook).ToList();
+        var matches = catalog.Find(webhook);
         if (matches.Count == 0)
         {
-            var known = string.Join(", ", catalog.Definitions.Select(d => $"'{d.Name}'").Distinct());
+            var known = string.Join(", ", catalog.Names.Select(n => $"'{n}'"));
             throw new ArgumentException(
                 $"No webhook named '{webhook}' is declared. Declare it with app.Webhooks.MapPost<T>(\"{webhook}\"){(known.Length > 0 ? $"; declared: {known}" : "")}.",
                 nameof(webhook));
