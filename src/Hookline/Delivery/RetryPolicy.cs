@@ -34,6 +34,8 @@ internal readonly record struct RetryDecision(RetryAction Action, DateTimeOffset
 /// </summary>
 internal sealed class RetryPolicy(WebhookDeliveryOptions options)
 {
+    private readonly IReadOnlyList<TimeSpan> _schedule = options.RetrySchedule ?? WebhookDeliveryOptions.DefaultRetrySchedule;
+
     /// <summary>Decides after attempt number <paramref name="attempt"/> (1 for the first).</summary>
     /// <param name="attempt">The attempt that just ended, counted from 1.</param>
     /// <param name="outcome">How it ended.</param>
@@ -52,12 +54,12 @@ internal sealed class RetryPolicy(WebhookDeliveryOptions options)
             return new(RetryAction.EndpointGone);
         }
 
-        if (attempt > options.RetrySchedule.Count)
+        if (attempt > _schedule.Count)
         {
             return new(RetryAction.Failed);
         }
 
-        var scheduled = options.RetrySchedule[attempt - 1] * (1 + (options.RetryJitter * ((2 * jitterSample) - 1)));
+        var scheduled = _schedule[attempt - 1] * (1 + (options.RetryJitter * ((2 * jitterSample) - 1)));
         var asked = outcome.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
             ? TimeSpan.FromTicks(Math.Min(retryAfter.Ticks, options.MaxRetryAfter.Ticks))
             : TimeSpan.Zero;

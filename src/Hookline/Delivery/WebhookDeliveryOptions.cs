@@ -41,13 +41,19 @@ public sealed class WebhookDeliveryOptions
     /// <value>Empty.</value>
     public List<string> AllowedNetworks { get; set; } = [];
 
-    /// <summary>The wait before each retry, counted from the failed attempt; the first attempt is immediate.</summary>
-    /// <value>5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over about 28 hours.</value>
-    public List<TimeSpan> RetrySchedule { get; set; } =
+    /// <summary>The schedule used when <see cref="RetrySchedule"/> is not set: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, eight attempts over about 28 hours.</summary>
+    public static IReadOnlyList<TimeSpan> DefaultRetrySchedule { get; } =
     [
         TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),
         TimeSpan.FromHours(5), TimeSpan.FromHours(10), TimeSpan.FromHours(10),
     ];
+
+    /// <summary>
+    /// The wait before each retry, counted from the failed attempt; the first attempt is immediate.
+    /// A list from configuration replaces the default rather than adding to it; an empty list means no retries.
+    /// </summary>
+    /// <value><see langword="null"/>: <see cref="DefaultRetrySchedule"/>.</value>
+    public List<TimeSpan>? RetrySchedule { get; set; }
 
     /// <summary>How far each wait is randomly stretched or shrunk, so retries of many deliveries spread out.</summary>
     /// <value>0.2 (plus or minus 20 %). From 0 (none) to below 1.</value>

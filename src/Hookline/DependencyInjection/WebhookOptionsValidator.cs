@@ -45,7 +45,7 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"Webhooks:Delivery:AllowedNetworks: '{network}' is not a network in CIDR notation, such as 127.0.0.0/8 or ::1/128.");
         }
 
-        if (delivery.RetrySchedule is null || delivery.RetrySchedule.Any(d => d < TimeSpan.Zero))
+        if (delivery.RetrySchedule?.Any(d => d < TimeSpan.Zero) == true)
         {
             failures.Add("Webhooks:Delivery:RetrySchedule must be a list of waits of zero or more (an empty list means no retries).");
         }

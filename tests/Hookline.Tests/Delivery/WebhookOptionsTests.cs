@@ -20,7 +20,7 @@ public class WebhookOptionsTests
 
         var options = services.BuildServiceProvider().GetRequiredService<IOptions<WebhookOptions>>().Value;
 
-        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], options.Delivery.RetrySchedule.TakeLast(2));
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], options.Delivery.RetrySchedule!); // Replaces the default, not appended to it.
         Assert.Equal(0, options.Delivery.RetryJitter);
         Assert.Equal(TimeSpan.FromDays(1), options.Delivery.DisableEndpointAfter);
     }
