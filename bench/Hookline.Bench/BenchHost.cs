@@ -23,6 +23,7 @@ internal sealed class BenchHost : IAsyncDisposable
         {
             o.Delivery.Enabled = deliver;
             o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
+            o.Delivery.RequireHttps = false;
             o.Delivery.MaxConcurrency = concurrency;
             o.Delivery.MaxConcurrencyPerEndpoint = concurrency; // One receiver stands in for many: the ceiling uses the same concurrency.
         })

@@ -60,5 +60,8 @@ internal static class SqliteSchema
         );
         CREATE INDEX ix_attempts_delivery ON attempts (delivery_id);
         """,
+        """
+        ALTER TABLE endpoints ADD COLUMN rate_limit INTEGER;
+        """,
     ];
 }

@@ -13,7 +13,7 @@ internal sealed partial class SqliteWebhookStore
                     connection,
                     transaction,
                     """
-                    SELECT d.id, d.attempts, d.message_id, m.webhook, m.method, m.payload, d.endpoint_id, e.url, e.secrets, e.failing_since
+                    SELECT d.id, d.attempts, d.message_id, m.webhook, m.method, m.payload, d.endpoint_id, e.url, e.secrets, e.failing_since, e.rate_limit
                     FROM deliveries d
                     JOIN messages m ON m.id = d.message_id
                     JOIN endpoints e ON e.id = d.endpoint_id
@@ -39,6 +39,7 @@ internal sealed partial class SqliteWebhookStore
                             Url = reader.GetString(7),
                             Secrets = SecretsFromJson(reader.GetString(8)),
                             FailingSince = reader.IsDBNull(9) ? null : FromUnix(reader.GetInt64(9)),
+                            RateLimit = reader.IsDBNull(10) ? null : reader.GetInt32(10),
                         });
                     }
                 }
@@ -204,33 +205,62 @@ internal sealed partial class SqliteWebhookStore
         return deliveries;
     }
 
-    public async Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
+        ReadAttemptsAsync("WHERE d.message_id = $message ORDER BY a.id", cancellationToken, ("$message", messageId));
+
+    public Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken) =>
+        ReadAttemptsAsync(
+            """
+            WHERE ($tenant IS NULL OR d.endpoint_id IN (SELECT id FROM endpoints WHERE tenant = $tenant))
+              AND ($endpoint IS NULL OR d.endpoint_id = $endpoint)
+              AND ($message IS NULL OR d.message_id = $message)
+              AND ($webhook IS NULL OR m.webhook = $webhook)
+              AND ($succeeded IS NULL OR (a.error_kind = 0) = $succeeded)
+              AND ($since IS NULL OR a.started_at >= $since)
+              AND ($until IS NULL OR a.started_at < $until)
+              AND ($before IS NULL OR a.id < $before)
+            ORDER BY a.id DESC
+            LIMIT $limit
+            """,
+            cancellationToken,
+            ("$tenant", query.Tenant),
+            ("$endpoint", query.EndpointId),
+            ("$message", query.MessageId),
+            ("$webhook", query.Webhook),
+            ("$succeeded", query.Succeeded),
+            ("$since", query.Since is { } since ? ToUnix(since) : null),
+            ("$until", query.Until is { } until ? ToUnix(until) : null),
+            ("$before", query.Before),
+            ("$limit", query.Limit));
+
+    private async Task<IReadOnlyList<DeliveryAttempt>> ReadAttemptsAsync(string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Command(
             connection,
             null,
-            """
-            SELECT a.delivery_id, d.message_id, d.endpoint_id, a.started_at, a.duration_us, a.status_code, a.response_body, a.error_kind, a.error
-            FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
-            WHERE d.message_id = $message
-            ORDER BY a.id;
+            $"""
+            SELECT a.id, a.delivery_id, d.message_id, d.endpoint_id, m.webhook, a.started_at, a.duration_us, a.status_code, a.response_body, a.error_kind, a.error
+            FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN messages m ON m.id = d.message_id
+            {whereAndOrder};
             """,
-            ("$message", messageId));
+            parameters);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var attempts = new List<DeliveryAttempt>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             attempts.Add(new DeliveryAttempt(
                 reader.GetInt64(0),
-                reader.GetString(1),
+                reader.GetInt64(1),
                 reader.GetString(2),
-                FromUnix(reader.GetInt64(3)),
-                TimeSpan.FromMicroseconds(reader.GetInt64(4)),
-                reader.IsDBNull(5) ? null : reader.GetInt32(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                (AttemptErrorKind)reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8)));
+                reader.GetString(3),
+                reader.GetString(4),
+                FromUnix(reader.GetInt64(5)),
+                TimeSpan.FromMicroseconds(reader.GetInt64(6)),
+                reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                (AttemptErrorKind)reader.GetInt32(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10)));
         }
 
         return attempts;

@@ -7,14 +7,14 @@ namespace Hookline.Sqlite;
 internal sealed partial class SqliteWebhookStore
 {
     private const string EndpointColumns =
-        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since";
+        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit";
 
     public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync(
             (connection, transaction) => ExecuteAsync(
                 connection,
                 transaction,
-                $"INSERT INTO endpoints ({EndpointColumns}) VALUES ($id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at, $failing_since);",
+                $"INSERT INTO endpoints ({EndpointColumns}) VALUES ($id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at, $failing_since, $rate_limit);",
                 cancellationToken,
                 EndpointParameters(endpoint)),
             cancellationToken);
@@ -37,7 +37,7 @@ internal sealed partial class SqliteWebhookStore
                     transaction,
                     """
                     UPDATE endpoints SET tenant = $tenant, url = $url, description = $description, event_types = $event_types,
-                        enabled = $enabled, disabled_reason = $disabled_reason, secrets = $secrets, updated_at = $updated_at, failing_since = $failing_since
+                        enabled = $enabled, disabled_reason = $disabled_reason, secrets = $secrets, updated_at = $updated_at, failing_since = $failing_since, rate_limit = $rate_limit
                     WHERE id = $id;
                     """,
                     cancellationToken,
@@ -83,6 +83,7 @@ internal sealed partial class SqliteWebhookStore
         ("$created_at", ToUnix(endpoint.CreatedAt)),
         ("$updated_at", ToUnix(endpoint.UpdatedAt)),
         ("$failing_since", endpoint.FailingSince is { } since ? ToUnix(since) : null),
+        ("$rate_limit", endpoint.RateLimit),
     ];
 
     private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
@@ -106,6 +107,7 @@ internal sealed partial class SqliteWebhookStore
                 CreatedAt = FromUnix(reader.GetInt64(8)),
                 UpdatedAt = FromUnix(reader.GetInt64(9)),
                 FailingSince = reader.IsDBNull(10) ? null : FromUnix(reader.GetInt64(10)),
+                RateLimit = reader.IsDBNull(11) ? null : reader.GetInt32(11),
             });
         }
 

@@ -36,11 +36,13 @@ internal sealed partial class SqliteWebhookStore
                     SELECT $id, e.id, 0, 0, $created_at, $created_at FROM endpoints e
                     WHERE e.enabled = 1
                       AND ($tenant IS NULL OR e.tenant = $tenant)
+                      AND ($endpoint IS NULL OR e.id = $endpoint)
                       AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = $webhook));
                     """,
                     ("$id", null),
                     ("$tenant", null),
                     ("$webhook", null),
+                    ("$endpoint", null),
                     ("$created_at", null));
 
                 var results = new List<StoredMessage>(messages.Count);
@@ -70,6 +72,7 @@ internal sealed partial class SqliteWebhookStore
                     fanOut.Parameters["$id"].Value = message.Id;
                     fanOut.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
                     fanOut.Parameters["$webhook"].Value = message.Webhook;
+                    fanOut.Parameters["$endpoint"].Value = (object?)message.EndpointId ?? DBNull.Value;
                     fanOut.Parameters["$created_at"].Value = createdAt;
                     var deliveries = await fanOut.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     results.Add(new StoredMessage(message.Id, deliveries, IsRepeat: false));
@@ -78,6 +81,57 @@ internal sealed partial class SqliteWebhookStore
                 return results;
             },
             cancellationToken);
+
+    public async Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) =>
+        (await ReadMessagesAsync("WHERE m.id = $id", cancellationToken, ("$id", id)).ConfigureAwait(false)).SingleOrDefault();
+
+    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
+        ReadMessagesAsync(
+            """
+            WHERE ($tenant IS NULL OR m.tenant = $tenant OR EXISTS (
+                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.message_id = m.id AND e.tenant = $tenant))
+              AND ($webhook IS NULL OR m.webhook = $webhook)
+              AND ($since IS NULL OR m.created_at >= $since)
+              AND ($until IS NULL OR m.created_at < $until)
+              AND ($before IS NULL OR m.id < $before)
+              AND (($endpoint IS NULL AND $status IS NULL) OR EXISTS (
+                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+                    WHERE d.message_id = m.id
+                      AND ($tenant IS NULL OR e.tenant = $tenant)
+                      AND ($endpoint IS NULL OR d.endpoint_id = $endpoint)
+                      AND ($status IS NULL OR d.status = $status)))
+            ORDER BY m.id DESC
+            LIMIT $limit
+            """,
+            cancellationToken,
+            ("$tenant", query.Tenant),
+            ("$webhook", query.Webhook),
+            ("$endpoint", query.EndpointId),
+            ("$status", (int?)query.Status),
+            ("$since", query.Since is { } since ? ToUnix(since) : null),
+            ("$until", query.Until is { } until ? ToUnix(until) : null),
+            ("$before", query.Before),
+            ("$limit", query.Limit));
+
+    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
+    {
+        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var command = Command(connection, null, $"SELECT m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at FROM messages m {where};", parameters);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var messages = new List<WebhookMessage>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            messages.Add(new WebhookMessage(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                (byte[])reader.GetValue(4),
+                FromUnix(reader.GetInt64(5))));
+        }
+
+        return messages;
+    }
 
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {

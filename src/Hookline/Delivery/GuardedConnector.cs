@@ -12,6 +12,11 @@ internal static class GuardedConnector
     public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Create(DestinationPolicy policy) =>
         async (context, cancellationToken) =>
         {
+            if (context.InitialRequestMessage.RequestUri is { } url && !policy.IsAllowedScheme(url))
+            {
+                throw new DestinationForbiddenException(url);
+            }
+
             var host = context.DnsEndPoint.Host;
             var addresses = IPAddress.TryParse(host, out var literal)
                 ? [literal]

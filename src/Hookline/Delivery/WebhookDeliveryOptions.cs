@@ -41,6 +41,13 @@ public sealed class WebhookDeliveryOptions
     /// <value>Empty.</value>
     public List<string> AllowedNetworks { get; set; } = [];
 
+    /// <summary>
+    /// Whether endpoint URLs must be https: checked when an endpoint is registered and before each
+    /// delivery. Left <see langword="null"/>, it is on everywhere but in the Development environment.
+    /// </summary>
+    /// <value><see langword="null"/>: on, except in Development.</value>
+    public bool? RequireHttps { get; set; }
+
     /// <summary>The schedule used when <see cref="RetrySchedule"/> is not set: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h, eight attempts over about 28 hours.</summary>
     public static IReadOnlyList<TimeSpan> DefaultRetrySchedule { get; } =
     [

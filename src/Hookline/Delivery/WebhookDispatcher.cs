@@ -31,6 +31,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly RetryPolicy _policy;
     private readonly SemaphoreSlim _slots;
     private readonly Dictionary<string, int> _perEndpoint = [];
+    private readonly Dictionary<string, DateTimeOffset> _nextSend = [];
     private readonly GroupCommit<AttemptResult, bool> _completions;
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly ConcurrentQueue<long> _aborted = new();
@@ -122,29 +123,29 @@ internal sealed class WebhookDispatcher : BackgroundService
             throw;
         }
 
-        var busy = new List<long>();
+        var waiting = new List<(long Id, DateTimeOffset DueAt)>();
         foreach (var delivery in leased)
         {
-            if (TryEnterEndpoint(delivery.EndpointId))
+            if (Admit(delivery, now, waiting.Count) is { } dueAt)
             {
-                Start(delivery);
+                waiting.Add((delivery.Id, dueAt));
             }
             else
             {
-                busy.Add(delivery.Id);
+                Start(delivery);
             }
         }
 
-        var started = leased.Count - busy.Count;
+        var started = leased.Count - waiting.Count;
         if (free > started)
         {
             _slots.Release(free - started);
         }
 
-        if (busy.Count > 0)
+        foreach (var due in waiting.GroupBy(w => w.DueAt))
         {
-            // Not attempted, so not counted: due again shortly, when the endpoint may have a free slot.
-            await ReleaseAsync(busy, now + s_busyEndpointDelay).ConfigureAwait(false);
+            // Not attempted, so not counted: due again when the endpoint may take it.
+            await ReleaseAsync([.. due.Select(w => w.Id)], due.Key).ConfigureAwait(false);
         }
 
         if (leased.Count < free || started == 0)
@@ -305,18 +306,38 @@ internal sealed class WebhookDispatcher : BackgroundService
         var kind => kind.ToString().ToLowerInvariant(),
     };
 
-    private bool TryEnterEndpoint(string endpointId)
+    /// <summary>
+    /// Lets a delivery start (<see langword="null"/>) if its endpoint has a free slot and, when it has a
+    /// rate limit, its next send is due; otherwise says when to lease it again.
+    /// </summary>
+    /// <param name="delivery">The delivery.</param>
+    /// <param name="now">The time of the lease.</param>
+    /// <param name="waiting">How many of this batch already wait: each waits a step longer, so they come back spread out.</param>
+    private DateTimeOffset? Admit(LeasedDelivery delivery, DateTimeOffset now, int waiting)
     {
         lock (_perEndpoint)
         {
-            var running = _perEndpoint.GetValueOrDefault(endpointId);
+            var running = _perEndpoint.GetValueOrDefault(delivery.EndpointId);
             if (running >= _options.MaxConcurrencyPerEndpoint)
             {
-                return false;
+                return now + s_busyEndpointDelay;
             }
 
-            _perEndpoint[endpointId] = running + 1;
-            return true;
+            if (delivery.RateLimit is { } rate)
+            {
+                // One send every 1/rate seconds (on this instance), no bursts.
+                var interval = TimeSpan.FromSeconds(1.0 / rate);
+                var next = _nextSend.GetValueOrDefault(delivery.EndpointId, now);
+                if (next > now)
+                {
+                    return next + (waiting * interval);
+                }
+
+                _nextSend[delivery.EndpointId] = now + interval;
+            }
+
+            _perEndpoint[delivery.EndpointId] = running + 1;
+            return null;
         }
     }
 

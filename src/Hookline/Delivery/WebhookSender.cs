@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -22,10 +21,9 @@ internal sealed class WebhookSender : IDisposable
     private readonly TimeProvider _time;
     private readonly TimeSpan _timeout;
 
-    public WebhookSender(IOptions<WebhookOptions> options, TimeProvider time)
+    public WebhookSender(IOptions<WebhookOptions> options, DestinationPolicy policy, TimeProvider time)
     {
         var delivery = options.Value.Delivery;
-        var policy = new DestinationPolicy(delivery.AllowedNetworks.Select(n => IPNetwork.Parse(n)));
         _client = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,

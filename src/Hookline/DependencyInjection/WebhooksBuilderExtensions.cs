@@ -1,7 +1,9 @@
 using Hookline;
 using Hookline.Storage;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,7 +13,8 @@ public static class WebhooksBuilderExtensions
     /// <summary>
     /// Makes <paramref name="store"/> the webhook store (replacing any other) and turns on what needs
     /// one: <see cref="IWebhookPublisher"/>, <see cref="IWebhookEndpointManager"/>, the dispatcher that
-    /// delivers, and the retention of old messages.
+    /// delivers, and the retention of old messages. Endpoint secrets reach the store encrypted with
+    /// ASP.NET Core Data Protection (added here); instances that share a store must share its key ring.
     /// </summary>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="store">Creates the store, once.</param>
@@ -21,10 +24,12 @@ public static class WebhooksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(store);
         var services = builder.Services;
-        services.Replace(ServiceDescriptor.Singleton(store));
+        services.AddDataProtection();
+        services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<IDataProtectionProvider>())));
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchSignal>();
+        services.TryAddSingleton(sp => new DestinationPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetService<IHostEnvironment>()));
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<BacklogSampler>();
         services.TryAddSingleton<WebhookMetrics>();

@@ -2,10 +2,11 @@ using Hookline.Storage;
 
 namespace Hookline;
 
-internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog catalog, DispatchSignal signal, TimeProvider time) : IWebhookEndpointManager
+internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog catalog, DestinationPolicy destinations, DispatchSignal signal, TimeProvider time) : IWebhookEndpointManager
 {
     public const int MaxUrlLength = 2048;
     public const int MaxDescriptionLength = 1024;
+    public const int MaxRateLimit = 10_000;
     private static readonly TimeSpan s_defaultOverlap = TimeSpan.FromHours(24);
 
     public async Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default)
@@ -22,7 +23,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             }
         }
 
-        var valid = Validate(settings);
+        var valid = await ValidateAsync(settings, cancellationToken).ConfigureAwait(false);
         var now = Now();
         var endpoint = new WebhookEndpoint
         {
@@ -31,6 +32,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             Url = valid.Url,
             Description = valid.Description,
             EventTypes = valid.EventTypes,
+            RateLimit = valid.RateLimit,
             Secrets = [new WebhookEndpointSecret(secret ?? WebhookSecret.Generate(), now)],
             CreatedAt = now,
             UpdatedAt = now,
@@ -48,10 +50,13 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     public Task<IReadOnlyList<WebhookEndpoint>> ListAsync(string? tenant = null, CancellationToken cancellationToken = default) =>
         store.ListEndpointsAsync(tenant, cancellationToken);
 
-    public Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, CancellationToken cancellationToken = default)
+    public async Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, CancellationToken cancellationToken = default)
     {
-        var valid = Validate(settings);
-        return ChangeAsync(id, e => e with { Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, UpdatedAt = Now() }, cancellationToken);
+        var valid = await ValidateAsync(settings, cancellationToken).ConfigureAwait(false);
+        return await ChangeAsync(
+            id,
+            e => e with { Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, RateLimit = valid.RateLimit, UpdatedAt = Now() },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public Task<WebhookEndpoint?> EnableAsync(string id, CancellationToken cancellationToken = default) =>
@@ -126,21 +131,30 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         return await store.UpdateEndpointAsync(changed, cancellationToken).ConfigureAwait(false) ? changed : null;
     }
 
-    /// <summary>Checks <paramref name="settings"/>, throwing for the first one at fault; returns them normalized (absolute URL, event types once each).</summary>
-    private WebhookEndpointSettings Validate(WebhookEndpointSettings settings)
+    /// <summary>
+    /// Checks <paramref name="settings"/>, throwing for the first one at fault; returns them normalized
+    /// (absolute URL, event types once each). The URL's destination must be one webhooks may reach.
+    /// </summary>
+    private async Task<WebhookEndpointSettings> ValidateAsync(WebhookEndpointSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new WebhookEndpointSettings
+        var url = ValidUrl(settings.Url);
+        var valid = new WebhookEndpointSettings
         {
-            Url = ValidUrl(settings.Url),
+            Url = url.AbsoluteUri,
             Description = settings.Description is { Length: > MaxDescriptionLength }
                 ? throw new ArgumentException($"An endpoint description is at most {MaxDescriptionLength} characters; this one is {settings.Description.Length}.", nameof(settings.Description))
                 : settings.Description,
             EventTypes = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes),
+            RateLimit = settings.RateLimit is < 1 or > MaxRateLimit
+                ? throw new ArgumentException($"An endpoint's rate limit is 1 to {MaxRateLimit:N0} deliveries a second, or none; not {settings.RateLimit}.", nameof(settings.RateLimit))
+                : settings.RateLimit,
         };
+        await destinations.EnsureAllowedAsync(url, nameof(settings.Url), cancellationToken).ConfigureAwait(false);
+        return valid;
     }
 
-    private static string ValidUrl(string? url)
+    private static Uri ValidUrl(string? url)
     {
         const string Name = nameof(WebhookEndpointSettings.Url);
         if (string.IsNullOrWhiteSpace(url))
@@ -168,7 +182,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             throw new ArgumentException("An endpoint URL must not have a fragment (#...): it is never sent to the server.", Name);
         }
 
-        return uri.AbsoluteUri;
+        return uri;
     }
 
     private List<string> ValidEventTypes(IReadOnlyList<string> eventTypes)

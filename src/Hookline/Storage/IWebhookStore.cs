@@ -60,6 +60,15 @@ public interface IWebhookStore
     /// <summary>The attempts at delivering a message, oldest first.</summary>
     Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken);
 
+    /// <summary>The message with this id, or <see langword="null"/>.</summary>
+    Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Messages matching <paramref name="query"/>, newest first.</summary>
+    Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Attempts matching <paramref name="query"/>, newest first.</summary>
+    Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken);
+
     /// <summary>How many deliveries are pending, and since when the oldest due one has waited.</summary>
     Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -8,4 +8,5 @@ namespace Hookline.Storage;
 /// <param name="Payload">The serialized body, sent as is on every attempt.</param>
 /// <param name="CreatedAt">When it was published.</param>
 /// <param name="IdempotencyKey">A key unique per tenant: a second message with it is not stored.</param>
-public sealed record NewMessage(string Id, string Webhook, string Method, string? Tenant, ReadOnlyMemory<byte> Payload, DateTimeOffset CreatedAt, string? IdempotencyKey = null);
+/// <param name="EndpointId">Only this endpoint receives it (a test event), if it is enabled; <see langword="null"/> for every matching one.</param>
+public sealed record NewMessage(string Id, string Webhook, string Method, string? Tenant, ReadOnlyMemory<byte> Payload, DateTimeOffset CreatedAt, string? IdempotencyKey = null, string? EndpointId = null);

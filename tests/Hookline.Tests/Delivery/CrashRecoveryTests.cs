@@ -19,7 +19,13 @@ public sealed class CrashRecoveryTests
         try
         {
             // The backlog is published, and checked, by a host that does not deliver, on the file the sample delivers from.
-            await using var publisher = await SqliteTestHost.StartAsync(w => w.MapPost<Subscription>("new-subscription"), o => o.Delivery.Enabled = false, file: file);
+            await using var publisher = await SqliteTestHost.StartAsync(w => w.MapPost<Subscription>("new-subscription"), o =>
+            {
+                o.Delivery.Enabled = false;
+                o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
+                o.Delivery.RequireHttps = false;
+            },
+            file: file);
             await publisher.Endpoints.CreateAsync(new() { Url = receiver.Url });
             var results = await Task.WhenAll(Enumerable.Range(0, Messages).Select(i =>
                 publisher.Publisher.PublishAsync("new-subscription", new Subscription($"user{i}", i, DateTimeOffset.UnixEpoch))));
@@ -68,6 +74,7 @@ public sealed class CrashRecoveryTests
         ["urls"] = "http://127.0.0.1:0",
         ["ConnectionStrings:Webhooks"] = $"Data Source={file}",
         ["Webhooks:Delivery:AllowedNetworks:0"] = "127.0.0.0/8",
+        ["Webhooks:Delivery:RequireHttps"] = "false",
         ["Webhooks:Delivery:Timeout"] = "00:00:02", // Leases last twice this: the killed process's run out in 4 s.
         // An attempt that times out on a loaded machine is retried within the test's time, not in 5 minutes.
         ["Webhooks:Delivery:RetrySchedule:0"] = "00:00:00.100",

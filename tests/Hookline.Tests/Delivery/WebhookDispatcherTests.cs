@@ -308,6 +308,7 @@ public sealed partial class WebhookDispatcherTests
             o =>
             {
                 o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
+                o.Delivery.RequireHttps = false;
                 o.Delivery.RetrySchedule = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)];
                 o.Delivery.RetryJitter = 0;
                 o.Delivery.PollInterval = TimeSpan.FromMilliseconds(50);

@@ -166,8 +166,9 @@ public sealed class WebhookSenderTests : IDisposable
     {
         var options = new WebhookOptions();
         options.Delivery.AllowedNetworks = allowedNetworks;
+        options.Delivery.RequireHttps = false;
         options.Delivery.Timeout = timeout ?? TimeSpan.FromSeconds(15);
-        return new WebhookSender(Options.Create(options), TimeProvider.System);
+        return new WebhookSender(Options.Create(options), new DestinationPolicy(Options.Create(options)), TimeProvider.System);
     }
 
     private static LeasedDelivery Delivery(string url) => new()

@@ -32,7 +32,7 @@ public sealed class ObservabilityTests
     {
         await using var host = await WebhookDispatcherTests.StartAsync(o => o.Delivery.Enabled = false);
         using var metrics = new MetricsRecorder(host);
-        await host.Endpoints.CreateAsync(new() { Url = "https://example.com/" });
+        await host.Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
         for (var i = 0; i < 3; i++)
         {
             await host.Publisher.PublishAsync("ping", new Ping(i));
@@ -83,7 +83,7 @@ public sealed class ObservabilityTests
             o => o.Delivery.Enabled = false,
             services => services.AddHealthChecks().AddWebhookBacklog(TimeSpan.FromMilliseconds(200), failureStatus: HealthStatus.Degraded));
         var health = host.Services.GetRequiredService<HealthCheckService>();
-        await host.Endpoints.CreateAsync(new() { Url = "https://example.com/" });
+        await host.Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
 
         Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);
         await host.Publisher.PublishAsync("ping", new Ping(1));

@@ -15,17 +15,21 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
                 webhooks.MapPost<Ping>("ping");
                 webhooks.MapPost<Invoice>("invoice.paid");
             },
-            o => o.Delivery.Enabled = false);
+            o =>
+            {
+                o.Delivery.Enabled = false;
+                o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
+            });
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Create_StoresAnEnabledEndpointWithANewSecret()
     {
-        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/hooks", Description = "Billing", EventTypes = ["ping", "ping"] }, tenant: "acme");
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/hooks", Description = "Billing", EventTypes = ["ping", "ping"] }, tenant: "acme");
 
         Assert.StartsWith("ep_", created.Id);
-        Assert.Equal(("acme", "https://example.com/hooks", "Billing", true), (created.Tenant, created.Url, created.Description, created.Enabled));
+        Assert.Equal(("acme", "https://127.0.0.1:9/hooks", "Billing", true), (created.Tenant, created.Url, created.Description, created.Enabled));
         Assert.Equal(["ping"], created.EventTypes!);
         var secret = Assert.Single(created.Secrets);
         Assert.Equal(32, WebhookSecret.DecodeKey(secret.Value).Length);
@@ -39,7 +43,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     {
         const string Secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/" }, secret: Secret);
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" }, secret: Secret);
 
         Assert.Equal(Secret, Assert.Single(created.Secrets).Value);
     }
@@ -50,7 +54,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [InlineData("ftp://example.com/", "Url", "is not an absolute http or https URL")]
     [InlineData("file:///etc/passwd", "Url", "is not an absolute http or https URL")]
     [InlineData("https://user:pass@example.com/", "Url", "must not carry credentials")]
-    [InlineData("https://example.com/#top", "Url", "must not have a fragment")]
+    [InlineData("https://127.0.0.1:9/#top", "Url", "must not have a fragment")]
     public async Task Create_BadUrl_ThrowsNamingItAndStoresNothing(string url, string parameter, string message)
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = url }));
@@ -63,8 +67,8 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [Fact]
     public async Task Create_TooLongUrlOrDescription_Throws()
     {
-        var longUrl = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://example.com/" + new string('a', 2048) }));
-        var longDescription = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://example.com/", Description = new string('a', 1025) }));
+        var longUrl = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" + new string('a', 2048) }));
+        var longDescription = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/", Description = new string('a', 1025) }));
 
         Assert.Equal(("Url", "Description"), (longUrl.ParamName, longDescription.ParamName));
         Assert.Empty(await Endpoints.ListAsync());
@@ -75,7 +79,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [InlineData(new[] { "ping", "invoice.voided" }, "No webhook named 'invoice.voided' is declared; declared: 'invoice.paid', 'ping'.")]
     public async Task Create_BadEventTypes_ThrowsNamingThem(string[] eventTypes, string message)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://example.com/", EventTypes = eventTypes }));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/", EventTypes = eventTypes }));
 
         Assert.Equal("EventTypes", error.ParamName);
         Assert.Contains(message, error.Message);
@@ -86,7 +90,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [InlineData("whsec_c2hvcnQ=", "24 to 64 bytes")]
     public async Task Create_BadSecret_ThrowsWithoutShowingIt(string secret, string message)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://example.com/" }, secret: secret));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" }, secret: secret));
 
         Assert.Equal("secret", error.ParamName);
         Assert.Contains(message, error.Message);
@@ -96,20 +100,20 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [Fact]
     public async Task Update_ReplacesTheSettingsOnly()
     {
-        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/a", EventTypes = ["ping"] }, tenant: "acme");
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/a", EventTypes = ["ping"] }, tenant: "acme");
 
-        var updated = await Endpoints.UpdateAsync(created.Id, new() { Url = "https://example.com/b", Description = "New" });
+        var updated = await Endpoints.UpdateAsync(created.Id, new() { Url = "https://127.0.0.1:9/b", Description = "New" });
 
-        Assert.Equal(("https://example.com/b", "New", null, "acme"), (updated!.Url, updated.Description, updated.EventTypes, updated.Tenant));
+        Assert.Equal(("https://127.0.0.1:9/b", "New", null, "acme"), (updated!.Url, updated.Description, updated.EventTypes, updated.Tenant));
         Assert.Equal(created.Secrets, updated.Secrets);
         Assert.Equivalent(updated, await Endpoints.GetAsync(created.Id));
-        Assert.Null(await Endpoints.UpdateAsync("ep_missing", new() { Url = "https://example.com/" }));
+        Assert.Null(await Endpoints.UpdateAsync("ep_missing", new() { Url = "https://127.0.0.1:9/" }));
     }
 
     [Fact]
     public async Task DisableAndEnable_StopAndResumeDeliveries()
     {
-        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/" });
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
         var pending = await _host.Publisher.PublishAsync("ping", new Ping(1));
 
         var disabled = await Endpoints.DisableAsync(created.Id, "Maintenance");
@@ -126,7 +130,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [Fact]
     public async Task RotateSecret_KeepsTheOldOneSigningForTheOverlap()
     {
-        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/" });
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
         var before = DateTimeOffset.UtcNow;
 
         var rotated = (await Endpoints.RotateSecretAsync(created.Id))!;
@@ -146,7 +150,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [Fact]
     public async Task Delete_RemovesTheEndpoint()
     {
-        var created = await Endpoints.CreateAsync(new() { Url = "https://example.com/" });
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
 
         Assert.True(await Endpoints.DeleteAsync(created.Id));
 

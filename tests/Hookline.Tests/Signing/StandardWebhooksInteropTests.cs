@@ -51,7 +51,8 @@ public sealed class StandardWebhooksInteropTests : IDisposable
     {
         var options = new WebhookOptions();
         options.Delivery.AllowedNetworks = ["127.0.0.0/8"];
-        return new WebhookSender(Options.Create(options), TimeProvider.System);
+        options.Delivery.RequireHttps = false;
+        return new WebhookSender(Options.Create(options), new DestinationPolicy(Options.Create(options)), TimeProvider.System);
     }
 
     private static LeasedDelivery Delivery(string url, params WebhookEndpointSecret[] secrets) => new()

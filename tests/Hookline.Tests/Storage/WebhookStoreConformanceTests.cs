@@ -148,7 +148,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var delivery = Assert.Single(await Store.ListDeliveriesAsync(stored.MessageId, default));
         Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
         var attempt = Assert.Single(await Store.ListAttemptsAsync(stored.MessageId, default));
-        Assert.Equal(new DeliveryAttempt(leased.Id, stored.MessageId, endpoint.Id, T0, TimeSpan.FromMilliseconds(12.5), 204, "ok", AttemptErrorKind.None, null), attempt);
+        Assert.Equal(new DeliveryAttempt(attempt.Id, leased.Id, stored.MessageId, endpoint.Id, "new-subscription", T0, TimeSpan.FromMilliseconds(12.5), 204, "ok", AttemptErrorKind.None, null), attempt);
         Assert.Empty(await Store.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
         Assert.Null((await Store.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
     }

@@ -1,0 +1,32 @@
+namespace Hookline.Storage;
+
+/// <summary>Which messages to list, newest first. Every filter left <see langword="null"/> matches all.</summary>
+public sealed record MessageQuery
+{
+    /// <summary>
+    /// Only messages this tenant can see: published for it, or delivered to one of its endpoints.
+    /// <see langword="null"/> for every message.
+    /// </summary>
+    public string? Tenant { get; init; }
+
+    /// <summary>Only messages of this webhook.</summary>
+    public string? Webhook { get; init; }
+
+    /// <summary>Only messages with a delivery to this endpoint.</summary>
+    public string? EndpointId { get; init; }
+
+    /// <summary>Only messages with a delivery in this state (to the <see cref="EndpointId"/> or to one of the <see cref="Tenant"/>'s endpoints, if given).</summary>
+    public DeliveryStatus? Status { get; init; }
+
+    /// <summary>Only messages published at or after this time.</summary>
+    public DateTimeOffset? Since { get; init; }
+
+    /// <summary>Only messages published before this time.</summary>
+    public DateTimeOffset? Until { get; init; }
+
+    /// <summary>Only messages older than this one (the id of the last message of the previous page).</summary>
+    public string? Before { get; init; }
+
+    /// <summary>At most this many.</summary>
+    public int Limit { get; init; } = 50;
+}

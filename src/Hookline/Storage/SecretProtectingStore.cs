@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Hookline.Storage;
+
+/// <summary>
+/// Keeps endpoint signing secrets encrypted at rest with ASP.NET Core Data Protection: whatever the
+/// store, it is only ever given encrypted secrets, and Hookline only ever sees plain ones.
+/// </summary>
+/// <remarks>
+/// Every app instance must share the Data Protection key ring (see <c>PersistKeysTo...</c>), or the
+/// instances cannot read each other's secrets. Secrets stored in plain text by an older Hookline
+/// (they start with <c>whsec_</c>) are read as they are, and encrypted when the endpoint next changes.
+/// </remarks>
+internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtectionProvider protection) : IWebhookStore, IDisposable
+{
+    private const int MaxCached = 10_000;
+
+    private readonly IDataProtector _protector = protection.CreateProtector("Hookline.EndpointSecrets.v1");
+
+    // Leasing reads secrets for every delivery; decrypting each one once is enough.
+    private readonly ConcurrentDictionary<string, string> _plain = new(StringComparer.Ordinal);
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
+        inner.AppendAsync(messages, cancellationToken);
+
+    public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
+        inner.CreateEndpointAsync(endpoint with { Secrets = Protect(endpoint.Secrets) }, cancellationToken);
+
+    public async Task<WebhookEndpoint?> GetEndpointAsync(string id, CancellationToken cancellationToken) =>
+        await inner.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is { } endpoint ? Unprotect(endpoint) : null;
+
+    public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? tenant, CancellationToken cancellationToken) =>
+        [.. (await inner.ListEndpointsAsync(tenant, cancellationToken).ConfigureAwait(false)).Select(Unprotect)];
+
+    public Task<bool> UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
+        inner.UpdateEndpointAsync(endpoint with { Secrets = Protect(endpoint.Secrets) }, cancellationToken);
+
+    public Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken) => inner.DeleteEndpointAsync(id, cancellationToken);
+
+    public async Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+        [.. (await inner.LeaseAsync(owner, now, leaseUntil, max, cancellationToken).ConfigureAwait(false)).Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];
+
+    public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.CompleteAsync(results, now, cancellationToken);
+
+    public Task ReleaseAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        inner.ReleaseAsync(owner, deliveryIds, dueAt, cancellationToken);
+
+    public Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.ResendAsync(messageId, endpointId, now, cancellationToken);
+
+    public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
+        inner.RecoverAsync(endpointId, since, now, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
+        inner.ListDeliveriesAsync(messageId, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
+        inner.ListAttemptsAsync(messageId, cancellationToken);
+
+    public Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) => inner.GetMessageAsync(id, cancellationToken);
+
+    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
+        inner.QueryMessagesAsync(query, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken) =>
+        inner.QueryAttemptsAsync(query, cancellationToken);
+
+    public Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.GetBacklogAsync(now, cancellationToken);
+
+    public Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken) => inner.PurgeAsync(before, cancellationToken);
+
+    public void Dispose() => (inner as IDisposable)?.Dispose();
+
+    private List<WebhookEndpointSecret> Protect(IReadOnlyList<WebhookEndpointSecret> secrets) =>
+        [.. secrets.Select(s => s with { Value = _protector.Protect(s.Value) })];
+
+    private WebhookEndpoint Unprotect(WebhookEndpoint endpoint) => endpoint with { Secrets = Unprotect(endpoint.Id, endpoint.Secrets) };
+
+    private List<WebhookEndpointSecret> Unprotect(string endpointId, IReadOnlyList<WebhookEndpointSecret> secrets) =>
+        [.. secrets.Select(s => s with { Value = Unprotect(endpointId, s.Value) })];
+
+    private string Unprotect(string endpointId, string stored)
+    {
+        if (stored.StartsWith(WebhookSecret.Prefix, StringComparison.Ordinal))
+        {
+            return stored;
+        }
+
+        if (_plain.TryGetValue(stored, out var plain))
+        {
+            return plain;
+        }
+
+        try
+        {
+            plain = _protector.Unprotect(stored);
+        }
+        catch (CryptographicException e)
+        {
+            throw new CryptographicException(
+                $"The signing secret of webhook endpoint '{endpointId}' cannot be decrypted: the Data Protection key that encrypted it is not in this app's key ring. Every instance must share one key ring (services.AddDataProtection().PersistKeysTo...).",
+                e);
+        }
+
+        if (_plain.Count >= MaxCached)
+        {
+            _plain.Clear();
+        }
+
+        _plain[stored] = plain;
+        return plain;
+    }
+}
