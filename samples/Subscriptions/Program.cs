@@ -1,20 +1,24 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using Hookline;
+using Microsoft.AspNetCore.Authentication;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
+builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+       .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+builder.Services.AddAuthorization();
 builder.Services.AddWebhooks(builder.Configuration.GetSection("Webhooks").Bind)
        .UseSqlite(builder.Configuration.GetConnectionString("Webhooks") ?? "Data Source=webhooks.db");
 builder.Services.AddHealthChecks().AddWebhookBacklog();
-builder.Services.AddSingleton<ConcurrentDictionary<string, Subscription>>();
-if (builder.Environment.IsDevelopment())
-{
-    builder.Services.AddHostedService<DemoReceiverRegistration>();
-}
+builder.Services.AddSingleton<ConcurrentDictionary<(string User, string Username), Subscription>>();
 
 var app = builder.Build();
+app.UseStatusCodePages(); // Bodiless errors (401, 415) answer a ProblemDetails too: so it comes before authentication.
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.Webhooks.MapPost<Subscription>("new-subscription")
    .WithDescription("When a new user subscribes to your service we'll send you a POST request with this data to the URL that you register for the event `new-subscription` in the dashboard.");
@@ -23,32 +27,39 @@ app.MapOpenApi();
 app.MapApiDocs();
 app.MapHealthChecks("/health");
 
+// Each API user (an API key) is a tenant: they register their own URLs and see only their own deliveries.
+app.MapWebhookManagement("/webhooks").RequireAuthorization();
+
 app.MapGet("/users", () => new[] { "Rick", "Morty" });
 
-app.MapPost("/subscriptions", async (Subscription subscription, ConcurrentDictionary<string, Subscription> subscriptions, IWebhookPublisher webhooks, CancellationToken cancellationToken) =>
+var subscriptions = app.MapGroup("/subscriptions").RequireAuthorization();
+
+subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal user, ConcurrentDictionary<(string, string), Subscription> store, IWebhookPublisher webhooks, CancellationToken cancellationToken) =>
 {
     if (string.IsNullOrWhiteSpace(subscription.Username))
     {
         return Results.ValidationProblem(new Dictionary<string, string[]> { ["username"] = ["A subscription needs a username."] });
     }
 
-    if (!subscriptions.TryAdd(subscription.Username, subscription))
+    var tenant = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    if (!store.TryAdd((tenant, subscription.Username), subscription))
     {
         return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"{subscription.Username} is already subscribed.");
     }
 
-    // Stored durably with a delivery to every endpoint subscribed to new-subscription, then sent in the background.
-    await webhooks.PublishAsync("new-subscription", subscription, cancellationToken: cancellationToken);
+    // Stored durably with a delivery to each of this user's endpoints subscribed to new-subscription, then sent in the background.
+    await webhooks.PublishAsync("new-subscription", subscription, tenant, cancellationToken: cancellationToken);
     return Results.Created($"/subscriptions/{Uri.EscapeDataString(subscription.Username)}", subscription);
 })
 .WithSummary("Subscribe a user")
-.WithDescription("Creates the subscription and sends the `new-subscription` webhook to every registered URL.")
+.WithDescription("Creates the subscription and sends the `new-subscription` webhook to every URL you registered for it.")
 .Produces<Subscription>(StatusCodes.Status201Created)
 .ProducesValidationProblem()
 .ProducesProblem(StatusCodes.Status409Conflict);
 
-app.MapGet("/subscriptions", (ConcurrentDictionary<string, Subscription> subscriptions) => subscriptions.Values.OrderBy(s => s.StartDate))
-   .WithSummary("List subscriptions");
+subscriptions.MapGet("/", (ClaimsPrincipal user, ConcurrentDictionary<(string User, string Username), Subscription> store) =>
+    store.Where(s => s.Key.User == user.FindFirstValue(ClaimTypes.NameIdentifier)).Select(s => s.Value).OrderBy(s => s.StartDate))
+   .WithSummary("List your subscriptions");
 
 app.Run();
 

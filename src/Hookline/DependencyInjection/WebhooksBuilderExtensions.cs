@@ -33,7 +33,9 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<BacklogSampler>();
         services.TryAddSingleton<WebhookMetrics>();
-        services.TryAddSingleton<IWebhookPublisher, WebhookPublisher>();
+        services.TryAddSingleton<WebhookPublisher>();
+        services.TryAddSingleton<IWebhookPublisher>(sp => sp.GetRequiredService<WebhookPublisher>());
+        services.TryAddSingleton<Hookline.Management.WebhookEventTypes>();
         services.TryAddSingleton<IWebhookEndpointManager, WebhookEndpointManager>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcher>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookRetention>());

@@ -36,7 +36,19 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore sto
         }
 
         var now = time.GetUtcNow();
-        var message = new NewMessage(WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey);
+        return await StoreAsync(new NewMessage(WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends an event type's example payload (valid against its documented schema) to one endpoint: a test event.</summary>
+    public Task<PublishResult> PublishExampleAsync(Management.WebhookEventType type, string tenant, string endpointId, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(type.Example, catalog.SerializerOptions);
+        var now = time.GetUtcNow();
+        return StoreAsync(new NewMessage(WebhookIds.NewMessageId(now), type.Name, type.Method, tenant, body, now, EndpointId: endpointId), cancellationToken);
+    }
+
+    private async Task<PublishResult> StoreAsync(NewMessage message, CancellationToken cancellationToken)
+    {
         var stored = await _appends.AddAsync(message, cancellationToken).ConfigureAwait(false);
         if (stored.Deliveries > 0)
         {

@@ -15,6 +15,12 @@ internal static class WebhookIds
 
     public static string NewEndpointId(DateTimeOffset now) => New("ep_", now);
 
+    /// <summary>Whether <paramref name="value"/> has the form of an id with this prefix (not whether it exists).</summary>
+    public static bool IsValid(string value, string prefix) =>
+        value.Length == prefix.Length + 26
+        && value.StartsWith(prefix, StringComparison.Ordinal)
+        && value.AsSpan(prefix.Length).IndexOfAnyExcept(Alphabet) < 0;
+
     private static string New(string prefix, DateTimeOffset now)
     {
         Span<byte> random = stackalloc byte[16];

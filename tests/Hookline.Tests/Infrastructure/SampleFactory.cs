@@ -1,32 +1,64 @@
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hookline.Tests;
 
 /// <summary>
-/// The sample app on its own SQLite file (deleted on dispose). By default in a "Test" environment:
-/// no demo receiver, no loopback deliveries. <see cref="Development"/> gives the README's setup,
-/// with the demo receiver's settings replaced.
+/// The sample app on its own SQLite file (deleted on dispose). By default in a "Test" environment, in
+/// memory: no API keys, no loopback deliveries. <see cref="Development"/> is the README's setup on a
+/// real Kestrel server on loopback: API keys <c>alice-dev-key</c> and <c>bob-dev-key</c>, loopback allowed.
 /// </summary>
 public class SampleFactory : WebApplicationFactory<Program>
 {
+    public const string AliceKey = "alice-dev-key";
+    public const string BobKey = "bob-dev-key";
+
     private readonly string _file = SqliteTestFiles.NewPath();
     private readonly string _environment;
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly TimeProvider? _time;
 
     public SampleFactory()
-        : this("Test", new Dictionary<string, string?>())
+        : this("Test", new Dictionary<string, string?>(), null)
     {
     }
 
-    private SampleFactory(string environment, IReadOnlyDictionary<string, string?> settings)
+    private SampleFactory(string environment, IReadOnlyDictionary<string, string?> settings, TimeProvider? time)
     {
         _environment = environment;
         _settings = settings;
+        _time = time;
     }
 
-    /// <summary>The sample as <c>dotnet run</c> starts it, with the demo receiver at <paramref name="receiverUrl"/> verifying with <paramref name="secret"/>.</summary>
-    public static SampleFactory Development(string receiverUrl, string secret) =>
-        new("Development", new Dictionary<string, string?> { ["DemoReceiver:Url"] = receiverUrl, ["DemoReceiver:Secret"] = secret });
+    /// <summary>The sample as <c>dotnet run</c> starts it, served by Kestrel on 127.0.0.1, with a short retry schedule.</summary>
+    public static SampleFactory Development(TimeProvider? time = null)
+    {
+        var sample = new SampleFactory(
+            "Development",
+            new Dictionary<string, string?>
+            {
+                ["Webhooks:Delivery:RetrySchedule:0"] = "00:00:00.200",
+                ["Webhooks:Delivery:RetryJitter"] = "0",
+                ["Webhooks:Delivery:PollInterval"] = "00:00:00.100",
+            },
+            time);
+        sample.UseKestrel(0);
+        sample.StartServer();
+        return sample;
+    }
+
+    /// <summary>A client signed in with an API key (or none).</summary>
+    public HttpClient Client(string? apiKey)
+    {
+        var client = CreateClient();
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return client;
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -35,6 +67,11 @@ public class SampleFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (_time is not null)
+        {
+            builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton(_time)));
         }
     }
 

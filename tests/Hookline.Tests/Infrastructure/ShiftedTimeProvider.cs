@@ -1,7 +1,9 @@
 namespace Hookline.Tests;
 
-/// <summary>The system clock moved by a fixed offset; timers run in real time.</summary>
-internal sealed class ShiftedTimeProvider(TimeSpan offset) : TimeProvider
+/// <summary>The system clock moved by <see cref="Offset"/>, which a test can change: to jump past a long wait.</summary>
+internal sealed class ShiftedTimeProvider(TimeSpan offset = default) : TimeProvider
 {
-    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+    public TimeSpan Offset { get; set; } = offset;
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
 }

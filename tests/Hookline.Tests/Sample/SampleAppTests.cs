@@ -80,6 +80,6 @@ public class SampleAppTests(SampleFactory factory) : IClassFixture<SampleFactory
     {
         var document = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json"))!;
 
-        Assert.Equal(["/users", "/subscriptions"], document["paths"]!.AsObject().Select(p => p.Key));
+        Assert.Equal(["/users", "/subscriptions"], document["paths"]!.AsObject().Select(p => p.Key).Where(p => !p.StartsWith("/webhooks/", StringComparison.Ordinal)));
     }
 }

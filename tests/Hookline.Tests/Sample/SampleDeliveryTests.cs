@@ -1,64 +1,64 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Hookline.Storage;
+using Hookline.Tests.Management;
 
 namespace Hookline.Tests.Sample;
 
-/// <summary>The README's walkthrough: the sample in Development, the Node receiver verifying with the official library.</summary>
+/// <summary>The README's walkthrough: the sample in Development, a URL registered over its API, the Node receiver verifying with the official library.</summary>
 public sealed class SampleDeliveryTests
 {
     [RequiresFact(Requirement.NodeTools)]
     public async Task PostSubscription_DeliversASignedWebhookThatVerifiesAndMatchesTheDocument()
     {
-        var secret = WebhookSecret.Generate();
-        await using var receiver = await NodeReceiver.StartAsync(secret);
-        await using var sample = SampleFactory.Development(receiver.Url, secret);
-        using var client = sample.CreateClient();
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        var endpoint = await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/hook", ["new-subscription"]);
+        await using var receiver = await NodeReceiver.StartAsync(endpoint["secret"]!.GetValue<string>());
+        await ManagementApi.SetUrlAsync(alice, endpoint["id"]!.GetValue<string>(), receiver.Url);
 
-        var created = await client.PostAsJsonAsync("/subscriptions", new { username = "rick", monthlyFee = 9.99m, startDate = "2026-11-23T10:00:00+00:00" });
-        var alsoCreated = await client.PostAsJsonAsync("/subscriptions", new { username = "morty", monthlyFee = 0, startDate = "2026-12-01T00:00:00Z" });
+        await ManagementApi.SubscribeAsync(alice, "rick");
+        await ManagementApi.SubscribeAsync(alice, "morty");
 
-        Assert.Equal((HttpStatusCode.Created, HttpStatusCode.Created), (created.StatusCode, alsoCreated.StatusCode));
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Lines.Count >= 2), "the receiver gets both deliveries");
         var lines = receiver.Lines;
         Assert.All(lines, line => Assert.StartsWith("verified msg_", line));
         var bodies = lines.Select(line => line.Split(' ', 3)[2]).ToList();
         Assert.Contains("""{"username":"rick","monthlyFee":9.99,"startDate":"2026-11-23T10:00:00+00:00"}""", bodies);
-        await OpenApiValidator.AssertBodiesMatchAsync(await client.GetStringAsync("/openapi/v1.json"), "new-subscription", "POST", bodies);
+        await OpenApiValidator.AssertBodiesMatchAsync(await alice.GetStringAsync("/openapi/v1.json"), "new-subscription", "POST", bodies);
     }
 
     [Fact]
     public async Task PostSubscription_IsRecordedInTheDeliveryLog()
     {
         await using var receiver = await TestReceiver.StartAsync();
-        await using var sample = SampleFactory.Development(receiver.Url, WebhookSecret.Generate());
-        using var client = sample.CreateClient();
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        await ManagementApi.RegisterAsync(alice, receiver.Url);
 
-        var created = await client.PostAsJsonAsync("/subscriptions", new { username = "summer", monthlyFee = 5, startDate = "2026-11-23T10:00:00Z" });
+        await ManagementApi.SubscribeAsync(alice, "summer");
 
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the receiver gets the delivery");
-        var messageId = receiver.Requests[0].Headers["webhook-id"];
-        var store = sample.Services.GetRequiredService<IWebhookStore>();
-        var attempt = Assert.Single(await Eventually.ReadsAsync(() => store.ListAttemptsAsync(messageId, default), a => a.Count == 1, "the attempt is recorded"));
-        Assert.Equal(204, attempt.StatusCode);
+        var attempt = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, "/webhooks/attempts", a => a.Count == 1, "the attempt is logged"));
+        Assert.Equal((204, true, receiver.Requests[0].Headers["webhook-id"]), (attempt!["statusCode"]!.GetValue<int>(), attempt["succeeded"]!.GetValue<bool>(), attempt["messageId"]!.GetValue<string>()));
     }
 
     [Fact]
     public async Task PostSubscription_BadInput_IsAProblemAndSendsNothing()
     {
         await using var receiver = await TestReceiver.StartAsync();
-        await using var sample = SampleFactory.Development(receiver.Url, WebhookSecret.Generate());
-        using var client = sample.CreateClient();
-        await client.PostAsJsonAsync("/subscriptions", new { username = "rick", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        using var anonymous = sample.Client(null);
+        await ManagementApi.RegisterAsync(alice, receiver.Url);
+        await ManagementApi.SubscribeAsync(alice, "rick");
 
-        var duplicate = await client.PostAsJsonAsync("/subscriptions", new { username = "rick", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
-        var empty = await client.PostAsJsonAsync("/subscriptions", new { username = " ", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
-        var malformed = await client.PostAsync("/subscriptions", new StringContent("{\"username\":", System.Text.Encoding.UTF8, "application/json"));
+        var duplicate = await alice.PostAsJsonAsync("/subscriptions", new { username = "rick", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
+        var empty = await alice.PostAsJsonAsync("/subscriptions", new { username = " ", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
+        var malformed = await alice.PostAsync("/subscriptions", new StringContent("{\"username\":", System.Text.Encoding.UTF8, "application/json"));
+        var signedOut = await anonymous.PostAsJsonAsync("/subscriptions", new { username = "jerry", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
 
         Assert.Equal(
-            [(HttpStatusCode.Conflict, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json")],
-            new[] { duplicate, empty, malformed }.Select(r => (r.StatusCode, r.Content.Headers.ContentType?.MediaType)));
+            [(HttpStatusCode.Conflict, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.Unauthorized, "application/problem+json")],
+            new[] { duplicate, empty, malformed, signedOut }.Select(r => (r.StatusCode, r.Content.Headers.ContentType?.MediaType)));
         Assert.NotNull(JsonNode.Parse(await empty.Content.ReadAsStringAsync())!["errors"]!["username"]);
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the first subscription's delivery");
         await Task.Delay(300);

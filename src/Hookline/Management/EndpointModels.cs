@@ -1,0 +1,106 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Hookline.Storage;
+
+namespace Hookline.Management;
+
+/// <summary>An endpoint's settings: to register one, or to replace them.</summary>
+public sealed record WebhookEndpointRequest
+{
+    /// <summary>The absolute https URL (http only where allowed) that deliveries are sent to; no credentials, no fragment, at most 2,048 characters.</summary>
+    [Required]
+    public string Url { get; init; } = "";
+
+    /// <summary>A note for yourself, at most 1,024 characters.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The event types to receive (at least one); leave out, or null, to receive all.</summary>
+    public IReadOnlyList<string>? EventTypes { get; init; }
+
+    /// <summary>At most this many deliveries a second, 1 to 10,000; leave out for no limit.</summary>
+    public int? RateLimit { get; init; }
+}
+
+/// <summary>A URL registered to receive webhooks.</summary>
+public sealed record WebhookEndpointResponse
+{
+    /// <summary>The endpoint's id, <c>ep_...</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Where deliveries are sent.</summary>
+    public required string Url { get; init; }
+
+    /// <summary>A note for yourself.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The event types it receives; null for all.</summary>
+    public IReadOnlyList<string>? EventTypes { get; init; }
+
+    /// <summary>At most this many deliveries a second; null for no limit.</summary>
+    public int? RateLimit { get; init; }
+
+    /// <summary>Whether it receives deliveries.</summary>
+    public required bool Enabled { get; init; }
+
+    /// <summary>Why it was disabled: by you, after it answered 410 Gone, or after failing for days.</summary>
+    public string? DisabledReason { get; init; }
+
+    /// <summary>When it was registered.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When it last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Since when every delivery to it has failed, if it is failing.</summary>
+    public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>The <c>whsec_</c> signing secret: only in the answer to registering it (read it later from its <c>secret</c>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Secret { get; init; }
+
+    internal static WebhookEndpointResponse From(WebhookEndpoint endpoint, bool withSecret = false) => new()
+    {
+        Id = endpoint.Id,
+        Url = endpoint.Url,
+        Description = endpoint.Description,
+        EventTypes = endpoint.EventTypes,
+        RateLimit = endpoint.RateLimit,
+        Enabled = endpoint.Enabled,
+        DisabledReason = endpoint.DisabledReason,
+        CreatedAt = endpoint.CreatedAt,
+        UpdatedAt = endpoint.UpdatedAt,
+        FailingSince = endpoint.FailingSince,
+        Secret = withSecret ? endpoint.Secrets[0].Value : null,
+    };
+}
+
+/// <summary>An endpoint's signing secret.</summary>
+/// <param name="Secret">The current <c>whsec_</c> secret: deliveries are signed with it (and, during a rotation's overlap, also with the previous one).</param>
+public sealed record WebhookSecretResponse(string Secret);
+
+/// <summary>How to rotate a signing secret.</summary>
+public sealed record WebhookSecretRotationRequest
+{
+    /// <summary>How long the old secret keeps signing next to the new one, in seconds, 0 to 604,800 (7 days); leave out for 86,400 (24 hours).</summary>
+    public int? OverlapSeconds { get; init; }
+}
+
+/// <summary>Which example event to send.</summary>
+public sealed record WebhookTestRequest
+{
+    /// <summary>The event type whose example payload is sent.</summary>
+    [Required]
+    public string EventType { get; init; } = "";
+}
+
+/// <summary>Which failed deliveries to send again.</summary>
+public sealed record WebhookRecoverRequest
+{
+    /// <summary>Failed deliveries of messages published at or after this time are sent again.</summary>
+    [Required]
+    public DateTimeOffset? Since { get; init; }
+}
+
+/// <summary>How many failed deliveries are being sent again.</summary>
+/// <param name="Recovered">The number of deliveries now pending again.</param>
+public sealed record WebhookRecoverResponse(int Recovered);

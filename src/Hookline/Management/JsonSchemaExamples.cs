@@ -1,0 +1,170 @@
+using System.Text.Json.Nodes;
+
+namespace Hookline.Management;
+
+/// <summary>Turns an OpenAPI payload schema into a standalone JSON Schema, and makes an example that is valid against it.</summary>
+internal static class JsonSchemaExamples
+{
+    private const string ComponentPrefix = "#/components/schemas/";
+    private const int MaxDepth = 12;
+
+    /// <summary>A copy of <paramref name="schema"/> whose references to <c>components/schemas</c> point into its own <c>$defs</c>.</summary>
+    public static JsonObject Standalone(JsonNode schema, JsonObject? components)
+    {
+        var defs = new JsonObject();
+        var root = new JsonObject { ["$schema"] = "https://json-schema.org/draft/2020-12/schema" };
+        var body = Rewrite(schema, components, defs);
+        foreach (var (key, value) in body.AsObject().ToList())
+        {
+            body.AsObject().Remove(key);
+            root[key] = value;
+        }
+
+        if (defs.Count > 0)
+        {
+            root["$defs"] = defs;
+        }
+
+        return root;
+    }
+
+    /// <summary>An example instance of <paramref name="schema"/> (a standalone one): the first choice of every choice, a value of every property.</summary>
+    public static JsonNode? Example(JsonObject schema) => Example(schema, schema["$defs"] as JsonObject, 0);
+
+    private static JsonNode Rewrite(JsonNode node, JsonObject? components, JsonObject defs)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, value) in obj)
+                {
+                    if (key == "$ref" && value?.GetValue<string>() is { } reference && reference.StartsWith(ComponentPrefix, StringComparison.Ordinal))
+                    {
+                        var id = reference[ComponentPrefix.Length..];
+                        copy[key] = "#/$defs/" + id;
+                        if (!defs.ContainsKey(id) && components?[id] is { } component)
+                        {
+                            defs[id] = new JsonObject(); // Claimed first, so a recursive type stops here.
+                            defs[id] = Rewrite(component, components, defs);
+                        }
+                    }
+                    else
+                    {
+                        copy[key] = value is null ? null : Rewrite(value, components, defs);
+                    }
+                }
+
+                return copy;
+            case JsonArray array:
+                return new JsonArray([.. array.Select(item => item is null ? null : Rewrite(item, components, defs))]);
+            default:
+                return node.DeepClone();
+        }
+    }
+
+    private static JsonNode? Example(JsonNode? schema, JsonObject? defs, int depth)
+    {
+        if (schema is not JsonObject s)
+        {
+            return null;
+        }
+
+        if (s["$ref"]?.GetValue<string>() is { } reference)
+        {
+            return depth < MaxDepth ? Example(defs?[reference["#/$defs/".Length..]], defs, depth + 1) : null;
+        }
+
+        if (s["const"] is { } constant)
+        {
+            return constant.DeepClone();
+        }
+
+        if (s["enum"] is JsonArray { Count: > 0 } values)
+        {
+            return values[0]?.DeepClone();
+        }
+
+        if ((s["oneOf"] ?? s["anyOf"]) is JsonArray { Count: > 0 } choices)
+        {
+            // The first choice that is not just null.
+            var choice = choices.FirstOrDefault(c => c?["type"]?.ToString() != "null") ?? choices[0];
+            return Example(choice, defs, depth + 1);
+        }
+
+        if (s["allOf"] is JsonArray { Count: > 0 } parts)
+        {
+            var merged = new JsonObject();
+            foreach (var part in parts)
+            {
+                if (Example(part, defs, depth + 1) is JsonObject partExample)
+                {
+                    foreach (var (key, value) in partExample.ToList())
+                    {
+                        partExample.Remove(key);
+                        merged[key] = value;
+                    }
+                }
+            }
+
+            return merged;
+        }
+
+        return Type(s) switch
+        {
+            "object" => Object(s, defs, depth),
+            "array" => depth < MaxDepth && Example(s["items"], defs, depth + 1) is { } item ? new JsonArray(item) : new JsonArray(),
+            "string" => String(s),
+            "integer" => JsonValue.Create(Math.Max(1, (long)(s["minimum"]?.GetValue<double>() ?? 1))),
+            "number" => JsonValue.Create(Math.Max(1.5, s["minimum"]?.GetValue<double>() ?? 1.5)),
+            "boolean" => JsonValue.Create(true),
+            _ => null,
+        };
+    }
+
+    private static JsonObject Object(JsonObject schema, JsonObject? defs, int depth)
+    {
+        var example = new JsonObject();
+        if (depth < MaxDepth && schema["properties"] is JsonObject properties)
+        {
+            foreach (var (name, property) in properties)
+            {
+                example[name] = Example(property, defs, depth + 1);
+            }
+        }
+
+        return example;
+    }
+
+    private static JsonNode String(JsonObject schema)
+    {
+        var value = schema["format"]?.GetValue<string>() switch
+        {
+            "date-time" => "2026-01-31T12:00:00+00:00",
+            "date" => "2026-01-31",
+            "time" => "12:00:00",
+            "duration" => "PT1H",
+            "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "email" => "user@example.com",
+            "uri" or "url" => "https://example.com/",
+            "uri-reference" => "/example",
+            "hostname" => "example.com",
+            "ipv4" => "192.0.2.1",
+            "ipv6" => "2001:db8::1",
+            "byte" => "ZXhhbXBsZQ==",
+            "char" => "a",
+            _ => "string",
+        };
+        var min = (int?)schema["minLength"]?.GetValue<double>() ?? 0;
+        var max = (int?)schema["maxLength"]?.GetValue<double>() ?? int.MaxValue;
+        return JsonValue.Create(value.Length >= min && value.Length <= max ? value : new string('a', Math.Max(min, 1)))!;
+    }
+
+    /// <summary>The schema's type: the first that is not null when it lists several.</summary>
+    private static string? Type(JsonObject schema) => schema["type"] switch
+    {
+        JsonArray types => types.Select(t => t?.GetValue<string>()).FirstOrDefault(t => t != "null") ?? "null",
+        JsonValue type => type.GetValue<string>(),
+        _ => schema["properties"] is not null ? "object" : null,
+    };
+}

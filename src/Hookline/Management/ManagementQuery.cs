@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Hookline.Management;
+
+/// <summary>Reads the management API's ids, query parameters and cursors, refusing bad ones with the parameter's name.</summary>
+internal static class ManagementQuery
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 100;
+
+    public static string StatusName(Storage.DeliveryStatus status) => status switch
+    {
+        Storage.DeliveryStatus.Pending => "pending",
+        Storage.DeliveryStatus.Succeeded => "succeeded",
+        _ => "failed",
+    };
+
+    public static string? MessageId(string? value, string field) => Id(value, field, "msg_");
+
+    public static string? EndpointId(string? value, string field) => Id(value, field, "ep_");
+
+    public static int Limit(string? value) =>
+        value is null ? DefaultLimit
+        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit ? limit
+        : throw ManagementProblem.BadRequest("limit", $"limit is a whole number from 1 to {MaxLimit}.");
+
+    public static DateTimeOffset? Time(string? value, string field) =>
+        value is null ? null
+        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
+        : throw ManagementProblem.BadRequest(field, $"{field} is a date and time in ISO 8601, such as 2026-01-31T12:00:00Z.");
+
+    public static Storage.DeliveryStatus? DeliveryStatus(string? value) => value switch
+    {
+        null => null,
+        "pending" => Storage.DeliveryStatus.Pending,
+        "succeeded" => Storage.DeliveryStatus.Succeeded,
+        "failed" => Storage.DeliveryStatus.Failed,
+        _ => throw ManagementProblem.BadRequest("status", "status is pending, succeeded or failed."),
+    };
+
+    public static bool? AttemptSucceeded(string? value) => value switch
+    {
+        null => null,
+        "succeeded" => true,
+        "failed" => false,
+        _ => throw ManagementProblem.BadRequest("status", "status is succeeded or failed."),
+    };
+
+    public static string EventType(string? value, WebhookCatalog catalog, string field) =>
+        value is not null && catalog.Find(value).Count > 0
+            ? value
+            : throw ManagementProblem.Unprocessable(field, $"'{value}' is not an event type; they are: {string.Join(", ", catalog.Names)}.");
+
+    /// <summary>An opaque cursor: the last item's id, so the next page starts after it whatever was added since.</summary>
+    public static string Cursor(string lastId) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(lastId));
+
+    public static string? FromCursor(string? cursor, Func<string, bool> isValid)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var id = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(cursor));
+            if (isValid(id))
+            {
+                return id;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw ManagementProblem.BadRequest("cursor", "cursor is not one this API gave out: pass nextCursor from the previous page as it is.");
+    }
+
+    private static string? Id(string? value, string field, string prefix) =>
+        value is null || WebhookIds.IsValid(value, prefix)
+            ? value
+            : throw ManagementProblem.BadRequest(field, $"'{Shorten(value)}' is not an id of this kind ({prefix}...).");
+
+    private static string Shorten(string value) => value.Length <= 40 ? value : value[..40] + "...";
+}

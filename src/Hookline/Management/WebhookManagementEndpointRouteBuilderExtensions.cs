@@ -1,0 +1,104 @@
+using Hookline;
+using Hookline.Management;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the webhook management API: what the API's users call to register their URLs and read their delivery logs.</summary>
+public static class WebhookManagementEndpointRouteBuilderExtensions
+{
+    /// <summary>The OpenAPI tag of the management API's operations.</summary>
+    public const string Tag = "Webhook management";
+
+    /// <summary>
+    /// Maps, under <paramref name="prefix"/>, the REST API through which each tenant (found from the
+    /// signed-in user, see <see cref="WebhookManagementOptions"/>) manages its own endpoints, reads its
+    /// delivery log and replays failures. Secure it like the rest of the API, e.g. with
+    /// <c>.RequireAuthorization()</c>; a call without a tenant is refused (401) whatever the policy.
+    /// </summary>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="prefix">The route prefix, such as <c>/webhooks</c>.</param>
+    /// <returns>The route group, for conventions such as <c>RequireAuthorization</c>.</returns>
+    /// <exception cref="InvalidOperationException">Webhook delivery (a store) or OpenAPI is not set up.</exception>
+    public static RouteGroupBuilder MapWebhookManagement(this IEndpointRouteBuilder endpoints, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<IWebhookEndpointManager>() is null)
+        {
+            throw new InvalidOperationException("MapWebhookManagement needs a webhook store: add one with builder.Services.AddWebhooks().UseSqlite(\"Data Source=webhooks.db\").");
+        }
+
+        var document = services.GetRequiredService<IOptions<WebhookOptions>>().Value.Management.DocumentName;
+        if (services.GetKeyedService<IOpenApiDocumentProvider>(document) is null)
+        {
+            throw new InvalidOperationException(
+                $"MapWebhookManagement serves each event type's schema from the OpenAPI document '{document}': add it with builder.Services.AddOpenApi(\"{document}\") (or set WebhookOptions.Management.DocumentName).");
+        }
+
+        var api = endpoints.MapGroup(prefix).WithTags(Tag).AddEndpointFilter(ManagementRequest.ResolveTenantAsync);
+        api.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Mvc.ProblemDetails), ["application/problem+json"]));
+
+        api.MapGet("/event-types", async (WebhookEventTypes types) => TypedResults.Ok(new WebhookPage<WebhookEventType>(await types.GetAsync().ConfigureAwait(false), null)))
+           .WithName("ListWebhookEventTypes").WithSummary("List the event types").WithDescription("The events you can subscribe an endpoint to, each with the JSON Schema of its payload and an example.");
+
+        var list = api.MapGroup("/endpoints");
+        list.MapGet("/", EndpointHandlers.ListAsync).WithName("ListWebhookEndpoints").WithSummary("List your endpoints");
+        list.MapPost("/", EndpointHandlers.CreateAsync).WithName("CreateWebhookEndpoint").WithSummary("Register an endpoint")
+            .WithDescription("Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret.")
+            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
+
+        var one = list.MapGroup("/{endpointId}").WithIdProblems();
+        one.MapGet("/", EndpointHandlers.GetAsync).WithName("GetWebhookEndpoint").WithSummary("Read an endpoint");
+        one.MapPut("/", EndpointHandlers.UpdateAsync).WithName("UpdateWebhookEndpoint").WithSummary("Change an endpoint")
+           .WithDescription("Replaces the endpoint's URL, description, event types and rate limit.")
+           .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
+        one.MapDelete("/", EndpointHandlers.DeleteAsync).WithName("DeleteWebhookEndpoint").WithSummary("Delete an endpoint")
+           .WithDescription("Deletes the endpoint with its delivery log.");
+        one.MapPost("/enable", EndpointHandlers.EnableAsync).WithName("EnableWebhookEndpoint").WithSummary("Enable an endpoint")
+           .WithDescription("Enables the endpoint, with a clean record. Deliveries that failed while it was disabled can be sent again with `recover`.");
+        one.MapPost("/disable", EndpointHandlers.DisableAsync).WithName("DisableWebhookEndpoint").WithSummary("Disable an endpoint")
+           .WithDescription("Stops deliveries to the endpoint; pending ones fail (and can be recovered later).");
+        one.MapGet("/secret", EndpointHandlers.GetSecretAsync).WithName("GetWebhookEndpointSecret").WithSummary("Read an endpoint's signing secret");
+        one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync).WithName("RotateWebhookEndpointSecret").WithSummary("Rotate an endpoint's signing secret")
+           .WithDescription("Gives the endpoint a new secret. The old one keeps signing too, for the overlap (default 24 hours), so your receiver can switch without missing a delivery.")
+           .Accepts<WebhookSecretRotationRequest>(isOptional: true, "application/json").WithBodyProblems();
+        one.MapPost("/test", EndpointHandlers.SendTestAsync).WithName("SendWebhookTestEvent").WithSummary("Send a test event")
+           .WithDescription("Sends the example payload of an event type to this endpoint, signed like any delivery.")
+           .Accepts<WebhookTestRequest>("application/json").WithBodyProblems().WithConflict();
+        one.MapPost("/recover", EndpointHandlers.RecoverAsync).WithName("RecoverWebhookEndpoint").WithSummary("Send failed deliveries again")
+           .WithDescription("Sends again every failed delivery to this endpoint of messages published since a time.")
+           .Accepts<WebhookRecoverRequest>("application/json").WithBodyProblems().WithConflict();
+        one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync).WithName("ResendWebhookMessage").WithSummary("Send a message again")
+           .WithDescription("Delivers one message to this endpoint again, now, whatever happened before.").WithConflict();
+
+        api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName("ListWebhookMessages").WithSummary("List messages")
+           .WithDescription("The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` (pending, succeeded, failed), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and `cursor`.")
+           .WithIdProblems();
+        api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync).WithName("GetWebhookMessage").WithSummary("Read a message").WithIdProblems();
+        api.MapGet("/attempts", LogHandlers.ListAttemptsAsync).WithName("ListWebhookAttempts").WithSummary("List delivery attempts")
+           .WithDescription("Every attempt at delivering to your endpoints, newest first: status code, duration, the start of the response. Filter by `endpointId`, `messageId`, `eventType`, `status` (succeeded, failed), and time (`since`, `until`); page with `limit` (1-100) and `cursor`.")
+           .WithIdProblems();
+        return api;
+    }
+
+    private static TBuilder WithIdProblems<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesValidationProblem(StatusCodes.Status400BadRequest).ProducesValidationProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+    private static TBuilder WithBodyProblems<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesValidationProblem(StatusCodes.Status400BadRequest)
+               .ProducesValidationProblem(StatusCodes.Status413PayloadTooLarge)
+               .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+               .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+    private static TBuilder WithConflict<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesValidationProblem(StatusCodes.Status409Conflict);
+}
