@@ -1,0 +1,145 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Hookline.Tests.Management;
+
+/// <summary>The management API end to end over HTTP, on the sample served by Kestrel: what an API user does with it.</summary>
+public sealed class ManagementFlowTests
+{
+    [RequiresFact(Requirement.NodeTools)]
+    public async Task Register_Publish_Receive_Log_Resend_AndTestEvent()
+    {
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        var endpoint = await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/hook", ["new-subscription"]);
+        var id = endpoint["id"]!.GetValue<string>();
+        Assert.StartsWith("whsec_", endpoint["secret"]!.GetValue<string>());
+        await using var receiver = await NodeReceiver.StartAsync(endpoint["secret"]!.GetValue<string>());
+        await ManagementApi.SetUrlAsync(alice, id, receiver.Url);
+
+        // Publish: the official library verifies the delivery, and the log shows it.
+        await ManagementApi.SubscribeAsync(alice, "rick");
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Lines.Count == 1), "the delivery");
+        var message = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, "/webhooks/messages?status=succeeded", m => m.Count == 1, "the message, delivered"))!;
+        var messageId = message["id"]!.GetValue<string>();
+        Assert.StartsWith($"verified {messageId} ", receiver.Lines[0]);
+        Assert.Equal("rick", message["payload"]!["username"]!.GetValue<string>());
+        Assert.Equal((id, "succeeded", 1), Delivery(message));
+        var attempt = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, $"/webhooks/attempts?endpointId={id}", a => a.Count == 1, "the attempt"))!;
+        Assert.Equal((messageId, 204, "none"), (attempt["messageId"]!.GetValue<string>(), attempt["statusCode"]!.GetValue<int>(), attempt["errorKind"]!.GetValue<string>()));
+
+        // Resend: the same message, again, with the same webhook-id.
+        using (var resent = await alice.PostAsync($"/webhooks/endpoints/{id}/messages/{messageId}/resend", null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
+        }
+
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Lines.Count == 2), "the resent delivery");
+        Assert.StartsWith($"verified {messageId} ", receiver.Lines[1]);
+        await ManagementApi.EventuallyListsAsync(alice, $"/webhooks/attempts?messageId={messageId}", a => a.Count == 2, "both attempts in the log");
+
+        // A test event: the event type's documented example, signed like any delivery.
+        var eventType = Assert.Single((await ManagementApi.GetAsync(alice, "/webhooks/event-types"))["data"]!.AsArray())!;
+        using (var test = await alice.PostAsJsonAsync($"/webhooks/endpoints/{id}/test", new { eventType = "new-subscription" }))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
+        }
+
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Lines.Count == 3), "the test event");
+        var body = receiver.Lines[2].Split(' ', 3)[2];
+        Assert.True(JsonNode.DeepEquals(eventType["example"], JsonNode.Parse(body)), $"the test event carries the example: {body}");
+        await OpenApiValidator.AssertBodiesMatchAsync(await alice.GetStringAsync("/openapi/v1.json"), "new-subscription", "POST", [body]);
+    }
+
+    [Fact]
+    public async Task Recover_SendsFailedDeliveriesAgain()
+    {
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.Sequence(TestReceiver.Status(500), TestReceiver.Status(500), TestReceiver.Status(204)));
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        var id = (await ManagementApi.RegisterAsync(alice, receiver.Url))["id"]!.GetValue<string>();
+
+        await ManagementApi.SubscribeAsync(alice, "rick");
+        var failed = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, "/webhooks/messages?status=failed", m => m.Count == 1, "the delivery fails, retries used up"))!;
+        Assert.Equal((id, "failed", 2), Delivery(failed));
+
+        using var recovered = await alice.PostAsJsonAsync($"/webhooks/endpoints/{id}/recover", new { since = DateTimeOffset.UtcNow.AddHours(-1) });
+
+        Assert.Equal(HttpStatusCode.Accepted, recovered.StatusCode);
+        Assert.Equal(1, (await ManagementApi.ReadAsync(recovered))["recovered"]!.GetValue<int>());
+        var succeeded = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, "/webhooks/messages?status=succeeded", m => m.Count == 1, "the recovered delivery succeeds"))!;
+        Assert.Equal((id, "succeeded", 1), Delivery(succeeded));
+        var attempts = await ManagementApi.EventuallyListsAsync(alice, "/webhooks/attempts", a => a.Count == 3, "three attempts logged");
+        Assert.Equal([204, 500, 500], attempts.Select(a => a!["statusCode"]!.GetValue<int>()));
+        Assert.Equal(3, receiver.Requests.Count);
+    }
+
+    [Fact]
+    public async Task RotateSecret_BothSecretsSignDuringTheOverlap_OnlyTheNewOneAfter()
+    {
+        var time = new ShiftedTimeProvider();
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var sample = SampleFactory.Development(time);
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        var endpoint = await ManagementApi.RegisterAsync(alice, receiver.Url);
+        var id = endpoint["id"]!.GetValue<string>();
+        var old = endpoint["secret"]!.GetValue<string>();
+
+        using var rotated = await alice.PostAsync($"/webhooks/endpoints/{id}/secret/rotate", null);
+        var current = (await ManagementApi.ReadAsync(rotated))["secret"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        Assert.NotEqual(old, current);
+        Assert.Equal(current, (await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{id}/secret"))["secret"]!.GetValue<string>());
+
+        await ManagementApi.SubscribeAsync(alice, "during");
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the delivery during the overlap");
+        time.Offset = TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1);
+        await ManagementApi.SubscribeAsync(alice, "after");
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 2), "the delivery after the overlap");
+
+        Assert.Equal(Signatures(receiver.Requests[0], current, old), receiver.Requests[0].Headers["webhook-signature"].Split(' '));
+        Assert.Equal(Signatures(receiver.Requests[1], current), receiver.Requests[1].Headers["webhook-signature"].Split(' '));
+    }
+
+    [Fact]
+    public async Task Messages_ArePagedNewestFirst_AndFiltered()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        await ManagementApi.RegisterAsync(alice, receiver.Url);
+        foreach (var name in new[] { "a", "b", "c", "d", "e" })
+        {
+            await ManagementApi.SubscribeAsync(alice, name);
+        }
+
+        var seen = new List<string>();
+        var path = "/webhooks/messages?limit=2";
+        var pages = 0;
+        while (path is not null)
+        {
+            var page = await ManagementApi.GetAsync(alice, path);
+            seen.AddRange(page["data"]!.AsArray().Select(m => m!["payload"]!["username"]!.GetValue<string>()));
+            path = page["nextCursor"]?.GetValue<string>() is { } cursor ? $"/webhooks/messages?limit=2&cursor={cursor}" : null;
+            pages++;
+        }
+
+        Assert.Equal(["e", "d", "c", "b", "a"], seen);
+        Assert.Equal(3, pages);
+        var future = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(5).ToString("O"));
+        Assert.Empty((await ManagementApi.GetAsync(alice, $"/webhooks/messages?since={future}"))["data"]!.AsArray());
+        Assert.Equal(5, (await ManagementApi.GetAsync(alice, $"/webhooks/messages?until={future}&eventType=new-subscription"))["data"]!.AsArray().Count);
+    }
+
+    private static (string EndpointId, string Status, int Attempts) Delivery(JsonNode message)
+    {
+        var delivery = Assert.Single(message["deliveries"]!.AsArray())!;
+        return (delivery["endpointId"]!.GetValue<string>(), delivery["status"]!.GetValue<string>(), delivery["attempts"]!.GetValue<int>());
+    }
+
+    private static string[] Signatures(ReceivedRequest request, params string[] secrets)
+    {
+        var timestamp = long.Parse(request.Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture);
+        return [.. secrets.Select(s => WebhookSignature.Sign(WebhookSecret.DecodeKey(s), request.Headers["webhook-id"], timestamp, request.Body))];
+    }
+}
