@@ -47,6 +47,19 @@ public sealed class WebhookSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task Send_RequireHttps_RefusesAnHttpUrlAndSendsNothing()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        using var sender = CreateSender(["127.0.0.0/8"], requireHttps: true);
+
+        var outcome = await sender.SendAsync(Delivery(receiver.Url), default);
+
+        Assert.Equal((null, AttemptErrorKind.Forbidden), (outcome.StatusCode, outcome.ErrorKind));
+        Assert.Contains("RequireHttps", outcome.Error);
+        Assert.Empty(receiver.Requests);
+    }
+
+    [Fact]
     public async Task Send_DefaultPolicy_RefusesLocalhostByName()
     {
         await using var receiver = await TestReceiver.StartAsync();
@@ -162,11 +175,11 @@ public sealed class WebhookSenderTests : IDisposable
             request.Headers["webhook-signature"].Split(' '));
     }
 
-    private static WebhookSender CreateSender(List<string> allowedNetworks, TimeSpan? timeout = null)
+    private static WebhookSender CreateSender(List<string> allowedNetworks, TimeSpan? timeout = null, bool requireHttps = false)
     {
         var options = new WebhookOptions();
         options.Delivery.AllowedNetworks = allowedNetworks;
-        options.Delivery.RequireHttps = false;
+        options.Delivery.RequireHttps = requireHttps;
         options.Delivery.Timeout = timeout ?? TimeSpan.FromSeconds(15);
         return new WebhookSender(Options.Create(options), new DestinationPolicy(Options.Create(options)), TimeProvider.System);
     }
