@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Hookline.Management;
 
@@ -142,7 +143,7 @@ internal static class JsonSchemaExamples
         {
             "date-time" => "2026-01-31T12:00:00+00:00",
             "date" => "2026-01-31",
-            "time" => "12:00:00",
+            "time" => "12:00:00Z", // RFC 3339 full-time: with an offset.
             "duration" => "PT1H",
             "uuid" => "3fa85f64-5717-4562-b3fc-2c963f66afa6",
             "email" => "user@example.com",
@@ -157,7 +158,31 @@ internal static class JsonSchemaExamples
         };
         var min = (int?)schema["minLength"]?.GetValue<double>() ?? 0;
         var max = (int?)schema["maxLength"]?.GetValue<double>() ?? int.MaxValue;
+        if (schema["pattern"]?.GetValue<string>() is { } pattern)
+        {
+            // A pattern cannot be inverted in general: take the first of a few common shapes that fits (a TimeSpan's, a number's...).
+            value = s_patternCandidates.Prepend(value).FirstOrDefault(c => Matches(pattern, c)) ?? value;
+        }
+
         return JsonValue.Create(value.Length >= min && value.Length <= max ? value : new string('a', Math.Max(min, 1)))!;
+    }
+
+    private static readonly string[] s_patternCandidates = ["00:00:01", "1", "1.5", "a", "A", "example", "2026-01-31", "12:00:00"];
+
+    private static bool Matches(string pattern, string value)
+    {
+        try
+        {
+            return Regex.IsMatch(value, pattern, RegexOptions.None, TimeSpan.FromMilliseconds(100));
+        }
+        catch (ArgumentException)
+        {
+            return false; // Not a pattern .NET reads.
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The schema's type: the first that is not null when it lists several.</summary>

@@ -1,0 +1,143 @@
+using System.Text.Json.Nodes;
+
+namespace Hookline.Tests.Management;
+
+/// <summary>The management API in the OpenAPI document, and its event types: schemas as documented, examples valid against them.</summary>
+public sealed class ManagementDocumentTests
+{
+    [Fact]
+    public async Task EveryOperation_IsTagged_WithRequestSchemasAndProblemResponses()
+    {
+        await using var sample = new SampleFactory();
+        using var client = sample.CreateClient();
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        var operations = document["paths"]!.AsObject()
+            .Where(p => p.Key.StartsWith("/webhooks/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!)))
+            .ToList();
+
+        Assert.Equal(16, operations.Count);
+        Assert.All(operations, o => Assert.Equal(["Webhook management"], o.Operation["tags"]!.AsArray().Select(t => t!.GetValue<string>())));
+        Assert.All(operations, o => Assert.Equal("#/components/schemas/ProblemDetails", o.Operation["responses"]!["401"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>()));
+        var withBodies = operations.Where(o => o.Operation["requestBody"] is not null).Select(o => $"{o.Method} {o.Path} {o.Operation["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]}");
+        Assert.Equal(
+            [
+                "post /webhooks/endpoints #/components/schemas/WebhookEndpointRequest",
+                "post /webhooks/endpoints/{endpointId}/recover #/components/schemas/WebhookRecoverRequest",
+                "post /webhooks/endpoints/{endpointId}/secret/rotate #/components/schemas/WebhookSecretRotationRequest",
+                "post /webhooks/endpoints/{endpointId}/test #/components/schemas/WebhookTestRequest",
+                "put /webhooks/endpoints/{endpointId} #/components/schemas/WebhookEndpointRequest",
+            ],
+            withBodies.Order(StringComparer.Ordinal));
+        var create = document["paths"]!["/webhooks/endpoints"]!["post"]!["responses"]!;
+        Assert.Equal(["201", "400", "401", "413", "415", "422"], create.AsObject().Select(r => r.Key).Order());
+        Assert.Equal("#/components/schemas/HttpValidationProblemDetails", create["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(["url"], document["components"]!["schemas"]!["WebhookEndpointRequest"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+    }
+
+    [RequiresFact(Requirement.NodeTools)]
+    public async Task EventTypes_ServeTheDocumentedSchema_WithAnExampleValidAgainstIt()
+    {
+        await using var app = await StartAsync(builder => builder.Services.AddOpenApi());
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+        var document = await client.GetStringAsync("/openapi/v1.json");
+
+        var types = (await ManagementApi.GetAsync(client, "/hooks/event-types"))["data"]!.AsArray();
+
+        Assert.Equal(["order.created", "tree.grown", "rich.thing"], types.Select(t => t!["name"]!.GetValue<string>()));
+        foreach (var type in types)
+        {
+            var name = type!["name"]!.GetValue<string>();
+            Assert.Equal("https://json-schema.org/draft/2020-12/schema", type["schema"]!["$schema"]!.GetValue<string>());
+            await OpenApiValidator.AssertBodiesMatchAsync(document, name, type["method"]!.GetValue<string>(), [type["example"]!.ToJsonString()]);
+        }
+    }
+
+    [Fact]
+    public async Task MapWebhookManagement_WithoutOpenApi_FailsAtStartup_NamingIt()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(_ => { }));
+
+        Assert.Contains("AddOpenApi", error.Message);
+    }
+
+    [Fact]
+    public async Task MapWebhookManagement_WithoutAStore_FailsAtStartup_NamingIt()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddOpenApi();
+        builder.Services.AddWebhooks();
+        await using var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapWebhookManagement("/hooks"));
+
+        Assert.Contains("UseSqlite", error.Message);
+    }
+
+    private static async Task<TestApp> StartAsync(Action<WebApplicationBuilder> configure)
+    {
+        var file = SqliteTestFiles.NewPath();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddWebhooks(o => o.Management.TenantResolver = _ => "tenant").UseSqlite($"Data Source={file}");
+        configure(builder);
+        var app = builder.Build();
+        app.Webhooks.MapPost<Order>("order.created");
+        app.Webhooks.MapPut<Tree>("tree.grown");
+        app.Webhooks.MapPost<Rich>("rich.thing");
+        try
+        {
+            app.MapOpenApi();
+            app.MapWebhookManagement("/hooks");
+            await app.StartAsync();
+            return new TestApp(app, file);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            SqliteTestFiles.Delete(file);
+            throw;
+        }
+    }
+
+    private sealed class TestApp(WebApplication app, string file) : IAsyncDisposable
+    {
+        public ICollection<string> Urls => app.Urls;
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    private enum Color
+    {
+        Red,
+        Green,
+    }
+
+    private sealed record Order(Guid Id, decimal Total, IReadOnlyList<Line> Lines, DateTimeOffset PlacedAt, string? Note);
+
+    private sealed record Line(string Sku, int Quantity, double Weight);
+
+    private sealed record Tree(string Name, IReadOnlyList<Tree> Children, Tree? Parent);
+
+    private sealed record Rich(
+        DateOnly Day,
+        TimeOnly At,
+        TimeSpan Took,
+        Color Color,
+        Dictionary<string, int> Counts,
+        long Big,
+        float Ratio,
+        bool Flag,
+        Uri Link,
+        char Letter,
+        byte[] Data,
+        int[] Numbers,
+        Line? Optional);
+}
