@@ -219,6 +219,30 @@ public sealed partial class WebhookDispatcherTests
     }
 
     [Fact]
+    public async Task RateLimit_SpacesAnEndpointsDeliveries_AndLeavesOthersAlone()
+    {
+        var arrivals = new System.Collections.Concurrent.ConcurrentQueue<(string Path, long At)>();
+        await using var receiver = await TestReceiver.StartAsync(context =>
+        {
+            arrivals.Enqueue((context.Request.Path, System.Diagnostics.Stopwatch.GetTimestamp()));
+            context.Response.StatusCode = 204;
+            return Task.CompletedTask;
+        });
+        await using var host = await StartAsync();
+        await host.Endpoints.CreateAsync(new() { Url = receiver.BaseUrl + "/limited", RateLimit = 10 });
+        await host.Endpoints.CreateAsync(new() { Url = receiver.BaseUrl + "/free" });
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(i => host.Publisher.PublishAsync("ping", new Ping(i))));
+
+        await Eventually.HoldsAsync(() => Task.FromResult(arrivals.Count == 12), "6 deliveries to each endpoint");
+        var limited = arrivals.Where(a => a.Path == "/limited").Select(a => a.At).Order().ToList();
+        var free = arrivals.Where(a => a.Path == "/free").Select(a => a.At).Order().ToList();
+        // 10 a second: sends start 100 ms apart, so six take at least 500 ms (arrivals jitter by a few ms either way).
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(limited[0], limited[^1]) >= TimeSpan.FromMilliseconds(450), "spaced by the rate limit");
+        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(free[0], free[^1]) < System.Diagnostics.Stopwatch.GetElapsedTime(limited[0], limited[^1]), "the endpoint without a limit is not held back");
+    }
+
+    [Fact]
     public async Task Shutdown_FinishesAttemptsInFlightWithinTheTimeout()
     {
         var arrived = new TaskCompletionSource();
