@@ -2,10 +2,25 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Hookline;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+{
+    // The docs UI's "Authorize" button: the API key header.
+    document.Components ??= new();
+    document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+    document.Components.SecuritySchemes[ApiKeyAuthentication.SchemeName] = new OpenApiSecurityScheme
+    {
+        Type = SecuritySchemeType.ApiKey,
+        In = ParameterLocation.Header,
+        Name = ApiKeyAuthentication.Header,
+        Description = "Your API key. In Development: alice-dev-key or bob-dev-key.",
+    };
+    document.Security = [new() { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, document)] = [] }];
+    return Task.CompletedTask;
+}));
 builder.Services.AddProblemDetails();
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
        .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
