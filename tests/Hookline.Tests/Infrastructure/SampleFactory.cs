@@ -19,6 +19,9 @@ public class SampleFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly TimeProvider? _time;
 
+    /// <summary>Every log message the sample wrote, at every level.</summary>
+    internal CapturingLoggerProvider Logs { get; } = new();
+
     public SampleFactory()
         : this("Test", new Dictionary<string, string?>(), null)
     {
@@ -63,6 +66,7 @@ public class SampleFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(_environment);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).SetMinimumLevel(LogLevel.Trace));
         builder.UseSetting("ConnectionStrings:Webhooks", $"Data Source={_file}");
         foreach (var (key, value) in _settings)
         {

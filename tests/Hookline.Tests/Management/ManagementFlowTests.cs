@@ -99,6 +99,10 @@ public sealed class ManagementFlowTests
 
         Assert.Equal(Signatures(receiver.Requests[0], current, old), receiver.Requests[0].Headers["webhook-signature"].Split(' '));
         Assert.Equal(Signatures(receiver.Requests[1], current), receiver.Requests[1].Headers["webhook-signature"].Split(' '));
+
+        // Registered, read, rotated, signed with: the secrets were never logged, at any level.
+        Assert.NotEmpty(sample.Logs.Messages);
+        Assert.DoesNotContain(sample.Logs.Messages, m => m.Contains("whsec_", StringComparison.Ordinal) || m.Contains(old["whsec_".Length..], StringComparison.Ordinal) || m.Contains(current["whsec_".Length..], StringComparison.Ordinal));
     }
 
     [Fact]
