@@ -18,7 +18,7 @@ internal static class EndpointHandlers
     {
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
         var endpoint = await Refusing(() => endpoints.CreateAsync(Settings(request), ManagementRequest.Tenant(http), cancellationToken: http.RequestAborted)).ConfigureAwait(false);
-        return TypedResults.Created($"{http.Request.PathBase}{http.Request.Path}/{endpoint.Id}", WebhookEndpointResponse.From(endpoint, withSecret: true));
+        return TypedResults.Created($"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{endpoint.Id}", WebhookEndpointResponse.From(endpoint, withSecret: true));
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> GetAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId) =>

@@ -9,6 +9,9 @@ internal static class JsonSchemaExamples
     private const string ComponentPrefix = "#/components/schemas/";
     private const int MaxDepth = 12;
 
+    /// <summary>Common shapes tried against a string's pattern (a TimeSpan's, a number's...): a pattern cannot be inverted in general.</summary>
+    private static readonly string[] s_patternCandidates = ["00:00:01", "1", "1.5", "a", "A", "example", "2026-01-31", "12:00:00"];
+
     /// <summary>A copy of <paramref name="schema"/> whose references to <c>components/schemas</c> point into its own <c>$defs</c>.</summary>
     public static JsonObject Standalone(JsonNode schema, JsonObject? components)
     {
@@ -160,14 +163,11 @@ internal static class JsonSchemaExamples
         var max = (int?)schema["maxLength"]?.GetValue<double>() ?? int.MaxValue;
         if (schema["pattern"]?.GetValue<string>() is { } pattern)
         {
-            // A pattern cannot be inverted in general: take the first of a few common shapes that fits (a TimeSpan's, a number's...).
             value = s_patternCandidates.Prepend(value).FirstOrDefault(c => Matches(pattern, c)) ?? value;
         }
 
         return JsonValue.Create(value.Length >= min && value.Length <= max ? value : new string('a', Math.Max(min, 1)))!;
     }
-
-    private static readonly string[] s_patternCandidates = ["00:00:01", "1", "1.5", "a", "A", "example", "2026-01-31", "12:00:00"];
 
     private static bool Matches(string pattern, string value)
     {
