@@ -32,7 +32,7 @@ public sealed record WebhookMessageResponse
         Id = message.Id,
         EventType = message.Webhook,
         CreatedAt = message.CreatedAt,
-        Payload = JsonDocument.Parse(message.Payload).RootElement,
+        Payload = JsonSerializer.Deserialize<JsonElement>(message.Payload.Span),
         Deliveries = [.. deliveries.Select(WebhookDeliveryResponse.From)],
     };
 }
