@@ -137,18 +137,24 @@ internal sealed partial class SqliteWebhookStore
             cancellationToken,
             durable: false);
 
-    public Task ReleaseAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+    public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
-                await ExecuteForEachAsync(
+                using var release = Command(
                     connection,
                     transaction,
                     "UPDATE deliveries SET next_attempt_at = $due, lease_owner = NULL WHERE id = $id AND lease_owner = $owner AND status = 0;",
-                    deliveryIds,
-                    cancellationToken,
-                    ("$due", ToUnix(dueAt)),
-                    ("$owner", owner)).ConfigureAwait(false);
+                    ("$due", null),
+                    ("$id", null),
+                    ("$owner", owner));
+                foreach (var delivery in deliveries)
+                {
+                    release.Parameters["$due"].Value = ToUnix(delivery.DueAt);
+                    release.Parameters["$id"].Value = delivery.Id;
+                    await release.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return 0;
             },
             cancellationToken,

@@ -123,12 +123,12 @@ internal sealed class WebhookDispatcher : BackgroundService
             throw;
         }
 
-        var waiting = new List<(long Id, DateTimeOffset DueAt)>();
+        var waiting = new List<ReleasedDelivery>();
         foreach (var delivery in leased)
         {
             if (Admit(delivery, now, waiting.Count) is { } dueAt)
             {
-                waiting.Add((delivery.Id, dueAt));
+                waiting.Add(new(delivery.Id, dueAt));
             }
             else
             {
@@ -142,10 +142,10 @@ internal sealed class WebhookDispatcher : BackgroundService
             _slots.Release(free - started);
         }
 
-        foreach (var due in waiting.GroupBy(w => w.DueAt))
+        if (waiting.Count > 0)
         {
             // Not attempted, so not counted: due again when the endpoint may take it.
-            await ReleaseAsync([.. due.Select(w => w.Id)], due.Key).ConfigureAwait(false);
+            await ReleaseAsync(waiting).ConfigureAwait(false);
         }
 
         if (leased.Count < free || started == 0)
@@ -354,22 +354,23 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     private async Task ReleaseAbortedAsync()
     {
-        if (_aborted.ToArray() is { Length: > 0 } ids && await ReleaseAsync(ids, _time.GetUtcNow()).ConfigureAwait(false))
+        var now = _time.GetUtcNow();
+        if (_aborted.ToArray() is { Length: > 0 } ids && await ReleaseAsync([.. ids.Select(id => new ReleasedDelivery(id, now))]).ConfigureAwait(false))
         {
             _logger.Released(ids.Length);
         }
     }
 
-    private async Task<bool> ReleaseAsync(IReadOnlyList<long> ids, DateTimeOffset dueAt)
+    private async Task<bool> ReleaseAsync(IReadOnlyList<ReleasedDelivery> deliveries)
     {
         try
         {
-            await _store.ReleaseAsync(_owner, ids, dueAt, CancellationToken.None).ConfigureAwait(false);
+            await _store.ReleaseAsync(_owner, deliveries, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (Exception e)
         {
-            _logger.ReleaseFailed(e, ids.Count);
+            _logger.ReleaseFailed(e, deliveries.Count);
             return false;
         }
     }

@@ -1,4 +1,5 @@
 using Hookline.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -14,19 +15,19 @@ internal static class EndpointHandlers
             [.. (await endpoints.ListAsync(ManagementRequest.Tenant(http), http.RequestAborted).ConfigureAwait(false)).Select(e => WebhookEndpointResponse.From(e))],
             null));
 
-    public static async Task<Created<WebhookEndpointResponse>> CreateAsync(HttpContext http, IWebhookEndpointManager endpoints)
+    public static async Task<CreatedAtRoute<WebhookEndpointResponse>> CreateAsync(HttpContext http, IWebhookEndpointManager endpoints)
     {
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
         var endpoint = await Refusing(() => endpoints.CreateAsync(Settings(request), ManagementRequest.Tenant(http), cancellationToken: http.RequestAborted)).ConfigureAwait(false);
-        return TypedResults.Created($"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{endpoint.Id}", WebhookEndpointResponse.From(endpoint, withSecret: true));
+        return TypedResults.CreatedAtRoute(WebhookEndpointResponse.From(endpoint, withSecret: true), WebhookManagementEndpointRouteBuilderExtensions.GetEndpointRoute, new { endpointId = endpoint.Id });
     }
 
-    public static async Task<Ok<WebhookEndpointResponse>> GetAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId) =>
-        TypedResults.Ok(WebhookEndpointResponse.From(await FindAsync(http, endpoints, endpointId).ConfigureAwait(false)));
+    public static async Task<Ok<WebhookEndpointResponse>> GetAsync(HttpContext http, string endpointId) =>
+        TypedResults.Ok(WebhookEndpointResponse.From(await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false)));
 
     public static async Task<Ok<WebhookEndpointResponse>> UpdateAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
-        var endpoint = await FindAsync(http, endpoints, endpointId).ConfigureAwait(false);
+        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
         var updated = await Refusing(() => endpoints.UpdateAsync(endpoint.Id, Settings(request), http.RequestAborted)).ConfigureAwait(false);
         return TypedResults.Ok(WebhookEndpointResponse.From(Found(updated, endpointId)));
@@ -34,29 +35,29 @@ internal static class EndpointHandlers
 
     public static async Task<NoContent> DeleteAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
-        var endpoint = await FindAsync(http, endpoints, endpointId).ConfigureAwait(false);
+        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         await endpoints.DeleteAsync(endpoint.Id, http.RequestAborted).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> EnableAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
-        var endpoint = await FindAsync(http, endpoints, endpointId).ConfigureAwait(false);
+        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         return TypedResults.Ok(WebhookEndpointResponse.From(Found(await endpoints.EnableAsync(endpoint.Id, http.RequestAborted).ConfigureAwait(false), endpointId)));
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> DisableAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
-        var endpoint = await FindAsync(http, endpoints, endpointId).ConfigureAwait(false);
+        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         return TypedResults.Ok(WebhookEndpointResponse.From(Found(await endpoints.DisableAsync(endpoint.Id, cancellationToken: http.RequestAborted).ConfigureAwait(false), endpointId)));
     }
 
-    public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId) =>
-        TypedResults.Ok(new WebhookSecretResponse((await FindAsync(http, endpoints, endpointId).ConfigureAwait(false)).Secrets[0].Value));
+    public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, string endpointId) =>
+        TypedResults.Ok(new WebhookSecretResponse((await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false)).Secrets[0].Value));
 
     public static async Task<Ok<WebhookSecretResponse>> RotateSecretAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
-        var endpoint = await FindAsync(http, endpoints, endpointId).ConfigureAwait(false);
+        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync(http.Request, new WebhookSecretRotationRequest()).ConfigureAwait(false);
         TimeSpan? overlap = request.OverlapSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
         if (overlap < TimeSpan.Zero || overlap > s_maxOverlap)
@@ -68,9 +69,9 @@ internal static class EndpointHandlers
         return TypedResults.Ok(new WebhookSecretResponse(rotated.Secrets[0].Value));
     }
 
-    public static async Task<Accepted<WebhookMessageResponse>> SendTestAsync(HttpContext http, IWebhookEndpointManager endpoints, WebhookEventTypes eventTypes, WebhookPublisher publisher, IWebhookStore store, string endpointId)
+    public static async Task<AcceptedAtRoute<WebhookMessageResponse>> SendTestAsync(HttpContext http, WebhookEventTypes eventTypes, WebhookPublisher publisher, string endpointId)
     {
-        var endpoint = await FindAsync(http, endpoints, endpointId).ConfigureAwait(false);
+        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookTestRequest>(http.Request).ConfigureAwait(false);
         var types = await eventTypes.GetAsync().ConfigureAwait(false);
         var type = types.FirstOrDefault(t => t.Name == request.EventType)
@@ -80,29 +81,27 @@ internal static class EndpointHandlers
             throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' is disabled; enable it to send it events.");
         }
 
-        var tenant = ManagementRequest.Tenant(http);
-        var published = await publisher.PublishExampleAsync(type, tenant, endpoint.Id, http.RequestAborted).ConfigureAwait(false);
-        var message = (await store.GetMessageAsync(published.MessageId, http.RequestAborted).ConfigureAwait(false))!;
-        var deliveries = await store.ListDeliveriesAsync(message.Id, http.RequestAborted).ConfigureAwait(false);
-        return TypedResults.Accepted($"{http.Request.PathBase}{Prefix(http)}/messages/{message.Id}", WebhookMessageResponse.From(message, deliveries));
+        var published = await publisher.PublishExampleAsync(type, ManagementRequest.Tenant(http), endpoint.Id, http.RequestAborted).ConfigureAwait(false);
+        var (message, deliveries) = await TenantData.MessageAsync(http, published.MessageId).ConfigureAwait(false);
+        return TypedResults.AcceptedAtRoute(WebhookMessageResponse.From(message, deliveries), WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute, new { messageId = message.Id });
     }
 
-    public static async Task<Accepted> ResendAsync(HttpContext http, IWebhookEndpointManager endpoints, IWebhookStore store, string endpointId, string messageId)
+    public static async Task<AcceptedAtRoute> ResendAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId, string messageId)
     {
-        var endpoint = await FindAsync(http, endpoints, endpointId).ConfigureAwait(false);
-        var message = await LogHandlers.FindMessageAsync(http, store, messageId).ConfigureAwait(false);
+        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
+        var (message, _) = await TenantData.MessageAsync(http, messageId).ConfigureAwait(false);
         RequireEnabled(endpoint);
         if (!await endpoints.ResendAsync(message.Id, endpoint.Id, http.RequestAborted).ConfigureAwait(false))
         {
             throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' was disabled or deleted meanwhile.");
         }
 
-        return TypedResults.Accepted($"{http.Request.PathBase}{Prefix(http)}/messages/{message.Id}");
+        return TypedResults.AcceptedAtRoute(WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute, new { messageId = message.Id });
     }
 
     public static async Task<Accepted<WebhookRecoverResponse>> RecoverAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
-        var endpoint = await FindAsync(http, endpoints, endpointId).ConfigureAwait(false);
+        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookRecoverRequest>(http.Request).ConfigureAwait(false);
         if (request.Since is not { } since)
         {
@@ -114,14 +113,6 @@ internal static class EndpointHandlers
         return TypedResults.Accepted((string?)null, new WebhookRecoverResponse(recovered));
     }
 
-    /// <summary>The caller's endpoint with this id; another tenant's is not found, exactly like one that does not exist.</summary>
-    public static async Task<WebhookEndpoint> FindAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
-    {
-        var id = ManagementQuery.EndpointId(endpointId, "endpointId")!;
-        var endpoint = await endpoints.GetAsync(id, http.RequestAborted).ConfigureAwait(false);
-        return endpoint is not null && endpoint.Tenant == ManagementRequest.Tenant(http) ? endpoint : throw ManagementProblem.NotFound("endpointId", id);
-    }
-
     private static WebhookEndpoint Found(WebhookEndpoint? endpoint, string id) =>
         endpoint ?? throw ManagementProblem.NotFound("endpointId", id); // Deleted meanwhile.
 
@@ -131,13 +122,6 @@ internal static class EndpointHandlers
         {
             throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' is disabled; enable it first.");
         }
-    }
-
-    /// <summary>The API's own prefix: the path up to <c>/endpoints</c>.</summary>
-    private static string Prefix(HttpContext http)
-    {
-        var path = http.Request.Path.Value ?? "";
-        return path[..path.LastIndexOf("/endpoints/", StringComparison.Ordinal)];
     }
 
     private static WebhookEndpointSettings Settings(WebhookEndpointRequest request) => new()

@@ -14,6 +14,9 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
     /// <summary>The OpenAPI tag of the management API's operations.</summary>
     public const string Tag = "Webhook management";
 
+    internal const string GetEndpointRoute = "GetWebhookEndpoint";
+    internal const string GetMessageRoute = "GetWebhookMessage";
+
     /// <summary>
     /// Maps, under <paramref name="prefix"/>, the REST API through which each tenant (found from the
     /// signed-in user, see <see cref="WebhookManagementOptions"/>) manages its own endpoints, reads its
@@ -54,7 +57,7 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
             .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
 
         var one = list.MapGroup("/{endpointId}").WithIdProblems();
-        one.MapGet("/", EndpointHandlers.GetAsync).WithName("GetWebhookEndpoint").WithSummary("Read an endpoint");
+        one.MapGet("/", EndpointHandlers.GetAsync).WithName(GetEndpointRoute).WithSummary("Read an endpoint");
         one.MapPut("/", EndpointHandlers.UpdateAsync).WithName("UpdateWebhookEndpoint").WithSummary("Change an endpoint")
            .WithDescription("Replaces the endpoint's URL, description, event types and rate limit.")
            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
@@ -80,7 +83,7 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName("ListWebhookMessages").WithSummary("List messages")
            .WithDescription("The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` (pending, succeeded, failed), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and `cursor`.")
            .WithIdProblems();
-        api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync).WithName("GetWebhookMessage").WithSummary("Read a message").WithIdProblems();
+        api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync).WithName(GetMessageRoute).WithSummary("Read a message").WithIdProblems();
         api.MapGet("/attempts", LogHandlers.ListAttemptsAsync).WithName("ListWebhookAttempts").WithSummary("List delivery attempts")
            .WithDescription("Every attempt at delivering to your endpoints, newest first: status code, duration, the start of the response. Filter by `endpointId`, `messageId`, `eventType`, `status` (succeeded, failed), and time (`since`, `until`); page with `limit` (1-100) and `cursor`.")
            .WithIdProblems();

@@ -45,8 +45,8 @@ public interface IWebhookStore
     /// <summary>Records attempts and applies their outcome to deliveries and endpoints, in one transaction.</summary>
     Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Gives leased deliveries back unattempted, due at <paramref name="dueAt"/>: on shutdown, or when their endpoint is busy.</summary>
-    Task ReleaseAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
+    /// <summary>Gives leased deliveries back unattempted, each due at its own time: on shutdown, or when their endpoint is busy or rate limited.</summary>
+    Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken);
 
     /// <summary>Makes the delivery of a message to an endpoint pending and due now (creating it if needed). Returns <see langword="false"/> if the message or endpoint does not exist.</summary>
     Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);

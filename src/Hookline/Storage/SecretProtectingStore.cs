@@ -47,8 +47,8 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
     public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.CompleteAsync(results, now, cancellationToken);
 
-    public Task ReleaseAsync(string owner, IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        inner.ReleaseAsync(owner, deliveryIds, dueAt, cancellationToken);
+    public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
+        inner.ReleaseAsync(owner, deliveries, cancellationToken);
 
     public Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.ResendAsync(messageId, endpointId, now, cancellationToken);

@@ -209,7 +209,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         await Store.AppendAsync([Message("alice")], default);
         var leased = Assert.Single(await Store.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
 
-        await Store.ReleaseAsync("w", [leased.Id], T0.AddSeconds(1), default);
+        await Store.ReleaseAsync("w", [new(leased.Id, T0.AddSeconds(1))], default);
 
         Assert.Single(await Store.LeaseAsync("other", T0.AddSeconds(1), T0.AddSeconds(31), 10, default));
     }
