@@ -13,6 +13,15 @@ internal static class ManagementApi
         return await ReadAsync(response);
     }
 
+    /// <summary>Registers a URL and starts the Node receiver (official library) on it, verifying with the secret the registration returned.</summary>
+    public static async Task<(JsonNode Endpoint, NodeReceiver Receiver)> RegisterNodeReceiverAsync(HttpClient client, string[]? eventTypes = null)
+    {
+        var endpoint = await RegisterAsync(client, "http://127.0.0.1:9/hook", eventTypes);
+        var receiver = await NodeReceiver.StartAsync(endpoint["secret"]!.GetValue<string>());
+        await SetUrlAsync(client, endpoint["id"]!.GetValue<string>(), receiver.Url);
+        return (endpoint, receiver);
+    }
+
     public static async Task<JsonNode> SetUrlAsync(HttpClient client, string endpointId, string url)
     {
         using var response = await client.PutAsJsonAsync($"/webhooks/endpoints/{endpointId}", new { url });

@@ -11,11 +11,10 @@ public sealed class ManagementFlowTests
     {
         await using var sample = SampleFactory.Development();
         using var alice = sample.Client(SampleFactory.AliceKey);
-        var endpoint = await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/hook", ["new-subscription"]);
+        var (endpoint, receiver) = await ManagementApi.RegisterNodeReceiverAsync(alice, ["new-subscription"]);
+        await using var stop = receiver;
         var id = endpoint["id"]!.GetValue<string>();
         Assert.StartsWith("whsec_", endpoint["secret"]!.GetValue<string>());
-        await using var receiver = await NodeReceiver.StartAsync(endpoint["secret"]!.GetValue<string>());
-        await ManagementApi.SetUrlAsync(alice, id, receiver.Url);
 
         // Publish: the official library verifies the delivery, and the log shows it.
         await ManagementApi.SubscribeAsync(alice, "rick");

@@ -12,9 +12,8 @@ public sealed class SampleDeliveryTests
     {
         await using var sample = SampleFactory.Development();
         using var alice = sample.Client(SampleFactory.AliceKey);
-        var endpoint = await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/hook", ["new-subscription"]);
-        await using var receiver = await NodeReceiver.StartAsync(endpoint["secret"]!.GetValue<string>());
-        await ManagementApi.SetUrlAsync(alice, endpoint["id"]!.GetValue<string>(), receiver.Url);
+        var (_, receiver) = await ManagementApi.RegisterNodeReceiverAsync(alice, ["new-subscription"]);
+        await using var stop = receiver;
 
         await ManagementApi.SubscribeAsync(alice, "rick");
         await ManagementApi.SubscribeAsync(alice, "morty");
