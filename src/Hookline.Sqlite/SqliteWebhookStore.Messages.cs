@@ -1,11 +1,10 @@
 using Hookline.Storage;
-using Microsoft.Data.Sqlite;
 
 namespace Hookline.Sqlite;
 
 internal sealed partial class SqliteWebhookStore
 {
-    public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, DeliveryLease? lease, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<StoredMessage>>(
             async (connection, transaction) =>
             {
@@ -26,19 +25,27 @@ internal sealed partial class SqliteWebhookStore
                     ("$payload", null),
                     ("$created_at", null),
                     ("$key", null));
-                using var insertDelivery = Command(
+
+                // Fan out: one pending delivery, due now, per enabled endpoint of the tenant (or of every
+                // tenant) whose event filter is empty (all) or names the webhook.
+                using var fanOut = Command(
                     connection,
                     transaction,
-                    "INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, lease_owner, updated_at) VALUES ($message, $endpoint, 0, 0, $due, $owner, $created_at) RETURNING id;",
-                    ("$message", null),
+                    """
+                    INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+                    SELECT $id, e.id, 0, 0, $created_at, $created_at FROM endpoints e
+                    WHERE e.enabled = 1
+                      AND ($tenant IS NULL OR e.tenant = $tenant)
+                      AND ($endpoint IS NULL OR e.id = $endpoint)
+                      AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = $webhook));
+                    """,
+                    ("$id", null),
+                    ("$tenant", null),
+                    ("$webhook", null),
                     ("$endpoint", null),
-                    ("$due", null),
-                    ("$owner", null),
                     ("$created_at", null));
-                using var endpoints = new MatchingEndpoints(connection, transaction);
 
                 var results = new List<StoredMessage>(messages.Count);
-                var leaseRoom = lease?.Max ?? 0;
                 foreach (var message in messages)
                 {
                     if (message.IdempotencyKey is not null)
@@ -62,106 +69,18 @@ internal sealed partial class SqliteWebhookStore
                     insertMessage.Parameters["$key"].Value = (object?)message.IdempotencyKey ?? DBNull.Value;
                     await insertMessage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
-                    // One delivery per matching endpoint: leased to the lease's owner while it has room
-                    // (due when the lease ends), otherwise pending and due now.
-                    var matching = await endpoints.ForAsync(message, cancellationToken).ConfigureAwait(false);
-                    var leased = new List<LeasedDelivery>();
-                    insertDelivery.Parameters["$message"].Value = message.Id;
-                    insertDelivery.Parameters["$created_at"].Value = createdAt;
-                    foreach (var endpoint in matching)
-                    {
-                        var leasing = leaseRoom > 0;
-                        insertDelivery.Parameters["$endpoint"].Value = endpoint.Id;
-                        insertDelivery.Parameters["$due"].Value = leasing ? ToUnix(lease!.Until) : createdAt;
-                        insertDelivery.Parameters["$owner"].Value = leasing ? lease!.Owner : DBNull.Value;
-                        var id = (long)(await insertDelivery.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-                        if (leasing)
-                        {
-                            leased.Add(endpoint.Lease(id, message));
-                            leaseRoom--;
-                        }
-                    }
-
-                    results.Add(new StoredMessage(message.Id, matching.Count, IsRepeat: false) { Leased = leased });
+                    fanOut.Parameters["$id"].Value = message.Id;
+                    fanOut.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
+                    fanOut.Parameters["$webhook"].Value = message.Webhook;
+                    fanOut.Parameters["$endpoint"].Value = (object?)message.EndpointId ?? DBNull.Value;
+                    fanOut.Parameters["$created_at"].Value = createdAt;
+                    var deliveries = await fanOut.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    results.Add(new StoredMessage(message.Id, deliveries, IsRepeat: false));
                 }
 
                 return results;
             },
             cancellationToken);
-
-    /// <summary>
-    /// The enabled endpoints a message goes to: of its tenant (or of every tenant), with an event filter
-    /// that is empty (all) or names its webhook, or only the one it names. Read once per kind of message
-    /// in a transaction.
-    /// </summary>
-    private sealed class MatchingEndpoints(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
-    {
-        private readonly SqliteCommand _select = Command(
-            connection,
-            transaction,
-            """
-            SELECT e.id, e.url, e.secrets, e.failing_since, e.rate_limit FROM endpoints e
-            WHERE e.enabled = 1
-              AND ($tenant IS NULL OR e.tenant = $tenant)
-              AND ($endpoint IS NULL OR e.id = $endpoint)
-              AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = $webhook));
-            """,
-            ("$tenant", null),
-            ("$webhook", null),
-            ("$endpoint", null));
-
-        private readonly Dictionary<(string?, string, string?), List<MatchingEndpoint>> _read = [];
-
-        public async Task<List<MatchingEndpoint>> ForAsync(NewMessage message, CancellationToken cancellationToken)
-        {
-            if (_read.TryGetValue((message.Tenant, message.Webhook, message.EndpointId), out var matching))
-            {
-                return matching;
-            }
-
-            _select.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
-            _select.Parameters["$webhook"].Value = message.Webhook;
-            _select.Parameters["$endpoint"].Value = (object?)message.EndpointId ?? DBNull.Value;
-            matching = [];
-            using (var reader = await _select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    matching.Add(new MatchingEndpoint(
-                        reader.GetString(0),
-                        reader.GetString(1),
-                        reader.GetString(2),
-                        reader.IsDBNull(3) ? null : FromUnix(reader.GetInt64(3)),
-                        reader.IsDBNull(4) ? null : reader.GetInt32(4)));
-                }
-            }
-
-            _read[(message.Tenant, message.Webhook, message.EndpointId)] = matching;
-            return matching;
-        }
-
-        public void Dispose() => _select.Dispose();
-    }
-
-    private sealed record MatchingEndpoint(string Id, string Url, string SecretsJson, DateTimeOffset? FailingSince, int? RateLimit)
-    {
-        private List<WebhookEndpointSecret>? _secrets;
-
-        public LeasedDelivery Lease(long deliveryId, NewMessage message) => new()
-        {
-            Id = deliveryId,
-            Attempts = 0,
-            MessageId = message.Id,
-            Webhook = message.Webhook,
-            Method = message.Method,
-            Payload = message.Payload,
-            EndpointId = Id,
-            Url = Url,
-            Secrets = _secrets ??= SecretsFromJson(SecretsJson),
-            FailingSince = FailingSince,
-            RateLimit = RateLimit,
-        };
-    }
 
     public async Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) =>
         (await ReadMessagesAsync("WHERE m.id = $id", cancellationToken, ("$id", id)).ConfigureAwait(false)).SingleOrDefault();

@@ -5,22 +5,19 @@ using Microsoft.Data.Sqlite;
 namespace Hookline.Sqlite;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode, with what a call was promised fsynced before it
-/// returns, so it survives a crash. SQLite has one writer at a time: writes go through one kept-open
-/// connection, queued on a semaphore here instead of spinning on SQLITE_BUSY, and the callers batch
-/// (group commit) so each transaction carries many rows.
+/// The embedded store: one SQLite file in WAL mode with full fsync, so what a call stored survives a
+/// crash. SQLite has one writer at a time; writes queue on a semaphore here instead of spinning on
+/// SQLITE_BUSY, and the callers batch (group commit) so each transaction carries many rows.
 /// </summary>
 internal sealed partial class SqliteWebhookStore(string connectionString) : IWebhookStore, IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
-    private WalSync? _wal;
-    private SqliteConnection? _writeConnection;
+
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
-        _wal = new WalSync(connection.DataSource);
         await WriteAsync(
             async (connection, transaction) =>
             {
@@ -43,20 +40,7 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
             cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        _writeConnection?.Dispose();
-        _writer.Dispose();
-        _wal?.Dispose();
-    }
-
-    /// <summary>Opens the connection every write goes through, kept open (guarded by <see cref="_writer"/>).</summary>
-    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
+    public void Dispose() => _writer.Dispose();
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -66,37 +50,28 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE) on the write connection,
-    /// one at a time. Commits do not wait for the disk (synchronous=NORMAL: they survive a killed
-    /// process, not a power cut); a <paramref name="durable"/> one, what a caller was promised such as
-    /// a stored publish, returns once the WAL is fsynced, outside the write lock (see <see cref="WalSync"/>).
-    /// Losing a lease or an attempt record to a power cut means a delivery is sent again, which
-    /// at-least-once delivery allows.
+    /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE), one at a time. A
+    /// <paramref name="durable"/> one is fsynced before it returns (synchronous=FULL): what a caller
+    /// was promised, such as a stored publish. Leases and attempt records are not (synchronous=NORMAL:
+    /// they survive a killed process, not a power cut); losing one on a power cut means a delivery is
+    /// sent again, which at-least-once delivery allows.
     /// </summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool durable = true)
     {
-        T result;
-        long commit;
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var connection = _writeConnection ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
+            using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, null, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
             using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            result = await work(connection, transaction).ConfigureAwait(false);
+            var result = await work(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            commit = _wal!.Committed();
+            return result;
         }
         finally
         {
             _writer.Release();
         }
-
-        if (durable)
-        {
-            await _wal.SyncAsync(commit, cancellationToken).ConfigureAwait(false);
-        }
-
-        return result;
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)

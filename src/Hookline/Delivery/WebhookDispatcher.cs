@@ -8,13 +8,10 @@ using Microsoft.Extensions.Options;
 namespace Hookline;
 
 /// <summary>
-/// Delivers due webhooks. Deliveries published in this process come straight from the publish,
-/// leased in its transaction while there are free slots (<see cref="Reserve"/>, <see cref="HandOffAsync"/>);
-/// the rest it leases from the store in batches sized to its free slots, when told some are due, when
-/// a delivery it put back comes due, and every poll interval. It sends each (bounded overall and per
-/// endpoint), applies the retry policy and records the attempts in group commits. On shutdown it
-/// stops starting attempts, lets those in flight finish until the host's shutdown timeout, then
-/// cancels the rest and gives them back to the store, due at once.
+/// Delivers due webhooks: leases them from the store in batches sized to its free slots, sends each
+/// (bounded overall and per endpoint), applies the retry policy and records the attempts in group
+/// commits. On shutdown it stops leasing, lets attempts in flight finish until the host's shutdown
+/// timeout, then cancels the rest and gives them back to the store, due at once.
 /// </summary>
 internal sealed class WebhookDispatcher : BackgroundService
 {
@@ -32,7 +29,6 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ILogger _logger;
     private readonly WebhookDeliveryOptions _options;
     private readonly RetryPolicy _policy;
-    private readonly StoreLookSchedule _looks;
     private readonly SemaphoreSlim _slots;
     private readonly Dictionary<string, int> _perEndpoint = [];
     private readonly Dictionary<string, DateTimeOffset> _nextSend = [];
@@ -40,19 +36,6 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly ConcurrentQueue<long> _aborted = new();
     private readonly CancellationTokenSource _abort = new();
-
-    /// <summary>
-    /// Deliveries handed over by publishes, waiting for a slot. It guards itself and the three fields
-    /// after it: room promised to publishes in progress, handed-over deliveries being started, and
-    /// whether it takes any.
-    /// </summary>
-    private readonly Queue<LeasedDelivery> _ready = new();
-    private int _reserved;
-    private int _starting;
-    private bool _accepting;
-
-    /// <summary>Set when the store may hold due deliveries, cleared when a lease finds fewer than it asked for; publishes hand nothing over meanwhile.</summary>
-    private volatile bool _storeMayHaveDue;
 
     public WebhookDispatcher(IWebhookStore store, WebhookSender sender, DispatchSignal signal, TimeProvider time, WebhookMetrics metrics, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
     {
@@ -64,7 +47,6 @@ internal sealed class WebhookDispatcher : BackgroundService
         _logger = logger;
         _options = options.Value.Delivery;
         _policy = new RetryPolicy(_options);
-        _looks = new StoreLookSchedule(_options.PollInterval);
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         _completions = new(async results =>
         {
@@ -73,60 +55,9 @@ internal sealed class WebhookDispatcher : BackgroundService
         });
     }
 
-    /// <summary>How long a lease lasts: past it, a delivery not completed is due again.</summary>
-    private TimeSpan LeaseDuration => 2 * _options.Timeout;
-
-    /// <summary>
-    /// Makes room for deliveries a publish is about to store, so they can be leased in its transaction
-    /// and handed straight to this dispatcher; <see langword="null"/> when it is not running, when the
-    /// store may hold due deliveries (they go first, oldest first), or when as many wait for a slot as
-    /// there are slots. Every lease returned must be handed back with <see cref="HandOffAsync"/>.
-    /// </summary>
-    public DeliveryLease? Reserve()
-    {
-        lock (_ready)
-        {
-            var room = Math.Min(MaxLeaseBatch, _options.MaxConcurrency - _ready.Count - _reserved);
-            if (!_accepting || _storeMayHaveDue || room <= 0)
-            {
-                return null;
-            }
-
-            _reserved += room;
-            return new DeliveryLease(_owner, _time.GetUtcNow() + LeaseDuration, room);
-        }
-    }
-
-    /// <summary>Takes the deliveries a publish leased with <paramref name="lease"/>: they start as slots free up.</summary>
-    public async Task HandOffAsync(DeliveryLease lease, IReadOnlyList<LeasedDelivery> leased)
-    {
-        lock (_ready)
-        {
-            _reserved -= lease.Max;
-            if (_accepting)
-            {
-                foreach (var delivery in leased)
-                {
-                    _ready.Enqueue(delivery);
-                }
-
-                // Started on the thread pool: the publish's callers are not kept waiting while requests go out.
-                ThreadPool.UnsafeQueueUserWorkItem(static dispatcher => dispatcher.StartReady(), this, preferLocal: false);
-                return;
-            }
-        }
-
-        if (leased.Count > 0)
-        {
-            // Stopped meanwhile: given back, due at once.
-            var now = _time.GetUtcNow();
-            await ReleaseAsync([.. leased.Select(d => new ReleasedDelivery(d.Id, now))]).ConfigureAwait(false);
-        }
-    }
-
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Starting stops now; attempts in flight run on until the host's shutdown timeout, then are cancelled and released.
+        // Leasing stops now; attempts in flight run on until the host's shutdown timeout, then are cancelled and released.
         using (cancellationToken.Register(_abort.Cancel))
         {
             await base.StopAsync(CancellationToken.None).ConfigureAwait(false);
@@ -148,182 +79,87 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
 
         Activity.Current = null; // Attempts are not part of whatever trace started the host.
-        lock (_ready)
-        {
-            _accepting = true;
-        }
-
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                await DispatchAsync(stoppingToken).ConfigureAwait(false);
+                await LeaseAndStartAsync(stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
 
-        lock (_ready)
-        {
-            _accepting = false;
-            while (_ready.TryDequeue(out var delivery))
-            {
-                _aborted.Enqueue(delivery.Id); // Handed over but not started: given back, due at once.
-            }
-        }
-
-        while (Volatile.Read(ref _starting) > 0)
-        {
-            await Task.Yield(); // A handed-over delivery taken just before: let it join the attempts in flight.
-        }
-
         await Task.WhenAll(_inFlight.Keys).ConfigureAwait(false);
         await ReleaseAbortedAsync().ConfigureAwait(false);
     }
 
-    /// <summary>One round: lease from the store if it may hold due deliveries, then sleep until there is more to do.</summary>
-    private async Task DispatchAsync(CancellationToken stoppingToken)
+    private async Task LeaseAndStartAsync(CancellationToken stoppingToken)
     {
-        _signal.Reset();
-        var now = _time.GetUtcNow();
-        if (_signal.TakeDue() | _looks.IsDue(now))
-        {
-            _storeMayHaveDue = true;
-        }
-
-        if (_storeMayHaveDue && TakeFreeSlots() is > 0 and var free)
-        {
-            _looks.Looked(now);
-            IReadOnlyList<LeasedDelivery> leased;
-            try
-            {
-                leased = await _store.LeaseAsync(_owner, now, now + LeaseDuration, free, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                FreeSlots(free);
-                _logger.LeaseFailed(e, _options.PollInterval);
-                await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
-                return;
-            }
-            catch
-            {
-                FreeSlots(free);
-                throw;
-            }
-
-            _storeMayHaveDue = leased.Count == free;
-            var waiting = StartAll(leased, now);
-            FreeSlots(free - leased.Count + waiting.Count);
-            if (waiting.Count > 0)
-            {
-                await ReleaseAsync(waiting).ConfigureAwait(false);
-            }
-
-            if (_storeMayHaveDue && waiting.Count < leased.Count)
-            {
-                return; // More may be due: look again at once.
-            }
-        }
-
-        // Sleep until a publish, a finished attempt (a free slot, when due deliveries wait for one), a
-        // delivery put back coming due, or the poll interval.
-        var sleep = _storeMayHaveDue ? _options.PollInterval : _looks.Delay(_time.GetUtcNow());
-        await _signal.WaitAsync(sleep, _time, stoppingToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Takes up to a lease batch of free slots, without waiting.</summary>
-    private int TakeFreeSlots()
-    {
-        var free = 0;
+        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        var free = 1;
         while (free < MaxLeaseBatch && _slots.Wait(0))
         {
             free++;
         }
 
-        return free;
-    }
-
-    /// <summary>Gives slots back, and starts handed-over deliveries in them.</summary>
-    private void FreeSlots(int count)
-    {
-        if (count > 0)
+        _signal.Reset();
+        var now = _time.GetUtcNow();
+        IReadOnlyList<LeasedDelivery> leased;
+        try
         {
-            _slots.Release(count);
-            StartReady();
+            leased = await _store.LeaseAsync(_owner, now, now + (2 * _options.Timeout), free, stoppingToken).ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Starts handed-over deliveries while there are free slots.</summary>
-    private void StartReady()
-    {
-        while (true)
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
-            var ready = new List<LeasedDelivery>();
-            lock (_ready)
-            {
-                while (_ready.Count > 0 && _slots.Wait(0))
-                {
-                    ready.Add(_ready.Dequeue());
-                }
-
-                Interlocked.Increment(ref _starting);
-            }
-
-            List<ReleasedDelivery> waiting;
-            try
-            {
-                waiting = StartAll(ready, _time.GetUtcNow());
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _starting);
-            }
-
-            if (waiting.Count == 0)
-            {
-                return;
-            }
-
-            _slots.Release(waiting.Count); // Their slots may serve other handed-over deliveries: go round again.
-            Track(ReleaseAsync(waiting));
+            _slots.Release(free);
+            _logger.LeaseFailed(e, _options.PollInterval);
+            await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+            return;
         }
-    }
+        catch
+        {
+            _slots.Release(free);
+            throw;
+        }
 
-    /// <summary>
-    /// Starts each delivery (each holding a slot) its endpoint can take now. Returns the others, each
-    /// due when its endpoint can take it: the caller frees their slots and gives them back to the store.
-    /// </summary>
-    private List<ReleasedDelivery> StartAll(IReadOnlyList<LeasedDelivery> deliveries, DateTimeOffset now)
-    {
         var waiting = new List<ReleasedDelivery>();
-        foreach (var delivery in deliveries)
+        foreach (var delivery in leased)
         {
             if (Admit(delivery, now, waiting.Count) is { } dueAt)
             {
                 waiting.Add(new(delivery.Id, dueAt));
-                _looks.Add(dueAt);
             }
             else
             {
-                Track(DeliverAsync(delivery));
+                Start(delivery);
             }
         }
 
-        return waiting;
-    }
-
-    /// <summary>Keeps a task among the work shutdown waits for, until it ends.</summary>
-    private void Track(Task work)
-    {
-        if (work.IsCompleted)
+        var started = leased.Count - waiting.Count;
+        if (free > started)
         {
-            return;
+            _slots.Release(free - started);
         }
 
-        _inFlight.TryAdd(work, true);
-        _ = work.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (waiting.Count > 0)
+        {
+            // Not attempted, so not counted: due again when the endpoint may take it.
+            await ReleaseAsync(waiting).ConfigureAwait(false);
+        }
+
+        if (leased.Count < free || started == 0)
+        {
+            // Nothing more is due (or all of it waits for busy endpoints): sleep until a publish, a finished attempt or the poll interval.
+            await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Start(LeasedDelivery delivery)
+    {
+        var attempt = DeliverAsync(delivery);
+        _inFlight.TryAdd(attempt, true);
+        _ = attempt.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private async Task DeliverAsync(LeasedDelivery delivery)
@@ -337,7 +173,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         {
             // The slot bounds requests, not bookkeeping: the next attempt can start while this one is recorded.
             ExitEndpoint(delivery.EndpointId);
-            FreeSlots(1);
+            _slots.Release();
             _signal.Notify();
         }
 
@@ -354,13 +190,6 @@ internal sealed class WebhookDispatcher : BackgroundService
         catch (Exception e)
         {
             _logger.CompleteFailed(e, delivery.MessageId, delivery.EndpointId);
-            return;
-        }
-
-        if (result.NextAttemptAt is { } retryAt)
-        {
-            _looks.Add(retryAt);
-            _signal.Notify(); // The dispatcher may be asleep until later than that.
         }
     }
 

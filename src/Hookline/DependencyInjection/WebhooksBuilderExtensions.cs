@@ -37,8 +37,7 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton<IWebhookPublisher>(sp => sp.GetRequiredService<WebhookPublisher>());
         services.TryAddSingleton<Hookline.Management.WebhookEventTypes>();
         services.TryAddSingleton<IWebhookEndpointManager, WebhookEndpointManager>();
-        services.TryAddSingleton<WebhookDispatcher>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcher>(sp => sp.GetRequiredService<WebhookDispatcher>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcher>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookRetention>());
         return builder;
     }

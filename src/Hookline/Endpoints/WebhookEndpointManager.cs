@@ -94,7 +94,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         var resent = await store.ResendAsync(messageId, endpointId, Now(), cancellationToken).ConfigureAwait(false);
         if (resent)
         {
-            signal.NotifyDue();
+            signal.Notify();
         }
 
         return resent;
@@ -106,7 +106,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         var recovered = await store.RecoverAsync(endpointId, since, Now(), cancellationToken).ConfigureAwait(false);
         if (recovered > 0)
         {
-            signal.NotifyDue();
+            signal.Notify();
         }
 
         return recovered;

@@ -4,36 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Hookline;
 
-/// <summary>
-/// Checks a publish against the catalog, serializes the payload once, and stores it through the
-/// group-commit batcher. Each batch leases as many of its deliveries as this instance's dispatcher
-/// has free slots for and hands them straight to it; the rest wait in the store for a dispatcher.
-/// </summary>
-internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore store, WebhookDispatcher dispatcher, DispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
+/// <summary>Checks a publish against the catalog, serializes the payload once, and stores it through the group-commit batcher.</summary>
+internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore store, DispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
 {
-    private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(async messages =>
-    {
-        var lease = dispatcher.Reserve();
-        IReadOnlyList<StoredMessage> stored = [];
-        try
-        {
-            stored = await store.AppendAsync(messages, lease, CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (lease is not null)
-            {
-                await dispatcher.HandOffAsync(lease, [.. stored.SelectMany(s => s.Leased)]).ConfigureAwait(false);
-            }
-        }
-
-        if (stored.Any(s => s.Deliveries > s.Leased.Count))
-        {
-            signal.NotifyDue();
-        }
-
-        return stored;
-    });
+    private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(messages => store.AppendAsync(messages, CancellationToken.None));
 
     public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, CancellationToken cancellationToken = default)
     {
@@ -76,6 +50,11 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore sto
     private async Task<PublishResult> StoreAsync(NewMessage message, CancellationToken cancellationToken)
     {
         var stored = await _appends.AddAsync(message, cancellationToken).ConfigureAwait(false);
+        if (stored.Deliveries > 0)
+        {
+            signal.Notify();
+        }
+
         return new PublishResult(stored.MessageId, stored.Deliveries, stored.IsRepeat);
     }
 

@@ -12,12 +12,10 @@ public interface IWebhookStore
 
     /// <summary>
     /// Stores messages and a pending delivery (due at once) to every enabled endpoint each one
-    /// matches, in one durable transaction: all or nothing. With a <paramref name="lease"/>, up to
-    /// its <see cref="DeliveryLease.Max"/> of those deliveries are leased to its owner instead, and
-    /// returned in <see cref="StoredMessage.Leased"/>.
+    /// matches, in one durable transaction: all or nothing.
     /// </summary>
     /// <returns>One result per message, in order.</returns>
-    Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, DeliveryLease? lease, CancellationToken cancellationToken);
+    Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>Stores a new endpoint.</summary>
     Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken);

@@ -24,11 +24,8 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, DeliveryLease? lease, CancellationToken cancellationToken)
-    {
-        var stored = await inner.AppendAsync(messages, lease, cancellationToken).ConfigureAwait(false);
-        return lease is null ? stored : [.. stored.Select(s => s with { Leased = Unprotect(s.Leased) })];
-    }
+    public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
+        inner.AppendAsync(messages, cancellationToken);
 
     public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         inner.CreateEndpointAsync(endpoint with { Secrets = Protect(endpoint.Secrets) }, cancellationToken);
@@ -45,7 +42,7 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
     public Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken) => inner.DeleteEndpointAsync(id, cancellationToken);
 
     public async Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
-        Unprotect(await inner.LeaseAsync(owner, now, leaseUntil, max, cancellationToken).ConfigureAwait(false));
+        [.. (await inner.LeaseAsync(owner, now, leaseUntil, max, cancellationToken).ConfigureAwait(false)).Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];
 
     public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.CompleteAsync(results, now, cancellationToken);
@@ -83,9 +80,6 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
         [.. secrets.Select(s => s with { Value = _protector.Protect(s.Value) })];
 
     private WebhookEndpoint Unprotect(WebhookEndpoint endpoint) => endpoint with { Secrets = Unprotect(endpoint.Id, endpoint.Secrets) };
-
-    private List<LeasedDelivery> Unprotect(IReadOnlyList<LeasedDelivery> deliveries) =>
-        [.. deliveries.Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];
 
     private List<WebhookEndpointSecret> Unprotect(string endpointId, IReadOnlyList<WebhookEndpointSecret> secrets) =>
         [.. secrets.Select(s => s with { Value = Unprotect(endpointId, s.Value) })];

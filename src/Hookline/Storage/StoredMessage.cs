@@ -4,8 +4,4 @@ namespace Hookline.Storage;
 /// <param name="MessageId">The stored message's id: the new one, or for a repeated idempotency key, the first one's.</param>
 /// <param name="Deliveries">How many deliveries were created (0 for a repeat).</param>
 /// <param name="IsRepeat">Whether the idempotency key was already used, so nothing was stored.</param>
-public sealed record StoredMessage(string MessageId, int Deliveries, bool IsRepeat)
-{
-    /// <summary>The deliveries created already leased, as a <see cref="DeliveryLease"/> asked; the others are pending, due now.</summary>
-    public IReadOnlyList<LeasedDelivery> Leased { get; init; } = [];
-}
+public sealed record StoredMessage(string MessageId, int Deliveries, bool IsRepeat);

@@ -313,52 +313,6 @@ public sealed partial class WebhookDispatcherTests
     }
 
     [Fact]
-    public async Task Publish_HandsItsDeliveriesStraightToTheDispatcher_AndShutdownGivesBackThoseNotStarted()
-    {
-        var arrived = new TaskCompletionSource();
-        await using var receiver = await TestReceiver.StartAsync(context =>
-        {
-            arrived.TrySetResult();
-            return TestReceiver.Hang(context);
-        });
-        var file = SqliteTestFiles.NewPath();
-        try
-        {
-            string sending, waiting;
-            var timeout = TimeSpan.FromMinutes(10);
-            await using (var host = await StartAsync(
-                o =>
-                {
-                    o.Delivery.MaxConcurrency = 1;
-                    o.Delivery.Timeout = timeout;
-                },
-                s => s.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromMilliseconds(300)),
-                file))
-            {
-                await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
-                sending = (await host.Publisher.PublishAsync("ping", new Ping(1))).MessageId;
-                await arrived.Task.WaitAsync(Eventually.DefaultTimeout);
-
-                // The only slot is taken, so nothing could lease this one from the store: the publish leased it.
-                waiting = (await host.Publisher.PublishAsync("ping", new Ping(2))).MessageId;
-                Assert.InRange((await DeliveryAsync(host, waiting)).NextAttemptAt, DateTimeOffset.UtcNow + timeout, DateTimeOffset.UtcNow + (2 * timeout));
-            }
-
-            await using var stopped = await StartAsync(o => o.Delivery.Enabled = false, file: file);
-            foreach (var messageId in new[] { sending, waiting })
-            {
-                var released = await DeliveryAsync(stopped, messageId);
-                Assert.Equal((DeliveryStatus.Pending, 0), (released.Status, released.Attempts));
-                Assert.True(released.NextAttemptAt <= DateTimeOffset.UtcNow, "given back due at once, not when its lease ends");
-            }
-        }
-        finally
-        {
-            SqliteTestFiles.Delete(file);
-        }
-    }
-
-    [Fact]
     public async Task Disabled_DeliversNothing()
     {
         await using var receiver = await TestReceiver.StartAsync();

@@ -60,7 +60,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var disabled = await CreateEndpointAsync("alice");
         await Store.UpdateEndpointAsync(disabled with { Enabled = false, DisabledReason = "test" }, default);
 
-        var stored = Assert.Single(await Store.AppendAsync([Message("alice")], null, default));
+        var stored = Assert.Single(await Store.AppendAsync([Message("alice")], default));
 
         Assert.Equal(2, stored.Deliveries);
         Assert.False(stored.IsRepeat);
@@ -75,7 +75,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         await CreateEndpointAsync("alice");
         await CreateEndpointAsync("bob");
 
-        var stored = Assert.Single(await Store.AppendAsync([Message(tenant: null)], null, default));
+        var stored = Assert.Single(await Store.AppendAsync([Message(tenant: null)], default));
 
         Assert.Equal(2, stored.Deliveries);
     }
@@ -84,9 +84,9 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Append_RepeatedIdempotencyKey_ReturnsTheFirstAndStoresNothing()
     {
         await CreateEndpointAsync("alice");
-        var first = (await Store.AppendAsync([Message("alice", key: "k1")], null, default))[0];
+        var first = (await Store.AppendAsync([Message("alice", key: "k1")], default))[0];
 
-        var results = await Store.AppendAsync([Message("alice", key: "k1"), Message("bob", key: "k1"), Message("alice", key: "k1")], null, default);
+        var results = await Store.AppendAsync([Message("alice", key: "k1"), Message("bob", key: "k1"), Message("alice", key: "k1")], default);
 
         Assert.Equal(new StoredMessage(first.MessageId, 0, true), results[0]);
         Assert.False(results[1].IsRepeat);
@@ -100,52 +100,16 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         await CreateEndpointAsync("alice");
         var duplicate = Message("alice");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Store.AppendAsync([Message("alice"), duplicate, duplicate], null, default));
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.AppendAsync([Message("alice"), duplicate, duplicate], default));
 
         Assert.Equal(0, (await Store.GetBacklogAsync(T0, default)).Pending);
-    }
-
-    [Fact]
-    public async Task Append_WithALease_LeasesUpToItsMaxWithEverythingToSendThemAndLeavesTheRestDue()
-    {
-        var endpoints = new[] { await CreateEndpointAsync("alice"), await CreateEndpointAsync("alice"), await CreateEndpointAsync("alice") };
-        var lease = new DeliveryLease("publisher", T0.AddSeconds(30), Max: 4);
-
-        var stored = await Store.AppendAsync([Message("alice"), Message("alice")], lease, default);
-
-        Assert.Equal((3, 3), (stored[0].Deliveries, stored[0].Leased.Count));
-        Assert.Equal((3, 1), (stored[1].Deliveries, stored[1].Leased.Count));
-        var first = stored[0].Leased.Single(d => d.EndpointId == endpoints[1].Id);
-        Assert.Equal((0, stored[0].MessageId, "new-subscription", "POST", endpoints[1].Url), (first.Attempts, first.MessageId, first.Webhook, first.Method, first.Url));
-        Assert.Equal(s_payload, first.Payload.ToArray());
-        Assert.Equal(endpoints[1].Secrets, first.Secrets);
-        var pending = await Store.LeaseAsync("other", T0, T0.AddSeconds(60), 10, default);
-        Assert.Equal(2, pending.Count);
-        Assert.All(pending, d => Assert.Equal(stored[1].MessageId, d.MessageId));
-        Assert.Empty(await Store.LeaseAsync("other", T0.AddSeconds(29), T0.AddSeconds(60), 10, default));
-        var expired = await Store.LeaseAsync("other", T0.AddSeconds(30), T0.AddSeconds(60), 10, default);
-        Assert.Equal(stored.SelectMany(s => s.Leased).Select(d => d.Id).Order(), expired.Select(d => d.Id).Order());
-    }
-
-    [Fact]
-    public async Task Append_WithALease_TheLeaseOwnerCompletesThem()
-    {
-        await CreateEndpointAsync("alice");
-        var stored = Assert.Single(await Store.AppendAsync([Message("alice")], new DeliveryLease("publisher", T0.AddSeconds(30), 10), default));
-        var leased = Assert.Single(stored.Leased);
-
-        await Store.CompleteAsync([Result(leased, "publisher", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default);
-
-        var delivery = Assert.Single(await Store.ListDeliveriesAsync(stored.MessageId, default));
-        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
-        Assert.Empty(await Store.LeaseAsync("other", T0.AddHours(1), T0.AddHours(2), 10, default));
     }
 
     [Fact]
     public async Task Lease_DueDeliveries_OldestFirstUpToMaxWithEverythingToSendThem()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Store.AppendAsync([Message("alice", at: T0.AddSeconds(2)), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1)), Message("alice", at: T0.AddMinutes(5))], null, default);
+        await Store.AppendAsync([Message("alice", at: T0.AddSeconds(2)), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1)), Message("alice", at: T0.AddMinutes(5))], default);
 
         var leased = await Store.LeaseAsync("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), max: 2, default);
 
@@ -163,7 +127,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Lease_ExpiredLease_IsLeasedAgain()
     {
         await CreateEndpointAsync("alice");
-        await Store.AppendAsync([Message("alice")], null, default);
+        await Store.AppendAsync([Message("alice")], default);
         var leased = Assert.Single(await Store.LeaseAsync("crashed", T0, T0.AddSeconds(30), 10, default));
 
         Assert.Empty(await Store.LeaseAsync("other", T0.AddSeconds(29), T0.AddSeconds(59), 10, default));
@@ -176,7 +140,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Complete_Success_RecordsTheAttemptAndEndsTheDelivery()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        var stored = (await Store.AppendAsync([Message("alice")], null, default))[0];
+        var stored = (await Store.AppendAsync([Message("alice")], default))[0];
         var leased = Assert.Single(await Store.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
 
         await Store.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default);
@@ -193,7 +157,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Complete_Retry_SchedulesTheNextAttemptAndMarksTheEndpointFailing()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Store.AppendAsync([Message("alice")], null, default);
+        await Store.AppendAsync([Message("alice")], default);
         var leased = Assert.Single(await Store.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
 
         await Store.CompleteAsync([Result(leased, "w", DeliveryStatus.Pending, 500, next: T0.AddSeconds(5))], T0, default);
@@ -212,7 +176,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Complete_ByAnOwnerWhoseLeaseWasTaken_DoesNotChangeTheDelivery()
     {
         await CreateEndpointAsync("alice");
-        var stored = (await Store.AppendAsync([Message("alice")], null, default))[0];
+        var stored = (await Store.AppendAsync([Message("alice")], default))[0];
         var stale = Assert.Single(await Store.LeaseAsync("slow", T0, T0.AddSeconds(30), 10, default));
         Assert.Single(await Store.LeaseAsync("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10, default));
 
@@ -227,7 +191,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Complete_DisableEndpoint_DisablesItAndFailsItsPendingDeliveries()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        var messages = await Store.AppendAsync([Message("alice"), Message("alice", at: T0.AddMinutes(1))], null, default);
+        var messages = await Store.AppendAsync([Message("alice"), Message("alice", at: T0.AddMinutes(1))], default);
         var leased = (await Store.LeaseAsync("w", T0, T0.AddSeconds(30), 1, default))[0];
 
         await Store.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }], T0, default);
@@ -242,7 +206,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Release_MakesLeasedDeliveriesDueAtOnce()
     {
         await CreateEndpointAsync("alice");
-        await Store.AppendAsync([Message("alice")], null, default);
+        await Store.AppendAsync([Message("alice")], default);
         var leased = Assert.Single(await Store.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
 
         await Store.ReleaseAsync("w", [new(leased.Id, T0.AddSeconds(1))], default);
@@ -254,7 +218,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Resend_FailedDelivery_IsPendingAgainWithAFreshSchedule()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        var stored = (await Store.AppendAsync([Message("alice")], null, default))[0];
+        var stored = (await Store.AppendAsync([Message("alice")], default))[0];
         var leased = Assert.Single(await Store.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
         await Store.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 500)], T0, default);
 
@@ -270,7 +234,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Resend_ToAnotherEndpoint_CreatesItsDelivery()
     {
         await CreateEndpointAsync("alice");
-        var stored = (await Store.AppendAsync([Message("alice")], null, default))[0];
+        var stored = (await Store.AppendAsync([Message("alice")], default))[0];
         var later = await CreateEndpointAsync("alice");
 
         Assert.True(await Store.ResendAsync(stored.MessageId, later.Id, T0, default));
@@ -282,7 +246,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Recover_FailedDeliveriesSinceATime_ArePendingAgain()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Store.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddHours(2)), Message("alice", at: T0.AddHours(3))], null, default);
+        await Store.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddHours(2)), Message("alice", at: T0.AddHours(3))], default);
         var leased = await Store.LeaseAsync("w", T0.AddHours(3), T0.AddHours(4), 10, default);
         await Store.CompleteAsync([.. leased.Take(2).Select(l => Result(l, "w", DeliveryStatus.Failed, 500)), Result(leased[2], "w", DeliveryStatus.Succeeded, 200)], T0.AddHours(3), default);
 
@@ -296,7 +260,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Update_Disable_FailsPendingDeliveries()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Store.AppendAsync([Message("alice")], null, default);
+        await Store.AppendAsync([Message("alice")], default);
 
         await Store.UpdateEndpointAsync(endpoint with { Enabled = false, DisabledReason = "by the tenant", UpdatedAt = T0 }, default);
 
@@ -307,7 +271,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Delete_Endpoint_RemovesItsDeliveries()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        var stored = (await Store.AppendAsync([Message("alice")], null, default))[0];
+        var stored = (await Store.AppendAsync([Message("alice")], default))[0];
 
         await Store.DeleteEndpointAsync(endpoint.Id, default);
 
@@ -319,7 +283,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Backlog_CountsPendingAndTheOldestDue()
     {
         await CreateEndpointAsync("alice");
-        await Store.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], null, default);
+        await Store.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], default);
 
         Assert.Equal(new BacklogStats(3, T0), await Store.GetBacklogAsync(T0.AddSeconds(10), default));
         await Store.LeaseAsync("w", T0.AddSeconds(10), T0.AddSeconds(40), 1, default);
@@ -330,7 +294,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
     public async Task Purge_OldFinishedMessages_GoWithTheirDeliveriesAndAttempts()
     {
         await CreateEndpointAsync("alice");
-        var messages = await Store.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddDays(1)), Message("alice", at: T0.AddDays(40))], null, default);
+        var messages = await Store.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddDays(1)), Message("alice", at: T0.AddDays(40))], default);
         var leased = await Store.LeaseAsync("w", T0.AddDays(1), T0.AddDays(2), 1, default);
         await Store.CompleteAsync([Result(leased[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddDays(1), default);
 
