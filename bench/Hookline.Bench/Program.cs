@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Hookline.Storage;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 if (args is ["--drain", var pendingArg, var measureArg])
@@ -46,6 +47,23 @@ var endToEnd = Throughput.Median(endToEnds);
 Report($"Ceiling: plain pooled HttpClient, 1 KB POST (median of {rounds})", $"{ceiling.PerSecond:0} req/s, {ceiling.CpuMicroseconds:0} µs CPU each");
 Report($"Hookline end to end: publish → SQLite → dispatch → 2xx → recorded (median of {rounds})", $"{endToEnd.PerSecond:0} deliveries/s, {endToEnd.CpuMicroseconds:0} µs CPU each");
 Report("Ratio, end to end / ceiling", $"{endToEnd.PerSecond / ceiling.PerSecond:0.00}");
+var stores = new List<StoreCost>();
+for (var round = 0; round <= rounds; round++)
+{
+    var storeRound = await StoreAlone(receiver, deliveries);
+    if (round > 0)
+    {
+        stores.Add(storeRound);
+    }
+}
+
+var store = stores.OrderBy(s => s.Total.CpuMicroseconds).ElementAt(stores.Count / 2);
+Report(
+    $"The store alone, no HTTP: append, lease, record in batches of 64 (median of {rounds})",
+    $"{store.Total.PerSecond:0} deliveries/s, {store.Total.CpuMicroseconds:0} µs CPU each (append {store.Append:0}, lease {store.Lease:0}, record {store.Record:0} µs)");
+
+// A CPU-bound delivery costs at least a bare request plus the store's work, so this bounds the ratio.
+Report("Bound on the ratio: ceiling CPU / (ceiling CPU + store CPU)", $"{ceiling.CpuMicroseconds / (ceiling.CpuMicroseconds + store.Total.CpuMicroseconds):0.00}");
 var (p50, p99, sent) = await Latency(receiver, 1_000, latencySeconds);
 Report($"Publish-to-receipt latency at 1,000 events/s ({sent:N0} events)", $"p50 {p50:0.0} ms, p99 {p99:0.0} ms");
 Report("Publish calls/s, 64 concurrent callers (group commit)", $"{await PublishRate(receiver, deliveries, Concurrency):0}");
@@ -88,10 +106,62 @@ static async Task<Throughput> EndToEnd(BenchReceiver receiver, int count, int co
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
         await Workers(count / 10, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i))); // Warm-up.
         await UntilAsync(async () => (await host.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        receiver.Reset();
         var measure = Throughput.Start(count);
         await Workers(count, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
+
+        // Counting the backlog reads the pending index, so it is polled only once the receiver has everything.
+        await UntilAsync(() => Task.FromResult(receiver.Count >= count));
         await UntilAsync(async () => (await host.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
         return measure.Stop();
+    }
+    finally
+    {
+        DeleteFile(file);
+    }
+}
+
+// The SQLite store's own cost, one call after another with nothing else running: append 64 messages
+// (one delivery each, fsynced; ids in order, like the publisher's time-ordered ones), lease them, record a
+// 204 attempt for each.
+static async Task<StoreCost> StoreAlone(BenchReceiver receiver, int count)
+{
+    const int Batch = 64;
+    var file = NewFile();
+    try
+    {
+        await using var host = await BenchHost.StartAsync(file, deliver: false, Batch);
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(BenchEvent.Create(0), JsonSerializerOptions.Web);
+        var phases = new long[3];
+        var measure = Throughput.Start(count);
+        for (var sequence = 0; sequence < count; sequence += Batch)
+        {
+            var now = DateTimeOffset.UtcNow;
+            var started = Stopwatch.GetTimestamp();
+            await host.Store.AppendAsync([.. Enumerable.Range(sequence, Batch).Select(i => new NewMessage($"msg_{i:D26}", "bench.event", "POST", null, payload, now))], default);
+            var appended = Stopwatch.GetTimestamp();
+            var leased = await host.Store.LeaseAsync("bench", now, now.AddSeconds(30), Batch, default);
+            var leasedAt = Stopwatch.GetTimestamp();
+            await host.Store.CompleteAsync([.. leased.Select(d => new AttemptResult
+            {
+                DeliveryId = d.Id,
+                EndpointId = d.EndpointId,
+                LeaseOwner = "bench",
+                StartedAt = now,
+                Duration = TimeSpan.FromMilliseconds(1),
+                StatusCode = 204,
+                ErrorKind = AttemptErrorKind.None,
+                Status = DeliveryStatus.Succeeded,
+            })], now, default);
+            phases[0] += appended - started;
+            phases[1] += leasedAt - appended;
+            phases[2] += Stopwatch.GetTimestamp() - leasedAt;
+        }
+
+        var total = measure.Stop();
+        double Each(long ticks) => ticks * 1e6 / Stopwatch.Frequency / count;
+        return new StoreCost(total, Each(phases[0]), Each(phases[1]), Each(phases[2]));
     }
     finally
     {
@@ -236,6 +306,9 @@ static void DeleteFile(string file)
         File.Delete(file + suffix);
     }
 }
+
+/// <summary>The store's throughput and CPU per delivery, and the wall time per delivery of each call.</summary>
+internal sealed record StoreCost(Throughput Total, double Append, double Lease, double Record);
 
 /// <summary>Items a second, and the process's CPU time per item (all threads: sender, receiver, store).</summary>
 internal sealed record Throughput(double PerSecond, double CpuMicroseconds)
