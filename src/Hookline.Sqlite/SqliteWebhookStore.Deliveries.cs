@@ -193,23 +193,12 @@ internal sealed partial class SqliteWebhookStore
                 ("$now", ToUnix(now))),
             cancellationToken);
 
-    public async Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken)
-    {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(
-            connection,
-            null,
+    public async Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
+        await ReadAsync(
             "SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM deliveries WHERE message_id = $message ORDER BY id;",
-            ("$message", messageId));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var deliveries = new List<DeliveryState>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            deliveries.Add(new DeliveryState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt32(3), reader.GetInt32(4), FromUnix(reader.GetInt64(5))));
-        }
-
-        return deliveries;
-    }
+            reader => new DeliveryState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt32(3), reader.GetInt32(4), FromUnix(reader.GetInt64(5))),
+            cancellationToken,
+            ("$message", messageId)).ConfigureAwait(false);
 
     public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
         ReadAttemptsAsync("WHERE d.message_id = $message ORDER BY a.id", cancellationToken, ("$message", messageId));
@@ -239,23 +228,14 @@ internal sealed partial class SqliteWebhookStore
             ("$before", query.Before),
             ("$limit", query.Limit));
 
-    private async Task<IReadOnlyList<DeliveryAttempt>> ReadAttemptsAsync(string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(
-            connection,
-            null,
+    private async Task<IReadOnlyList<DeliveryAttempt>> ReadAttemptsAsync(string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await ReadAsync(
             $"""
             SELECT a.id, a.delivery_id, d.message_id, d.endpoint_id, m.webhook, a.started_at, a.duration_us, a.status_code, a.response_body, a.error_kind, a.error
             FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN messages m ON m.id = d.message_id
             {whereAndOrder};
             """,
-            parameters);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var attempts = new List<DeliveryAttempt>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            attempts.Add(new DeliveryAttempt(
+            reader => new DeliveryAttempt(
                 reader.GetInt64(0),
                 reader.GetInt64(1),
                 reader.GetString(2),
@@ -266,22 +246,14 @@ internal sealed partial class SqliteWebhookStore
                 reader.IsDBNull(7) ? null : reader.GetInt32(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8),
                 (AttemptErrorKind)reader.GetInt32(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10)));
-        }
+                reader.IsDBNull(10) ? null : reader.GetString(10)),
+            cancellationToken,
+            parameters).ConfigureAwait(false);
 
-        return attempts;
-    }
-
-    public async Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(
-            connection,
-            null,
+    public async Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await ReadAsync(
             "SELECT count(*), min(CASE WHEN next_attempt_at <= $now THEN next_attempt_at END) FROM deliveries WHERE status = 0;",
-            ("$now", ToUnix(now)));
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new BacklogStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : FromUnix(reader.GetInt64(1)));
-    }
+            reader => new BacklogStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : FromUnix(reader.GetInt64(1))),
+            cancellationToken,
+            ("$now", ToUnix(now))).ConfigureAwait(false)).Single();
 }

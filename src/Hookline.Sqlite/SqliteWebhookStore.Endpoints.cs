@@ -86,15 +86,10 @@ internal sealed partial class SqliteWebhookStore
         ("$rate_limit", endpoint.RateLimit),
     ];
 
-    private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, sql, parameters);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var endpoints = new List<WebhookEndpoint>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            endpoints.Add(new WebhookEndpoint
+    private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await ReadAsync(
+            sql,
+            reader => new WebhookEndpoint
             {
                 Id = reader.GetString(0),
                 Tenant = reader.IsDBNull(1) ? null : reader.GetString(1),
@@ -108,9 +103,7 @@ internal sealed partial class SqliteWebhookStore
                 UpdatedAt = FromUnix(reader.GetInt64(9)),
                 FailingSince = reader.IsDBNull(10) ? null : FromUnix(reader.GetInt64(10)),
                 RateLimit = reader.IsDBNull(11) ? null : reader.GetInt32(11),
-            });
-        }
-
-        return endpoints;
-    }
+            },
+            cancellationToken,
+            parameters).ConfigureAwait(false);
 }

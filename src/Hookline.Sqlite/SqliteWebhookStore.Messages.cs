@@ -113,25 +113,18 @@ internal sealed partial class SqliteWebhookStore
             ("$before", query.Before),
             ("$limit", query.Limit));
 
-    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters)
-    {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var command = Command(connection, null, $"SELECT m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at FROM messages m {where};", parameters);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var messages = new List<WebhookMessage>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            messages.Add(new WebhookMessage(
+    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await ReadAsync(
+            $"SELECT m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at FROM messages m {where};",
+            reader => new WebhookMessage(
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
                 (byte[])reader.GetValue(4),
-                FromUnix(reader.GetInt64(5))));
-        }
-
-        return messages;
-    }
+                FromUnix(reader.GetInt64(5))),
+            cancellationToken,
+            parameters).ConfigureAwait(false);
 
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
