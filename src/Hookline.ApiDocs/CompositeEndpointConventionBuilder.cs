@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 
-namespace Hookline;
+namespace Hookline.ApiDocs;
 
 /// <summary>Applies each convention to several endpoints, so one call can return one builder.</summary>
 internal sealed class CompositeEndpointConventionBuilder(params IEndpointConventionBuilder[] builders) : IEndpointConventionBuilder

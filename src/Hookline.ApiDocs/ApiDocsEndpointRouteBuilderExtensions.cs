@@ -1,4 +1,4 @@
-using Hookline;
+using Hookline.ApiDocs;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
@@ -8,7 +8,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class ApiDocsEndpointRouteBuilderExtensions
 {
     // ReDoc's own page loads web fonts from the internet; ours loads only local assets.
-    private const string RedocIndexResource = "Hookline.Docs.redoc-index.html";
+    private const string RedocIndexResource = "Hookline.ApiDocs.redoc-index.html";
 
     /// <summary>
     /// Serves Swagger UI and ReDoc for an OpenAPI document, both showing its webhooks next to its

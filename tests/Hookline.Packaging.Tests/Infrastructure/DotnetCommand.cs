@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Hookline.Tests;
+
+/// <summary>
+/// A child process (the .NET SDK, an app) whose output is kept. Nested SDK commands run without build servers or
+/// reused MSBuild nodes, which would outlive the command and hold its output open.
+/// </summary>
+internal sealed class DotnetCommand : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private DotnetCommand(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>What it printed so far, standard output and error interleaved.</summary>
+    public string Output => string.Join('\n', _output);
+
+    public IReadOnlyList<string> Lines => [.. _output];
+
+    /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> to the end; fails the test with its output if it fails.</summary>
+    public static async Task<string> RunAsync(string directory, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        await using var command = Start(directory, arguments, environment);
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await command._process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"`dotnet {string.Join(' ', arguments)}` did not finish within {timeout}:\n{command.Output}");
+        }
+
+        Assert.True(command._process.ExitCode == 0, $"`dotnet {string.Join(' ', arguments)}` exited with {command._process.ExitCode}:\n{command.Output}");
+        return command.Output;
+    }
+
+    /// <summary>Starts <c>dotnet</c> with <paramref name="arguments"/> and leaves it running.</summary>
+    public static DotnetCommand Start(string directory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet", arguments)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+
+        // The test host inherits `dotnet test`'s MSBuild settings; a nested build must find its own.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["UseSharedCompilation"] = "false";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return new DotnetCommand(Process.Start(start)!);
+    }
+
+    /// <summary>Waits until it prints a line starting with <paramref name="prefix"/>, and returns the rest of that line.</summary>
+    public async Task<string> WaitForLineAsync(string prefix, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (Lines.Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line)
+            {
+                return line[prefix.Length..].Trim();
+            }
+
+            if (_process.HasExited)
+            {
+                Assert.Fail($"It exited ({_process.ExitCode}) before printing '{prefix}':\n{Output}");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"It did not print '{prefix}' within {timeout}:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+}

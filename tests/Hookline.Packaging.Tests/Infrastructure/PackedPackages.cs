@@ -1,0 +1,43 @@
+namespace Hookline.Tests;
+
+/// <summary>Every shipped project (src/*), packed once in Release into a folder of its own, as <c>dotnet pack</c> makes them.</summary>
+public sealed class PackedPackages : IAsyncLifetime
+{
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
+
+    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "hookline-packaging-" + Guid.NewGuid().ToString("N"));
+
+    public string Folder => Path.Combine(Directory, "packages");
+
+    /// <summary>The shipped projects' names, which are their package ids.</summary>
+    public IReadOnlyList<string> Ids { get; } =
+        [.. System.IO.Directory.GetDirectories(Path.Combine(TestEnvironment.RepositoryRoot, "src")).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
+
+    /// <summary>The version packed, read from the Hookline package's file name.</summary>
+    public string Version => Path.GetFileNameWithoutExtension(System.IO.Directory.GetFiles(Folder, "Hookline.*.nupkg").Single(f => char.IsDigit(Path.GetFileName(f)["Hookline.".Length])))["Hookline.".Length..];
+
+    public async Task InitializeAsync()
+    {
+        foreach (var id in Ids)
+        {
+            // Restored already by `dotnet test`; Release keeps the build apart from the Debug one under test.
+            await DotnetCommand.RunAsync(
+                TestEnvironment.RepositoryRoot,
+                ["pack", Path.Combine("src", id, id + ".csproj"), "-c", "Release", "--no-restore", "-o", Folder],
+                CommandTimeout);
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        System.IO.Directory.Delete(Directory, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The tests that share one packing.</summary>
+[CollectionDefinition(Name)]
+public sealed class PackagesCollection : ICollectionFixture<PackedPackages>
+{
+    public const string Name = "packages";
+}

@@ -1,0 +1,27 @@
+namespace Hookline.Tests;
+
+/// <summary>The repository's README.md, read the way a newcomer follows it: its sections' code blocks.</summary>
+internal static class Readme
+{
+    public static string Text { get; } = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "README.md"));
+
+    /// <summary>The first <paramref name="language"/> code block of the section titled <paramref name="heading"/>.</summary>
+    public static string CodeBlock(string heading, string language)
+    {
+        var section = Text.IndexOf($"\n## {heading}\n", StringComparison.Ordinal);
+        Assert.True(section >= 0, $"README.md has no '## {heading}' section.");
+        var next = Text.IndexOf("\n## ", section + 1, StringComparison.Ordinal);
+        var body = Text[section..(next < 0 ? Text.Length : next)];
+        var fence = $"```{language}\n";
+        var start = body.IndexOf(fence, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"README.md's '{heading}' section has no {language} code block.");
+        start += fence.Length;
+        return body[start..body.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+
+    /// <summary>The <c>dotnet add package</c> lines of the Install section, without their comments.</summary>
+    public static IReadOnlyList<string> InstallCommands() =>
+        [.. CodeBlock("Install", "bash").Split('\n')
+            .Select(line => line.Split('#')[0].Trim())
+            .Where(line => line.StartsWith("dotnet add package ", StringComparison.Ordinal))];
+}

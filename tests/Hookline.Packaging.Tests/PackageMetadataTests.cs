@@ -1,0 +1,70 @@
+using System.IO.Compression;
+using System.Text;
+using System.Xml.Linq;
+
+namespace Hookline.Tests;
+
+/// <summary>What NuGet users expect of each package: metadata, docs, symbols with SourceLink, and dependencies that fit.</summary>
+[Collection(PackagesCollection.Name)]
+public sealed class PackageMetadataTests(PackedPackages packages)
+{
+    [Fact]
+    public void Pack_EveryShippedProject_CarriesTheMetadataNuGetUsersExpect()
+    {
+        Assert.Equal(["Hookline", "Hookline.ApiDocs", "Hookline.Sqlite"], packages.Ids);
+        foreach (var id in packages.Ids)
+        {
+            using var package = Open(id, "nupkg");
+            var metadata = Nuspec(package);
+            string Field(string name) => metadata.Element(metadata.Name.Namespace + name)?.Value ?? "";
+
+            Assert.Equal(id, Field("id"));
+            Assert.False(string.IsNullOrWhiteSpace(Field("description")), $"{id}: no description");
+            Assert.False(string.IsNullOrWhiteSpace(Field("authors")), $"{id}: no authors");
+            Assert.Equal("MIT", Field("license"));
+            Assert.Contains("webhooks", Field("tags").Split(' '));
+            var repository = metadata.Element(metadata.Name.Namespace + "repository");
+            Assert.NotNull(repository);
+            Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
+            Assert.NotNull(package.GetEntry(Field("readme")));
+            Assert.NotNull(package.GetEntry($"lib/net10.0/{id}.dll"));
+            Assert.NotNull(package.GetEntry($"lib/net10.0/{id}.xml"));
+
+            using var symbols = Open(id, "snupkg");
+            var pdb = symbols.GetEntry($"lib/net10.0/{id}.pdb");
+            Assert.NotNull(pdb);
+            using var reader = new StreamReader(pdb.Open(), Encoding.Latin1);
+            Assert.Contains("{\"documents\":", reader.ReadToEnd(), StringComparison.Ordinal); // SourceLink's map, in the PDB.
+        }
+    }
+
+    [Fact]
+    public void Pack_Dependencies_CarryWhatTheAppNeedsAndNoMore()
+    {
+        var hookline = Dependencies("Hookline");
+        // The OpenAPI generator and its interceptor settings reach the app through Hookline: every asset, none excluded.
+        var openApi = Assert.Single(hookline, d => d.Id == "Microsoft.AspNetCore.OpenApi");
+        Assert.Null(openApi.Exclude);
+        Assert.DoesNotContain(hookline, d => d.Id.StartsWith("Swashbuckle", StringComparison.Ordinal));
+
+        Assert.Contains(Dependencies("Hookline.Sqlite"), d => d.Id == "Hookline");
+        Assert.Contains(Dependencies("Hookline.ApiDocs"), d => d.Id == "Swashbuckle.AspNetCore.SwaggerUI");
+    }
+
+    private List<(string Id, string? Exclude)> Dependencies(string id)
+    {
+        using var package = Open(id, "nupkg");
+        return [.. Nuspec(package).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (e.Attribute("id")!.Value, e.Attribute("exclude")?.Value))];
+    }
+
+    private ZipArchive Open(string id, string extension) => ZipFile.OpenRead(Path.Combine(packages.Folder, $"{id}.{packages.Version}.{extension}"));
+
+    private static XElement Nuspec(ZipArchive package)
+    {
+        var entry = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = entry.Open();
+        var document = XDocument.Load(stream);
+        return document.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+    }
+}
