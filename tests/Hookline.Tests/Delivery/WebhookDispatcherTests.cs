@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Hookline.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hookline.Tests.Delivery;
 
@@ -135,13 +136,20 @@ public sealed partial class WebhookDispatcherTests
     [Fact]
     public async Task FailingForTooLong_DisablesTheEndpoint()
     {
+        // From the real now (to the millisecond, as stored), as deliveries go over real HTTP.
+        // This clock moves only when told; publishes still wake the dispatcher.
+        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         await using var receiver = await TestReceiver.StartAsync(TestReceiver.Status(500));
-        await using var host = await StartAsync();
+        await using var host = await StartAsync(o => o.Delivery.RetrySchedule = [], s => s.AddSingleton<TimeProvider>(time)); // One attempt each.
         var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
-        var failingSince = DateTimeOffset.UtcNow.AddDays(-5).AddMinutes(-1);
-        await host.Store.UpdateEndpointAsync((await host.Endpoints.GetAsync(endpoint.Id))! with { FailingSince = failingSince }, default);
+        var first = await host.Publisher.PublishAsync("ping", new Ping(1));
+        var failingSince = time.GetUtcNow();
+        await Eventually.ReadsAsync(() => DeliveryAsync(host, first.MessageId), d => d.Status == DeliveryStatus.Failed, "the first delivery fails");
+        var failing = (await host.Endpoints.GetAsync(endpoint.Id))!;
+        Assert.Equal((true, failingSince), (failing.Enabled, failing.FailingSince));
 
-        var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+        time.Advance(TimeSpan.FromDays(5));
+        var published = await host.Publisher.PublishAsync("ping", new Ping(2));
 
         var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Failed, "the delivery fails");
         Assert.Equal(1, failed.Attempts);
@@ -172,7 +180,7 @@ public sealed partial class WebhookDispatcherTests
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref mostAtOnce, now);
-            await Task.Delay(100);
+            await Task.Delay(100); // Real time: each request is held so that sends overlap and the bound is reached.
             Interlocked.Decrement(ref running);
             context.Response.StatusCode = 204;
         }
@@ -205,7 +213,7 @@ public sealed partial class WebhookDispatcherTests
         await using var receiver = await TestReceiver.StartAsync(async context =>
         {
             InterlockedMax(ref mostAtOnce, Interlocked.Increment(ref running));
-            await Task.Delay(50);
+            await Task.Delay(50); // Real time: each request is held so that sends overlap and the bound is reached.
             Interlocked.Decrement(ref running);
             context.Response.StatusCode = 204;
         });
@@ -249,7 +257,7 @@ public sealed partial class WebhookDispatcherTests
         await using var receiver = await TestReceiver.StartAsync(async context =>
         {
             arrived.TrySetResult();
-            await Task.Delay(300);
+            await Task.Delay(300); // Real time: still answering when the host stops (right after arrival), well within its shutdown timeout.
             context.Response.StatusCode = 204;
         });
         var file = SqliteTestFiles.NewPath();
@@ -320,7 +328,9 @@ public sealed partial class WebhookDispatcherTests
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
 
         var published = await host.Publisher.PublishAsync("ping", new Ping(1));
-        await Task.Delay(300);
+        // Once the dispatcher has returned nothing can send any more: no need to wait and see that nothing comes.
+        var dispatcher = host.Services.GetServices<IHostedService>().OfType<WebhookDispatcher>().Single();
+        await dispatcher.ExecuteTask!.WaitAsync(Eventually.DefaultTimeout);
 
         Assert.Equal((DeliveryStatus.Pending, 0), ((await DeliveryAsync(host, published.MessageId)).Status, (await DeliveryAsync(host, published.MessageId)).Attempts));
         Assert.Empty(receiver.Requests);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Hookline.Tests.Delivery;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hookline.Tests.Diagnostics;
 
@@ -79,15 +80,19 @@ public sealed class ObservabilityTests
     [Fact]
     public async Task HealthCheck_FailsWhenADueDeliveryWaitsTooLong()
     {
+        var time = new FakeTimeProvider();
+        var maxAge = TimeSpan.FromMilliseconds(200);
         await using var host = await WebhookDispatcherTests.StartAsync(
             o => o.Delivery.Enabled = false,
-            services => services.AddHealthChecks().AddWebhookBacklog(TimeSpan.FromMilliseconds(200), failureStatus: HealthStatus.Degraded));
+            services => services.AddSingleton<TimeProvider>(time).AddHealthChecks().AddWebhookBacklog(maxAge, failureStatus: HealthStatus.Degraded));
         var health = host.Services.GetRequiredService<HealthCheckService>();
         await host.Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
 
         Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status);
         await host.Publisher.PublishAsync("ping", new Ping(1));
-        await Task.Delay(300);
+        time.Advance(maxAge);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync()).Status); // Waited as long as allowed, not longer.
+        time.Advance(TimeSpan.FromMilliseconds(1));
 
         var report = (await health.CheckHealthAsync()).Entries["webhooks"];
         Assert.Equal(HealthStatus.Degraded, report.Status);

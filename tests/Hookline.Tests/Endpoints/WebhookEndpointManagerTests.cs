@@ -1,9 +1,11 @@
 using Hookline.Storage;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hookline.Tests.Endpoints;
 
 public sealed class WebhookEndpointManagerTests : IAsyncLifetime
 {
+    private readonly FakeTimeProvider _time = new();
     private SqliteTestHost _host = null!;
 
     private IWebhookEndpointManager Endpoints => _host.Endpoints;
@@ -19,7 +21,8 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
             {
                 o.Delivery.Enabled = false;
                 o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
-            });
+            },
+            services => services.AddSingleton<TimeProvider>(_time));
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -131,7 +134,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     public async Task RotateSecret_KeepsTheOldOneSigningForTheOverlap()
     {
         var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
-        var before = DateTimeOffset.UtcNow;
+        _time.Advance(TimeSpan.FromMinutes(1));
 
         var rotated = (await Endpoints.RotateSecretAsync(created.Id))!;
 
@@ -139,10 +142,13 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
         Assert.NotEqual(created.Secrets[0].Value, rotated.Secrets[0].Value);
         Assert.Null(rotated.Secrets[0].ExpiresAt);
         Assert.Equal(created.Secrets[0].Value, rotated.Secrets[1].Value);
-        Assert.InRange(rotated.Secrets[1].ExpiresAt!.Value, before.AddHours(24).AddMilliseconds(-1), DateTimeOffset.UtcNow.AddHours(24));
+        Assert.Equal(_time.GetUtcNow().AddHours(24), rotated.Secrets[1].ExpiresAt);
+        _time.Advance(TimeSpan.FromHours(1));
         var again = (await Endpoints.RotateSecretAsync(created.Id, TimeSpan.Zero))!;
         // No overlap: the secret current until now stops at once; the first one keeps the rest of its overlap.
-        Assert.Equal([again.Secrets[0].Value, created.Secrets[0].Value], again.Secrets.Where(s => s.IsActive(DateTimeOffset.UtcNow)).Select(s => s.Value));
+        Assert.Equal([again.Secrets[0].Value, created.Secrets[0].Value], again.Secrets.Where(s => s.IsActive(_time.GetUtcNow())).Select(s => s.Value));
+        _time.Advance(TimeSpan.FromHours(23));
+        Assert.Equal([again.Secrets[0].Value], again.Secrets.Where(s => s.IsActive(_time.GetUtcNow())).Select(s => s.Value));
         Assert.Null(await Endpoints.RotateSecretAsync("ep_missing"));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Endpoints.RotateSecretAsync(created.Id, TimeSpan.FromSeconds(-1)));
     }

@@ -1,3 +1,4 @@
+using Hookline.Storage;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -62,6 +63,15 @@ public class SampleFactory : WebApplicationFactory<Program>
 
         return client;
     }
+
+    /// <summary>
+    /// Waits until no delivery is pending: every one stored so far has had its last attempt, and an attempt is
+    /// recorded only after the receiver answered. Then whatever was going to arrive has arrived.
+    /// </summary>
+    public Task NothingPendingAsync() =>
+        Eventually.HoldsAsync(
+            async () => (await Services.GetRequiredService<IWebhookStore>().GetBacklogAsync(Services.GetRequiredService<TimeProvider>().GetUtcNow(), default)).Pending == 0,
+            "every delivery attempted, none pending");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

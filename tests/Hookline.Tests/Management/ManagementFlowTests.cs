@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hookline.Tests.Management;
 
@@ -76,7 +77,8 @@ public sealed class ManagementFlowTests
     [Fact]
     public async Task RotateSecret_BothSecretsSignDuringTheOverlap_OnlyTheNewOneAfter()
     {
-        var time = new ShiftedTimeProvider();
+        // From the real now: the sample signs with this clock's timestamps.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var receiver = await TestReceiver.StartAsync();
         await using var sample = SampleFactory.Development(time);
         using var alice = sample.Client(SampleFactory.AliceKey);
@@ -92,7 +94,7 @@ public sealed class ManagementFlowTests
 
         await ManagementApi.SubscribeAsync(alice, "during");
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the delivery during the overlap");
-        time.Offset = TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1);
+        time.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1));
         await ManagementApi.SubscribeAsync(alice, "after");
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 2), "the delivery after the overlap");
 
