@@ -126,7 +126,10 @@ internal sealed partial class SqliteWebhookStore
                         await ExecuteAsync(
                             connection,
                             transaction,
-                            "UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now, version = version + 1 WHERE id = $id AND enabled = 1;",
+                            """
+                            UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now, version = version + 1
+                            WHERE id = $id AND enabled = 1;
+                            """,
                             cancellationToken,
                             ("$reason", reason),
                             ("$now", ToUnix(now)),

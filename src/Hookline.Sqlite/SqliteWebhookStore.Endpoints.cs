@@ -93,10 +93,10 @@ internal sealed partial class SqliteWebhookStore
             cancellationToken);
 
     /// <summary>The stored version of an endpoint, read in the write transaction; <see langword="null"/> if there is none.</summary>
-    private static async Task<long?> VersionAsync(SqliteConnection connection, SqliteTransaction transaction, string id, CancellationToken cancellationToken) =>
-        await ScalarAsync(connection, transaction, "SELECT version FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false) is long version
-            ? version
-            : null;
+    private static async Task<long?> VersionAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string id, CancellationToken cancellationToken) =>
+        await ScalarAsync(connection, transaction, "SELECT version FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id))
+            .ConfigureAwait(false) is long version ? version : null;
 
     private static Task FailPendingAsync(SqliteConnection connection, SqliteTransaction transaction, string endpointId, long now, CancellationToken cancellationToken) =>
         ExecuteAsync(

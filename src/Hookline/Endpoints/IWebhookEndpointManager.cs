@@ -31,32 +31,50 @@ public interface IWebhookEndpointManager
     /// <summary>The endpoints of a tenant (or of no tenant), oldest first.</summary>
     Task<IReadOnlyList<WebhookEndpoint>> ListAsync(string? tenant = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces an endpoint's URL, description, webhooks and rate limit; its secrets and whether it is enabled stay as they are.</summary>
+    /// <summary>
+    /// Replaces an endpoint's URL, description, webhooks and rate limit; its secrets and whether it is enabled stay as they are.
+    /// </summary>
     /// <param name="id">The endpoint's id.</param>
     /// <param name="settings">The new settings.</param>
-    /// <param name="ifVersion">Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.</param>
+    /// <param name="ifVersion">
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="WebhookEndpointConflictException">It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.</exception>
-    Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default);
+    /// <exception cref="WebhookEndpointConflictException">
+    /// It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.
+    /// </exception>
+    Task<WebhookEndpoint?> UpdateAsync(
+        string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Enables an endpoint, with a clean record: it is no longer counted as failing.</summary>
     /// <param name="id">The endpoint's id.</param>
-    /// <param name="ifVersion">Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.</param>
+    /// <param name="ifVersion">
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="WebhookEndpointConflictException">It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.</exception>
+    /// <exception cref="WebhookEndpointConflictException">
+    /// It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.
+    /// </exception>
     Task<WebhookEndpoint?> EnableAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Disables an endpoint; its pending deliveries fail (a recovery replays them once it is enabled again).</summary>
     /// <param name="id">The endpoint's id.</param>
     /// <param name="reason">Why, for its owner; by default "Disabled by its owner.".</param>
-    /// <param name="ifVersion">Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.</param>
+    /// <param name="ifVersion">
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <exception cref="WebhookEndpointConflictException">It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.</exception>
-    Task<WebhookEndpoint?> DisableAsync(string id, string? reason = null, long? ifVersion = null, CancellationToken cancellationToken = default);
+    /// <exception cref="WebhookEndpointConflictException">
+    /// It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.
+    /// </exception>
+    Task<WebhookEndpoint?> DisableAsync(
+        string id, string? reason = null, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes an endpoint with its deliveries and attempts.</summary>
     /// <param name="id">The endpoint's id.</param>
-    /// <param name="ifVersion">Delete it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to delete it whatever its version.</param>
+    /// <param name="ifVersion">
+    /// Delete it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to delete it whatever its version.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="WebhookEndpointConflictException">It is no longer at <paramref name="ifVersion"/>.</exception>
     Task<bool> DeleteAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default);
@@ -68,12 +86,17 @@ public interface IWebhookEndpointManager
     /// </summary>
     /// <param name="id">The endpoint's id.</param>
     /// <param name="overlap">How long the secret current until now keeps signing; default 24 hours.</param>
-    /// <param name="ifVersion">Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.</param>
+    /// <param name="ifVersion">
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The endpoint, its new secret first; <see langword="null"/> if it does not exist.</returns>
-    /// <exception cref="WebhookEndpointConflictException">It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.</exception>
+    /// <exception cref="WebhookEndpointConflictException">
+    /// It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.
+    /// </exception>
     /// <exception cref="WebhookSecretLimitException">It already has the most secrets that may sign at once.</exception>
-    Task<WebhookEndpoint?> RotateSecretAsync(string id, TimeSpan? overlap = null, long? ifVersion = null, CancellationToken cancellationToken = default);
+    Task<WebhookEndpoint?> RotateSecretAsync(
+        string id, TimeSpan? overlap = null, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Delivers a message to an enabled endpoint again, now, whatever happened before.</summary>
     Task<bool> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);

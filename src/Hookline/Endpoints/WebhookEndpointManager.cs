@@ -57,7 +57,8 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     public Task<IReadOnlyList<WebhookEndpoint>> ListAsync(string? tenant = null, CancellationToken cancellationToken = default) =>
         store.ListEndpointsAsync(tenant, cancellationToken);
 
-    public async Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default)
+    public async Task<WebhookEndpoint?> UpdateAsync(
+        string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
         var valid = await ValidateAsync(settings, cancellationToken).ConfigureAwait(false);
         return await ChangeAsync(
@@ -68,10 +69,13 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     }
 
     public Task<WebhookEndpoint?> EnableAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, ifVersion, e => e with { Enabled = true, DisabledReason = null, FailingSince = null, UpdatedAt = Now() }, cancellationToken);
+        ChangeAsync(
+            id, ifVersion, e => e with { Enabled = true, DisabledReason = null, FailingSince = null, UpdatedAt = Now() }, cancellationToken);
 
-    public Task<WebhookEndpoint?> DisableAsync(string id, string? reason = null, long? ifVersion = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, ifVersion, e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = Now() }, cancellationToken);
+    public Task<WebhookEndpoint?> DisableAsync(
+        string id, string? reason = null, long? ifVersion = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            id, ifVersion, e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = Now() }, cancellationToken);
 
     public async Task<bool> DeleteAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
@@ -84,7 +88,8 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         };
     }
 
-    public Task<WebhookEndpoint?> RotateSecretAsync(string id, TimeSpan? overlap = null, long? ifVersion = null, CancellationToken cancellationToken = default)
+    public Task<WebhookEndpoint?> RotateSecretAsync(
+        string id, TimeSpan? overlap = null, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
         var keep = overlap ?? s_defaultOverlap;
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, TimeSpan.Zero, nameof(overlap));
@@ -150,7 +155,8 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     /// stored since it was read, it is read again and the change applied on top, unless the caller asked
     /// for a version (<paramref name="ifVersion"/>), which is then refused.
     /// </summary>
-    private async Task<WebhookEndpoint?> ChangeAsync(string id, long? ifVersion, Func<WebhookEndpoint, WebhookEndpoint> change, CancellationToken cancellationToken)
+    private async Task<WebhookEndpoint?> ChangeAsync(
+        string id, long? ifVersion, Func<WebhookEndpoint, WebhookEndpoint> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         for (var tries = 1; ; tries++)

@@ -12,7 +12,9 @@ public sealed class WebhookSecretLimitException : InvalidOperationException
     /// <param name="maxSecrets">How many secrets may sign at once.</param>
     /// <param name="availableAt">When the first overlap ends, freeing a place.</param>
     public WebhookSecretLimitException(string endpointId, int maxSecrets, DateTimeOffset availableAt)
-        : base($"Endpoint '{endpointId}' already has {maxSecrets} signing secrets, the most it may have at once; the oldest overlap ends at {availableAt:O}, after which it can be rotated again.")
+        : base(
+            $"Endpoint '{endpointId}' already has {maxSecrets} signing secrets, the most it may have at once; "
+            + $"the oldest overlap ends at {availableAt:O}, after which it can be rotated again.")
     {
         EndpointId = endpointId;
         MaxSecrets = maxSecrets;

@@ -10,7 +10,8 @@ internal static class EndpointHandlers
 {
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
 
-    public static async Task<Ok<WebhookPage<WebhookEndpointResponse>>> ListAsync(HttpContext http, IWebhookStore store, string? limit, string? cursor)
+    public static async Task<Ok<WebhookPage<WebhookEndpointResponse>>> ListAsync(
+        HttpContext http, IWebhookStore store, string? limit, string? cursor)
     {
         var query = new EndpointQuery
         {
@@ -28,7 +29,8 @@ internal static class EndpointHandlers
     public static async Task<CreatedAtRoute<WebhookEndpointResponse>> CreateAsync(HttpContext http, IWebhookEndpointManager endpoints)
     {
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
-        var endpoint = await Changing(() => endpoints.CreateAsync(Settings(request), ManagementRequest.Tenant(http), cancellationToken: http.RequestAborted)).ConfigureAwait(false);
+        var endpoint = await Changing(() => endpoints.CreateAsync(Settings(request), ManagementRequest.Tenant(http), cancellationToken: http.RequestAborted))
+            .ConfigureAwait(false);
         EntityTags.Set(http, endpoint);
         return TypedResults.CreatedAtRoute(WebhookEndpointResponse.From(endpoint, withSecret: true), WebhookManagementEndpointRouteBuilderExtensions.GetEndpointRoute, new { endpointId = endpoint.Id });
     }
@@ -41,7 +43,8 @@ internal static class EndpointHandlers
         var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        return Answer(http, Found(await Changing(() => endpoints.UpdateAsync(endpoint.Id, Settings(request), ifVersion, http.RequestAborted)).ConfigureAwait(false), endpointId));
+        var updated = await Changing(() => endpoints.UpdateAsync(endpoint.Id, Settings(request), ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        return Answer(http, Found(updated, endpointId));
     }
 
     public static async Task<NoContent> DeleteAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
@@ -60,14 +63,17 @@ internal static class EndpointHandlers
     {
         var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        return Answer(http, Found(await Changing(() => endpoints.EnableAsync(endpoint.Id, ifVersion, http.RequestAborted)).ConfigureAwait(false), endpointId));
+        var enabled = await Changing(() => endpoints.EnableAsync(endpoint.Id, ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        return Answer(http, Found(enabled, endpointId));
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> DisableAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
         var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        return Answer(http, Found(await Changing(() => endpoints.DisableAsync(endpoint.Id, ifVersion: ifVersion, cancellationToken: http.RequestAborted)).ConfigureAwait(false), endpointId));
+        var disabled = await Changing(() => endpoints.DisableAsync(endpoint.Id, ifVersion: ifVersion, cancellationToken: http.RequestAborted))
+            .ConfigureAwait(false);
+        return Answer(http, Found(disabled, endpointId));
     }
 
     public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, string endpointId) =>
@@ -84,7 +90,9 @@ internal static class EndpointHandlers
         }
 
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        var rotated = Found(await Changing(() => endpoints.RotateSecretAsync(endpoint.Id, overlap, ifVersion, http.RequestAborted)).ConfigureAwait(false), endpointId);
+        var rotated = Found(
+            await Changing(() => endpoints.RotateSecretAsync(endpoint.Id, overlap, ifVersion, http.RequestAborted)).ConfigureAwait(false),
+            endpointId);
         EntityTags.Set(http, rotated);
         return TypedResults.Ok(new WebhookSecretResponse(rotated.Secrets[0].Value));
     }

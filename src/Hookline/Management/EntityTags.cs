@@ -30,7 +30,8 @@ internal static class EntityTags
 
         if (!EntityTagHeaderValue.TryParseStrictList(header, out var tags) || tags.Count == 0)
         {
-            throw ManagementProblem.BadRequest(IfMatchField, "If-Match is * or a list of entity tags such as \"7\": the ETag of the endpoint as you read it.");
+            throw ManagementProblem.BadRequest(
+                IfMatchField, "If-Match is * or a list of entity tags such as \"7\": the ETag of the endpoint as you read it.");
         }
 
         if (tags.Any(t => t.Equals(EntityTagHeaderValue.Any)))

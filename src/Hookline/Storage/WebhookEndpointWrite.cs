@@ -1,6 +1,9 @@
 namespace Hookline.Storage;
 
-/// <summary>What became of a compare-and-set write to an endpoint (<see cref="IWebhookStore.UpdateEndpointAsync"/>, <see cref="IWebhookStore.DeleteEndpointAsync"/>).</summary>
+/// <summary>
+/// What became of a compare-and-set write to an endpoint
+/// (<see cref="IWebhookStore.UpdateEndpointAsync"/>, <see cref="IWebhookStore.DeleteEndpointAsync"/>).
+/// </summary>
 public enum WebhookEndpointWrite
 {
     /// <summary>The endpoint was at the expected version and is now changed (or deleted).</summary>
