@@ -63,5 +63,12 @@ internal static class SqliteSchema
         """
         ALTER TABLE endpoints ADD COLUMN rate_limit INTEGER;
         """,
+        """
+        -- Compare-and-set writes: existing endpoints start at version 1, as new ones do.
+        ALTER TABLE endpoints ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+        -- A tenant's endpoints in id order (ids order by creation): keyset pages, newest first.
+        DROP INDEX ix_endpoints_tenant;
+        CREATE INDEX ix_endpoints_tenant_id ON endpoints (tenant, id);
+        """,
     ];
 }

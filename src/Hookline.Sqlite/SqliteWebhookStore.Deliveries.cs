@@ -89,7 +89,10 @@ internal sealed partial class SqliteWebhookStore
                 using var markHealth = Command(
                     connection,
                     transaction,
-                    "UPDATE endpoints SET failing_since = CASE WHEN $ok THEN NULL ELSE $started END WHERE id = $id AND (CASE WHEN $ok THEN failing_since IS NOT NULL ELSE failing_since IS NULL END);",
+                    """
+                    UPDATE endpoints SET failing_since = CASE WHEN $ok THEN NULL ELSE $started END, version = version + 1
+                    WHERE id = $id AND (CASE WHEN $ok THEN failing_since IS NOT NULL ELSE failing_since IS NULL END);
+                    """,
                     ("$ok", null),
                     ("$started", null),
                     ("$id", null));
@@ -123,7 +126,10 @@ internal sealed partial class SqliteWebhookStore
                         await ExecuteAsync(
                             connection,
                             transaction,
-                            "UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now WHERE id = $id AND enabled = 1;",
+                            """
+                            UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now, version = version + 1
+                            WHERE id = $id AND enabled = 1;
+                            """,
                             cancellationToken,
                             ("$reason", reason),
                             ("$now", ToUnix(now)),

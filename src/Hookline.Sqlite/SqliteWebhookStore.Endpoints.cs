@@ -7,14 +7,14 @@ namespace Hookline.Sqlite;
 internal sealed partial class SqliteWebhookStore
 {
     private const string EndpointColumns =
-        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit";
+        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version";
 
     public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync(
             (connection, transaction) => ExecuteAsync(
                 connection,
                 transaction,
-                $"INSERT INTO endpoints ({EndpointColumns}) VALUES ($id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at, $failing_since, $rate_limit);",
+                $"INSERT INTO endpoints ({EndpointColumns}) VALUES ($id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at, $failing_since, $rate_limit, $version);",
                 cancellationToken,
                 EndpointParameters(endpoint)),
             cancellationToken);
@@ -28,7 +28,18 @@ internal sealed partial class SqliteWebhookStore
     public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? tenant, CancellationToken cancellationToken) =>
         QueryEndpointsAsync($"SELECT {EndpointColumns} FROM endpoints WHERE tenant IS $tenant ORDER BY created_at, id;", cancellationToken, ("$tenant", tenant));
 
-    public Task<bool> UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(EndpointQuery query, CancellationToken cancellationToken) =>
+        QueryEndpointsAsync(
+            // Two statements rather than "$before IS NULL OR ...", which would keep SQLite from seeking the index to the cursor.
+            query.Before is null
+                ? $"SELECT {EndpointColumns} FROM endpoints WHERE tenant IS $tenant ORDER BY id DESC LIMIT $limit;"
+                : $"SELECT {EndpointColumns} FROM endpoints WHERE tenant IS $tenant AND id < $before ORDER BY id DESC LIMIT $limit;",
+            cancellationToken,
+            ("$tenant", query.Tenant),
+            ("$before", query.Before),
+            ("$limit", query.Limit));
+
+    public Task<WebhookEndpointWrite> UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -37,29 +48,55 @@ internal sealed partial class SqliteWebhookStore
                     transaction,
                     """
                     UPDATE endpoints SET tenant = $tenant, url = $url, description = $description, event_types = $event_types,
-                        enabled = $enabled, disabled_reason = $disabled_reason, secrets = $secrets, updated_at = $updated_at, failing_since = $failing_since, rate_limit = $rate_limit
-                    WHERE id = $id;
+                        enabled = $enabled, disabled_reason = $disabled_reason, secrets = $secrets, updated_at = $updated_at,
+                        failing_since = $failing_since, rate_limit = $rate_limit, version = version + 1
+                    WHERE id = $id AND version = $version;
                     """,
                     cancellationToken,
                     EndpointParameters(endpoint)).ConfigureAwait(false);
-                if (updated > 0 && !endpoint.Enabled)
+                if (updated == 0)
+                {
+                    return await VersionAsync(connection, transaction, endpoint.Id, cancellationToken).ConfigureAwait(false) is null
+                        ? WebhookEndpointWrite.NotFound
+                        : WebhookEndpointWrite.Stale;
+                }
+
+                if (!endpoint.Enabled)
                 {
                     await FailPendingAsync(connection, transaction, endpoint.Id, ToUnix(endpoint.UpdatedAt), cancellationToken).ConfigureAwait(false);
                 }
 
-                return updated > 0;
+                return WebhookEndpointWrite.Written;
             },
             cancellationToken);
 
-    public Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken) =>
+    public Task<WebhookEndpointWrite> DeleteEndpointAsync(string id, long? version, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
+                var current = await VersionAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return WebhookEndpointWrite.NotFound;
+                }
+
+                if (version is not null && version != current)
+                {
+                    return WebhookEndpointWrite.Stale;
+                }
+
                 await ExecuteAsync(connection, transaction, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE endpoint_id = $id);", cancellationToken, ("$id", id)).ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE endpoint_id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
-                return await ExecuteAsync(connection, transaction, "DELETE FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false) > 0;
+                await ExecuteAsync(connection, transaction, "DELETE FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
+                return WebhookEndpointWrite.Written;
             },
             cancellationToken);
+
+    /// <summary>The stored version of an endpoint, read in the write transaction; <see langword="null"/> if there is none.</summary>
+    private static async Task<long?> VersionAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string id, CancellationToken cancellationToken) =>
+        await ScalarAsync(connection, transaction, "SELECT version FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id))
+            .ConfigureAwait(false) is long version ? version : null;
 
     private static Task FailPendingAsync(SqliteConnection connection, SqliteTransaction transaction, string endpointId, long now, CancellationToken cancellationToken) =>
         ExecuteAsync(
@@ -84,6 +121,7 @@ internal sealed partial class SqliteWebhookStore
         ("$updated_at", ToUnix(endpoint.UpdatedAt)),
         ("$failing_since", endpoint.FailingSince is { } since ? ToUnix(since) : null),
         ("$rate_limit", endpoint.RateLimit),
+        ("$version", endpoint.Version),
     ];
 
     private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
@@ -103,6 +141,7 @@ internal sealed partial class SqliteWebhookStore
                 UpdatedAt = FromUnix(reader.GetInt64(9)),
                 FailingSince = reader.IsDBNull(10) ? null : FromUnix(reader.GetInt64(10)),
                 RateLimit = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+                Version = reader.GetInt64(12),
             },
             cancellationToken,
             parameters).ConfigureAwait(false);

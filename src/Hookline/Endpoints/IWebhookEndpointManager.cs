@@ -7,6 +7,14 @@ namespace Hookline;
 /// take an id return <see langword="null"/> (or <see langword="false"/>) when it does not exist.
 /// Settings that are not valid throw an <see cref="ArgumentException"/> naming the setting, and store nothing.
 /// </summary>
+/// <remarks>
+/// Changes to one endpoint never overwrite each other: each applies to the endpoint as it is when it is
+/// stored (a change that finds the endpoint changed since it read it reads it again and retries), so
+/// replacing the settings never undoes a rotation, an enable or a disable made meanwhile. To change an
+/// endpoint only if it is still as the caller last saw it, pass its <see cref="WebhookEndpoint.Version"/>
+/// as <c>ifVersion</c>: if it changed since, the call throws <see cref="WebhookEndpointConflictException"/>
+/// and changes nothing.
+/// </remarks>
 public interface IWebhookEndpointManager
 {
     /// <summary>Registers an endpoint, enabled, with a new signing secret.</summary>
@@ -23,23 +31,72 @@ public interface IWebhookEndpointManager
     /// <summary>The endpoints of a tenant (or of no tenant), oldest first.</summary>
     Task<IReadOnlyList<WebhookEndpoint>> ListAsync(string? tenant = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces an endpoint's URL, description and webhooks.</summary>
-    Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Replaces an endpoint's URL, description, webhooks and rate limit; its secrets and whether it is enabled stay as they are.
+    /// </summary>
+    /// <param name="id">The endpoint's id.</param>
+    /// <param name="settings">The new settings.</param>
+    /// <param name="ifVersion">
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="WebhookEndpointConflictException">
+    /// It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.
+    /// </exception>
+    Task<WebhookEndpoint?> UpdateAsync(
+        string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Enables an endpoint, with a clean record: it is no longer counted as failing.</summary>
-    Task<WebhookEndpoint?> EnableAsync(string id, CancellationToken cancellationToken = default);
+    /// <param name="id">The endpoint's id.</param>
+    /// <param name="ifVersion">
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="WebhookEndpointConflictException">
+    /// It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.
+    /// </exception>
+    Task<WebhookEndpoint?> EnableAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Disables an endpoint; its pending deliveries fail (a recovery replays them once it is enabled again).</summary>
-    Task<WebhookEndpoint?> DisableAsync(string id, string? reason = null, CancellationToken cancellationToken = default);
+    /// <param name="id">The endpoint's id.</param>
+    /// <param name="reason">Why, for its owner; by default "Disabled by its owner.".</param>
+    /// <param name="ifVersion">
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="WebhookEndpointConflictException">
+    /// It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.
+    /// </exception>
+    Task<WebhookEndpoint?> DisableAsync(
+        string id, string? reason = null, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes an endpoint with its deliveries and attempts.</summary>
-    Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default);
+    /// <param name="id">The endpoint's id.</param>
+    /// <param name="ifVersion">
+    /// Delete it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to delete it whatever its version.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <exception cref="WebhookEndpointConflictException">It is no longer at <paramref name="ifVersion"/>.</exception>
+    Task<bool> DeleteAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Gives an endpoint a new signing secret. The old one keeps signing, next to the new one, for
     /// <paramref name="overlap"/> (default 24 hours), so the receiver can switch without missing a delivery.
+    /// At most 10 secrets sign at once: a rotation that would make more is refused.
     /// </summary>
-    Task<WebhookEndpoint?> RotateSecretAsync(string id, TimeSpan? overlap = null, CancellationToken cancellationToken = default);
+    /// <param name="id">The endpoint's id.</param>
+    /// <param name="overlap">How long the secret current until now keeps signing; default 24 hours.</param>
+    /// <param name="ifVersion">
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The endpoint, its new secret first; <see langword="null"/> if it does not exist.</returns>
+    /// <exception cref="WebhookEndpointConflictException">
+    /// It is no longer at <paramref name="ifVersion"/>, or other changes kept overtaking this one.
+    /// </exception>
+    /// <exception cref="WebhookSecretLimitException">It already has the most secrets that may sign at once.</exception>
+    Task<WebhookEndpoint?> RotateSecretAsync(
+        string id, TimeSpan? overlap = null, long? ifVersion = null, CancellationToken cancellationToken = default);
 
     /// <summary>Delivers a message to an enabled endpoint again, now, whatever happened before.</summary>
     Task<bool> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);

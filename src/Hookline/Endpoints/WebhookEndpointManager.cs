@@ -7,6 +7,12 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     public const int MaxUrlLength = 2048;
     public const int MaxDescriptionLength = 1024;
     public const int MaxRateLimit = 10_000;
+
+    /// <summary>At most this many secrets sign at once: the current one and those still in a rotation's overlap.</summary>
+    public const int MaxActiveSecrets = 10;
+
+    /// <summary>How often a change without a precondition is tried against an endpoint others keep changing.</summary>
+    private const int MaxTries = 50;
     private static readonly TimeSpan s_defaultOverlap = TimeSpan.FromHours(24);
 
     public async Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default)
@@ -36,6 +42,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             Secrets = [new WebhookEndpointSecret(secret ?? WebhookSecret.Generate(), now)],
             CreatedAt = now,
             UpdatedAt = now,
+            Version = 1,
         };
         await store.CreateEndpointAsync(endpoint, cancellationToken).ConfigureAwait(false);
         return endpoint;
@@ -50,39 +57,63 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     public Task<IReadOnlyList<WebhookEndpoint>> ListAsync(string? tenant = null, CancellationToken cancellationToken = default) =>
         store.ListEndpointsAsync(tenant, cancellationToken);
 
-    public async Task<WebhookEndpoint?> UpdateAsync(string id, WebhookEndpointSettings settings, CancellationToken cancellationToken = default)
+    public async Task<WebhookEndpoint?> UpdateAsync(
+        string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
         var valid = await ValidateAsync(settings, cancellationToken).ConfigureAwait(false);
         return await ChangeAsync(
             id,
+            ifVersion,
             e => e with { Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, RateLimit = valid.RateLimit, UpdatedAt = Now() },
             cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<WebhookEndpoint?> EnableAsync(string id, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, e => e with { Enabled = true, DisabledReason = null, FailingSince = null, UpdatedAt = Now() }, cancellationToken);
+    public Task<WebhookEndpoint?> EnableAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            id, ifVersion, e => e with { Enabled = true, DisabledReason = null, FailingSince = null, UpdatedAt = Now() }, cancellationToken);
 
-    public Task<WebhookEndpoint?> DisableAsync(string id, string? reason = null, CancellationToken cancellationToken = default) =>
-        ChangeAsync(id, e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = Now() }, cancellationToken);
+    public Task<WebhookEndpoint?> DisableAsync(
+        string id, string? reason = null, long? ifVersion = null, CancellationToken cancellationToken = default) =>
+        ChangeAsync(
+            id, ifVersion, e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = Now() }, cancellationToken);
 
-    public Task<bool> DeleteAsync(string id, CancellationToken cancellationToken = default)
+    public async Task<bool> DeleteAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return store.DeleteEndpointAsync(id, cancellationToken);
+        return await store.DeleteEndpointAsync(id, ifVersion, cancellationToken).ConfigureAwait(false) switch
+        {
+            WebhookEndpointWrite.Written => true,
+            WebhookEndpointWrite.NotFound => false,
+            _ => throw Stale(id, ifVersion),
+        };
     }
 
-    public Task<WebhookEndpoint?> RotateSecretAsync(string id, TimeSpan? overlap = null, CancellationToken cancellationToken = default)
+    public Task<WebhookEndpoint?> RotateSecretAsync(
+        string id, TimeSpan? overlap = null, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
         var keep = overlap ?? s_defaultOverlap;
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, TimeSpan.Zero, nameof(overlap));
-        var now = Now();
         return ChangeAsync(
             id,
-            e => e with
+            ifVersion,
+            e =>
             {
+                var now = Now();
+
                 // The current secret signs on until the overlap ends; ones already past theirs are dropped.
-                Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), now), .. e.Secrets.Where(s => s.IsActive(now)).Select(s => s.ExpiresAt is null ? s with { ExpiresAt = now + keep } : s)],
-                UpdatedAt = now,
+                List<WebhookEndpointSecret> secrets =
+                [
+                    new WebhookEndpointSecret(WebhookSecret.Generate(), now),
+                    .. e.Secrets.Select(s => s.ExpiresAt is null ? s with { ExpiresAt = now + keep } : s).Where(s => s.IsActive(now)),
+                ];
+
+                // Every active secret signs every delivery: a flood of rotations must not grow that header without bound.
+                if (secrets.Count > MaxActiveSecrets)
+                {
+                    throw new WebhookSecretLimitException(e.Id, MaxActiveSecrets, secrets.Min(s => s.ExpiresAt)!.Value);
+                }
+
+                return e with { Secrets = secrets, UpdatedAt = now };
             },
             cancellationToken);
     }
@@ -119,17 +150,49 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
     }
 
-    private async Task<WebhookEndpoint?> ChangeAsync(string id, Func<WebhookEndpoint, WebhookEndpoint> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies <paramref name="change"/> to the endpoint as stored, compare-and-set: if another change was
+    /// stored since it was read, it is read again and the change applied on top, unless the caller asked
+    /// for a version (<paramref name="ifVersion"/>), which is then refused.
+    /// </summary>
+    private async Task<WebhookEndpoint?> ChangeAsync(
+        string id, long? ifVersion, Func<WebhookEndpoint, WebhookEndpoint> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (await store.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is not { } endpoint)
+        for (var tries = 1; ; tries++)
         {
-            return null;
-        }
+            if (await store.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is not { } endpoint)
+            {
+                return null;
+            }
 
-        var changed = change(endpoint);
-        return await store.UpdateEndpointAsync(changed, cancellationToken).ConfigureAwait(false) ? changed : null;
+            if (ifVersion is { } expected && endpoint.Version != expected)
+            {
+                throw Stale(id, ifVersion);
+            }
+
+            var changed = change(endpoint) with { Version = endpoint.Version };
+            switch (await store.UpdateEndpointAsync(changed, cancellationToken).ConfigureAwait(false))
+            {
+                case WebhookEndpointWrite.Written:
+                    return changed with { Version = endpoint.Version + 1 };
+                case WebhookEndpointWrite.NotFound:
+                    return null;
+                case WebhookEndpointWrite.Stale when ifVersion is null && tries < MaxTries:
+                    continue;
+                default:
+                    throw Stale(id, ifVersion);
+            }
+        }
     }
+
+    private static WebhookEndpointConflictException Stale(string id, long? ifVersion) =>
+        new(
+            id,
+            ifVersion,
+            ifVersion is { } expected
+                ? $"Endpoint '{id}' is no longer at version {expected}: it changed since. Read it again."
+                : $"Endpoint '{id}' was changed by others {MaxTries} times while this change was being stored. Try again.");
 
     /// <summary>
     /// Checks <paramref name="settings"/>, throwing for the first one at fault; returns them normalized

@@ -10,46 +10,70 @@ internal static class EndpointHandlers
 {
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
 
-    public static async Task<Ok<WebhookPage<WebhookEndpointResponse>>> ListAsync(HttpContext http, IWebhookEndpointManager endpoints) =>
-        TypedResults.Ok(new WebhookPage<WebhookEndpointResponse>(
-            [.. (await endpoints.ListAsync(ManagementRequest.Tenant(http), http.RequestAborted).ConfigureAwait(false)).Select(e => WebhookEndpointResponse.From(e))],
-            null));
+    public static async Task<Ok<WebhookPage<WebhookEndpointResponse>>> ListAsync(
+        HttpContext http, IWebhookStore store, string? limit, string? cursor)
+    {
+        var query = new EndpointQuery
+        {
+            Tenant = ManagementRequest.Tenant(http),
+            Before = ManagementQuery.FromCursor(cursor, id => WebhookIds.IsValid(id, "ep_")),
+            Limit = ManagementQuery.Limit(limit) + 1,
+        };
+        var endpoints = await store.QueryEndpointsAsync(query, http.RequestAborted).ConfigureAwait(false);
+        var page = endpoints.Take(query.Limit - 1).ToList();
+        return TypedResults.Ok(new WebhookPage<WebhookEndpointResponse>(
+            [.. page.Select(e => WebhookEndpointResponse.From(e))],
+            endpoints.Count > page.Count ? ManagementQuery.Cursor(page[^1].Id) : null));
+    }
 
     public static async Task<CreatedAtRoute<WebhookEndpointResponse>> CreateAsync(HttpContext http, IWebhookEndpointManager endpoints)
     {
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
-        var endpoint = await Refusing(() => endpoints.CreateAsync(Settings(request), ManagementRequest.Tenant(http), cancellationToken: http.RequestAborted)).ConfigureAwait(false);
+        var endpoint = await Changing(() => endpoints.CreateAsync(Settings(request), ManagementRequest.Tenant(http), cancellationToken: http.RequestAborted))
+            .ConfigureAwait(false);
+        EntityTags.Set(http, endpoint);
         return TypedResults.CreatedAtRoute(WebhookEndpointResponse.From(endpoint, withSecret: true), WebhookManagementEndpointRouteBuilderExtensions.GetEndpointRoute, new { endpointId = endpoint.Id });
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> GetAsync(HttpContext http, string endpointId) =>
-        TypedResults.Ok(WebhookEndpointResponse.From(await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false)));
+        Answer(http, await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false));
 
     public static async Task<Ok<WebhookEndpointResponse>> UpdateAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
         var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
-        var updated = await Refusing(() => endpoints.UpdateAsync(endpoint.Id, Settings(request), http.RequestAborted)).ConfigureAwait(false);
-        return TypedResults.Ok(WebhookEndpointResponse.From(Found(updated, endpointId)));
+        var ifVersion = EntityTags.IfMatch(http, endpoint);
+        var updated = await Changing(() => endpoints.UpdateAsync(endpoint.Id, Settings(request), ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        return Answer(http, Found(updated, endpointId));
     }
 
     public static async Task<NoContent> DeleteAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
         var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
-        await endpoints.DeleteAsync(endpoint.Id, http.RequestAborted).ConfigureAwait(false);
+        var ifVersion = EntityTags.IfMatch(http, endpoint);
+        if (!await Changing(() => endpoints.DeleteAsync(endpoint.Id, ifVersion, http.RequestAborted)).ConfigureAwait(false))
+        {
+            throw ManagementProblem.NotFound("endpointId", endpointId); // Deleted meanwhile.
+        }
+
         return TypedResults.NoContent();
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> EnableAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
         var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
-        return TypedResults.Ok(WebhookEndpointResponse.From(Found(await endpoints.EnableAsync(endpoint.Id, http.RequestAborted).ConfigureAwait(false), endpointId)));
+        var ifVersion = EntityTags.IfMatch(http, endpoint);
+        var enabled = await Changing(() => endpoints.EnableAsync(endpoint.Id, ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        return Answer(http, Found(enabled, endpointId));
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> DisableAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
     {
         var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
-        return TypedResults.Ok(WebhookEndpointResponse.From(Found(await endpoints.DisableAsync(endpoint.Id, cancellationToken: http.RequestAborted).ConfigureAwait(false), endpointId)));
+        var ifVersion = EntityTags.IfMatch(http, endpoint);
+        var disabled = await Changing(() => endpoints.DisableAsync(endpoint.Id, ifVersion: ifVersion, cancellationToken: http.RequestAborted))
+            .ConfigureAwait(false);
+        return Answer(http, Found(disabled, endpointId));
     }
 
     public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, string endpointId) =>
@@ -65,7 +89,11 @@ internal static class EndpointHandlers
             throw ManagementProblem.Unprocessable("overlapSeconds", $"overlapSeconds is 0 to {s_maxOverlap.TotalSeconds:F0}.");
         }
 
-        var rotated = Found(await endpoints.RotateSecretAsync(endpoint.Id, overlap, http.RequestAborted).ConfigureAwait(false), endpointId);
+        var ifVersion = EntityTags.IfMatch(http, endpoint);
+        var rotated = Found(
+            await Changing(() => endpoints.RotateSecretAsync(endpoint.Id, overlap, ifVersion, http.RequestAborted)).ConfigureAwait(false),
+            endpointId);
+        EntityTags.Set(http, rotated);
         return TypedResults.Ok(new WebhookSecretResponse(rotated.Secrets[0].Value));
     }
 
@@ -132,8 +160,19 @@ internal static class EndpointHandlers
         RateLimit = request.RateLimit,
     };
 
-    /// <summary>Runs a manager call, turning its refusal of a setting into a 422 naming the JSON property.</summary>
-    private static async Task<T> Refusing<T>(Func<Task<T>> call)
+    /// <summary>The endpoint as the answer's body, its version as the answer's ETag.</summary>
+    private static Ok<WebhookEndpointResponse> Answer(HttpContext http, WebhookEndpoint endpoint)
+    {
+        EntityTags.Set(http, endpoint);
+        return TypedResults.Ok(WebhookEndpointResponse.From(endpoint));
+    }
+
+    /// <summary>
+    /// Runs a manager call, turning its refusals into problems: of a setting into a 422 naming the JSON
+    /// property; of a change overtaken by others into a 412 when the caller's If-Match named a version
+    /// that no longer holds, else a 409; of a rotation past the secret limit into a 409.
+    /// </summary>
+    private static async Task<T> Changing<T>(Func<Task<T>> call)
     {
         try
         {
@@ -142,6 +181,18 @@ internal static class EndpointHandlers
         catch (ArgumentException e) when (e.ParamName is { Length: > 0 } name)
         {
             throw ManagementProblem.Unprocessable(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name), e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal));
+        }
+        catch (WebhookEndpointConflictException e) when (e.ExpectedVersion is not null)
+        {
+            throw EntityTags.Stale(e.EndpointId);
+        }
+        catch (WebhookEndpointConflictException e)
+        {
+            throw ManagementProblem.Conflict("endpointId", e.Message);
+        }
+        catch (WebhookSecretLimitException e)
+        {
+            throw ManagementProblem.Conflict("endpointId", e.Message);
         }
     }
 }

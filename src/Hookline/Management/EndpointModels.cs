@@ -54,6 +54,13 @@ public sealed record WebhookEndpointResponse
     /// <summary>Since when every delivery to it has failed, if it is failing.</summary>
     public DateTimeOffset? FailingSince { get; init; }
 
+    /// <summary>
+    /// Goes up whenever the endpoint changes (also when deliveries mark it failing or disable it). Its
+    /// <c>ETag</c> is this number in quotes (<c>"7"</c>): send it as <c>If-Match</c> to change the endpoint
+    /// only if it is still as you read it.
+    /// </summary>
+    public required long Version { get; init; }
+
     /// <summary>The <c>whsec_</c> signing secret: only in the answer to registering it (read it later from its <c>secret</c>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
@@ -70,6 +77,7 @@ public sealed record WebhookEndpointResponse
         CreatedAt = endpoint.CreatedAt,
         UpdatedAt = endpoint.UpdatedAt,
         FailingSince = endpoint.FailingSince,
+        Version = endpoint.Version,
         Secret = withSecret ? endpoint.Secrets[0].Value : null,
     };
 }

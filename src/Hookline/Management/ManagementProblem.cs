@@ -16,6 +16,7 @@ internal sealed class ManagementProblem(int status, string field, string message
             StatusCodes.Status400BadRequest => "The request could not be read.",
             StatusCodes.Status404NotFound => "Not found.",
             StatusCodes.Status409Conflict => "The request conflicts with the current state.",
+            StatusCodes.Status412PreconditionFailed => "It changed since you read it.",
             StatusCodes.Status413PayloadTooLarge => "The request is too large.",
             _ => "The request was refused.",
         },
@@ -29,4 +30,6 @@ internal sealed class ManagementProblem(int status, string field, string message
     public static ManagementProblem NotFound(string field, string id) => new(StatusCodes.Status404NotFound, field, $"There is no '{id}'.");
 
     public static ManagementProblem Conflict(string field, string message) => new(StatusCodes.Status409Conflict, field, message);
+
+    public static ManagementProblem PreconditionFailed(string field, string message) => new(StatusCodes.Status412PreconditionFailed, field, message);
 }

@@ -17,6 +17,10 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
     internal const string GetEndpointRoute = "GetWebhookEndpoint";
     internal const string GetMessageRoute = "GetWebhookMessage";
 
+    private const string IfMatch =
+        "The answer's `ETag` is the endpoint's version; with `If-Match` (an ETag you read, or `*`) the change is made only if the endpoint "
+        + "has not changed since, else refused with 412. Without it, the change applies on top of any made meanwhile.";
+
     /// <summary>
     /// Maps, under <paramref name="prefix"/>, the REST API through which each tenant (found from the
     /// signed-in user, see <see cref="WebhookManagementOptions"/>) manages its own endpoints, reads its
@@ -51,26 +55,32 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
            .WithName("ListWebhookEventTypes").WithSummary("List the event types").WithDescription("The events you can subscribe an endpoint to, each with the JSON Schema of its payload and an example.");
 
         var list = api.MapGroup("/endpoints");
-        list.MapGet("/", EndpointHandlers.ListAsync).WithName("ListWebhookEndpoints").WithSummary("List your endpoints");
+        list.MapGet("/", EndpointHandlers.ListAsync).WithName("ListWebhookEndpoints").WithSummary("List your endpoints")
+            .WithDescription("Your endpoints, newest first; page with `limit` (1-100, default 50) and `cursor`.")
+            .ProducesValidationProblem(StatusCodes.Status400BadRequest);
         list.MapPost("/", EndpointHandlers.CreateAsync).WithName("CreateWebhookEndpoint").WithSummary("Register an endpoint")
-            .WithDescription("Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret.")
+            .WithDescription("Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret, and its `ETag`.")
             .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
 
         var one = list.MapGroup("/{endpointId}").WithIdProblems();
-        one.MapGet("/", EndpointHandlers.GetAsync).WithName(GetEndpointRoute).WithSummary("Read an endpoint");
+        one.MapGet("/", EndpointHandlers.GetAsync).WithName(GetEndpointRoute).WithSummary("Read an endpoint")
+           .WithDescription("The endpoint, with its version as the `ETag`: send it back as `If-Match` to change the endpoint only if it is still as you read it.");
         one.MapPut("/", EndpointHandlers.UpdateAsync).WithName("UpdateWebhookEndpoint").WithSummary("Change an endpoint")
-           .WithDescription("Replaces the endpoint's URL, description, event types and rate limit.")
-           .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
+           .WithDescription($"Replaces the endpoint's URL, description, event types and rate limit (never its secrets or whether it is enabled). {IfMatch}")
+           .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems().WithPrecondition();
         one.MapDelete("/", EndpointHandlers.DeleteAsync).WithName("DeleteWebhookEndpoint").WithSummary("Delete an endpoint")
-           .WithDescription("Deletes the endpoint with its delivery log.");
+           .WithDescription($"Deletes the endpoint with its delivery log. {IfMatch}").WithPrecondition();
         one.MapPost("/enable", EndpointHandlers.EnableAsync).WithName("EnableWebhookEndpoint").WithSummary("Enable an endpoint")
-           .WithDescription("Enables the endpoint, with a clean record. Deliveries that failed while it was disabled can be sent again with `recover`.");
+           .WithDescription($"Enables the endpoint, with a clean record. Deliveries that failed while it was disabled can be sent again with `recover`. {IfMatch}")
+           .WithPrecondition();
         one.MapPost("/disable", EndpointHandlers.DisableAsync).WithName("DisableWebhookEndpoint").WithSummary("Disable an endpoint")
-           .WithDescription("Stops deliveries to the endpoint; pending ones fail (and can be recovered later).");
+           .WithDescription($"Stops deliveries to the endpoint; pending ones fail (and can be recovered later). {IfMatch}").WithPrecondition();
         one.MapGet("/secret", EndpointHandlers.GetSecretAsync).WithName("GetWebhookEndpointSecret").WithSummary("Read an endpoint's signing secret");
         one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync).WithName("RotateWebhookEndpointSecret").WithSummary("Rotate an endpoint's signing secret")
-           .WithDescription("Gives the endpoint a new secret. The old one keeps signing too, for the overlap (default 24 hours), so your receiver can switch without missing a delivery.")
-           .Accepts<WebhookSecretRotationRequest>(isOptional: true, "application/json").WithBodyProblems();
+           .WithDescription(
+               "Gives the endpoint a new secret. The old one keeps signing too, for the overlap (default 24 hours), so your receiver can switch without missing a delivery. "
+               + $"At most {WebhookEndpointManager.MaxActiveSecrets} secrets sign at once: a rotation that would make more is refused (409) until the oldest overlap ends. {IfMatch}")
+           .Accepts<WebhookSecretRotationRequest>(isOptional: true, "application/json").WithBodyProblems().WithPrecondition();
         one.MapPost("/test", EndpointHandlers.SendTestAsync).WithName("SendWebhookTestEvent").WithSummary("Send a test event")
            .WithDescription("Sends the example payload of an event type to this endpoint, signed like any delivery.")
            .Accepts<WebhookTestRequest>("application/json").WithBodyProblems().WithConflict();
@@ -100,6 +110,11 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
                .ProducesValidationProblem(StatusCodes.Status413PayloadTooLarge)
                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
                .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+
+    /// <summary>412: the change's If-Match no longer holds. (A 409 can answer a change others kept overtaking.)</summary>
+    private static TBuilder WithPrecondition<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesValidationProblem(StatusCodes.Status409Conflict).ProducesValidationProblem(StatusCodes.Status412PreconditionFailed);
 
     private static TBuilder WithConflict<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>

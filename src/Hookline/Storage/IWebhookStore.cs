@@ -17,7 +17,7 @@ public interface IWebhookStore
     /// <returns>One result per message, in order.</returns>
     Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken);
 
-    /// <summary>Stores a new endpoint.</summary>
+    /// <summary>Stores a new endpoint, at its <see cref="WebhookEndpoint.Version"/>.</summary>
     Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken);
 
     /// <summary>The endpoint with this id, or <see langword="null"/>.</summary>
@@ -26,14 +26,21 @@ public interface IWebhookStore
     /// <summary>The endpoints of a tenant (or of no tenant), oldest first.</summary>
     Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? tenant, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Replaces an endpoint's fields. Disabling it fails its pending deliveries (a recovery
-    /// replays them). Returns <see langword="false"/> if it does not exist.
-    /// </summary>
-    Task<bool> UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken);
+    /// <summary>A page of a tenant's endpoints matching <paramref name="query"/>, newest first.</summary>
+    Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(EndpointQuery query, CancellationToken cancellationToken);
 
-    /// <summary>Deletes an endpoint with its deliveries and attempts. Returns <see langword="false"/> if it did not exist.</summary>
-    Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken);
+    /// <summary>
+    /// Compare-and-set: replaces an endpoint's fields only if its stored version is still
+    /// <paramref name="endpoint"/>'s <see cref="WebhookEndpoint.Version"/>, and stores the version one
+    /// higher. Disabling it fails its pending deliveries (a recovery replays them).
+    /// </summary>
+    Task<WebhookEndpointWrite> UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes an endpoint with its deliveries and attempts: whatever its version when
+    /// <paramref name="version"/> is <see langword="null"/>, else only at that version.
+    /// </summary>
+    Task<WebhookEndpointWrite> DeleteEndpointAsync(string id, long? version, CancellationToken cancellationToken);
 
     /// <summary>
     /// Leases up to <paramref name="max"/> due deliveries, oldest due first, to <paramref name="owner"/>
@@ -42,7 +49,10 @@ public interface IWebhookStore
     /// </summary>
     Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
 
-    /// <summary>Records attempts and applies their outcome to deliveries and endpoints, in one transaction.</summary>
+    /// <summary>
+    /// Records attempts and applies their outcome to deliveries and endpoints, in one transaction. Each
+    /// change to an endpoint (failing since, no longer failing, disabled) raises its version.
+    /// </summary>
     Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Gives leased deliveries back unattempted, each due at its own time: on shutdown, or when their endpoint is busy or rate limited.</summary>

@@ -36,10 +36,14 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
     public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? tenant, CancellationToken cancellationToken) =>
         [.. (await inner.ListEndpointsAsync(tenant, cancellationToken).ConfigureAwait(false)).Select(Unprotect)];
 
-    public Task<bool> UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(EndpointQuery query, CancellationToken cancellationToken) =>
+        [.. (await inner.QueryEndpointsAsync(query, cancellationToken).ConfigureAwait(false)).Select(Unprotect)];
+
+    public Task<WebhookEndpointWrite> UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         inner.UpdateEndpointAsync(endpoint with { Secrets = Protect(endpoint.Secrets) }, cancellationToken);
 
-    public Task<bool> DeleteEndpointAsync(string id, CancellationToken cancellationToken) => inner.DeleteEndpointAsync(id, cancellationToken);
+    public Task<WebhookEndpointWrite> DeleteEndpointAsync(string id, long? version, CancellationToken cancellationToken) =>
+        inner.DeleteEndpointAsync(id, version, cancellationToken);
 
     public async Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
         [.. (await inner.LeaseAsync(owner, now, leaseUntil, max, cancellationToken).ConfigureAwait(false)).Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];

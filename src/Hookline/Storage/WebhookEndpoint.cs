@@ -38,4 +38,11 @@ public sealed record WebhookEndpoint
 
     /// <summary>The first failure since its last success, if it is failing.</summary>
     public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>
+    /// Counts the endpoint's changes: 1 when created, one more on every write to it (by its owner, or by
+    /// delivery marking it failing or disabling it). A write that expects a version it no longer has is
+    /// refused, so no change is lost to another made meanwhile.
+    /// </summary>
+    public long Version { get; init; } = 1;
 }

@@ -154,6 +154,70 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changes_AtAStaleVersion_ThrowAndChangeNothing()
+    {
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
+        var disabled = (await Endpoints.DisableAsync(created.Id, ifVersion: created.Version))!;
+        Assert.Equal((1L, 2L), (created.Version, disabled.Version));
+
+        var calls = new Func<Task>[]
+        {
+            () => Endpoints.UpdateAsync(created.Id, new() { Url = "https://127.0.0.1:9/stale" }, ifVersion: 1),
+            () => Endpoints.EnableAsync(created.Id, ifVersion: 1),
+            () => Endpoints.DisableAsync(created.Id, "stale", ifVersion: 1),
+            () => Endpoints.RotateSecretAsync(created.Id, ifVersion: 1),
+            () => Endpoints.DeleteAsync(created.Id, ifVersion: 1),
+        };
+        foreach (var call in calls)
+        {
+            var error = await Assert.ThrowsAsync<WebhookEndpointConflictException>(call);
+            Assert.Equal((created.Id, 1L), (error.EndpointId, error.ExpectedVersion));
+        }
+
+        Assert.Equivalent(disabled, await Endpoints.GetAsync(created.Id));
+        Assert.True(await Endpoints.DeleteAsync(created.Id, ifVersion: 2));
+    }
+
+    [Fact]
+    public async Task Changes_WithoutAVersion_ApplyOnTopOfConcurrentOnes()
+    {
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
+
+        var rotations = Enumerable.Range(0, 8).Select(_ => Endpoints.RotateSecretAsync(created.Id)).ToList();
+        var updates = Enumerable.Range(0, 8).Select(i => Endpoints.UpdateAsync(created.Id, new() { Url = $"https://127.0.0.1:9/{i}" })).ToList();
+        var disable = Endpoints.DisableAsync(created.Id, "racing");
+        await Task.WhenAll([.. rotations, .. updates, disable]);
+
+        var stored = (await Endpoints.GetAsync(created.Id))!;
+        Assert.Equal(1 + 8 + 8 + 1, stored.Version);
+        Assert.Equal((false, "racing"), (stored.Enabled, stored.DisabledReason));
+        Assert.Superset(rotations.Select(r => r.Result!.Secrets[0].Value).ToHashSet(), stored.Secrets.Select(s => s.Value).ToHashSet());
+        Assert.Equal(9, stored.Secrets.Count);
+    }
+
+    [Fact]
+    public async Task RotateSecret_PastTheLimit_IsRefusedNamingWhenTheOldestOverlapEnds()
+    {
+        var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
+        var first = (await Endpoints.RotateSecretAsync(created.Id, TimeSpan.FromHours(1)))!;
+        WebhookEndpoint last = first;
+        for (var i = 0; i < 8; i++)
+        {
+            last = (await Endpoints.RotateSecretAsync(created.Id))!;
+        }
+
+        var error = await Assert.ThrowsAsync<WebhookSecretLimitException>(() => Endpoints.RotateSecretAsync(created.Id));
+
+        Assert.Equal(10, last.Secrets.Count);
+        Assert.Equal((created.Id, 10, first.Secrets[1].ExpiresAt!.Value), (error.EndpointId, error.MaxSecrets, error.AvailableAt));
+        Assert.Contains(first.Secrets[1].ExpiresAt!.Value.ToString("O"), error.Message);
+        Assert.Equivalent(last, await Endpoints.GetAsync(created.Id));
+
+        // Without an overlap the current secret stops at once, so the count stays at the limit.
+        Assert.Equal(10, (await Endpoints.RotateSecretAsync(created.Id, TimeSpan.Zero))!.Secrets.Count(s => s.IsActive(DateTimeOffset.UtcNow)));
+    }
+
+    [Fact]
     public async Task Delete_RemovesTheEndpoint()
     {
         var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });

@@ -34,6 +34,21 @@ public sealed class ManagementDocumentTests
         Assert.Equal(["201", "400", "401", "413", "415", "422"], create.AsObject().Select(r => r.Key).Order());
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails", create["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.Equal(["url"], document["components"]!["schemas"]!["WebhookEndpointRequest"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        // Changes under If-Match document 412 (and 409: overtaken by others, or the secret limit).
+        var conditional = operations.Where(o => o.Operation["responses"]!["412"] is not null).Select(o => $"{o.Method} {o.Path}");
+        Assert.Equal(
+            [
+                "delete /webhooks/endpoints/{endpointId}",
+                "post /webhooks/endpoints/{endpointId}/disable",
+                "post /webhooks/endpoints/{endpointId}/enable",
+                "post /webhooks/endpoints/{endpointId}/secret/rotate",
+                "put /webhooks/endpoints/{endpointId}",
+            ],
+            conditional.Order(StringComparer.Ordinal));
+        Assert.All(operations.Where(o => o.Operation["responses"]!["412"] is not null), o => Assert.NotNull(o.Operation["responses"]!["409"]));
+        Assert.NotNull(document["paths"]!["/webhooks/endpoints"]!["get"]!["responses"]!["400"]);
+        Assert.Contains("version", document["components"]!["schemas"]!["WebhookEndpointResponse"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
     }
 
     [RequiresFact(Requirement.NodeTools)]

@@ -136,6 +136,39 @@ public sealed class ManagementFlowTests
         Assert.Equal(5, (await ManagementApi.GetAsync(alice, $"/webhooks/messages?until={future}&eventType=new-subscription"))["data"]!.AsArray().Count);
     }
 
+    [Fact]
+    public async Task Endpoints_ArePagedNewestFirst_EachOnce()
+    {
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        using var bob = sample.Client(SampleFactory.BobKey);
+        var registered = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            registered.Add((await ManagementApi.RegisterAsync(alice, $"http://127.0.0.1:9/{i}"))["id"]!.GetValue<string>());
+        }
+
+        var bobs = (await ManagementApi.RegisterAsync(bob, "http://127.0.0.1:9/bob"))["id"]!.GetValue<string>();
+
+        var seen = new List<string>();
+        var path = "/webhooks/endpoints?limit=2";
+        var pages = 0;
+        while (path is not null)
+        {
+            var page = await ManagementApi.GetAsync(alice, path);
+            seen.AddRange(page["data"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
+            path = page["nextCursor"]?.GetValue<string>() is { } cursor ? $"/webhooks/endpoints?limit=2&cursor={cursor}" : null;
+            pages++;
+        }
+
+        Assert.Equal(Enumerable.Reverse(registered), seen);
+        Assert.Equal(3, pages);
+        var all = await ManagementApi.GetAsync(alice, "/webhooks/endpoints");
+        Assert.Equal(5, all["data"]!.AsArray().Count);
+        Assert.Null(all["nextCursor"]);
+        Assert.Equal([bobs], (await ManagementApi.GetAsync(bob, "/webhooks/endpoints"))["data"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
+    }
+
     private static (string EndpointId, string Status, int Attempts) Delivery(JsonNode message)
     {
         var delivery = Assert.Single(message["deliveries"]!.AsArray())!;

@@ -44,6 +44,28 @@ public sealed class ManagementIsolationTests
             Assert.NotNull(problem["errors"]?[field]);
         }
 
+        // With If-Match holding the ETag alice's endpoint really has: still not found, nothing changed.
+        (HttpMethod Method, string Path, object? Body)[] changes =
+        [
+            (HttpMethod.Put, $"/webhooks/endpoints/{endpoint}", new { url = "http://127.0.0.1:9/bob" }),
+            (HttpMethod.Delete, $"/webhooks/endpoints/{endpoint}", null),
+            (HttpMethod.Post, $"/webhooks/endpoints/{endpoint}/enable", null),
+            (HttpMethod.Post, $"/webhooks/endpoints/{endpoint}/disable", null),
+            (HttpMethod.Post, $"/webhooks/endpoints/{endpoint}/secret/rotate", null),
+        ];
+        var etag = (await alice.GetAsync($"/webhooks/endpoints/{endpoint}")).Headers.ETag!.ToString();
+        foreach (var (method, path, body) in changes)
+        {
+            foreach (var ifMatch in new[] { etag, "*" })
+            {
+                using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+                request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+                using var response = await bob.SendAsync(request);
+                Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path} If-Match {ifMatch}: {(int)response.StatusCode}");
+                Assert.NotNull((await ManagementApi.ReadAsync(response))["errors"]?["endpointId"]);
+            }
+        }
+
         // Bob's own resend of alice's message to his own endpoint: the message is not his.
         var bobs = (await ManagementApi.RegisterAsync(bob, receiver.Url))["id"]!.GetValue<string>();
         using (var resend = await bob.PostAsync($"/webhooks/endpoints/{bobs}/messages/{message}/resend", null))

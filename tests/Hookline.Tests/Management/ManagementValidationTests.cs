@@ -99,6 +99,12 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", $"/webhooks/endpoints/{{ep}}/messages/{MissingMessage}/resend", null, 404, "messageId" },
         { "POST", "/webhooks/endpoints/{off}/messages/{msg}/resend", null, 409, "endpointId" },
 
+        // The endpoint list's pages.
+        { "GET", "/webhooks/endpoints?limit=0", null, 400, "limit" },
+        { "GET", "/webhooks/endpoints?limit=101", null, 400, "limit" },
+        { "GET", "/webhooks/endpoints?cursor=not-a-cursor", null, 400, "cursor" },
+        { "GET", "/webhooks/endpoints?cursor=bXNnXzE", null, 400, "cursor" },
+
         // The log's filters and cursors.
         { "GET", "/webhooks/messages?limit=0", null, 400, "limit" },
         { "GET", "/webhooks/messages?limit=101", null, 400, "limit" },
@@ -119,9 +125,33 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "GET", "/webhooks/attempts?limit=-1", null, 400, "limit" },
     };
 
+    /// <summary>Changes under an If-Match that does not hold ({ep} is at version 1, {off} at 2), or cannot be read.</summary>
+    public static TheoryData<string, string, string?, string, int, string> BadPreconditions() => new()
+    {
+        { "PUT", "/webhooks/endpoints/{ep}", $"{{{Ok}}}", "\"2\"", 412, "If-Match" },
+        { "PUT", "/webhooks/endpoints/{ep}", $"{{{Ok}}}", "1", 400, "If-Match" },
+        { "PUT", $"/webhooks/endpoints/{Missing}", $"{{{Ok}}}", "\"1\"", 404, "endpointId" },
+        { "DELETE", "/webhooks/endpoints/{ep}", null, "W/\"1\"", 412, "If-Match" },
+        { "DELETE", "/webhooks/endpoints/{ep}", null, "\"2\", \"3\"", 412, "If-Match" },
+        { "DELETE", "/webhooks/endpoints/{ep}", null, "\"1", 400, "If-Match" },
+        { "POST", "/webhooks/endpoints/{off}/enable", null, "\"1\"", 412, "If-Match" },
+        { "POST", "/webhooks/endpoints/{ep}/disable", null, "\"7\"", 412, "If-Match" },
+        { "POST", "/webhooks/endpoints/{ep}/disable", null, "", 400, "If-Match" },
+        { "POST", "/webhooks/endpoints/{ep}/secret/rotate", null, "\"0\"", 412, "If-Match" },
+        { "POST", "/webhooks/endpoints/{ep}/secret/rotate", null, "*, garbage", 400, "If-Match" },
+    };
+
     [Theory]
     [MemberData(nameof(BadRequests))]
-    public async Task BadRequest_IsAProblemNamingTheField_AndChangesNothing(string method, string path, string? body, int status, string field)
+    public Task BadRequest_IsAProblemNamingTheField_AndChangesNothing(string method, string path, string? body, int status, string field) =>
+        AssertRefusedAsync(method, path, body, null, status, field);
+
+    [Theory]
+    [MemberData(nameof(BadPreconditions))]
+    public Task BadIfMatch_IsAProblemNamingTheField_AndChangesNothing(string method, string path, string? body, string ifMatch, int status, string field) =>
+        AssertRefusedAsync(method, path, body, ifMatch, status, field);
+
+    private async Task AssertRefusedAsync(string method, string path, string? body, string? ifMatch, int status, string field)
     {
         var before = await ManagementIsolationTests.StateAsync(fixture.Alice);
         var url = fixture.Ids.Aggregate(path, (p, id) => p.Replace(id.Key, id.Value, StringComparison.Ordinal));
@@ -129,6 +159,10 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         {
             Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
         };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
 
         using var response = await fixture.Alice.SendAsync(request);
 

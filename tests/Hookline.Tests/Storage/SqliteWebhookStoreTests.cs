@@ -45,6 +45,56 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task QueryEndpoints_SeeksTheTenantAndIdIndex()
+    {
+        await using var connection = new SqliteConnection($"Data Source={_file}");
+        await connection.OpenAsync();
+        var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN SELECT id FROM endpoints WHERE tenant IS 'alice' AND id < 'ep_2' ORDER BY id DESC LIMIT 10;";
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Contains("ix_endpoints_tenant_id (tenant=? AND id<?)", reader.GetString(3));
+        Assert.False(await reader.ReadAsync(), "no separate sort step");
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseOfSchema2_GivesItsEndpointsVersion1()
+    {
+        var file = SqliteTestFiles.NewPath();
+        try
+        {
+            await using (var connection = new SqliteConnection($"Data Source={file}"))
+            {
+                await connection.OpenAsync();
+                var command = connection.CreateCommand();
+                command.CommandText = $"""
+                    CREATE TABLE hookline_schema (version INTEGER NOT NULL);
+                    {SqliteSchema.Migrations[0]}
+                    {SqliteSchema.Migrations[1]}
+                    INSERT INTO hookline_schema (version) VALUES (1), (2);
+                    INSERT INTO endpoints (id, tenant, url, enabled, secrets, created_at, updated_at)
+                    VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', 1, '[]', 0, 0);
+                    """;
+                await command.ExecuteNonQueryAsync();
+            }
+
+            using var store = new SqliteWebhookStore($"Data Source={file}");
+            await store.InitializeAsync(default);
+
+            var endpoint = (await store.GetEndpointAsync("ep_0001", default))!;
+            Assert.Equal(1, endpoint.Version);
+            Assert.Equal(["ep_0001"], (await store.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice" }, default)).Select(e => e.Id));
+            Assert.Equal(WebhookEndpointWrite.Written, await store.UpdateEndpointAsync(endpoint with { Description = "migrated" }, default));
+            Assert.Equal(2, (await store.GetEndpointAsync("ep_0001", default))!.Version);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    [Fact]
     public void UseSqlite_InMemory_IsRefusedBecauseItWouldLoseWebhooks()
     {
         var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddWebhooks().UseSqlite("Data Source=:memory:"));

@@ -42,12 +42,100 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         AssertSame(endpoint, await Store.GetEndpointAsync(endpoint.Id, default));
         Assert.Equal([endpoint.Id], (await Store.ListEndpointsAsync("alice", default)).Select(e => e.Id));
         var changed = endpoint with { Url = "http://127.0.0.1:9/changed", Description = "changed", EventTypes = null, UpdatedAt = T0.AddMinutes(1) };
-        Assert.True(await Store.UpdateEndpointAsync(changed, default));
-        AssertSame(changed, await Store.GetEndpointAsync(endpoint.Id, default));
-        Assert.True(await Store.DeleteEndpointAsync(endpoint.Id, default));
+        Assert.Equal(WebhookEndpointWrite.Written, await Store.UpdateEndpointAsync(changed, default));
+        AssertSame(changed with { Version = 2 }, await Store.GetEndpointAsync(endpoint.Id, default));
+        Assert.Equal(WebhookEndpointWrite.Written, await Store.DeleteEndpointAsync(endpoint.Id, null, default));
         Assert.Null(await Store.GetEndpointAsync(endpoint.Id, default));
-        Assert.False(await Store.DeleteEndpointAsync(endpoint.Id, default));
-        Assert.False(await Store.UpdateEndpointAsync(changed, default));
+        Assert.Equal(WebhookEndpointWrite.NotFound, await Store.DeleteEndpointAsync(endpoint.Id, null, default));
+        Assert.Equal(WebhookEndpointWrite.NotFound, await Store.UpdateEndpointAsync(changed with { Version = 2 }, default));
+    }
+
+    [Fact]
+    public async Task UpdateEndpoint_EachWrite_RaisesTheVersionByOne()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        Assert.Equal(1, (await Store.GetEndpointAsync(endpoint.Id, default))!.Version);
+
+        Assert.Equal(WebhookEndpointWrite.Written, await Store.UpdateEndpointAsync(endpoint with { Description = "one" }, default));
+        Assert.Equal(WebhookEndpointWrite.Written, await Store.UpdateEndpointAsync(endpoint with { Description = "two", Version = 2 }, default));
+
+        var stored = (await Store.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((3L, "two"), (stored.Version, stored.Description));
+    }
+
+    [Fact]
+    public async Task UpdateEndpoint_StaleVersion_IsRefusedAndChangesNothing()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Store.AppendAsync([Message("alice")], default);
+        Assert.Equal(WebhookEndpointWrite.Written, await Store.UpdateEndpointAsync(endpoint with { Description = "first" }, default));
+
+        // Written from the version read before the first change: it would undo it.
+        var stale = endpoint with { Description = "lost", Enabled = false, DisabledReason = "stale", Secrets = [] };
+        Assert.Equal(WebhookEndpointWrite.Stale, await Store.UpdateEndpointAsync(stale, default));
+        Assert.Equal(WebhookEndpointWrite.Stale, await Store.UpdateEndpointAsync(stale with { Version = 3 }, default));
+
+        AssertSame(endpoint with { Description = "first", Version = 2 }, await Store.GetEndpointAsync(endpoint.Id, default));
+        Assert.Single(await Store.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default)); // Its pending delivery did not fail.
+    }
+
+    [Fact]
+    public async Task DeleteEndpoint_AtAStaleVersion_IsRefused_AtTheCurrentOneDeletes()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Store.UpdateEndpointAsync(endpoint with { Description = "changed" }, default);
+
+        Assert.Equal(WebhookEndpointWrite.Stale, await Store.DeleteEndpointAsync(endpoint.Id, 1, default));
+        Assert.NotNull(await Store.GetEndpointAsync(endpoint.Id, default));
+        Assert.Equal(WebhookEndpointWrite.Written, await Store.DeleteEndpointAsync(endpoint.Id, 2, default));
+        Assert.Null(await Store.GetEndpointAsync(endpoint.Id, default));
+        Assert.Equal(WebhookEndpointWrite.NotFound, await Store.DeleteEndpointAsync(endpoint.Id, 2, default));
+    }
+
+    [Fact]
+    public async Task Complete_HealthChanges_RaiseTheEndpointsVersion()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Store.AppendAsync([Message("alice"), Message("alice"), Message("alice"), Message("alice")], default);
+        var leased = await Store.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default);
+        async Task<long> VersionAfterAsync(AttemptResult result)
+        {
+            await Store.CompleteAsync([result], T0.AddSeconds(1), default);
+            return (await Store.GetEndpointAsync(endpoint.Id, default))!.Version;
+        }
+
+        Assert.Equal(2, await VersionAfterAsync(Result(leased[0], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Failing since.
+        Assert.Equal(2, await VersionAfterAsync(Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Still failing: no change.
+        Assert.Equal(3, await VersionAfterAsync(Result(leased[2], "w", DeliveryStatus.Succeeded, 200))); // Failing no more.
+        Assert.InRange(await VersionAfterAsync(Result(leased[3], "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }), 4, long.MaxValue);
+        var disabled = (await Store.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((false, "410 Gone"), (disabled.Enabled, disabled.DisabledReason));
+
+        // A change written from the version read before the dispatcher's would undo them: refused.
+        Assert.Equal(WebhookEndpointWrite.Stale, await Store.UpdateEndpointAsync(endpoint with { Description = "stale" }, default));
+    }
+
+    [Fact]
+    public async Task QueryEndpoints_PagesATenantsEndpointsNewestFirst()
+    {
+        var alices = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            alices.Add((await CreateEndpointAsync("alice")).Id);
+            await CreateEndpointAsync("bob");
+        }
+
+        await CreateEndpointAsync(null);
+
+        var first = await Store.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Limit = 2 }, default);
+        var second = await Store.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = first[^1].Id, Limit = 2 }, default);
+        var last = await Store.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = second[^1].Id, Limit = 2 }, default);
+
+        Assert.Equal(alices.AsEnumerable().Reverse(), first.Concat(second).Concat(last).Select(e => e.Id));
+        Assert.Single(last);
+        Assert.All(first.Concat(second).Concat(last), e => Assert.Equal("alice", e.Tenant));
+        Assert.Single(await Store.QueryEndpointsAsync(new EndpointQuery { Tenant = null }, default));
+        Assert.Empty(await Store.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = alices[0] }, default));
     }
 
     [Fact]
@@ -273,7 +361,7 @@ public abstract class WebhookStoreConformanceTests : IAsyncLifetime
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await Store.AppendAsync([Message("alice")], default))[0];
 
-        await Store.DeleteEndpointAsync(endpoint.Id, default);
+        await Store.DeleteEndpointAsync(endpoint.Id, null, default);
 
         Assert.Empty(await Store.ListDeliveriesAsync(stored.MessageId, default));
         Assert.Empty(await Store.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));

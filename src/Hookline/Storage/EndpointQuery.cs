@@ -1,0 +1,14 @@
+namespace Hookline.Storage;
+
+/// <summary>Which endpoints to list, newest first (by id, which orders by creation).</summary>
+public sealed record EndpointQuery
+{
+    /// <summary>The tenant whose endpoints to list; <see langword="null"/> for the endpoints of no tenant.</summary>
+    public string? Tenant { get; init; }
+
+    /// <summary>Only endpoints older than this one (the id of the last endpoint of the previous page).</summary>
+    public string? Before { get; init; }
+
+    /// <summary>At most this many.</summary>
+    public int Limit { get; init; } = 50;
+}
