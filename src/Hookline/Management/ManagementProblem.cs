@@ -17,6 +17,7 @@ internal sealed class ManagementProblem(int status, string field, string message
             StatusCodes.Status404NotFound => "Not found.",
             StatusCodes.Status409Conflict => "The request conflicts with the current state.",
             StatusCodes.Status413PayloadTooLarge => "The request is too large.",
+            StatusCodes.Status415UnsupportedMediaType => "The request's media type is not supported.",
             _ => "The request was refused.",
         },
         Detail = Message,

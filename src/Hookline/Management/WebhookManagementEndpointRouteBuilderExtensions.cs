@@ -54,13 +54,13 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         list.MapGet("/", EndpointHandlers.ListAsync).WithName("ListWebhookEndpoints").WithSummary("List your endpoints");
         list.MapPost("/", EndpointHandlers.CreateAsync).WithName("CreateWebhookEndpoint").WithSummary("Register an endpoint")
             .WithDescription("Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret.")
-            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
+            .Accepts<WebhookEndpointRequest>("application/json", "application/*+json").WithBodyProblems();
 
         var one = list.MapGroup("/{endpointId}").WithIdProblems();
         one.MapGet("/", EndpointHandlers.GetAsync).WithName(GetEndpointRoute).WithSummary("Read an endpoint");
         one.MapPut("/", EndpointHandlers.UpdateAsync).WithName("UpdateWebhookEndpoint").WithSummary("Change an endpoint")
            .WithDescription("Replaces the endpoint's URL, description, event types and rate limit.")
-           .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
+           .Accepts<WebhookEndpointRequest>("application/json", "application/*+json").WithBodyProblems();
         one.MapDelete("/", EndpointHandlers.DeleteAsync).WithName("DeleteWebhookEndpoint").WithSummary("Delete an endpoint")
            .WithDescription("Deletes the endpoint with its delivery log.");
         one.MapPost("/enable", EndpointHandlers.EnableAsync).WithName("EnableWebhookEndpoint").WithSummary("Enable an endpoint")
@@ -70,13 +70,13 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         one.MapGet("/secret", EndpointHandlers.GetSecretAsync).WithName("GetWebhookEndpointSecret").WithSummary("Read an endpoint's signing secret");
         one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync).WithName("RotateWebhookEndpointSecret").WithSummary("Rotate an endpoint's signing secret")
            .WithDescription("Gives the endpoint a new secret. The old one keeps signing too, for the overlap (default 24 hours), so your receiver can switch without missing a delivery.")
-           .Accepts<WebhookSecretRotationRequest>(isOptional: true, "application/json").WithBodyProblems();
+           .Accepts<WebhookSecretRotationRequest>(isOptional: true, "application/json", "application/*+json").WithBodyProblems();
         one.MapPost("/test", EndpointHandlers.SendTestAsync).WithName("SendWebhookTestEvent").WithSummary("Send a test event")
            .WithDescription("Sends the example payload of an event type to this endpoint, signed like any delivery.")
-           .Accepts<WebhookTestRequest>("application/json").WithBodyProblems().WithConflict();
+           .Accepts<WebhookTestRequest>("application/json", "application/*+json").WithBodyProblems().WithConflict();
         one.MapPost("/recover", EndpointHandlers.RecoverAsync).WithName("RecoverWebhookEndpoint").WithSummary("Send failed deliveries again")
            .WithDescription("Sends again every failed delivery to this endpoint of messages published since a time.")
-           .Accepts<WebhookRecoverRequest>("application/json").WithBodyProblems().WithConflict();
+           .Accepts<WebhookRecoverRequest>("application/json", "application/*+json").WithBodyProblems().WithConflict();
         one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync).WithName("ResendWebhookMessage").WithSummary("Send a message again")
            .WithDescription("Delivers one message to this endpoint again, now, whatever happened before.").WithConflict();
 
