@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Hookline;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -60,7 +61,17 @@ app.Webhooks.MapPost<Subscription>("new-subscription")
 
 app.MapOpenApi();
 app.MapApiDocs();
-app.MapHealthChecks("/health");
+// The backlog's figures (pending deliveries, how long the oldest due one has waited), not only "Healthy".
+app.MapHealthChecks("/health", new HealthCheckOptions
+{
+    ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
+    {
+        status = report.Status.ToString(),
+        checks = report.Entries.ToDictionary(
+            e => e.Key,
+            e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+    }),
+});
 
 // Each API user (an API key) is a tenant: they register their own URLs and see only their own deliveries.
 app.MapWebhookManagement("/webhooks").RequireAuthorization();

@@ -113,6 +113,35 @@ public sealed class SampleDeliveryTests
         Assert.Equal("rick", JsonNode.Parse(receiver.Requests[0].Body)!["username"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Health_ReportsTheBacklogFigures()
+    {
+        await using var receiver = await TestReceiver.StartAsync(context =>
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "3600";
+            return Task.CompletedTask;
+        });
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        await ManagementApi.RegisterAsync(alice, receiver.Url);
+        var idle = await ManagementApi.GetAsync(alice, "/health");
+
+        await ManagementApi.SubscribeAsync(alice, "rick"); // Its delivery stays pending: the receiver asks for a retry in an hour.
+
+        var check = idle["checks"]!["webhooks"]!;
+        Assert.Equal(
+            ("Healthy", "Healthy", 0, 0.0),
+            (idle["status"]!.GetValue<string>(), check["status"]!.GetValue<string>(),
+             check["data"]!["pending"]!.GetValue<int>(), check["data"]!["oldestDueAgeSeconds"]!.GetValue<double>()));
+        var busy = await Eventually.ReadsAsync(
+            async () => (await ManagementApi.GetAsync(alice, "/health"))["checks"]!["webhooks"]!,
+            check => check["data"]!["pending"]!.GetValue<int>() == 1 && receiver.Requests.Count == 1,
+            "the pending delivery is reported after its first attempt");
+        Assert.StartsWith("1 webhook deliveries pending; the oldest due has waited", busy["description"]!.GetValue<string>());
+        Assert.NotNull(busy["data"]!["oldestDueAgeSeconds"]);
+    }
+
     private static async Task ExecuteAsync(SampleFactory sample, string sql)
     {
         await using var connection = new SqliteConnection($"Data Source={sample.DatabaseFile};Pooling=False");
