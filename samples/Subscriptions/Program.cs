@@ -28,7 +28,8 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
     if (context.Exception is WebhookPayloadException payload)
     {
         context.ProblemDetails.Detail = payload.Problem == WebhookPayloadProblem.TooLarge
-            ? $"The subscription is {payload.PayloadBytes:N0} bytes as JSON, over the {payload.MaxPayloadBytes:N0}-byte limit of its webhook."
+            ? $"The subscription is {payload.PayloadBytes:N0} bytes as JSON, "
+              + $"over the {payload.MaxPayloadBytes:N0}-byte limit of its webhook."
             : "The subscription cannot be sent as a webhook.";
     }
 });
@@ -48,7 +49,8 @@ app.UseExceptionHandler(new ExceptionHandlerOptions
     {
         WebhookPayloadException { Problem: WebhookPayloadProblem.TooLarge } => StatusCodes.Status413PayloadTooLarge,
         WebhookPayloadException => StatusCodes.Status422UnprocessableEntity,
-        BadHttpRequestException bad => bad.StatusCode, // Unreadable JSON bodies: thrown in Development (RouteHandlerOptions.ThrowOnBadRequest).
+        // Unreadable JSON bodies: thrown in Development (RouteHandlerOptions.ThrowOnBadRequest), answered 400 elsewhere.
+        BadHttpRequestException bad => bad.StatusCode,
         _ => StatusCodes.Status500InternalServerError,
     },
 });
@@ -80,7 +82,11 @@ app.MapGet("/users", () => new[] { "Rick", "Morty" });
 
 var subscriptions = app.MapGroup("/subscriptions").RequireAuthorization();
 
-subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal user, ConcurrentDictionary<(string, string), Subscription> store, IWebhookPublisher webhooks) =>
+subscriptions.MapPost("/", async (
+    Subscription subscription,
+    ClaimsPrincipal user,
+    ConcurrentDictionary<(string, string), Subscription> store,
+    IWebhookPublisher webhooks) =>
 {
     if (string.IsNullOrWhiteSpace(subscription.Username))
     {

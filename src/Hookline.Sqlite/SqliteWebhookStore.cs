@@ -64,8 +64,8 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
             var path = file.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? file : Path.GetFullPath(file);
             var fix = e.SqliteErrorCode == NotADatabase
                 ? "The file is not a SQLite database: point UseSqlite at another file"
-                : $"Check that the directory '{Path.GetDirectoryName(path)}' exists and the app may write to it (SQLite also creates '-wal' and '-shm' files next to it), "
-                  + "or point UseSqlite at a file it can create";
+                : $"Check that the directory '{Path.GetDirectoryName(path)}' exists and the app may write to it "
+                  + "(SQLite also creates '-wal' and '-shm' files next to it), or point UseSqlite at a file it can create";
             throw new InvalidOperationException(
                 $"The webhook database '{path}' cannot be opened: {e.Message} {fix}, e.g. .UseSqlite(\"Data Source=webhooks.db\").",
                 e);

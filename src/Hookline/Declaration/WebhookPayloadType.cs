@@ -36,8 +36,10 @@ internal static class WebhookPayloadType
                 || (payloadType.IsGenericType && payloadType.GetGenericTypeDefinition() == typeof(ValueTask<>)) =>
                 "a task is a pending operation, not data; declare its result type",
             // System.Text.Json would write these as their public properties (or fail only when one is published): not what is meant.
-            _ when s_streams.Any(t => t.IsAssignableFrom(payloadType)) => "a stream is bytes to read, not JSON data; declare the type its JSON holds",
-            _ when s_forms.Any(t => t.IsAssignableFrom(payloadType)) => "a form or uploaded file is not JSON data; declare the values it carries",
+            _ when s_streams.Any(t => t.IsAssignableFrom(payloadType)) =>
+                "a stream is bytes to read, not JSON data; declare the type its JSON holds",
+            _ when s_forms.Any(t => t.IsAssignableFrom(payloadType)) =>
+                "a form or uploaded file is not JSON data; declare the values it carries",
             _ when s_framework.Any(t => t.IsAssignableFrom(payloadType)) =>
                 "it is part of a request or of the framework, not data; declare a type with the values to send",
             _ => null,

@@ -23,8 +23,8 @@ internal static class MissingStore
     {
         for (var i = services.Count - 1; i >= 0; i--)
         {
-            var d = services[i];
-            if (!d.IsKeyedService && (ReferenceEquals(d.ImplementationFactory, s_publisher) || ReferenceEquals(d.ImplementationFactory, s_endpoints)))
+            var factory = services[i].IsKeyedService ? null : services[i].ImplementationFactory;
+            if (factory is not null && (ReferenceEquals(factory, s_publisher) || ReferenceEquals(factory, s_endpoints)))
             {
                 services.RemoveAt(i);
             }

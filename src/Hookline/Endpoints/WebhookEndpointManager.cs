@@ -172,7 +172,8 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         {
             if (char.IsControl(c) || char.IsWhiteSpace(c))
             {
-                throw new ArgumentException($"An endpoint URL must not contain spaces or control characters; this one has U+{(int)c:X4}.", Name);
+                throw new ArgumentException(
+                    $"An endpoint URL must not contain spaces or control characters; this one has U+{(int)c:X4}.", Name);
             }
         }
 

@@ -85,7 +85,9 @@ internal static class ManagementRequest
             throw new ManagementProblem(
                 StatusCodes.Status415UnsupportedMediaType,
                 "Content-Type",
-                $"The body must be sent as application/json (UTF-8), not {(string.IsNullOrEmpty(request.ContentType) ? "without a Content-Type" : $"'{request.ContentType}'")}.");
+                string.IsNullOrEmpty(request.ContentType)
+                    ? "The body must be sent as application/json (UTF-8); this request has no Content-Type."
+                    : $"The body must be sent as application/json (UTF-8), not '{request.ContentType}'.");
         }
 
         var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
@@ -109,22 +111,28 @@ internal static class ManagementRequest
             catch (JsonException e)
             {
                 var field = Field(e.Path);
-                throw ManagementProblem.BadRequest(field, field == "body" ? "The body must be a JSON object." : Explain<T>(document.RootElement, field));
+                throw ManagementProblem.BadRequest(
+                    field, field == "body" ? "The body must be a JSON object." : Explain<T>(document.RootElement, field));
             }
         }
     }
 
-    /// <summary><c>application/json</c> or a <c>+json</c> type such as <c>application/merge-patch+json</c>, in UTF-8 (the only charset JSON has).</summary>
+    /// <summary>
+    /// <c>application/json</c> or a <c>+json</c> type such as <c>application/merge-patch+json</c>, in UTF-8 (the only charset JSON has).
+    /// </summary>
     private static bool IsJson(string? contentType) =>
         MediaTypeHeaderValue.TryParse(contentType, out var media)
         && media.MediaType.Value is { } type
         && (type.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
+            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase)))
         && (media.Charset.Value is not { Length: > 0 } charset
             || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
             || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Why the serializer refused <paramref name="field"/>: repeated, not a property (names are case-sensitive), or of the wrong type.</summary>
+    /// <summary>
+    /// Why the serializer refused <paramref name="field"/>: repeated, not a property (names are case-sensitive), or of the wrong type.
+    /// </summary>
     private static string Explain<T>(JsonElement root, string field)
     {
         if (root.ValueKind == JsonValueKind.Object && root.EnumerateObject().Count(p => p.NameEquals(field)) > 1)
@@ -135,7 +143,8 @@ internal static class ManagementRequest
         var properties = s_json.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name).ToList();
         return properties.Contains(field, StringComparer.Ordinal)
             ? $"'{field}' is not of the type the schema gives."
-            : $"'{field}' is not a property of this request; its properties are {string.Join(", ", properties)} (names are case-sensitive).";
+            : $"'{field}' is not a property of this request; its properties are {string.Join(", ", properties)} "
+              + "(names are case-sensitive).";
     }
 
     /// <summary>A JSON path such as <c>$.eventTypes[0]</c> as the field it names: <c>eventTypes</c>.</summary>

@@ -21,7 +21,8 @@ public interface IWebhookPublisher
     /// When the payload comes from a request, answer with a 4xx (413 for too large).
     /// </exception>
     /// <exception cref="ArgumentException">
-    /// A programming error: the webhook is not declared, the method is ambiguous or not declared, or the idempotency key is empty or over 256 characters.
+    /// A programming error: the webhook is not declared, the method is ambiguous or not declared, or the idempotency key is
+    /// empty or over 256 characters.
     /// </exception>
     Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, CancellationToken cancellationToken = default);
 }

@@ -37,9 +37,14 @@ public sealed class WebhookPayloadException : ArgumentException
     /// <summary>Why the payload cannot be published.</summary>
     public WebhookPayloadProblem Problem { get; }
 
-    /// <summary>The payload's serialized size in bytes, for <see cref="WebhookPayloadProblem.TooLarge"/>; otherwise <see langword="null"/>.</summary>
+    /// <summary>
+    /// The payload's serialized size in bytes, for <see cref="WebhookPayloadProblem.TooLarge"/>; otherwise <see langword="null"/>.
+    /// </summary>
     public int? PayloadBytes { get; }
 
-    /// <summary>The limit it is over (<see cref="WebhookOptions.MaxPayloadBytes"/>), for <see cref="WebhookPayloadProblem.TooLarge"/>; otherwise <see langword="null"/>.</summary>
+    /// <summary>
+    /// The limit it is over (<see cref="WebhookOptions.MaxPayloadBytes"/>), for <see cref="WebhookPayloadProblem.TooLarge"/>;
+    /// otherwise <see langword="null"/>.
+    /// </summary>
     public int? MaxPayloadBytes { get; }
 }

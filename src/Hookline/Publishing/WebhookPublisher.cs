@@ -18,7 +18,8 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore sto
             throw new WebhookPayloadException(
                 definition.Name,
                 WebhookPayloadProblem.WrongType,
-                $"Webhook '{webhook}' is declared with payload type '{definition.PayloadType}'; it cannot send {(payload is null ? "null" : $"a '{payload.GetType()}'")}.");
+                $"Webhook '{webhook}' is declared with payload type '{definition.PayloadType}'; "
+                + $"it cannot send {(payload is null ? "null" : $"a '{payload.GetType()}'")}.");
         }
 
         if (idempotencyKey is { Length: 0 or > 256 })
@@ -49,7 +50,8 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore sto
             throw new WebhookPayloadException(
                 definition.Name,
                 WebhookPayloadProblem.TooLarge,
-                $"Webhook '{webhook}': the payload is {body.Length} bytes serialized, over the {limit}-byte limit (WebhookOptions.MaxPayloadBytes). Send less, e.g. an id the receiver can fetch.",
+                $"Webhook '{webhook}': the payload is {body.Length} bytes serialized, over the {limit}-byte limit "
+                + "(WebhookOptions.MaxPayloadBytes). Send less, e.g. an id the receiver can fetch.",
                 body.Length,
                 limit);
         }
