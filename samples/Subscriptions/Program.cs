@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using Hookline;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -21,7 +22,17 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
     document.Security = [new() { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, document)] = [] }];
     return Task.CompletedTask;
 }));
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
+{
+    // A payload the webhook cannot carry is the client's to fix: say why (the status comes from the selector below).
+    if (context.Exception is WebhookPayloadException payload)
+    {
+        context.ProblemDetails.Detail = payload.Problem == WebhookPayloadProblem.TooLarge
+            ? $"The subscription is {payload.PayloadBytes:N0} bytes as JSON, "
+              + $"over the {payload.MaxPayloadBytes:N0}-byte limit of its webhook."
+            : "The subscription cannot be sent as a webhook.";
+    }
+});
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
        .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
 builder.Services.AddAuthorization();
@@ -31,6 +42,18 @@ builder.Services.AddHealthChecks().AddWebhookBacklog();
 builder.Services.AddSingleton<ConcurrentDictionary<(string User, string Username), Subscription>>();
 
 var app = builder.Build();
+// Unhandled exceptions answer a ProblemDetails, never a stack trace: 413 or 422 for a payload the webhook cannot carry, else 500.
+app.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    StatusCodeSelector = exception => exception switch
+    {
+        WebhookPayloadException { Problem: WebhookPayloadProblem.TooLarge } => StatusCodes.Status413PayloadTooLarge,
+        WebhookPayloadException => StatusCodes.Status422UnprocessableEntity,
+        // Unreadable JSON bodies: thrown in Development (RouteHandlerOptions.ThrowOnBadRequest), answered 400 elsewhere.
+        BadHttpRequestException bad => bad.StatusCode,
+        _ => StatusCodes.Status500InternalServerError,
+    },
+});
 app.UseStatusCodePages(); // Bodiless errors (401, 415) answer a ProblemDetails too: so it comes before authentication.
 app.UseAuthentication();
 app.UseAuthorization();
@@ -40,7 +63,17 @@ app.Webhooks.MapPost<Subscription>("new-subscription")
 
 app.MapOpenApi();
 app.MapApiDocs();
-app.MapHealthChecks("/health");
+// The backlog's figures (pending deliveries, how long the oldest due one has waited), not only "Healthy".
+app.MapHealthChecks("/health", new HealthCheckOptions
+{
+    ResponseWriter = (context, report) => context.Response.WriteAsJsonAsync(new
+    {
+        status = report.Status.ToString(),
+        checks = report.Entries.ToDictionary(
+            e => e.Key,
+            e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+    }),
+});
 
 // Each API user (an API key) is a tenant: they register their own URLs and see only their own deliveries.
 app.MapWebhookManagement("/webhooks").RequireAuthorization();
@@ -49,7 +82,11 @@ app.MapGet("/users", () => new[] { "Rick", "Morty" });
 
 var subscriptions = app.MapGroup("/subscriptions").RequireAuthorization();
 
-subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal user, ConcurrentDictionary<(string, string), Subscription> store, IWebhookPublisher webhooks, CancellationToken cancellationToken) =>
+subscriptions.MapPost("/", async (
+    Subscription subscription,
+    ClaimsPrincipal user,
+    ConcurrentDictionary<(string, string), Subscription> store,
+    IWebhookPublisher webhooks) =>
 {
     if (string.IsNullOrWhiteSpace(subscription.Username))
     {
@@ -63,14 +100,27 @@ subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal use
     }
 
     // Stored durably with a delivery to each of this user's endpoints subscribed to new-subscription, then sent in the background.
-    await webhooks.PublishAsync("new-subscription", subscription, tenant, cancellationToken: cancellationToken);
+    // Not cancelled with the request: once the subscription is taken, whether its webhook was stored must be known.
+    try
+    {
+        await webhooks.PublishAsync("new-subscription", subscription, tenant);
+    }
+    catch
+    {
+        // No subscription without its webhook: undo it, and let the exception handler answer (413, 422 or 500).
+        store.TryRemove((tenant, subscription.Username), out _);
+        throw;
+    }
+
     return Results.Created($"/subscriptions/{Uri.EscapeDataString(subscription.Username)}", subscription);
 })
 .WithSummary("Subscribe a user")
 .WithDescription("Creates the subscription and sends the `new-subscription` webhook to every URL you registered for it.")
 .Produces<Subscription>(StatusCodes.Status201Created)
 .ProducesValidationProblem()
-.ProducesProblem(StatusCodes.Status409Conflict);
+.ProducesProblem(StatusCodes.Status409Conflict)
+.ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
 subscriptions.MapGet("/", (ClaimsPrincipal user, ConcurrentDictionary<(string User, string Username), Subscription> store) =>
     store.Where(s => s.Key.User == user.FindFirstValue(ClaimTypes.NameIdentifier)).Select(s => s.Value).OrderBy(s => s.StartDate))

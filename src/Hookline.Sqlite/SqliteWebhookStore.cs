@@ -16,8 +16,11 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+        using (var connection = await OpenForStartAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
+        }
+
         await WriteAsync(
             async (connection, transaction) =>
             {
@@ -41,6 +44,33 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
     }
 
     public void Dispose() => _writer.Dispose();
+
+    /// <summary>Opens the file the first time, turning SQLite's bare "unable to open database file" into the path and the fix.</summary>
+    private async Task<SqliteConnection> OpenForStartAsync(CancellationToken cancellationToken)
+    {
+        const int Permission = 3, ReadOnly = 8, CannotOpen = 14, NotADatabase = 26;
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var check = Command(connection, null, "SELECT count(*) FROM sqlite_schema;");
+            await check.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is Permission or ReadOnly or CannotOpen or NotADatabase)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+            var path = file.StartsWith("file:", StringComparison.OrdinalIgnoreCase) ? file : Path.GetFullPath(file);
+            var fix = e.SqliteErrorCode == NotADatabase
+                ? "The file is not a SQLite database: point UseSqlite at another file"
+                : $"Check that the directory '{Path.GetDirectoryName(path)}' exists and the app may write to it "
+                  + "(SQLite also creates '-wal' and '-shm' files next to it), or point UseSqlite at a file it can create";
+            throw new InvalidOperationException(
+                $"The webhook database '{path}' cannot be opened: {e.Message} {fix}, e.g. .UseSqlite(\"Data Source=webhooks.db\").",
+                e);
+        }
+    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

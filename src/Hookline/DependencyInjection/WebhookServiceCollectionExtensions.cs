@@ -38,6 +38,7 @@ public static class WebhookServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton<WebhookCatalog>();
+        MissingStore.Register(services);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookStartup>());
         return new WebhooksBuilder(services);
     }

@@ -24,6 +24,7 @@ public static class WebhooksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(store);
         var services = builder.Services;
+        MissingStore.Remove(services);
         services.AddDataProtection();
         services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<IDataProtectionProvider>())));
         services.AddMetrics();

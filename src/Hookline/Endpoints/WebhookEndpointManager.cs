@@ -230,6 +230,16 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             throw new ArgumentException($"An endpoint URL is at most {MaxUrlLength} characters; this one is {url.Length}.", Name);
         }
 
+        // Uri would trim or percent-escape these and the endpoint would be stored as a URL nobody typed.
+        foreach (var c in url)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c))
+            {
+                throw new ArgumentException(
+                    $"An endpoint URL must not contain spaces or control characters; this one has U+{(int)c:X4}.", Name);
+            }
+        }
+
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
         {
             throw new ArgumentException($"'{url}' is not an absolute http or https URL.", Name);

@@ -18,6 +18,7 @@ internal sealed class ManagementProblem(int status, string field, string message
             StatusCodes.Status409Conflict => "The request conflicts with the current state.",
             StatusCodes.Status412PreconditionFailed => "It changed since you read it.",
             StatusCodes.Status413PayloadTooLarge => "The request is too large.",
+            StatusCodes.Status415UnsupportedMediaType => "The request's media type is not supported.",
             _ => "The request was refused.",
         },
         Detail = Message,

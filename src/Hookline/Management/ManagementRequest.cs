@@ -3,10 +3,14 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Hookline.Management;
 
-/// <summary>The caller's tenant, and request bodies read strictly: within the size limit, JSON of the right shape, no unknown properties.</summary>
+/// <summary>
+/// The caller's tenant, and request bodies read strictly: declared as JSON, within the size limit, of the right shape, with no unknown
+/// or repeated properties and names matched exactly (a lenient reader would let <c>{"url":a,"URL":b}</c> mean whichever came last).
+/// </summary>
 internal static class ManagementRequest
 {
     private static readonly object s_tenantKey = new();
@@ -14,6 +18,8 @@ internal static class ManagementRequest
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        PropertyNameCaseInsensitive = false,
+        AllowDuplicateProperties = false,
         RespectNullableAnnotations = true,
         AllowTrailingCommas = false,
     };
@@ -73,28 +79,67 @@ internal static class ManagementRequest
             return empty ?? throw ManagementProblem.BadRequest("body", "The request needs a JSON body.");
         }
 
+        // Routing's Accepts check lets a request without a Content-Type through; a body is read only when it says it is JSON.
+        if (!IsJson(request.ContentType))
+        {
+            throw new ManagementProblem(
+                StatusCodes.Status415UnsupportedMediaType,
+                "Content-Type",
+                string.IsNullOrEmpty(request.ContentType)
+                    ? "The body must be sent as application/json (UTF-8); this request has no Content-Type."
+                    : $"The body must be sent as application/json (UTF-8), not '{request.ContentType}'.");
+        }
+
         var json = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        JsonDocument document;
         try
         {
-            using var _ = JsonDocument.Parse(json);
+            document = JsonDocument.Parse(json);
         }
         catch (JsonException e)
         {
             throw ManagementProblem.BadRequest("body", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
         }
 
-        try
+        using (document)
         {
-            return JsonSerializer.Deserialize<T>(json.Span, s_json)
-                ?? throw ManagementProblem.BadRequest("body", "The body must be a JSON object, not null.");
+            try
+            {
+                return JsonSerializer.Deserialize<T>(json.Span, s_json)
+                    ?? throw ManagementProblem.BadRequest("body", "The body must be a JSON object, not null.");
+            }
+            catch (JsonException e)
+            {
+                var field = Field(e.Path);
+                throw ManagementProblem.BadRequest(
+                    field, field == "body" ? "The body must be a JSON object." : Explain<T>(document.RootElement, field));
+            }
         }
-        catch (JsonException e)
+    }
+
+    /// <summary><c>application/json</c>, in UTF-8 (the only charset JSON has).</summary>
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        && (media.Charset.Value is not { Length: > 0 } charset
+            || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Why the serializer refused <paramref name="field"/>: repeated, not a property (names are case-sensitive), or of the wrong type.
+    /// </summary>
+    private static string Explain<T>(JsonElement root, string field)
+    {
+        if (root.ValueKind == JsonValueKind.Object && root.EnumerateObject().Count(p => p.NameEquals(field)) > 1)
         {
-            var field = Field(e.Path);
-            throw ManagementProblem.BadRequest(
-                field,
-                field == "body" ? "The body must be a JSON object." : $"'{field}' is not a property of this request, or its value is not of the type the schema gives.");
+            return $"'{field}' appears more than once.";
         }
+
+        var properties = s_json.GetTypeInfo(typeof(T)).Properties.Select(p => p.Name).ToList();
+        return properties.Contains(field, StringComparer.Ordinal)
+            ? $"'{field}' is not of the type the schema gives."
+            : $"'{field}' is not a property of this request; its properties are {string.Join(", ", properties)} "
+              + "(names are case-sensitive).";
     }
 
     /// <summary>A JSON path such as <c>$.eventTypes[0]</c> as the field it names: <c>eventTypes</c>.</summary>

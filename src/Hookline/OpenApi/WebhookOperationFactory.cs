@@ -31,6 +31,8 @@ internal sealed class WebhookOperationFactory(OpenApiDocument document, Func<Typ
                 },
             },
             Responses = await CreateResponsesAsync(metadata).ConfigureAwait(false),
+            // The API sends this request; the receiver does not call it with the API's credentials, whatever the document requires.
+            Security = [],
         };
     }
 

@@ -15,6 +15,14 @@ public interface IWebhookPublisher
     /// <param name="method">The HTTP method, needed only when the webhook is declared with several.</param>
     /// <param name="cancellationToken">Cancels waiting; a message already committed stays stored.</param>
     /// <returns>The message id (the <c>webhook-id</c> header) and how many deliveries were created.</returns>
-    /// <exception cref="ArgumentException">The webhook is not declared, the payload is not its type, the method is ambiguous or unknown, or the body is over the size limit.</exception>
+    /// <exception cref="WebhookPayloadException">
+    /// The payload cannot be published: <see langword="null"/> or not the declared type, not serializable, or over
+    /// <see cref="WebhookOptions.MaxPayloadBytes"/> serialized (see <see cref="WebhookPayloadException.Problem"/>). Nothing is stored.
+    /// When the payload comes from a request, answer with a 4xx (413 for too large).
+    /// </exception>
+    /// <exception cref="ArgumentException">
+    /// A programming error: the webhook is not declared, the method is ambiguous or not declared, or the idempotency key is
+    /// empty or over 256 characters.
+    /// </exception>
     Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, CancellationToken cancellationToken = default);
 }

@@ -15,9 +15,11 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore sto
         var definition = Find(webhook, method);
         if (payload is null || !definition.PayloadType.IsInstanceOfType(payload))
         {
-            throw new ArgumentException(
-                $"Webhook '{webhook}' is declared with payload type '{definition.PayloadType}'; it cannot send {(payload is null ? "null" : $"a '{payload.GetType()}'")}.",
-                nameof(payload));
+            throw new WebhookPayloadException(
+                definition.Name,
+                WebhookPayloadProblem.WrongType,
+                $"Webhook '{webhook}' is declared with payload type '{definition.PayloadType}'; "
+                + $"it cannot send {(payload is null ? "null" : $"a '{payload.GetType()}'")}.");
         }
 
         if (idempotencyKey is { Length: 0 or > 256 })
@@ -26,13 +28,32 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore sto
         }
 
         // Serialized once, with the declared type and the options that shaped the OpenAPI schema: these bytes are signed and sent on every attempt.
-        var body = JsonSerializer.SerializeToUtf8Bytes(payload, definition.PayloadType, catalog.SerializerOptions);
+        byte[] body;
+        try
+        {
+            body = JsonSerializer.SerializeToUtf8Bytes(payload, definition.PayloadType, catalog.SerializerOptions);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            // The value, not the type, is at fault (a cycle, too deep, an object-typed member holding something unsupported):
+            // the type was checked when it was declared.
+            throw new WebhookPayloadException(
+                definition.Name,
+                WebhookPayloadProblem.NotSerializable,
+                $"Webhook '{webhook}': the payload cannot be serialized as JSON: {e.Message}",
+                innerException: e);
+        }
+
         var limit = options.Value.MaxPayloadBytes;
         if (body.Length > limit)
         {
-            throw new ArgumentException(
-                $"Webhook '{webhook}': the payload is {body.Length} bytes serialized, over the {limit}-byte limit (WebhookOptions.MaxPayloadBytes). Send less, e.g. an id the receiver can fetch.",
-                nameof(payload));
+            throw new WebhookPayloadException(
+                definition.Name,
+                WebhookPayloadProblem.TooLarge,
+                $"Webhook '{webhook}': the payload is {body.Length} bytes serialized, over the {limit}-byte limit "
+                + "(WebhookOptions.MaxPayloadBytes). Send less, e.g. an id the receiver can fetch.",
+                body.Length,
+                limit);
         }
 
         var now = time.GetUtcNow();

@@ -77,6 +77,17 @@ public class DeclarationTests
     [InlineData(typeof(Generic<>), "an open generic type")]
     [InlineData(typeof(Task<Invoice>), "a task is a pending operation")]
     [InlineData(typeof(void), "void has no body")]
+    [InlineData(typeof(Stream), "a stream is bytes to read, not JSON data")]
+    [InlineData(typeof(MemoryStream), "a stream is bytes to read, not JSON data")]
+    [InlineData(typeof(System.IO.Pipelines.PipeReader), "a stream is bytes to read, not JSON data")]
+    [InlineData(typeof(IFormFile), "a form or uploaded file is not JSON data")]
+    [InlineData(typeof(IFormFileCollection), "a form or uploaded file is not JSON data")]
+    [InlineData(typeof(IFormCollection), "a form or uploaded file is not JSON data")]
+    [InlineData(typeof(HttpContext), "it is part of a request or of the framework, not data")]
+    [InlineData(typeof(HttpRequest), "it is part of a request or of the framework, not data")]
+    [InlineData(typeof(CancellationToken), "it is part of a request or of the framework, not data")]
+    [InlineData(typeof(System.Security.Claims.ClaimsPrincipal), "it is part of a request or of the framework, not data")]
+    [InlineData(typeof(Type), "it is part of a request or of the framework, not data")]
     public void Map_PayloadTypeThatIsNotJson_ThrowsNamingWebhookAndType(Type payloadType, string reason)
     {
         var error = Assert.Throws<ArgumentException>(() => _webhooks.Map("bad-payload", ["POST"], payloadType));

@@ -58,6 +58,12 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [InlineData("file:///etc/passwd", "Url", "is not an absolute http or https URL")]
     [InlineData("https://user:pass@example.com/", "Url", "must not carry credentials")]
     [InlineData("https://127.0.0.1:9/#top", "Url", "must not have a fragment")]
+    [InlineData("https://127.0.0.1:9/a b", "Url", "must not contain spaces or control characters; this one has U+0020")]
+    [InlineData(" https://127.0.0.1:9/", "Url", "must not contain spaces or control characters")]
+    [InlineData("https://127.0.0.1:9/\t", "Url", "must not contain spaces or control characters; this one has U+0009")]
+    [InlineData("https://127.0.0.1:9/a\r\nX-Injected: 1", "Url", "must not contain spaces or control characters; this one has U+000D")]
+    [InlineData("https://127.0.0.1:9/\u0000", "Url", "must not contain spaces or control characters; this one has U+0000")]
+    [InlineData("https://127.0.0.1:9/\u00a0", "Url", "must not contain spaces or control characters; this one has U+00A0")]
     public async Task Create_BadUrl_ThrowsNamingItAndStoresNothing(string url, string parameter, string message)
     {
         var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(new() { Url = url }));
@@ -214,7 +220,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
         Assert.Equivalent(last, await Endpoints.GetAsync(created.Id));
 
         // Without an overlap the current secret stops at once, so the count stays at the limit.
-        Assert.Equal(10, (await Endpoints.RotateSecretAsync(created.Id, TimeSpan.Zero))!.Secrets.Count(s => s.IsActive(DateTimeOffset.UtcNow)));
+        Assert.Equal(10, (await Endpoints.RotateSecretAsync(created.Id, TimeSpan.Zero))!.Secrets.Count(s => s.IsActive(_time.GetUtcNow())));
     }
 
     [Fact]

@@ -20,6 +20,9 @@ public class SampleFactory : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly TimeProvider? _time;
 
+    /// <summary>The sample's SQLite file.</summary>
+    internal string DatabaseFile => _file;
+
     /// <summary>Every log message the sample wrote, at every level.</summary>
     internal CapturingLoggerProvider Logs { get; } = new();
 

@@ -64,6 +64,15 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", "/webhooks/endpoints", "{\"url\":\"http://[::ffff:192.168.0.1]/hook\"}", 422, "url" },
         { "POST", "/webhooks/endpoints", "{\"url\":\"http://[fd00::1]/hook\"}", 422, "url" },
         { "POST", "/webhooks/endpoints", "{\"url\":\"http://0.0.0.0/hook\"}", 422, "url" },
+        { "POST", "/webhooks/endpoints", "{\"url\":\"http://127.0.0.1:9/a b\"}", 422, "url" },
+        { "POST", "/webhooks/endpoints", "{\"url\":\"http://127.0.0.1:9/hook\\r\\nX-Injected: 1\"}", 422, "url" },
+        { "POST", "/webhooks/endpoints", "{\"url\":\"http://127.0.0.1:9/hook\\u0000\"}", 422, "url" },
+        { "POST", "/webhooks/endpoints", "{\"url\":\" http://127.0.0.1:9/hook\"}", 422, "url" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},{Ok}}}", 400, "url" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"eventTypes\":null,\"eventTypes\":[\"no-such-event\"]}}", 400, "eventTypes" },
+        { "POST", "/webhooks/endpoints", "{\"URL\":\"http://127.0.0.1:9/hook\"}", 400, "URL" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"Url\":\"http://127.0.0.1:9/other\"}}", 400, "Url" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"EventTypes\":[\"new-subscription\"]}}", 400, "EventTypes" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"eventTypes\":[]}}", 422, "eventTypes" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"eventTypes\":[\"no-such-event\"]}}", 422, "eventTypes" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":0}}", 422, "rateLimit" },
@@ -86,6 +95,8 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", "/webhooks/endpoints/{ep}/secret/rotate", "{\"overlapSeconds\":-1}", 422, "overlapSeconds" },
         { "POST", "/webhooks/endpoints/{ep}/secret/rotate", "{\"overlapSeconds\":604801}", 422, "overlapSeconds" },
         { "POST", "/webhooks/endpoints/{ep}/secret/rotate", "{\"overlapSeconds\":\"1d\"}", 400, "overlapSeconds" },
+        { "POST", "/webhooks/endpoints/{ep}/secret/rotate", "{\"overlapSeconds\":60,\"overlapSeconds\":0}", 400, "overlapSeconds" },
+        { "PUT", "/webhooks/endpoints/{ep}", "{\"url\":\"http://127.0.0.1:9/a\\tb\"}", 422, "url" },
 
         // Test events, recovery, resending.
         { "POST", "/webhooks/endpoints/{ep}/test", "{\"eventType\":\"no-such-event\"}", 422, "eventType" },
@@ -141,23 +152,71 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", "/webhooks/endpoints/{ep}/secret/rotate", null, "*, garbage", 400, "If-Match" },
     };
 
+    /// <summary>Bodies not declared as UTF-8 JSON (<c>application/json</c>); no Content-Type at all included.</summary>
+    public static TheoryData<string, string, string?, string, int, string> BadMediaTypes() => new()
+    {
+        { "POST", "/webhooks/endpoints", null, $"{{{Ok}}}", 415, "Content-Type" },
+        { "PUT", "/webhooks/endpoints/{ep}", null, "{\"url\":\"http://127.0.0.1:9/other\"}", 415, "Content-Type" },
+        { "POST", "/webhooks/endpoints/{ep}/secret/rotate", null, "{\"overlapSeconds\":0}", 415, "Content-Type" },
+        { "POST", "/webhooks/endpoints/{ep}/test", null, "{\"eventType\":\"new-subscription\"}", 415, "Content-Type" },
+        { "POST", "/webhooks/endpoints/{ep}/recover", null, "{\"since\":\"2026-01-01T00:00:00Z\"}", 415, "Content-Type" },
+        { "POST", "/webhooks/endpoints", "application/json; charset=utf-16", $"{{{Ok}}}", 415, "Content-Type" },
+    };
+
     [Theory]
     [MemberData(nameof(BadRequests))]
     public Task BadRequest_IsAProblemNamingTheField_AndChangesNothing(string method, string path, string? body, int status, string field) =>
-        AssertRefusedAsync(method, path, body, null, status, field);
+        AssertRefusedAsync(method, path, body is null ? null : "application/json", body, null, status, field);
+
+    [Theory]
+    [MemberData(nameof(BadMediaTypes))]
+    public Task BadMediaType_IsAProblemNamingTheHeader_AndChangesNothing(string method, string path, string? contentType, string body, int status, string field) =>
+        AssertRefusedAsync(method, path, contentType, body, null, status, field);
 
     [Theory]
     [MemberData(nameof(BadPreconditions))]
     public Task BadIfMatch_IsAProblemNamingTheField_AndChangesNothing(string method, string path, string? body, string ifMatch, int status, string field) =>
-        AssertRefusedAsync(method, path, body, ifMatch, status, field);
+        AssertRefusedAsync(method, path, body is null ? null : "application/json", body, ifMatch, status, field);
 
-    private async Task AssertRefusedAsync(string method, string path, string? body, string? ifMatch, int status, string field)
+    [Fact]
+    public async Task JsonWithACharset_IsRead_AndAnEmptyOptionalBodyNeedsNoContentType()
+    {
+        var ep = fixture.Ids["{ep}"];
+        using var charset = Body("{\"url\":\"http://127.0.0.1:9/charset\"}", "application/json; charset=utf-8");
+        using var rotate = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/endpoints/{ep}/secret/rotate");
+        var original = (await ManagementApi.GetAsync(fixture.Alice, $"/webhooks/endpoints/{ep}"))["url"]!.GetValue<string>();
+
+        try
+        {
+            using var withCharset = await fixture.Alice.PutAsync($"/webhooks/endpoints/{ep}", charset);
+            Assert.Equal("http://127.0.0.1:9/charset", (await ManagementApi.ReadAsync(withCharset))["url"]!.GetValue<string>());
+            using var rotated = await fixture.Alice.SendAsync(rotate);
+            Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        }
+        finally
+        {
+            await ManagementApi.SetUrlAsync(fixture.Alice, ep, original);
+        }
+    }
+
+    private static ByteArrayContent Body(string body, string? contentType)
+    {
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        }
+
+        return content;
+    }
+
+    private async Task AssertRefusedAsync(string method, string path, string? contentType, string? body, string? ifMatch, int status, string field)
     {
         var before = await ManagementIsolationTests.StateAsync(fixture.Alice);
         var url = fixture.Ids.Aggregate(path, (p, id) => p.Replace(id.Key, id.Value, StringComparison.Ordinal));
         using var request = new HttpRequestMessage(new HttpMethod(method), url)
         {
-            Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json"),
+            Content = body is null ? null : Body(body, contentType),
         };
         if (ifMatch is not null)
         {

@@ -19,6 +19,30 @@ public class WebhookDocumentTests
         Assert.Null(document["paths"]!["ping"]);
     }
 
+    [Theory]
+    [InlineData(OpenApiSpecVersion.OpenApi3_1, "webhooks")]
+    [InlineData(OpenApiSpecVersion.OpenApi3_0, "x-webhooks")]
+    public async Task Document_WebhookOperation_HasAnEmptySecurityRequirement_WhateverTheDocumentRequires(OpenApiSpecVersion version, string section)
+    {
+        var document = await TestApp.GetDocumentAsync(
+            app => app.Webhooks.MapPost<Ping>("ping"),
+            services => services.AddOpenApi(o =>
+            {
+                o.OpenApiVersion = version;
+                o.AddDocumentTransformer((document, _, _) =>
+                {
+                    document.Components ??= new();
+                    document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                    document.Components.SecuritySchemes["key"] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = "X-Key" };
+                    document.Security = [new() { [new OpenApiSecuritySchemeReference("key", document)] = [] }];
+                    return Task.CompletedTask;
+                });
+            }));
+
+        Assert.NotEmpty(document["security"]!.AsArray());
+        Assert.Empty(Assert.IsType<JsonArray>(document[section]!["ping"]!["post"]!["security"]));
+    }
+
     [Fact]
     public async Task Document_EveryMethodDeclaration_IsAnOperationOfOnePathItem()
     {

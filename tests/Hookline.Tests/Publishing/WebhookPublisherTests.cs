@@ -14,6 +14,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
             {
                 webhooks.MapPost<Invoice>("invoice.paid");
                 webhooks.MapMethods<Ping>("ping", ["POST", "PUT"]);
+                webhooks.MapPost<TreeNode>("tree");
             },
             options =>
             {
@@ -52,30 +53,57 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Publish_WrongPayloadType_ThrowsNamingBoth()
+    public async Task Publish_WrongPayloadType_ThrowsAPayloadExceptionNamingBoth()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync("invoice.paid", new Ping(1)));
+        var error = await Assert.ThrowsAsync<WebhookPayloadException>(() => _host.Publisher.PublishAsync("invoice.paid", new Ping(1)));
 
+        Assert.Equal((WebhookPayloadProblem.WrongType, "invoice.paid", "payload"), (error.Problem, error.Webhook, error.ParamName));
         Assert.Contains($"Webhook 'invoice.paid' is declared with payload type '{typeof(Invoice)}'; it cannot send a '{typeof(Ping)}'", error.Message);
     }
 
     [Fact]
-    public async Task Publish_Null_Throws()
+    public async Task Publish_Null_ThrowsAPayloadException()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync<Invoice?>("invoice.paid", null));
+        var error = await Assert.ThrowsAsync<WebhookPayloadException>(() => _host.Publisher.PublishAsync<Invoice?>("invoice.paid", null));
 
+        Assert.Equal(WebhookPayloadProblem.WrongType, error.Problem);
         Assert.Contains("it cannot send null", error.Message);
     }
 
     [Fact]
-    public async Task Publish_OverTheSizeLimit_ThrowsAndStoresNothing()
+    public async Task Publish_OverTheSizeLimit_ThrowsAPayloadExceptionWithTheSizesAndStoresNothing()
     {
         var large = NewInvoice() with { Id = new string('x', 2000) };
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync("invoice.paid", large, tenant: "alice"));
+        var error = await Assert.ThrowsAsync<WebhookPayloadException>(() => _host.Publisher.PublishAsync("invoice.paid", large, tenant: "alice"));
 
         Assert.Contains("over the 1024-byte limit", error.Message);
+        Assert.Equal((WebhookPayloadProblem.TooLarge, 2111, 1024), (error.Problem, error.PayloadBytes, error.MaxPayloadBytes));
         Assert.Equal(0, (await _host.Store.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
+    }
+
+    [Fact]
+    public async Task Publish_ValueWithACycle_ThrowsAPayloadExceptionAndStoresNothing()
+    {
+        var root = new TreeNode("root", null, []);
+        root.Children.Add(root);
+
+        var error = await Assert.ThrowsAsync<WebhookPayloadException>(() => _host.Publisher.PublishAsync("tree", root, tenant: "alice"));
+
+        Assert.Equal((WebhookPayloadProblem.NotSerializable, "tree"), (error.Problem, error.Webhook));
+        Assert.IsType<System.Text.Json.JsonException>(error.InnerException);
+        Assert.Contains("cannot be serialized", error.Message);
+        Assert.Equal(0, (await _host.Store.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
+    }
+
+    [Fact]
+    public async Task Publish_UndeclaredWebhookOrAmbiguousMethod_IsAProgrammingErrorNotAPayloadException()
+    {
+        var undeclared = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync("invoice.voided", NewInvoice()));
+        var ambiguous = await Assert.ThrowsAsync<ArgumentException>(() => _host.Publisher.PublishAsync("ping", new Ping(1)));
+
+        Assert.False(undeclared is WebhookPayloadException, undeclared.Message);
+        Assert.False(ambiguous is WebhookPayloadException, ambiguous.Message);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Hookline.Tests.Management;
+using Microsoft.Data.Sqlite;
 
 namespace Hookline.Tests.Sample;
 
@@ -62,5 +63,91 @@ public sealed class SampleDeliveryTests
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the first subscription's delivery");
         await sample.NothingPendingAsync(); // Anything the bad requests had published has arrived by now too.
         Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task PostSubscription_UsernameOverThePayloadLimit_Is413AndKeepsNothing()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        await ManagementApi.RegisterAsync(alice, receiver.Url);
+
+        using var response = await alice.PostAsJsonAsync("/subscriptions", new { username = new string('r', 1 << 20), monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
+
+        var problem = await ManagementApi.ReadAsync(response);
+        Assert.Equal((HttpStatusCode.RequestEntityTooLarge, "application/problem+json"), (response.StatusCode, response.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(413, problem["status"]!.GetValue<int>());
+        Assert.Contains("over the 262,144-byte limit", problem["detail"]!.GetValue<string>());
+        Assert.Empty((await ManagementApi.GetAsync(alice, "/subscriptions")).AsArray());
+        Assert.Empty((await ManagementApi.GetAsync(alice, "/webhooks/messages"))["data"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task PostSubscription_StoreFails_Is500AndKeepsNothing_ThenARetrySucceedsAndIsSent()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        await ManagementApi.RegisterAsync(alice, receiver.Url);
+        var subscription = new { username = "rick", monthlyFee = 9.99m, startDate = "2026-11-23T10:00:00+00:00" };
+
+        // A disk that is full, as SQLite reports it, for the message the publish stores.
+        await ExecuteAsync(sample, "CREATE TRIGGER full_disk BEFORE INSERT ON messages BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;");
+        using var failed = await alice.PostAsJsonAsync("/subscriptions", subscription);
+        var problem = await failed.Content.ReadAsStringAsync();
+
+        Assert.Equal((HttpStatusCode.InternalServerError, "application/problem+json"), (failed.StatusCode, failed.Content.Headers.ContentType?.MediaType));
+        Assert.Equal(500, JsonNode.Parse(problem)!["status"]!.GetValue<int>());
+        Assert.DoesNotContain("   at ", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("disk is full", problem, StringComparison.Ordinal);
+        Assert.Empty((await ManagementApi.GetAsync(alice, "/subscriptions")).AsArray());
+        Assert.Empty((await ManagementApi.GetAsync(alice, "/webhooks/messages"))["data"]!.AsArray());
+
+        await ExecuteAsync(sample, "DROP TRIGGER full_disk;");
+        using var retried = await alice.PostAsJsonAsync("/subscriptions", subscription);
+
+        Assert.Equal(HttpStatusCode.Created, retried.StatusCode);
+        Assert.Single((await ManagementApi.GetAsync(alice, "/subscriptions")).AsArray());
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the retried subscription's delivery");
+        Assert.Equal("rick", JsonNode.Parse(receiver.Requests[0].Body)!["username"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Health_ReportsTheBacklogFigures()
+    {
+        await using var receiver = await TestReceiver.StartAsync(context =>
+        {
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "3600";
+            return Task.CompletedTask;
+        });
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        await ManagementApi.RegisterAsync(alice, receiver.Url);
+        var idle = await ManagementApi.GetAsync(alice, "/health");
+
+        await ManagementApi.SubscribeAsync(alice, "rick"); // Its delivery stays pending: the receiver asks for a retry in an hour.
+
+        var check = idle["checks"]!["webhooks"]!;
+        Assert.Equal(
+            ("Healthy", "Healthy", 0, 0.0),
+            (idle["status"]!.GetValue<string>(), check["status"]!.GetValue<string>(),
+             check["data"]!["pending"]!.GetValue<int>(), check["data"]!["oldestDueAgeSeconds"]!.GetValue<double>()));
+        var busy = await Eventually.ReadsAsync(
+            async () => (await ManagementApi.GetAsync(alice, "/health"))["checks"]!["webhooks"]!,
+            check => check["data"]!["pending"]!.GetValue<int>() == 1 && receiver.Requests.Count == 1,
+            "the pending delivery is reported after its first attempt");
+        Assert.StartsWith("1 webhook deliveries pending; the oldest due has waited", busy["description"]!.GetValue<string>());
+        Assert.NotNull(busy["data"]!["oldestDueAgeSeconds"]);
+    }
+
+    private static async Task ExecuteAsync(SampleFactory sample, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={sample.DatabaseFile};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 }
