@@ -37,7 +37,8 @@ builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
        .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
 builder.Services.AddAuthorization();
 builder.Services.AddWebhooks(builder.Configuration.GetSection("Webhooks").Bind)
-       .UseSqlite(builder.Configuration.GetConnectionString("Webhooks") ?? "Data Source=webhooks.db");
+       .UseSqlite(builder.Configuration.GetConnectionString("Webhooks")
+                  ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "webhooks.db")}");
 builder.Services.AddHealthChecks().AddWebhookBacklog();
 builder.Services.AddSingleton<ConcurrentDictionary<(string User, string Username), Subscription>>();
 

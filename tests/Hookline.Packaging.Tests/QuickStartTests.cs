@@ -53,6 +53,13 @@ public sealed class QuickStartTests(PackedPackages packages)
         var messages = await http.GetFromJsonAsync<JsonElement>("/webhooks/messages");
         var message = Assert.Single(messages.GetProperty("data").EnumerateArray());
         Assert.Equal(line.Split(' ')[1], message.GetProperty("id").GetString());
+
+        // A payload over the webhook's limit is the caller's to fix: a ProblemDetails, and nothing published.
+        var tooLarge = await http.PostAsJsonAsync("/subscriptions", subscription with { username = new string('r', 300_000) });
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType?.MediaType);
+        messages = await http.GetFromJsonAsync<JsonElement>("/webhooks/messages");
+        Assert.Single(messages.GetProperty("data").EnumerateArray());
     }
 
     /// <summary>A new web app in a folder whose NuGet settings take Hookline from the packed folder, set up with the README's Install lines.</summary>
