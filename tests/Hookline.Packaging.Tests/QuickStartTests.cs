@@ -19,10 +19,10 @@ public sealed class QuickStartTests(PackedPackages packages)
     public async Task QuickStart_AsWritten_BuildsRunsAndDeliversAVerifiedWebhook()
     {
         var app = await CreateAppAsync();
-        var token = (await DotnetCommand.RunAsync(app, ["user-jwts", "create", "--name", "alice", "--output", "token"], s_timeout)).Trim();
-        await DotnetCommand.RunAsync(app, ["build"], s_timeout);
+        var token = (await DotnetProcess.RunAsync(app, ["user-jwts", "create", "--name", "alice", "--output", "token"], s_timeout)).Trim();
+        await DotnetProcess.RunAsync(app, ["build"], s_timeout);
 
-        await using var running = DotnetCommand.Start(
+        await using var running = DotnetProcess.Start(
             app,
             ["run", "--no-build", "--urls", "http://127.0.0.1:0"],
             new Dictionary<string, string> { ["Webhooks__Delivery__AllowedNetworks__0"] = "127.0.0.0/8" });
@@ -75,7 +75,7 @@ public sealed class QuickStartTests(PackedPackages packages)
               <packageSources><add key="hookline" value="{packages.Folder}" /></packageSources>
             </configuration>
             """);
-        await DotnetCommand.RunAsync(root, ["new", "web", "-o", "app", "--no-restore"], s_timeout);
+        await DotnetProcess.RunAsync(root, ["new", "web", "-o", "app", "--no-restore"], s_timeout);
         var app = Path.Combine(root, "app");
 
         var install = Readme.InstallCommands();
@@ -83,7 +83,7 @@ public sealed class QuickStartTests(PackedPackages packages)
         Assert.Contains("dotnet add package Hookline.Sqlite", install);
         foreach (var command in install)
         {
-            await DotnetCommand.RunAsync(app, command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1), s_timeout);
+            await DotnetProcess.RunAsync(app, command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1), s_timeout);
         }
 
         var project = await File.ReadAllTextAsync(Path.Combine(app, "app.csproj"));

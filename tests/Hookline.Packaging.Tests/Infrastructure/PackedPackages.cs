@@ -21,7 +21,7 @@ public sealed class PackedPackages : IAsyncLifetime
         foreach (var id in Ids)
         {
             // Restored already by `dotnet test`; Release keeps the build apart from the Debug one under test.
-            await DotnetCommand.RunAsync(
+            await DotnetProcess.RunAsync(
                 TestEnvironment.RepositoryRoot,
                 ["pack", Path.Combine("src", id, id + ".csproj"), "-c", "Release", "--no-restore", "-o", Folder],
                 CommandTimeout);

@@ -31,14 +31,14 @@ public sealed class CrashRecoveryTests
                 publisher.Publisher.PublishAsync("new-subscription", new Subscription($"user{i}", i, DateTimeOffset.UnixEpoch))));
             List<string> published = [.. results.Select(r => r.MessageId)];
 
-            using (var first = SampleProcess.Start(Settings(file)))
+            await using (var first = StartSample(file))
             {
                 await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count >= 40), $"the first process delivers 40 of {Messages}");
                 Assert.Equal(137, await first.KillAsync()); // 128 + SIGKILL
             }
 
             Assert.InRange(receiver.Requests.Count, 40, Messages - 1);
-            using (var second = SampleProcess.Start(Settings(file)))
+            await using (var second = StartSample(file))
             {
                 try
                 {
@@ -65,6 +65,12 @@ public sealed class CrashRecoveryTests
             SqliteTestFiles.Delete(file);
         }
     }
+
+    /// <summary>The sample (built next to the tests) in a child process of its own, so the test can kill it.</summary>
+    private static DotnetProcess StartSample(string file) =>
+        DotnetProcess.Start(
+            AppContext.BaseDirectory,
+            [Path.Combine(AppContext.BaseDirectory, "Subscriptions.dll"), .. Settings(file).Select(s => $"--{s.Key}={s.Value}")]);
 
     private static HashSet<string> ReceivedIds(TestReceiver receiver) => [.. receiver.Requests.Select(r => r.Headers["webhook-id"])];
 

@@ -4,15 +4,15 @@ using System.Diagnostics;
 namespace Hookline.Tests;
 
 /// <summary>
-/// A child process (the .NET SDK, an app) whose output is kept. Nested SDK commands run without build servers or
+/// A <c>dotnet</c> child process (an SDK command, an app) whose output is kept. Nested SDK commands run without build servers or
 /// reused MSBuild nodes, which would outlive the command and hold its output open.
 /// </summary>
-internal sealed class DotnetCommand : IAsyncDisposable
+internal sealed class DotnetProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private DotnetCommand(Process process)
+    private DotnetProcess(Process process)
     {
         _process = process;
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
@@ -45,7 +45,7 @@ internal sealed class DotnetCommand : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet</c> with <paramref name="arguments"/> and leaves it running.</summary>
-    public static DotnetCommand Start(string directory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static DotnetProcess Start(string directory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet", arguments)
         {
@@ -70,7 +70,7 @@ internal sealed class DotnetCommand : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        return new DotnetCommand(Process.Start(start)!);
+        return new DotnetProcess(Process.Start(start)!);
     }
 
     /// <summary>Waits until it prints a line starting with <paramref name="prefix"/>, and returns the rest of that line.</summary>
@@ -92,6 +92,14 @@ internal sealed class DotnetCommand : IAsyncDisposable
             Assert.True(DateTime.UtcNow < deadline, $"It did not print '{prefix}' within {timeout}:\n{Output}");
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Kills it with SIGKILL: no shutdown code runs. Returns the exit code.</summary>
+    public async Task<int> KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
     }
 
     public async ValueTask DisposeAsync()
