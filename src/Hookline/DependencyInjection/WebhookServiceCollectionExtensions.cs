@@ -38,10 +38,18 @@ public static class WebhookServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookOptions>, WebhookOptionsValidator>());
         services.TryAddSingleton<WebhookCatalog>();
-        MissingStore.Register(services);
+        // Registered even without a store, so a minimal API handler taking one sees a service (not an implicit body)
+        // and its first request fails naming the fix. UseStore registers what they resolve to.
+        services.TryAddSingleton<IWebhookPublisher>(sp => sp.GetService<WebhookPublisher>() ?? throw MissingStore<IWebhookPublisher>());
+        services.TryAddSingleton<IWebhookEndpointManager>(
+            sp => sp.GetService<WebhookEndpointManager>() ?? throw MissingStore<IWebhookEndpointManager>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookStartup>());
         return new WebhooksBuilder(services);
     }
+
+    private static InvalidOperationException MissingStore<TService>() => new(
+        $"{typeof(TService).Name} needs a webhook store, and none is added: add one with "
+        + "builder.Services.AddWebhooks().UseSqlite(\"Data Source=webhooks.db\") (package Hookline.Sqlite), or UseStore(...).");
 
     internal static WebhookRegistry GetWebhookRegistry(this IServiceCollection services) =>
         services.LastOrDefault(d => d.ServiceType == typeof(WebhookRegistry))?.ImplementationInstance as WebhookRegistry

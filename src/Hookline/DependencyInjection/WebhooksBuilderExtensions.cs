@@ -24,7 +24,6 @@ public static class WebhooksBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(store);
         var services = builder.Services;
-        MissingStore.Remove(services);
         services.AddDataProtection();
         services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<IDataProtectionProvider>())));
         services.AddMetrics();
@@ -35,9 +34,8 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton<BacklogSampler>();
         services.TryAddSingleton<WebhookMetrics>();
         services.TryAddSingleton<WebhookPublisher>();
-        services.TryAddSingleton<IWebhookPublisher>(sp => sp.GetRequiredService<WebhookPublisher>());
         services.TryAddSingleton<Hookline.Management.WebhookEventTypes>();
-        services.TryAddSingleton<IWebhookEndpointManager, WebhookEndpointManager>();
+        services.TryAddSingleton<WebhookEndpointManager>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcher>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookRetention>());
         return builder;
