@@ -8,6 +8,8 @@ namespace Hookline.Tests.Delivery;
 /// <summary>The dispatcher end to end: publish, lease, send to a real Kestrel receiver on loopback, retry, record.</summary>
 public sealed partial class WebhookDispatcherTests
 {
+    private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(50);
+
     [Fact]
     public async Task Publish_ReachesTheReceiverSignedAndIsRecorded()
     {
@@ -100,6 +102,7 @@ public sealed partial class WebhookDispatcherTests
     [Fact]
     public async Task RetryAfter_PostponesTheRetryBeyondTheSchedule()
     {
+        var time = RealNowClock();
         await using var receiver = await TestReceiver.StartAsync(TestReceiver.Sequence(
             context =>
             {
@@ -108,37 +111,51 @@ public sealed partial class WebhookDispatcherTests
                 return Task.CompletedTask;
             },
             TestReceiver.Status(204)));
-        await using var host = await StartAsync();
+        await using var host = await StartAsync(services: s => s.AddSingleton<TimeProvider>(time));
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
 
         var published = await host.Publisher.PublishAsync("ping", new Ping(1));
-
-        var attempts = await AttemptsAsync(host, published.MessageId, 2);
-        Assert.Equal([429, 204], attempts.Select(a => a.StatusCode));
+        var first = Assert.Single(await AttemptsAsync(host, published.MessageId, 1));
+        Assert.Equal(429, first.StatusCode);
         // The schedule says 50 ms; the receiver asked for a second.
-        Assert.InRange(attempts[1].StartedAt - attempts[0].StartedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
+        var retryAt = first.StartedAt + TimeSpan.FromSeconds(1);
+        Assert.Equal(retryAt, (await DeliveryAsync(host, published.MessageId)).NextAttemptAt);
+
+        // Not before: the dispatcher polls through the second (long past the schedule's 50 ms) and leaves the delivery alone.
+        await AdvanceInStepsAsync(time, retryAt - TimeSpan.FromMilliseconds(1));
+        Assert.Single(receiver.Requests);
+
+        // After: it is retried once the second has passed.
+        var attempts = await AttemptsAdvancingAsync(time, host, published.MessageId, 2);
+        Assert.Equal([429, 204], attempts.Select(a => a.StatusCode));
+        Assert.InRange(attempts[1].StartedAt - first.StartedAt, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
     public async Task Hang_TimesOutAndIsRetried()
     {
+        var time = RealNowClock();
+        var timeout = TimeSpan.FromMinutes(1); // Longer than the test waits: it passes only on the fake clock.
         await using var receiver = await TestReceiver.StartAsync(TestReceiver.Sequence(TestReceiver.Hang, TestReceiver.Status(204)));
-        await using var host = await StartAsync(o => o.Delivery.Timeout = TimeSpan.FromMilliseconds(500));
+        await using var host = await StartAsync(o => o.Delivery.Timeout = timeout, s => s.AddSingleton<TimeProvider>(time));
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
 
         var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the first attempt reaches the receiver");
+        time.Advance(timeout);
 
-        var attempts = await AttemptsAsync(host, published.MessageId, 2);
+        var timedOut = Assert.Single(await AttemptsAsync(host, published.MessageId, 1));
+        Assert.Equal((null, AttemptErrorKind.Timeout, timeout), (timedOut.StatusCode, timedOut.ErrorKind, timedOut.Duration));
+        var attempts = await AttemptsAdvancingAsync(time, host, published.MessageId, 2);
         Assert.Equal([AttemptErrorKind.Timeout, AttemptErrorKind.None], attempts.Select(a => a.ErrorKind));
-        Assert.InRange(attempts[0].Duration, TimeSpan.FromMilliseconds(450), TimeSpan.FromSeconds(5));
+        Assert.Equal(DeliveryStatus.Succeeded, (await DeliveryAsync(host, published.MessageId)).Status);
     }
 
     [Fact]
     public async Task FailingForTooLong_DisablesTheEndpoint()
     {
-        // From the real now (to the millisecond, as stored), as deliveries go over real HTTP.
         // This clock moves only when told; publishes still wake the dispatcher.
-        var time = new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        var time = RealNowClock();
         await using var receiver = await TestReceiver.StartAsync(TestReceiver.Status(500));
         await using var host = await StartAsync(o => o.Delivery.RetrySchedule = [], s => s.AddSingleton<TimeProvider>(time)); // One attempt each.
         var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
@@ -345,7 +362,7 @@ public sealed partial class WebhookDispatcherTests
                 o.Delivery.RequireHttps = false;
                 o.Delivery.RetrySchedule = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)];
                 o.Delivery.RetryJitter = 0;
-                o.Delivery.PollInterval = TimeSpan.FromMilliseconds(50);
+                o.Delivery.PollInterval = s_pollInterval;
                 options?.Invoke(o);
             },
             services,
@@ -353,6 +370,44 @@ public sealed partial class WebhookDispatcherTests
 
     internal static async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(SqliteTestHost host, string messageId, int count) =>
         await Eventually.ReadsAsync(() => host.Store.ListAttemptsAsync(messageId, default), a => a.Count >= count, $"{count} attempts at {messageId}");
+
+    /// <summary>A clock that moves only when told, from the real now (to the ms, as stored) as deliveries go over real HTTP.</summary>
+    private static FakeTimeProvider RealNowClock() =>
+        new(DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+
+    /// <summary>
+    /// Moves <paramref name="time"/> on to <paramref name="until"/> a poll interval at a time, pausing (in real time) after each
+    /// step so that the dispatcher, woken by its poll timer, looks for due work at every step.
+    /// </summary>
+    private static async Task AdvanceInStepsAsync(FakeTimeProvider time, DateTimeOffset until)
+    {
+        while (time.GetUtcNow() < until)
+        {
+            var step = until - time.GetUtcNow();
+            time.Advance(step < s_pollInterval ? step : s_pollInterval);
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="count"/> attempts at <paramref name="messageId"/>, moving <paramref name="time"/> on a poll interval
+    /// at every look, so a retry falls due and the dispatcher's poll timer fires whenever it waits on it.
+    /// </summary>
+    private static Task<IReadOnlyList<DeliveryAttempt>> AttemptsAdvancingAsync(
+        FakeTimeProvider time, SqliteTestHost host, string messageId, int count) =>
+        Eventually.ReadsAsync(
+            async () =>
+            {
+                var attempts = await host.Store.ListAttemptsAsync(messageId, default);
+                if (attempts.Count < count)
+                {
+                    time.Advance(s_pollInterval);
+                }
+
+                return attempts;
+            },
+            a => a.Count >= count,
+            $"{count} attempts at {messageId}");
 
     private static async Task<DeliveryState> DeliveryAsync(SqliteTestHost host, string messageId) =>
         Assert.Single(await host.Store.ListDeliveriesAsync(messageId, default));

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Hookline.Storage;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Hookline.Tests.Delivery;
 
@@ -124,12 +125,17 @@ public sealed class WebhookSenderTests : IDisposable
     [Fact]
     public async Task Send_Hang_TimesOut()
     {
+        var time = new FakeTimeProvider();
+        var timeout = TimeSpan.FromMinutes(1); // Longer than the test waits: it passes only on the fake clock.
         await using var receiver = await TestReceiver.StartAsync(TestReceiver.Hang);
-        using var sender = CreateSender(["127.0.0.1/32"], TimeSpan.FromMilliseconds(300));
+        using var sender = CreateSender(["127.0.0.1/32"], timeout, time: time);
 
-        var outcome = await sender.SendAsync(Delivery(receiver.Url), default);
+        var sending = sender.SendAsync(Delivery(receiver.Url), default);
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the request reaches the receiver");
+        time.Advance(timeout);
+        var outcome = await sending.WaitAsync(Eventually.DefaultTimeout);
 
-        Assert.Equal((null, AttemptErrorKind.Timeout), (outcome.StatusCode, outcome.ErrorKind));
+        Assert.Equal((null, AttemptErrorKind.Timeout, timeout), (outcome.StatusCode, outcome.ErrorKind, outcome.Duration));
     }
 
     [Fact]
@@ -175,13 +181,14 @@ public sealed class WebhookSenderTests : IDisposable
             request.Headers["webhook-signature"].Split(' '));
     }
 
-    private static WebhookSender CreateSender(List<string> allowedNetworks, TimeSpan? timeout = null, bool requireHttps = false)
+    private static WebhookSender CreateSender(
+        List<string> allowedNetworks, TimeSpan? timeout = null, bool requireHttps = false, TimeProvider? time = null)
     {
         var options = new WebhookOptions();
         options.Delivery.AllowedNetworks = allowedNetworks;
         options.Delivery.RequireHttps = requireHttps;
         options.Delivery.Timeout = timeout ?? TimeSpan.FromSeconds(15);
-        return new WebhookSender(Options.Create(options), new DestinationPolicy(Options.Create(options)), TimeProvider.System);
+        return new WebhookSender(Options.Create(options), new DestinationPolicy(Options.Create(options)), time ?? TimeProvider.System);
     }
 
     private static LeasedDelivery Delivery(string url) => new()
