@@ -22,6 +22,8 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
     document.Security = [new() { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, document)] = [] }];
     return Task.CompletedTask;
 }));
+// A body that names a property twice is ambiguous: refuse it (400) rather than keep the last.
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
 {
     // A payload the webhook cannot carry is the client's to fix: say why (the status comes from the selector below).

@@ -55,10 +55,16 @@ public sealed class SampleDeliveryTests
         var empty = await alice.PostAsJsonAsync("/subscriptions", new { username = " ", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
         var malformed = await alice.PostAsync("/subscriptions", new StringContent("{\"username\":", System.Text.Encoding.UTF8, "application/json"));
         var signedOut = await anonymous.PostAsJsonAsync("/subscriptions", new { username = "jerry", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
+        var repeated = await alice.PostAsync("/subscriptions", new StringContent(
+            "{\"username\":\"morty\",\"username\":\"summer\",\"monthlyFee\":1,\"startDate\":\"2026-11-23T10:00:00Z\"}",
+            System.Text.Encoding.UTF8,
+            "application/json"));
 
         Assert.Equal(
-            [(HttpStatusCode.Conflict, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.Unauthorized, "application/problem+json")],
-            new[] { duplicate, empty, malformed, signedOut }.Select(r => (r.StatusCode, r.Content.Headers.ContentType?.MediaType)));
+            [(HttpStatusCode.Conflict, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json"),
+             (HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.Unauthorized, "application/problem+json"),
+             (HttpStatusCode.BadRequest, "application/problem+json")],
+            new[] { duplicate, empty, malformed, signedOut, repeated }.Select(r => (r.StatusCode, r.Content.Headers.ContentType?.MediaType)));
         Assert.NotNull(JsonNode.Parse(await empty.Content.ReadAsStringAsync())!["errors"]!["username"]);
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the first subscription's delivery");
         await sample.NothingPendingAsync(); // Anything the bad requests had published has arrived by now too.
