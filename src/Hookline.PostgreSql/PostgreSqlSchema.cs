@@ -1,0 +1,71 @@
+namespace Hookline.PostgreSql;
+
+/// <summary>
+/// The schema, as numbered migrations in the store's own PostgreSQL schema (<c>{schema}</c> below): each runs once, in order,
+/// recorded in <c>{schema}.schema_versions</c>.
+/// </summary>
+internal static class PostgreSqlSchema
+{
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE {schema}.messages (
+            id text PRIMARY KEY,
+            webhook text NOT NULL,
+            method text NOT NULL,
+            tenant text,
+            payload bytea NOT NULL,
+            created_at timestamptz NOT NULL,
+            idempotency_key text
+        );
+        CREATE UNIQUE INDEX ux_messages_idempotency ON {schema}.messages (coalesce(tenant, ''), idempotency_key)
+            WHERE idempotency_key IS NOT NULL;
+        CREATE INDEX ix_messages_created ON {schema}.messages (created_at);
+
+        CREATE TABLE {schema}.endpoints (
+            id text PRIMARY KEY,
+            tenant text,
+            url text NOT NULL,
+            description text,
+            event_types text[],
+            enabled boolean NOT NULL,
+            disabled_reason text,
+            secrets text NOT NULL,
+            created_at timestamptz NOT NULL,
+            updated_at timestamptz NOT NULL,
+            failing_since timestamptz,
+            rate_limit integer,
+            version bigint NOT NULL
+        );
+        -- A tenant's endpoints in id order (ids order by creation): fan-out and keyset pages.
+        CREATE INDEX ix_endpoints_tenant_id ON {schema}.endpoints (tenant, id);
+
+        CREATE TABLE {schema}.deliveries (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            message_id text NOT NULL REFERENCES {schema}.messages (id) ON DELETE CASCADE,
+            endpoint_id text NOT NULL REFERENCES {schema}.endpoints (id) ON DELETE CASCADE,
+            status smallint NOT NULL,
+            attempts integer NOT NULL,
+            next_attempt_at timestamptz NOT NULL,
+            lease_owner text,
+            updated_at timestamptz NOT NULL,
+            UNIQUE (message_id, endpoint_id)
+        );
+        -- Leasing reads only pending rows in due order: an index range scan, O(log n) to start however many wait.
+        CREATE INDEX ix_deliveries_due ON {schema}.deliveries (next_attempt_at) WHERE status = 0;
+        CREATE INDEX ix_deliveries_endpoint ON {schema}.deliveries (endpoint_id, status);
+
+        CREATE TABLE {schema}.attempts (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            delivery_id bigint NOT NULL REFERENCES {schema}.deliveries (id) ON DELETE CASCADE,
+            started_at timestamptz NOT NULL,
+            duration_us bigint NOT NULL,
+            status_code integer,
+            response_body text,
+            error_kind smallint NOT NULL,
+            error text
+        );
+        CREATE INDEX ix_attempts_delivery ON {schema}.attempts (delivery_id);
+        """,
+    ];
+}

@@ -1,0 +1,191 @@
+using System.Text.Json;
+using Hookline.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Hookline.PostgreSql;
+
+/// <summary>
+/// The store for several app instances: one PostgreSQL database that they share, its tables in a schema of their own.
+/// Deliveries are leased with <c>FOR UPDATE SKIP LOCKED</c>, so instances never lease the same one; every write is
+/// one transaction, retried when PostgreSQL picks it as a deadlock's victim.
+/// </summary>
+internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
+{
+    private const int MaxTries = 3;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _schema;
+
+    /// <param name="dataSource">Where the database is.</param>
+    /// <param name="schema">The PostgreSQL schema that holds Hookline's tables: a plain lowercase name, spliced into SQL unquoted.</param>
+    public PostgreSqlWebhookStore(NpgsqlDataSource dataSource, string schema = "hookline")
+    {
+        _dataSource = dataSource;
+        _schema = schema;
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        NpgsqlConnection connection;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            var where = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            throw new InvalidOperationException(
+                $"The webhook database (Host={where.Host};Port={where.Port};Database={where.Database};Username={where.Username}) cannot be reached: "
+                + $"{e.Message} Check that PostgreSQL runs there and the connection string given to UsePostgreSql is right.",
+                e);
+        }
+
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using var _ = transaction.ConfigureAwait(false);
+            // Instances starting together migrate one after the other: the lock is held until this transaction ends.
+            await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@lock));", cancellationToken, Text("lock", $"hookline:{_schema}"))
+                .ConfigureAwait(false);
+            await ExecuteAsync(
+                connection,
+                transaction,
+                """
+                CREATE SCHEMA IF NOT EXISTS {schema};
+                CREATE TABLE IF NOT EXISTS {schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+                """,
+                cancellationToken).ConfigureAwait(false);
+            var version = (int)(await ScalarAsync(connection, transaction, "SELECT coalesce(max(version), 0) FROM {schema}.schema_versions;", cancellationToken)
+                .ConfigureAwait(false))!;
+            if (version > PostgreSqlSchema.Migrations.Length)
+            {
+                throw new InvalidOperationException(
+                    $"The webhook schema '{_schema}' is at version {version}, newer than this Hookline.PostgreSql knows ({PostgreSqlSchema.Migrations.Length}). "
+                    + "Upgrade the package.");
+            }
+
+            for (var next = version; next < PostgreSqlSchema.Migrations.Length; next++)
+            {
+                await ExecuteAsync(connection, transaction, PostgreSqlSchema.Migrations[next], cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, "INSERT INTO {schema}.schema_versions (version) VALUES (@version);", cancellationToken, Integer("version", next + 1))
+                    .ConfigureAwait(false);
+            }
+
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction, again (from the start) if PostgreSQL aborted it to break a deadlock.</summary>
+    private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        for (var tries = 1; ; tries++)
+        {
+            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                await using (transaction.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        var result = await work(connection, transaction).ConfigureAwait(false);
+                        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                        return result;
+                    }
+                    catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && tries < MaxTries)
+                    {
+                        // Rolled back on dispose; nothing of it was stored, so it runs again whole.
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs a query (outside any transaction) and maps every row with <paramref name="read"/>.</summary>
+    private async Task<List<T>> ReadAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await ReadAsync(connection, null, sql, read, cancellationToken, parameters).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<List<T>> ReadAsync<T>(
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        string sql,
+        Func<NpgsqlDataReader, T> read,
+        CancellationToken cancellationToken,
+        params NpgsqlParameter[] parameters)
+    {
+        var command = Command(connection, transaction, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                var rows = new List<T>();
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    rows.Add(read(reader));
+                }
+
+                return rows;
+            }
+        }
+    }
+
+    /// <summary>A command whose SQL names the store's tables as <c>{schema}.table</c>.</summary>
+    private NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params NpgsqlParameter[] parameters)
+    {
+        var command = new NpgsqlCommand(sql.Replace("{schema}", _schema, StringComparison.Ordinal), connection, transaction);
+        command.Parameters.AddRange(parameters);
+        return command;
+    }
+
+    private async Task<int> ExecuteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        var command = Command(connection, transaction, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<object?> ScalarAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        var command = Command(connection, transaction, sql, parameters);
+        await using (command.ConfigureAwait(false))
+        {
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static NpgsqlParameter Text(string name, string? value) => Parameter(name, NpgsqlDbType.Text, value);
+
+    private static NpgsqlParameter Integer(string name, int? value) => Parameter(name, NpgsqlDbType.Integer, value);
+
+    private static NpgsqlParameter Bigint(string name, long? value) => Parameter(name, NpgsqlDbType.Bigint, value);
+
+    private static NpgsqlParameter Boolean(string name, bool? value) => Parameter(name, NpgsqlDbType.Boolean, value);
+
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) => Parameter(name, NpgsqlDbType.TimestampTz, value?.ToUniversalTime());
+
+    private static NpgsqlParameter Parameter(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
+
+    private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    private static int? NullableInteger(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
+
+    private static string ToJson(IReadOnlyList<WebhookEndpointSecret> secrets) =>
+        JsonSerializer.Serialize([.. secrets], PostgreSqlJsonContext.Default.ListWebhookEndpointSecret);
+
+    private static List<WebhookEndpointSecret> SecretsFromJson(string json) =>
+        JsonSerializer.Deserialize(json, PostgreSqlJsonContext.Default.ListWebhookEndpointSecret) ?? [];
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Hookline.PostgreSql;
+using Hookline.Storage;
+using Npgsql;
+
+namespace Hookline.Tests.Storage;
+
+/// <summary>Several app instances on one PostgreSQL database: each with a data source (a connection pool) of its own, as processes have.</summary>
+public sealed class PostgreSqlInstancesTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset s_t0 = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+    private readonly string _schema = TestPostgres.NewSchema();
+    private readonly List<NpgsqlDataSource> _dataSources = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var dataSource in _dataSources)
+        {
+            await dataSource.DisposeAsync();
+        }
+
+        await TestPostgres.DropSchemaAsync(_schema);
+    }
+
+    [SkippableFact]
+    public async Task Initialize_ManyInstancesAtOnce_MigratesOnce()
+    {
+        TestPostgres.SkipUnlessAvailable();
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Instance().InitializeAsync(default)));
+
+        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var versions = new NpgsqlCommand($"SELECT count(*), max(version) FROM {_schema}.schema_versions;", connection);
+        await using var reader = await versions.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        Assert.Equal((long)PostgreSqlSchema.Migrations.Length, reader.GetInt64(0));
+        Assert.Equal(PostgreSqlSchema.Migrations.Length, reader.GetInt32(1));
+    }
+
+    [SkippableFact]
+    public async Task Lease_FourInstancesAtOnce_NeverLeaseTheSameDelivery()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        const int Deliveries = 400;
+        var instances = Enumerable.Range(0, 4).Select(_ => Instance()).ToList();
+        await instances[0].InitializeAsync(default);
+        await instances[0].CreateEndpointAsync(
+            new WebhookEndpoint
+            {
+                Id = "ep_0001",
+                Tenant = "alice",
+                Url = "http://127.0.0.1:9/hook",
+                Secrets = [new WebhookEndpointSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", s_t0)],
+                CreatedAt = s_t0,
+                UpdatedAt = s_t0,
+            },
+            default);
+        var payload = Encoding.UTF8.GetBytes("{}");
+        await instances[0].AppendAsync(
+            [.. Enumerable.Range(0, Deliveries).Select(i => new NewMessage($"msg_{i:D4}", "new-subscription", "POST", "alice", payload, s_t0.AddMilliseconds(i), null))],
+            default);
+
+        var leased = new ConcurrentBag<(string Owner, long Id)>();
+        await Task.WhenAll(instances.Select((store, i) => Task.Run(async () =>
+        {
+            var owner = $"instance-{i}";
+            while (await store.LeaseAsync(owner, s_t0.AddHours(1), s_t0.AddHours(2), 7, default) is { Count: > 0 } batch)
+            {
+                foreach (var delivery in batch)
+                {
+                    leased.Add((owner, delivery.Id));
+                }
+            }
+        })));
+
+        Assert.Equal(Deliveries, leased.Count);
+        Assert.Equal(Deliveries, leased.Select(l => l.Id).Distinct().Count());
+        Assert.True(leased.Select(l => l.Owner).Distinct().Count() > 1, "One instance leased everything: the others never ran at once.");
+    }
+
+    private PostgreSqlWebhookStore Instance()
+    {
+        var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        _dataSources.Add(dataSource);
+        return new PostgreSqlWebhookStore(dataSource, _schema);
+    }
+}
