@@ -12,7 +12,9 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public IWebhookEndpointManager Endpoints => _app.Services.GetRequiredService<IWebhookEndpointManager>();
 
-    public IWebhookStore Store => _app.Services.GetRequiredService<IWebhookStore>();
+    public IWebhookMessageAppender Messages => _app.Services.GetRequiredService<IWebhookMessageAppender>();
+
+    public IWebhookDeliveryQueue Queue => _app.Services.GetRequiredService<IWebhookDeliveryQueue>();
 
     public static async Task<BenchHost> StartAsync(string file, bool deliver, int concurrency)
     {

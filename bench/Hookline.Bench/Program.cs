@@ -105,14 +105,14 @@ static async Task<Throughput> EndToEnd(BenchReceiver receiver, int count, int co
         await using var host = await BenchHost.StartAsync(file, deliver: true, concurrency);
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
         await Workers(count / 10, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i))); // Warm-up.
-        await UntilAsync(async () => (await host.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        await UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
         receiver.Reset();
         var measure = Throughput.Start(count);
         await Workers(count, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
 
         // Counting the backlog reads the pending index, so it is polled only once the receiver has everything.
         await UntilAsync(() => Task.FromResult(receiver.Count >= count));
-        await UntilAsync(async () => (await host.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        await UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
         return measure.Stop();
     }
     finally
@@ -139,11 +139,11 @@ static async Task<StoreCost> StoreAlone(BenchReceiver receiver, int count)
         {
             var now = DateTimeOffset.UtcNow;
             var started = Stopwatch.GetTimestamp();
-            await host.Store.AppendAsync([.. Enumerable.Range(sequence, Batch).Select(i => new NewMessage($"msg_{i:D26}", "bench.event", "POST", null, payload, now))], default);
+            await host.Messages.AppendAsync([.. Enumerable.Range(sequence, Batch).Select(i => new NewMessage($"msg_{i:D26}", "bench.event", "POST", null, payload, now))], default);
             var appended = Stopwatch.GetTimestamp();
-            var leased = await host.Store.LeaseAsync("bench", now, now.AddSeconds(30), Batch, default);
+            var leased = await host.Queue.LeaseAsync("bench", now, now.AddSeconds(30), Batch, default);
             var leasedAt = Stopwatch.GetTimestamp();
-            await host.Store.CompleteAsync([.. leased.Select(d => new AttemptResult
+            await host.Queue.CompleteAsync([.. leased.Select(d => new AttemptResult
             {
                 DeliveryId = d.Id,
                 EndpointId = d.EndpointId,

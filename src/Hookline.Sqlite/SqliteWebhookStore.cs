@@ -9,10 +9,13 @@ namespace Hookline.Sqlite;
 /// crash. SQLite has one writer at a time; writes queue on a semaphore here instead of spinning on
 /// SQLITE_BUSY, and the callers batch (group commit) so each transaction carries many rows.
 /// </summary>
+/// <remarks>
+/// One partial file per role: <c>.EndpointStore.cs</c>, <c>.MessageAppender.cs</c>, <c>.DeliveryQueue.cs</c>,
+/// <c>.LogReader.cs</c>; this one holds the schema (<see cref="InitializeAsync"/>) and what they share.
+/// </remarks>
 internal sealed partial class SqliteWebhookStore(string connectionString) : IWebhookStore, IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
-
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private static readonly TimeSpan s_busyEndpointDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
-    private readonly IWebhookStore _store;
+    private readonly IWebhookDeliveryQueue _queue;
     private readonly WebhookSender _sender;
     private readonly DispatchSignal _signal;
     private readonly TimeProvider _time;
@@ -37,9 +37,9 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ConcurrentQueue<long> _aborted = new();
     private readonly CancellationTokenSource _abort = new();
 
-    public WebhookDispatcher(IWebhookStore store, WebhookSender sender, DispatchSignal signal, TimeProvider time, WebhookMetrics metrics, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(IWebhookDeliveryQueue queue, WebhookSender sender, DispatchSignal signal, TimeProvider time, WebhookMetrics metrics, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
     {
-        _store = store;
+        _queue = queue;
         _sender = sender;
         _signal = signal;
         _time = time;
@@ -50,7 +50,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         _completions = new(async results =>
         {
-            await store.CompleteAsync(results, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            await queue.CompleteAsync(results, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
             return new bool[results.Count];
         });
     }
@@ -108,7 +108,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         IReadOnlyList<LeasedDelivery> leased;
         try
         {
-            leased = await _store.LeaseAsync(_owner, now, now + (2 * _options.Timeout), free, stoppingToken).ConfigureAwait(false);
+            leased = await _queue.LeaseAsync(_owner, now, now + (2 * _options.Timeout), free, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
@@ -365,7 +365,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     {
         try
         {
-            await _store.ReleaseAsync(_owner, deliveries, CancellationToken.None).ConfigureAwait(false);
+            await _queue.ReleaseAsync(_owner, deliveries, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (Exception e)

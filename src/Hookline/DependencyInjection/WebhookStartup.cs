@@ -13,9 +13,9 @@ internal sealed class WebhookStartup(IServiceProvider services) : IHostedLifecyc
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         services.GetRequiredService<WebhookCatalog>();
-        if (services.GetService<IWebhookStore>() is { } store)
+        if (services.GetService<SecretProtectingStore>() is { } store)
         {
-            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            await store.Inner.InitializeAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -16,6 +16,11 @@ public static class WebhooksBuilderExtensions
     /// delivers, and the retention of old messages. Endpoint secrets reach the store encrypted with
     /// ASP.NET Core Data Protection (added here); instances that share a store must share its key ring.
     /// </summary>
+    /// <remarks>
+    /// The store is registered under each of its roles (<see cref="IWebhookEndpointStore"/>,
+    /// <see cref="IWebhookMessageAppender"/>, <see cref="IWebhookDeliveryQueue"/>, <see cref="IWebhookLogReader"/>),
+    /// one instance behind all four; <see cref="IWebhookStore"/> itself is not a service.
+    /// </remarks>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="store">Creates the store, once.</param>
     /// <returns>The builder.</returns>
@@ -25,7 +30,13 @@ public static class WebhooksBuilderExtensions
         ArgumentNullException.ThrowIfNull(store);
         var services = builder.Services;
         services.AddDataProtection();
-        services.Replace(ServiceDescriptor.Singleton<IWebhookStore>(sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<IDataProtectionProvider>())));
+        services.Replace(ServiceDescriptor.Singleton(sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<IDataProtectionProvider>())));
+
+        // One store instance under each role; the roles that carry secrets see it through SecretProtectingStore.
+        services.TryAddSingleton<IWebhookEndpointStore>(sp => sp.GetRequiredService<SecretProtectingStore>());
+        services.TryAddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<SecretProtectingStore>());
+        services.TryAddSingleton<IWebhookMessageAppender>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
+        services.TryAddSingleton<IWebhookLogReader>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchSignal>();

@@ -8,7 +8,7 @@ namespace Hookline;
 /// background when it is older than <see cref="MaxAge"/>, so the store is asked only while someone
 /// collects metrics, and at most that often.
 /// </summary>
-internal sealed class BacklogSampler(IWebhookStore store, TimeProvider time, ILogger<BacklogSampler> logger)
+internal sealed class BacklogSampler(IWebhookDeliveryQueue queue, TimeProvider time, ILogger<BacklogSampler> logger)
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(10);
 
@@ -34,7 +34,7 @@ internal sealed class BacklogSampler(IWebhookStore store, TimeProvider time, ILo
         try
         {
             var now = time.GetUtcNow();
-            Volatile.Write(ref _latest, new Sample(await store.GetBacklogAsync(now, CancellationToken.None).ConfigureAwait(false), now));
+            Volatile.Write(ref _latest, new Sample(await queue.GetBacklogAsync(now, CancellationToken.None).ConfigureAwait(false), now));
         }
         catch (Exception e)
         {

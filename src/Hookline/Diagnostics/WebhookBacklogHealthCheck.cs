@@ -4,12 +4,12 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Hookline;
 
 /// <summary>Unhealthy (or the status chosen) when a due delivery has waited longer than a bound: delivery is stuck or falling behind.</summary>
-internal sealed class WebhookBacklogHealthCheck(IWebhookStore store, TimeProvider time, TimeSpan maxAge) : IHealthCheck
+internal sealed class WebhookBacklogHealthCheck(IWebhookDeliveryQueue queue, TimeProvider time, TimeSpan maxAge) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
-        var backlog = await store.GetBacklogAsync(now, cancellationToken).ConfigureAwait(false);
+        var backlog = await queue.GetBacklogAsync(now, cancellationToken).ConfigureAwait(false);
         var age = backlog.OldestDueAge(now);
         var data = new Dictionary<string, object> { ["pending"] = backlog.Pending, ["oldestDueAgeSeconds"] = Math.Round(age.TotalSeconds, 1) };
         return age <= maxAge

@@ -25,7 +25,7 @@ public static class WebhookHealthChecksBuilderExtensions
         return builder.Add(new HealthCheckRegistration(
             name,
             services => new WebhookBacklogHealthCheck(
-                services.GetService<IWebhookStore>() ?? throw new InvalidOperationException("The webhook backlog health check needs a store: call AddWebhooks().UseSqlite(...) (or UseStore)."),
+                services.GetService<IWebhookDeliveryQueue>() ?? throw new InvalidOperationException("The webhook backlog health check needs a store: call AddWebhooks().UseSqlite(...) (or UseStore)."),
                 services.GetRequiredService<TimeProvider>(),
                 bound),
             failureStatus,

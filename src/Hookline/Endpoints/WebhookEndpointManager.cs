@@ -2,7 +2,7 @@ using Hookline.Storage;
 
 namespace Hookline;
 
-internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog catalog, DestinationPolicy destinations, DispatchSignal signal, TimeProvider time) : IWebhookEndpointManager
+internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IWebhookDeliveryQueue queue, WebhookCatalog catalog, DestinationPolicy destinations, DispatchSignal signal, TimeProvider time) : IWebhookEndpointManager
 {
     public const int MaxUrlLength = 2048;
     public const int MaxDescriptionLength = 1024;
@@ -44,18 +44,18 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             UpdatedAt = now,
             Version = 1,
         };
-        await store.CreateEndpointAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        await endpoints.CreateEndpointAsync(endpoint, cancellationToken).ConfigureAwait(false);
         return endpoint;
     }
 
     public Task<WebhookEndpoint?> GetAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return store.GetEndpointAsync(id, cancellationToken);
+        return endpoints.GetEndpointAsync(id, cancellationToken);
     }
 
     public Task<IReadOnlyList<WebhookEndpoint>> ListAsync(string? tenant = null, CancellationToken cancellationToken = default) =>
-        store.ListEndpointsAsync(tenant, cancellationToken);
+        endpoints.ListEndpointsAsync(tenant, cancellationToken);
 
     public async Task<WebhookEndpoint?> UpdateAsync(
         string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default)
@@ -80,7 +80,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     public async Task<bool> DeleteAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return await store.DeleteEndpointAsync(id, ifVersion, cancellationToken).ConfigureAwait(false) switch
+        return await endpoints.DeleteEndpointAsync(id, ifVersion, cancellationToken).ConfigureAwait(false) switch
         {
             WebhookEndpointWrite.Written => true,
             WebhookEndpointWrite.NotFound => false,
@@ -122,7 +122,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(endpointId);
-        var resent = await store.ResendAsync(messageId, endpointId, Now(), cancellationToken).ConfigureAwait(false);
+        var resent = await queue.ResendAsync(messageId, endpointId, Now(), cancellationToken).ConfigureAwait(false);
         if (resent)
         {
             signal.Notify();
@@ -134,7 +134,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
     public async Task<int> RecoverAsync(string endpointId, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endpointId);
-        var recovered = await store.RecoverAsync(endpointId, since, Now(), cancellationToken).ConfigureAwait(false);
+        var recovered = await queue.RecoverAsync(endpointId, since, Now(), cancellationToken).ConfigureAwait(false);
         if (recovered > 0)
         {
             signal.Notify();
@@ -161,7 +161,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         ArgumentNullException.ThrowIfNull(id);
         for (var tries = 1; ; tries++)
         {
-            if (await store.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is not { } endpoint)
+            if (await endpoints.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is not { } endpoint)
             {
                 return null;
             }
@@ -172,7 +172,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
             }
 
             var changed = change(endpoint) with { Version = endpoint.Version };
-            switch (await store.UpdateEndpointAsync(changed, cancellationToken).ConfigureAwait(false))
+            switch (await endpoints.UpdateEndpointAsync(changed, cancellationToken).ConfigureAwait(false))
             {
                 case WebhookEndpointWrite.Written:
                     return changed with { Version = endpoint.Version + 1 };

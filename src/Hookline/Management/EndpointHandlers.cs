@@ -11,7 +11,7 @@ internal static class EndpointHandlers
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
 
     public static async Task<Ok<WebhookPage<WebhookEndpointResponse>>> ListAsync(
-        HttpContext http, IWebhookStore store, string? limit, string? cursor)
+        HttpContext http, IWebhookEndpointStore store, string? limit, string? cursor)
     {
         var query = new EndpointQuery
         {

@@ -10,7 +10,7 @@ internal static class LogHandlers
 {
     public static async Task<Ok<WebhookPage<WebhookMessageResponse>>> ListMessagesAsync(
         HttpContext http,
-        IWebhookStore store,
+        IWebhookLogReader log,
         WebhookCatalog catalog,
         string? eventType,
         string? status,
@@ -31,7 +31,7 @@ internal static class LogHandlers
             Before = ManagementQuery.FromCursor(cursor, id => WebhookIds.IsValid(id, "msg_")),
             Limit = ManagementQuery.Limit(limit) + 1,
         };
-        var messages = await store.QueryMessagesAsync(query, http.RequestAborted).ConfigureAwait(false);
+        var messages = await log.QueryMessagesAsync(query, http.RequestAborted).ConfigureAwait(false);
         var page = messages.Take(query.Limit - 1).ToList();
         var data = new List<WebhookMessageResponse>(page.Count);
         foreach (var message in page)
@@ -50,7 +50,7 @@ internal static class LogHandlers
 
     public static async Task<Ok<WebhookPage<WebhookAttemptResponse>>> ListAttemptsAsync(
         HttpContext http,
-        IWebhookStore store,
+        IWebhookLogReader log,
         WebhookCatalog catalog,
         string? endpointId,
         string? messageId,
@@ -75,7 +75,7 @@ internal static class LogHandlers
                 : null,
             Limit = ManagementQuery.Limit(limit) + 1,
         };
-        var attempts = await store.QueryAttemptsAsync(query, http.RequestAborted).ConfigureAwait(false);
+        var attempts = await log.QueryAttemptsAsync(query, http.RequestAborted).ConfigureAwait(false);
         var page = attempts.Take(query.Limit - 1).Select(WebhookAttemptResponse.From).ToList();
         return TypedResults.Ok(new WebhookPage<WebhookAttemptResponse>(
             page,

@@ -16,7 +16,7 @@ internal static class TenantData
     public static async Task<WebhookEndpoint> EndpointAsync(HttpContext http, string endpointId, string field = "endpointId")
     {
         var id = ManagementQuery.EndpointId(endpointId, field)!;
-        var endpoint = await Store(http).GetEndpointAsync(id, http.RequestAborted).ConfigureAwait(false);
+        var endpoint = await Endpoints(http).GetEndpointAsync(id, http.RequestAborted).ConfigureAwait(false);
         return endpoint is not null && endpoint.Tenant == ManagementRequest.Tenant(http) ? endpoint : throw ManagementProblem.NotFound(field, id);
     }
 
@@ -24,8 +24,7 @@ internal static class TenantData
     public static async Task<(WebhookMessage Message, IReadOnlyList<DeliveryState> Deliveries)> MessageAsync(HttpContext http, string messageId)
     {
         var id = ManagementQuery.MessageId(messageId, "messageId")!;
-        var store = Store(http);
-        if (await store.GetMessageAsync(id, http.RequestAborted).ConfigureAwait(false) is { } message)
+        if (await Log(http).GetMessageAsync(id, http.RequestAborted).ConfigureAwait(false) is { } message)
         {
             var deliveries = await OwnDeliveriesAsync(http, message.Id).ConfigureAwait(false);
             if (message.Tenant == ManagementRequest.Tenant(http) || deliveries.Count > 0)
@@ -41,7 +40,7 @@ internal static class TenantData
     public static async Task<IReadOnlyList<DeliveryState>> OwnDeliveriesAsync(HttpContext http, string messageId)
     {
         var own = await EndpointIdsAsync(http).ConfigureAwait(false);
-        var deliveries = await Store(http).ListDeliveriesAsync(messageId, http.RequestAborted).ConfigureAwait(false);
+        var deliveries = await Log(http).ListDeliveriesAsync(messageId, http.RequestAborted).ConfigureAwait(false);
         return [.. deliveries.Where(d => own.Contains(d.EndpointId))];
     }
 
@@ -49,12 +48,14 @@ internal static class TenantData
     {
         if (http.Items[s_endpointIdsKey] is not HashSet<string> ids)
         {
-            var endpoints = await Store(http).ListEndpointsAsync(ManagementRequest.Tenant(http), http.RequestAborted).ConfigureAwait(false);
+            var endpoints = await Endpoints(http).ListEndpointsAsync(ManagementRequest.Tenant(http), http.RequestAborted).ConfigureAwait(false);
             http.Items[s_endpointIdsKey] = ids = [.. endpoints.Select(e => e.Id)];
         }
 
         return ids;
     }
 
-    private static IWebhookStore Store(HttpContext http) => http.RequestServices.GetRequiredService<IWebhookStore>();
+    private static IWebhookEndpointStore Endpoints(HttpContext http) => http.RequestServices.GetRequiredService<IWebhookEndpointStore>();
+
+    private static IWebhookLogReader Log(HttpContext http) => http.RequestServices.GetRequiredService<IWebhookLogReader>();
 }

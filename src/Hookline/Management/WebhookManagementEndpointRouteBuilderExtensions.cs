@@ -36,7 +36,7 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
         var services = endpoints.ServiceProvider;
-        if (services.GetService<Hookline.Storage.IWebhookStore>() is null)
+        if (services.GetService<Hookline.Storage.IWebhookEndpointStore>() is null)
         {
             throw new InvalidOperationException("MapWebhookManagement needs a webhook store: add one with builder.Services.AddWebhooks().UseSqlite(\"Data Source=webhooks.db\").");
         }

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Hookline;
 
 /// <summary>Checks a publish against the catalog, serializes the payload once, and stores it through the group-commit batcher.</summary>
-internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookStore store, DispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
+internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAppender messages, DispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
 {
-    private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(messages => store.AppendAsync(messages, CancellationToken.None));
+    private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(batch => messages.AppendAsync(batch, CancellationToken.None));
 
     public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, CancellationToken cancellationToken = default)
     {

@@ -6,14 +6,18 @@ namespace Hookline.Storage;
 
 /// <summary>
 /// Keeps endpoint signing secrets encrypted at rest with ASP.NET Core Data Protection: whatever the
-/// store, it is only ever given encrypted secrets, and Hookline only ever sees plain ones.
+/// store, it is only ever given encrypted secrets, and Hookline only ever sees plain ones. Secrets
+/// travel in two roles only: endpoints (written and read) and the delivery queue (leased deliveries carry
+/// them to the dispatcher), so it wraps those two; the message appender and the log reader carry none and
+/// are the store itself.
 /// </summary>
 /// <remarks>
 /// Every app instance must share the Data Protection key ring (see <c>PersistKeysTo...</c>), or the
 /// instances cannot read each other's secrets. Secrets stored in plain text by an older Hookline
 /// (they start with <c>whsec_</c>) are read as they are, and encrypted when the endpoint next changes.
 /// </remarks>
-internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtectionProvider protection) : IWebhookStore, IDisposable
+internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtectionProvider protection)
+    : IWebhookEndpointStore, IWebhookDeliveryQueue, IDisposable
 {
     private const int MaxCached = 10_000;
 
@@ -22,10 +26,8 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
     // Leasing reads secrets for every delivery; decrypting each one once is enough.
     private readonly ConcurrentDictionary<string, string> _plain = new(StringComparer.Ordinal);
 
-    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
-
-    public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
-        inner.AppendAsync(messages, cancellationToken);
+    /// <summary>The store itself, for the roles that carry no secrets and for its schema.</summary>
+    public IWebhookStore Inner => inner;
 
     public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         inner.CreateEndpointAsync(endpoint with { Secrets = Protect(endpoint.Secrets) }, cancellationToken);
@@ -45,9 +47,12 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
     public Task<WebhookEndpointWrite> DeleteEndpointAsync(string id, long? version, CancellationToken cancellationToken) =>
         inner.DeleteEndpointAsync(id, version, cancellationToken);
 
-    public async Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
-        [.. (await inner.LeaseAsync(owner, now, leaseUntil, max, cancellationToken).ConfigureAwait(false)).Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];
+    public async Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(
+        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+        [.. (await inner.LeaseAsync(owner, now, leaseUntil, max, cancellationToken).ConfigureAwait(false))
+            .Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];
 
+    // The rest of the queue carries no secrets.
     public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.CompleteAsync(results, now, cancellationToken);
 
@@ -59,20 +64,6 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
 
     public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.RecoverAsync(endpointId, since, now, cancellationToken);
-
-    public Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
-        inner.ListDeliveriesAsync(messageId, cancellationToken);
-
-    public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
-        inner.ListAttemptsAsync(messageId, cancellationToken);
-
-    public Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) => inner.GetMessageAsync(id, cancellationToken);
-
-    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
-        inner.QueryMessagesAsync(query, cancellationToken);
-
-    public Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken) =>
-        inner.QueryAttemptsAsync(query, cancellationToken);
 
     public Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.GetBacklogAsync(now, cancellationToken);
 

@@ -2,7 +2,7 @@ namespace Hookline.Storage;
 
 /// <summary>
 /// What became of a compare-and-set write to an endpoint
-/// (<see cref="IWebhookStore.UpdateEndpointAsync"/>, <see cref="IWebhookStore.DeleteEndpointAsync"/>).
+/// (<see cref="IWebhookEndpointStore.UpdateEndpointAsync"/>, <see cref="IWebhookEndpointStore.DeleteEndpointAsync"/>).
 /// </summary>
 public enum WebhookEndpointWrite
 {

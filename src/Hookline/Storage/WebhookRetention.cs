@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Hookline;
 
 /// <summary>Deletes messages older than <see cref="WebhookOptions.Retention"/>, with their deliveries and attempts: at start, then hourly.</summary>
-internal sealed class WebhookRetention(IWebhookStore store, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookRetention> logger) : BackgroundService
+internal sealed class WebhookRetention(IWebhookDeliveryQueue queue, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookRetention> logger) : BackgroundService
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromHours(1);
 
@@ -30,7 +30,7 @@ internal sealed class WebhookRetention(IWebhookStore store, TimeProvider time, I
         var before = time.GetUtcNow() - options.Value.Retention;
         try
         {
-            if (await store.PurgeAsync(before, stoppingToken).ConfigureAwait(false) is > 0 and var count)
+            if (await queue.PurgeAsync(before, stoppingToken).ConfigureAwait(false) is > 0 and var count)
             {
                 logger.Purged(count, before);
             }

@@ -43,18 +43,18 @@ public sealed class CrashRecoveryTests
                 try
                 {
                     await Eventually.HoldsAsync(
-                        async () => (await publisher.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0,
+                        async () => (await publisher.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0,
                         "the second process delivers the rest",
                         TimeSpan.FromSeconds(60));
                 }
                 catch (Xunit.Sdk.XunitException timedOut)
                 {
-                    var pending = (await publisher.Store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending;
+                    var pending = (await publisher.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending;
                     Assert.Fail($"{timedOut.Message} (received {receiver.Requests.Count}, pending {pending})\n{second.Output}");
                 }
             }
 
-            var deliveries = await Task.WhenAll(published.Select(id => publisher.Store.ListDeliveriesAsync(id, default)));
+            var deliveries = await Task.WhenAll(published.Select(id => publisher.Log.ListDeliveriesAsync(id, default)));
             Assert.All(deliveries, d => Assert.Equal(DeliveryStatus.Succeeded, Assert.Single(d).Status));
             Assert.Equal(published.Order(), ReceivedIds(receiver).Order());
             // Attempts in flight at the kill were never recorded: their leases ran out and they were sent again.

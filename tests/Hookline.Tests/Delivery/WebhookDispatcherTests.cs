@@ -27,7 +27,7 @@ public sealed partial class WebhookDispatcherTests
         var timestamp = long.Parse(request.Headers["webhook-timestamp"]);
         Assert.Equal(WebhookSignature.Sign(WebhookSecret.DecodeKey(endpoint.Secrets[0].Value), published.MessageId, timestamp, request.Body), request.Headers["webhook-signature"]);
         Assert.Matches(TraceParent(), request.Headers["traceparent"]);
-        var delivery = Assert.Single(await host.Store.ListDeliveriesAsync(published.MessageId, default));
+        var delivery = Assert.Single(await host.Log.ListDeliveriesAsync(published.MessageId, default));
         Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
     }
 
@@ -325,7 +325,7 @@ public sealed partial class WebhookDispatcherTests
                 var released = await DeliveryAsync(stopped, messageId);
                 Assert.Equal((DeliveryStatus.Pending, 0), (released.Status, released.Attempts));
                 Assert.InRange(released.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow); // Due now, not when the 2-minute lease would end.
-                Assert.Empty(await stopped.Store.ListAttemptsAsync(messageId, default));
+                Assert.Empty(await stopped.Log.ListAttemptsAsync(messageId, default));
             }
 
             await using var restarted = await StartAsync(file: file);
@@ -369,7 +369,7 @@ public sealed partial class WebhookDispatcherTests
             file);
 
     internal static async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(SqliteTestHost host, string messageId, int count) =>
-        await Eventually.ReadsAsync(() => host.Store.ListAttemptsAsync(messageId, default), a => a.Count >= count, $"{count} attempts at {messageId}");
+        await Eventually.ReadsAsync(() => host.Log.ListAttemptsAsync(messageId, default), a => a.Count >= count, $"{count} attempts at {messageId}");
 
     /// <summary>A clock that moves only when told, from the real now (to the ms, as stored) as deliveries go over real HTTP.</summary>
     private static FakeTimeProvider RealNowClock() =>
@@ -398,7 +398,7 @@ public sealed partial class WebhookDispatcherTests
         Eventually.ReadsAsync(
             async () =>
             {
-                var attempts = await host.Store.ListAttemptsAsync(messageId, default);
+                var attempts = await host.Log.ListAttemptsAsync(messageId, default);
                 if (attempts.Count < count)
                 {
                     time.Advance(s_pollInterval);
@@ -410,7 +410,7 @@ public sealed partial class WebhookDispatcherTests
             $"{count} attempts at {messageId}");
 
     private static async Task<DeliveryState> DeliveryAsync(SqliteTestHost host, string messageId) =>
-        Assert.Single(await host.Store.ListDeliveriesAsync(messageId, default));
+        Assert.Single(await host.Log.ListDeliveriesAsync(messageId, default));
 
     private static void InterlockedMax(ref int target, int value)
     {

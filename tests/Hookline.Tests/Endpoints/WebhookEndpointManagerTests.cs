@@ -128,7 +128,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
         var disabled = await Endpoints.DisableAsync(created.Id, "Maintenance");
 
         Assert.Equal((false, "Maintenance"), (disabled!.Enabled, disabled.DisabledReason));
-        Assert.Equal(DeliveryStatus.Failed, Assert.Single(await _host.Store.ListDeliveriesAsync(pending.MessageId, default)).Status);
+        Assert.Equal(DeliveryStatus.Failed, Assert.Single(await _host.Log.ListDeliveriesAsync(pending.MessageId, default)).Status);
         Assert.Equal(0, (await _host.Publisher.PublishAsync("ping", new Ping(2))).Deliveries);
         var enabled = await Endpoints.EnableAsync(created.Id);
         Assert.Equal((true, null, null), (enabled!.Enabled, enabled.DisabledReason, enabled.FailingSince));

@@ -73,7 +73,7 @@ public class SampleFactory : WebApplicationFactory<Program>
     /// </summary>
     public Task NothingPendingAsync() =>
         Eventually.HoldsAsync(
-            async () => (await Services.GetRequiredService<IWebhookStore>().GetBacklogAsync(Services.GetRequiredService<TimeProvider>().GetUtcNow(), default)).Pending == 0,
+            async () => (await Services.GetRequiredService<IWebhookDeliveryQueue>().GetBacklogAsync(Services.GetRequiredService<TimeProvider>().GetUtcNow(), default)).Pending == 0,
             "every delivery attempted, none pending");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -23,7 +23,11 @@ internal sealed class SqliteTestHost : IAsyncDisposable
 
     public IWebhookEndpointManager Endpoints => Services.GetRequiredService<IWebhookEndpointManager>();
 
-    public IWebhookStore Store => Services.GetRequiredService<IWebhookStore>();
+    public IWebhookEndpointStore EndpointStore => Services.GetRequiredService<IWebhookEndpointStore>();
+
+    public IWebhookDeliveryQueue Queue => Services.GetRequiredService<IWebhookDeliveryQueue>();
+
+    public IWebhookLogReader Log => Services.GetRequiredService<IWebhookLogReader>();
 
     public static async Task<SqliteTestHost> StartAsync(Action<IWebhookDeclarationBuilder> declare, Action<WebhookOptions>? options = null, Action<IServiceCollection>? services = null, string? file = null)
     {

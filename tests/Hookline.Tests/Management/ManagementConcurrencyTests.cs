@@ -67,7 +67,7 @@ public sealed class ManagementConcurrencyTests
         Assert.False(disabled["enabled"]!.GetValue<bool>());
         Assert.StartsWith("put ", disabled["description"]!.GetValue<string>());
         Assert.Equal(1 + 8 + 4 + 1, disabled["version"]!.GetValue<long>());
-        var stored = (await sample.Services.GetRequiredService<IWebhookStore>().GetEndpointAsync(id, default))!;
+        var stored = (await sample.Services.GetRequiredService<IWebhookEndpointStore>().GetEndpointAsync(id, default))!;
         Assert.Superset(rotations.Select(r => r.Secret!).ToHashSet(), stored.Secrets.Select(s => s.Value).ToHashSet());
 
         // Round two: replacing the settings races an enable; the endpoint then receives, signed with every rotated secret.

@@ -21,7 +21,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
                 options.MaxPayloadBytes = 1024;
                 options.Delivery.Enabled = false; // What is stored is checked here, not delivered.
             });
-        await _host.Store.CreateEndpointAsync(
+        await _host.EndpointStore.CreateEndpointAsync(
             new WebhookEndpoint { Id = "ep_1", Tenant = "alice", Url = "http://127.0.0.1:9/", Secrets = [new(WebhookSecret.Generate(), default)] },
             default);
     }
@@ -36,7 +36,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
         Assert.StartsWith("msg_", result.MessageId);
         Assert.Equal(30, result.MessageId.Length);
         Assert.Equal(1, result.Deliveries);
-        var leased = Assert.Single(await _host.Store.LeaseAsync("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10, default));
+        var leased = Assert.Single(await _host.Queue.LeaseAsync("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10, default));
         Assert.Equal(
             """{"id":"inv_1","amount":12.50,"rate":0.5,"lines":2,"cents":null,"customer":{"name":"Rick","address":null},"items":[]}""",
             Encoding.UTF8.GetString(leased.Payload.Span));
@@ -79,7 +79,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
 
         Assert.Contains("over the 1024-byte limit", error.Message);
         Assert.Equal((WebhookPayloadProblem.TooLarge, 2111, 1024), (error.Problem, error.PayloadBytes, error.MaxPayloadBytes));
-        Assert.Equal(0, (await _host.Store.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
+        Assert.Equal(0, (await _host.Queue.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
         Assert.Equal((WebhookPayloadProblem.NotSerializable, "tree"), (error.Problem, error.Webhook));
         Assert.IsType<System.Text.Json.JsonException>(error.InnerException);
         Assert.Contains("cannot be serialized", error.Message);
-        Assert.Equal(0, (await _host.Store.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
+        Assert.Equal(0, (await _host.Queue.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
 
         var result = await _host.Publisher.PublishAsync("ping", new Ping(1), tenant: "alice", method: "put");
 
-        var leased = Assert.Single(await _host.Store.LeaseAsync("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10, default));
+        var leased = Assert.Single(await _host.Queue.LeaseAsync("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10, default));
         Assert.Equal((result.MessageId, "PUT"), (leased.MessageId, leased.Method));
     }
 
@@ -136,7 +136,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
 
         Assert.Equal(300, results.Select(r => r.MessageId).Distinct().Count());
         Assert.All(results, r => Assert.Equal(1, r.Deliveries));
-        Assert.Equal(300, (await _host.Store.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
+        Assert.Equal(300, (await _host.Queue.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
     }
 
     private static Invoice NewInvoice() => new("inv_1", 12.50m, 0.5f, 2, null, new Customer("Rick", null), []);

@@ -26,8 +26,8 @@ public sealed class WebhookRetentionTests
             await using var now = await WebhookDispatcherTests.StartAsync(services: s => s.AddSingleton<TimeProvider>(time), file: file);
             var recent = (await now.Publisher.PublishAsync("ping", new Ping(2))).MessageId;
 
-            await Eventually.HoldsAsync(async () => (await now.Store.ListDeliveriesAsync(old, default)).Count == 0, "the 31-day-old message is deleted");
-            Assert.Empty(await now.Store.ListAttemptsAsync(old, default));
+            await Eventually.HoldsAsync(async () => (await now.Log.ListDeliveriesAsync(old, default)).Count == 0, "the 31-day-old message is deleted");
+            Assert.Empty(await now.Log.ListAttemptsAsync(old, default));
             await WebhookDispatcherTests.AttemptsAsync(now, recent, 1);
         }
         finally

@@ -4,7 +4,8 @@ using Microsoft.Data.Sqlite;
 
 namespace Hookline.Sqlite;
 
-internal sealed partial class SqliteWebhookStore
+/// <summary>Endpoints (<see cref="IWebhookEndpointStore"/>), written compare-and-set on their version.</summary>
+internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
 {
     private const string EndpointColumns =
         "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version";

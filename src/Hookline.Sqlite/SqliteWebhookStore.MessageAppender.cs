@@ -2,7 +2,8 @@ using Hookline.Storage;
 
 namespace Hookline.Sqlite;
 
-internal sealed partial class SqliteWebhookStore
+/// <summary>Appending messages (<see cref="IWebhookMessageAppender"/>), fanned out to matching endpoints in the same transaction.</summary>
+internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
 {
     public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<StoredMessage>>(
@@ -81,85 +82,4 @@ internal sealed partial class SqliteWebhookStore
                 return results;
             },
             cancellationToken);
-
-    public async Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) =>
-        (await ReadMessagesAsync("WHERE m.id = $id", cancellationToken, ("$id", id)).ConfigureAwait(false)).SingleOrDefault();
-
-    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
-        ReadMessagesAsync(
-            """
-            WHERE ($tenant IS NULL OR m.tenant = $tenant OR EXISTS (
-                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.message_id = m.id AND e.tenant = $tenant))
-              AND ($webhook IS NULL OR m.webhook = $webhook)
-              AND ($since IS NULL OR m.created_at >= $since)
-              AND ($until IS NULL OR m.created_at < $until)
-              AND ($before IS NULL OR m.id < $before)
-              AND (($endpoint IS NULL AND $status IS NULL) OR EXISTS (
-                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-                    WHERE d.message_id = m.id
-                      AND ($tenant IS NULL OR e.tenant = $tenant)
-                      AND ($endpoint IS NULL OR d.endpoint_id = $endpoint)
-                      AND ($status IS NULL OR d.status = $status)))
-            ORDER BY m.id DESC
-            LIMIT $limit
-            """,
-            cancellationToken,
-            ("$tenant", query.Tenant),
-            ("$webhook", query.Webhook),
-            ("$endpoint", query.EndpointId),
-            ("$status", (int?)query.Status),
-            ("$since", query.Since is { } since ? ToUnix(since) : null),
-            ("$until", query.Until is { } until ? ToUnix(until) : null),
-            ("$before", query.Before),
-            ("$limit", query.Limit));
-
-    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
-        await ReadAsync(
-            $"SELECT m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at FROM messages m {where};",
-            reader => new WebhookMessage(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                (byte[])reader.GetValue(4),
-                FromUnix(reader.GetInt64(5))),
-            cancellationToken,
-            parameters).ConfigureAwait(false);
-
-    public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        const int ChunkSize = 5_000;
-        var total = 0;
-        int purged;
-        do
-        {
-            // Chunks keep each write transaction short, so publishing and dispatch are not held up.
-            purged = await WriteAsync(
-                async (connection, transaction) =>
-                {
-                    await ExecuteAsync(
-                        connection,
-                        transaction,
-                        """
-                        CREATE TEMP TABLE purge AS
-                        SELECT id FROM messages m
-                        WHERE created_at < $before AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status = 0)
-                        LIMIT $chunk;
-                        """,
-                        cancellationToken,
-                        ("$before", ToUnix(before)),
-                        ("$chunk", ChunkSize)).ConfigureAwait(false);
-                    await ExecuteAsync(connection, transaction, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE message_id IN (SELECT id FROM purge));", cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
-                    var count = await ExecuteAsync(connection, transaction, "DELETE FROM messages WHERE id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, transaction, "DROP TABLE temp.purge;", cancellationToken).ConfigureAwait(false);
-                    return count;
-                },
-                cancellationToken).ConfigureAwait(false);
-            total += purged;
-        }
-        while (purged == ChunkSize);
-
-        return total;
-    }
 }

@@ -2,7 +2,8 @@ using Hookline.Storage;
 
 namespace Hookline.Sqlite;
 
-internal sealed partial class SqliteWebhookStore
+/// <summary>The delivery queue (<see cref="IWebhookDeliveryQueue"/>): lease, complete, release, resend, recover, backlog, purge.</summary>
+internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 {
     public Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<LeasedDelivery>>(
@@ -199,67 +200,47 @@ internal sealed partial class SqliteWebhookStore
                 ("$now", ToUnix(now))),
             cancellationToken);
 
-    public async Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
-        await ReadAsync(
-            "SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM deliveries WHERE message_id = $message ORDER BY id;",
-            reader => new DeliveryState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt32(3), reader.GetInt32(4), FromUnix(reader.GetInt64(5))),
-            cancellationToken,
-            ("$message", messageId)).ConfigureAwait(false);
-
-    public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
-        ReadAttemptsAsync("WHERE d.message_id = $message ORDER BY a.id", cancellationToken, ("$message", messageId));
-
-    public Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken) =>
-        ReadAttemptsAsync(
-            """
-            WHERE ($tenant IS NULL OR d.endpoint_id IN (SELECT id FROM endpoints WHERE tenant = $tenant))
-              AND ($endpoint IS NULL OR d.endpoint_id = $endpoint)
-              AND ($message IS NULL OR d.message_id = $message)
-              AND ($webhook IS NULL OR m.webhook = $webhook)
-              AND ($succeeded IS NULL OR (a.error_kind = 0) = $succeeded)
-              AND ($since IS NULL OR a.started_at >= $since)
-              AND ($until IS NULL OR a.started_at < $until)
-              AND ($before IS NULL OR a.id < $before)
-            ORDER BY a.id DESC
-            LIMIT $limit
-            """,
-            cancellationToken,
-            ("$tenant", query.Tenant),
-            ("$endpoint", query.EndpointId),
-            ("$message", query.MessageId),
-            ("$webhook", query.Webhook),
-            ("$succeeded", query.Succeeded),
-            ("$since", query.Since is { } since ? ToUnix(since) : null),
-            ("$until", query.Until is { } until ? ToUnix(until) : null),
-            ("$before", query.Before),
-            ("$limit", query.Limit));
-
-    private async Task<IReadOnlyList<DeliveryAttempt>> ReadAttemptsAsync(string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
-        await ReadAsync(
-            $"""
-            SELECT a.id, a.delivery_id, d.message_id, d.endpoint_id, m.webhook, a.started_at, a.duration_us, a.status_code, a.response_body, a.error_kind, a.error
-            FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN messages m ON m.id = d.message_id
-            {whereAndOrder};
-            """,
-            reader => new DeliveryAttempt(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                FromUnix(reader.GetInt64(5)),
-                TimeSpan.FromMicroseconds(reader.GetInt64(6)),
-                reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                (AttemptErrorKind)reader.GetInt32(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10)),
-            cancellationToken,
-            parameters).ConfigureAwait(false);
-
     public async Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await ReadAsync(
             "SELECT count(*), min(CASE WHEN next_attempt_at <= $now THEN next_attempt_at END) FROM deliveries WHERE status = 0;",
             reader => new BacklogStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : FromUnix(reader.GetInt64(1))),
             cancellationToken,
             ("$now", ToUnix(now))).ConfigureAwait(false)).Single();
+
+    public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        const int ChunkSize = 5_000;
+        var total = 0;
+        int purged;
+        do
+        {
+            // Chunks keep each write transaction short, so publishing and dispatch are not held up.
+            purged = await WriteAsync(
+                async (connection, transaction) =>
+                {
+                    await ExecuteAsync(
+                        connection,
+                        transaction,
+                        """
+                        CREATE TEMP TABLE purge AS
+                        SELECT id FROM messages m
+                        WHERE created_at < $before AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status = 0)
+                        LIMIT $chunk;
+                        """,
+                        cancellationToken,
+                        ("$before", ToUnix(before)),
+                        ("$chunk", ChunkSize)).ConfigureAwait(false);
+                    await ExecuteAsync(connection, transaction, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE message_id IN (SELECT id FROM purge));", cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
+                    var count = await ExecuteAsync(connection, transaction, "DELETE FROM messages WHERE id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, transaction, "DROP TABLE temp.purge;", cancellationToken).ConfigureAwait(false);
+                    return count;
+                },
+                cancellationToken).ConfigureAwait(false);
+            total += purged;
+        }
+        while (purged == ChunkSize);
+
+        return total;
+    }
 }

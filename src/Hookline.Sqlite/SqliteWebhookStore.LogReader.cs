@@ -1,0 +1,108 @@
+using Hookline.Storage;
+
+namespace Hookline.Sqlite;
+
+/// <summary>The delivery log (<see cref="IWebhookLogReader"/>): messages, deliveries and attempts, read on connections of their own.</summary>
+internal sealed partial class SqliteWebhookStore : IWebhookLogReader
+{
+    public async Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) =>
+        (await ReadMessagesAsync("WHERE m.id = $id", cancellationToken, ("$id", id)).ConfigureAwait(false)).SingleOrDefault();
+
+    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
+        ReadMessagesAsync(
+            """
+            WHERE ($tenant IS NULL OR m.tenant = $tenant OR EXISTS (
+                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.message_id = m.id AND e.tenant = $tenant))
+              AND ($webhook IS NULL OR m.webhook = $webhook)
+              AND ($since IS NULL OR m.created_at >= $since)
+              AND ($until IS NULL OR m.created_at < $until)
+              AND ($before IS NULL OR m.id < $before)
+              AND (($endpoint IS NULL AND $status IS NULL) OR EXISTS (
+                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+                    WHERE d.message_id = m.id
+                      AND ($tenant IS NULL OR e.tenant = $tenant)
+                      AND ($endpoint IS NULL OR d.endpoint_id = $endpoint)
+                      AND ($status IS NULL OR d.status = $status)))
+            ORDER BY m.id DESC
+            LIMIT $limit
+            """,
+            cancellationToken,
+            ("$tenant", query.Tenant),
+            ("$webhook", query.Webhook),
+            ("$endpoint", query.EndpointId),
+            ("$status", (int?)query.Status),
+            ("$since", query.Since is { } since ? ToUnix(since) : null),
+            ("$until", query.Until is { } until ? ToUnix(until) : null),
+            ("$before", query.Before),
+            ("$limit", query.Limit));
+
+    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await ReadAsync(
+            $"SELECT m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at FROM messages m {where};",
+            reader => new WebhookMessage(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                (byte[])reader.GetValue(4),
+                FromUnix(reader.GetInt64(5))),
+            cancellationToken,
+            parameters).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
+        await ReadAsync(
+            "SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM deliveries WHERE message_id = $message ORDER BY id;",
+            reader => new DeliveryState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt32(3), reader.GetInt32(4), FromUnix(reader.GetInt64(5))),
+            cancellationToken,
+            ("$message", messageId)).ConfigureAwait(false);
+
+    public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
+        ReadAttemptsAsync("WHERE d.message_id = $message ORDER BY a.id", cancellationToken, ("$message", messageId));
+
+    public Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken) =>
+        ReadAttemptsAsync(
+            """
+            WHERE ($tenant IS NULL OR d.endpoint_id IN (SELECT id FROM endpoints WHERE tenant = $tenant))
+              AND ($endpoint IS NULL OR d.endpoint_id = $endpoint)
+              AND ($message IS NULL OR d.message_id = $message)
+              AND ($webhook IS NULL OR m.webhook = $webhook)
+              AND ($succeeded IS NULL OR (a.error_kind = 0) = $succeeded)
+              AND ($since IS NULL OR a.started_at >= $since)
+              AND ($until IS NULL OR a.started_at < $until)
+              AND ($before IS NULL OR a.id < $before)
+            ORDER BY a.id DESC
+            LIMIT $limit
+            """,
+            cancellationToken,
+            ("$tenant", query.Tenant),
+            ("$endpoint", query.EndpointId),
+            ("$message", query.MessageId),
+            ("$webhook", query.Webhook),
+            ("$succeeded", query.Succeeded),
+            ("$since", query.Since is { } since ? ToUnix(since) : null),
+            ("$until", query.Until is { } until ? ToUnix(until) : null),
+            ("$before", query.Before),
+            ("$limit", query.Limit));
+
+    private async Task<IReadOnlyList<DeliveryAttempt>> ReadAttemptsAsync(string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await ReadAsync(
+            $"""
+            SELECT a.id, a.delivery_id, d.message_id, d.endpoint_id, m.webhook, a.started_at, a.duration_us, a.status_code, a.response_body, a.error_kind, a.error
+            FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN messages m ON m.id = d.message_id
+            {whereAndOrder};
+            """,
+            reader => new DeliveryAttempt(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                FromUnix(reader.GetInt64(5)),
+                TimeSpan.FromMicroseconds(reader.GetInt64(6)),
+                reader.IsDBNull(7) ? null : reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                (AttemptErrorKind)reader.GetInt32(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10)),
+            cancellationToken,
+            parameters).ConfigureAwait(false);
+}

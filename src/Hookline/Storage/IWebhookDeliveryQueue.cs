@@ -1,0 +1,52 @@
+namespace Hookline.Storage;
+
+/// <summary>
+/// The store's deliveries as a queue: due ones are leased to a dispatcher, sent, and completed with
+/// their attempts or released unattempted. Times are given by the caller, never read from the store's clock.
+/// </summary>
+/// <remarks>
+/// The dispatcher leases, completes and releases; the endpoint manager resends and recovers; the backlog
+/// metrics and health check read the backlog; retention purges.
+/// </remarks>
+public interface IWebhookDeliveryQueue
+{
+    /// <summary>
+    /// Leases up to <paramref name="max"/> due deliveries, oldest due first, to <paramref name="owner"/>
+    /// until <paramref name="leaseUntil"/>. A lease that ends without completion makes the delivery
+    /// due again, so a crashed dispatcher loses nothing.
+    /// </summary>
+    Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records attempts and applies their outcome to deliveries and endpoints, in one transaction. Each
+    /// change to an endpoint (failing since, no longer failing, disabled) raises its version.
+    /// </summary>
+    Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives leased deliveries back unattempted, each due at its own time: on shutdown, or when their
+    /// endpoint is busy or rate limited.
+    /// </summary>
+    Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes the delivery of a message to an endpoint pending and due now (creating it if needed). Returns
+    /// <see langword="false"/> if the message or endpoint does not exist.
+    /// </summary>
+    Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes an endpoint's failed deliveries of messages created since <paramref name="since"/> pending and
+    /// due now. Returns how many.
+    /// </summary>
+    Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>How many deliveries are pending, and since when the oldest due one has waited.</summary>
+    Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes messages created before <paramref name="before"/> that have no pending delivery, with their
+    /// deliveries and attempts. Returns how many messages.
+    /// </summary>
+    Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}

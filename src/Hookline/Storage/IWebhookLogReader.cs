@@ -1,0 +1,23 @@
+namespace Hookline.Storage;
+
+/// <summary>
+/// Reads the delivery log: the messages published, their deliveries, and every attempt. Read only.
+/// </summary>
+/// <remarks>The management API uses it.</remarks>
+public interface IWebhookLogReader
+{
+    /// <summary>The message with this id, or <see langword="null"/>.</summary>
+    Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Messages matching <paramref name="query"/>, newest first.</summary>
+    Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The deliveries of a message.</summary>
+    Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken);
+
+    /// <summary>The attempts at delivering a message, oldest first.</summary>
+    Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken);
+
+    /// <summary>Attempts matching <paramref name="query"/>, newest first.</summary>
+    Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken);
+}

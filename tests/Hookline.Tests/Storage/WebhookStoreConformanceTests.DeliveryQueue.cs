@@ -1,0 +1,209 @@
+using Hookline.Storage;
+
+namespace Hookline.Tests.Storage;
+
+/// <summary>What every <see cref="IWebhookDeliveryQueue"/> must do: lease due deliveries, complete them with their attempts (and the endpoint's health), release, resend, recover, count the backlog and purge old messages.</summary>
+public abstract partial class WebhookStoreConformanceTests
+{
+    [Fact]
+    public async Task Lease_DueDeliveries_OldestFirstUpToMaxWithEverythingToSendThem()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice", at: T0.AddSeconds(2)), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1)), Message("alice", at: T0.AddMinutes(5))], default);
+
+        var leased = await Queue.LeaseAsync("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), max: 2, default);
+
+        Assert.Equal(2, leased.Count);
+        var first = leased[0];
+        Assert.Equal((0, "new-subscription", "POST", endpoint.Id, endpoint.Url), (first.Attempts, first.Webhook, first.Method, first.EndpointId, first.Url));
+        Assert.Equal(s_payload, first.Payload.ToArray());
+        Assert.Equal(endpoint.Secrets, first.Secrets);
+        var third = await Queue.LeaseAsync("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), max: 10, default);
+        Assert.Single(third);
+        Assert.True(first.MessageId.CompareTo(leased[1].MessageId) != 0 && leased[1].MessageId != third[0].MessageId);
+    }
+
+    [Fact]
+    public async Task Lease_ExpiredLease_IsLeasedAgain()
+    {
+        await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice")], default);
+        var leased = Assert.Single(await Queue.LeaseAsync("crashed", T0, T0.AddSeconds(30), 10, default));
+
+        Assert.Empty(await Queue.LeaseAsync("other", T0.AddSeconds(29), T0.AddSeconds(59), 10, default));
+        var again = Assert.Single(await Queue.LeaseAsync("other", T0.AddSeconds(30), T0.AddSeconds(60), 10, default));
+
+        Assert.Equal(leased.Id, again.Id);
+    }
+
+    [Fact]
+    public async Task Complete_Success_RecordsTheAttemptAndEndsTheDelivery()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+
+        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default);
+
+        var delivery = Assert.Single(await Log.ListDeliveriesAsync(stored.MessageId, default));
+        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+        var attempt = Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
+        Assert.Equal(new DeliveryAttempt(attempt.Id, leased.Id, stored.MessageId, endpoint.Id, "new-subscription", T0, TimeSpan.FromMilliseconds(12.5), 204, "ok", AttemptErrorKind.None, null), attempt);
+        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        Assert.Null((await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
+    }
+
+    [Fact]
+    public async Task Complete_Retry_SchedulesTheNextAttemptAndMarksTheEndpointFailing()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice")], default);
+        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+
+        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Pending, 500, next: T0.AddSeconds(5))], T0, default);
+
+        Assert.Empty(await Queue.LeaseAsync("w", T0.AddSeconds(4), T0.AddSeconds(34), 10, default));
+        var again = Assert.Single(await Queue.LeaseAsync("w", T0.AddSeconds(5), T0.AddSeconds(35), 10, default));
+        Assert.Equal(1, again.Attempts);
+        Assert.Equal(T0, again.FailingSince);
+        Assert.Equal(T0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
+
+        await Queue.CompleteAsync([Result(again, "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(6), default);
+        Assert.Null((await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
+    }
+
+    [Fact]
+    public async Task Complete_ByAnOwnerWhoseLeaseWasTaken_DoesNotChangeTheDelivery()
+    {
+        await CreateEndpointAsync("alice");
+        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var stale = Assert.Single(await Queue.LeaseAsync("slow", T0, T0.AddSeconds(30), 10, default));
+        Assert.Single(await Queue.LeaseAsync("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10, default));
+
+        await Queue.CompleteAsync([Result(stale, "slow", DeliveryStatus.Failed, 500)], T0.AddSeconds(31), default);
+
+        var delivery = Assert.Single(await Log.ListDeliveriesAsync(stored.MessageId, default));
+        Assert.Equal((DeliveryStatus.Pending, 0), (delivery.Status, delivery.Attempts));
+        Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
+    }
+
+    [Fact]
+    public async Task Complete_DisableEndpoint_DisablesItAndFailsItsPendingDeliveries()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var messages = await Messages.AppendAsync([Message("alice"), Message("alice", at: T0.AddMinutes(1))], default);
+        var leased = (await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 1, default))[0];
+
+        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }], T0, default);
+
+        var disabled = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((false, "410 Gone"), (disabled.Enabled, disabled.DisabledReason));
+        Assert.Equal(DeliveryStatus.Failed, (await Log.ListDeliveriesAsync(messages[1].MessageId, default))[0].Status);
+        Assert.Equal(0, (await Queue.GetBacklogAsync(T0.AddHours(1), default)).Pending);
+    }
+
+    [Fact]
+    public async Task Complete_HealthChanges_RaiseTheEndpointsVersion()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice"), Message("alice"), Message("alice"), Message("alice")], default);
+        var leased = await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default);
+        async Task<long> VersionAfterAsync(AttemptResult result)
+        {
+            await Queue.CompleteAsync([result], T0.AddSeconds(1), default);
+            return (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.Version;
+        }
+
+        Assert.Equal(2, await VersionAfterAsync(Result(leased[0], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Failing since.
+        Assert.Equal(2, await VersionAfterAsync(Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Still failing: no change.
+        Assert.Equal(3, await VersionAfterAsync(Result(leased[2], "w", DeliveryStatus.Succeeded, 200))); // Failing no more.
+        Assert.InRange(await VersionAfterAsync(Result(leased[3], "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }), 4, long.MaxValue);
+        var disabled = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((false, "410 Gone"), (disabled.Enabled, disabled.DisabledReason));
+
+        // A change written from the version read before the dispatcher's would undo them: refused.
+        Assert.Equal(WebhookEndpointWrite.Stale, await Endpoints.UpdateEndpointAsync(endpoint with { Description = "stale" }, default));
+    }
+
+    [Fact]
+    public async Task Release_MakesLeasedDeliveriesDueAtOnce()
+    {
+        await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice")], default);
+        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+
+        await Queue.ReleaseAsync("w", [new(leased.Id, T0.AddSeconds(1))], default);
+
+        Assert.Single(await Queue.LeaseAsync("other", T0.AddSeconds(1), T0.AddSeconds(31), 10, default));
+    }
+
+    [Fact]
+    public async Task Resend_FailedDelivery_IsPendingAgainWithAFreshSchedule()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 500)], T0, default);
+
+        Assert.True(await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddHours(1), default));
+
+        var again = Assert.Single(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        Assert.Equal((stored.MessageId, 0), (again.MessageId, again.Attempts));
+        Assert.False(await Queue.ResendAsync("msg_unknown", endpoint.Id, T0, default));
+        Assert.False(await Queue.ResendAsync(stored.MessageId, "ep_unknown", T0, default));
+    }
+
+    [Fact]
+    public async Task Resend_ToAnotherEndpoint_CreatesItsDelivery()
+    {
+        await CreateEndpointAsync("alice");
+        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var later = await CreateEndpointAsync("alice");
+
+        Assert.True(await Queue.ResendAsync(stored.MessageId, later.Id, T0, default));
+
+        Assert.Equal(2, (await Log.ListDeliveriesAsync(stored.MessageId, default)).Count);
+    }
+
+    [Fact]
+    public async Task Recover_FailedDeliveriesSinceATime_ArePendingAgain()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddHours(2)), Message("alice", at: T0.AddHours(3))], default);
+        var leased = await Queue.LeaseAsync("w", T0.AddHours(3), T0.AddHours(4), 10, default);
+        await Queue.CompleteAsync([.. leased.Take(2).Select(l => Result(l, "w", DeliveryStatus.Failed, 500)), Result(leased[2], "w", DeliveryStatus.Succeeded, 200)], T0.AddHours(3), default);
+
+        var recovered = await Queue.RecoverAsync(endpoint.Id, T0.AddHours(1), T0.AddHours(5), default);
+
+        Assert.Equal(1, recovered);
+        Assert.Single(await Queue.LeaseAsync("w", T0.AddHours(5), T0.AddHours(6), 10, default));
+    }
+
+    [Fact]
+    public async Task Backlog_CountsPendingAndTheOldestDue()
+    {
+        await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], default);
+
+        Assert.Equal(new BacklogStats(3, T0), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
+        await Queue.LeaseAsync("w", T0.AddSeconds(10), T0.AddSeconds(40), 1, default);
+        Assert.Equal(new BacklogStats(3, T0.AddSeconds(5)), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
+    }
+
+    [Fact]
+    public async Task Purge_OldFinishedMessages_GoWithTheirDeliveriesAndAttempts()
+    {
+        await CreateEndpointAsync("alice");
+        var messages = await Messages.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddDays(1)), Message("alice", at: T0.AddDays(40))], default);
+        var leased = await Queue.LeaseAsync("w", T0.AddDays(1), T0.AddDays(2), 1, default);
+        await Queue.CompleteAsync([Result(leased[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddDays(1), default);
+
+        var purged = await Queue.PurgeAsync(T0.AddDays(30), default);
+
+        Assert.Equal(1, purged);
+        Assert.Empty(await Log.ListDeliveriesAsync(messages[0].MessageId, default));
+        Assert.Empty(await Log.ListAttemptsAsync(messages[0].MessageId, default));
+        Assert.Single(await Log.ListDeliveriesAsync(messages[1].MessageId, default));
+        Assert.Single(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
+    }
+}

@@ -1,0 +1,112 @@
+using Hookline.Storage;
+
+namespace Hookline.Tests.Storage;
+
+/// <summary>What every <see cref="IWebhookEndpointStore"/> must do: create, read, list, page, compare-and-set update and delete endpoints; disabling or deleting one ends its pending deliveries.</summary>
+public abstract partial class WebhookStoreConformanceTests
+{
+    [Fact]
+    public async Task Endpoint_CreateGetListUpdateDelete_RoundTrips()
+    {
+        var endpoint = await CreateEndpointAsync("alice", ["new-subscription"]);
+        await CreateEndpointAsync("bob");
+
+        AssertSame(endpoint, await Endpoints.GetEndpointAsync(endpoint.Id, default));
+        Assert.Equal([endpoint.Id], (await Endpoints.ListEndpointsAsync("alice", default)).Select(e => e.Id));
+        var changed = endpoint with { Url = "http://127.0.0.1:9/changed", Description = "changed", EventTypes = null, UpdatedAt = T0.AddMinutes(1) };
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(changed, default));
+        AssertSame(changed with { Version = 2 }, await Endpoints.GetEndpointAsync(endpoint.Id, default));
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.DeleteEndpointAsync(endpoint.Id, null, default));
+        Assert.Null(await Endpoints.GetEndpointAsync(endpoint.Id, default));
+        Assert.Equal(WebhookEndpointWrite.NotFound, await Endpoints.DeleteEndpointAsync(endpoint.Id, null, default));
+        Assert.Equal(WebhookEndpointWrite.NotFound, await Endpoints.UpdateEndpointAsync(changed with { Version = 2 }, default));
+    }
+
+    [Fact]
+    public async Task UpdateEndpoint_EachWrite_RaisesTheVersionByOne()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        Assert.Equal(1, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.Version);
+
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(endpoint with { Description = "one" }, default));
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(endpoint with { Description = "two", Version = 2 }, default));
+
+        var stored = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((3L, "two"), (stored.Version, stored.Description));
+    }
+
+    [Fact]
+    public async Task UpdateEndpoint_StaleVersion_IsRefusedAndChangesNothing()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice")], default);
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(endpoint with { Description = "first" }, default));
+
+        // Written from the version read before the first change: it would undo it.
+        var stale = endpoint with { Description = "lost", Enabled = false, DisabledReason = "stale", Secrets = [] };
+        Assert.Equal(WebhookEndpointWrite.Stale, await Endpoints.UpdateEndpointAsync(stale, default));
+        Assert.Equal(WebhookEndpointWrite.Stale, await Endpoints.UpdateEndpointAsync(stale with { Version = 3 }, default));
+
+        AssertSame(endpoint with { Description = "first", Version = 2 }, await Endpoints.GetEndpointAsync(endpoint.Id, default));
+        Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default)); // Its pending delivery did not fail.
+    }
+
+    [Fact]
+    public async Task DeleteEndpoint_AtAStaleVersion_IsRefused_AtTheCurrentOneDeletes()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Endpoints.UpdateEndpointAsync(endpoint with { Description = "changed" }, default);
+
+        Assert.Equal(WebhookEndpointWrite.Stale, await Endpoints.DeleteEndpointAsync(endpoint.Id, 1, default));
+        Assert.NotNull(await Endpoints.GetEndpointAsync(endpoint.Id, default));
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.DeleteEndpointAsync(endpoint.Id, 2, default));
+        Assert.Null(await Endpoints.GetEndpointAsync(endpoint.Id, default));
+        Assert.Equal(WebhookEndpointWrite.NotFound, await Endpoints.DeleteEndpointAsync(endpoint.Id, 2, default));
+    }
+
+    [Fact]
+    public async Task QueryEndpoints_PagesATenantsEndpointsNewestFirst()
+    {
+        var alices = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            alices.Add((await CreateEndpointAsync("alice")).Id);
+            await CreateEndpointAsync("bob");
+        }
+
+        await CreateEndpointAsync(null);
+
+        var first = await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Limit = 2 }, default);
+        var second = await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = first[^1].Id, Limit = 2 }, default);
+        var last = await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = second[^1].Id, Limit = 2 }, default);
+
+        Assert.Equal(alices.AsEnumerable().Reverse(), first.Concat(second).Concat(last).Select(e => e.Id));
+        Assert.Single(last);
+        Assert.All(first.Concat(second).Concat(last), e => Assert.Equal("alice", e.Tenant));
+        Assert.Single(await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = null }, default));
+        Assert.Empty(await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = alices[0] }, default));
+    }
+
+    [Fact]
+    public async Task Update_Disable_FailsPendingDeliveries()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await Messages.AppendAsync([Message("alice")], default);
+
+        await Endpoints.UpdateEndpointAsync(endpoint with { Enabled = false, DisabledReason = "by the tenant", UpdatedAt = T0 }, default);
+
+        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+    }
+
+    [Fact]
+    public async Task Delete_Endpoint_RemovesItsDeliveries()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+
+        await Endpoints.DeleteEndpointAsync(endpoint.Id, null, default);
+
+        Assert.Empty(await Log.ListDeliveriesAsync(stored.MessageId, default));
+        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+    }
+}

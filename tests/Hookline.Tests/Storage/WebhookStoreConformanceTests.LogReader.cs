@@ -1,0 +1,73 @@
+using Hookline.Storage;
+
+namespace Hookline.Tests.Storage;
+
+/// <summary>
+/// What every <see cref="IWebhookLogReader"/> must do: read messages, deliveries and attempts, with the filters and
+/// pages of the management API. (A message's deliveries and attempts are read by the other roles' tests too.)
+/// </summary>
+public abstract partial class WebhookStoreConformanceTests
+{
+    [Fact]
+    public async Task GetMessage_ReturnsWhatWasAppended_OrNull()
+    {
+        var stored = (await Messages.AppendAsync([Message("alice", at: T0.AddSeconds(1))], default))[0];
+
+        var message = await Log.GetMessageAsync(stored.MessageId, default);
+
+        Assert.NotNull(message);
+        Assert.Equal((stored.MessageId, "new-subscription", "POST", "alice", T0.AddSeconds(1)), (message.Id, message.Webhook, message.Method, message.Tenant, message.CreatedAt));
+        Assert.Equal(s_payload, message.Payload.ToArray());
+        Assert.Null(await Log.GetMessageAsync("msg_unknown", default));
+    }
+
+    [Fact]
+    public async Task QueryMessages_FiltersByTenantEndpointStatusAndTime_NewestFirstInPages()
+    {
+        await CreateEndpointAsync("alice");
+        var bobs = await CreateEndpointAsync("bob");
+        var stored = await Messages.AppendAsync([Message("alice", at: T0), Message(tenant: null, at: T0.AddMinutes(1)), Message("bob", at: T0.AddMinutes(2))], default);
+        var (alices, everyones, bobsOwn) = (stored[0].MessageId, stored[1].MessageId, stored[2].MessageId);
+        async Task<IEnumerable<string>> IdsAsync(MessageQuery query) => (await Log.QueryMessagesAsync(query, default)).Select(m => m.Id);
+
+        Assert.Equal([bobsOwn, everyones, alices], await IdsAsync(new MessageQuery()));
+        Assert.Equal([everyones, alices], await IdsAsync(new MessageQuery { Tenant = "alice" })); // Its own, and one delivered to it.
+        Assert.Equal([bobsOwn, everyones], await IdsAsync(new MessageQuery { EndpointId = bobs.Id }));
+        Assert.Equal([everyones, alices], await IdsAsync(new MessageQuery { Tenant = "alice", Status = DeliveryStatus.Pending }));
+        Assert.Empty(await IdsAsync(new MessageQuery { Status = DeliveryStatus.Succeeded }));
+        Assert.Empty(await IdsAsync(new MessageQuery { Webhook = "invoice.paid" }));
+        Assert.Equal([bobsOwn, everyones], await IdsAsync(new MessageQuery { Since = T0.AddMinutes(1) }));
+        Assert.Equal([alices], await IdsAsync(new MessageQuery { Until = T0.AddMinutes(1) }));
+        Assert.Equal([bobsOwn], await IdsAsync(new MessageQuery { Limit = 1 }));
+        Assert.Equal([everyones], await IdsAsync(new MessageQuery { Before = bobsOwn, Limit = 1 }));
+    }
+
+    [Fact]
+    public async Task QueryAttempts_FiltersByTenantEndpointMessageOutcomeAndTime_NewestFirstInPages()
+    {
+        var alices = await CreateEndpointAsync("alice");
+        var bobs = await CreateEndpointAsync("bob");
+        var stored = await Messages.AppendAsync([Message("alice", at: T0), Message("bob", at: T0.AddSeconds(1))], default);
+        var leased = await Queue.LeaseAsync("w", T0.AddSeconds(10), T0.AddSeconds(40), 10, default);
+        await Queue.CompleteAsync(
+            [Result(leased[0], "w", DeliveryStatus.Succeeded, 200), Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1))],
+            T0.AddSeconds(11),
+            default);
+        async Task<IEnumerable<string>> MessageIdsAsync(AttemptQuery query) => (await Log.QueryAttemptsAsync(query, default)).Select(a => a.MessageId);
+
+        var all = await Log.QueryAttemptsAsync(new AttemptQuery(), default);
+        Assert.Equal([stored[1].MessageId, stored[0].MessageId], all.Select(a => a.MessageId));
+        Assert.True(all[0].Id > all[1].Id);
+        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { Tenant = "alice" }));
+        Assert.Equal([stored[1].MessageId], await MessageIdsAsync(new AttemptQuery { EndpointId = bobs.Id }));
+        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { MessageId = stored[0].MessageId }));
+        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { Succeeded = true }));
+        Assert.Equal([stored[1].MessageId], await MessageIdsAsync(new AttemptQuery { Succeeded = false }));
+        Assert.Empty(await MessageIdsAsync(new AttemptQuery { Tenant = "alice", EndpointId = bobs.Id }));
+        Assert.Empty(await MessageIdsAsync(new AttemptQuery { Webhook = "invoice.paid" }));
+        Assert.Equal(2, (await MessageIdsAsync(new AttemptQuery { Since = T0 })).Count());
+        Assert.Empty(await MessageIdsAsync(new AttemptQuery { Until = T0 }));
+        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { Before = all[0].Id, Limit = 1 }));
+        Assert.Equal(alices.Id, all[1].EndpointId);
+    }
+}
