@@ -36,7 +36,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
             var where = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
             throw new InvalidOperationException(
                 $"The webhook database (Host={where.Host};Port={where.Port};Database={where.Database};Username={where.Username}) cannot be reached: "
-                + $"{e.Message} Check that PostgreSQL runs there and the connection string given to UsePostgreSql is right.",
+                + $"{e.Message.TrimEnd('.')}. Check that PostgreSQL runs there and the connection string given to UsePostgreSql is right.",
                 e);
         }
 

@@ -8,7 +8,7 @@ namespace Hookline.Tests.Storage;
 /// </summary>
 public abstract partial class WebhookStoreConformanceTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task GetMessage_ReturnsWhatWasAppended_OrNull()
     {
         var stored = (await Messages.AppendAsync([Message("alice", at: T0.AddSeconds(1))], default))[0];
@@ -21,7 +21,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Null(await Log.GetMessageAsync("msg_unknown", default));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task QueryMessages_FiltersByTenantEndpointStatusAndTime_NewestFirstInPages()
     {
         await CreateEndpointAsync("alice");
@@ -42,7 +42,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal([everyones], await IdsAsync(new MessageQuery { Before = bobsOwn, Limit = 1 }));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task QueryAttempts_FiltersByTenantEndpointMessageOutcomeAndTime_NewestFirstInPages()
     {
         var alices = await CreateEndpointAsync("alice");

@@ -5,7 +5,7 @@ namespace Hookline.Tests.Storage;
 /// <summary>What every <see cref="IWebhookMessageAppender"/> must do: append messages all or nothing, each with a delivery to every enabled endpoint it matches, once per idempotency key.</summary>
 public abstract partial class WebhookStoreConformanceTests
 {
-    [Fact]
+    [SkippableFact]
     public async Task Append_FansOutToTheTenantsEnabledMatchingEndpoints()
     {
         var all = await CreateEndpointAsync("alice");
@@ -24,7 +24,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.All(deliveries, d => Assert.Equal((DeliveryStatus.Pending, 0, T0), (d.Status, d.Attempts, d.NextAttemptAt)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Append_NoTenant_GoesToEveryTenant()
     {
         await CreateEndpointAsync("alice");
@@ -35,7 +35,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(2, stored.Deliveries);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Append_RepeatedIdempotencyKey_ReturnsTheFirstAndStoresNothing()
     {
         await CreateEndpointAsync("alice");
@@ -49,7 +49,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Single(await Log.ListDeliveriesAsync(first.MessageId, default));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Append_BatchWithAFailure_StoresNothing()
     {
         await CreateEndpointAsync("alice");
