@@ -21,7 +21,7 @@ internal sealed class WebhookEndpointManager(IWebhookStore store, WebhookCatalog
         {
             try
             {
-                WebhookSecret.DecodeKey(secret);
+                WebhookSecret.Parse(secret);
             }
             catch (FormatException e)
             {
