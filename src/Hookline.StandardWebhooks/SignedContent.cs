@@ -30,8 +30,9 @@ internal readonly struct SignedContent : IDisposable
         _length = written + body.Length;
     }
 
-    /// <summary>Writes the MAC of the content under <paramref name="secret"/> into <paramref name="destination"/> (<see cref="MacBytes"/> long).</summary>
-    public void Mac(WebhookSecret secret, Span<byte> destination) => HMACSHA256.HashData(secret.Key, _buffer.AsSpan(0, _length), destination);
+    /// <summary>Writes the MAC of the content under <paramref name="secret"/> into <paramref name="destination"/>.</summary>
+    public void Mac(WebhookSecret secret, Span<byte> destination) =>
+        HMACSHA256.HashData(secret.Key, _buffer.AsSpan(0, _length), destination);
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
 }

@@ -29,8 +29,12 @@ public sealed class WebhookSecret
     /// <summary>The HMAC key.</summary>
     internal ReadOnlySpan<byte> Key => _key;
 
-    /// <summary>A new secret from a cryptographic random source, in its <c>whsec_</c> form: the text to store and to give the receiver.</summary>
-    /// <param name="keyBytes">The key length, <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/>; <see cref="DefaultKeyBytes"/> by default.</param>
+    /// <summary>
+    /// A new secret from a cryptographic random source, in its <c>whsec_</c> form: the text to store and to give the
+    /// receiver. <see cref="Parse"/> it to sign or verify.
+    /// </summary>
+    /// <param name="keyBytes">The key length, <see cref="MinKeyBytes"/> to <see cref="MaxKeyBytes"/>; <see cref="DefaultKeyBytes"/>
+    /// by default.</param>
     public static string Generate(int keyBytes = DefaultKeyBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(keyBytes, MinKeyBytes);

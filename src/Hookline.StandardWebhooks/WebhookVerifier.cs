@@ -5,7 +5,8 @@ namespace Hookline.StandardWebhooks;
 
 /// <summary>
 /// Verifies Standard Webhooks requests against one or more secrets (several during a rotation): the signature, compared in
-/// constant time, and the timestamp, within <see cref="Tolerance"/> of <see cref="TimeProvider"/>'s clock. Thread-safe; make one and keep it.
+/// constant time, and the timestamp, within <see cref="Tolerance"/> of <see cref="TimeProvider"/>'s clock.
+/// Thread-safe; make one and keep it.
 /// </summary>
 public sealed class WebhookVerifier
 {

@@ -54,5 +54,6 @@ public class WebhookSecretTests
 
     [Fact]
     public void ToString_DoesNotRevealTheKey() =>
-        Assert.DoesNotContain("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WebhookSecret.Parse(SpecVector.Secret).ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(
+            "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", WebhookSecret.Parse(SpecVector.Secret).ToString(), StringComparison.Ordinal);
 }

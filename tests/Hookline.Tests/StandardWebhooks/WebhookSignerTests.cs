@@ -17,7 +17,8 @@ public class WebhookSignerTests
 
         Assert.NotEqual(SpecVector.Signature, WebhookSigner.Sign(s_secret, "msg_other", SpecVector.Timestamp, body));
         Assert.NotEqual(SpecVector.Signature, WebhookSigner.Sign(s_secret, SpecVector.MessageId, SpecVector.Timestamp + 1, body));
-        Assert.NotEqual(SpecVector.Signature, WebhookSigner.Sign(s_secret, SpecVector.MessageId, SpecVector.Timestamp, [.. body, (byte)' ']));
+        Assert.NotEqual(
+            SpecVector.Signature, WebhookSigner.Sign(s_secret, SpecVector.MessageId, SpecVector.Timestamp, [.. body, (byte)' ']));
     }
 
     [Fact]

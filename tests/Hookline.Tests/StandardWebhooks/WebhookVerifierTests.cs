@@ -20,7 +20,9 @@ public class WebhookVerifierTests
     [InlineData(SpecVector.MessageId, Timestamp, null)]
     [InlineData(SpecVector.MessageId, Timestamp, "")]
     public void Verify_MissingHeader_MissingHeader(string? id, string? timestamp, string? signature) =>
-        Assert.Equal(WebhookVerificationResult.MissingHeader, Verifier().Verify(id, timestamp, signature, SpecVector.BodyBytes));
+        Assert.Equal(
+            WebhookVerificationResult.MissingHeader,
+            Verifier().Verify(id, timestamp, signature, SpecVector.BodyBytes));
 
     [Theory]
     [InlineData("soon")]
@@ -30,7 +32,9 @@ public class WebhookVerifierTests
     [InlineData("1614265330.5")]
     [InlineData("1614265330000000000000")]
     public void Verify_UnreadableTimestamp_InvalidTimestamp(string timestamp) =>
-        Assert.Equal(WebhookVerificationResult.InvalidTimestamp, Verifier().Verify(SpecVector.MessageId, timestamp, SpecVector.Signature, SpecVector.BodyBytes));
+        Assert.Equal(
+            WebhookVerificationResult.InvalidTimestamp,
+            Verifier().Verify(SpecVector.MessageId, timestamp, SpecVector.Signature, SpecVector.BodyBytes));
 
     [Fact]
     public void Verify_SignedFiveMinutesAgo_VerifiedAndASecondMoreIsTooOld()
@@ -47,10 +51,10 @@ public class WebhookVerifierTests
     {
         var early = new FakeTimeProvider(SpecVector.SignedAt - TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
         var verifier = new WebhookVerifier(s_secret) { TimeProvider = early };
-        Assert.Equal(WebhookVerificationResult.TimestampInFuture, verifier.Verify(SpecVector.MessageId, Timestamp, SpecVector.Signature, SpecVector.BodyBytes));
+        Assert.Equal(WebhookVerificationResult.TimestampInFuture, Verify(verifier, SpecVector.Signature));
 
         early.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(WebhookVerificationResult.Verified, verifier.Verify(SpecVector.MessageId, Timestamp, SpecVector.Signature, SpecVector.BodyBytes));
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(verifier, SpecVector.Signature));
     }
 
     [Fact]
@@ -59,7 +63,7 @@ public class WebhookVerifierTests
         var verifier = new WebhookVerifier(s_secret) { TimeProvider = _time, Tolerance = TimeSpan.FromSeconds(30) };
         _time.Advance(TimeSpan.FromSeconds(31));
 
-        Assert.Equal(WebhookVerificationResult.TimestampTooOld, verifier.Verify(SpecVector.MessageId, Timestamp, SpecVector.Signature, SpecVector.BodyBytes));
+        Assert.Equal(WebhookVerificationResult.TimestampTooOld, Verify(verifier, SpecVector.Signature));
     }
 
     [Fact]
@@ -75,14 +79,16 @@ public class WebhookVerifierTests
     {
         var verifier = new WebhookVerifier(WebhookSecret.Parse(WebhookSecret.Generate())) { TimeProvider = _time };
 
-        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, verifier.Verify(SpecVector.MessageId, Timestamp, SpecVector.Signature, SpecVector.BodyBytes));
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(verifier, SpecVector.Signature));
     }
 
     [Fact]
     public void Verify_ChangedBodyOrId_NoMatchingSignature()
     {
-        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verifier().Verify(SpecVector.MessageId, Timestamp, SpecVector.Signature, [.. SpecVector.BodyBytes, (byte)'\n']));
-        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verifier().Verify("msg_other", Timestamp, SpecVector.Signature, SpecVector.BodyBytes));
+        byte[] changed = [.. SpecVector.BodyBytes, (byte)'\n'];
+
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(Verifier(), SpecVector.Signature, changed));
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(Verifier(), SpecVector.Signature, id: "msg_other"));
     }
 
     [Theory]
@@ -116,10 +122,10 @@ public class WebhookVerifierTests
         var byNext = WebhookSigner.Sign(next, SpecVector.MessageId, SpecVector.Timestamp, SpecVector.BodyBytes);
         var byBoth = WebhookSigner.Sign([old, next], SpecVector.MessageId, SpecVector.Timestamp, SpecVector.BodyBytes);
 
-        Assert.Equal(WebhookVerificationResult.Verified, both.Verify(SpecVector.MessageId, Timestamp, byOld, SpecVector.BodyBytes));
-        Assert.Equal(WebhookVerificationResult.Verified, both.Verify(SpecVector.MessageId, Timestamp, byNext, SpecVector.BodyBytes));
-        Assert.Equal(WebhookVerificationResult.Verified, onlyNext.Verify(SpecVector.MessageId, Timestamp, byBoth, SpecVector.BodyBytes));
-        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, onlyNext.Verify(SpecVector.MessageId, Timestamp, byOld, SpecVector.BodyBytes));
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(both, byOld));
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(both, byNext));
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(onlyNext, byBoth));
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(onlyNext, byOld));
     }
 
     [Fact]
@@ -127,8 +133,9 @@ public class WebhookVerifierTests
     {
         List<WebhookSecret> secrets = [.. Enumerable.Range(0, 12).Select(_ => WebhookSecret.Parse(WebhookSecret.Generate())), s_secret];
 
-        Assert.Equal(WebhookVerificationResult.Verified, new WebhookVerifier(secrets) { TimeProvider = _time }
-            .Verify(SpecVector.MessageId, Timestamp, SpecVector.Signature, SpecVector.BodyBytes));
+        var verifier = new WebhookVerifier(secrets) { TimeProvider = _time };
+
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(verifier, SpecVector.Signature));
     }
 
     [Fact]
@@ -140,6 +147,8 @@ public class WebhookVerifierTests
 
     private WebhookVerifier Verifier() => new(s_secret) { TimeProvider = _time };
 
-    private WebhookVerificationResult Verify(string signature) =>
-        Verifier().Verify(SpecVector.MessageId, Timestamp, signature, SpecVector.BodyBytes);
+    private WebhookVerificationResult Verify(string signature) => Verify(Verifier(), signature);
+
+    private static WebhookVerificationResult Verify(WebhookVerifier verifier, string signature, byte[]? body = null, string? id = null) =>
+        verifier.Verify(id ?? SpecVector.MessageId, Timestamp, signature, body ?? SpecVector.BodyBytes);
 }
