@@ -11,7 +11,7 @@ public sealed class PackageMetadataTests(PackedPackages packages)
     [Fact]
     public void Pack_EveryShippedProject_CarriesTheMetadataNuGetUsersExpect()
     {
-        Assert.Equal(["Hookline", "Hookline.ApiDocs", "Hookline.PostgreSql", "Hookline.Sqlite"], packages.Ids);
+        Assert.Equal(["Hookline", "Hookline.ApiDocs", "Hookline.PostgreSql", "Hookline.Sqlite", "Hookline.StandardWebhooks"], packages.Ids);
         foreach (var id in packages.Ids)
         {
             using var package = Open(id, "nupkg");
@@ -48,6 +48,9 @@ public sealed class PackageMetadataTests(PackedPackages packages)
         Assert.DoesNotContain(hookline, d => d.Id.StartsWith("Swashbuckle", StringComparison.Ordinal));
 
         Assert.Contains(Dependencies("Hookline.Sqlite"), d => d.Id == "Hookline");
+        // Signing is one standalone package: Hookline uses it, and it needs nothing beyond the BCL.
+        Assert.Contains(hookline, d => d.Id == "Hookline.StandardWebhooks");
+        Assert.Empty(Dependencies("Hookline.StandardWebhooks"));
         Assert.Contains(Dependencies("Hookline.ApiDocs"), d => d.Id == "Swashbuckle.AspNetCore.SwaggerUI");
     }
 

@@ -73,16 +73,16 @@ internal sealed class WebhookSender : IDisposable
     private static HttpRequestMessage CreateRequest(LeasedDelivery delivery, DateTimeOffset now)
     {
         var timestamp = now.ToUnixTimeSeconds();
-        var keys = delivery.Secrets.Where(s => s.IsActive(now)).Select(s => WebhookSecret.DecodeKey(s.Value));
+        WebhookSecret[] secrets = [.. delivery.Secrets.Where(s => s.IsActive(now)).Select(s => WebhookSecret.Parse(s.Value))];
         var request = new HttpRequestMessage(new HttpMethod(delivery.Method), delivery.Url)
         {
             Content = new ReadOnlyMemoryContent(delivery.Payload),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.UserAgent.Add(s_userAgent);
-        request.Headers.Add("webhook-id", delivery.MessageId);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", WebhookSignature.SignatureHeader(keys, delivery.MessageId, timestamp, delivery.Payload.Span));
+        request.Headers.Add(WebhookHeaders.Id, delivery.MessageId);
+        request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(secrets, delivery.MessageId, timestamp, delivery.Payload.Span));
         request.Headers.Add("traceparent", TraceParent(Activity.Current));
         return request;
     }

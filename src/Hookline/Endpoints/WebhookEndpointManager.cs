@@ -21,7 +21,7 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
         {
             try
             {
-                WebhookSecret.DecodeKey(secret);
+                WebhookSecret.Parse(secret);
             }
             catch (FormatException e)
             {

@@ -25,7 +25,7 @@ public sealed partial class WebhookDispatcherTests
         Assert.Equal("""{"sequence":7}""", Encoding.UTF8.GetString(request.Body));
         Assert.Equal(published.MessageId, request.Headers["webhook-id"]);
         var timestamp = long.Parse(request.Headers["webhook-timestamp"]);
-        Assert.Equal(WebhookSignature.Sign(WebhookSecret.DecodeKey(endpoint.Secrets[0].Value), published.MessageId, timestamp, request.Body), request.Headers["webhook-signature"]);
+        Assert.Equal(WebhookSigner.Sign(WebhookSecret.Parse(endpoint.Secrets[0].Value), published.MessageId, timestamp, request.Body), request.Headers["webhook-signature"]);
         Assert.Matches(TraceParent(), request.Headers["traceparent"]);
         var delivery = Assert.Single(await host.Log.ListDeliveriesAsync(published.MessageId, default));
         Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));

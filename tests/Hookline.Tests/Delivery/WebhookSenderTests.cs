@@ -31,7 +31,7 @@ public sealed class WebhookSenderTests : IDisposable
         Assert.Equal("msg_1", request.Headers["webhook-id"]);
         var timestamp = long.Parse(request.Headers["webhook-timestamp"]);
         Assert.InRange(timestamp, outcome.StartedAt.ToUnixTimeSeconds() - 1, outcome.StartedAt.ToUnixTimeSeconds());
-        Assert.Equal(WebhookSignature.Sign(WebhookSecret.DecodeKey(s_secret), "msg_1", timestamp, s_body), request.Headers["webhook-signature"]);
+        Assert.Equal(WebhookSigner.Sign(WebhookSecret.Parse(s_secret), "msg_1", timestamp, s_body), request.Headers["webhook-signature"]);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class WebhookSenderTests : IDisposable
         var request = Assert.Single(receiver.Requests);
         var timestamp = long.Parse(request.Headers["webhook-timestamp"]);
         Assert.Equal(
-            [WebhookSignature.Sign(WebhookSecret.DecodeKey(s_secret), "msg_1", timestamp, s_body), WebhookSignature.Sign(WebhookSecret.DecodeKey(next), "msg_1", timestamp, s_body)],
+            [WebhookSigner.Sign(WebhookSecret.Parse(s_secret), "msg_1", timestamp, s_body), WebhookSigner.Sign(WebhookSecret.Parse(next), "msg_1", timestamp, s_body)],
             request.Headers["webhook-signature"].Split(' '));
     }
 

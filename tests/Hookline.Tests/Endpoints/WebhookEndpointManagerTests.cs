@@ -35,7 +35,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
         Assert.Equal(("acme", "https://127.0.0.1:9/hooks", "Billing", true), (created.Tenant, created.Url, created.Description, created.Enabled));
         Assert.Equal(["ping"], created.EventTypes!);
         var secret = Assert.Single(created.Secrets);
-        Assert.Equal(32, WebhookSecret.DecodeKey(secret.Value).Length);
+        Assert.Equal(32, WebhookSecret.Parse(secret.Value).Key.Length);
         Assert.Equivalent(created, await Endpoints.GetAsync(created.Id));
         Assert.Equal([created.Id], (await Endpoints.ListAsync("acme")).Select(e => e.Id));
         Assert.Empty(await Endpoints.ListAsync("other"));

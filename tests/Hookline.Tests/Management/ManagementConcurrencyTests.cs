@@ -208,8 +208,8 @@ public sealed class ManagementConcurrencyTests
     }
 
     private static string Signature(ReceivedRequest request, string secret) =>
-        WebhookSignature.Sign(
-            WebhookSecret.DecodeKey(secret),
+        WebhookSigner.Sign(
+            WebhookSecret.Parse(secret),
             request.Headers["webhook-id"],
             long.Parse(request.Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture),
             request.Body);

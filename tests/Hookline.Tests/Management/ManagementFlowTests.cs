@@ -178,6 +178,6 @@ public sealed class ManagementFlowTests
     private static string[] Signatures(ReceivedRequest request, params string[] secrets)
     {
         var timestamp = long.Parse(request.Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture);
-        return [.. secrets.Select(s => WebhookSignature.Sign(WebhookSecret.DecodeKey(s), request.Headers["webhook-id"], timestamp, request.Body))];
+        return [.. secrets.Select(s => WebhookSigner.Sign(WebhookSecret.Parse(s), request.Headers["webhook-id"], timestamp, request.Body))];
     }
 }

@@ -137,7 +137,7 @@ public sealed class ManagementIsolationTests
     private static string Username(ReceivedRequest request) => JsonNode.Parse(request.Body)!["username"]!.GetValue<string>();
 
     private static string Signature(ReceivedRequest request, string secret) =>
-        WebhookSignature.Sign(WebhookSecret.DecodeKey(secret), request.Headers["webhook-id"], long.Parse(request.Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture), request.Body);
+        WebhookSigner.Sign(WebhookSecret.Parse(secret), request.Headers["webhook-id"], long.Parse(request.Headers["webhook-timestamp"], System.Globalization.CultureInfo.InvariantCulture), request.Body);
 
     /// <summary>Everything a tenant can read, to compare before and after.</summary>
     internal static async Task<string> StateAsync(HttpClient client)

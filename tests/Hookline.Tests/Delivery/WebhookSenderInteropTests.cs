@@ -2,10 +2,10 @@ using System.Text;
 using Hookline.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Hookline.Tests.Signing;
+namespace Hookline.Tests.Delivery;
 
 /// <summary>Our signed requests, checked by the official Standard Webhooks library (npm) in a Node receiver.</summary>
-public sealed class StandardWebhooksInteropTests : IDisposable
+public sealed class WebhookSenderInteropTests : IDisposable
 {
     private readonly WebhookSender _sender = CreateSender();
 
