@@ -67,5 +67,14 @@ internal static class PostgreSqlSchema
         );
         CREATE INDEX ix_attempts_delivery ON {schema}.attempts (delivery_id);
         """,
+        """
+        -- The ASP.NET Core Data Protection key ring that encrypts endpoint secrets, shared by every instance
+        -- (PostgreSqlXmlRepository): one row per key or revocation XML element, inserted once, never updated.
+        CREATE TABLE {schema}.data_protection_keys (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            friendly_name text,
+            xml text NOT NULL
+        );
+        """,
     ];
 }

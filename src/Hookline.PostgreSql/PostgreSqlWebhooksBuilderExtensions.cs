@@ -1,5 +1,8 @@
 using Hookline;
 using Hookline.PostgreSql;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -7,15 +10,23 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Plugs the PostgreSQL store into Hookline: for apps that run several instances on one database.</summary>
 public static class PostgreSqlWebhooksBuilderExtensions
 {
+    private const string DefaultSchema = "hookline";
+
     /// <summary>
     /// Stores webhook messages, endpoints, deliveries and attempts in PostgreSQL, in the schema <c>hookline</c>, created and
     /// migrated at startup: <c>.UsePostgreSql(builder.Configuration.GetConnectionString("Webhooks")!)</c>. Every instance of the
-    /// app that uses the same database shares the same endpoints and backlog.
+    /// app that uses the same database shares the same endpoints and backlog, and the Data Protection key ring that
+    /// encrypts endpoint secrets: it is kept in the table <c>hookline.data_protection_keys</c>, unless the app keeps its key
+    /// ring elsewhere already (<c>services.AddDataProtection().PersistKeysTo...</c>, in any order), which then stays.
     /// </summary>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="connectionString">An Npgsql connection string, such as <c>Host=db;Database=app;Username=app;Password=...</c>.</param>
     /// <returns>The builder.</returns>
-    public static IWebhooksBuilder UsePostgreSql(this IWebhooksBuilder builder, string connectionString)
+    public static IWebhooksBuilder UsePostgreSql(this IWebhooksBuilder builder, string connectionString) =>
+        builder.UsePostgreSql(connectionString, DefaultSchema);
+
+    /// <summary>The store and the key ring in <paramref name="schema"/> of the database: tests give each their own.</summary>
+    internal static IWebhooksBuilder UsePostgreSql(this IWebhooksBuilder builder, string connectionString, string schema)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -31,12 +42,13 @@ public static class PostgreSqlWebhooksBuilderExtensions
 
         // Hookline's own data source, disposed with the app's services.
         builder.Services.AddSingleton(_ => new WebhookDataSource(NpgsqlDataSource.Create(connectionString)));
-        return builder.UseStore(sp => new PostgreSqlWebhookStore(sp.GetRequiredService<WebhookDataSource>().DataSource));
+        return builder.UsePostgreSql(sp => sp.GetRequiredService<WebhookDataSource>().DataSource, schema);
     }
 
     /// <summary>
     /// Stores webhooks in PostgreSQL through a data source the app configures and owns, e.g. one from its services:
-    /// <c>.UsePostgreSql(sp =&gt; sp.GetRequiredService&lt;NpgsqlDataSource&gt;())</c>.
+    /// <c>.UsePostgreSql(sp =&gt; sp.GetRequiredService&lt;NpgsqlDataSource&gt;())</c>. The Data Protection key ring is kept
+    /// there too, as with the connection string overload.
     /// </summary>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="dataSource">Gives the data source, once.</param>
@@ -45,6 +57,18 @@ public static class PostgreSqlWebhooksBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(dataSource);
-        return builder.UseStore(sp => new PostgreSqlWebhookStore(dataSource(sp)));
+        return builder.UsePostgreSql(dataSource, DefaultSchema);
+    }
+
+    /// <summary>The store and the key ring in <paramref name="schema"/> of the data source's database.</summary>
+    internal static IWebhooksBuilder UsePostgreSql(
+        this IWebhooksBuilder builder, Func<IServiceProvider, NpgsqlDataSource> dataSource, string schema)
+    {
+        var services = builder.Services;
+        // The last UsePostgreSql wins, as the store does; its key ring setup is registered once.
+        services.Replace(ServiceDescriptor.Singleton(sp => new PostgreSqlKeyRingSetup(sp, dataSource, schema)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KeyManagementOptions>, PostgreSqlKeyRingSetup>(
+            sp => sp.GetRequiredService<PostgreSqlKeyRingSetup>()));
+        return builder.UseStore(sp => new PostgreSqlWebhookStore(dataSource(sp), schema));
     }
 }

@@ -12,8 +12,12 @@ namespace Hookline.Storage;
 /// are the store itself.
 /// </summary>
 /// <remarks>
-/// Every app instance must share the Data Protection key ring (see <c>PersistKeysTo...</c>), or the
-/// instances cannot read each other's secrets. Secrets stored in plain text by an older Hookline
+/// Every app instance must share the Data Protection key ring (see <c>PersistKeysTo...</c>; <c>UsePostgreSql</c> keeps it in
+/// the webhook database unless the app keeps it elsewhere) and the application name, or the instances cannot read each
+/// other's secrets. The protector is the app's (<see cref="IDataProtectionProvider"/> from its services), whose purpose chain
+/// starts with the app's application name (by default its content root path): a purpose added here cannot take that away,
+/// and a Hookline-wide name would mean a second key ring, so instances in different folders need <c>SetApplicationName</c>,
+/// as the app's own cookies do. Secrets stored in plain text by an older Hookline
 /// (they start with <c>whsec_</c>) are read as they are, and encrypted when the endpoint next changes.
 /// </remarks>
 internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtectionProvider protection)
@@ -98,7 +102,11 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
         catch (CryptographicException e)
         {
             throw new CryptographicException(
-                $"The signing secret of webhook endpoint '{endpointId}' cannot be decrypted: the Data Protection key that encrypted it is not in this app's key ring. Every instance must share one key ring (services.AddDataProtection().PersistKeysTo...).",
+                $"The signing secret of webhook endpoint '{endpointId}' cannot be decrypted: the Data Protection key that encrypted "
+                + "it is not in this app's key ring, or it was encrypted under another application name. Every instance must share "
+                + "one key ring (services.AddDataProtection().PersistKeysTo..., or the webhook database, as UsePostgreSql does) and one "
+                + "application name (.SetApplicationName(...): by default it is the app's content root, so instances deployed to "
+                + "different folders differ).",
                 e);
         }
 
