@@ -1,5 +1,6 @@
 using Hookline.Sqlite;
 using Hookline.Storage;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Hookline.Tests.Storage;
@@ -11,6 +12,13 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
 
     protected override Task<IWebhookStore> CreateStoreAsync() =>
         Task.FromResult<IWebhookStore>(new SqliteWebhookStore($"Data Source={_file}"));
+
+    protected override async Task<DbConnection> OpenAppConnectionAsync()
+    {
+        var connection = new SqliteConnection($"Data Source={_file}");
+        await connection.OpenAsync();
+        return connection;
+    }
 
     public override Task DisposeAsync()
     {
