@@ -130,4 +130,33 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         var backlog = await instances[1].GetBacklogAsync(s_t0.AddHours(1), default);
         Assert.Equal(Messages * 2, backlog.Pending);
     }
+
+    [SkippableFact]
+    public async Task Initialize_SchemaVersion1_CountsItsMessagesAsExpanded()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand(
+                $"""
+                CREATE SCHEMA {_schema};
+                CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+                {PostgreSqlSchema.Migrations[0].Replace("{schema}", _schema, StringComparison.Ordinal)}
+                INSERT INTO {_schema}.schema_versions (version) VALUES (1);
+                INSERT INTO {_schema}.messages (id, webhook, method, tenant, payload, created_at)
+                VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z');
+                """,
+                connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var store = Instance();
+        await store.InitializeAsync(default);
+
+        Assert.Equal(0, await store.ExpandAsync(s_t0, 10, default));
+        Assert.Equal(0, (await store.GetBacklogAsync(s_t0.AddDays(1), default)).Pending);
+        await store.AppendAsync([new NewMessage("msg_0002", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes("{}"), s_t0)], default);
+        Assert.Equal(1, await store.ExpandAsync(s_t0, 10, default)); // New messages wait to be expanded.
+    }
 }

@@ -103,6 +103,44 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task Initialize_DatabaseOfSchema3_CountsItsMessagesAsExpanded()
+    {
+        var file = SqliteTestFiles.NewPath();
+        try
+        {
+            await using (var connection = new SqliteConnection($"Data Source={file}"))
+            {
+                await connection.OpenAsync();
+                var command = connection.CreateCommand();
+                command.CommandText = $"""
+                    CREATE TABLE hookline_schema (version INTEGER NOT NULL);
+                    {SqliteSchema.Migrations[0]}
+                    {SqliteSchema.Migrations[1]}
+                    {SqliteSchema.Migrations[2]}
+                    INSERT INTO hookline_schema (version) VALUES (1), (2), (3);
+                    INSERT INTO endpoints (id, tenant, url, enabled, secrets, created_at, updated_at)
+                    VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', 1, '[]', 0, 0);
+                    INSERT INTO messages (id, webhook, method, tenant, payload, created_at) VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0);
+                    """;
+                await command.ExecuteNonQueryAsync();
+            }
+
+            using var store = new SqliteWebhookStore($"Data Source={file}");
+            await store.InitializeAsync(default);
+
+            // Stored with its deliveries (none here) before fan-out moved after commit: never expanded again.
+            Assert.Equal(0, await store.ExpandAsync(DateTimeOffset.UnixEpoch, 10, default));
+            Assert.Empty(await store.ListDeliveriesAsync("msg_0001", default));
+            Assert.Equal(0, (await store.GetBacklogAsync(DateTimeOffset.UnixEpoch.AddDays(1), default)).Pending);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    [Fact]
     public void UseSqlite_InMemory_IsRefusedBecauseItWouldLoseWebhooks()
     {
         var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddWebhooks().UseSqlite("Data Source=:memory:"));
