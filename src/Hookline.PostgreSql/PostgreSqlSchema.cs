@@ -76,5 +76,15 @@ internal static class PostgreSqlSchema
             xml text NOT NULL
         );
         """,
+        """
+        -- Fan-out after commit: a message is stored alone (in the app's transaction, if it likes), then a dispatcher expands it
+        -- into deliveries. Messages stored before came with their deliveries: they count as expanded.
+        ALTER TABLE {schema}.messages ADD COLUMN expanded boolean NOT NULL DEFAULT true;
+        ALTER TABLE {schema}.messages ALTER COLUMN expanded SET DEFAULT false;
+        -- The one endpoint a test event goes to.
+        ALTER TABLE {schema}.messages ADD COLUMN target_endpoint_id text;
+        -- Expanding reads only messages waiting for it, oldest first: O(log n) to start however many are stored.
+        CREATE INDEX ix_messages_unexpanded ON {schema}.messages (created_at, id) WHERE NOT expanded;
+        """,
     ];
 }

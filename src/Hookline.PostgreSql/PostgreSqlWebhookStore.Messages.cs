@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Hookline.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -6,6 +7,9 @@ namespace Hookline.PostgreSql;
 
 internal sealed partial class PostgreSqlWebhookStore
 {
+    /// <summary>The channel every append notifies at commit (<c>pg_notify</c>), so that instances listening learn of new messages at once.</summary>
+    internal string Channel => $"{_schema}_messages";
+
     public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<StoredMessage>>(
             async (connection, transaction) =>
@@ -13,61 +17,111 @@ internal sealed partial class PostgreSqlWebhookStore
                 var results = new List<StoredMessage>(messages.Count);
                 foreach (var message in messages)
                 {
-                    // A repeated idempotency key stores nothing; a repeated id fails the batch, as any other error does.
-                    var inserted = await ExecuteAsync(
-                        connection,
-                        transaction,
-                        """
-                        INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, idempotency_key)
-                        VALUES (@id, @webhook, @method, @tenant, @payload, @created_at, @key)
-                        ON CONFLICT (coalesce(tenant, ''), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING;
-                        """,
-                        cancellationToken,
-                        Text("id", message.Id),
-                        Text("webhook", message.Webhook),
-                        Text("method", message.Method),
-                        Text("tenant", message.Tenant),
-                        Parameter("payload", NpgsqlDbType.Bytea, message.Payload.ToArray()),
-                        Time("created_at", message.CreatedAt),
-                        Text("key", message.IdempotencyKey)).ConfigureAwait(false);
-                    if (inserted == 0)
-                    {
-                        var first = (string)(await ScalarAsync(
-                            connection,
-                            transaction,
-                            "SELECT id FROM {schema}.messages WHERE coalesce(tenant, '') = coalesce(@tenant, '') AND idempotency_key = @key;",
-                            cancellationToken,
-                            Text("tenant", message.Tenant),
-                            Text("key", message.IdempotencyKey)).ConfigureAwait(false))!;
-                        results.Add(new StoredMessage(first, 0, IsRepeat: true));
-                        continue;
-                    }
-
-                    // Fan out: one pending delivery, due now, per enabled endpoint of the tenant (or of every tenant) whose event
-                    // filter is empty (all) or names the webhook.
-                    var deliveries = await ExecuteAsync(
-                        connection,
-                        transaction,
-                        $$"""
-                        INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                        SELECT @id, e.id, 0, 0, @created_at, @created_at FROM {schema}.endpoints e
-                        WHERE e.enabled
-                          {{(message.Tenant is null ? "" : "AND e.tenant = @tenant")}}
-                          {{(message.EndpointId is null ? "" : "AND e.id = @endpoint")}}
-                          AND (e.event_types IS NULL OR @webhook = ANY (e.event_types));
-                        """,
-                        cancellationToken,
-                        Text("id", message.Id),
-                        Text("tenant", message.Tenant),
-                        Text("endpoint", message.EndpointId),
-                        Text("webhook", message.Webhook),
-                        Time("created_at", message.CreatedAt)).ConfigureAwait(false);
-                    results.Add(new StoredMessage(message.Id, deliveries, IsRepeat: false));
+                    results.Add(await InsertAsync(connection, transaction, message, cancellationToken).ConfigureAwait(false));
                 }
 
+                await NotifyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 return results;
             },
             cancellationToken);
+
+    public async Task<StoredMessage> AppendAsync(NewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction is not NpgsqlTransaction npgsql)
+        {
+            throw new ArgumentException(
+                $"The PostgreSQL webhook store (UsePostgreSql) publishes in an NpgsqlTransaction on its own database; "
+                + $"this is a '{transaction.GetType().FullName}'. For SQLite, use Hookline.Sqlite (UseSqlite) and a SqliteTransaction.",
+                nameof(transaction));
+        }
+
+        var connection = npgsql.Connection
+            ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing it.");
+        var stored = await InsertAsync(connection, npgsql, message, cancellationToken).ConfigureAwait(false);
+        await NotifyAsync(connection, npgsql, cancellationToken).ConfigureAwait(false);
+        return stored;
+    }
+
+    public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) => Convert.ToInt32(
+                await ScalarAsync(
+                    connection,
+                    transaction,
+                    // SKIP LOCKED: instances expanding at once each take other messages, and a message one of them has marked
+                    // expanded no longer qualifies for the others (its row is re-checked once locked). Fan out: one pending
+                    // delivery, due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose
+                    // event filter is empty (all) or names its webhook, or only its target endpoint. DO NOTHING: a resend may
+                    // have made one already. (Data-modifying CTEs run to completion whether or not the query reads them.)
+                    """
+                    WITH batch AS (
+                        SELECT id, webhook, tenant, target_endpoint_id, created_at FROM {schema}.messages
+                        WHERE NOT expanded
+                        ORDER BY created_at, id
+                        LIMIT @max
+                        FOR UPDATE SKIP LOCKED),
+                    marked AS (
+                        UPDATE {schema}.messages m SET expanded = true FROM batch WHERE m.id = batch.id RETURNING m.id),
+                    fanned AS (
+                        INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+                        SELECT b.id, e.id, 0, 0, b.created_at, @now FROM batch b JOIN {schema}.endpoints e
+                          ON e.enabled
+                         AND (b.tenant IS NULL OR e.tenant = b.tenant)
+                         AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
+                         AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))
+                        ON CONFLICT (message_id, endpoint_id) DO NOTHING)
+                    SELECT count(*) FROM marked;
+                    """,
+                    cancellationToken,
+                    Integer("max", max),
+                    Time("now", now)).ConfigureAwait(false),
+                System.Globalization.CultureInfo.InvariantCulture),
+            cancellationToken);
+
+    private async Task<StoredMessage> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
+    {
+        // A repeated idempotency key stores nothing; a repeated id fails the batch, as any other error does.
+        var inserted = await ExecuteAsync(
+            connection,
+            transaction,
+            """
+            INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, idempotency_key, expanded, target_endpoint_id)
+            VALUES (@id, @webhook, @method, @tenant, @payload, @created_at, @key, false, @endpoint)
+            ON CONFLICT (coalesce(tenant, ''), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING;
+            """,
+            cancellationToken,
+            Text("id", message.Id),
+            Text("webhook", message.Webhook),
+            Text("method", message.Method),
+            Text("tenant", message.Tenant),
+            Parameter("payload", NpgsqlDbType.Bytea, message.Payload.ToArray()),
+            Time("created_at", message.CreatedAt),
+            Text("key", message.IdempotencyKey),
+            Text("endpoint", message.EndpointId)).ConfigureAwait(false);
+        if (inserted == 1)
+        {
+            return new StoredMessage(message.Id, IsRepeat: false);
+        }
+
+        var first = await ScalarAsync(
+            connection,
+            transaction,
+            "SELECT id FROM {schema}.messages WHERE coalesce(tenant, '') = coalesce(@tenant, '') AND idempotency_key = @key;",
+            cancellationToken,
+            Text("tenant", message.Tenant),
+            Text("key", message.IdempotencyKey)).ConfigureAwait(false) as string;
+        return new StoredMessage(
+            first ?? throw new InvalidOperationException(
+                $"The idempotency key '{message.IdempotencyKey}' is taken by a message this transaction cannot see (its snapshot is older); "
+                + "retry the transaction."),
+            IsRepeat: true);
+    }
+
+    /// <summary>Tells listening instances, at commit, that messages wait to be expanded (notifications of one transaction coalesce).</summary>
+    private Task<int> NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, "SELECT pg_notify(@channel, '');", cancellationToken, Text("channel", Channel));
 
     public async Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) =>
         (await ReadMessagesAsync("WHERE m.id = @id", cancellationToken, Text("id", id)).ConfigureAwait(false)).SingleOrDefault();
@@ -117,6 +171,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     DELETE FROM {schema}.messages WHERE id IN (
                         SELECT id FROM {schema}.messages m
                         WHERE created_at < @before
+                          AND expanded
                           AND NOT EXISTS (SELECT 1 FROM {schema}.deliveries d WHERE d.message_id = m.id AND d.status = 0)
                         LIMIT @chunk
                         FOR UPDATE SKIP LOCKED);

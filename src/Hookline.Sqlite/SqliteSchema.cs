@@ -70,5 +70,14 @@ internal static class SqliteSchema
         DROP INDEX ix_endpoints_tenant;
         CREATE INDEX ix_endpoints_tenant_id ON endpoints (tenant, id);
         """,
+        """
+        -- Fan-out after commit: a message is stored alone, then the dispatcher expands it into deliveries. Messages stored before
+        -- came with their deliveries: they count as expanded.
+        ALTER TABLE messages ADD COLUMN expanded INTEGER NOT NULL DEFAULT 1;
+        -- The one endpoint a test event goes to.
+        ALTER TABLE messages ADD COLUMN target_endpoint_id TEXT;
+        -- Expanding reads only messages waiting for it, oldest first: O(log n) to start however many are stored.
+        CREATE INDEX ix_messages_unexpanded ON messages (created_at, id) WHERE expanded = 0;
+        """,
     ];
 }

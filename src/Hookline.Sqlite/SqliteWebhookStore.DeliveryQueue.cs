@@ -202,7 +202,14 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
     public async Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await ReadAsync(
-            "SELECT count(*), min(CASE WHEN next_attempt_at <= $now THEN next_attempt_at END) FROM deliveries WHERE status = 0;",
+            // A message not yet fanned out waits too, due since it was published: one item, whatever it expands into.
+            """
+            SELECT (SELECT count(*) FROM deliveries WHERE status = 0) + (SELECT count(*) FROM messages WHERE expanded = 0),
+                   (SELECT min(due) FROM (
+                       SELECT min(next_attempt_at) AS due FROM deliveries WHERE status = 0 AND next_attempt_at <= $now
+                       UNION ALL
+                       SELECT min(created_at) FROM messages WHERE expanded = 0 AND created_at <= $now));
+            """,
             reader => new BacklogStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : FromUnix(reader.GetInt64(1))),
             cancellationToken,
             ("$now", ToUnix(now))).ConfigureAwait(false)).Single();
@@ -224,7 +231,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                         """
                         CREATE TEMP TABLE purge AS
                         SELECT id FROM messages m
-                        WHERE created_at < $before AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status = 0)
+                        WHERE created_at < $before AND expanded = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status = 0)
                         LIMIT $chunk;
                         """,
                         cancellationToken,

@@ -1,85 +1,145 @@
+using System.Data.Common;
 using Hookline.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace Hookline.Sqlite;
 
-/// <summary>Appending messages (<see cref="IWebhookMessageAppender"/>), fanned out to matching endpoints in the same transaction.</summary>
+/// <summary>
+/// Appending messages (<see cref="IWebhookMessageAppender"/>), in a write transaction of the store's or in the app's own. Only the
+/// message is written: <see cref="ExpandAsync"/> fans it out after commit.
+/// </summary>
 internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
 {
+    private string? _file;
+
     public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<StoredMessage>>(
+            (connection, transaction) => InsertAsync(connection, transaction, messages, cancellationToken),
+            cancellationToken);
+
+    public async Task<StoredMessage> AppendAsync(NewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(transaction);
+        if (transaction is not SqliteTransaction sqlite)
+        {
+            throw new ArgumentException(
+                $"The SQLite webhook store (UseSqlite) publishes in a Microsoft.Data.Sqlite SqliteTransaction on its own database file; "
+                + $"this is a '{transaction.GetType().FullName}'. For PostgreSQL, use Hookline.PostgreSql (UsePostgreSql) and an NpgsqlTransaction.",
+                nameof(transaction));
+        }
+
+        var connection = sqlite.Connection
+            ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing it.");
+        var storeFile = await StoreFileAsync(cancellationToken).ConfigureAwait(false);
+        var appFile = connection.DataSource;
+        if (!string.Equals(storeFile, appFile, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"The transaction is on the SQLite database '{appFile}', but the webhook store (UseSqlite) is on '{storeFile}'. "
+                + "Publish in a transaction on the store's file: open the SqliteConnection with the connection string given to UseSqlite.");
+        }
+
+        return (await InsertAsync(connection, sqlite, [message], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>The full path of the store's database file, as SQLite names it (what <see cref="SqliteConnection.DataSource"/> says once open).</summary>
+    private async Task<string> StoreFileAsync(CancellationToken cancellationToken)
+    {
+        if (_file is null)
+        {
+            using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            _file = connection.DataSource;
+        }
+
+        return _file;
+    }
+
+    private static async Task<IReadOnlyList<StoredMessage>> InsertAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    {
+        using var findRepeat = Command(
+            connection,
+            transaction,
+            "SELECT id FROM messages WHERE ifnull(tenant, '') = ifnull($tenant, '') AND idempotency_key = $key;",
+            ("$tenant", null),
+            ("$key", null));
+        using var insertMessage = Command(
+            connection,
+            transaction,
+            """
+            INSERT INTO messages (id, webhook, method, tenant, payload, created_at, idempotency_key, expanded, target_endpoint_id)
+            VALUES ($id, $webhook, $method, $tenant, $payload, $created_at, $key, 0, $endpoint);
+            """,
+            ("$id", null),
+            ("$webhook", null),
+            ("$method", null),
+            ("$tenant", null),
+            ("$payload", null),
+            ("$created_at", null),
+            ("$key", null),
+            ("$endpoint", null));
+
+        var results = new List<StoredMessage>(messages.Count);
+        foreach (var message in messages)
+        {
+            if (message.IdempotencyKey is not null)
+            {
+                findRepeat.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
+                findRepeat.Parameters["$key"].Value = message.IdempotencyKey;
+                if (await findRepeat.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string firstId)
+                {
+                    results.Add(new StoredMessage(firstId, IsRepeat: true));
+                    continue;
+                }
+            }
+
+            insertMessage.Parameters["$id"].Value = message.Id;
+            insertMessage.Parameters["$webhook"].Value = message.Webhook;
+            insertMessage.Parameters["$method"].Value = message.Method;
+            insertMessage.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
+            insertMessage.Parameters["$payload"].Value = message.Payload.ToArray();
+            insertMessage.Parameters["$created_at"].Value = ToUnix(message.CreatedAt);
+            insertMessage.Parameters["$key"].Value = (object?)message.IdempotencyKey ?? DBNull.Value;
+            insertMessage.Parameters["$endpoint"].Value = (object?)message.EndpointId ?? DBNull.Value;
+            await insertMessage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            results.Add(new StoredMessage(message.Id, IsRepeat: false));
+        }
+
+        return results;
+    }
+
+    public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+        WriteAsync(
             async (connection, transaction) =>
             {
-                using var findRepeat = Command(
-                    connection,
-                    transaction,
-                    "SELECT id FROM messages WHERE ifnull(tenant, '') = ifnull($tenant, '') AND idempotency_key = $key;",
-                    ("$tenant", null),
-                    ("$key", null));
-                using var insertMessage = Command(
-                    connection,
-                    transaction,
-                    "INSERT INTO messages (id, webhook, method, tenant, payload, created_at, idempotency_key) VALUES ($id, $webhook, $method, $tenant, $payload, $created_at, $key);",
-                    ("$id", null),
-                    ("$webhook", null),
-                    ("$method", null),
-                    ("$tenant", null),
-                    ("$payload", null),
-                    ("$created_at", null),
-                    ("$key", null));
-
-                // Fan out: one pending delivery, due now, per enabled endpoint of the tenant (or of every
-                // tenant) whose event filter is empty (all) or names the webhook.
-                using var fanOut = Command(
+                // One writer at a time, so both statements see the same oldest unexpanded messages. Fan out: one pending delivery,
+                // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
+                // empty (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already.
+                await ExecuteAsync(
                     connection,
                     transaction,
                     """
-                    INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                    SELECT $id, e.id, 0, 0, $created_at, $created_at FROM endpoints e
-                    WHERE e.enabled = 1
-                      AND ($tenant IS NULL OR e.tenant = $tenant)
-                      AND ($endpoint IS NULL OR e.id = $endpoint)
-                      AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = $webhook));
+                    CREATE TEMP TABLE IF NOT EXISTS expanding (id TEXT PRIMARY KEY, webhook TEXT, tenant TEXT, target TEXT, created_at INTEGER);
+                    DELETE FROM expanding;
+                    INSERT INTO expanding
+                    SELECT id, webhook, tenant, target_endpoint_id, created_at FROM messages WHERE expanded = 0 ORDER BY created_at, id LIMIT $max;
+                    INSERT OR IGNORE INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+                    SELECT m.id, e.id, 0, 0, m.created_at, $now FROM expanding m JOIN endpoints e
+                      ON e.enabled = 1
+                     AND (m.tenant IS NULL OR e.tenant = m.tenant)
+                     AND (m.target IS NULL OR e.id = m.target)
+                     AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = m.webhook));
                     """,
-                    ("$id", null),
-                    ("$tenant", null),
-                    ("$webhook", null),
-                    ("$endpoint", null),
-                    ("$created_at", null));
-
-                var results = new List<StoredMessage>(messages.Count);
-                foreach (var message in messages)
-                {
-                    if (message.IdempotencyKey is not null)
-                    {
-                        findRepeat.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
-                        findRepeat.Parameters["$key"].Value = message.IdempotencyKey;
-                        if (await findRepeat.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string firstId)
-                        {
-                            results.Add(new StoredMessage(firstId, 0, IsRepeat: true));
-                            continue;
-                        }
-                    }
-
-                    var createdAt = ToUnix(message.CreatedAt);
-                    insertMessage.Parameters["$id"].Value = message.Id;
-                    insertMessage.Parameters["$webhook"].Value = message.Webhook;
-                    insertMessage.Parameters["$method"].Value = message.Method;
-                    insertMessage.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
-                    insertMessage.Parameters["$payload"].Value = message.Payload.ToArray();
-                    insertMessage.Parameters["$created_at"].Value = createdAt;
-                    insertMessage.Parameters["$key"].Value = (object?)message.IdempotencyKey ?? DBNull.Value;
-                    await insertMessage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-                    fanOut.Parameters["$id"].Value = message.Id;
-                    fanOut.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
-                    fanOut.Parameters["$webhook"].Value = message.Webhook;
-                    fanOut.Parameters["$endpoint"].Value = (object?)message.EndpointId ?? DBNull.Value;
-                    fanOut.Parameters["$created_at"].Value = createdAt;
-                    var deliveries = await fanOut.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    results.Add(new StoredMessage(message.Id, deliveries, IsRepeat: false));
-                }
-
-                return results;
+                    cancellationToken,
+                    ("$max", max),
+                    ("$now", ToUnix(now))).ConfigureAwait(false);
+                return await ExecuteAsync(
+                    connection,
+                    transaction,
+                    "UPDATE messages SET expanded = 1 WHERE id IN (SELECT id FROM expanding);",
+                    cancellationToken).ConfigureAwait(false);
             },
-            cancellationToken);
+            cancellationToken,
+            durable: false);
 }

@@ -99,6 +99,13 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
             using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             var result = await work(connection, transaction).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            if (!durable)
+            {
+                // Pooled connections go back as SQLite's default has them: the app may get this one for its own transaction
+                // (same connection string), and a publish in that transaction must be as durable as any other.
+                await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
+            }
+
             return result;
         }
         finally

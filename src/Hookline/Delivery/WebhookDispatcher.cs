@@ -8,7 +8,8 @@ using Microsoft.Extensions.Options;
 namespace Hookline;
 
 /// <summary>
-/// Delivers due webhooks: leases them from the store in batches sized to its free slots, sends each
+/// Delivers due webhooks: fans committed messages out into deliveries, leases due deliveries from the store in batches
+/// sized to its free slots, sends each
 /// (bounded overall and per endpoint), applies the retry policy and records the attempts in group
 /// commits. On shutdown it stops leasing, lets attempts in flight finish until the host's shutdown
 /// timeout, then cancels the rest and gives them back to the store, due at once.
@@ -16,6 +17,7 @@ namespace Hookline;
 internal sealed class WebhookDispatcher : BackgroundService
 {
     private const int MaxLeaseBatch = 100;
+    private const int MaxExpandBatch = 500;
 
     /// <summary>How long a delivery whose endpoint is at its concurrency limit waits before it is leased again.</summary>
     private static readonly TimeSpan s_busyEndpointDelay = TimeSpan.FromSeconds(1);
@@ -104,6 +106,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
 
         _signal.Reset();
+        var moreToExpand = await ExpandAsync(stoppingToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         IReadOnlyList<LeasedDelivery> leased;
         try
@@ -148,10 +151,30 @@ internal sealed class WebhookDispatcher : BackgroundService
             await ReleaseAsync(waiting).ConfigureAwait(false);
         }
 
-        if (leased.Count < free || started == 0)
+        if (!moreToExpand && (leased.Count < free || started == 0))
         {
             // Nothing more is due (or all of it waits for busy endpoints): sleep until a publish, a finished attempt or the poll interval.
             await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Fans a batch of committed messages not yet expanded out into their deliveries, before leasing: whenever the dispatcher
+    /// wakes (a publish here, a finished attempt) or polls (publishes on other instances, or in an app's transaction). One
+    /// batch a round, so a large burst of publishes is delivered while it is still being expanded.
+    /// </summary>
+    /// <returns>Whether more messages may wait to be expanded.</returns>
+    private async Task<bool> ExpandAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await _queue.ExpandAsync(_time.GetUtcNow(), MaxExpandBatch, stoppingToken).ConfigureAwait(false) == MaxExpandBatch;
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Deliveries already expanded are still leased; these messages are expanded at the next wake-up or poll.
+            _logger.ExpandFailed(e);
+            return false;
         }
     }
 

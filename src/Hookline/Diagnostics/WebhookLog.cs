@@ -37,4 +37,7 @@ internal static partial class WebhookLog
 
     [LoggerMessage(11, LogLevel.Warning, "Could not read the webhook backlog for metrics.")]
     public static partial void BacklogSampleFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(12, LogLevel.Error, "The webhook dispatcher could not fan published messages out to their endpoints; it tries again when it next wakes or polls.")]
+    public static partial void ExpandFailed(this ILogger logger, Exception exception);
 }

@@ -1,11 +1,18 @@
+using System.Data.Common;
+
 namespace Hookline;
 
-/// <summary>Publishes declared webhooks: stores each message durably, with a delivery to every matching endpoint.</summary>
+/// <summary>
+/// Publishes declared webhooks: stores each message durably, on its own or in the app's transaction. Once committed, the
+/// dispatcher fans it out to every matching endpoint and delivers it.
+/// </summary>
 public interface IWebhookPublisher
 {
     /// <summary>
-    /// Serializes <paramref name="payload"/> once, exactly as documented, and stores it with one
-    /// delivery per enabled endpoint subscribed to <paramref name="webhook"/>, before returning.
+    /// Serializes <paramref name="payload"/> once, exactly as documented, and stores it before returning: durably on its own
+    /// (concurrent publishes share a commit), or through <paramref name="transaction"/>, stored if and only if the app commits
+    /// it. After the commit the dispatcher fans the message out to every enabled endpoint then subscribed to
+    /// <paramref name="webhook"/>, and delivers it.
     /// </summary>
     /// <typeparam name="TPayload">The payload type; the value must be of the webhook's declared payload type.</typeparam>
     /// <param name="webhook">The declared webhook name.</param>
@@ -13,8 +20,14 @@ public interface IWebhookPublisher
     /// <param name="tenant">Whose endpoints receive it; <see langword="null"/> for every tenant's.</param>
     /// <param name="idempotencyKey">A key unique per tenant: publishing it again returns the first message and stores nothing.</param>
     /// <param name="method">The HTTP method, needed only when the webhook is declared with several.</param>
+    /// <param name="transaction">
+    /// The app's open transaction to store the message in, on the store's database: a <c>SqliteTransaction</c> on the
+    /// <c>UseSqlite</c> file or an <c>NpgsqlTransaction</c> on the <c>UsePostgreSql</c> database (with Entity Framework Core,
+    /// <c>db.Database.CurrentTransaction!.GetDbTransaction()</c>). Hookline neither commits nor rolls it back.
+    /// <see langword="null"/> to store the message in a transaction of its own.
+    /// </param>
     /// <param name="cancellationToken">Cancels waiting; a message already committed stays stored.</param>
-    /// <returns>The message id (the <c>webhook-id</c> header) and how many deliveries were created.</returns>
+    /// <returns>The message id (the <c>webhook-id</c> header), and whether it repeats an earlier idempotency key.</returns>
     /// <exception cref="WebhookPayloadException">
     /// The payload cannot be published: <see langword="null"/> or not the declared type, not serializable, or over
     /// <see cref="WebhookOptions.MaxPayloadBytes"/> serialized (see <see cref="WebhookPayloadException.Problem"/>). Nothing is stored.
@@ -22,7 +35,8 @@ public interface IWebhookPublisher
     /// </exception>
     /// <exception cref="ArgumentException">
     /// A programming error: the webhook is not declared, the method is ambiguous or not declared, or the idempotency key is
-    /// empty or over 256 characters.
+    /// empty or over 256 characters; or the transaction is of a provider the store cannot write through.
     /// </exception>
-    Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, CancellationToken cancellationToken = default);
+    /// <exception cref="InvalidOperationException">The transaction is on another database than the store's.</exception>
+    Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, DbTransaction? transaction = null, CancellationToken cancellationToken = default);
 }

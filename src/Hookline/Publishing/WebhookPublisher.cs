@@ -1,15 +1,19 @@
+using System.Data.Common;
 using System.Text.Json;
 using Hookline.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Hookline;
 
-/// <summary>Checks a publish against the catalog, serializes the payload once, and stores it through the group-commit batcher.</summary>
+/// <summary>
+/// Checks a publish against the catalog, serializes the payload once, and stores it through the group-commit batcher, or in the
+/// app's transaction.
+/// </summary>
 internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAppender messages, DispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
 {
     private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(batch => messages.AppendAsync(batch, CancellationToken.None));
 
-    public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, CancellationToken cancellationToken = default)
+    public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, DbTransaction? transaction = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(webhook);
         var definition = Find(webhook, method);
@@ -57,7 +61,22 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
         }
 
         var now = time.GetUtcNow();
-        return await StoreAsync(new NewMessage(WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey), cancellationToken).ConfigureAwait(false);
+        var message = new NewMessage(WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey);
+        if (transaction is null)
+        {
+            return await StoreAsync(message, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Not group-committed: the message is the app's to commit or roll back, with the rest of its transaction.
+        var stored = await messages.AppendAsync(message, transaction, cancellationToken).ConfigureAwait(false);
+        if (!stored.IsRepeat)
+        {
+            // Not committed yet. On SQLite the dispatcher's expansion waits for the app's write lock, so it runs as the app
+            // commits; on PostgreSQL it does not see the message until then, and finds it at its next poll.
+            signal.Notify();
+        }
+
+        return new PublishResult(stored.MessageId, stored.IsRepeat);
     }
 
     /// <summary>Sends an event type's example payload (valid against its documented schema) to one endpoint: a test event.</summary>
@@ -71,12 +90,13 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
     private async Task<PublishResult> StoreAsync(NewMessage message, CancellationToken cancellationToken)
     {
         var stored = await _appends.AddAsync(message, cancellationToken).ConfigureAwait(false);
-        if (stored.Deliveries > 0)
+        if (!stored.IsRepeat)
         {
+            // Committed: the local dispatcher fans it out and delivers it now, not at its next poll.
             signal.Notify();
         }
 
-        return new PublishResult(stored.MessageId, stored.Deliveries, stored.IsRepeat);
+        return new PublishResult(stored.MessageId, stored.IsRepeat);
     }
 
     private WebhookDefinition Find(string webhook, string? method)

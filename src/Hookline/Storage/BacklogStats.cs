@@ -1,8 +1,11 @@
 namespace Hookline.Storage;
 
-/// <summary>The pending deliveries, for metrics and health.</summary>
-/// <param name="Pending">How many deliveries are pending.</param>
-/// <param name="OldestDueAt">When the longest-waiting due delivery became due; <see langword="null"/> when none is due.</param>
+/// <summary>The pending deliveries, and the messages not yet fanned out into deliveries, for metrics and health.</summary>
+/// <param name="Pending">How many deliveries are pending, plus how many messages wait to be fanned out (one each).</param>
+/// <param name="OldestDueAt">
+/// When the longest-waiting due delivery became due, or the longest-waiting message not yet fanned out was published, whichever is
+/// earlier; <see langword="null"/> when nothing is due.
+/// </param>
 public sealed record BacklogStats(long Pending, DateTimeOffset? OldestDueAt)
 {
     /// <summary>How long the longest-waiting due delivery has waited at <paramref name="now"/>; zero when none is due.</summary>

@@ -5,11 +5,20 @@ namespace Hookline.Storage;
 /// their attempts or released unattempted. Times are given by the caller, never read from the store's clock.
 /// </summary>
 /// <remarks>
-/// The dispatcher leases, completes and releases; the endpoint manager resends and recovers; the backlog
+/// The dispatcher expands, leases, completes and releases; the endpoint manager resends and recovers; the backlog
 /// metrics and health check read the backlog; retention purges.
 /// </remarks>
 public interface IWebhookDeliveryQueue
 {
+    /// <summary>
+    /// Fans out up to <paramref name="max"/> committed messages not yet expanded, oldest first, in one transaction: each gets a
+    /// pending delivery, due from its creation, to every endpoint it matches now (enabled; of its tenant, or of every tenant for
+    /// none; whose event filter is empty or names its webhook; only its target endpoint, if it has one), and is marked
+    /// expanded. Each message is expanded once, even by dispatchers expanding at once (on several instances).
+    /// </summary>
+    /// <returns>How many messages were expanded: fewer than <paramref name="max"/> when no more wait.</returns>
+    Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
+
     /// <summary>
     /// Leases up to <paramref name="max"/> due deliveries, oldest due first, to <paramref name="owner"/>
     /// until <paramref name="leaseUntil"/>. A lease that ends without completion makes the delivery
@@ -41,11 +50,14 @@ public interface IWebhookDeliveryQueue
     /// </summary>
     Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>How many deliveries are pending, and since when the oldest due one has waited.</summary>
+    /// <summary>
+    /// How many deliveries are pending, plus the messages waiting to be expanded (one each), and since when the oldest due one has
+    /// waited (a message waiting to be expanded is due since its creation).
+    /// </summary>
     Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes messages created before <paramref name="before"/> that have no pending delivery, with their
+    /// Deletes messages created before <paramref name="before"/> that are expanded and have no pending delivery, with their
     /// deliveries and attempts. Returns how many messages.
     /// </summary>
     Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken);

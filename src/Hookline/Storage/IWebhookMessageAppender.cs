@@ -1,15 +1,26 @@
+using System.Data.Common;
+
 namespace Hookline.Storage;
 
 /// <summary>
-/// Appends published messages to the store, each with a delivery to every endpoint it goes to.
+/// Appends published messages to the store. Appending writes the message only (never reading or locking endpoints):
+/// the dispatcher fans committed messages out to their endpoints afterwards (<see cref="IWebhookDeliveryQueue.ExpandAsync"/>).
 /// </summary>
-/// <remarks>The publisher uses it, batching concurrent publishes into one call (group commit).</remarks>
+/// <remarks>
+/// The publisher uses it, batching concurrent publishes into one call (group commit), or appending one message in the
+/// app's own transaction.
+/// </remarks>
 public interface IWebhookMessageAppender
 {
-    /// <summary>
-    /// Stores messages and a pending delivery (due at once) to every enabled endpoint each one
-    /// matches, in one durable transaction: all or nothing.
-    /// </summary>
+    /// <summary>Stores messages, not yet expanded into deliveries, in one durable transaction: all or nothing.</summary>
     /// <returns>One result per message, in order.</returns>
     Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a message, not yet expanded into deliveries, through the app's own <paramref name="transaction"/>: it is
+    /// stored if and only if the app commits it. The store neither commits nor rolls it back.
+    /// </summary>
+    /// <exception cref="ArgumentException">The transaction is of a database provider this store cannot write through.</exception>
+    /// <exception cref="InvalidOperationException">The transaction is on another database than the store's.</exception>
+    Task<StoredMessage> AppendAsync(NewMessage message, DbTransaction transaction, CancellationToken cancellationToken);
 }

@@ -1,6 +1,6 @@
 namespace Hookline.Storage;
 
-/// <summary>A message to store, with a delivery to every enabled endpoint it matches.</summary>
+/// <summary>A message to store; after it is committed, it is fanned out to every enabled endpoint it matches then.</summary>
 /// <param name="Id">The message id, <c>msg_...</c>: the <c>webhook-id</c> header.</param>
 /// <param name="Webhook">The webhook name.</param>
 /// <param name="Method">The HTTP method.</param>

@@ -57,6 +57,9 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
             .Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];
 
     // The rest of the queue carries no secrets.
+    public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+        inner.ExpandAsync(now, max, cancellationToken);
+
     public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         inner.CompleteAsync(results, now, cancellationToken);
 

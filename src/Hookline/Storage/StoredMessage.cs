@@ -2,6 +2,5 @@ namespace Hookline.Storage;
 
 /// <summary>The outcome of appending a message.</summary>
 /// <param name="MessageId">The stored message's id: the new one, or for a repeated idempotency key, the first one's.</param>
-/// <param name="Deliveries">How many deliveries were created (0 for a repeat).</param>
 /// <param name="IsRepeat">Whether the idempotency key was already used, so nothing was stored.</param>
-public sealed record StoredMessage(string MessageId, int Deliveries, bool IsRepeat);
+public sealed record StoredMessage(string MessageId, bool IsRepeat);

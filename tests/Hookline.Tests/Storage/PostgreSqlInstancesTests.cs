@@ -63,6 +63,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         await instances[0].AppendAsync(
             [.. Enumerable.Range(0, Deliveries).Select(i => new NewMessage($"msg_{i:D4}", "new-subscription", "POST", "alice", payload, s_t0.AddMilliseconds(i), null))],
             default);
+        Assert.Equal(Deliveries, await instances[0].ExpandAsync(s_t0, 1_000, default));
 
         var leased = new ConcurrentBag<(string Owner, long Id)>();
         await Task.WhenAll(instances.Select((store, i) => Task.Run(async () =>
@@ -87,5 +88,75 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
         _dataSources.Add(dataSource);
         return new PostgreSqlWebhookStore(dataSource, _schema);
+    }
+    [SkippableFact]
+    public async Task Expand_FourInstancesAtOnce_NeverExpandTheSameMessage()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        const int Messages = 400;
+        var instances = Enumerable.Range(0, 4).Select(_ => Instance()).ToList();
+        await instances[0].InitializeAsync(default);
+        foreach (var id in new[] { "ep_0001", "ep_0002" })
+        {
+            await instances[0].CreateEndpointAsync(
+                new WebhookEndpoint
+                {
+                    Id = id,
+                    Tenant = "alice",
+                    Url = "http://127.0.0.1:9/hook",
+                    Secrets = [new WebhookEndpointSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", s_t0)],
+                    CreatedAt = s_t0,
+                    UpdatedAt = s_t0,
+                },
+                default);
+        }
+
+        var payload = Encoding.UTF8.GetBytes("{}");
+        await instances[0].AppendAsync(
+            [.. Enumerable.Range(0, Messages).Select(i => new NewMessage($"msg_{i:D4}", "new-subscription", "POST", "alice", payload, s_t0.AddMilliseconds(i), null))],
+            default);
+
+        var expanded = new ConcurrentBag<(int Instance, int Count)>();
+        await Task.WhenAll(instances.Select((store, i) => Task.Run(async () =>
+        {
+            while (await store.ExpandAsync(s_t0, 5, default) is > 0 and var count)
+            {
+                expanded.Add((i, count));
+            }
+        })));
+
+        Assert.Equal(Messages, expanded.Sum(e => e.Count));
+        Assert.True(expanded.Select(e => e.Instance).Distinct().Count() > 1, "One instance expanded everything: the others never ran at once.");
+        var backlog = await instances[1].GetBacklogAsync(s_t0.AddHours(1), default);
+        Assert.Equal(Messages * 2, backlog.Pending);
+    }
+
+    [SkippableFact]
+    public async Task Initialize_SchemaVersion1_CountsItsMessagesAsExpanded()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand(
+                $"""
+                CREATE SCHEMA {_schema};
+                CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+                {PostgreSqlSchema.Migrations[0].Replace("{schema}", _schema, StringComparison.Ordinal)}
+                INSERT INTO {_schema}.schema_versions (version) VALUES (1);
+                INSERT INTO {_schema}.messages (id, webhook, method, tenant, payload, created_at)
+                VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z');
+                """,
+                connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var store = Instance();
+        await store.InitializeAsync(default);
+
+        Assert.Equal(0, await store.ExpandAsync(s_t0, 10, default));
+        Assert.Equal(0, (await store.GetBacklogAsync(s_t0.AddDays(1), default)).Pending);
+        await store.AppendAsync([new NewMessage("msg_0002", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes("{}"), s_t0)], default);
+        Assert.Equal(1, await store.ExpandAsync(s_t0, 10, default)); // New messages wait to be expanded.
     }
 }

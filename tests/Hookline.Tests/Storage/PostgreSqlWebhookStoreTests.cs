@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Hookline.PostgreSql;
 using Hookline.Storage;
 using Npgsql;
@@ -16,6 +17,8 @@ public sealed class PostgreSqlWebhookStoreTests : WebhookStoreConformanceTests
         _dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
         return Task.FromResult<IWebhookStore>(new PostgreSqlWebhookStore(_dataSource, _schema));
     }
+
+    protected override async Task<DbConnection> OpenAppConnectionAsync() => await _dataSource!.OpenConnectionAsync();
 
     public override async Task DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using Hookline.Sqlite;
 using Hookline.Storage;
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Hookline.Tests.Storage;
@@ -11,6 +12,13 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
 
     protected override Task<IWebhookStore> CreateStoreAsync() =>
         Task.FromResult<IWebhookStore>(new SqliteWebhookStore($"Data Source={_file}"));
+
+    protected override async Task<DbConnection> OpenAppConnectionAsync()
+    {
+        var connection = new SqliteConnection($"Data Source={_file}");
+        await connection.OpenAsync();
+        return connection;
+    }
 
     public override Task DisposeAsync()
     {
@@ -86,6 +94,44 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
             Assert.Equal(["ep_0001"], (await store.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice" }, default)).Select(e => e.Id));
             Assert.Equal(WebhookEndpointWrite.Written, await store.UpdateEndpointAsync(endpoint with { Description = "migrated" }, default));
             Assert.Equal(2, (await store.GetEndpointAsync("ep_0001", default))!.Version);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseOfSchema3_CountsItsMessagesAsExpanded()
+    {
+        var file = SqliteTestFiles.NewPath();
+        try
+        {
+            await using (var connection = new SqliteConnection($"Data Source={file}"))
+            {
+                await connection.OpenAsync();
+                var command = connection.CreateCommand();
+                command.CommandText = $"""
+                    CREATE TABLE hookline_schema (version INTEGER NOT NULL);
+                    {SqliteSchema.Migrations[0]}
+                    {SqliteSchema.Migrations[1]}
+                    {SqliteSchema.Migrations[2]}
+                    INSERT INTO hookline_schema (version) VALUES (1), (2), (3);
+                    INSERT INTO endpoints (id, tenant, url, enabled, secrets, created_at, updated_at)
+                    VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', 1, '[]', 0, 0);
+                    INSERT INTO messages (id, webhook, method, tenant, payload, created_at) VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0);
+                    """;
+                await command.ExecuteNonQueryAsync();
+            }
+
+            using var store = new SqliteWebhookStore($"Data Source={file}");
+            await store.InitializeAsync(default);
+
+            // Stored with its deliveries (none here) before fan-out moved after commit: never expanded again.
+            Assert.Equal(0, await store.ExpandAsync(DateTimeOffset.UnixEpoch, 10, default));
+            Assert.Empty(await store.ListDeliveriesAsync("msg_0001", default));
+            Assert.Equal(0, (await store.GetBacklogAsync(DateTimeOffset.UnixEpoch.AddDays(1), default)).Pending);
         }
         finally
         {

@@ -2,14 +2,14 @@ using Hookline.Storage;
 
 namespace Hookline.Tests.Storage;
 
-/// <summary>What every <see cref="IWebhookDeliveryQueue"/> must do: lease due deliveries, complete them with their attempts (and the endpoint's health), release, resend, recover, count the backlog and purge old messages.</summary>
+/// <summary>What every <see cref="IWebhookDeliveryQueue"/> must do: expand committed messages into deliveries, lease due deliveries, complete them with their attempts (and the endpoint's health), release, resend, recover, count the backlog and purge old messages.</summary>
 public abstract partial class WebhookStoreConformanceTests
 {
     [SkippableFact]
     public async Task Lease_DueDeliveries_OldestFirstUpToMaxWithEverythingToSendThem()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice", at: T0.AddSeconds(2)), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1)), Message("alice", at: T0.AddMinutes(5))], default);
+        await AppendExpandedAsync([Message("alice", at: T0.AddSeconds(2)), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1)), Message("alice", at: T0.AddMinutes(5))], default);
 
         var leased = await Queue.LeaseAsync("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), max: 2, default);
 
@@ -27,7 +27,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Lease_ExpiredLease_IsLeasedAgain()
     {
         await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice")], default);
+        await AppendExpandedAsync([Message("alice")], default);
         var leased = Assert.Single(await Queue.LeaseAsync("crashed", T0, T0.AddSeconds(30), 10, default));
 
         Assert.Empty(await Queue.LeaseAsync("other", T0.AddSeconds(29), T0.AddSeconds(59), 10, default));
@@ -41,7 +41,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         const int Count = 200;
         await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([.. Enumerable.Range(0, Count).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
+        await AppendExpandedAsync([.. Enumerable.Range(0, Count).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
 
         var batches = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
@@ -63,7 +63,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Complete_Success_RecordsTheAttemptAndEndsTheDelivery()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
         var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default);
@@ -80,7 +80,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Complete_Retry_SchedulesTheNextAttemptAndMarksTheEndpointFailing()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice")], default);
+        await AppendExpandedAsync([Message("alice")], default);
         var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Pending, 500, next: T0.AddSeconds(5))], T0, default);
@@ -99,7 +99,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Complete_ByAnOwnerWhoseLeaseWasTaken_DoesNotChangeTheDelivery()
     {
         await CreateEndpointAsync("alice");
-        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
         var stale = Assert.Single(await Queue.LeaseAsync("slow", T0, T0.AddSeconds(30), 10, default));
         Assert.Single(await Queue.LeaseAsync("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10, default));
 
@@ -114,7 +114,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Complete_DisableEndpoint_DisablesItAndFailsItsPendingDeliveries()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        var messages = await Messages.AppendAsync([Message("alice"), Message("alice", at: T0.AddMinutes(1))], default);
+        var messages = await AppendExpandedAsync([Message("alice"), Message("alice", at: T0.AddMinutes(1))], default);
         var leased = (await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 1, default))[0];
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }], T0, default);
@@ -129,7 +129,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Complete_HealthChanges_RaiseTheEndpointsVersion()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice"), Message("alice"), Message("alice"), Message("alice")], default);
+        await AppendExpandedAsync([Message("alice"), Message("alice"), Message("alice"), Message("alice")], default);
         var leased = await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default);
         async Task<long> VersionAfterAsync(AttemptResult result)
         {
@@ -152,7 +152,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Release_MakesLeasedDeliveriesDueAtOnce()
     {
         await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice")], default);
+        await AppendExpandedAsync([Message("alice")], default);
         var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
 
         await Queue.ReleaseAsync("w", [new(leased.Id, T0.AddSeconds(1))], default);
@@ -164,7 +164,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Resend_FailedDelivery_IsPendingAgainWithAFreshSchedule()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
         var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 500)], T0, default);
 
@@ -180,7 +180,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Resend_ToAnotherEndpoint_CreatesItsDelivery()
     {
         await CreateEndpointAsync("alice");
-        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
         var later = await CreateEndpointAsync("alice");
 
         Assert.True(await Queue.ResendAsync(stored.MessageId, later.Id, T0, default));
@@ -192,7 +192,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Recover_FailedDeliveriesSinceATime_ArePendingAgain()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddHours(2)), Message("alice", at: T0.AddHours(3))], default);
+        await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddHours(2)), Message("alice", at: T0.AddHours(3))], default);
         var leased = await Queue.LeaseAsync("w", T0.AddHours(3), T0.AddHours(4), 10, default);
         await Queue.CompleteAsync([.. leased.Take(2).Select(l => Result(l, "w", DeliveryStatus.Failed, 500)), Result(leased[2], "w", DeliveryStatus.Succeeded, 200)], T0.AddHours(3), default);
 
@@ -206,7 +206,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Backlog_CountsPendingAndTheOldestDue()
     {
         await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], default);
+        await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], default);
 
         Assert.Equal(new BacklogStats(3, T0), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
         await Queue.LeaseAsync("w", T0.AddSeconds(10), T0.AddSeconds(40), 1, default);
@@ -217,7 +217,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Purge_OldFinishedMessages_GoWithTheirDeliveriesAndAttempts()
     {
         await CreateEndpointAsync("alice");
-        var messages = await Messages.AppendAsync([Message("alice", at: T0), Message("alice", at: T0.AddDays(1)), Message("alice", at: T0.AddDays(40))], default);
+        var messages = await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddDays(1)), Message("alice", at: T0.AddDays(40))], default);
         var leased = await Queue.LeaseAsync("w", T0.AddDays(1), T0.AddDays(2), 1, default);
         await Queue.CompleteAsync([Result(leased[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddDays(1), default);
 
@@ -228,5 +228,120 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Empty(await Log.ListAttemptsAsync(messages[0].MessageId, default));
         Assert.Single(await Log.ListDeliveriesAsync(messages[1].MessageId, default));
         Assert.Single(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
+    }
+
+    [SkippableFact]
+    public async Task Purge_UnexpandedMessage_IsKept()
+    {
+        var stored = (await Messages.AppendAsync([Message("alice", at: T0)], default))[0];
+
+        Assert.Equal(0, await Queue.PurgeAsync(T0.AddDays(30), default));
+
+        Assert.NotNull(await Log.GetMessageAsync(stored.MessageId, default));
+    }
+
+    [SkippableFact]
+    public async Task Expand_FansOutToTheTenantsEnabledMatchingEndpoints()
+    {
+        var all = await CreateEndpointAsync("alice");
+        var matching = await CreateEndpointAsync("alice", ["new-subscription"]);
+        await CreateEndpointAsync("alice", ["invoice.paid"]);
+        await CreateEndpointAsync("bob");
+        var disabled = await CreateEndpointAsync("alice");
+        await Endpoints.UpdateEndpointAsync(disabled with { Enabled = false, DisabledReason = "test" }, default);
+        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+
+        Assert.Equal(1, await Queue.ExpandAsync(T0.AddSeconds(1), 10, default));
+
+        var deliveries = await Log.ListDeliveriesAsync(stored.MessageId, default);
+        Assert.Equal(new[] { all.Id, matching.Id }.Order(), deliveries.Select(d => d.EndpointId).Order());
+        Assert.All(deliveries, d => Assert.Equal((DeliveryStatus.Pending, 0, T0), (d.Status, d.Attempts, d.NextAttemptAt)));
+        Assert.Equal(2, (await Queue.GetBacklogAsync(T0, default)).Pending);
+    }
+
+    [SkippableFact]
+    public async Task Expand_NoTenant_GoesToEveryTenant()
+    {
+        await CreateEndpointAsync("alice");
+        await CreateEndpointAsync("bob");
+        var stored = (await Messages.AppendAsync([Message(tenant: null)], default))[0];
+
+        await Queue.ExpandAsync(T0, 10, default);
+
+        Assert.Equal(2, (await Log.ListDeliveriesAsync(stored.MessageId, default)).Count);
+    }
+
+    [SkippableFact]
+    public async Task Expand_TargetEndpoint_GoesThereOnlyIfEnabled()
+    {
+        await CreateEndpointAsync("alice");
+        var target = await CreateEndpointAsync("alice", ["invoice.paid"]);
+        var disabled = await CreateEndpointAsync("alice");
+        await Endpoints.UpdateEndpointAsync(disabled with { Enabled = false, DisabledReason = "test" }, default);
+        var stored = await Messages.AppendAsync([Message("alice", endpointId: target.Id), Message("alice", endpointId: disabled.Id)], default);
+
+        Assert.Equal(2, await Queue.ExpandAsync(T0, 10, default));
+
+        Assert.Empty(await Log.ListDeliveriesAsync(stored[0].MessageId, default)); // Its event filter does not take the webhook.
+        Assert.Empty(await Log.ListDeliveriesAsync(stored[1].MessageId, default));
+        var test = (await Messages.AppendAsync([Message("alice", endpointId: (await CreateEndpointAsync("alice")).Id)], default))[0];
+        await Queue.ExpandAsync(T0, 10, default);
+        Assert.Single(await Log.ListDeliveriesAsync(test.MessageId, default));
+    }
+
+    [SkippableFact]
+    public async Task Expand_OldestFirstUpToMax_AndEachMessageOnce()
+    {
+        await CreateEndpointAsync("alice");
+        var stored = await Messages.AppendAsync([Message("alice", at: T0.AddSeconds(2)), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1))], default);
+
+        Assert.Equal(2, await Queue.ExpandAsync(T0, 2, default));
+        Assert.Empty(await Log.ListDeliveriesAsync(stored[0].MessageId, default));
+        Assert.Single(await Log.ListDeliveriesAsync(stored[1].MessageId, default));
+
+        var later = await CreateEndpointAsync("alice");
+        Assert.Equal(1, await Queue.ExpandAsync(T0, 2, default));
+        Assert.Equal(0, await Queue.ExpandAsync(T0, 2, default));
+
+        // Matching is decided at expansion: the endpoint created meanwhile gets only the message expanded after it.
+        Assert.Equal(2, (await Log.ListDeliveriesAsync(stored[0].MessageId, default)).Count);
+        Assert.Single(await Log.ListDeliveriesAsync(stored[1].MessageId, default));
+        Assert.Equal(4, (await Queue.GetBacklogAsync(T0, default)).Pending);
+        Assert.Contains(later.Id, (await Log.ListDeliveriesAsync(stored[0].MessageId, default)).Select(d => d.EndpointId));
+    }
+
+    [SkippableFact]
+    public async Task Expand_AfterResend_KeepsTheResentDelivery()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        Assert.True(await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0, default));
+
+        Assert.Equal(1, await Queue.ExpandAsync(T0, 10, default));
+
+        Assert.Single(await Log.ListDeliveriesAsync(stored.MessageId, default));
+    }
+
+    [SkippableFact]
+    public async Task Expand_ConcurrentExpanders_ExpandEachMessageOnce()
+    {
+        const int Count = 200;
+        await CreateEndpointAsync("alice");
+        await CreateEndpointAsync("alice", ["new-subscription"]);
+        await Messages.AppendAsync([.. Enumerable.Range(0, Count).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
+
+        var expanded = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var total = 0;
+            while (await Queue.ExpandAsync(T0, 7, default) is > 0 and var n)
+            {
+                total += n;
+            }
+
+            return total;
+        })));
+
+        Assert.Equal(Count, expanded.Sum());
+        Assert.Equal(Count * 2, (await Queue.GetBacklogAsync(T0.AddHours(1), default)).Pending);
     }
 }

@@ -39,7 +39,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task UpdateEndpoint_StaleVersion_IsRefusedAndChangesNothing()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice")], default);
+        await AppendExpandedAsync([Message("alice")], default);
         Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(endpoint with { Description = "first" }, default));
 
         // Written from the version read before the first change: it would undo it.
@@ -91,7 +91,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Update_Disable_FailsPendingDeliveries()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        await Messages.AppendAsync([Message("alice")], default);
+        await AppendExpandedAsync([Message("alice")], default);
 
         await Endpoints.UpdateEndpointAsync(endpoint with { Enabled = false, DisabledReason = "by the tenant", UpdatedAt = T0 }, default);
 
@@ -102,7 +102,7 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Delete_Endpoint_RemovesItsDeliveries()
     {
         var endpoint = await CreateEndpointAsync("alice");
-        var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
+        var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
 
         await Endpoints.DeleteEndpointAsync(endpoint.Id, null, default);
 

@@ -11,7 +11,7 @@ public abstract partial class WebhookStoreConformanceTests
     [SkippableFact]
     public async Task GetMessage_ReturnsWhatWasAppended_OrNull()
     {
-        var stored = (await Messages.AppendAsync([Message("alice", at: T0.AddSeconds(1))], default))[0];
+        var stored = (await AppendExpandedAsync([Message("alice", at: T0.AddSeconds(1))], default))[0];
 
         var message = await Log.GetMessageAsync(stored.MessageId, default);
 
@@ -26,7 +26,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         var bobs = await CreateEndpointAsync("bob");
-        var stored = await Messages.AppendAsync([Message("alice", at: T0), Message(tenant: null, at: T0.AddMinutes(1)), Message("bob", at: T0.AddMinutes(2))], default);
+        var stored = await AppendExpandedAsync([Message("alice", at: T0), Message(tenant: null, at: T0.AddMinutes(1)), Message("bob", at: T0.AddMinutes(2))], default);
         var (alices, everyones, bobsOwn) = (stored[0].MessageId, stored[1].MessageId, stored[2].MessageId);
         async Task<IEnumerable<string>> IdsAsync(MessageQuery query) => (await Log.QueryMessagesAsync(query, default)).Select(m => m.Id);
 
@@ -47,7 +47,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var alices = await CreateEndpointAsync("alice");
         var bobs = await CreateEndpointAsync("bob");
-        var stored = await Messages.AppendAsync([Message("alice", at: T0), Message("bob", at: T0.AddSeconds(1))], default);
+        var stored = await AppendExpandedAsync([Message("alice", at: T0), Message("bob", at: T0.AddSeconds(1))], default);
         var leased = await Queue.LeaseAsync("w", T0.AddSeconds(10), T0.AddSeconds(40), 10, default);
         await Queue.CompleteAsync(
             [Result(leased[0], "w", DeliveryStatus.Succeeded, 200), Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1))],

@@ -2,37 +2,24 @@ using Hookline.Storage;
 
 namespace Hookline.Tests.Storage;
 
-/// <summary>What every <see cref="IWebhookMessageAppender"/> must do: append messages all or nothing, each with a delivery to every enabled endpoint it matches, once per idempotency key.</summary>
+/// <summary>
+/// What every <see cref="IWebhookMessageAppender"/> must do: append messages alone (the dispatcher fans them out after the commit),
+/// all or nothing, once per idempotency key, on its own or in the app's transaction.
+/// </summary>
 public abstract partial class WebhookStoreConformanceTests
 {
     [SkippableFact]
-    public async Task Append_FansOutToTheTenantsEnabledMatchingEndpoints()
+    public async Task Append_StoresTheMessageWithoutDeliveries()
     {
-        var all = await CreateEndpointAsync("alice");
-        var matching = await CreateEndpointAsync("alice", ["new-subscription"]);
-        await CreateEndpointAsync("alice", ["invoice.paid"]);
-        await CreateEndpointAsync("bob");
-        var disabled = await CreateEndpointAsync("alice");
-        await Endpoints.UpdateEndpointAsync(disabled with { Enabled = false, DisabledReason = "test" }, default);
+        await CreateEndpointAsync("alice");
 
         var stored = Assert.Single(await Messages.AppendAsync([Message("alice")], default));
 
-        Assert.Equal(2, stored.Deliveries);
         Assert.False(stored.IsRepeat);
-        var deliveries = await Log.ListDeliveriesAsync(stored.MessageId, default);
-        Assert.Equal(new[] { all.Id, matching.Id }.Order(), deliveries.Select(d => d.EndpointId).Order());
-        Assert.All(deliveries, d => Assert.Equal((DeliveryStatus.Pending, 0, T0), (d.Status, d.Attempts, d.NextAttemptAt)));
-    }
-
-    [SkippableFact]
-    public async Task Append_NoTenant_GoesToEveryTenant()
-    {
-        await CreateEndpointAsync("alice");
-        await CreateEndpointAsync("bob");
-
-        var stored = Assert.Single(await Messages.AppendAsync([Message(tenant: null)], default));
-
-        Assert.Equal(2, stored.Deliveries);
+        Assert.Equal("new-subscription", (await Log.GetMessageAsync(stored.MessageId, default))!.Webhook);
+        Assert.Empty(await Log.ListDeliveriesAsync(stored.MessageId, default));
+        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        Assert.Equal(new BacklogStats(1, T0), await Queue.GetBacklogAsync(T0.AddMinutes(1), default)); // It waits to be fanned out.
     }
 
     [SkippableFact]
@@ -43,9 +30,10 @@ public abstract partial class WebhookStoreConformanceTests
 
         var results = await Messages.AppendAsync([Message("alice", key: "k1"), Message("bob", key: "k1"), Message("alice", key: "k1")], default);
 
-        Assert.Equal(new StoredMessage(first.MessageId, 0, true), results[0]);
+        Assert.Equal(new StoredMessage(first.MessageId, true), results[0]);
         Assert.False(results[1].IsRepeat);
-        Assert.Equal(new StoredMessage(first.MessageId, 0, true), results[2]);
+        Assert.Equal(new StoredMessage(first.MessageId, true), results[2]);
+        Assert.Equal(2, await Queue.ExpandAsync(T0, 10, default));
         Assert.Single(await Log.ListDeliveriesAsync(first.MessageId, default));
     }
 
@@ -53,10 +41,73 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Append_BatchWithAFailure_StoresNothing()
     {
         await CreateEndpointAsync("alice");
+        var first = Message("alice");
         var duplicate = Message("alice");
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Messages.AppendAsync([Message("alice"), duplicate, duplicate], default));
+        await Assert.ThrowsAnyAsync<Exception>(() => Messages.AppendAsync([first, duplicate, duplicate], default));
 
-        Assert.Equal(0, (await Queue.GetBacklogAsync(T0, default)).Pending);
+        Assert.Null(await Log.GetMessageAsync(first.Id, default));
+        Assert.Equal(0, await Queue.ExpandAsync(T0, 10, default));
+    }
+
+    [SkippableFact]
+    public async Task AppendInTransaction_Committed_IsStoredAndExpanded()
+    {
+        await CreateEndpointAsync("alice");
+        var message = Message("alice");
+
+        await using (var connection = await OpenAppConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            Assert.Equal(new StoredMessage(message.Id, false), await Messages.AppendAsync(message, transaction, default));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(1, await Queue.ExpandAsync(T0, 10, default));
+        Assert.Single(await Log.ListDeliveriesAsync(message.Id, default));
+    }
+
+    [SkippableFact]
+    public async Task AppendInTransaction_RolledBack_StoresNothing()
+    {
+        await CreateEndpointAsync("alice");
+        var message = Message("alice", key: "k1");
+
+        await using (var connection = await OpenAppConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await Messages.AppendAsync(message, transaction, default);
+            await transaction.RollbackAsync();
+        }
+
+        Assert.Null(await Log.GetMessageAsync(message.Id, default));
+        Assert.Equal(0, await Queue.ExpandAsync(T0, 10, default));
+        Assert.False((await Messages.AppendAsync([Message("alice", key: "k1")], default))[0].IsRepeat, "the rolled-back key is free");
+    }
+
+    [SkippableFact]
+    public async Task AppendInTransaction_RepeatedIdempotencyKey_ReturnsTheFirst()
+    {
+        var first = (await Messages.AppendAsync([Message("alice", key: "k1")], default))[0];
+
+        await using var connection = await OpenAppConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var repeat = await Messages.AppendAsync(Message("alice", key: "k1"), transaction, default);
+        var again = Message("alice", key: "k2");
+        Assert.Equal(new StoredMessage(again.Id, false), await Messages.AppendAsync(again, transaction, default));
+        Assert.Equal(new StoredMessage(again.Id, true), await Messages.AppendAsync(Message("alice", key: "k2"), transaction, default));
+        await transaction.CommitAsync();
+
+        Assert.Equal(new StoredMessage(first.MessageId, true), repeat);
+    }
+
+    [SkippableFact]
+    public async Task AppendInTransaction_OfAnotherProvider_IsRefusedNamingTheSupportedOne()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Messages.AppendAsync(Message("alice"), new ForeignTransaction(), default));
+
+        Assert.Equal("transaction", error.ParamName);
+        Assert.Contains(nameof(ForeignTransaction), error.Message);
+        Assert.Matches("SqliteTransaction|NpgsqlTransaction", error.Message);
     }
 }

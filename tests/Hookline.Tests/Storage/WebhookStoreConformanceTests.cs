@@ -1,3 +1,5 @@
+using System.Data;
+using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using Hookline.Storage;
@@ -28,6 +30,9 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     protected IWebhookLogReader Log => Store;
 
     protected abstract Task<IWebhookStore> CreateStoreAsync();
+
+    /// <summary>Opens a connection of the app's own to the store's database, as an app publishing in its transaction has.</summary>
+    protected abstract Task<DbConnection> OpenAppConnectionAsync();
 
     public async Task InitializeAsync()
     {
@@ -67,8 +72,32 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         return endpoint;
     }
 
-    private NewMessage Message(string? tenant, string? key = null, DateTimeOffset? at = null) =>
-        new($"msg_{Interlocked.Increment(ref _ids):D4}", "new-subscription", "POST", tenant, s_payload, at ?? T0, key);
+    /// <summary>Appends messages and expands them, as the dispatcher does after the commit: what the other roles' tests start from.</summary>
+    private async Task<IReadOnlyList<StoredMessage>> AppendExpandedAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    {
+        var stored = await Messages.AppendAsync(messages, cancellationToken);
+        await Queue.ExpandAsync(T0, 1_000, cancellationToken);
+        return stored;
+    }
+
+    private NewMessage Message(string? tenant, string? key = null, DateTimeOffset? at = null, string? endpointId = null) =>
+        new($"msg_{Interlocked.Increment(ref _ids):D4}", "new-subscription", "POST", tenant, s_payload, at ?? T0, key, endpointId);
+
+    /// <summary>A transaction of a provider no store writes through.</summary>
+    private sealed class ForeignTransaction : DbTransaction
+    {
+        public override IsolationLevel IsolationLevel => IsolationLevel.ReadCommitted;
+
+        protected override DbConnection? DbConnection => null;
+
+        public override void Commit()
+        {
+        }
+
+        public override void Rollback()
+        {
+        }
+    }
 
     private static AttemptResult Result(LeasedDelivery leased, string owner, DeliveryStatus status, int statusCode, DateTimeOffset? next = null) => new()
     {

@@ -1,0 +1,202 @@
+using System.Data.Common;
+using Hookline.PostgreSql;
+using Hookline.Storage;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Hookline.Tests.Publishing;
+
+/// <summary>
+/// Publishing in the app's own transaction, through a real app with its dispatcher and a loopback receiver, on each store: the
+/// app's row and the webhook are stored together or not at all, and a committed webhook is delivered.
+/// </summary>
+public sealed class TransactionalPublishTests : IAsyncLifetime
+{
+    private readonly string _file = SqliteTestFiles.NewPath();
+    private readonly string _schema = TestPostgres.NewSchema();
+    private NpgsqlDataSource? _dataSource;
+    private WebApplication? _app;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+            await TestPostgres.DropSchemaAsync(_schema);
+        }
+
+        SqliteConnection.ClearAllPools();
+        SqliteTestFiles.Delete(_file);
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Publish_InCommittedTransaction_IsStoredWithTheAppsRowAndDelivered(string store)
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var publisher = await StartAsync(store, receiver);
+
+        PublishResult published;
+        await using (var connection = await OpenAppConnectionAsync(store))
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await InsertSubscriptionAsync(connection, transaction, "rick");
+            published = await publisher.PublishAsync("ping", new Ping(1), transaction: transaction);
+            await transaction.CommitAsync();
+        }
+
+        var request = await Eventually.ReadsAsync(() => Task.FromResult(receiver.Requests), r => r.Count > 0, "the committed webhook arrives");
+        Assert.Equal(published.MessageId, Assert.Single(request).Headers["webhook-id"]);
+        Assert.Equal(["rick"], await SubscriptionsAsync(store));
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Publish_InRolledBackTransaction_StoresAndSendsNothing(string store)
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var publisher = await StartAsync(store, receiver);
+
+        PublishResult rolledBack;
+        await using (var connection = await OpenAppConnectionAsync(store))
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await InsertSubscriptionAsync(connection, transaction, "rick");
+            rolledBack = await publisher.PublishAsync("ping", new Ping(1), transaction: transaction);
+            await transaction.RollbackAsync();
+        }
+
+        // A webhook published after it arrives; by then the dispatcher has looked at everything stored before it.
+        var after = await publisher.PublishAsync("ping", new Ping(2));
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Any(r => r.Headers["webhook-id"] == after.MessageId)), "the later webhook arrives");
+        Assert.Equal([after.MessageId], receiver.Requests.Select(r => r.Headers["webhook-id"]));
+        Assert.Null(await _app!.Services.GetRequiredService<IWebhookLogReader>().GetMessageAsync(rolledBack.MessageId, default));
+        Assert.Empty(await SubscriptionsAsync(store));
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Publish_InTransactionWithARepeatedIdempotencyKey_ReturnsTheFirstAndSendsOnce(string store)
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var publisher = await StartAsync(store, receiver);
+        var results = new List<PublishResult>();
+
+        for (var i = 0; i < 2; i++)
+        {
+            await using var connection = await OpenAppConnectionAsync(store);
+            await using var transaction = await connection.BeginTransactionAsync();
+            results.Add(await publisher.PublishAsync("ping", new Ping(i), idempotencyKey: "order-42", transaction: transaction));
+            await transaction.CommitAsync();
+        }
+
+        Assert.Equal(new PublishResult(results[0].MessageId, IsRepeat: true), results[1]);
+        var after = await publisher.PublishAsync("ping", new Ping(3));
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Any(r => r.Headers["webhook-id"] == after.MessageId)), "the later webhook arrives");
+        Assert.Equal([results[0].MessageId, after.MessageId], receiver.Requests.Select(r => r.Headers["webhook-id"]).Order());
+    }
+
+    [Fact]
+    public async Task Publish_InSqliteTransactionOnAnotherFile_IsRefusedNamingBothFiles()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var publisher = await StartAsync("sqlite", receiver);
+        var other = SqliteTestFiles.NewPath();
+        try
+        {
+            await using var connection = new SqliteConnection($"Data Source={other}");
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.PublishAsync("ping", new Ping(1), transaction: transaction));
+
+            Assert.Contains($"'{Path.GetFullPath(other)}'", error.Message);
+            Assert.Contains($"'{Path.GetFullPath(_file)}'", error.Message);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            SqliteTestFiles.Delete(other);
+        }
+    }
+
+    private async Task<IWebhookPublisher> StartAsync(string store, TestReceiver receiver)
+    {
+        if (store == "postgresql")
+        {
+            TestPostgres.SkipUnlessAvailable();
+            _dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var webhooks = builder.Services.AddWebhooks(o =>
+        {
+            o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
+            o.Delivery.RequireHttps = false;
+            o.Delivery.PollInterval = TimeSpan.FromMilliseconds(100);
+        });
+        _ = store == "postgresql"
+            ? webhooks.UseStore(_ => new PostgreSqlWebhookStore(_dataSource!, _schema))
+            : webhooks.UseSqlite($"Data Source={_file}");
+        webhooks.Webhooks.MapPost<Ping>("ping");
+        _app = builder.Build();
+        await _app.StartAsync();
+        await _app.Services.GetRequiredService<IWebhookEndpointManager>().CreateAsync(new() { Url = receiver.Url });
+
+        await using var connection = await OpenAppConnectionAsync(store);
+        await using var create = connection.CreateCommand();
+        create.CommandText = $"CREATE TABLE {Table(store)} (username text PRIMARY KEY);";
+        await create.ExecuteNonQueryAsync();
+        return _app.Services.GetRequiredService<IWebhookPublisher>();
+    }
+
+    private async Task<DbConnection> OpenAppConnectionAsync(string store)
+    {
+        if (store == "postgresql")
+        {
+            return await _dataSource!.OpenConnectionAsync();
+        }
+
+        var connection = new SqliteConnection($"Data Source={_file}");
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    private string Table(string store) => store == "postgresql" ? $"{_schema}.subscriptions" : "subscriptions";
+
+    private async Task InsertSubscriptionAsync(DbConnection connection, DbTransaction transaction, string username)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = $"INSERT INTO {Table(connection is NpgsqlConnection ? "postgresql" : "sqlite")} (username) VALUES ('{username}');";
+        await insert.ExecuteNonQueryAsync();
+    }
+
+    private async Task<List<string>> SubscriptionsAsync(string store)
+    {
+        await using var connection = await OpenAppConnectionAsync(store);
+        await using var select = connection.CreateCommand();
+        select.CommandText = $"SELECT username FROM {Table(store)};";
+        await using var reader = await select.ExecuteReaderAsync();
+        var names = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+}
