@@ -102,7 +102,7 @@ subscriptions.MapPost("/", async (
         return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"{subscription.Username} is already subscribed.");
     }
 
-    // Stored durably with a delivery to each of this user's endpoints subscribed to new-subscription, then sent in the background.
+    // Stored durably before it returns; then fanned out to this user's endpoints for new-subscription and sent in the background.
     // Not cancelled with the request: once the subscription is taken, whether its webhook was stored must be known.
     try
     {
