@@ -11,6 +11,9 @@ internal sealed class WebhookHeadersApiDescriptionProvider : IApiDescriptionProv
 {
     private static readonly string[] s_headers = [WebhookHeaders.Id, WebhookHeaders.Timestamp, WebhookHeaders.Signature];
 
+    // Document generators read the parameter's type from its metadata.
+    private static readonly ModelMetadata s_string = new EmptyModelMetadataProvider().GetMetadataForType(typeof(string));
+
     // After the providers that build the descriptions (minimal APIs at -1100, controllers at -1000).
     public int Order => 0;
 
@@ -36,6 +39,7 @@ internal sealed class WebhookHeadersApiDescriptionProvider : IApiDescriptionProv
                         Name = header,
                         Source = BindingSource.Header,
                         Type = typeof(string),
+                        ModelMetadata = s_string,
                         IsRequired = true,
                     });
                 }
