@@ -25,13 +25,13 @@ public sealed class WebhookReceivingOptions
 
     /// <summary>How far <c>webhook-timestamp</c> may be from the clock, either way.</summary>
     /// <value><see cref="WebhookVerifier.DefaultTolerance"/>: 5 minutes, as the official libraries. Also how long the replay guard
-    /// remembers an id.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Tolerance must be between 1 second and 1 day.")]
+    /// remembers an id at least. 1 second to 1 day.</value>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Tolerance { get; set; } = WebhookVerifier.DefaultTolerance;
 
     /// <summary>The largest request body read and verified, in bytes; a larger one is refused with 413 before it is read.</summary>
     /// <value><see cref="DefaultMaxBodyBytes"/>: 1 MiB, four times Hookline's own payload limit.</value>
-    [Range(1, int.MaxValue, ErrorMessage = "MaxBodyBytes must be positive.")]
+    [Range(1, int.MaxValue)]
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
     /// <summary>
