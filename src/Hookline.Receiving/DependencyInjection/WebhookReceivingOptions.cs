@@ -19,7 +19,10 @@ public sealed class WebhookReceivingOptions
     /// The <c>whsec_</c> secrets a signature may match: the sender's secret, or its old and new one during a rotation.
     /// </summary>
     /// <value>Empty; at least one is required, and each must be a well-formed <c>whsec_</c> secret.</value>
-    [MinLength(1, ErrorMessage = "No webhook secret is configured: set WebhookReceiving:Secrets (or the sender's Secrets) to the whsec_ secret the sender gave you.")]
+    [MinLength(
+        1,
+        ErrorMessage = "No webhook secret is configured: set WebhookReceiving:Secrets (or the sender's Secrets) to the whsec_ secret "
+            + "the sender gave you.")]
     [WebhookSecrets]
     public IList<string> Secrets { get; set; } = [];
 

@@ -50,7 +50,8 @@ public static class WebhookReceivingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookReplayGuard>();
         services.TryAddSingleton<WebhookRequestVerifier>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookReceivingOptions>, WebhookReceivingOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<WebhookReceivingOptions>, WebhookReceivingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Transient<IApiDescriptionProvider, WebhookHeadersApiDescriptionProvider>());
         return services;
     }

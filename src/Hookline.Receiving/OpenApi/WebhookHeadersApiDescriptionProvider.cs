@@ -32,7 +32,8 @@ internal sealed class WebhookHeadersApiDescriptionProvider : IApiDescriptionProv
 
             foreach (var header in s_headers)
             {
-                if (!description.ParameterDescriptions.Any(p => p.Source == BindingSource.Header && string.Equals(p.Name, header, StringComparison.OrdinalIgnoreCase)))
+                if (!description.ParameterDescriptions.Any(p =>
+                    p.Source == BindingSource.Header && string.Equals(p.Name, header, StringComparison.OrdinalIgnoreCase)))
                 {
                     description.ParameterDescriptions.Add(new ApiParameterDescription
                     {

@@ -16,7 +16,8 @@ internal sealed class WebhookReplayGuard(HybridCache cache, TimeProvider time)
     private const string KeyPrefix = "hookline-receiving:";
 
     /// <summary>True, and the id recorded, when it was not accepted within the window; false when it is a replay.</summary>
-    public async ValueTask<bool> TryAcceptAsync(string sender, string messageId, long timestamp, TimeSpan tolerance, CancellationToken cancellation)
+    public async ValueTask<bool> TryAcceptAsync(
+        string sender, string messageId, long timestamp, TimeSpan tolerance, CancellationToken cancellation)
     {
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         var until = Math.Max(now, timestamp) + (long)Math.Ceiling(tolerance.TotalSeconds);

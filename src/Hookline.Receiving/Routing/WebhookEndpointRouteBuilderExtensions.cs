@@ -21,7 +21,8 @@ public static class WebhookEndpointRouteBuilderExtensions
     /// <param name="sender">A named sender's options (<c>AddWebhookReceiving(sender)</c>), or the default sender's.</param>
     /// <returns>The endpoint's builder, to add a name, authorization or more metadata.</returns>
     /// <exception cref="ArgumentException">The handler has no <typeparamref name="TPayload"/> parameter.</exception>
-    public static RouteHandlerBuilder MapWebhook<TPayload>(this IEndpointRouteBuilder endpoints, string pattern, Delegate handler, string? sender = null)
+    public static RouteHandlerBuilder MapWebhook<TPayload>(
+        this IEndpointRouteBuilder endpoints, string pattern, Delegate handler, string? sender = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentNullException.ThrowIfNull(pattern);

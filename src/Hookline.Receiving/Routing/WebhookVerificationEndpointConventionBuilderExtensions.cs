@@ -1,6 +1,5 @@
 using Hookline.Receiving;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -33,10 +32,10 @@ public static class WebhookVerificationEndpointConventionBuilderExtensions
             }
 
             endpoint.Metadata.Add(VerifiedMarker.Instance);
+            var chosen = endpoint.Metadata.OfType<VerifyWebhookSignatureAttribute>().Last().Sender;
             endpoint.RequestDelegate = context =>
             {
-                var verifier = context.RequestServices.GetRequiredService<WebhookRequestVerifier>();
-                var chosen = context.GetEndpoint()?.Metadata.GetMetadata<VerifyWebhookSignatureAttribute>()?.Sender;
+                var verifier = WebhookRequestVerifier.From(context.RequestServices);
                 return verifier.InvokeAsync(context, chosen, async () =>
                 {
                     await inner(context).ConfigureAwait(false);

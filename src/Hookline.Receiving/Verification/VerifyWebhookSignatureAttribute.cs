@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Hookline.Receiving;
 
@@ -30,7 +29,7 @@ public sealed class VerifyWebhookSignatureAttribute : Attribute, IFilterFactory
 
     /// <inheritdoc />
     public IFilterMetadata CreateInstance(IServiceProvider serviceProvider) =>
-        new ResourceFilter(serviceProvider.GetRequiredService<WebhookRequestVerifier>(), Sender);
+        new ResourceFilter(WebhookRequestVerifier.From(serviceProvider), Sender);
 
     // A resource filter runs before model binding, so the body is verified before anything reads it.
     private sealed class ResourceFilter(WebhookRequestVerifier verifier, string? sender) : IAsyncResourceFilter

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,7 +21,10 @@ internal sealed partial class WebhookRequestVerifier
     private readonly ConcurrentDictionary<string, WebhookVerifier> _verifiers = new(StringComparer.Ordinal);
 
     public WebhookRequestVerifier(
-        IOptionsMonitor<WebhookReceivingOptions> options, WebhookReplayGuard replays, TimeProvider time, ILogger<WebhookRequestVerifier> logger)
+        IOptionsMonitor<WebhookReceivingOptions> options,
+        WebhookReplayGuard replays,
+        TimeProvider time,
+        ILogger<WebhookRequestVerifier> logger)
     {
         _options = options;
         _replays = replays;
@@ -42,7 +47,7 @@ internal sealed partial class WebhookRequestVerifier
         var cancellation = context.RequestAborted;
         var messageId = request.Headers[WebhookHeaders.Id].ToString();
 
-        var body = await ReadBodyAsync(request, options.MaxBodyBytes, cancellation).ConfigureAwait(false);
+        using var body = await ReadBodyAsync(request, options.MaxBodyBytes, cancellation).ConfigureAwait(false);
         if (body is null)
         {
             LogTooLarge(_logger, request.Path, options.MaxBodyBytes);
@@ -56,7 +61,10 @@ internal sealed partial class WebhookRequestVerifier
         }
 
         var result = Verifier(sender, options).Verify(
-            messageId, request.Headers[WebhookHeaders.Timestamp], request.Headers[WebhookHeaders.Signature], body.GetBuffer().AsSpan(0, (int)body.Length));
+            messageId,
+            request.Headers[WebhookHeaders.Timestamp],
+            request.Headers[WebhookHeaders.Signature],
+            body.GetBuffer().AsSpan(0, (int)body.Length));
         if (result != WebhookVerificationResult.Verified)
         {
             LogRefused(_logger, request.Path, messageId, result);
@@ -69,7 +77,8 @@ internal sealed partial class WebhookRequestVerifier
         var recorded = false;
         if (options.RefuseReplays)
         {
-            var timestamp = long.Parse(request.Headers[WebhookHeaders.Timestamp].ToString(), System.Globalization.CultureInfo.InvariantCulture);
+            // Verified, so the header is a whole number of seconds.
+            var timestamp = long.Parse(request.Headers[WebhookHeaders.Timestamp].ToString(), CultureInfo.InvariantCulture);
             if (!await _replays.TryAcceptAsync(sender, messageId, timestamp, options.Tolerance, cancellation).ConfigureAwait(false))
             {
                 LogReplay(_logger, request.Path, messageId);
@@ -103,6 +112,12 @@ internal sealed partial class WebhookRequestVerifier
             await _replays.ForgetAsync(sender, messageId, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The verifier of the app, or a clear error when <c>AddWebhookReceiving()</c> was not called.</summary>
+    public static WebhookRequestVerifier From(IServiceProvider services) =>
+        services.GetService<WebhookRequestVerifier>()
+        ?? throw new InvalidOperationException(
+            "Verifying webhook signatures needs the receiving services: call builder.Services.AddWebhookReceiving().");
 
     /// <summary>Whether a status code means the handler took the webhook: 2xx.</summary>
     public static bool IsSuccess(int statusCode) => statusCode is >= 200 and < 300;
@@ -146,7 +161,8 @@ internal sealed partial class WebhookRequestVerifier
     {
         WebhookVerificationResult.MissingHeader =>
             $"The {WebhookHeaders.Id}, {WebhookHeaders.Timestamp} or {WebhookHeaders.Signature} header is missing or empty.",
-        WebhookVerificationResult.InvalidTimestamp => $"The {WebhookHeaders.Timestamp} header is not a number of seconds since the Unix epoch.",
+        WebhookVerificationResult.InvalidTimestamp =>
+            $"The {WebhookHeaders.Timestamp} header is not a number of seconds since the Unix epoch.",
         WebhookVerificationResult.TimestampTooOld =>
             $"The {WebhookHeaders.Timestamp} header is more than {options.Tolerance} in the past (server time {_time.GetUtcNow():O}).",
         WebhookVerificationResult.TimestampInFuture =>

@@ -5,6 +5,7 @@ using Hookline.Receiving;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
 
@@ -39,7 +40,9 @@ internal sealed class ReceiverApp : IAsyncDisposable
     public HttpClient Client { get; } = new();
 
     public static async Task<ReceiverApp> StartAsync(
-        Action<WebhookReceivingOptions>? configure = null, IReadOnlyDictionary<string, string?>? settings = null, DateTimeOffset? now = null)
+        Action<WebhookReceivingOptions>? configure = null,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        DateTimeOffset? now = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -65,7 +68,7 @@ internal sealed class ReceiverApp : IAsyncDisposable
         {
             parts.ApplicationParts.Clear();
             parts.FeatureProviders.Add(new OnlyController<ReceivingTestController>());
-            parts.ApplicationParts.Add(new Microsoft.AspNetCore.Mvc.ApplicationParts.AssemblyPart(typeof(ReceivingTestController).Assembly));
+            parts.ApplicationParts.Add(new AssemblyPart(typeof(ReceivingTestController).Assembly));
         });
 
         var app = builder.Build();
@@ -94,8 +97,12 @@ internal sealed class ReceiverApp : IAsyncDisposable
     /// <summary>Posts a body signed with <paramref name="signature"/> (or without the headers left null).</summary>
     public Task<HttpResponseMessage> PostAsync(string path, string body, string? id, string? timestamp, string? signature)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        foreach (var (name, value) in new[] { (WebhookHeaders.Id, id), (WebhookHeaders.Timestamp, timestamp), (WebhookHeaders.Signature, signature) })
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        var headers = new[] { (WebhookHeaders.Id, id), (WebhookHeaders.Timestamp, timestamp), (WebhookHeaders.Signature, signature) };
+        foreach (var (name, value) in headers)
         {
             if (value is not null)
             {

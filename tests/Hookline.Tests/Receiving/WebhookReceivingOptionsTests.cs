@@ -49,7 +49,8 @@ public sealed class WebhookReceivingOptionsTests
             o.MaxBodyBytes = 0;
         }));
 
-        Assert.Contains("WebhookReceivingOptions.Tolerance must be between 00:00:01 and 1.00:00:00", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "WebhookReceivingOptions.Tolerance must be between 00:00:01 and 1.00:00:00", error.Message, StringComparison.Ordinal);
         Assert.Contains("WebhookReceivingOptions.MaxBodyBytes must be between 1 and", error.Message, StringComparison.Ordinal);
     }
 
@@ -83,13 +84,15 @@ public sealed class WebhookReceivingOptionsTests
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
 
         var statuses = new List<HttpStatusCode>();
-        foreach (var (path, secret) in new[] { ("/hooks/ours", ours), ("/hooks/ours", billing), ("/hooks/billing", billing), ("/hooks/billing", ours) })
+        var cases = new[] { ("/hooks/ours", ours), ("/hooks/ours", billing), ("/hooks/billing", billing), ("/hooks/billing", ours) };
+        foreach (var (path, secret) in cases)
         {
             using var response = await client.SendAsync(Signed(path, secret));
             statuses.Add(response.StatusCode);
         }
 
-        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.Unauthorized, HttpStatusCode.NoContent, HttpStatusCode.Unauthorized], statuses);
+        Assert.Equal(
+            [HttpStatusCode.NoContent, HttpStatusCode.Unauthorized, HttpStatusCode.NoContent, HttpStatusCode.Unauthorized], statuses);
         await app.StopAsync();
     }
 
@@ -100,7 +103,8 @@ public sealed class WebhookReceivingOptionsTests
         builder.Services.AddWebhookReceiving(o => o.Secrets = [WebhookSecret.Generate()]);
         var app = builder.Build();
 
-        var error = Assert.Throws<ArgumentException>(() => app.MapWebhook<Subscription>("/hooks/x", (string name) => TypedResults.NoContent()));
+        var error = Assert.Throws<ArgumentException>(
+            () => app.MapWebhook<Subscription>("/hooks/x", (string name) => TypedResults.NoContent()));
 
         Assert.Contains("has no Subscription parameter", error.Message, StringComparison.Ordinal);
     }
@@ -109,7 +113,10 @@ public sealed class WebhookReceivingOptionsTests
     {
         const string Body = """{"username":"rick","monthlyFee":9.99,"startDate":"2026-11-23T10:00:00+00:00"}""";
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(Body, System.Text.Encoding.UTF8, "application/json") };
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(Body, System.Text.Encoding.UTF8, "application/json"),
+        };
         request.Headers.Add(WebhookHeaders.Id, "msg_named");
         request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(
