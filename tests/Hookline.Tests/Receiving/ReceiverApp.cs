@@ -85,6 +85,7 @@ internal sealed class ReceiverApp : IAsyncDisposable
             return TypedResults.NoContent();
         });
         group.MapPost("/fails", () => TypedResults.Problem("The handler failed.", statusCode: 500));
+        group.MapPost("/throws", IResult () => throw new InvalidOperationException("The handler threw."));
         app.MapControllers();
         app.MapOpenApi();
         await app.StartAsync();

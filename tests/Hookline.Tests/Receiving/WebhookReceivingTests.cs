@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.TestHost;
 
 namespace Hookline.Tests.Receiving;
 
@@ -166,10 +167,47 @@ public sealed class WebhookReceivingTests
         using var genuine = await receiver.PostSignedAsync(Path, Body, "msg_1", s_secret);
         using var failed = await receiver.PostSignedAsync("/group/fails", Body, "msg_2", s_secret);
         using var retried = await receiver.PostSignedAsync("/group/fails", Body, "msg_2", s_secret);
+        using var threw = await receiver.PostSignedAsync("/group/throws", Body, "msg_3", s_secret);
+        using var retriedAfterThrow = await receiver.PostSignedAsync("/group/throws", Body, "msg_3", s_secret);
+        using var replayed = await receiver.PostSignedAsync(Path, Body, "msg_1", s_secret);
 
         Assert.Equal(
-            [HttpStatusCode.Unauthorized, HttpStatusCode.NoContent, HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError],
-            new[] { forged.StatusCode, genuine.StatusCode, failed.StatusCode, retried.StatusCode });
+            [
+                HttpStatusCode.Unauthorized, HttpStatusCode.NoContent,
+                HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError,
+                HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError,
+                HttpStatusCode.Conflict,
+            ],
+            new[]
+            {
+                forged.StatusCode, genuine.StatusCode, failed.StatusCode, retried.StatusCode,
+                threw.StatusCode, retriedAfterThrow.StatusCode,
+                replayed.StatusCode,
+            });
+    }
+
+    [RequiresFact(Requirement.NodeTools)]
+    public async Task OpenApiDocument_WithVerifiedRoutes_IsValidOpenApi31()
+    {
+        await using var receiver = await ReceiverApp.StartAsync(o => o.Secrets = [s_secret]);
+
+        await OpenApiValidator.AssertValidAsync(await receiver.Client.GetStringAsync("/openapi/v1.json"), "3.1");
+    }
+
+    [Fact]
+    public async Task VerifyWebhookSignature_WithoutAddWebhookReceiving_FailsSayingWhatToCall()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders();
+        await using var app = builder.Build();
+        app.MapPost("/hooks", () => TypedResults.NoContent()).VerifyWebhookSignature();
+        await app.StartAsync();
+
+        using var client = app.GetTestClient();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => client.PostAsync("/hooks", new StringContent("{}")));
+
+        Assert.Contains("builder.Services.AddWebhookReceiving()", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
