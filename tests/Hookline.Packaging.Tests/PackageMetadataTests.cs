@@ -11,7 +11,7 @@ public sealed class PackageMetadataTests(PackedPackages packages)
     [Fact]
     public void Pack_EveryShippedProject_CarriesTheMetadataNuGetUsersExpect()
     {
-        Assert.Equal(["Hookline", "Hookline.ApiDocs", "Hookline.PostgreSql", "Hookline.Sqlite", "Hookline.StandardWebhooks"], packages.Ids);
+        Assert.Equal(["Hookline", "Hookline.ApiDocs", "Hookline.PostgreSql", "Hookline.Receiving", "Hookline.Sqlite", "Hookline.StandardWebhooks"], packages.Ids);
         foreach (var id in packages.Ids)
         {
             using var package = Open(id, "nupkg");
@@ -52,6 +52,11 @@ public sealed class PackageMetadataTests(PackedPackages packages)
         Assert.Contains(hookline, d => d.Id == "Hookline.StandardWebhooks");
         Assert.Empty(Dependencies("Hookline.StandardWebhooks"));
         Assert.Contains(Dependencies("Hookline.ApiDocs"), d => d.Id == "Swashbuckle.AspNetCore.SwaggerUI");
+        // Receiving verifies with the same standalone package and does not pull in the sending side.
+        var receiving = Dependencies("Hookline.Receiving");
+        Assert.Contains(receiving, d => d.Id == "Hookline.StandardWebhooks");
+        Assert.Contains(receiving, d => d.Id == "Microsoft.Extensions.Caching.Hybrid");
+        Assert.DoesNotContain(receiving, d => d.Id == "Hookline");
     }
 
     private List<(string Id, string? Exclude)> Dependencies(string id)

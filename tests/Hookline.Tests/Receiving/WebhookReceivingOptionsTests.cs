@@ -1,0 +1,138 @@
+using System.Net;
+using Hookline.Receiving;
+using Microsoft.Extensions.Options;
+
+namespace Hookline.Tests.Receiving;
+
+/// <summary>What the receiving options accept, checked when the app starts, with errors that never print a secret.</summary>
+public sealed class WebhookReceivingOptionsTests
+{
+    [Fact]
+    public async Task Start_NoSecrets_FailsSayingWhereToSetThem()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(_ => { }));
+
+        Assert.Contains("No webhook secret is configured", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WebhookReceiving:Secrets", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_MalformedSecret_FailsSayingWhichAndHow_WithoutPrintingIt()
+    {
+        var good = WebhookSecret.Generate();
+        const string Bad = "whsec_c2hvcnQ="; // a 5-byte key
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o => o.Secrets = [good, Bad]));
+
+        Assert.Contains("Secrets[1] is malformed", error.Message, StringComparison.Ordinal);
+        Assert.Contains("24 to 64 bytes", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2hvcnQ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(good, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_SecretWithoutPrefix_Fails()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o => o.Secrets = ["hunter2-is-not-a-secret"]));
+
+        Assert.Contains("Secrets[0] is malformed: A webhook secret starts with 'whsec_'.", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_ZeroToleranceOrBodyLimit_Fails()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o =>
+        {
+            o.Secrets = [WebhookSecret.Generate()];
+            o.Tolerance = TimeSpan.Zero;
+            o.MaxBodyBytes = 0;
+        }));
+
+        Assert.Contains(
+            "WebhookReceivingOptions.Tolerance must be between 00:00:01 and 1.00:00:00", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WebhookReceivingOptions.MaxBodyBytes must be between 1 and", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Defaults_AreDocumented()
+    {
+        var options = new WebhookReceivingOptions();
+
+        Assert.Equal((TimeSpan.FromMinutes(5), 1024 * 1024, false), (options.Tolerance, options.MaxBodyBytes, options.RefuseReplays));
+        Assert.Empty(options.Secrets);
+    }
+
+    [Fact]
+    public async Task NamedSender_VerifiesWithItsOwnSecrets_FromItsConfigurationSection()
+    {
+        var ours = WebhookSecret.Generate();
+        var billing = WebhookSecret.Generate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["WebhookReceiving:Secrets:0"] = ours,
+            ["WebhookReceiving:Senders:billing:Secrets:0"] = billing,
+        });
+        builder.Services.AddWebhookReceiving().AddWebhookReceiving("billing");
+        await using var app = builder.Build();
+        app.MapWebhook<Subscription>("/hooks/ours", (Subscription s) => TypedResults.NoContent());
+        app.MapWebhook<Subscription>("/hooks/billing", (Subscription s) => TypedResults.NoContent(), sender: "billing");
+        await app.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };
+
+        var statuses = new List<HttpStatusCode>();
+        var cases = new[] { ("/hooks/ours", ours), ("/hooks/ours", billing), ("/hooks/billing", billing), ("/hooks/billing", ours) };
+        foreach (var (path, secret) in cases)
+        {
+            using var response = await client.SendAsync(Signed(path, secret));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(
+            [HttpStatusCode.NoContent, HttpStatusCode.Unauthorized, HttpStatusCode.NoContent, HttpStatusCode.Unauthorized], statuses);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public void MapWebhook_HandlerWithoutThePayloadParameter_ThrowsAtMapping()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Services.AddWebhookReceiving(o => o.Secrets = [WebhookSecret.Generate()]);
+        var app = builder.Build();
+
+        var error = Assert.Throws<ArgumentException>(
+            () => app.MapWebhook<Subscription>("/hooks/x", (string name) => TypedResults.NoContent()));
+
+        Assert.Contains("has no Subscription parameter", error.Message, StringComparison.Ordinal);
+    }
+
+    private static HttpRequestMessage Signed(string path, string secret)
+    {
+        const string Body = """{"username":"rick","monthlyFee":9.99,"startDate":"2026-11-23T10:00:00+00:00"}""";
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var request = new HttpRequestMessage(HttpMethod.Post, path)
+        {
+            Content = new StringContent(Body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add(WebhookHeaders.Id, "msg_named");
+        request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(
+            WebhookHeaders.Signature,
+            WebhookSigner.Sign([WebhookSecret.Parse(secret)], "msg_named", timestamp, System.Text.Encoding.UTF8.GetBytes(Body)));
+        return request;
+    }
+
+    private static async Task StartAsync(Action<WebhookReceivingOptions> configure)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        builder.Services.AddWebhookReceiving(configure);
+        await using var app = builder.Build();
+        await app.StartAsync();
+        await app.StopAsync();
+    }
+}
