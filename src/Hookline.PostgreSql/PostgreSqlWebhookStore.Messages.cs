@@ -8,7 +8,10 @@ namespace Hookline.PostgreSql;
 internal sealed partial class PostgreSqlWebhookStore
 {
     /// <summary>The channel every append notifies at commit (<c>pg_notify</c>), so that instances listening learn of new messages at once.</summary>
-    internal string Channel => $"{_schema}_messages";
+    internal string Channel => ChannelName(_schema);
+
+    /// <summary>The notification channel of the store in <paramref name="schema"/>; <see cref="PostgreSqlMessageListener"/> listens on it.</summary>
+    internal static string ChannelName(string schema) => $"{schema}_messages";
 
     public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<StoredMessage>>(

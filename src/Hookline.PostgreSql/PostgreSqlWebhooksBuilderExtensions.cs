@@ -1,7 +1,10 @@
 using Hookline;
 using Hookline.PostgreSql;
+using Hookline.Storage;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -69,6 +72,16 @@ public static class PostgreSqlWebhooksBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton(sp => new PostgreSqlKeyRingSetup(sp, dataSource, schema)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KeyManagementOptions>, PostgreSqlKeyRingSetup>(
             sp => sp.GetRequiredService<PostgreSqlKeyRingSetup>()));
+        // Likewise the listener that wakes this instance's dispatcher when any instance publishes.
+        services.Replace(ServiceDescriptor.Singleton(sp => new PostgreSqlMessageListener(
+            () => dataSource(sp),
+            schema,
+            sp.GetRequiredService<IWebhookDispatchWaker>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<WebhookOptions>>(),
+            sp.GetRequiredService<ILogger<PostgreSqlMessageListener>>())));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlMessageListener>(
+            sp => sp.GetRequiredService<PostgreSqlMessageListener>()));
         return builder.UseStore(sp => new PostgreSqlWebhookStore(dataSource(sp), schema));
     }
 }

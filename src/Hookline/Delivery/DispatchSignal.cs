@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Hookline.Storage;
 
 namespace Hookline;
 
@@ -6,11 +7,14 @@ namespace Hookline;
 /// Wakes the dispatcher when there may be work: a publish stored deliveries, a replay made some due,
 /// or an attempt ended and freed a slot. Wake-ups coalesce: many before the next wait count as one.
 /// </summary>
-internal sealed class DispatchSignal
+internal sealed class DispatchSignal : IWebhookDispatchWaker
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Notify() => _channel.Writer.TryWrite(true);
+
+    /// <inheritdoc />
+    public void Wake() => Notify();
 
     /// <summary>Forgets wake-ups so far: called just before looking for work, so one that comes while looking is kept.</summary>
     public void Reset() => _channel.Reader.TryRead(out _);

@@ -19,7 +19,8 @@ public static class WebhooksBuilderExtensions
     /// <remarks>
     /// The store is registered under each of its roles (<see cref="IWebhookEndpointStore"/>,
     /// <see cref="IWebhookMessageAppender"/>, <see cref="IWebhookDeliveryQueue"/>, <see cref="IWebhookLogReader"/>),
-    /// one instance behind all four; <see cref="IWebhookStore"/> itself is not a service.
+    /// one instance behind all four; <see cref="IWebhookStore"/> itself is not a service. A store that learns of messages
+    /// appended by other instances wakes this one's dispatcher through <see cref="IWebhookDispatchWaker"/>.
     /// </remarks>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="store">Creates the store, once.</param>
@@ -40,6 +41,7 @@ public static class WebhooksBuilderExtensions
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchSignal>();
+        services.TryAddSingleton<IWebhookDispatchWaker>(sp => sp.GetRequiredService<DispatchSignal>());
         services.TryAddSingleton(sp => new DestinationPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetService<IHostEnvironment>()));
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<BacklogSampler>();

@@ -72,7 +72,8 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
         if (!stored.IsRepeat)
         {
             // Not committed yet. On SQLite the dispatcher's expansion waits for the app's write lock, so it runs as the app
-            // commits; on PostgreSQL it does not see the message until then, and finds it at its next poll.
+            // commits; on PostgreSQL it does not see the message until then, and the store's listener wakes it again when the
+            // commit's notification arrives (a store without one leaves it to the next poll).
             signal.Notify();
         }
 
