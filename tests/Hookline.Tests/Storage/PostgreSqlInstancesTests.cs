@@ -48,21 +48,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         const int Deliveries = 400;
         var instances = Enumerable.Range(0, 4).Select(_ => Instance()).ToList();
         await instances[0].InitializeAsync(default);
-        await instances[0].CreateEndpointAsync(
-            new WebhookEndpoint
-            {
-                Id = "ep_0001",
-                Tenant = "alice",
-                Url = "http://127.0.0.1:9/hook",
-                Secrets = [new WebhookEndpointSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", s_t0)],
-                CreatedAt = s_t0,
-                UpdatedAt = s_t0,
-            },
-            default);
-        var payload = Encoding.UTF8.GetBytes("{}");
-        await instances[0].AppendAsync(
-            [.. Enumerable.Range(0, Deliveries).Select(i => new NewMessage($"msg_{i:D4}", "new-subscription", "POST", "alice", payload, s_t0.AddMilliseconds(i), null))],
-            default);
+        await SeedAsync(instances[0], ["ep_0001"], Deliveries);
         Assert.Equal(Deliveries, await instances[0].ExpandAsync(s_t0, 1_000, default));
 
         var leased = new ConcurrentBag<(string Owner, long Id)>();
@@ -83,22 +69,12 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         Assert.True(leased.Select(l => l.Owner).Distinct().Count() > 1, "One instance leased everything: the others never ran at once.");
     }
 
-    private PostgreSqlWebhookStore Instance()
+    /// <summary>Endpoints of alice's with these ids, and <paramref name="messages"/> messages for her, one a millisecond.</summary>
+    private static async Task SeedAsync(PostgreSqlWebhookStore store, string[] endpointIds, int messages)
     {
-        var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
-        _dataSources.Add(dataSource);
-        return new PostgreSqlWebhookStore(dataSource, _schema);
-    }
-    [SkippableFact]
-    public async Task Expand_FourInstancesAtOnce_NeverExpandTheSameMessage()
-    {
-        TestPostgres.SkipUnlessAvailable();
-        const int Messages = 400;
-        var instances = Enumerable.Range(0, 4).Select(_ => Instance()).ToList();
-        await instances[0].InitializeAsync(default);
-        foreach (var id in new[] { "ep_0001", "ep_0002" })
+        foreach (var id in endpointIds)
         {
-            await instances[0].CreateEndpointAsync(
+            await store.CreateEndpointAsync(
                 new WebhookEndpoint
                 {
                     Id = id,
@@ -112,9 +88,26 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         }
 
         var payload = Encoding.UTF8.GetBytes("{}");
-        await instances[0].AppendAsync(
-            [.. Enumerable.Range(0, Messages).Select(i => new NewMessage($"msg_{i:D4}", "new-subscription", "POST", "alice", payload, s_t0.AddMilliseconds(i), null))],
+        await store.AppendAsync(
+            [.. Enumerable.Range(0, messages).Select(i => new NewMessage($"msg_{i:D4}", "new-subscription", "POST", "alice", payload, s_t0.AddMilliseconds(i), null))],
             default);
+    }
+
+    private PostgreSqlWebhookStore Instance()
+    {
+        var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        _dataSources.Add(dataSource);
+        return new PostgreSqlWebhookStore(dataSource, _schema);
+    }
+
+    [SkippableFact]
+    public async Task Expand_FourInstancesAtOnce_NeverExpandTheSameMessage()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        const int Messages = 400;
+        var instances = Enumerable.Range(0, 4).Select(_ => Instance()).ToList();
+        await instances[0].InitializeAsync(default);
+        await SeedAsync(instances[0], ["ep_0001", "ep_0002"], Messages);
 
         var expanded = new ConcurrentBag<(int Instance, int Count)>();
         await Task.WhenAll(instances.Select((store, i) => Task.Run(async () =>

@@ -68,24 +68,9 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
     [Fact]
     public async Task Initialize_DatabaseOfSchema2_GivesItsEndpointsVersion1()
     {
-        var file = SqliteTestFiles.NewPath();
+        var file = await DatabaseAtVersionAsync(2, "");
         try
         {
-            await using (var connection = new SqliteConnection($"Data Source={file}"))
-            {
-                await connection.OpenAsync();
-                var command = connection.CreateCommand();
-                command.CommandText = $"""
-                    CREATE TABLE hookline_schema (version INTEGER NOT NULL);
-                    {SqliteSchema.Migrations[0]}
-                    {SqliteSchema.Migrations[1]}
-                    INSERT INTO hookline_schema (version) VALUES (1), (2);
-                    INSERT INTO endpoints (id, tenant, url, enabled, secrets, created_at, updated_at)
-                    VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', 1, '[]', 0, 0);
-                    """;
-                await command.ExecuteNonQueryAsync();
-            }
-
             using var store = new SqliteWebhookStore($"Data Source={file}");
             await store.InitializeAsync(default);
 
@@ -97,7 +82,6 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             SqliteTestFiles.Delete(file);
         }
     }
@@ -105,26 +89,10 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
     [Fact]
     public async Task Initialize_DatabaseOfSchema3_CountsItsMessagesAsExpanded()
     {
-        var file = SqliteTestFiles.NewPath();
+        var file = await DatabaseAtVersionAsync(
+            3, "INSERT INTO messages (id, webhook, method, tenant, payload, created_at) VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0);");
         try
         {
-            await using (var connection = new SqliteConnection($"Data Source={file}"))
-            {
-                await connection.OpenAsync();
-                var command = connection.CreateCommand();
-                command.CommandText = $"""
-                    CREATE TABLE hookline_schema (version INTEGER NOT NULL);
-                    {SqliteSchema.Migrations[0]}
-                    {SqliteSchema.Migrations[1]}
-                    {SqliteSchema.Migrations[2]}
-                    INSERT INTO hookline_schema (version) VALUES (1), (2), (3);
-                    INSERT INTO endpoints (id, tenant, url, enabled, secrets, created_at, updated_at)
-                    VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', 1, '[]', 0, 0);
-                    INSERT INTO messages (id, webhook, method, tenant, payload, created_at) VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0);
-                    """;
-                await command.ExecuteNonQueryAsync();
-            }
-
             using var store = new SqliteWebhookStore($"Data Source={file}");
             await store.InitializeAsync(default);
 
@@ -135,7 +103,6 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         }
         finally
         {
-            SqliteConnection.ClearAllPools();
             SqliteTestFiles.Delete(file);
         }
     }
@@ -146,5 +113,24 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddWebhooks().UseSqlite("Data Source=:memory:"));
 
         Assert.Contains("in-memory database would lose every pending webhook", error.Message);
+    }
+
+    /// <summary>A new database file as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/>.</summary>
+    private static async Task<string> DatabaseAtVersionAsync(int version, string rows)
+    {
+        var file = SqliteTestFiles.NewPath();
+        await using var connection = new SqliteConnection($"Data Source={file}");
+        await connection.OpenAsync();
+        var command = connection.CreateCommand();
+        command.CommandText = $"""
+            CREATE TABLE hookline_schema (version INTEGER NOT NULL);
+            {string.Join('\n', SqliteSchema.Migrations.Take(version))}
+            {string.Join('\n', Enumerable.Range(1, version).Select(v => $"INSERT INTO hookline_schema (version) VALUES ({v});"))}
+            INSERT INTO endpoints (id, tenant, url, enabled, secrets, created_at, updated_at)
+            VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', 1, '[]', 0, 0);
+            {rows}
+            """;
+        await command.ExecuteNonQueryAsync();
+        return file;
     }
 }
