@@ -2,6 +2,8 @@ using System.Data.Common;
 using Hookline.PostgreSql;
 using Hookline.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
 namespace Hookline.Tests.Publishing;
@@ -54,9 +56,7 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
             await transaction.CommitAsync();
         }
 
-        var request = await Eventually.ReadsAsync(() => Task.FromResult(receiver.Requests), r => r.Count > 0, "the committed webhook arrives");
-        Assert.Equal(published.MessageId, Assert.Single(request).Headers["webhook-id"]);
-        Assert.Equal(["rick"], await SubscriptionsAsync(store));
+        await AssertStoredAndDeliveredAsync(store, receiver, published, "rick");
     }
 
     [SkippableTheory]
@@ -76,12 +76,49 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
             await transaction.RollbackAsync();
         }
 
-        // A webhook published after it arrives; by then the dispatcher has looked at everything stored before it.
-        var after = await publisher.PublishAsync("ping", new Ping(2));
-        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Any(r => r.Headers["webhook-id"] == after.MessageId)), "the later webhook arrives");
-        Assert.Equal([after.MessageId], receiver.Requests.Select(r => r.Headers["webhook-id"]));
-        Assert.Null(await _app!.Services.GetRequiredService<IWebhookLogReader>().GetMessageAsync(rolledBack.MessageId, default));
-        Assert.Empty(await SubscriptionsAsync(store));
+        await AssertNothingStoredOrSentAsync(store, publisher, receiver, rolledBack);
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Publish_InCommittedEfCoreTransaction_IsStoredWithTheEntityAndDelivered(string store)
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var webhooks = await StartAsync(store, receiver);
+
+        PublishResult published;
+        await using (var db = NewDbContext(store))
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            db.Add(new AppSubscription { Username = "rick" });
+            await db.SaveChangesAsync();
+            published = await webhooks.PublishAsync("ping", new Ping(1), transaction: tx.GetDbTransaction());
+            await tx.CommitAsync();
+        }
+
+        await AssertStoredAndDeliveredAsync(store, receiver, published, "rick");
+    }
+
+    [SkippableTheory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task Publish_InRolledBackEfCoreTransaction_StoresAndSendsNothing(string store)
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var webhooks = await StartAsync(store, receiver);
+
+        PublishResult rolledBack;
+        await using (var db = NewDbContext(store))
+        await using (var tx = await db.Database.BeginTransactionAsync())
+        {
+            db.Add(new AppSubscription { Username = "rick" });
+            await db.SaveChangesAsync();
+            rolledBack = await webhooks.PublishAsync("ping", new Ping(1), transaction: tx.GetDbTransaction());
+            await tx.RollbackAsync();
+        }
+
+        await AssertNothingStoredOrSentAsync(store, webhooks, receiver, rolledBack);
     }
 
     [SkippableTheory]
@@ -175,6 +212,36 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
         return connection;
     }
 
+    private async Task AssertStoredAndDeliveredAsync(string store, TestReceiver receiver, PublishResult published, string username)
+    {
+        var request = await Eventually.ReadsAsync(() => Task.FromResult(receiver.Requests), r => r.Count > 0, "the committed webhook arrives");
+        Assert.Equal(published.MessageId, Assert.Single(request).Headers["webhook-id"]);
+        Assert.Equal([username], await SubscriptionsAsync(store));
+    }
+
+    private async Task AssertNothingStoredOrSentAsync(string store, IWebhookPublisher publisher, TestReceiver receiver, PublishResult rolledBack)
+    {
+        // A webhook published after it arrives; by then the dispatcher has looked at everything stored before it.
+        var after = await publisher.PublishAsync("ping", new Ping(2));
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Any(r => r.Headers["webhook-id"] == after.MessageId)), "the later webhook arrives");
+        Assert.Equal([after.MessageId], receiver.Requests.Select(r => r.Headers["webhook-id"]));
+        Assert.Null(await _app!.Services.GetRequiredService<IWebhookLogReader>().GetMessageAsync(rolledBack.MessageId, default));
+        Assert.Empty(await SubscriptionsAsync(store));
+    }
+
+    /// <summary>
+    /// The app's own DbContext on the store's database, with a connection EF Core opens itself, over the table <see cref="StartAsync"/>
+    /// made (on PostgreSQL found through the search path, as EF Core caches one model per context type).
+    /// </summary>
+    private AppDbContext NewDbContext(string store)
+    {
+        var options = new DbContextOptionsBuilder<AppDbContext>();
+        _ = store == "postgresql"
+            ? options.UseNpgsql($"{TestPostgres.ConnectionString};Search Path={_schema}")
+            : options.UseSqlite($"Data Source={_file}");
+        return new AppDbContext(options.Options);
+    }
+
     private string Table(string store) => store == "postgresql" ? $"{_schema}.subscriptions" : "subscriptions";
 
     private async Task InsertSubscriptionAsync(DbConnection connection, DbTransaction transaction, string username)
@@ -199,4 +266,20 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
 
         return names;
     }
+}
+
+internal sealed class AppSubscription
+{
+    public required string Username { get; init; }
+}
+
+internal sealed class AppDbContext(DbContextOptions<AppDbContext> options) : DbContext(options)
+{
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.Entity<AppSubscription>(e =>
+        {
+            e.ToTable("subscriptions");
+            e.HasKey(s => s.Username);
+            e.Property(s => s.Username).HasColumnName("username");
+        });
 }
