@@ -88,10 +88,18 @@ internal sealed partial class PostgreSqlMessageListener(
         [LoggerMessage(101, LogLevel.Debug, "Listening for new webhook messages on the PostgreSQL channel {Channel}.")]
         public static partial void Listening(ILogger logger, string channel);
 
-        [LoggerMessage(102, LogLevel.Warning, "Lost the connection listening on the PostgreSQL channel {Channel}; reconnecting in {Delay}. Until then, other instances' publishes are delivered at the next poll.")]
+        [LoggerMessage(
+            102,
+            LogLevel.Warning,
+            "Lost the connection listening on the PostgreSQL channel {Channel}; reconnecting in {Delay}. "
+            + "Until then, other instances' publishes are delivered at the next poll.")]
         public static partial void ConnectionLost(ILogger logger, Exception exception, string channel, TimeSpan delay);
 
-        [LoggerMessage(103, LogLevel.Warning, "Could not listen on the PostgreSQL channel {Channel}; trying again in {Delay}. Until then, other instances' publishes are delivered at the next poll.")]
+        [LoggerMessage(
+            103,
+            LogLevel.Warning,
+            "Could not listen on the PostgreSQL channel {Channel}; trying again in {Delay}. "
+            + "Until then, other instances' publishes are delivered at the next poll.")]
         public static partial void ConnectFailed(ILogger logger, Exception exception, string channel, TimeSpan delay);
     }
 }

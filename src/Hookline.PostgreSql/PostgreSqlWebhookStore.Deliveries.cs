@@ -79,7 +79,8 @@ internal sealed partial class PostgreSqlWebhookStore
                         transaction,
                         """
                         UPDATE {schema}.deliveries
-                        SET status = @status, attempts = attempts + 1, next_attempt_at = coalesce(@next, next_attempt_at), lease_owner = NULL, updated_at = @now
+                        SET status = @status, attempts = attempts + 1, next_attempt_at = coalesce(@next, next_attempt_at),
+                            lease_owner = NULL, updated_at = @now
                         WHERE id = @id AND lease_owner = @owner;
                         """,
                         cancellationToken,

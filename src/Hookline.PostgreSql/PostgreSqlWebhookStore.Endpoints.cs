@@ -16,7 +16,8 @@ internal sealed partial class PostgreSqlWebhookStore
                 transaction,
                 $$"""
                 INSERT INTO {schema}.endpoints ({{EndpointColumns}})
-                VALUES (@id, @tenant, @url, @description, @event_types, @enabled, @disabled_reason, @secrets, @created_at, @updated_at, @failing_since,
+                VALUES (@id, @tenant, @url, @description, @event_types, @enabled, @disabled_reason, @secrets, @created_at, @updated_at,
+                        @failing_since,
                         @rate_limit, @version);
                 """,
                 cancellationToken,
@@ -97,7 +98,8 @@ internal sealed partial class PostgreSqlWebhookStore
     /// <summary>A condition on <c>tenant</c>: equal to <c>@tenant</c>, or null when it is (an index seek either way).</summary>
     private static string TenantIs(string? tenant) => tenant is null ? "tenant IS NULL" : "tenant = @tenant";
 
-    private async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string id, CancellationToken cancellationToken) =>
+    private async Task<bool> ExistsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string id, CancellationToken cancellationToken) =>
         await ScalarAsync(connection, transaction, "SELECT 1 FROM {schema}.endpoints WHERE id = @id;", cancellationToken, Text("id", id))
             .ConfigureAwait(false) is not null;
 
@@ -128,7 +130,8 @@ internal sealed partial class PostgreSqlWebhookStore
         Bigint("version", endpoint.Version),
     ];
 
-    private async Task<IReadOnlyList<WebhookEndpoint>> ReadEndpointsAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+    private async Task<IReadOnlyList<WebhookEndpoint>> ReadEndpointsAsync(
+        string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         await ReadAsync(
             sql,
             reader => new WebhookEndpoint

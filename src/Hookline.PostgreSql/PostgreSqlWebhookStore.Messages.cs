@@ -83,7 +83,8 @@ internal sealed partial class PostgreSqlWebhookStore
                 System.Globalization.CultureInfo.InvariantCulture),
             cancellationToken);
 
-    private async Task<StoredMessage> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
+    private async Task<StoredMessage> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
     {
         // A repeated idempotency key stores nothing; a repeated id fails the batch, as any other error does.
         var inserted = await ExecuteAsync(
@@ -190,7 +191,8 @@ internal sealed partial class PostgreSqlWebhookStore
         return total;
     }
 
-    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string where, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(
+        string where, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         await ReadAsync(
             $"SELECT m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at FROM {{schema}}.messages m {where};",
             reader => new WebhookMessage(

@@ -35,7 +35,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
         {
             var where = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
             throw new InvalidOperationException(
-                $"The webhook database (Host={where.Host};Port={where.Port};Database={where.Database};Username={where.Username}) cannot be reached: "
+                $"The webhook database (Host={where.Host};Port={where.Port};Database={where.Database};Username={where.Username}) "
+                + "cannot be reached: "
                 + $"{e.Message.TrimEnd('.')}. Check that PostgreSQL runs there and the connection string given to UsePostgreSql is right.",
                 e);
         }
@@ -45,29 +46,39 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
             await using var _ = transaction.ConfigureAwait(false);
             // Instances starting together migrate one after the other: the lock is held until this transaction ends.
-            await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@lock));", cancellationToken, Text("lock", $"hookline:{_schema}"))
+            await ExecuteAsync(
+                    connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@lock));", cancellationToken, Text("lock", $"hookline:{_schema}"))
                 .ConfigureAwait(false);
             await ExecuteAsync(
                 connection,
                 transaction,
                 """
                 CREATE SCHEMA IF NOT EXISTS {schema};
-                CREATE TABLE IF NOT EXISTS {schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+                CREATE TABLE IF NOT EXISTS {schema}.schema_versions (
+                    version integer PRIMARY KEY,
+                    applied_at timestamptz NOT NULL DEFAULT now());
                 """,
                 cancellationToken).ConfigureAwait(false);
-            var version = (int)(await ScalarAsync(connection, transaction, "SELECT coalesce(max(version), 0) FROM {schema}.schema_versions;", cancellationToken)
+            var version = (int)(await ScalarAsync(
+                    connection, transaction, "SELECT coalesce(max(version), 0) FROM {schema}.schema_versions;", cancellationToken)
                 .ConfigureAwait(false))!;
             if (version > PostgreSqlSchema.Migrations.Length)
             {
                 throw new InvalidOperationException(
-                    $"The webhook schema '{_schema}' is at version {version}, newer than this Hookline.PostgreSql knows ({PostgreSqlSchema.Migrations.Length}). "
+                    $"The webhook schema '{_schema}' is at version {version}, "
+                    + $"newer than this Hookline.PostgreSql knows ({PostgreSqlSchema.Migrations.Length}). "
                     + "Upgrade the package.");
             }
 
             for (var next = version; next < PostgreSqlSchema.Migrations.Length; next++)
             {
                 await ExecuteAsync(connection, transaction, PostgreSqlSchema.Migrations[next], cancellationToken).ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, "INSERT INTO {schema}.schema_versions (version) VALUES (@version);", cancellationToken, Integer("version", next + 1))
+                await ExecuteAsync(
+                        connection,
+                        transaction,
+                        "INSERT INTO {schema}.schema_versions (version) VALUES (@version);",
+                        cancellationToken,
+                        Integer("version", next + 1))
                     .ConfigureAwait(false);
             }
 
@@ -75,7 +86,9 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in a transaction, again (from the start) if PostgreSQL aborted it to break a deadlock.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> in a transaction, again (from the start) if PostgreSQL aborted it to break a deadlock.
+    /// </summary>
     private async Task<T> WriteAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         for (var tries = 1; ; tries++)
@@ -92,7 +105,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
                         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                         return result;
                     }
-                    catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && tries < MaxTries)
+                    catch (PostgresException e)
+                        when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && tries < MaxTries)
                     {
                         // Rolled back on dispose; nothing of it was stored, so it runs again whole.
                     }
@@ -102,7 +116,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
     }
 
     /// <summary>Runs a query (outside any transaction) and maps every row with <paramref name="read"/>.</summary>
-    private async Task<List<T>> ReadAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    private async Task<List<T>> ReadAsync<T>(
+        string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -137,7 +152,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
     }
 
     /// <summary>A command whose SQL names the store's tables as <c>{schema}.table</c>.</summary>
-    private NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params NpgsqlParameter[] parameters)
+    private NpgsqlCommand Command(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, params NpgsqlParameter[] parameters)
     {
         var command = new NpgsqlCommand(sql.Replace("{schema}", _schema, StringComparison.Ordinal), connection, transaction);
         command.Parameters.AddRange(parameters);
@@ -145,7 +161,11 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
     }
 
     private async Task<int> ExecuteAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        string sql,
+        CancellationToken cancellationToken,
+        params NpgsqlParameter[] parameters)
     {
         var command = Command(connection, transaction, sql, parameters);
         await using (command.ConfigureAwait(false))
@@ -155,7 +175,11 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
     }
 
     private async Task<object?> ScalarAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        string sql,
+        CancellationToken cancellationToken,
+        params NpgsqlParameter[] parameters)
     {
         var command = Command(connection, transaction, sql, parameters);
         await using (command.ConfigureAwait(false))
@@ -172,14 +196,17 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
 
     private static NpgsqlParameter Boolean(string name, bool? value) => Parameter(name, NpgsqlDbType.Boolean, value);
 
-    private static NpgsqlParameter Time(string name, DateTimeOffset? value) => Parameter(name, NpgsqlDbType.TimestampTz, value?.ToUniversalTime());
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
+        Parameter(name, NpgsqlDbType.TimestampTz, value?.ToUniversalTime());
 
-    private static NpgsqlParameter Parameter(string name, NpgsqlDbType type, object? value) => new(name, type) { Value = value ?? DBNull.Value };
+    private static NpgsqlParameter Parameter(string name, NpgsqlDbType type, object? value) =>
+        new(name, type) { Value = value ?? DBNull.Value };
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 
-    private static string? NullableText(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private static string? NullableText(NpgsqlDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static int? NullableInteger(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 

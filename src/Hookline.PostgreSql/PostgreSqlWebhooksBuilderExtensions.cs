@@ -40,7 +40,9 @@ public static class PostgreSqlWebhooksBuilderExtensions
         catch (ArgumentException e)
         {
             throw new ArgumentException(
-                $"UsePostgreSql needs an Npgsql connection string, such as \"Host=db;Database=app;Username=app\": {e.Message}", nameof(connectionString), e);
+                $"UsePostgreSql needs an Npgsql connection string, such as \"Host=db;Database=app;Username=app\": {e.Message}",
+                nameof(connectionString),
+                e);
         }
 
         // Hookline's own data source, disposed with the app's services.
