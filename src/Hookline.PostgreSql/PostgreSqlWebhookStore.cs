@@ -160,31 +160,30 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
         return command;
     }
 
-    private async Task<int> ExecuteAsync(
+    private Task<int> ExecuteAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
         string sql,
         CancellationToken cancellationToken,
-        params NpgsqlParameter[] parameters)
-    {
-        var command = Command(connection, transaction, sql, parameters);
-        await using (command.ConfigureAwait(false))
-        {
-            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+        params NpgsqlParameter[] parameters) =>
+        RunAsync(connection, transaction, sql, parameters, command => command.ExecuteNonQueryAsync(cancellationToken));
 
-    private async Task<object?> ScalarAsync(
+    private Task<object?> ScalarAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction? transaction,
         string sql,
         CancellationToken cancellationToken,
-        params NpgsqlParameter[] parameters)
+        params NpgsqlParameter[] parameters) =>
+        RunAsync(connection, transaction, sql, parameters, command => command.ExecuteScalarAsync(cancellationToken));
+
+    /// <summary>Runs one command with <paramref name="run"/>, disposing it after.</summary>
+    private async Task<T> RunAsync<T>(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters, Func<NpgsqlCommand, Task<T>> run)
     {
         var command = Command(connection, transaction, sql, parameters);
         await using (command.ConfigureAwait(false))
         {
-            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return await run(command).ConfigureAwait(false);
         }
     }
 
