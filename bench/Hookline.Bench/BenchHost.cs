@@ -1,7 +1,7 @@
 using Hookline;
 using Hookline.Storage;
 
-/// <summary>An app with Hookline on a SQLite file, delivering (or not) with the benchmark's concurrency.</summary>
+/// <summary>An app with Hookline on a store of the caller's choice, delivering (or not) with the benchmark's concurrency.</summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -16,20 +16,25 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public IWebhookDeliveryQueue Queue => _app.Services.GetRequiredService<IWebhookDeliveryQueue>();
 
-    public static async Task<BenchHost> StartAsync(string file, bool deliver, int concurrency)
+    public static Task<BenchHost> SqliteAsync(string file, bool deliver, int concurrency) =>
+        StartAsync(webhooks => webhooks.UseSqlite($"Data Source={file}"), deliver, concurrency);
+
+    public static Task<BenchHost> PostgreSqlAsync(string connectionString, bool deliver, int concurrency) =>
+        StartAsync(webhooks => webhooks.UsePostgreSql(connectionString), deliver, concurrency);
+
+    private static async Task<BenchHost> StartAsync(Func<IWebhooksBuilder, IWebhooksBuilder> useStore, bool deliver, int concurrency)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddWebhooks(o =>
+        useStore(builder.Services.AddWebhooks(o =>
         {
             o.Delivery.Enabled = deliver;
             o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
             o.Delivery.RequireHttps = false;
             o.Delivery.MaxConcurrency = concurrency;
             o.Delivery.MaxConcurrencyPerEndpoint = concurrency; // One receiver stands in for many: the ceiling uses the same concurrency.
-        })
-        .UseSqlite($"Data Source={file}")
+        }))
         .Webhooks.MapPost<BenchEvent>("bench.event");
         var app = builder.Build();
         await app.StartAsync();

@@ -16,6 +16,13 @@ if (args is ["--drain", var pendingArg, var measureArg])
     return;
 }
 
+if (args is ["--instance", var connectionString])
+{
+    // A child run (see BenchInstance): one app instance on PostgreSQL.
+    await BenchInstance.ServeAsync(connectionString);
+    return;
+}
+
 var quick = args.Contains("--quick");
 const int Concurrency = 64;
 var rounds = quick ? 1 : 3;
@@ -26,19 +33,41 @@ var drainMeasure = quick ? 5_000 : 20_000;
 
 await using var receiver = await BenchReceiver.StartAsync();
 
+// PostgreSQL's rows need a server (HOOKLINE_BENCH_POSTGRES, or the one .ci/run starts); without one they are left out.
+var postgresUnavailable = await BenchDatabase.UnavailableAsync();
+int[] instanceCounts = postgresUnavailable is null ? [1, 2, 3] : [];
+if (postgresUnavailable is not null)
+{
+    Console.Error.WriteLine($"PostgreSQL rows left out: {postgresUnavailable}");
+}
+
 // Ceiling and end to end alternate, a round each after an unreported warm-up round (JIT, pools), so
-// both see the same machine; the medians are reported, with the CPU time each delivery cost.
+// all see the same machine; the medians are reported, with the CPU time each delivery cost.
 var ceilings = new List<Throughput>();
 var endToEnds = new List<Throughput>();
+var postgres = instanceCounts.ToDictionary(n => n, _ => new List<Throughput>());
 for (var round = 0; round <= rounds; round++)
 {
     var ceilingRound = await Ceiling(receiver, deliveries, Concurrency);
     var endToEndRound = await EndToEnd(receiver, deliveries, Concurrency);
+    var postgresRound = new List<string>();
+    foreach (var instances in instanceCounts)
+    {
+        var postgresInstances = await PostgreSqlRuns.EndToEndAsync(receiver, instances, deliveries, Concurrency);
+        postgresRound.Add($"PostgreSQL × {instances} {postgresInstances}");
+        if (round > 0)
+        {
+            postgres[instances].Add(postgresInstances);
+        }
+    }
+
     if (round > 0)
     {
         ceilings.Add(ceilingRound);
         endToEnds.Add(endToEndRound);
-        Console.Error.WriteLine($"round {round}: ceiling {ceilingRound}, end to end {endToEndRound}, ratio {endToEndRound.PerSecond / ceilingRound.PerSecond:0.00}");
+        Console.Error.WriteLine(
+            $"round {round}: ceiling {ceilingRound}, end to end {endToEndRound}, ratio {endToEndRound.PerSecond / ceilingRound.PerSecond:0.00}; "
+            + string.Join(", ", postgresRound));
     }
 }
 
@@ -47,25 +76,52 @@ var endToEnd = Throughput.Median(endToEnds);
 Report($"Ceiling: plain pooled HttpClient, 1 KB POST (median of {rounds})", $"{ceiling.PerSecond:0} req/s, {ceiling.CpuMicroseconds:0} µs CPU each");
 Report($"Hookline end to end: publish → SQLite → dispatch → 2xx → recorded (median of {rounds})", $"{endToEnd.PerSecond:0} deliveries/s, {endToEnd.CpuMicroseconds:0} µs CPU each");
 Report("Ratio, end to end / ceiling", $"{endToEnd.PerSecond / ceiling.PerSecond:0.00}");
-var stores = new List<StoreCost>();
-for (var round = 0; round <= rounds; round++)
+foreach (var instances in instanceCounts)
 {
-    var storeRound = await StoreAlone(receiver, deliveries);
-    if (round > 0)
+    var run = Throughput.Median(postgres[instances]);
+    Report(
+        $"Hookline end to end on PostgreSQL, {instances} instance process(es) (median of {rounds})",
+        $"{run.PerSecond:0} deliveries/s, {run.CpuMicroseconds:0} µs machine CPU each");
+    if (instances == 1)
     {
-        stores.Add(storeRound);
+        Report("Ratio, PostgreSQL one instance / ceiling", $"{run.PerSecond / ceiling.PerSecond:0.00}");
     }
 }
 
-var store = stores.OrderBy(s => s.Total.CpuMicroseconds).ElementAt(stores.Count / 2);
-Report(
-    $"The store alone, no HTTP: append, lease, record in batches of 64 (median of {rounds})",
-    $"{store.Total.PerSecond:0} deliveries/s, {store.Total.CpuMicroseconds:0} µs CPU each (append {store.Append:0}, lease {store.Lease:0}, record {store.Record:0} µs)");
+var sqliteStores = new List<StoreCost>();
+var postgresStores = new List<StoreCost>();
+for (var round = 0; round <= rounds; round++)
+{
+    var sqliteRound = await SqliteStoreAlone(receiver, deliveries);
+    var postgresRound = postgresUnavailable is null ? await PostgreSqlStoreAlone(receiver, deliveries) : null;
+    if (round > 0)
+    {
+        sqliteStores.Add(sqliteRound);
+        postgresStores.AddRange(postgresRound is null ? [] : [postgresRound]);
+    }
+}
+
+var store = StoreCost.Median(sqliteStores);
+Report($"The SQLite store alone, no HTTP: append, expand, lease, record in batches of 64 (median of {rounds})", store.ToString());
+if (postgresStores.Count > 0)
+{
+    Report(
+        $"The PostgreSQL store alone, no HTTP, the same calls (machine CPU, the server's included; median of {rounds})",
+        StoreCost.Median(postgresStores).ToString());
+}
 
 // A CPU-bound delivery costs at least a bare request plus the store's work, so this bounds the ratio.
 Report("Bound on the ratio: ceiling CPU / (ceiling CPU + store CPU)", $"{ceiling.CpuMicroseconds / (ceiling.CpuMicroseconds + store.Total.CpuMicroseconds):0.00}");
 var (p50, p99, sent) = await Latency(receiver, 1_000, latencySeconds);
 Report($"Publish-to-receipt latency at 1,000 events/s ({sent:N0} events)", $"p50 {p50:0.0} ms, p99 {p99:0.0} ms");
+if (postgresUnavailable is null)
+{
+    var (postgresP50, postgresP99, postgresSent) = await PostgreSqlRuns.LatencyAsync(receiver, 3, 1_000, latencySeconds);
+    Report(
+        $"Publish-to-receipt latency at 1,000 events/s on PostgreSQL, 3 instances publishing and delivering ({postgresSent:N0} events)",
+        $"p50 {postgresP50:0.0} ms, p99 {postgresP99:0.0} ms");
+}
+
 Report("Publish calls/s, 64 concurrent callers (group commit)", $"{await PublishRate(receiver, deliveries, Concurrency):0}");
 Report("Publish calls/s, one caller at a time", $"{await PublishRate(receiver, quick ? 500 : 2_000, 1):0}");
 var (emptyRate, emptyPeak) = await DrainInChild(drainMeasure + (drainMeasure / 10), drainMeasure);
@@ -90,9 +146,9 @@ static async Task<Throughput> Ceiling(BenchReceiver receiver, int count, int con
         response.EnsureSuccessStatusCode();
     }
 
-    await Workers(count / 10, concurrency, _ => Post()); // Warm-up.
+    await Load.Workers(count / 10, concurrency, _ => Post()); // Warm-up.
     var measure = Throughput.Start(count);
-    await Workers(count, concurrency, _ => Post());
+    await Load.Workers(count, concurrency, _ => Post());
     return measure.Stop();
 }
 
@@ -102,17 +158,17 @@ static async Task<Throughput> EndToEnd(BenchReceiver receiver, int count, int co
     var file = NewFile();
     try
     {
-        await using var host = await BenchHost.StartAsync(file, deliver: true, concurrency);
+        await using var host = await BenchHost.SqliteAsync(file, deliver: true, concurrency);
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
-        await Workers(count / 10, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i))); // Warm-up.
-        await UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        await Load.Workers(count / 10, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i))); // Warm-up.
+        await Load.UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
         receiver.Reset();
         var measure = Throughput.Start(count);
-        await Workers(count, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
+        await Load.Workers(count, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
 
         // Counting the backlog reads the pending index, so it is polled only once the receiver has everything.
-        await UntilAsync(() => Task.FromResult(receiver.Count >= count));
-        await UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        await Load.UntilAsync(() => Task.FromResult(receiver.Count >= count));
+        await Load.UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
         return measure.Stop();
     }
     finally
@@ -121,52 +177,73 @@ static async Task<Throughput> EndToEnd(BenchReceiver receiver, int count, int co
     }
 }
 
-// The SQLite store's own cost, one call after another with nothing else running: append 64 messages
-// (one delivery each, fsynced; ids in order, like the publisher's time-ordered ones), lease them, record a
-// 204 attempt for each.
-static async Task<StoreCost> StoreAlone(BenchReceiver receiver, int count)
+// The SQLite store's own cost, in its own file.
+static async Task<StoreCost> SqliteStoreAlone(BenchReceiver receiver, int count)
 {
-    const int Batch = 64;
     var file = NewFile();
     try
     {
-        await using var host = await BenchHost.StartAsync(file, deliver: false, Batch);
-        await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
-        var payload = JsonSerializer.SerializeToUtf8Bytes(BenchEvent.Create(0), JsonSerializerOptions.Web);
-        var phases = new long[3];
-        var measure = Throughput.Start(count);
-        for (var sequence = 0; sequence < count; sequence += Batch)
-        {
-            var now = DateTimeOffset.UtcNow;
-            var started = Stopwatch.GetTimestamp();
-            await host.Messages.AppendAsync([.. Enumerable.Range(sequence, Batch).Select(i => new NewMessage($"msg_{i:D26}", "bench.event", "POST", null, payload, now))], default);
-            var appended = Stopwatch.GetTimestamp();
-            var leased = await host.Queue.LeaseAsync("bench", now, now.AddSeconds(30), Batch, default);
-            var leasedAt = Stopwatch.GetTimestamp();
-            await host.Queue.CompleteAsync([.. leased.Select(d => new AttemptResult
-            {
-                DeliveryId = d.Id,
-                EndpointId = d.EndpointId,
-                LeaseOwner = "bench",
-                StartedAt = now,
-                Duration = TimeSpan.FromMilliseconds(1),
-                StatusCode = 204,
-                ErrorKind = AttemptErrorKind.None,
-                Status = DeliveryStatus.Succeeded,
-            })], now, default);
-            phases[0] += appended - started;
-            phases[1] += leasedAt - appended;
-            phases[2] += Stopwatch.GetTimestamp() - leasedAt;
-        }
-
-        var total = measure.Stop();
-        double Each(long ticks) => ticks * 1e6 / Stopwatch.Frequency / count;
-        return new StoreCost(total, Each(phases[0]), Each(phases[1]), Each(phases[2]));
+        await using var host = await BenchHost.SqliteAsync(file, deliver: false, 64);
+        return await StoreAlone(host, receiver, count, Throughput.Start);
     }
     finally
     {
         DeleteFile(file);
     }
+}
+
+// The PostgreSQL store's own cost, in a database of its own; the server's CPU counts too.
+static async Task<StoreCost> PostgreSqlStoreAlone(BenchReceiver receiver, int count)
+{
+    await using var database = await BenchDatabase.CreateAsync();
+    await using var host = await BenchHost.PostgreSqlAsync(database.ConnectionString, deliver: false, 64);
+    return await StoreAlone(host, receiver, count, Throughput.StartMachine);
+}
+
+// A store's own cost, one call after another with nothing else running: append 64 messages (durably; ids in order,
+// like the publisher's time-ordered ones), expand them into one delivery each, lease them, record a 204 attempt for each.
+static async Task<StoreCost> StoreAlone(BenchHost host, BenchReceiver receiver, int count, Func<int, Throughput.Measurement> start)
+{
+    const int Batch = 64;
+    await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+    var payload = JsonSerializer.SerializeToUtf8Bytes(BenchEvent.Create(0), JsonSerializerOptions.Web);
+    var phases = new long[4];
+    var measure = start(count);
+    for (var sequence = 0; sequence < count; sequence += Batch)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var started = Stopwatch.GetTimestamp();
+        await host.Messages.AppendAsync([.. Enumerable.Range(sequence, Batch).Select(i => new NewMessage($"msg_{i:D26}", "bench.event", "POST", null, payload, now))], default);
+        var appended = Stopwatch.GetTimestamp();
+        await host.Queue.ExpandAsync(now, Batch, default);
+        var expanded = Stopwatch.GetTimestamp();
+        var leased = await host.Queue.LeaseAsync("bench", now, now.AddSeconds(30), Batch, default);
+        if (leased.Count != Batch)
+        {
+            throw new InvalidOperationException($"Leased {leased.Count} deliveries of {Batch}: the measurement would be of nothing.");
+        }
+
+        var leasedAt = Stopwatch.GetTimestamp();
+        await host.Queue.CompleteAsync([.. leased.Select(d => new AttemptResult
+        {
+            DeliveryId = d.Id,
+            EndpointId = d.EndpointId,
+            LeaseOwner = "bench",
+            StartedAt = now,
+            Duration = TimeSpan.FromMilliseconds(1),
+            StatusCode = 204,
+            ErrorKind = AttemptErrorKind.None,
+            Status = DeliveryStatus.Succeeded,
+        })], now, default);
+        phases[0] += appended - started;
+        phases[1] += expanded - appended;
+        phases[2] += leasedAt - expanded;
+        phases[3] += Stopwatch.GetTimestamp() - leasedAt;
+    }
+
+    var total = measure.Stop();
+    double Each(long ticks) => ticks * 1e6 / Stopwatch.Frequency / count;
+    return new StoreCost(total, Each(phases[0]), Each(phases[1]), Each(phases[2]), Each(phases[3]));
 }
 
 // Publish at a fixed rate; latency = receipt at the receiver - start of the publish call.
@@ -175,35 +252,14 @@ static async Task<(double P50, double P99, int Sent)> Latency(BenchReceiver rece
     var file = NewFile();
     try
     {
-        await using var host = await BenchHost.StartAsync(file, deliver: true, 64);
+        await using var host = await BenchHost.SqliteAsync(file, deliver: true, 64);
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
         receiver.Reset();
         receiver.TrackArrivals = true;
-        var total = perSecond * seconds;
-        var publishes = new List<Task<(string Id, long Started)>>(total);
-        var start = Stopwatch.GetTimestamp();
-        while (publishes.Count < total)
-        {
-            var due = Math.Min(total, (int)(Stopwatch.GetElapsedTime(start).TotalSeconds * perSecond) + 1);
-            while (publishes.Count < due)
-            {
-                var sequence = publishes.Count;
-                publishes.Add(Task.Run(async () =>
-                {
-                    var started = Stopwatch.GetTimestamp();
-                    var result = await host.Publisher.PublishAsync("bench.event", BenchEvent.Create(sequence));
-                    return (result.MessageId, started);
-                }));
-            }
-
-            await Task.Delay(1);
-        }
-
-        var sent = await Task.WhenAll(publishes);
-        await UntilAsync(() => Task.FromResult(receiver.Arrivals.Count >= total));
+        var sent = await Load.PacedAsync(host.Publisher, 0, perSecond * seconds, perSecond);
+        var (p50, p99) = await Load.LatencyAsync(receiver, sent);
         receiver.TrackArrivals = false;
-        var latencies = sent.Select(s => Stopwatch.GetElapsedTime(s.Started, receiver.Arrivals[s.Id]).TotalMilliseconds).Order().ToArray();
-        return (latencies[latencies.Length / 2], latencies[(int)(latencies.Length * 0.99)], total);
+        return (p50, p99, sent.Length);
     }
     finally
     {
@@ -217,11 +273,11 @@ static async Task<double> PublishRate(BenchReceiver receiver, int count, int con
     var file = NewFile();
     try
     {
-        await using var host = await BenchHost.StartAsync(file, deliver: false, concurrency);
+        await using var host = await BenchHost.SqliteAsync(file, deliver: false, concurrency);
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url }); // Registration resolves the host: loopback, allowed here.
-        await Workers(Math.Max(100, count / 10), concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i))); // Warm-up.
+        await Load.Workers(Math.Max(100, count / 10), concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i))); // Warm-up.
         var watch = Stopwatch.StartNew();
-        await Workers(count, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
+        await Load.Workers(count, concurrency, i => host.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
         return count / watch.Elapsed.TotalSeconds;
     }
     finally
@@ -250,19 +306,19 @@ static async Task<(double Rate, double PeakMegabytes)> Drain(int pending, int me
     try
     {
         await using var receiver = await BenchReceiver.StartAsync();
-        await using (var publisher = await BenchHost.StartAsync(file, deliver: false, 64))
+        await using (var publisher = await BenchHost.SqliteAsync(file, deliver: false, 64))
         {
             await publisher.Endpoints.CreateAsync(new() { Url = receiver.Url });
-            await Workers(pending, 256, i => publisher.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
+            await Load.Workers(pending, 256, i => publisher.Publisher.PublishAsync("bench.event", BenchEvent.Create(i)));
         }
 
         double rate;
-        await using (var dispatcher = await BenchHost.StartAsync(file, deliver: true, 64))
+        await using (var dispatcher = await BenchHost.SqliteAsync(file, deliver: true, 64))
         {
             var warmUp = measure / 10;
-            await UntilAsync(() => Task.FromResult(receiver.Count >= warmUp));
+            await Load.UntilAsync(() => Task.FromResult(receiver.Count >= warmUp));
             var watch = Stopwatch.StartNew();
-            await UntilAsync(() => Task.FromResult(receiver.Count >= warmUp + measure));
+            await Load.UntilAsync(() => Task.FromResult(receiver.Count >= warmUp + measure));
             rate = measure / watch.Elapsed.TotalSeconds;
         }
 
@@ -271,28 +327,6 @@ static async Task<(double Rate, double PeakMegabytes)> Drain(int pending, int me
     finally
     {
         DeleteFile(file);
-    }
-}
-
-// Runs `work(0..count-1)` on `concurrency` workers.
-static Task Workers(int count, int concurrency, Func<int, Task> work)
-{
-    var next = -1;
-    return Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
-    {
-        int i;
-        while ((i = Interlocked.Increment(ref next)) < count)
-        {
-            await work(i);
-        }
-    })));
-}
-
-static async Task UntilAsync(Func<Task<bool>> condition)
-{
-    while (!await condition())
-    {
-        await Task.Delay(20);
     }
 }
 
@@ -308,21 +342,41 @@ static void DeleteFile(string file)
 }
 
 /// <summary>The store's throughput and CPU per delivery, and the wall time per delivery of each call.</summary>
-internal sealed record StoreCost(Throughput Total, double Append, double Lease, double Record);
+internal sealed record StoreCost(Throughput Total, double Append, double Expand, double Lease, double Record)
+{
+    public static StoreCost Median(List<StoreCost> rounds) => rounds.OrderBy(s => s.Total.CpuMicroseconds).ElementAt(rounds.Count / 2);
 
-/// <summary>Items a second, and the process's CPU time per item (all threads: sender, receiver, store).</summary>
+    public override string ToString() =>
+        $"{Total.PerSecond:0} deliveries/s, {Total.CpuMicroseconds:0} µs CPU each "
+        + $"(append {Append:0}, expand {Expand:0}, lease {Lease:0}, record {Record:0} µs)";
+}
+
+/// <summary>
+/// Items a second, and the CPU time per item: the process's (all threads: sender, receiver, store), or, for runs over
+/// several processes, the machine's (every process, the database server's included).
+/// </summary>
 internal sealed record Throughput(double PerSecond, double CpuMicroseconds)
 {
-    public static Measurement Start(int count) => new(count, Stopwatch.StartNew(), Process.GetCurrentProcess().TotalProcessorTime);
+    public static Measurement Start(int count) => new(count, Stopwatch.StartNew(), ProcessCpu, ProcessCpu());
+
+    public static Measurement StartMachine(int count) => new(count, Stopwatch.StartNew(), MachineCpu, MachineCpu());
 
     public static Throughput Median(List<Throughput> rounds) =>
         new(rounds.Select(r => r.PerSecond).Order().ElementAt(rounds.Count / 2), rounds.Select(r => r.CpuMicroseconds).Order().ElementAt(rounds.Count / 2));
 
     public override string ToString() => $"{PerSecond:0}/s, {CpuMicroseconds:0} µs CPU each";
 
-    internal sealed record Measurement(int Count, Stopwatch Watch, TimeSpan Cpu)
+    private static TimeSpan ProcessCpu() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>Busy time of all CPUs (user, nice, system, irq, softirq) from <c>/proc/stat</c>, in clock ticks of 10 ms.</summary>
+    private static TimeSpan MachineCpu()
     {
-        public Throughput Stop() =>
-            new(Count / Watch.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - Cpu).TotalMicroseconds / Count);
+        var ticks = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        return TimeSpan.FromMilliseconds(10 * (ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]));
+    }
+
+    internal sealed record Measurement(int Count, Stopwatch Watch, Func<TimeSpan> Clock, TimeSpan Cpu)
+    {
+        public Throughput Stop() => new(Count / Watch.Elapsed.TotalSeconds, (Clock() - Cpu).TotalMicroseconds / Count);
     }
 }

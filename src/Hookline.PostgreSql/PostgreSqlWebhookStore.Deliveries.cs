@@ -56,72 +56,65 @@ internal sealed partial class PostgreSqlWebhookStore
         WriteAsync(
             async (connection, transaction) =>
             {
-                // Endpoint by endpoint, so two instances completing batches lock the same endpoint rows in the same order.
-                foreach (var result in results.OrderBy(r => r.EndpointId, StringComparer.Ordinal).ThenBy(r => r.DeliveryId))
-                {
-                    await ExecuteAsync(
-                        connection,
-                        transaction,
-                        """
+                // One statement for the batch: every attempt is recorded; a delivery is updated only while its lease is still
+                // ours (leased again by another dispatcher after ours expired, its outcome wins); each endpoint's health
+                // follows its latest attempt of the batch.
+                var health = EndpointHealth.Of(results);
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    WITH r AS (
+                        SELECT * FROM unnest(@ids, @owners, @statuses, @next, @started, @durations, @codes, @bodies, @kinds, @errors)
+                            AS r (id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body, error_kind, error)),
+                    recorded AS (
                         INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error)
-                        VALUES (@delivery, @started, @duration, @status, @body, @kind, @error);
-                        """,
-                        cancellationToken,
-                        Bigint("delivery", result.DeliveryId),
-                        Time("started", result.StartedAt),
-                        Bigint("duration", result.Duration.Ticks / TimeSpan.TicksPerMicrosecond),
-                        Integer("status", result.StatusCode),
-                        Text("body", result.ResponseBody),
-                        Parameter("kind", NpgsqlDbType.Smallint, (short)result.ErrorKind),
-                        Text("error", result.Error)).ConfigureAwait(false);
-                    var updated = await ExecuteAsync(
-                        connection,
-                        transaction,
-                        """
-                        UPDATE {schema}.deliveries
-                        SET status = @status, attempts = attempts + 1, next_attempt_at = coalesce(@next, next_attempt_at),
+                        SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r),
+                    completed AS (
+                        UPDATE {schema}.deliveries d
+                        SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
                             lease_owner = NULL, updated_at = @now
-                        WHERE id = @id AND lease_owner = @owner;
-                        """,
-                        cancellationToken,
-                        Parameter("status", NpgsqlDbType.Smallint, (short)result.Status),
-                        Time("next", result.NextAttemptAt),
-                        Time("now", now),
-                        Bigint("id", result.DeliveryId),
-                        Text("owner", result.LeaseOwner)).ConfigureAwait(false);
-                    if (updated == 0)
-                    {
-                        continue; // Leased again by another dispatcher after ours expired: its outcome wins.
-                    }
-
-                    await ExecuteAsync(
+                        FROM r WHERE d.id = r.id AND d.lease_owner = r.owner),
+                    health AS (
+                        SELECT h.endpoint, CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END AS failing
+                        FROM unnest(@endpoints, @ok, @since_success, @since) AS h (endpoint, ok, since_success, since)
+                        JOIN {schema}.endpoints e ON e.id = h.endpoint)
+                    UPDATE {schema}.endpoints e SET failing_since = health.failing, version = e.version + 1
+                    FROM health WHERE e.id = health.endpoint AND e.failing_since IS DISTINCT FROM health.failing;
+                    """,
+                    cancellationToken,
+                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.DeliveryId).ToArray()),
+                    TextArray("owners", results.Select(r => r.LeaseOwner)),
+                    Parameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.Status).ToArray()),
+                    Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.NextAttemptAt?.ToUniversalTime()).ToArray()),
+                    Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.StartedAt.ToUniversalTime()).ToArray()),
+                    Parameter("durations", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.Duration.Ticks / TimeSpan.TicksPerMicrosecond).ToArray()),
+                    Parameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
+                    TextArray("bodies", results.Select(r => r.ResponseBody)),
+                    Parameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
+                    TextArray("errors", results.Select(r => r.Error)),
+                    Time("now", now),
+                    TextArray("endpoints", health.Select(h => h.EndpointId)),
+                    Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
+                    Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
+                    Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => h.FailingFrom?.ToUniversalTime()).ToArray()))
+                    .ConfigureAwait(false);
+                foreach (var result in results.Where(r => r.DisableEndpointReason is not null).OrderBy(r => r.EndpointId, StringComparer.Ordinal))
+                {
+                    var disabled = await ExecuteAsync(
                         connection,
                         transaction,
                         """
-                        UPDATE {schema}.endpoints SET failing_since = CASE WHEN @ok THEN NULL ELSE @started END, version = version + 1
-                        WHERE id = @endpoint AND (CASE WHEN @ok THEN failing_since IS NOT NULL ELSE failing_since IS NULL END);
+                        UPDATE {schema}.endpoints SET enabled = false, disabled_reason = @reason, updated_at = @now, version = version + 1
+                        WHERE id = @id AND enabled;
                         """,
                         cancellationToken,
-                        Boolean("ok", result.Status == DeliveryStatus.Succeeded),
-                        Time("started", result.StartedAt),
-                        Text("endpoint", result.EndpointId)).ConfigureAwait(false);
-                    if (result.DisableEndpointReason is { } reason)
+                        Text("reason", result.DisableEndpointReason),
+                        Time("now", now),
+                        Text("id", result.EndpointId)).ConfigureAwait(false);
+                    if (disabled > 0)
                     {
-                        var disabled = await ExecuteAsync(
-                            connection,
-                            transaction,
-                            """
-                            UPDATE {schema}.endpoints SET enabled = false, disabled_reason = @reason, updated_at = @now, version = version + 1
-                            WHERE id = @id AND enabled;
-                            """,
-                            cancellationToken,
-                            Text("reason", reason),
-                            Time("now", now),
-                            Text("id", result.EndpointId)).ConfigureAwait(false);
-                        if (disabled > 0)
-                        {
-                            await FailPendingAsync(connection, transaction, result.EndpointId, now, cancellationToken).ConfigureAwait(false);
-                        }
+                        await FailPendingAsync(connection, transaction, result.EndpointId, now, cancellationToken).ConfigureAwait(false);
                     }
                 }
 

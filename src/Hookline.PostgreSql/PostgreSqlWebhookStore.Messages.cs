@@ -17,12 +17,7 @@ internal sealed partial class PostgreSqlWebhookStore
         WriteAsync<IReadOnlyList<StoredMessage>>(
             async (connection, transaction) =>
             {
-                var results = new List<StoredMessage>(messages.Count);
-                foreach (var message in messages)
-                {
-                    results.Add(await InsertAsync(connection, transaction, message, cancellationToken).ConfigureAwait(false));
-                }
-
+                var results = await InsertAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
                 await NotifyAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
                 return results;
             },
@@ -42,9 +37,9 @@ internal sealed partial class PostgreSqlWebhookStore
 
         var connection = npgsql.Connection
             ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing it.");
-        var stored = await InsertAsync(connection, npgsql, message, cancellationToken).ConfigureAwait(false);
+        var stored = await InsertAsync(connection, npgsql, [message], cancellationToken).ConfigureAwait(false);
         await NotifyAsync(connection, npgsql, cancellationToken).ConfigureAwait(false);
-        return stored;
+        return stored[0];
     }
 
     public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
@@ -83,32 +78,48 @@ internal sealed partial class PostgreSqlWebhookStore
                 System.Globalization.CultureInfo.InvariantCulture),
             cancellationToken);
 
-    private async Task<StoredMessage> InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
+    /// <summary>Inserts a batch of messages in one statement: a round trip per message would cost more than its rows.</summary>
+    private async Task<List<StoredMessage>> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
-        // A repeated idempotency key stores nothing; a repeated id fails the batch, as any other error does.
-        var inserted = await ExecuteAsync(
+        // A repeated idempotency key stores nothing (in the batch too: the first wins); a repeated id fails the batch.
+        var inserted = (await ReadAsync(
             connection,
             transaction,
             """
             INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, idempotency_key, expanded, target_endpoint_id)
-            VALUES (@id, @webhook, @method, @tenant, @payload, @created_at, @key, false, @endpoint)
-            ON CONFLICT (coalesce(tenant, ''), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING;
+            SELECT id, webhook, method, tenant, payload, created_at, idempotency_key, false, target_endpoint_id
+            FROM unnest(@ids, @webhooks, @methods, @tenants, @payloads, @created_at, @keys, @endpoints) WITH ORDINALITY
+                AS m (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, position)
+            ORDER BY position
+            ON CONFLICT (coalesce(tenant, ''), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id;
             """,
+            reader => reader.GetString(0),
             cancellationToken,
-            Text("id", message.Id),
-            Text("webhook", message.Webhook),
-            Text("method", message.Method),
-            Text("tenant", message.Tenant),
-            Parameter("payload", NpgsqlDbType.Bytea, message.Payload.ToArray()),
-            Time("created_at", message.CreatedAt),
-            Text("key", message.IdempotencyKey),
-            Text("endpoint", message.EndpointId)).ConfigureAwait(false);
-        if (inserted == 1)
+            TextArray("ids", messages.Select(m => m.Id)),
+            TextArray("webhooks", messages.Select(m => m.Webhook)),
+            TextArray("methods", messages.Select(m => m.Method)),
+            TextArray("tenants", messages.Select(m => m.Tenant)),
+            Parameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, messages.Select(m => m.Payload.ToArray()).ToArray()),
+            Parameter("created_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, messages.Select(m => m.CreatedAt.ToUniversalTime()).ToArray()),
+            TextArray("keys", messages.Select(m => m.IdempotencyKey)),
+            TextArray("endpoints", messages.Select(m => m.EndpointId))).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var results = new List<StoredMessage>(messages.Count);
+        foreach (var message in messages)
         {
-            return new StoredMessage(message.Id, IsRepeat: false);
+            results.Add(inserted.Contains(message.Id)
+                ? new StoredMessage(message.Id, IsRepeat: false)
+                : await FirstWithKeyAsync(connection, transaction, message, cancellationToken).ConfigureAwait(false));
         }
 
+        return results;
+    }
+
+    /// <summary>The message that already holds <paramref name="message"/>'s idempotency key.</summary>
+    private async Task<StoredMessage> FirstWithKeyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
+    {
         var first = await ScalarAsync(
             connection,
             transaction,

@@ -189,6 +189,9 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
 
     private static NpgsqlParameter Text(string name, string? value) => Parameter(name, NpgsqlDbType.Text, value);
 
+    private static NpgsqlParameter TextArray(string name, IEnumerable<string?> values) =>
+        Parameter(name, NpgsqlDbType.Array | NpgsqlDbType.Text, values.ToArray());
+
     private static NpgsqlParameter Integer(string name, int? value) => Parameter(name, NpgsqlDbType.Integer, value);
 
     private static NpgsqlParameter Bigint(string name, long? value) => Parameter(name, NpgsqlDbType.Bigint, value);

@@ -96,6 +96,31 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Complete_ABatchOfMixedOutcomes_TheEndpointsLatestAttemptDecidesItsHealth()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await AppendExpandedAsync([.. Enumerable.Range(0, 6).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
+        var leased = await Queue.LeaseAsync("w", T0.AddSeconds(1), T0.AddSeconds(30), 10, default);
+        AttemptResult At(int second, DeliveryStatus status, int statusCode) =>
+            Result(leased[second], "w", status, statusCode, next: status == DeliveryStatus.Pending ? T0.AddHours(1) : null)
+            with { StartedAt = T0.AddSeconds(second) };
+        async Task<DateTimeOffset?> FailingSinceAsync() => (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince;
+
+        await Queue.CompleteAsync(
+            [At(0, DeliveryStatus.Pending, 500), At(1, DeliveryStatus.Succeeded, 200), At(2, DeliveryStatus.Pending, 502), At(3, DeliveryStatus.Failed, 500)],
+            T0.AddSeconds(4),
+            default);
+        Assert.Equal(T0.AddSeconds(2), await FailingSinceAsync()); // The first failure after the latest success.
+
+        await Queue.CompleteAsync([At(4, DeliveryStatus.Pending, 503), At(5, DeliveryStatus.Succeeded, 204)], T0.AddSeconds(6), default);
+        Assert.Null(await FailingSinceAsync());
+        foreach (var delivery in leased)
+        {
+            Assert.Single(await Log.ListAttemptsAsync(delivery.MessageId, default));
+        }
+    }
+
+    [SkippableFact]
     public async Task Complete_ByAnOwnerWhoseLeaseWasTaken_DoesNotChangeTheDelivery()
     {
         await CreateEndpointAsync("alice");

@@ -1,0 +1,28 @@
+using Hookline.Storage;
+
+namespace Hookline.PostgreSql;
+
+/// <summary>
+/// What a batch of attempts says about one endpoint: healthy if its latest attempt succeeded, else failing from its
+/// first failure after its latest success (or since before the batch, if none of the batch succeeded).
+/// </summary>
+/// <param name="EndpointId">The endpoint.</param>
+/// <param name="Succeeded">Whether its latest attempt of the batch succeeded.</param>
+/// <param name="FailingSinceSuccess">Whether it failed after a success of the batch: the failure before that no longer counts.</param>
+/// <param name="FailingFrom">Its first failure after its latest success; <see langword="null"/> when it succeeded.</param>
+internal sealed record EndpointHealth(string EndpointId, bool Succeeded, bool FailingSinceSuccess, DateTimeOffset? FailingFrom)
+{
+    public static List<EndpointHealth> Of(IEnumerable<AttemptResult> results) =>
+        [.. results.GroupBy(r => r.EndpointId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Of)];
+
+    private static EndpointHealth Of(IGrouping<string, AttemptResult> attempts)
+    {
+        var lastSuccess = attempts.Where(a => a.Status == DeliveryStatus.Succeeded).Max(a => (DateTimeOffset?)a.StartedAt);
+        var firstFailureAfter = attempts
+            .Where(a => a.Status != DeliveryStatus.Succeeded && (lastSuccess is null || a.StartedAt > lastSuccess))
+            .Min(a => (DateTimeOffset?)a.StartedAt);
+        return firstFailureAfter is null
+            ? new EndpointHealth(attempts.Key, Succeeded: true, FailingSinceSuccess: false, FailingFrom: null)
+            : new EndpointHealth(attempts.Key, Succeeded: false, FailingSinceSuccess: lastSuccess is not null, firstFailureAfter);
+    }
+}
