@@ -141,7 +141,7 @@ static async Task<StoreCost> StoreAlone(BenchReceiver receiver, int count)
             var started = Stopwatch.GetTimestamp();
             await host.Messages.AppendAsync([.. Enumerable.Range(sequence, Batch).Select(i => new NewMessage($"msg_{i:D26}", "bench.event", "POST", null, payload, now))], default);
             var appended = Stopwatch.GetTimestamp();
-            var leased = await host.Queue.LeaseAsync("bench", now, now.AddSeconds(30), Batch, default);
+            var leased = await host.Queue.LeaseAsync(new("bench", now, now.AddSeconds(30), Batch), default);
             var leasedAt = Stopwatch.GetTimestamp();
             await host.Queue.CompleteAsync([.. leased.Select(d => new AttemptResult
             {

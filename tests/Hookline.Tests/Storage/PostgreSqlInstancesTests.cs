@@ -55,7 +55,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         await Task.WhenAll(instances.Select((store, i) => Task.Run(async () =>
         {
             var owner = $"instance-{i}";
-            while (await store.LeaseAsync(owner, s_t0.AddHours(1), s_t0.AddHours(2), 7, default) is { Count: > 0 } batch)
+            while (await store.LeaseAsync(new(owner, s_t0.AddHours(1), s_t0.AddHours(2), 7), default) is { Count: > 0 } batch)
             {
                 foreach (var delivery in batch)
                 {

@@ -11,14 +11,14 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice", at: T0.AddSeconds(2)), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1)), Message("alice", at: T0.AddMinutes(5))], default);
 
-        var leased = await Queue.LeaseAsync("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), max: 2, default);
+        var leased = await Queue.LeaseAsync(new("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), 2), default);
 
         Assert.Equal(2, leased.Count);
         var first = leased[0];
         Assert.Equal((0, "new-subscription", "POST", endpoint.Id, endpoint.Url), (first.Attempts, first.Webhook, first.Method, first.EndpointId, first.Url));
         Assert.Equal(s_payload, first.Payload.ToArray());
         Assert.Equal(endpoint.Secrets, first.Secrets);
-        var third = await Queue.LeaseAsync("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), max: 10, default);
+        var third = await Queue.LeaseAsync(new("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), 10), default);
         Assert.Single(third);
         Assert.True(first.MessageId.CompareTo(leased[1].MessageId) != 0 && leased[1].MessageId != third[0].MessageId);
     }
@@ -28,10 +28,10 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice")], default);
-        var leased = Assert.Single(await Queue.LeaseAsync("crashed", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("crashed", T0, T0.AddSeconds(30), 10), default));
 
-        Assert.Empty(await Queue.LeaseAsync("other", T0.AddSeconds(29), T0.AddSeconds(59), 10, default));
-        var again = Assert.Single(await Queue.LeaseAsync("other", T0.AddSeconds(30), T0.AddSeconds(60), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddSeconds(29), T0.AddSeconds(59), 10), default));
+        var again = Assert.Single(await Queue.LeaseAsync(new("other", T0.AddSeconds(30), T0.AddSeconds(60), 10), default));
 
         Assert.Equal(leased.Id, again.Id);
     }
@@ -46,7 +46,7 @@ public abstract partial class WebhookStoreConformanceTests
         var batches = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
             var mine = new List<long>();
-            while (await Queue.LeaseAsync($"leaser-{i}", T0.AddHours(1), T0.AddHours(2), 7, default) is { Count: > 0 } batch)
+            while (await Queue.LeaseAsync(new($"leaser-{i}", T0.AddHours(1), T0.AddHours(2), 7), default) is { Count: > 0 } batch)
             {
                 mine.AddRange(batch.Select(d => d.Id));
             }
@@ -64,7 +64,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
-        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default);
 
@@ -72,7 +72,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
         var attempt = Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
         Assert.Equal(new DeliveryAttempt(attempt.Id, leased.Id, stored.MessageId, endpoint.Id, "new-subscription", T0, TimeSpan.FromMilliseconds(12.5), 204, "ok", AttemptErrorKind.None, null), attempt);
-        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
         Assert.Null((await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
     }
 
@@ -81,12 +81,12 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice")], default);
-        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Pending, 500, next: T0.AddSeconds(5))], T0, default);
 
-        Assert.Empty(await Queue.LeaseAsync("w", T0.AddSeconds(4), T0.AddSeconds(34), 10, default));
-        var again = Assert.Single(await Queue.LeaseAsync("w", T0.AddSeconds(5), T0.AddSeconds(35), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddSeconds(4), T0.AddSeconds(34), 10), default));
+        var again = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(5), T0.AddSeconds(35), 10), default));
         Assert.Equal(1, again.Attempts);
         Assert.Equal(T0, again.FailingSince);
         Assert.Equal(T0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
@@ -100,8 +100,8 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
-        var stale = Assert.Single(await Queue.LeaseAsync("slow", T0, T0.AddSeconds(30), 10, default));
-        Assert.Single(await Queue.LeaseAsync("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10, default));
+        var stale = Assert.Single(await Queue.LeaseAsync(new("slow", T0, T0.AddSeconds(30), 10), default));
+        Assert.Single(await Queue.LeaseAsync(new("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10), default));
 
         await Queue.CompleteAsync([Result(stale, "slow", DeliveryStatus.Failed, 500)], T0.AddSeconds(31), default);
 
@@ -115,7 +115,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         var messages = await AppendExpandedAsync([Message("alice"), Message("alice", at: T0.AddMinutes(1))], default);
-        var leased = (await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 1, default))[0];
+        var leased = (await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 1), default))[0];
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }], T0, default);
 
@@ -130,7 +130,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice"), Message("alice"), Message("alice"), Message("alice")], default);
-        var leased = await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default);
+        var leased = await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default);
         async Task<long> VersionAfterAsync(AttemptResult result)
         {
             await Queue.CompleteAsync([result], T0.AddSeconds(1), default);
@@ -153,11 +153,11 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice")], default);
-        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
 
         await Queue.ReleaseAsync("w", [new(leased.Id, T0.AddSeconds(1))], default);
 
-        Assert.Single(await Queue.LeaseAsync("other", T0.AddSeconds(1), T0.AddSeconds(31), 10, default));
+        Assert.Single(await Queue.LeaseAsync(new("other", T0.AddSeconds(1), T0.AddSeconds(31), 10), default));
     }
 
     [SkippableFact]
@@ -165,12 +165,12 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
-        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 500)], T0, default);
 
         Assert.True(await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddHours(1), default));
 
-        var again = Assert.Single(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        var again = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
         Assert.Equal((stored.MessageId, 0), (again.MessageId, again.Attempts));
         Assert.False(await Queue.ResendAsync("msg_unknown", endpoint.Id, T0, default));
         Assert.False(await Queue.ResendAsync(stored.MessageId, "ep_unknown", T0, default));
@@ -193,13 +193,13 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddHours(2)), Message("alice", at: T0.AddHours(3))], default);
-        var leased = await Queue.LeaseAsync("w", T0.AddHours(3), T0.AddHours(4), 10, default);
+        var leased = await Queue.LeaseAsync(new("w", T0.AddHours(3), T0.AddHours(4), 10), default);
         await Queue.CompleteAsync([.. leased.Take(2).Select(l => Result(l, "w", DeliveryStatus.Failed, 500)), Result(leased[2], "w", DeliveryStatus.Succeeded, 200)], T0.AddHours(3), default);
 
         var recovered = await Queue.RecoverAsync(endpoint.Id, T0.AddHours(1), T0.AddHours(5), default);
 
         Assert.Equal(1, recovered);
-        Assert.Single(await Queue.LeaseAsync("w", T0.AddHours(5), T0.AddHours(6), 10, default));
+        Assert.Single(await Queue.LeaseAsync(new("w", T0.AddHours(5), T0.AddHours(6), 10), default));
     }
 
     [SkippableFact]
@@ -209,7 +209,7 @@ public abstract partial class WebhookStoreConformanceTests
         await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], default);
 
         Assert.Equal(new BacklogStats(3, T0), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
-        await Queue.LeaseAsync("w", T0.AddSeconds(10), T0.AddSeconds(40), 1, default);
+        await Queue.LeaseAsync(new("w", T0.AddSeconds(10), T0.AddSeconds(40), 1), default);
         Assert.Equal(new BacklogStats(3, T0.AddSeconds(5)), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
     }
 
@@ -218,7 +218,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         var messages = await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddDays(1)), Message("alice", at: T0.AddDays(40))], default);
-        var leased = await Queue.LeaseAsync("w", T0.AddDays(1), T0.AddDays(2), 1, default);
+        var leased = await Queue.LeaseAsync(new("w", T0.AddDays(1), T0.AddDays(2), 1), default);
         await Queue.CompleteAsync([Result(leased[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddDays(1), default);
 
         var purged = await Queue.PurgeAsync(T0.AddDays(30), default);
