@@ -60,6 +60,84 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Lease_EndpointAtItsLimit_HoldsItsDeliveriesBackButLeasesOtherEndpoints()
+    {
+        var busy = await CreateEndpointAsync("alice");
+        var other = await CreateEndpointAsync("bob");
+        var messages = await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(1)), Message("bob", at: T0.AddMilliseconds(2))], default);
+        var now = T0.AddMilliseconds(10);
+        var first = Assert.Single(await Queue.LeaseAsync(new("w1", now, now.AddSeconds(30), 1) { MaxPerEndpoint = 1 }, default));
+
+        var second = await Queue.LeaseAsync(new("w2", now, now.AddSeconds(30), 10) { MaxPerEndpoint = 1 }, default);
+
+        Assert.Equal(busy.Id, first.EndpointId);
+        Assert.Equal(other.Id, Assert.Single(second).EndpointId);
+        // Not attempted, so not counted: pending, due again a second later.
+        var held = Assert.Single(await Log.ListDeliveriesAsync(messages[1].MessageId, default));
+        Assert.Equal((DeliveryStatus.Pending, 0, now.AddSeconds(1)), (held.Status, held.Attempts, held.NextAttemptAt));
+        Assert.Empty(await Queue.LeaseAsync(new("w2", now.AddSeconds(1), now.AddSeconds(31), 10) { MaxPerEndpoint = 1 }, default));
+        Assert.Single(await Queue.LeaseAsync(new("w2", now.AddSeconds(2), now.AddSeconds(32), 10) { MaxPerEndpoint = 2 }, default));
+    }
+
+    [SkippableFact]
+    public async Task Lease_EndpointAtItsLimit_TakesMoreOnceALeaseRunsOutOrIsCompleted()
+    {
+        await CreateEndpointAsync("alice");
+        var messages = await AppendExpandedAsync([.. Enumerable.Range(0, 4).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
+        var now = T0.AddMilliseconds(10);
+        Assert.Equal(2, (await Queue.LeaseAsync(new("crashed", now, T0.AddSeconds(30), 10) { MaxPerEndpoint = 2 }, default)).Count);
+
+        // At T0 + 30 s both leases have run out: they no longer count (and their deliveries are due again).
+        var afterExpiry = await Queue.LeaseAsync(new("w", T0.AddSeconds(30), T0.AddSeconds(60), 10) { MaxPerEndpoint = 2 }, default);
+        Assert.Equal(2, afterExpiry.Count);
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddSeconds(31), T0.AddSeconds(61), 10) { MaxPerEndpoint = 2 }, default));
+
+        await Queue.CompleteAsync([Result(afterExpiry[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(31), default);
+        Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(32), T0.AddSeconds(62), 10) { MaxPerEndpoint = 2 }, default));
+        var attempts = new List<int>();
+        foreach (var message in messages)
+        {
+            attempts.AddRange((await Log.ListDeliveriesAsync(message.MessageId, default)).Select(d => d.Attempts));
+        }
+
+        Assert.Equal(1, attempts.Sum()); // Only the completed one was attempted; holding back counted nothing.
+    }
+
+    [SkippableFact]
+    public async Task Lease_RateLimitedEndpoint_OneSendPerIntervalAndHeldBackDeliveriesDueAtTheNextSlots()
+    {
+        var limited = await CreateEndpointAsync("alice", rateLimit: 4); // One send every 250 ms.
+        var free = await CreateEndpointAsync("bob");
+        var messages = await AppendExpandedAsync(
+            [Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(100)), Message("alice", at: T0.AddMilliseconds(101)), Message("bob", at: T0.AddMilliseconds(100))],
+            default);
+        Assert.Equal(messages[0].MessageId, Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default)).MessageId);
+
+        var within = await Queue.LeaseAsync(new("w", T0.AddMilliseconds(150), T0.AddSeconds(30), 10), default);
+
+        Assert.Equal(free.Id, Assert.Single(within).EndpointId);
+        var held = (await Log.ListDeliveriesAsync(messages[1].MessageId, default)).Concat(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
+        Assert.Equal([(DeliveryStatus.Pending, 0), (DeliveryStatus.Pending, 0)], held.Select(d => (d.Status, d.Attempts)));
+        Assert.Equal([T0.AddMilliseconds(250), T0.AddMilliseconds(500)], held.Select(d => d.NextAttemptAt).Order());
+        Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddMilliseconds(249), T0.AddSeconds(30), 10), default));
+        Assert.Equal(limited.Id, Assert.Single(await Queue.LeaseAsync(new("other", T0.AddMilliseconds(250), T0.AddSeconds(30), 10), default)).EndpointId);
+        Assert.Single(await Queue.LeaseAsync(new("w", T0.AddMilliseconds(500), T0.AddSeconds(30), 10), default));
+    }
+
+    [SkippableFact]
+    public async Task Lease_RateLimitChanged_AppliesToTheNextLease()
+    {
+        var endpoint = await CreateEndpointAsync("alice", rateLimit: 1);
+        await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(3))], default);
+        Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default)); // The others wait for T0 + 1 s and + 2 s.
+
+        var current = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(current with { RateLimit = null }, default));
+
+        Assert.Equal(3, (await Queue.LeaseAsync(new("w", T0.AddSeconds(3), T0.AddSeconds(30), 10), default)).Count);
+    }
+
+    [SkippableFact]
     public async Task Complete_Success_RecordsTheAttemptAndEndsTheDelivery()
     {
         var endpoint = await CreateEndpointAsync("alice");
