@@ -90,7 +90,8 @@ internal static class PostgreSqlSchema
         -- Endpoint limits shared by every instance, applied at lease time: when a rate-limited endpoint may take its next send,
         -- and its leased deliveries, counted without reading its finished ones.
         ALTER TABLE {schema}.endpoints ADD COLUMN next_send_at timestamptz;
-        CREATE INDEX ix_deliveries_leased ON {schema}.deliveries (endpoint_id, next_attempt_at) WHERE status = 0 AND lease_owner IS NOT NULL;
+        CREATE INDEX ix_deliveries_leased ON {schema}.deliveries (endpoint_id, next_attempt_at)
+            WHERE status = 0 AND lease_owner IS NOT NULL;
         """,
     ];
 }

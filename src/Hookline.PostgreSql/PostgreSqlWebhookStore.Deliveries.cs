@@ -58,7 +58,8 @@ internal sealed partial class PostgreSqlWebhookStore
                     },
                     cancellationToken,
                     Time("now", request.Now),
-                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, due.Select(d => d.EndpointId).Distinct().ToArray())).ConfigureAwait(false);
+                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, due.Select(d => d.EndpointId).Distinct().ToArray()))
+                    .ConfigureAwait(false);
                 var admitted = new List<long>();
                 var held = new List<(long Id, DateTimeOffset DueAt)>();
                 foreach (var (id, endpointId) in due)
@@ -112,7 +113,10 @@ internal sealed partial class PostgreSqlWebhookStore
                     Parameter("held", NpgsqlDbType.Array | NpgsqlDbType.Bigint, held.Select(h => h.Id).ToArray()),
                     Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, held.Select(h => h.DueAt.ToUniversalTime()).ToArray()),
                     Parameter("paced", NpgsqlDbType.Array | NpgsqlDbType.Text, admission.NextSends.Keys.ToArray()),
-                    Parameter("ats", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, admission.NextSends.Values.Select(t => t.ToUniversalTime()).ToArray()),
+                    Parameter(
+                        "ats",
+                        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+                        admission.NextSends.Values.Select(t => t.ToUniversalTime()).ToArray()),
                     Parameter("admitted", NpgsqlDbType.Array | NpgsqlDbType.Bigint, admitted.ToArray()),
                     Time("until", request.LeaseUntil),
                     Text("owner", request.Owner)).ConfigureAwait(false);

@@ -95,7 +95,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     }
                 }
 
-                using var pace = Command(connection, transaction, "UPDATE endpoints SET next_send_at = $at WHERE id = $id;", ("$at", null), ("$id", null));
+                using var pace = Command(
+                    connection, transaction, "UPDATE endpoints SET next_send_at = $at WHERE id = $id;", ("$at", null), ("$id", null));
                 foreach (var (endpointId, at) in admission.NextSends)
                 {
                     pace.Parameters["$at"].Value = ToUnix(at);

@@ -106,7 +106,10 @@ internal sealed class WebhookDispatcher : BackgroundService
         IReadOnlyList<LeasedDelivery> leased;
         try
         {
-            var request = new LeaseRequest(_owner, now, now + (2 * _options.Timeout), free) { MaxPerEndpoint = _options.MaxConcurrencyPerEndpoint };
+            var request = new LeaseRequest(_owner, now, now + (2 * _options.Timeout), free)
+            {
+                MaxPerEndpoint = _options.MaxConcurrencyPerEndpoint,
+            };
             leased = await _queue.LeaseAsync(request, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -27,14 +27,18 @@ public sealed class LeaseAdmission
         _request = request;
     }
 
-    /// <summary>The endpoints whose next send time this lease moved, with the new times: the store writes them in the lease's transaction.</summary>
+    /// <summary>
+    /// The endpoints whose next send time this lease moved, with the new times: the store writes them in the lease's transaction.
+    /// </summary>
     public IReadOnlyDictionary<string, DateTimeOffset> NextSends => _nextSends;
 
     /// <summary>Tells the state of an endpoint that due deliveries go to, as the store holds it now.</summary>
     /// <param name="endpointId">The endpoint.</param>
     /// <param name="leased">How many of its deliveries are leased now (leases not yet run out), by any dispatcher.</param>
     /// <param name="rateLimit">Its rate limit, in sends a second; <see langword="null"/> for none.</param>
-    /// <param name="nextSendAt">When a rate-limited endpoint may take its next send, as the last lease stored it; <see langword="null"/> for at once.</param>
+    /// <param name="nextSendAt">
+    /// When a rate-limited endpoint may take its next send, as the last lease stored it; <see langword="null"/> for at once.
+    /// </param>
     public void AddEndpoint(string endpointId, int leased, int? rateLimit, DateTimeOffset? nextSendAt) =>
         _endpoints[endpointId] = new EndpointState(leased, rateLimit, nextSendAt ?? _request.Now);
 

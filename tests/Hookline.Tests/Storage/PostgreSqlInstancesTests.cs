@@ -155,7 +155,9 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         var times = leasedAt.Select(l => l.At).Order().ToList();
         Assert.Equal(Deliveries, times.Count);
         // One send per slot: every lease of the endpoint at least an interval after the one before it.
-        Assert.All(times.Zip(times.Skip(1)), pair => Assert.True(pair.Second - pair.First >= interval, $"Leases at {pair.First:O} and {pair.Second:O}."));
+        Assert.All(
+            times.Zip(times.Skip(1)),
+            pair => Assert.True(pair.Second - pair.First >= interval, $"Leases at {pair.First:O} and {pair.Second:O}."));
         Assert.True(leasedAt.Select(l => l.Owner).Distinct().Count() > 1, "One instance leased everything: the others never ran at once.");
     }
 

@@ -64,7 +64,8 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var busy = await CreateEndpointAsync("alice");
         var other = await CreateEndpointAsync("bob");
-        var messages = await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(1)), Message("bob", at: T0.AddMilliseconds(2))], default);
+        var messages = await AppendExpandedAsync(
+            [Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(1)), Message("bob", at: T0.AddMilliseconds(2))], default);
         var now = T0.AddMilliseconds(10);
         var first = Assert.Single(await Queue.LeaseAsync(new("w1", now, now.AddSeconds(30), 1) { MaxPerEndpoint = 1 }, default));
 
@@ -109,18 +110,23 @@ public abstract partial class WebhookStoreConformanceTests
         var limited = await CreateEndpointAsync("alice", rateLimit: 4); // One send every 250 ms.
         var free = await CreateEndpointAsync("bob");
         var messages = await AppendExpandedAsync(
-            [Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(100)), Message("alice", at: T0.AddMilliseconds(101)), Message("bob", at: T0.AddMilliseconds(100))],
+            [
+                Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(100)), Message("alice", at: T0.AddMilliseconds(101)),
+                Message("bob", at: T0.AddMilliseconds(100)),
+            ],
             default);
         Assert.Equal(messages[0].MessageId, Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default)).MessageId);
 
         var within = await Queue.LeaseAsync(new("w", T0.AddMilliseconds(150), T0.AddSeconds(30), 10), default);
 
         Assert.Equal(free.Id, Assert.Single(within).EndpointId);
-        var held = (await Log.ListDeliveriesAsync(messages[1].MessageId, default)).Concat(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
+        var held = (await Log.ListDeliveriesAsync(messages[1].MessageId, default))
+            .Concat(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
         Assert.Equal([(DeliveryStatus.Pending, 0), (DeliveryStatus.Pending, 0)], held.Select(d => (d.Status, d.Attempts)));
         Assert.Equal([T0.AddMilliseconds(250), T0.AddMilliseconds(500)], held.Select(d => d.NextAttemptAt).Order());
         Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddMilliseconds(249), T0.AddSeconds(30), 10), default));
-        Assert.Equal(limited.Id, Assert.Single(await Queue.LeaseAsync(new("other", T0.AddMilliseconds(250), T0.AddSeconds(30), 10), default)).EndpointId);
+        var next = await Queue.LeaseAsync(new("other", T0.AddMilliseconds(250), T0.AddSeconds(30), 10), default);
+        Assert.Equal(limited.Id, Assert.Single(next).EndpointId);
         Assert.Single(await Queue.LeaseAsync(new("w", T0.AddMilliseconds(500), T0.AddSeconds(30), 10), default));
     }
 
@@ -128,7 +134,8 @@ public abstract partial class WebhookStoreConformanceTests
     public async Task Lease_RateLimitChanged_AppliesToTheNextLease()
     {
         var endpoint = await CreateEndpointAsync("alice", rateLimit: 1);
-        await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(3))], default);
+        await AppendExpandedAsync(
+            [Message("alice", at: T0), Message("alice", at: T0), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(3))], default);
         Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default)); // The others wait for T0 + 1 s and + 2 s.
 
         var current = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
