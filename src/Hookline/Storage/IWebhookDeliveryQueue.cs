@@ -27,7 +27,11 @@ public interface IWebhookDeliveryQueue
     /// endpoint may take it. A lease that ends without completion makes the delivery due again, so a crashed dispatcher loses
     /// nothing.
     /// </summary>
-    /// <returns>The deliveries leased: fewer than <see cref="LeaseRequest.Max"/> when fewer are due or some were held back.</returns>
+    /// <returns>
+    /// The deliveries leased: fewer than <see cref="LeaseRequest.Max"/> when fewer are due, some were held back, or their endpoints
+    /// were being leased by another dispatcher at that moment (a store may skip those rather than wait): so an empty result does not
+    /// mean nothing is due.
+    /// </returns>
     Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken);
 
     /// <summary>
