@@ -217,7 +217,7 @@ static async Task<StoreCost> StoreAlone(BenchHost host, BenchReceiver receiver, 
         var appended = Stopwatch.GetTimestamp();
         await host.Queue.ExpandAsync(now, Batch, default);
         var expanded = Stopwatch.GetTimestamp();
-        var leased = await host.Queue.LeaseAsync("bench", now, now.AddSeconds(30), Batch, default);
+        var leased = await host.Queue.LeaseAsync(new("bench", now, now.AddSeconds(30), Batch), default);
         if (leased.Count != Batch)
         {
             throw new InvalidOperationException($"Leased {leased.Count} deliveries of {Batch}: the measurement would be of nothing.");

@@ -86,5 +86,12 @@ internal static class PostgreSqlSchema
         -- Expanding reads only messages waiting for it, oldest first: O(log n) to start however many are stored.
         CREATE INDEX ix_messages_unexpanded ON {schema}.messages (created_at, id) WHERE NOT expanded;
         """,
+        """
+        -- Endpoint limits shared by every instance, applied at lease time: when a rate-limited endpoint may take its next send,
+        -- and its leased deliveries, counted without reading its finished ones.
+        ALTER TABLE {schema}.endpoints ADD COLUMN next_send_at timestamptz;
+        CREATE INDEX ix_deliveries_leased ON {schema}.deliveries (endpoint_id, next_attempt_at)
+            WHERE status = 0 AND lease_owner IS NOT NULL;
+        """,
     ];
 }

@@ -6,50 +6,121 @@ namespace Hookline.PostgreSql;
 
 internal sealed partial class PostgreSqlWebhookStore
 {
-    public Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(
-        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<LeasedDelivery>>(
-            async (connection, transaction) => await ReadAsync(
-                connection,
-                transaction,
-                // SKIP LOCKED: instances leasing at once each take other rows, without waiting for one another. A lease moves the
-                // delivery's due time to the lease's end: if the owner never completes it, it is simply due again then.
-                """
-                WITH due AS (
-                    SELECT id, next_attempt_at FROM {schema}.deliveries
-                    WHERE status = 0 AND next_attempt_at <= @now
-                    ORDER BY next_attempt_at
-                    LIMIT @max
-                    FOR UPDATE SKIP LOCKED),
-                leased AS (
-                    UPDATE {schema}.deliveries d SET next_attempt_at = @until, lease_owner = @owner
-                    FROM due WHERE d.id = due.id
-                    RETURNING d.id, d.attempts, d.message_id, d.endpoint_id, due.next_attempt_at AS due_at)
-                SELECT l.id, l.attempts, l.message_id, m.webhook, m.method, m.payload, l.endpoint_id, e.url, e.secrets, e.failing_since, e.rate_limit
-                FROM leased l
-                JOIN {schema}.messages m ON m.id = l.message_id
-                JOIN {schema}.endpoints e ON e.id = l.endpoint_id
-                ORDER BY l.due_at, l.id;
-                """,
-                reader => new LeasedDelivery
+            async (connection, transaction) =>
+            {
+                // SKIP LOCKED: instances leasing at once each take other rows, without waiting for one another. The lock on each
+                // endpoint makes its admission one lease at a time across instances: an endpoint another lease holds is skipped
+                // this round, its due deliveries left as they are.
+                var due = await ReadAsync(
+                    connection,
+                    transaction,
+                    """
+                    WITH due AS (
+                        SELECT id, endpoint_id, next_attempt_at FROM {schema}.deliveries
+                        WHERE status = 0 AND next_attempt_at <= @now
+                        ORDER BY next_attempt_at
+                        LIMIT @max
+                        FOR UPDATE SKIP LOCKED),
+                    admitting AS (
+                        SELECT id FROM {schema}.endpoints WHERE id IN (SELECT endpoint_id FROM due)
+                        ORDER BY id
+                        FOR NO KEY UPDATE SKIP LOCKED)
+                    SELECT due.id, due.endpoint_id FROM due JOIN admitting ON admitting.id = due.endpoint_id
+                    ORDER BY due.next_attempt_at, due.id;
+                    """,
+                    reader => (Id: reader.GetInt64(0), EndpointId: reader.GetString(1)),
+                    cancellationToken,
+                    Time("now", request.Now),
+                    Integer("max", request.Max)).ConfigureAwait(false);
+                if (due.Count == 0)
                 {
-                    Id = reader.GetInt64(0),
-                    Attempts = reader.GetInt32(1),
-                    MessageId = reader.GetString(2),
-                    Webhook = reader.GetString(3),
-                    Method = reader.GetString(4),
-                    Payload = reader.GetFieldValue<byte[]>(5),
-                    EndpointId = reader.GetString(6),
-                    Url = reader.GetString(7),
-                    Secrets = SecretsFromJson(reader.GetString(8)),
-                    FailingSince = NullableTime(reader, 9),
-                    RateLimit = NullableInteger(reader, 10),
-                },
-                cancellationToken,
-                Time("now", now),
-                Time("until", leaseUntil),
-                Integer("max", max),
-                Text("owner", owner)).ConfigureAwait(false),
+                    return [];
+                }
+
+                // A statement of its own, so its snapshot is taken under the endpoint locks: it sees every lease committed by the
+                // instances that held them before.
+                var admission = new LeaseAdmission(request);
+                await ReadAsync(
+                    connection,
+                    transaction,
+                    """
+                    SELECT e.id, e.rate_limit, e.next_send_at,
+                           (SELECT count(*) FROM {schema}.deliveries l
+                            WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > @now)::integer
+                    FROM {schema}.endpoints e WHERE e.id = ANY(@ids);
+                    """,
+                    reader =>
+                    {
+                        admission.AddEndpoint(reader.GetString(0), reader.GetInt32(3), NullableInteger(reader, 1), NullableTime(reader, 2));
+                        return 0;
+                    },
+                    cancellationToken,
+                    Time("now", request.Now),
+                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, due.Select(d => d.EndpointId).Distinct().ToArray()))
+                    .ConfigureAwait(false);
+                var admitted = new List<long>();
+                var held = new List<(long Id, DateTimeOffset DueAt)>();
+                foreach (var (id, endpointId) in due)
+                {
+                    if (admission.Admit(endpointId) is { } dueAt)
+                    {
+                        held.Add((id, dueAt));
+                    }
+                    else
+                    {
+                        admitted.Add(id);
+                    }
+                }
+
+                // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due again
+                // then. A delivery held back is not leased: it is due again when its endpoint may take it.
+                return await ReadAsync(
+                    connection,
+                    transaction,
+                    """
+                    WITH held AS (
+                        UPDATE {schema}.deliveries d SET next_attempt_at = h.due, lease_owner = NULL
+                        FROM unnest(@held, @dues) AS h (id, due) WHERE d.id = h.id),
+                    paced AS (
+                        UPDATE {schema}.endpoints e SET next_send_at = p.at
+                        FROM unnest(@paced, @ats) AS p (id, at) WHERE e.id = p.id),
+                    leased AS (
+                        UPDATE {schema}.deliveries d SET next_attempt_at = @until, lease_owner = @owner
+                        FROM unnest(@admitted) WITH ORDINALITY AS a (id, n) WHERE d.id = a.id
+                        RETURNING d.id, d.attempts, d.message_id, d.endpoint_id, a.n)
+                    SELECT l.id, l.attempts, l.message_id, m.webhook, m.method, m.payload, l.endpoint_id, e.url, e.secrets, e.failing_since
+                    FROM leased l
+                    JOIN {schema}.messages m ON m.id = l.message_id
+                    JOIN {schema}.endpoints e ON e.id = l.endpoint_id
+                    ORDER BY l.n;
+                    """,
+                    reader => new LeasedDelivery
+                    {
+                        Id = reader.GetInt64(0),
+                        Attempts = reader.GetInt32(1),
+                        MessageId = reader.GetString(2),
+                        Webhook = reader.GetString(3),
+                        Method = reader.GetString(4),
+                        Payload = reader.GetFieldValue<byte[]>(5),
+                        EndpointId = reader.GetString(6),
+                        Url = reader.GetString(7),
+                        Secrets = SecretsFromJson(reader.GetString(8)),
+                        FailingSince = NullableTime(reader, 9),
+                    },
+                    cancellationToken,
+                    Parameter("held", NpgsqlDbType.Array | NpgsqlDbType.Bigint, held.Select(h => h.Id).ToArray()),
+                    Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, held.Select(h => h.DueAt.ToUniversalTime()).ToArray()),
+                    Parameter("paced", NpgsqlDbType.Array | NpgsqlDbType.Text, admission.NextSends.Keys.ToArray()),
+                    Parameter(
+                        "ats",
+                        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+                        admission.NextSends.Values.Select(t => t.ToUniversalTime()).ToArray()),
+                    Parameter("admitted", NpgsqlDbType.Array | NpgsqlDbType.Bigint, admitted.ToArray()),
+                    Time("until", request.LeaseUntil),
+                    Text("owner", request.Owner)).ConfigureAwait(false);
+            },
             cancellationToken);
 
     public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>

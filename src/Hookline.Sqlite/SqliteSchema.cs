@@ -79,5 +79,12 @@ internal static class SqliteSchema
         -- Expanding reads only messages waiting for it, oldest first: O(log n) to start however many are stored.
         CREATE INDEX ix_messages_unexpanded ON messages (created_at, id) WHERE expanded = 0;
         """,
+        """
+        -- Endpoint limits shared by every dispatcher, applied at lease time: when a rate-limited endpoint may take its next send,
+        -- and its leased deliveries, counted without reading its finished ones.
+        ALTER TABLE endpoints ADD COLUMN next_send_at INTEGER;
+        CREATE INDEX ix_deliveries_leased ON deliveries (endpoint_id, next_attempt_at)
+            WHERE status = 0 AND lease_owner IS NOT NULL;
+        """,
     ];
 }

@@ -5,29 +5,80 @@ namespace Hookline.Sqlite;
 /// <summary>The delivery queue (<see cref="IWebhookDeliveryQueue"/>): lease, complete, release, resend, recover, backlog, purge.</summary>
 internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 {
-    public Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<LeasedDelivery>>(
             async (connection, transaction) =>
             {
-                var leased = new List<LeasedDelivery>();
-                using (var due = Command(
+                // The only writer: nothing leases between reading the endpoints' state and writing what the admission decided.
+                var admission = new LeaseAdmission(request);
+                var due = new List<(long Id, string EndpointId)>();
+                var endpoints = new HashSet<string>(StringComparer.Ordinal);
+                using (var candidates = Command(
                     connection,
                     transaction,
                     """
-                    SELECT d.id, d.attempts, d.message_id, m.webhook, m.method, m.payload, d.endpoint_id, e.url, e.secrets, e.failing_since, e.rate_limit
+                    SELECT d.id, d.endpoint_id, e.rate_limit, e.next_send_at,
+                           (SELECT count(*) FROM deliveries l
+                            WHERE l.endpoint_id = d.endpoint_id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now)
                     FROM deliveries d
-                    JOIN messages m ON m.id = d.message_id
                     JOIN endpoints e ON e.id = d.endpoint_id
                     WHERE d.status = 0 AND d.next_attempt_at <= $now
                     ORDER BY d.next_attempt_at
                     LIMIT $max;
                     """,
-                    ("$now", ToUnix(now)),
-                    ("$max", max)))
-                using (var reader = await due.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    ("$now", ToUnix(request.Now)),
+                    ("$max", request.Max)))
+                using (var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
+                        var endpointId = reader.GetString(1);
+                        if (endpoints.Add(endpointId))
+                        {
+                            admission.AddEndpoint(
+                                endpointId,
+                                reader.GetInt32(4),
+                                reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                                reader.IsDBNull(3) ? null : FromUnix(reader.GetInt64(3)));
+                        }
+
+                        due.Add((reader.GetInt64(0), endpointId));
+                    }
+                }
+
+                var leased = new List<LeasedDelivery>();
+                using var read = Command(
+                    connection,
+                    transaction,
+                    """
+                    SELECT d.id, d.attempts, d.message_id, m.webhook, m.method, m.payload, d.endpoint_id, e.url, e.secrets, e.failing_since
+                    FROM deliveries d
+                    JOIN messages m ON m.id = d.message_id
+                    JOIN endpoints e ON e.id = d.endpoint_id
+                    WHERE d.id = $id;
+                    """,
+                    ("$id", null));
+                // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due
+                // again then. A delivery held back is not leased: it is due again when its endpoint may take it.
+                using var lease = Command(
+                    connection,
+                    transaction,
+                    "UPDATE deliveries SET next_attempt_at = $due, lease_owner = $owner WHERE id = $id;",
+                    ("$due", null),
+                    ("$owner", null),
+                    ("$id", null));
+                foreach (var (id, endpointId) in due)
+                {
+                    var heldUntil = admission.Admit(endpointId);
+                    lease.Parameters["$due"].Value = ToUnix(heldUntil ?? request.LeaseUntil);
+                    lease.Parameters["$owner"].Value = heldUntil is null ? request.Owner : DBNull.Value;
+                    lease.Parameters["$id"].Value = id;
+                    await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    if (heldUntil is null)
+                    {
+                        read.Parameters["$id"].Value = id;
+                        using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
                         leased.Add(new LeasedDelivery
                         {
                             Id = reader.GetInt64(0),
@@ -40,21 +91,19 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                             Url = reader.GetString(7),
                             Secrets = SecretsFromJson(reader.GetString(8)),
                             FailingSince = reader.IsDBNull(9) ? null : FromUnix(reader.GetInt64(9)),
-                            RateLimit = reader.IsDBNull(10) ? null : reader.GetInt32(10),
                         });
                     }
                 }
 
-                // A lease moves the delivery's due time to the lease's end: if the owner never
-                // completes it, it is simply due again then.
-                await ExecuteForEachAsync(
-                    connection,
-                    transaction,
-                    "UPDATE deliveries SET next_attempt_at = $until, lease_owner = $owner WHERE id = $id;",
-                    leased.Select(d => d.Id),
-                    cancellationToken,
-                    ("$until", ToUnix(leaseUntil)),
-                    ("$owner", owner)).ConfigureAwait(false);
+                using var pace = Command(
+                    connection, transaction, "UPDATE endpoints SET next_send_at = $at WHERE id = $id;", ("$at", null), ("$id", null));
+                foreach (var (endpointId, at) in admission.NextSends)
+                {
+                    pace.Parameters["$at"].Value = ToUnix(at);
+                    pace.Parameters["$id"].Value = endpointId;
+                    await pace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return leased;
             },
             cancellationToken,

@@ -21,7 +21,11 @@ public sealed class WebhookDeliveryOptions
     /// <value>64.</value>
     public int MaxConcurrency { get; set; } = 64;
 
-    /// <summary>How many attempts this process runs at once to one endpoint, so one receiver is not flooded and a slow one does not hold up the rest.</summary>
+    /// <summary>
+    /// How many attempts run at once to one endpoint, counted across every instance sharing the store (the store admits no more
+    /// at lease time), so one receiver is not flooded and a slow one does not hold up the rest. Give every instance the same
+    /// value: each lease applies its own instance's.
+    /// </summary>
     /// <value>8.</value>
     public int MaxConcurrencyPerEndpoint { get; set; } = 8;
 

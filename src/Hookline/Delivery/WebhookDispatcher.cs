@@ -9,8 +9,8 @@ namespace Hookline;
 
 /// <summary>
 /// Delivers due webhooks: fans committed messages out into deliveries, leases due deliveries from the store in batches
-/// sized to its free slots, sends each
-/// (bounded overall and per endpoint), applies the retry policy and records the attempts in group
+/// sized to its free slots (the store admits them within each endpoint's limits, shared by every instance), sends each
+/// (bounded overall on this instance), applies the retry policy and records the attempts in group
 /// commits. On shutdown it stops leasing, lets attempts in flight finish until the host's shutdown
 /// timeout, then cancels the rest and gives them back to the store, due at once.
 /// </summary>
@@ -18,9 +18,6 @@ internal sealed class WebhookDispatcher : BackgroundService
 {
     private const int MaxLeaseBatch = 100;
     private const int MaxExpandBatch = 500;
-
-    /// <summary>How long a delivery whose endpoint is at its concurrency limit waits before it is leased again.</summary>
-    private static readonly TimeSpan s_busyEndpointDelay = TimeSpan.FromSeconds(1);
 
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly IWebhookDeliveryQueue _queue;
@@ -32,8 +29,6 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly WebhookDeliveryOptions _options;
     private readonly RetryPolicy _policy;
     private readonly SemaphoreSlim _slots;
-    private readonly Dictionary<string, int> _perEndpoint = [];
-    private readonly Dictionary<string, DateTimeOffset> _nextSend = [];
     private readonly GroupCommit<AttemptResult, bool> _completions;
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly ConcurrentQueue<long> _aborted = new();
@@ -111,7 +106,11 @@ internal sealed class WebhookDispatcher : BackgroundService
         IReadOnlyList<LeasedDelivery> leased;
         try
         {
-            leased = await _queue.LeaseAsync(_owner, now, now + (2 * _options.Timeout), free, stoppingToken).ConfigureAwait(false);
+            var request = new LeaseRequest(_owner, now, now + (2 * _options.Timeout), free)
+            {
+                MaxPerEndpoint = _options.MaxConcurrencyPerEndpoint,
+            };
+            leased = await _queue.LeaseAsync(request, stoppingToken).ConfigureAwait(false);
         }
         catch (Exception e) when (!stoppingToken.IsCancellationRequested)
         {
@@ -126,34 +125,20 @@ internal sealed class WebhookDispatcher : BackgroundService
             throw;
         }
 
-        var waiting = new List<ReleasedDelivery>();
         foreach (var delivery in leased)
         {
-            if (Admit(delivery, now, waiting.Count) is { } dueAt)
-            {
-                waiting.Add(new(delivery.Id, dueAt));
-            }
-            else
-            {
-                Start(delivery);
-            }
+            Start(delivery);
         }
 
-        var started = leased.Count - waiting.Count;
-        if (free > started)
+        if (free > leased.Count)
         {
-            _slots.Release(free - started);
+            _slots.Release(free - leased.Count);
         }
 
-        if (waiting.Count > 0)
+        if (!moreToExpand && leased.Count < free)
         {
-            // Not attempted, so not counted: due again when the endpoint may take it.
-            await ReleaseAsync(waiting).ConfigureAwait(false);
-        }
-
-        if (!moreToExpand && (leased.Count < free || started == 0))
-        {
-            // Nothing more is due (or all of it waits for busy endpoints): sleep until a publish, a finished attempt or the poll interval.
+            // Nothing more is due (or the rest waits for busy or rate-limited endpoints, moved to when they may take it):
+            // sleep until a publish, a finished attempt or the poll interval.
             await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
         }
     }
@@ -187,32 +172,29 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     private async Task DeliverAsync(LeasedDelivery delivery)
     {
-        AttemptResult? result;
         try
         {
-            result = await AttemptAsync(delivery).ConfigureAwait(false);
+            if (await AttemptAsync(delivery).ConfigureAwait(false) is not { } result)
+            {
+                return;
+            }
+
+            Report(delivery, result);
+            try
+            {
+                await _completions.AddAsync(result, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                _logger.CompleteFailed(e, delivery.MessageId, delivery.EndpointId);
+            }
         }
         finally
         {
-            // The slot bounds requests, not bookkeeping: the next attempt can start while this one is recorded.
-            ExitEndpoint(delivery.EndpointId);
+            // Freed once the attempt is recorded: the store counts an endpoint's leased deliveries, so the lease this slot
+            // starts must see this one done, or it would find the endpoint still at its limit and hold its deliveries back.
             _slots.Release();
             _signal.Notify();
-        }
-
-        if (result is null)
-        {
-            return;
-        }
-
-        Report(delivery, result);
-        try
-        {
-            await _completions.AddAsync(result, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            _logger.CompleteFailed(e, delivery.MessageId, delivery.EndpointId);
         }
     }
 
@@ -328,52 +310,6 @@ internal sealed class WebhookDispatcher : BackgroundService
         AttemptErrorKind.HttpStatus => result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         var kind => kind.ToString().ToLowerInvariant(),
     };
-
-    /// <summary>
-    /// Lets a delivery start (<see langword="null"/>) if its endpoint has a free slot and, when it has a
-    /// rate limit, its next send is due; otherwise says when to lease it again.
-    /// </summary>
-    /// <param name="delivery">The delivery.</param>
-    /// <param name="now">The time of the lease.</param>
-    /// <param name="waiting">How many of this batch already wait: each waits a step longer, so they come back spread out.</param>
-    private DateTimeOffset? Admit(LeasedDelivery delivery, DateTimeOffset now, int waiting)
-    {
-        lock (_perEndpoint)
-        {
-            var running = _perEndpoint.GetValueOrDefault(delivery.EndpointId);
-            if (running >= _options.MaxConcurrencyPerEndpoint)
-            {
-                return now + s_busyEndpointDelay;
-            }
-
-            if (delivery.RateLimit is { } rate)
-            {
-                // One send every 1/rate seconds (on this instance), no bursts.
-                var interval = TimeSpan.FromSeconds(1.0 / rate);
-                var next = _nextSend.GetValueOrDefault(delivery.EndpointId, now);
-                if (next > now)
-                {
-                    return next + (waiting * interval);
-                }
-
-                _nextSend[delivery.EndpointId] = now + interval;
-            }
-
-            _perEndpoint[delivery.EndpointId] = running + 1;
-            return null;
-        }
-    }
-
-    private void ExitEndpoint(string endpointId)
-    {
-        lock (_perEndpoint)
-        {
-            if (--_perEndpoint[endpointId] == 0)
-            {
-                _perEndpoint.Remove(endpointId);
-            }
-        }
-    }
 
     private async Task ReleaseAbortedAsync()
     {

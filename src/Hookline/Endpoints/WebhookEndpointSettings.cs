@@ -12,6 +12,9 @@ public sealed record WebhookEndpointSettings
     /// <summary>The declared webhook names to receive; <see langword="null"/> for all of them.</summary>
     public IReadOnlyList<string>? EventTypes { get; init; }
 
-    /// <summary>At most this many deliveries a second (on each app instance), 1 to 10,000; <see langword="null"/> for no limit.</summary>
+    /// <summary>
+    /// At most this many deliveries a second, across every app instance sharing the store, 1 to 10,000; <see langword="null"/>
+    /// for no limit.
+    /// </summary>
     public int? RateLimit { get; init; }
 }

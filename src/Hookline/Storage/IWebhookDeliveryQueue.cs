@@ -20,11 +20,19 @@ public interface IWebhookDeliveryQueue
     Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases up to <paramref name="max"/> due deliveries, oldest due first, to <paramref name="owner"/>
-    /// until <paramref name="leaseUntil"/>. A lease that ends without completion makes the delivery
-    /// due again, so a crashed dispatcher loses nothing.
+    /// Leases up to <see cref="LeaseRequest.Max"/> due deliveries, oldest due first, to <see cref="LeaseRequest.Owner"/> until
+    /// <see cref="LeaseRequest.LeaseUntil"/>, admitting them per endpoint with <see cref="LeaseAdmission"/> in the same
+    /// transaction: the endpoint limits (<see cref="LeaseRequest.MaxPerEndpoint"/>, its rate limit) hold across every dispatcher
+    /// leasing from the store at once. A due delivery held back stays pending, unattempted, with its due time moved to when its
+    /// endpoint may take it. A lease that ends without completion makes the delivery due again, so a crashed dispatcher loses
+    /// nothing.
     /// </summary>
-    Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken);
+    /// <returns>
+    /// The deliveries leased: fewer than <see cref="LeaseRequest.Max"/> when fewer are due, some were held back, or their endpoints
+    /// were being leased by another dispatcher at that moment (a store may skip those rather than wait): so an empty result does not
+    /// mean nothing is due.
+    /// </returns>
+    Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records attempts and applies their outcome to deliveries and endpoints, in one transaction. Each
@@ -33,8 +41,7 @@ public interface IWebhookDeliveryQueue
     Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Gives leased deliveries back unattempted, each due at its own time: on shutdown, or when their
-    /// endpoint is busy or rate limited.
+    /// Gives leased deliveries back unattempted, each due at its own time: those whose attempts shutdown cancelled.
     /// </summary>
     Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken);
 

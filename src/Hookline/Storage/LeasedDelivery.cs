@@ -32,7 +32,4 @@ public sealed record LeasedDelivery
 
     /// <summary>The endpoint's first failure since its last success.</summary>
     public DateTimeOffset? FailingSince { get; init; }
-
-    /// <summary>The endpoint's limit, in deliveries a second; <see langword="null"/> for none.</summary>
-    public int? RateLimit { get; init; }
 }

@@ -51,9 +51,8 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
     public Task<WebhookEndpointWrite> DeleteEndpointAsync(string id, long? version, CancellationToken cancellationToken) =>
         inner.DeleteEndpointAsync(id, version, cancellationToken);
 
-    public async Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(
-        string owner, DateTimeOffset now, DateTimeOffset leaseUntil, int max, CancellationToken cancellationToken) =>
-        [.. (await inner.LeaseAsync(owner, now, leaseUntil, max, cancellationToken).ConfigureAwait(false))
+    public async Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
+        [.. (await inner.LeaseAsync(request, cancellationToken).ConfigureAwait(false))
             .Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];
 
     // The rest of the queue carries no secrets.

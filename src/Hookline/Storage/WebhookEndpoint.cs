@@ -18,7 +18,9 @@ public sealed record WebhookEndpoint
     /// <summary>The webhook names it receives; <see langword="null"/> for all.</summary>
     public IReadOnlyList<string>? EventTypes { get; init; }
 
-    /// <summary>At most this many deliveries a second (on each app instance); <see langword="null"/> for no limit.</summary>
+    /// <summary>
+    /// At most this many deliveries a second, across every app instance sharing the store; <see langword="null"/> for no limit.
+    /// </summary>
     public int? RateLimit { get; init; }
 
     /// <summary>Whether it receives deliveries.</summary>

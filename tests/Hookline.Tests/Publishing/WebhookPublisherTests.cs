@@ -36,7 +36,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
         Assert.StartsWith("msg_", result.MessageId);
         Assert.Equal(30, result.MessageId.Length);
         Assert.Equal(1, await _host.Queue.ExpandAsync(DateTimeOffset.MaxValue.AddDays(-1), 10, default));
-        var leased = Assert.Single(await _host.Queue.LeaseAsync("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10, default));
+        var leased = Assert.Single(await _host.Queue.LeaseAsync(new("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10), default));
         Assert.Equal(
             """{"id":"inv_1","amount":12.50,"rate":0.5,"lines":2,"cents":null,"customer":{"name":"Rick","address":null},"items":[]}""",
             Encoding.UTF8.GetString(leased.Payload.Span));
@@ -115,7 +115,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
         var result = await _host.Publisher.PublishAsync("ping", new Ping(1), tenant: "alice", method: "put");
 
         await _host.Queue.ExpandAsync(DateTimeOffset.MaxValue.AddDays(-1), 10, default);
-        var leased = Assert.Single(await _host.Queue.LeaseAsync("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10, default));
+        var leased = Assert.Single(await _host.Queue.LeaseAsync(new("test", DateTimeOffset.MaxValue.AddDays(-1), DateTimeOffset.MaxValue.AddDays(-1), 10), default));
         Assert.Equal((result.MessageId, "PUT"), (leased.MessageId, leased.Method));
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Hookline.PostgreSql;
 using Hookline.Storage;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Hookline.Tests.Storage;
@@ -51,13 +52,14 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         await SeedAsync(instances[0], ["ep_0001"], Deliveries);
         Assert.Equal(Deliveries, await instances[0].ExpandAsync(s_t0, 1_000, default));
 
+        // Until all are leased: a lease may come back empty while another instance leases the same endpoint.
         var leased = new ConcurrentBag<(string Owner, long Id)>();
         await Task.WhenAll(instances.Select((store, i) => Task.Run(async () =>
         {
             var owner = $"instance-{i}";
-            while (await store.LeaseAsync(owner, s_t0.AddHours(1), s_t0.AddHours(2), 7, default) is { Count: > 0 } batch)
+            for (var tries = 0; leased.Count < Deliveries && tries < 10 * Deliveries; tries++)
             {
-                foreach (var delivery in batch)
+                foreach (var delivery in await store.LeaseAsync(new(owner, s_t0.AddHours(1), s_t0.AddHours(2), 7), default))
                 {
                     leased.Add((owner, delivery.Id));
                 }
@@ -69,8 +71,111 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         Assert.True(leased.Select(l => l.Owner).Distinct().Count() > 1, "One instance leased everything: the others never ran at once.");
     }
 
+    [SkippableFact]
+    public async Task Lease_FourInstancesAtOnce_NeverHoldMoreThanTheEndpointsLimitBetweenThem()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        const int Deliveries = 150, Limit = 3;
+        var instances = Enumerable.Range(0, 4).Select(_ => Instance()).ToList();
+        await instances[0].InitializeAsync(default);
+        await SeedAsync(instances[0], ["ep_0001"], Deliveries);
+        await instances[0].ExpandAsync(s_t0, 1_000, default);
+
+        // Each lease sees its own time, a second after the last (a held-back delivery is due again a second later); leases run
+        // for a month, so none runs out. Held counts a lease once it returned and stops counting it before its completion: it
+        // never exceeds what the store holds leased, so above the limit it proves the store let more through.
+        var clock = 0L;
+        var gate = new object();
+        var held = 0;
+        var mostHeld = 0;
+        var completed = 0;
+        var owners = new ConcurrentBag<string>();
+        await Task.WhenAll(instances.Select((store, i) => Task.Run(async () =>
+        {
+            var owner = $"instance-{i}";
+            while (Volatile.Read(ref completed) < Deliveries)
+            {
+                var now = s_t0.AddSeconds(Interlocked.Increment(ref clock));
+                var batch = await store.LeaseAsync(new(owner, now, s_t0.AddDays(30), 5) { MaxPerEndpoint = Limit }, default);
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                owners.Add(owner);
+                lock (gate)
+                {
+                    held += batch.Count;
+                    mostHeld = Math.Max(mostHeld, held);
+                }
+
+                await Task.Yield();
+                lock (gate)
+                {
+                    held -= batch.Count;
+                }
+
+                await store.CompleteAsync([.. batch.Select(d => Succeeded(d, owner, now))], now, default);
+                Interlocked.Add(ref completed, batch.Count);
+            }
+        })));
+
+        Assert.Equal(Limit, mostHeld);
+        Assert.Equal(Deliveries, completed);
+        Assert.True(owners.Distinct().Count() > 1, "One instance leased everything: the others never ran at once.");
+    }
+
+    [SkippableFact]
+    public async Task Lease_FourInstancesAtOnce_SendToARateLimitedEndpointOncePerInterval()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        const int Deliveries = 30;
+        var interval = TimeSpan.FromMilliseconds(100);
+        var instances = Enumerable.Range(0, 4).Select(_ => Instance()).ToList();
+        await instances[0].InitializeAsync(default);
+        await SeedAsync(instances[0], ["ep_0001"], Deliveries, rateLimit: 10);
+        await instances[0].ExpandAsync(s_t0, 1_000, default);
+
+        // One clock for every instance, moved on a little before each lease, as time passes while they lease at once.
+        var time = new FakeTimeProvider(s_t0.AddSeconds(1));
+        var leasedAt = new ConcurrentBag<(string Owner, DateTimeOffset At)>();
+        await Task.WhenAll(instances.Select((store, i) => Task.Run(async () =>
+        {
+            var owner = $"instance-{i}";
+            while (leasedAt.Count < Deliveries)
+            {
+                time.Advance(TimeSpan.FromMilliseconds(7));
+                var now = time.GetUtcNow();
+                foreach (var delivery in await store.LeaseAsync(new(owner, now, s_t0.AddDays(1), 10), default))
+                {
+                    leasedAt.Add((owner, now));
+                }
+            }
+        })));
+
+        var times = leasedAt.Select(l => l.At).Order().ToList();
+        Assert.Equal(Deliveries, times.Count);
+        // One send per slot: every lease of the endpoint at least an interval after the one before it.
+        Assert.All(
+            times.Zip(times.Skip(1)),
+            pair => Assert.True(pair.Second - pair.First >= interval, $"Leases at {pair.First:O} and {pair.Second:O}."));
+        Assert.True(leasedAt.Select(l => l.Owner).Distinct().Count() > 1, "One instance leased everything: the others never ran at once.");
+    }
+
+    private static AttemptResult Succeeded(LeasedDelivery delivery, string owner, DateTimeOffset at) => new()
+    {
+        DeliveryId = delivery.Id,
+        EndpointId = delivery.EndpointId,
+        LeaseOwner = owner,
+        StartedAt = at,
+        Duration = TimeSpan.FromMilliseconds(1),
+        StatusCode = 204,
+        ErrorKind = AttemptErrorKind.None,
+        Status = DeliveryStatus.Succeeded,
+    };
+
     /// <summary>Endpoints of alice's with these ids, and <paramref name="messages"/> messages for her, one a millisecond.</summary>
-    private static async Task SeedAsync(PostgreSqlWebhookStore store, string[] endpointIds, int messages)
+    private static async Task SeedAsync(PostgreSqlWebhookStore store, string[] endpointIds, int messages, int? rateLimit = null)
     {
         foreach (var id in endpointIds)
         {
@@ -80,6 +185,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
                     Id = id,
                     Tenant = "alice",
                     Url = "http://127.0.0.1:9/hook",
+                    RateLimit = rateLimit,
                     Secrets = [new WebhookEndpointSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", s_t0)],
                     CreatedAt = s_t0,
                     UpdatedAt = s_t0,

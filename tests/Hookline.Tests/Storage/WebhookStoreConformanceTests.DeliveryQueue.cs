@@ -11,14 +11,14 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice", at: T0.AddSeconds(2)), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1)), Message("alice", at: T0.AddMinutes(5))], default);
 
-        var leased = await Queue.LeaseAsync("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), max: 2, default);
+        var leased = await Queue.LeaseAsync(new("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), 2), default);
 
         Assert.Equal(2, leased.Count);
         var first = leased[0];
         Assert.Equal((0, "new-subscription", "POST", endpoint.Id, endpoint.Url), (first.Attempts, first.Webhook, first.Method, first.EndpointId, first.Url));
         Assert.Equal(s_payload, first.Payload.ToArray());
         Assert.Equal(endpoint.Secrets, first.Secrets);
-        var third = await Queue.LeaseAsync("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), max: 10, default);
+        var third = await Queue.LeaseAsync(new("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), 10), default);
         Assert.Single(third);
         Assert.True(first.MessageId.CompareTo(leased[1].MessageId) != 0 && leased[1].MessageId != third[0].MessageId);
     }
@@ -28,10 +28,10 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice")], default);
-        var leased = Assert.Single(await Queue.LeaseAsync("crashed", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("crashed", T0, T0.AddSeconds(30), 10), default));
 
-        Assert.Empty(await Queue.LeaseAsync("other", T0.AddSeconds(29), T0.AddSeconds(59), 10, default));
-        var again = Assert.Single(await Queue.LeaseAsync("other", T0.AddSeconds(30), T0.AddSeconds(60), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddSeconds(29), T0.AddSeconds(59), 10), default));
+        var again = Assert.Single(await Queue.LeaseAsync(new("other", T0.AddSeconds(30), T0.AddSeconds(60), 10), default));
 
         Assert.Equal(leased.Id, again.Id);
     }
@@ -43,12 +43,16 @@ public abstract partial class WebhookStoreConformanceTests
         await CreateEndpointAsync("alice");
         await AppendExpandedAsync([.. Enumerable.Range(0, Count).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
 
+        // Until all are leased: a lease may come back empty while another leases the same endpoint.
+        var total = 0;
         var batches = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
         {
             var mine = new List<long>();
-            while (await Queue.LeaseAsync($"leaser-{i}", T0.AddHours(1), T0.AddHours(2), 7, default) is { Count: > 0 } batch)
+            for (var tries = 0; Volatile.Read(ref total) < Count && tries < 10 * Count; tries++)
             {
+                var batch = await Queue.LeaseAsync(new($"leaser-{i}", T0.AddHours(1), T0.AddHours(2), 7), default);
                 mine.AddRange(batch.Select(d => d.Id));
+                Interlocked.Add(ref total, batch.Count);
             }
 
             return mine;
@@ -60,11 +64,96 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Lease_EndpointAtItsLimit_HoldsItsDeliveriesBackButLeasesOtherEndpoints()
+    {
+        var busy = await CreateEndpointAsync("alice");
+        var other = await CreateEndpointAsync("bob");
+        var messages = await AppendExpandedAsync(
+            [Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(1)), Message("bob", at: T0.AddMilliseconds(2))], default);
+        var now = T0.AddMilliseconds(10);
+        var first = Assert.Single(await Queue.LeaseAsync(new("w1", now, now.AddSeconds(30), 1) { MaxPerEndpoint = 1 }, default));
+
+        var second = await Queue.LeaseAsync(new("w2", now, now.AddSeconds(30), 10) { MaxPerEndpoint = 1 }, default);
+
+        Assert.Equal(busy.Id, first.EndpointId);
+        Assert.Equal(other.Id, Assert.Single(second).EndpointId);
+        // Not attempted, so not counted: pending, due again a second later.
+        var held = Assert.Single(await Log.ListDeliveriesAsync(messages[1].MessageId, default));
+        Assert.Equal((DeliveryStatus.Pending, 0, now.AddSeconds(1)), (held.Status, held.Attempts, held.NextAttemptAt));
+        Assert.Empty(await Queue.LeaseAsync(new("w2", now.AddSeconds(1), now.AddSeconds(31), 10) { MaxPerEndpoint = 1 }, default));
+        Assert.Single(await Queue.LeaseAsync(new("w2", now.AddSeconds(2), now.AddSeconds(32), 10) { MaxPerEndpoint = 2 }, default));
+    }
+
+    [SkippableFact]
+    public async Task Lease_EndpointAtItsLimit_TakesMoreOnceALeaseRunsOutOrIsCompleted()
+    {
+        await CreateEndpointAsync("alice");
+        var messages = await AppendExpandedAsync([.. Enumerable.Range(0, 4).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
+        var now = T0.AddMilliseconds(10);
+        Assert.Equal(2, (await Queue.LeaseAsync(new("crashed", now, T0.AddSeconds(30), 10) { MaxPerEndpoint = 2 }, default)).Count);
+
+        // At T0 + 30 s both leases have run out: they no longer count (and their deliveries are due again).
+        var afterExpiry = await Queue.LeaseAsync(new("w", T0.AddSeconds(30), T0.AddSeconds(60), 10) { MaxPerEndpoint = 2 }, default);
+        Assert.Equal(2, afterExpiry.Count);
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddSeconds(31), T0.AddSeconds(61), 10) { MaxPerEndpoint = 2 }, default));
+
+        await Queue.CompleteAsync([Result(afterExpiry[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(31), default);
+        Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(32), T0.AddSeconds(62), 10) { MaxPerEndpoint = 2 }, default));
+        var attempts = new List<int>();
+        foreach (var message in messages)
+        {
+            attempts.AddRange((await Log.ListDeliveriesAsync(message.MessageId, default)).Select(d => d.Attempts));
+        }
+
+        Assert.Equal(1, attempts.Sum()); // Only the completed one was attempted; holding back counted nothing.
+    }
+
+    [SkippableFact]
+    public async Task Lease_RateLimitedEndpoint_OneSendPerIntervalAndHeldBackDeliveriesDueAtTheNextSlots()
+    {
+        var limited = await CreateEndpointAsync("alice", rateLimit: 4); // One send every 250 ms.
+        var free = await CreateEndpointAsync("bob");
+        var messages = await AppendExpandedAsync(
+            [
+                Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(100)), Message("alice", at: T0.AddMilliseconds(101)),
+                Message("bob", at: T0.AddMilliseconds(100)),
+            ],
+            default);
+        Assert.Equal(messages[0].MessageId, Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default)).MessageId);
+
+        var within = await Queue.LeaseAsync(new("w", T0.AddMilliseconds(150), T0.AddSeconds(30), 10), default);
+
+        Assert.Equal(free.Id, Assert.Single(within).EndpointId);
+        var held = (await Log.ListDeliveriesAsync(messages[1].MessageId, default))
+            .Concat(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
+        Assert.Equal([(DeliveryStatus.Pending, 0), (DeliveryStatus.Pending, 0)], held.Select(d => (d.Status, d.Attempts)));
+        Assert.Equal([T0.AddMilliseconds(250), T0.AddMilliseconds(500)], held.Select(d => d.NextAttemptAt).Order());
+        Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddMilliseconds(249), T0.AddSeconds(30), 10), default));
+        var next = await Queue.LeaseAsync(new("other", T0.AddMilliseconds(250), T0.AddSeconds(30), 10), default);
+        Assert.Equal(limited.Id, Assert.Single(next).EndpointId);
+        Assert.Single(await Queue.LeaseAsync(new("w", T0.AddMilliseconds(500), T0.AddSeconds(30), 10), default));
+    }
+
+    [SkippableFact]
+    public async Task Lease_RateLimitChanged_AppliesToTheNextLease()
+    {
+        var endpoint = await CreateEndpointAsync("alice", rateLimit: 1);
+        await AppendExpandedAsync(
+            [Message("alice", at: T0), Message("alice", at: T0), Message("alice", at: T0), Message("alice", at: T0.AddSeconds(3))], default);
+        Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default)); // The others wait for T0 + 1 s and + 2 s.
+
+        var current = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(current with { RateLimit = null }, default));
+
+        Assert.Equal(3, (await Queue.LeaseAsync(new("w", T0.AddSeconds(3), T0.AddSeconds(30), 10), default)).Count);
+    }
+
+    [SkippableFact]
     public async Task Complete_Success_RecordsTheAttemptAndEndsTheDelivery()
     {
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
-        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default);
 
@@ -72,7 +161,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
         var attempt = Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
         Assert.Equal(new DeliveryAttempt(attempt.Id, leased.Id, stored.MessageId, endpoint.Id, "new-subscription", T0, TimeSpan.FromMilliseconds(12.5), 204, "ok", AttemptErrorKind.None, null), attempt);
-        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
         Assert.Null((await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
     }
 
@@ -81,12 +170,12 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice")], default);
-        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Pending, 500, next: T0.AddSeconds(5))], T0, default);
 
-        Assert.Empty(await Queue.LeaseAsync("w", T0.AddSeconds(4), T0.AddSeconds(34), 10, default));
-        var again = Assert.Single(await Queue.LeaseAsync("w", T0.AddSeconds(5), T0.AddSeconds(35), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddSeconds(4), T0.AddSeconds(34), 10), default));
+        var again = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(5), T0.AddSeconds(35), 10), default));
         Assert.Equal(1, again.Attempts);
         Assert.Equal(T0, again.FailingSince);
         Assert.Equal(T0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
@@ -100,7 +189,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([.. Enumerable.Range(0, 6).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
-        var leased = await Queue.LeaseAsync("w", T0.AddSeconds(1), T0.AddSeconds(30), 10, default);
+        var leased = await Queue.LeaseAsync(new("w", T0.AddSeconds(1), T0.AddSeconds(30), 10), default);
         AttemptResult At(int second, DeliveryStatus status, int statusCode) =>
             Result(leased[second], "w", status, statusCode, next: status == DeliveryStatus.Pending ? T0.AddHours(1) : null)
             with { StartedAt = T0.AddSeconds(second) };
@@ -125,8 +214,8 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
-        var stale = Assert.Single(await Queue.LeaseAsync("slow", T0, T0.AddSeconds(30), 10, default));
-        Assert.Single(await Queue.LeaseAsync("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10, default));
+        var stale = Assert.Single(await Queue.LeaseAsync(new("slow", T0, T0.AddSeconds(30), 10), default));
+        Assert.Single(await Queue.LeaseAsync(new("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10), default));
 
         await Queue.CompleteAsync([Result(stale, "slow", DeliveryStatus.Failed, 500)], T0.AddSeconds(31), default);
 
@@ -140,7 +229,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         var messages = await AppendExpandedAsync([Message("alice"), Message("alice", at: T0.AddMinutes(1))], default);
-        var leased = (await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 1, default))[0];
+        var leased = (await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 1), default))[0];
 
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }], T0, default);
 
@@ -155,7 +244,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice"), Message("alice"), Message("alice"), Message("alice")], default);
-        var leased = await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default);
+        var leased = await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default);
         async Task<long> VersionAfterAsync(AttemptResult result)
         {
             await Queue.CompleteAsync([result], T0.AddSeconds(1), default);
@@ -178,11 +267,11 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice")], default);
-        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
 
         await Queue.ReleaseAsync("w", [new(leased.Id, T0.AddSeconds(1))], default);
 
-        Assert.Single(await Queue.LeaseAsync("other", T0.AddSeconds(1), T0.AddSeconds(31), 10, default));
+        Assert.Single(await Queue.LeaseAsync(new("other", T0.AddSeconds(1), T0.AddSeconds(31), 10), default));
     }
 
     [SkippableFact]
@@ -190,12 +279,12 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
-        var leased = Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default));
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 500)], T0, default);
 
         Assert.True(await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddHours(1), default));
 
-        var again = Assert.Single(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        var again = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
         Assert.Equal((stored.MessageId, 0), (again.MessageId, again.Attempts));
         Assert.False(await Queue.ResendAsync("msg_unknown", endpoint.Id, T0, default));
         Assert.False(await Queue.ResendAsync(stored.MessageId, "ep_unknown", T0, default));
@@ -218,13 +307,13 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddHours(2)), Message("alice", at: T0.AddHours(3))], default);
-        var leased = await Queue.LeaseAsync("w", T0.AddHours(3), T0.AddHours(4), 10, default);
+        var leased = await Queue.LeaseAsync(new("w", T0.AddHours(3), T0.AddHours(4), 10), default);
         await Queue.CompleteAsync([.. leased.Take(2).Select(l => Result(l, "w", DeliveryStatus.Failed, 500)), Result(leased[2], "w", DeliveryStatus.Succeeded, 200)], T0.AddHours(3), default);
 
         var recovered = await Queue.RecoverAsync(endpoint.Id, T0.AddHours(1), T0.AddHours(5), default);
 
         Assert.Equal(1, recovered);
-        Assert.Single(await Queue.LeaseAsync("w", T0.AddHours(5), T0.AddHours(6), 10, default));
+        Assert.Single(await Queue.LeaseAsync(new("w", T0.AddHours(5), T0.AddHours(6), 10), default));
     }
 
     [SkippableFact]
@@ -234,7 +323,7 @@ public abstract partial class WebhookStoreConformanceTests
         await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], default);
 
         Assert.Equal(new BacklogStats(3, T0), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
-        await Queue.LeaseAsync("w", T0.AddSeconds(10), T0.AddSeconds(40), 1, default);
+        await Queue.LeaseAsync(new("w", T0.AddSeconds(10), T0.AddSeconds(40), 1), default);
         Assert.Equal(new BacklogStats(3, T0.AddSeconds(5)), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
     }
 
@@ -243,7 +332,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         await CreateEndpointAsync("alice");
         var messages = await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddDays(1)), Message("alice", at: T0.AddDays(40))], default);
-        var leased = await Queue.LeaseAsync("w", T0.AddDays(1), T0.AddDays(2), 1, default);
+        var leased = await Queue.LeaseAsync(new("w", T0.AddDays(1), T0.AddDays(2), 1), default);
         await Queue.CompleteAsync([Result(leased[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddDays(1), default);
 
         var purged = await Queue.PurgeAsync(T0.AddDays(30), default);

@@ -48,7 +48,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(WebhookEndpointWrite.Stale, await Endpoints.UpdateEndpointAsync(stale with { Version = 3 }, default));
 
         AssertSame(endpoint with { Description = "first", Version = 2 }, await Endpoints.GetEndpointAsync(endpoint.Id, default));
-        Assert.Single(await Queue.LeaseAsync("w", T0, T0.AddSeconds(30), 10, default)); // Its pending delivery did not fail.
+        Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default)); // Its pending delivery did not fail.
     }
 
     [SkippableFact]
@@ -95,7 +95,7 @@ public abstract partial class WebhookStoreConformanceTests
 
         await Endpoints.UpdateEndpointAsync(endpoint with { Enabled = false, DisabledReason = "by the tenant", UpdatedAt = T0 }, default);
 
-        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
     }
 
     [SkippableFact]
@@ -107,6 +107,6 @@ public abstract partial class WebhookStoreConformanceTests
         await Endpoints.DeleteEndpointAsync(endpoint.Id, null, default);
 
         Assert.Empty(await Log.ListDeliveriesAsync(stored.MessageId, default));
-        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
     }
 }

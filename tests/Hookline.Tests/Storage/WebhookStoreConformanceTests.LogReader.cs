@@ -48,7 +48,7 @@ public abstract partial class WebhookStoreConformanceTests
         var alices = await CreateEndpointAsync("alice");
         var bobs = await CreateEndpointAsync("bob");
         var stored = await AppendExpandedAsync([Message("alice", at: T0), Message("bob", at: T0.AddSeconds(1))], default);
-        var leased = await Queue.LeaseAsync("w", T0.AddSeconds(10), T0.AddSeconds(40), 10, default);
+        var leased = await Queue.LeaseAsync(new("w", T0.AddSeconds(10), T0.AddSeconds(40), 10), default);
         await Queue.CompleteAsync(
             [Result(leased[0], "w", DeliveryStatus.Succeeded, 200), Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1))],
             T0.AddSeconds(11),

@@ -18,7 +18,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.False(stored.IsRepeat);
         Assert.Equal("new-subscription", (await Log.GetMessageAsync(stored.MessageId, default))!.Webhook);
         Assert.Empty(await Log.ListDeliveriesAsync(stored.MessageId, default));
-        Assert.Empty(await Queue.LeaseAsync("w", T0.AddHours(1), T0.AddHours(2), 10, default));
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
         Assert.Equal(new BacklogStats(1, T0), await Queue.GetBacklogAsync(T0.AddMinutes(1), default)); // It waits to be fanned out.
     }
 

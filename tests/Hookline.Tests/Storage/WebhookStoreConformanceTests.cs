@@ -56,7 +56,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     private static void AssertSame(WebhookEndpoint expected, WebhookEndpoint? actual) =>
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
 
-    private async Task<WebhookEndpoint> CreateEndpointAsync(string? tenant, IReadOnlyList<string>? eventTypes = null)
+    private async Task<WebhookEndpoint> CreateEndpointAsync(string? tenant, IReadOnlyList<string>? eventTypes = null, int? rateLimit = null)
     {
         var endpoint = new WebhookEndpoint
         {
@@ -64,6 +64,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
             Tenant = tenant,
             Url = "http://127.0.0.1:9/hook",
             EventTypes = eventTypes,
+            RateLimit = rateLimit,
             Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), T0)],
             CreatedAt = T0,
             UpdatedAt = T0,

@@ -1,0 +1,16 @@
+namespace Hookline.Storage;
+
+/// <summary>What a dispatcher asks of <see cref="IWebhookDeliveryQueue.LeaseAsync"/>: who leases, when, for how long, how many.</summary>
+/// <param name="Owner">The dispatcher leasing: it completes or releases the deliveries as this owner.</param>
+/// <param name="Now">The time of the lease: deliveries due by then may be leased.</param>
+/// <param name="LeaseUntil">When the lease ends: a delivery not completed by then is due again.</param>
+/// <param name="Max">How many deliveries at most, across all endpoints.</param>
+public sealed record LeaseRequest(string Owner, DateTimeOffset Now, DateTimeOffset LeaseUntil, int Max)
+{
+    /// <summary>
+    /// How many deliveries to one endpoint may be leased at once, by every dispatcher sharing the store together, this lease's
+    /// included. A lease that has run out no longer counts.
+    /// </summary>
+    /// <value><see cref="int.MaxValue"/>: no limit.</value>
+    public int MaxPerEndpoint { get; init; } = int.MaxValue;
+}
