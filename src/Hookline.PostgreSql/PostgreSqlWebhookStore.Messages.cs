@@ -136,6 +136,7 @@ internal sealed partial class PostgreSqlWebhookStore
             WHERE (@tenant IS NULL OR m.tenant = @tenant OR EXISTS (
                     SELECT 1 FROM {schema}.deliveries d JOIN {schema}.endpoints e ON e.id = d.endpoint_id
                     WHERE d.message_id = m.id AND e.tenant = @tenant))
+              AND (@id IS NULL OR m.id = @id)
               AND (@webhook IS NULL OR m.webhook = @webhook)
               AND (@since IS NULL OR m.created_at >= @since)
               AND (@until IS NULL OR m.created_at < @until)
@@ -151,6 +152,7 @@ internal sealed partial class PostgreSqlWebhookStore
             """,
             cancellationToken,
             Text("tenant", query.Tenant),
+            Text("id", query.Id),
             Text("webhook", query.Webhook),
             Text("endpoint", query.EndpointId),
             Parameter("status", NpgsqlDbType.Smallint, (short?)query.Status),

@@ -15,6 +15,9 @@ public interface IWebhookLogReader
     /// <summary>The deliveries of a message.</summary>
     Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken);
 
+    /// <summary>The deliveries of some messages to one tenant's endpoints, in id order.</summary>
+    Task<IReadOnlyList<DeliveryState>> QueryDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken);
+
     /// <summary>The attempts at delivering a message, oldest first.</summary>
     Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken);
 

@@ -96,7 +96,7 @@ public sealed class ManagementDocumentTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddWebhooks(o => o.Management.TenantResolver = _ => "tenant").UseSqlite($"Data Source={file}");
+        builder.Services.AddWebhooks(o => o.Management.TenantResolver = _ => ValueTask.FromResult<string?>("tenant")).UseSqlite($"Data Source={file}");
         configure(builder);
         var app = builder.Build();
         app.Webhooks.MapPost<Order>("order.created");

@@ -40,6 +40,26 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal([alices], await IdsAsync(new MessageQuery { Until = T0.AddMinutes(1) }));
         Assert.Equal([bobsOwn], await IdsAsync(new MessageQuery { Limit = 1 }));
         Assert.Equal([everyones], await IdsAsync(new MessageQuery { Before = bobsOwn, Limit = 1 }));
+        Assert.Equal([everyones], await IdsAsync(new MessageQuery { Tenant = "alice", Id = everyones }));
+        Assert.Empty(await IdsAsync(new MessageQuery { Tenant = "alice", Id = bobsOwn })); // Neither published for alice nor sent to her.
+    }
+
+    [SkippableFact]
+    public async Task QueryDeliveries_OfAPageOfMessages_OnlyToTheTenantsEndpoints()
+    {
+        var alices = await CreateEndpointAsync("alice");
+        var bobs = await CreateEndpointAsync("bob");
+        var stored = await AppendExpandedAsync([Message(tenant: null), Message("alice"), Message("bob")], default);
+        var ids = stored.Select(s => s.MessageId).ToList();
+        async Task<IEnumerable<(string, string)>> DeliveriesAsync(string tenant, IReadOnlyList<string> messageIds) =>
+            (await Log.QueryDeliveriesAsync(new DeliveryQuery { Tenant = tenant, MessageIds = messageIds }, default))
+            .Select(d => (d.MessageId, d.EndpointId));
+
+        Assert.Equal([(ids[0], alices.Id), (ids[1], alices.Id)], await DeliveriesAsync("alice", ids));
+        Assert.Equal([(ids[0], bobs.Id), (ids[2], bobs.Id)], await DeliveriesAsync("bob", ids));
+        Assert.Equal([(ids[2], bobs.Id)], await DeliveriesAsync("bob", [ids[2], "msg_unknown"]));
+        Assert.Empty(await DeliveriesAsync("carol", ids));
+        Assert.Empty(await DeliveriesAsync("alice", []));
     }
 
     [SkippableFact]
