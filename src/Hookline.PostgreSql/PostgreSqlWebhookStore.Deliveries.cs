@@ -125,6 +125,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     }
                 }
 
+                await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken);

@@ -190,6 +190,7 @@ internal sealed partial class PostgreSqlWebhookStore
         }
         while (purged == ChunkSize);
 
+        await PurgeAttemptHoursAsync(before, cancellationToken).ConfigureAwait(false);
         return total;
     }
 

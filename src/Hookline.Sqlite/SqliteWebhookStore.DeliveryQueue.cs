@@ -139,6 +139,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     }
                 }
 
+                await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken,
@@ -248,6 +249,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         }
         while (purged == ChunkSize);
 
+        await PurgeAttemptHoursAsync(before, cancellationToken).ConfigureAwait(false);
         return total;
     }
 }

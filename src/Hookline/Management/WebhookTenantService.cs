@@ -12,7 +12,8 @@ internal sealed class WebhookTenantService(
     IWebhookLogReader log,
     IWebhookEndpointManager manager,
     WebhookPublisher publisher,
-    WebhookEventTypes eventTypes)
+    WebhookEventTypes eventTypes,
+    TimeProvider time)
 {
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
 
@@ -146,6 +147,22 @@ internal sealed class WebhookTenantService(
         }
 
         return await log.QueryAttemptsAsync(query with { Tenant = tenant }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// How deliveries to the tenant's endpoints (newest first), or to one of them, went: per hour over the last 24 hours and per day
+    /// over the last 7 (UTC), as of now. Two queries: the endpoints, and their hourly counts kept by the store.
+    /// </summary>
+    public async Task<IReadOnlyList<WebhookEndpointStats>> GetStatsAsync(string tenant, string? endpointId, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<string> ids = endpointId is null
+            ? [.. (await endpoints.ListEndpointsAsync(tenant, cancellationToken).ConfigureAwait(false)).Select(e => e.Id).Reverse()]
+            : [(await GetEndpointAsync(tenant, endpointId, cancellationToken).ConfigureAwait(false)).Id];
+        var now = time.GetUtcNow();
+        var hours = (await log.QueryAttemptStatsAsync(
+                new AttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = WebhookEndpointStats.Since(now) }, cancellationToken)
+            .ConfigureAwait(false)).ToLookup(h => h.EndpointId, StringComparer.Ordinal);
+        return [.. ids.Select(id => WebhookEndpointStats.From(id, [.. hours[id]], now))];
     }
 
     private static WebhookEndpoint Found(WebhookEndpoint? endpoint, string id) =>

@@ -23,4 +23,11 @@ public interface IWebhookLogReader
 
     /// <summary>Attempts matching <paramref name="query"/>, newest first.</summary>
     Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The attempts at a tenant's endpoints counted by endpoint and hour (UTC), from <see cref="AttemptStatsQuery.Since"/>: only the
+    /// hours with attempts, by endpoint id then hour. Answered from counts kept as attempts are recorded (see
+    /// <see cref="IWebhookDeliveryQueue.CompleteAsync"/>), never by reading every attempt; kept a week past the retention.
+    /// </summary>
+    Task<IReadOnlyList<AttemptHour>> QueryAttemptStatsAsync(AttemptStatsQuery query, CancellationToken cancellationToken);
 }

@@ -17,6 +17,7 @@ public sealed class ManagementTenantResolverTests
         builder.Services.AddWebhooks(o =>
         {
             o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
+            o.Delivery.RequireHttps = false;
             o.Management.TenantResolver = http =>
                 http.RequestServices.GetRequiredService<TenantDirectory>().FindAsync(http.Request.Headers["X-Key"].ToString());
         }).UseSqlite($"Data Source={file}");
@@ -32,9 +33,9 @@ public sealed class ManagementTenantResolverTests
             using var stranger = Client(app, "key-unknown");
 
             using var created = await acme.PostAsJsonAsync("/hooks/endpoints", new { url = "http://127.0.0.1:9/hook" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var id = (await ManagementApi.ReadAsync(created))["id"]!.GetValue<string>();
 
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             Assert.Equal(id, (await ManagementApi.GetAsync(acme, $"/hooks/endpoints/{id}"))["id"]!.GetValue<string>());
             Assert.Equal(HttpStatusCode.NotFound, (await globex.GetAsync($"/hooks/endpoints/{id}")).StatusCode);
             Assert.Empty((await ManagementApi.GetAsync(globex, "/hooks/endpoints"))["data"]!.AsArray());
