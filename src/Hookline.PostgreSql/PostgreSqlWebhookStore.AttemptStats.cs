@@ -25,7 +25,8 @@ internal sealed partial class PostgreSqlWebhookStore
                 reader.GetInt32(2),
                 reader.GetInt32(3),
                 NullableTime(reader, 4) is { } failedAt
-                    ? new AttemptFailure(failedAt, NullableInteger(reader, 5), (AttemptErrorKind)reader.GetInt16(6), NullableText(reader, 7))
+                    ? new AttemptFailure(
+                        failedAt, NullableInteger(reader, 5), (AttemptErrorKind)reader.GetInt16(6), NullableText(reader, 7))
                     : null),
             cancellationToken,
             Text("tenant", query.Tenant),
@@ -37,10 +38,14 @@ internal sealed partial class PostgreSqlWebhookStore
     /// locking its rows in (endpoint, hour) order so that instances completing batches at once never deadlock on them.
     /// </summary>
     private Task<int> CountAttemptsAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AttemptResult> results, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<AttemptResult> results,
+        CancellationToken cancellationToken)
     {
         // A later failure of the hour replaces the one kept; an earlier one (a batch finishing late) does not.
-        const string Newer = "excluded.last_failed_at IS NOT NULL AND (h.last_failed_at IS NULL OR excluded.last_failed_at >= h.last_failed_at)";
+        const string Newer =
+            "excluded.last_failed_at IS NOT NULL AND (h.last_failed_at IS NULL OR excluded.last_failed_at >= h.last_failed_at)";
         return ExecuteAsync(
             connection,
             transaction,
@@ -66,7 +71,8 @@ internal sealed partial class PostgreSqlWebhookStore
             """,
             cancellationToken,
             Parameter("endpoints", NpgsqlDbType.Array | NpgsqlDbType.Text, results.Select(r => r.EndpointId).ToArray()),
-            Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.StartedAt.ToUniversalTime()).ToArray()),
+            Parameter(
+                "started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.StartedAt.ToUniversalTime()).ToArray()),
             Parameter("status", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
             Parameter("kind", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
             Parameter("error", NpgsqlDbType.Array | NpgsqlDbType.Text, results.Select(r => r.Error).ToArray()));
@@ -76,6 +82,10 @@ internal sealed partial class PostgreSqlWebhookStore
     private Task<int> PurgeAttemptHoursAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         WriteAsync(
             (connection, transaction) => ExecuteAsync(
-                connection, transaction, "DELETE FROM {schema}.attempt_hours WHERE hour < @before;", cancellationToken, Time("before", before.AddDays(-7))),
+                connection,
+                transaction,
+                "DELETE FROM {schema}.attempt_hours WHERE hour < @before;",
+                cancellationToken,
+                Time("before", before.AddDays(-7))),
             cancellationToken);
 }

@@ -39,10 +39,14 @@ internal sealed partial class SqliteWebhookStore
 
     /// <summary>Counts recorded attempts into their endpoint's hour, in the transaction that records them.</summary>
     private static async Task CountAttemptsAsync(
-        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, CancellationToken cancellationToken)
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        IReadOnlyList<AttemptResult> results,
+        CancellationToken cancellationToken)
     {
         // A later failure of the hour replaces the one kept; an earlier one (a batch finishing late) does not.
-        const string Newer = "excluded.last_failed_at IS NOT NULL AND (last_failed_at IS NULL OR excluded.last_failed_at >= last_failed_at)";
+        const string Newer =
+            "excluded.last_failed_at IS NOT NULL AND (last_failed_at IS NULL OR excluded.last_failed_at >= last_failed_at)";
         using var count = Command(
             connection,
             transaction,
@@ -84,6 +88,10 @@ internal sealed partial class SqliteWebhookStore
     private Task<int> PurgeAttemptHoursAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         WriteAsync(
             (connection, transaction) => ExecuteAsync(
-                connection, transaction, "DELETE FROM attempt_hours WHERE hour < $before;", cancellationToken, ("$before", ToUnix(before.AddDays(-7)))),
+                connection,
+                transaction,
+                "DELETE FROM attempt_hours WHERE hour < $before;",
+                cancellationToken,
+                ("$before", ToUnix(before.AddDays(-7)))),
             cancellationToken);
 }

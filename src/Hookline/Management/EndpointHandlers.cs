@@ -26,8 +26,8 @@ internal static class EndpointHandlers
     public static async Task<CreatedAtRoute<WebhookEndpointResponse>> CreateAsync(HttpContext http, WebhookTenantService tenants)
     {
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
-        var endpoint = await Changing(() => tenants.CreateEndpointAsync(ManagementRequest.Tenant(http), Settings(request), http.RequestAborted))
-            .ConfigureAwait(false);
+        var tenant = ManagementRequest.Tenant(http);
+        var endpoint = await Changing(() => tenants.CreateEndpointAsync(tenant, Settings(request), http.RequestAborted)).ConfigureAwait(false);
         EntityTags.Set(http, endpoint);
         return TypedResults.CreatedAtRoute(
             WebhookEndpointResponse.From(endpoint, withSecret: true),
@@ -43,9 +43,9 @@ internal static class EndpointHandlers
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        return Answer(
-            http,
-            await Changing(() => tenants.UpdateEndpointAsync(endpoint, Settings(request), ifVersion, http.RequestAborted)).ConfigureAwait(false));
+        var updated = await Changing(() => tenants.UpdateEndpointAsync(endpoint, Settings(request), ifVersion, http.RequestAborted))
+            .ConfigureAwait(false);
+        return Answer(http, updated);
     }
 
     public static async Task<NoContent> DeleteAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
@@ -60,14 +60,16 @@ internal static class EndpointHandlers
     {
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        return Answer(http, await Changing(() => tenants.EnableEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false));
+        var enabled = await Changing(() => tenants.EnableEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        return Answer(http, enabled);
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> DisableAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
     {
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        return Answer(http, await Changing(() => tenants.DisableEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false));
+        var disabled = await Changing(() => tenants.DisableEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        return Answer(http, disabled);
     }
 
     public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
@@ -79,31 +81,36 @@ internal static class EndpointHandlers
         var request = await ManagementRequest.ReadAsync(http.Request, new WebhookSecretRotationRequest()).ConfigureAwait(false);
         TimeSpan? overlap = request.OverlapSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        var rotated = await Changing(() => tenants.RotateSecretAsync(endpoint, overlap, ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        var rotated = await Changing(() => tenants.RotateSecretAsync(endpoint, overlap, ifVersion, http.RequestAborted))
+            .ConfigureAwait(false);
         EntityTags.Set(http, rotated);
         return TypedResults.Ok(new WebhookSecretResponse(rotated.Secrets[0].Value));
     }
 
-    public static async Task<AcceptedAtRoute<WebhookMessageResponse>> SendTestAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
+    public static async Task<AcceptedAtRoute<WebhookMessageResponse>> SendTestAsync(
+        HttpContext http, WebhookTenantService tenants, string endpointId)
     {
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookTestRequest>(http.Request).ConfigureAwait(false);
-        var sent = await tenants.SendTestAsync(ManagementRequest.Tenant(http), endpoint, request.EventType, http.RequestAborted).ConfigureAwait(false);
+        var sent = await tenants.SendTestAsync(ManagementRequest.Tenant(http), endpoint, request.EventType, http.RequestAborted)
+            .ConfigureAwait(false);
         return TypedResults.AcceptedAtRoute(
             WebhookMessageResponse.From(sent.Message, sent.Deliveries),
             WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute,
             new { messageId = sent.Message.Id });
     }
 
-    public static async Task<AcceptedAtRoute> ResendAsync(HttpContext http, WebhookTenantService tenants, string endpointId, string messageId)
+    public static async Task<AcceptedAtRoute> ResendAsync(
+        HttpContext http, WebhookTenantService tenants, string endpointId, string messageId)
     {
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
-        var message = await tenants.ResendAsync(
-            ManagementRequest.Tenant(http), endpoint, ManagementQuery.MessageId(messageId, "messageId")!, http.RequestAborted).ConfigureAwait(false);
+        var id = ManagementQuery.MessageId(messageId, "messageId")!;
+        var message = await tenants.ResendAsync(ManagementRequest.Tenant(http), endpoint, id, http.RequestAborted).ConfigureAwait(false);
         return TypedResults.AcceptedAtRoute(WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute, new { messageId = message.Id });
     }
 
-    public static async Task<Accepted<WebhookRecoverResponse>> RecoverAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
+    public static async Task<Accepted<WebhookRecoverResponse>> RecoverAsync(
+        HttpContext http, WebhookTenantService tenants, string endpointId)
     {
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookRecoverRequest>(http.Request).ConfigureAwait(false);
@@ -118,7 +125,8 @@ internal static class EndpointHandlers
 
     /// <summary>The caller's endpoint named by the route's <c>endpointId</c>.</summary>
     private static Task<Storage.WebhookEndpoint> EndpointAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
-        tenants.GetEndpointAsync(ManagementRequest.Tenant(http), ManagementQuery.EndpointId(endpointId, "endpointId")!, http.RequestAborted);
+        tenants.GetEndpointAsync(
+            ManagementRequest.Tenant(http), ManagementQuery.EndpointId(endpointId, "endpointId")!, http.RequestAborted);
 
     private static WebhookEndpointSettings Settings(WebhookEndpointRequest request) => new()
     {

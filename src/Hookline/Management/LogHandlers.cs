@@ -47,10 +47,11 @@ internal static class LogHandlers
         return TypedResults.Ok(WebhookMessageResponse.From(message, deliveries));
     }
 
-    public static async Task<Ok<WebhookPage<WebhookEndpointStats>>> GetStatsAsync(HttpContext http, WebhookTenantService tenants, string? endpointId)
+    public static async Task<Ok<WebhookPage<WebhookEndpointStats>>> GetStatsAsync(
+        HttpContext http, WebhookTenantService tenants, string? endpointId)
     {
-        var stats = await tenants.GetStatsAsync(ManagementRequest.Tenant(http), ManagementQuery.EndpointId(endpointId, "endpointId"), http.RequestAborted)
-            .ConfigureAwait(false);
+        var id = ManagementQuery.EndpointId(endpointId, "endpointId");
+        var stats = await tenants.GetStatsAsync(ManagementRequest.Tenant(http), id, http.RequestAborted).ConfigureAwait(false);
         return TypedResults.Ok(new WebhookPage<WebhookEndpointStats>(stats, null));
     }
 

@@ -11,7 +11,10 @@ public sealed record WebhookAttemptFailure
     /// <summary>The response's status code, if there was a response.</summary>
     public int? StatusCode { get; init; }
 
-    /// <summary>How it failed: <c>httpStatus</c>, <c>timeout</c>, <c>dns</c>, <c>connectionRefused</c>, <c>connectionReset</c>, <c>tls</c>, <c>forbidden</c> or <c>other</c>.</summary>
+    /// <summary>
+    /// How it failed: <c>httpStatus</c>, <c>timeout</c>, <c>dns</c>, <c>connectionRefused</c>, <c>connectionReset</c>, <c>tls</c>,
+    /// <c>forbidden</c> or <c>other</c>.
+    /// </summary>
     public required string ErrorKind { get; init; }
 
     /// <summary>The failure, in words.</summary>

@@ -26,10 +26,12 @@ internal sealed class WebhookTenantService(
     }
 
     /// <summary>A page of the tenant's endpoints, newest first.</summary>
-    public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string tenant, string? before, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(
+        string tenant, string? before, int limit, CancellationToken cancellationToken) =>
         endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = tenant, Before = before, Limit = limit }, cancellationToken);
 
-    public Task<WebhookEndpoint> CreateEndpointAsync(string tenant, WebhookEndpointSettings settings, CancellationToken cancellationToken) =>
+    public Task<WebhookEndpoint> CreateEndpointAsync(
+        string tenant, WebhookEndpointSettings settings, CancellationToken cancellationToken) =>
         manager.CreateAsync(settings, tenant, cancellationToken: cancellationToken);
 
     /// <summary>Replaces the settings of an endpoint read with <see cref="GetEndpointAsync"/>.</summary>
@@ -45,10 +47,12 @@ internal sealed class WebhookTenantService(
         }
     }
 
-    public async Task<WebhookEndpoint> EnableEndpointAsync(WebhookEndpoint endpoint, long? ifVersion, CancellationToken cancellationToken) =>
+    public async Task<WebhookEndpoint> EnableEndpointAsync(
+        WebhookEndpoint endpoint, long? ifVersion, CancellationToken cancellationToken) =>
         Found(await manager.EnableAsync(endpoint.Id, ifVersion, cancellationToken).ConfigureAwait(false), endpoint.Id);
 
-    public async Task<WebhookEndpoint> DisableEndpointAsync(WebhookEndpoint endpoint, long? ifVersion, CancellationToken cancellationToken) =>
+    public async Task<WebhookEndpoint> DisableEndpointAsync(
+        WebhookEndpoint endpoint, long? ifVersion, CancellationToken cancellationToken) =>
         Found(
             await manager.DisableAsync(endpoint.Id, ifVersion: ifVersion, cancellationToken: cancellationToken).ConfigureAwait(false),
             endpoint.Id);
@@ -62,11 +66,13 @@ internal sealed class WebhookTenantService(
             throw ManagementProblem.Unprocessable("overlapSeconds", $"overlapSeconds is 0 to {s_maxOverlap.TotalSeconds:F0}.");
         }
 
-        return Found(await manager.RotateSecretAsync(endpoint.Id, overlap, ifVersion, cancellationToken).ConfigureAwait(false), endpoint.Id);
+        return Found(
+            await manager.RotateSecretAsync(endpoint.Id, overlap, ifVersion, cancellationToken).ConfigureAwait(false), endpoint.Id);
     }
 
     /// <summary>Publishes the example of an event type to one of the tenant's endpoints only.</summary>
-    public async Task<TenantMessage> SendTestAsync(string tenant, WebhookEndpoint endpoint, string? eventType, CancellationToken cancellationToken)
+    public async Task<TenantMessage> SendTestAsync(
+        string tenant, WebhookEndpoint endpoint, string? eventType, CancellationToken cancellationToken)
     {
         var types = await eventTypes.GetAsync().ConfigureAwait(false);
         var type = types.FirstOrDefault(t => t.Name == eventType)
@@ -82,7 +88,8 @@ internal sealed class WebhookTenantService(
     }
 
     /// <summary>Delivers one of the tenant's messages to one of its endpoints again, now.</summary>
-    public async Task<WebhookMessage> ResendAsync(string tenant, WebhookEndpoint endpoint, string messageId, CancellationToken cancellationToken)
+    public async Task<WebhookMessage> ResendAsync(
+        string tenant, WebhookEndpoint endpoint, string messageId, CancellationToken cancellationToken)
     {
         var message = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
         RequireEnabled(endpoint);
@@ -101,7 +108,9 @@ internal sealed class WebhookTenantService(
         return manager.RecoverAsync(endpoint.Id, since, cancellationToken);
     }
 
-    /// <summary>A message the tenant may see (published for it, or delivered to one of its endpoints), with its deliveries to them.</summary>
+    /// <summary>
+    /// A message the tenant may see (published for it, or delivered to one of its endpoints), with its deliveries to them.
+    /// </summary>
     /// <exception cref="ManagementProblem">404: it does not exist, or the tenant may not see it.</exception>
     public async Task<TenantMessage> GetMessageAsync(string tenant, string messageId, CancellationToken cancellationToken) =>
         (await ListMessagesAsync(tenant, new MessageQuery { Id = messageId, Limit = 1 }, cancellationToken).ConfigureAwait(false))
@@ -112,7 +121,8 @@ internal sealed class WebhookTenantService(
     /// The messages the tenant may see matching <paramref name="query"/>, each with its deliveries to the tenant's endpoints: two
     /// queries, however many messages. A filter on another tenant's endpoint is not found.
     /// </summary>
-    public async Task<IReadOnlyList<TenantMessage>> ListMessagesAsync(string tenant, MessageQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TenantMessage>> ListMessagesAsync(
+        string tenant, MessageQuery query, CancellationToken cancellationToken)
     {
         if (query.EndpointId is { } endpointId)
         {
@@ -125,8 +135,9 @@ internal sealed class WebhookTenantService(
             return [];
         }
 
-        var deliveries = (await log.QueryDeliveriesAsync(new DeliveryQuery { Tenant = tenant, MessageIds = [.. messages.Select(m => m.Id)] }, cancellationToken)
-            .ConfigureAwait(false)).ToLookup(d => d.MessageId, StringComparer.Ordinal);
+        var page = new DeliveryQuery { Tenant = tenant, MessageIds = [.. messages.Select(m => m.Id)] };
+        var deliveries = (await log.QueryDeliveriesAsync(page, cancellationToken).ConfigureAwait(false))
+            .ToLookup(d => d.MessageId, StringComparer.Ordinal);
         return [.. messages.Select(m => new TenantMessage(m, [.. deliveries[m.Id]]))];
     }
 
@@ -134,7 +145,8 @@ internal sealed class WebhookTenantService(
     /// The attempts at the tenant's endpoints matching <paramref name="query"/>. A filter on another tenant's endpoint, or on
     /// a message the tenant may not see, is not found.
     /// </summary>
-    public async Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string tenant, AttemptQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(
+        string tenant, AttemptQuery query, CancellationToken cancellationToken)
     {
         if (query.EndpointId is { } endpointId)
         {
@@ -153,15 +165,16 @@ internal sealed class WebhookTenantService(
     /// How deliveries to the tenant's endpoints (newest first), or to one of them, went: per hour over the last 24 hours and per day
     /// over the last 7 (UTC), as of now. Two queries: the endpoints, and their hourly counts kept by the store.
     /// </summary>
-    public async Task<IReadOnlyList<WebhookEndpointStats>> GetStatsAsync(string tenant, string? endpointId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WebhookEndpointStats>> GetStatsAsync(
+        string tenant, string? endpointId, CancellationToken cancellationToken)
     {
         IReadOnlyList<string> ids = endpointId is null
             ? [.. (await endpoints.ListEndpointsAsync(tenant, cancellationToken).ConfigureAwait(false)).Select(e => e.Id).Reverse()]
             : [(await GetEndpointAsync(tenant, endpointId, cancellationToken).ConfigureAwait(false)).Id];
         var now = time.GetUtcNow();
-        var hours = (await log.QueryAttemptStatsAsync(
-                new AttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = WebhookEndpointStats.Since(now) }, cancellationToken)
-            .ConfigureAwait(false)).ToLookup(h => h.EndpointId, StringComparer.Ordinal);
+        var query = new AttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = WebhookEndpointStats.Since(now) };
+        var hours = (await log.QueryAttemptStatsAsync(query, cancellationToken).ConfigureAwait(false))
+            .ToLookup(h => h.EndpointId, StringComparer.Ordinal);
         return [.. ids.Select(id => WebhookEndpointStats.From(id, [.. hours[id]], now))];
     }
 

@@ -55,7 +55,8 @@ public sealed class ManagementDocumentTests
         var schemas = document["components"]!["schemas"]!;
         Assert.Equal(["endpointId"], stats["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
         Assert.Equal(["200", "400", "401", "404", "422"], stats["responses"]!.AsObject().Select(r => r.Key).Order());
-        var page = schemas[stats["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>().Split('/')[^1]]!;
+        var answer = stats["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var page = schemas[answer.Split('/')[^1]]!;
         Assert.Equal("#/components/schemas/WebhookEndpointStats", page["properties"]!["data"]!["items"]!["$ref"]!.GetValue<string>());
         Assert.Equal(
             ["daily", "endpointId", "hourly", "last24Hours"],
@@ -108,7 +109,8 @@ public sealed class ManagementDocumentTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddWebhooks(o => o.Management.TenantResolver = _ => ValueTask.FromResult<string?>("tenant")).UseSqlite($"Data Source={file}");
+        builder.Services.AddWebhooks(o => o.Management.TenantResolver = _ => ValueTask.FromResult<string?>("tenant"))
+            .UseSqlite($"Data Source={file}");
         configure(builder);
         var app = builder.Build();
         app.Webhooks.MapPost<Order>("order.created");

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Hookline.Tests.Management;
 
-/// <summary><c>GET /webhooks/stats</c>: a tenant's attempts per UTC hour and day, from the sample's real deliveries on a fake clock.</summary>
+/// <summary>
+/// <c>GET /webhooks/stats</c>: a tenant's attempts per UTC hour and day, from the sample's real deliveries on a fake clock.
+/// </summary>
 public sealed class ManagementStatsTests
 {
     [Fact]
@@ -55,7 +57,9 @@ public sealed class ManagementStatsTests
                 last24["lastFailure"]!["errorKind"]!.GetValue<string>()));
 
         var none = stats[0]!;
-        Assert.All(none["hourly"]!.AsArray().Concat(none["daily"]!.AsArray()), b => Assert.Equal((0, 0), (Count(b!, "succeeded"), Count(b!, "failed"))));
+        Assert.All(
+            none["hourly"]!.AsArray().Concat(none["daily"]!.AsArray()),
+            b => Assert.Equal((0, 0), (Count(b!, "succeeded"), Count(b!, "failed"))));
         Assert.Null(none["last24Hours"]!["successRate"]);
         Assert.Null(none["last24Hours"]!["lastFailure"]);
 

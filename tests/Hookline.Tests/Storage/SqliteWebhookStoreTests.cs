@@ -139,8 +139,10 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         var file = await DatabaseAtVersionAsync(
             4,
             """
-            INSERT INTO messages (id, webhook, method, tenant, payload, created_at) VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0);
-            INSERT INTO deliveries (id, message_id, endpoint_id, status, attempts, next_attempt_at, updated_at) VALUES (1, 'msg_0001', 'ep_0001', 1, 3, 0, 0);
+            INSERT INTO messages (id, webhook, method, tenant, payload, created_at)
+            VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0);
+            INSERT INTO deliveries (id, message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+            VALUES (1, 'msg_0001', 'ep_0001', 1, 3, 0, 0);
             INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, error_kind, error) VALUES
                 (1, 1200000, 10, 502, 1, 'later'), (1, 600000, 10, 500, 1, 'earlier'), (1, 3600000, 10, 200, 0, NULL);
             """);
@@ -149,12 +151,13 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
             using var store = new SqliteWebhookStore($"Data Source={file}");
             await store.InitializeAsync(default);
 
-            var hours = await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = DateTimeOffset.UnixEpoch }, default);
-
             var epoch = DateTimeOffset.UnixEpoch;
+            var hours = await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = epoch }, default);
+
             Assert.Equal(
                 [
-                    new AttemptHour("ep_0001", epoch, 0, 2, new AttemptFailure(epoch.AddMinutes(20), 502, AttemptErrorKind.HttpStatus, "later")),
+                    new AttemptHour(
+                        "ep_0001", epoch, 0, 2, new AttemptFailure(epoch.AddMinutes(20), 502, AttemptErrorKind.HttpStatus, "later")),
                     new AttemptHour("ep_0001", epoch.AddHours(1), 1, 0, null),
                 ],
                 hours);

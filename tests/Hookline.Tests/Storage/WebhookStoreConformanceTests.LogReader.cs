@@ -127,9 +127,14 @@ public abstract partial class WebhookStoreConformanceTests
 
         Assert.Equal(
             [
-                new AttemptHour(alices.Id, T0, 1, 2, new AttemptFailure(T0.AddMinutes(10), 500, AttemptErrorKind.HttpStatus, "failed after 00:10:00")),
                 new AttemptHour(
-                    alices.Id, T0.AddHours(1), 0, 1, new AttemptFailure(T0.AddHours(1), null, AttemptErrorKind.Timeout, "failed after 01:00:00")),
+                    alices.Id, T0, 1, 2, new AttemptFailure(T0.AddMinutes(10), 500, AttemptErrorKind.HttpStatus, "failed after 00:10:00")),
+                new AttemptHour(
+                    alices.Id,
+                    T0.AddHours(1),
+                    0,
+                    1,
+                    new AttemptFailure(T0.AddHours(1), null, AttemptErrorKind.Timeout, "failed after 01:00:00")),
             ],
             hours);
         Assert.All(hours, h => Assert.Equal(TimeSpan.Zero, h.Start.Offset));
