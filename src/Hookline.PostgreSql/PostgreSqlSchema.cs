@@ -93,5 +93,30 @@ internal static class PostgreSqlSchema
         CREATE INDEX ix_deliveries_leased ON {schema}.deliveries (endpoint_id, next_attempt_at)
             WHERE status = 0 AND lease_owner IS NOT NULL;
         """,
+        """
+        -- Attempts counted per endpoint and hour (UTC), as they are recorded: the stats of a week read at most 168 rows an
+        -- endpoint by the primary key, not every attempt. The attempts stored before are counted here.
+        CREATE TABLE {schema}.attempt_hours (
+            endpoint_id text NOT NULL REFERENCES {schema}.endpoints (id) ON DELETE CASCADE,
+            hour timestamptz NOT NULL,
+            succeeded integer NOT NULL,
+            failed integer NOT NULL,
+            last_failed_at timestamptz,
+            last_failed_status_code integer,
+            last_failed_error_kind smallint,
+            last_failed_error text,
+            PRIMARY KEY (endpoint_id, hour)
+        );
+        INSERT INTO {schema}.attempt_hours
+            (endpoint_id, hour, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
+        SELECT d.endpoint_id, date_trunc('hour', a.started_at, 'UTC'),
+               count(*) FILTER (WHERE a.error_kind = 0), count(*) FILTER (WHERE a.error_kind <> 0),
+               max(a.started_at) FILTER (WHERE a.error_kind <> 0),
+               (array_agg(a.status_code ORDER BY a.started_at DESC, a.id DESC) FILTER (WHERE a.error_kind <> 0))[1],
+               (array_agg(a.error_kind ORDER BY a.started_at DESC, a.id DESC) FILTER (WHERE a.error_kind <> 0))[1],
+               (array_agg(a.error ORDER BY a.started_at DESC, a.id DESC) FILTER (WHERE a.error_kind <> 0))[1]
+        FROM {schema}.attempts a JOIN {schema}.deliveries d ON d.id = a.delivery_id
+        GROUP BY 1, 2;
+        """,
     ];
 }

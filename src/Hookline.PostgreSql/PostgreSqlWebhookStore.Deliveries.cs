@@ -189,6 +189,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     }
                 }
 
+                await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken);
@@ -244,9 +245,20 @@ internal sealed partial class PostgreSqlWebhookStore
                 Time("now", now)),
             cancellationToken);
 
-    public async Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
+        ReadDeliveriesAsync("WHERE message_id = @message", cancellationToken, Text("message", messageId));
+
+    public Task<IReadOnlyList<DeliveryState>> QueryDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken) =>
+        ReadDeliveriesAsync(
+            "WHERE message_id = ANY (@messages) AND endpoint_id IN (SELECT id FROM {schema}.endpoints WHERE tenant = @tenant)",
+            cancellationToken,
+            Parameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Text, query.MessageIds.ToArray()),
+            Text("tenant", query.Tenant));
+
+    private async Task<IReadOnlyList<DeliveryState>> ReadDeliveriesAsync(
+        string where, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         await ReadAsync(
-            "SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM {schema}.deliveries WHERE message_id = @message ORDER BY id;",
+            $"SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM {{schema}}.deliveries {where} ORDER BY id;",
             reader => new DeliveryState(
                 reader.GetInt64(0),
                 reader.GetString(1),
@@ -255,7 +267,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 reader.GetInt32(4),
                 reader.GetFieldValue<DateTimeOffset>(5)),
             cancellationToken,
-            Text("message", messageId)).ConfigureAwait(false);
+            parameters).ConfigureAwait(false);
 
     public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
         ReadAttemptsAsync("WHERE d.message_id = @message ORDER BY a.id", cancellationToken, Text("message", messageId));

@@ -147,6 +147,7 @@ internal sealed partial class PostgreSqlWebhookStore
             WHERE (@tenant IS NULL OR m.tenant = @tenant OR EXISTS (
                     SELECT 1 FROM {schema}.deliveries d JOIN {schema}.endpoints e ON e.id = d.endpoint_id
                     WHERE d.message_id = m.id AND e.tenant = @tenant))
+              AND (@id IS NULL OR m.id = @id)
               AND (@webhook IS NULL OR m.webhook = @webhook)
               AND (@since IS NULL OR m.created_at >= @since)
               AND (@until IS NULL OR m.created_at < @until)
@@ -162,6 +163,7 @@ internal sealed partial class PostgreSqlWebhookStore
             """,
             cancellationToken,
             Text("tenant", query.Tenant),
+            Text("id", query.Id),
             Text("webhook", query.Webhook),
             Text("endpoint", query.EndpointId),
             Parameter("status", NpgsqlDbType.Smallint, (short?)query.Status),
@@ -199,6 +201,7 @@ internal sealed partial class PostgreSqlWebhookStore
         }
         while (purged == ChunkSize);
 
+        await PurgeAttemptHoursAsync(before, cancellationToken).ConfigureAwait(false);
         return total;
     }
 

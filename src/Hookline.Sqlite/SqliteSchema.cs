@@ -86,5 +86,32 @@ internal static class SqliteSchema
         CREATE INDEX ix_deliveries_leased ON deliveries (endpoint_id, next_attempt_at)
             WHERE status = 0 AND lease_owner IS NOT NULL;
         """,
+        """
+        -- Attempts counted per endpoint and hour (UTC: unix milliseconds of its start), as they are recorded: the stats of a week
+        -- read at most 168 rows an endpoint by the primary key, not every attempt. The attempts stored before are counted here.
+        CREATE TABLE attempt_hours (
+            endpoint_id TEXT NOT NULL,
+            hour INTEGER NOT NULL,
+            succeeded INTEGER NOT NULL,
+            failed INTEGER NOT NULL,
+            last_failed_at INTEGER,
+            last_failed_status_code INTEGER,
+            last_failed_error_kind INTEGER,
+            last_failed_error TEXT,
+            PRIMARY KEY (endpoint_id, hour)
+        ) WITHOUT ROWID;
+        INSERT INTO attempt_hours (endpoint_id, hour, succeeded, failed)
+        SELECT d.endpoint_id, a.started_at - a.started_at % 3600000, sum(a.error_kind = 0), sum(a.error_kind <> 0)
+        FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+        GROUP BY 1, 2;
+        UPDATE attempt_hours SET (last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error) = (
+            SELECT a.started_at, a.status_code, a.error_kind, a.error
+            FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+            WHERE d.endpoint_id = attempt_hours.endpoint_id AND a.error_kind <> 0
+              AND a.started_at >= attempt_hours.hour AND a.started_at < attempt_hours.hour + 3600000
+            ORDER BY a.started_at DESC, a.id DESC
+            LIMIT 1)
+        WHERE failed > 0;
+        """,
     ];
 }

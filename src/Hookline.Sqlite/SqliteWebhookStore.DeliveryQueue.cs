@@ -188,6 +188,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     }
                 }
 
+                await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken,
@@ -297,6 +298,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         }
         while (purged == ChunkSize);
 
+        await PurgeAttemptHoursAsync(before, cancellationToken).ConfigureAwait(false);
         return total;
     }
 }

@@ -88,6 +88,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
 
                 await ExecuteAsync(connection, transaction, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE endpoint_id = $id);", cancellationToken, ("$id", id)).ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE endpoint_id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
+                await ExecuteAsync(
+                        connection, transaction, "DELETE FROM attempt_hours WHERE endpoint_id = $id;", cancellationToken, ("$id", id))
+                    .ConfigureAwait(false);
                 await ExecuteAsync(connection, transaction, "DELETE FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
                 return WebhookEndpointWrite.Written;
             },

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hookline.Storage;
 
 namespace Hookline.Sqlite;
@@ -13,6 +14,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
             """
             WHERE ($tenant IS NULL OR m.tenant = $tenant OR EXISTS (
                     SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.message_id = m.id AND e.tenant = $tenant))
+              AND ($id IS NULL OR m.id = $id)
               AND ($webhook IS NULL OR m.webhook = $webhook)
               AND ($since IS NULL OR m.created_at >= $since)
               AND ($until IS NULL OR m.created_at < $until)
@@ -28,6 +30,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
             """,
             cancellationToken,
             ("$tenant", query.Tenant),
+            ("$id", query.Id),
             ("$webhook", query.Webhook),
             ("$endpoint", query.EndpointId),
             ("$status", (int?)query.Status),
@@ -49,12 +52,32 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
             cancellationToken,
             parameters).ConfigureAwait(false);
 
-    public async Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
-        await ReadAsync(
-            "SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM deliveries WHERE message_id = $message ORDER BY id;",
-            reader => new DeliveryState(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), (DeliveryStatus)reader.GetInt32(3), reader.GetInt32(4), FromUnix(reader.GetInt64(5))),
+    public Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
+        ReadDeliveriesAsync("WHERE message_id = $message", cancellationToken, ("$message", messageId));
+
+    public Task<IReadOnlyList<DeliveryState>> QueryDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken) =>
+        ReadDeliveriesAsync(
+            """
+            WHERE message_id IN (SELECT value FROM json_each($messages))
+              AND endpoint_id IN (SELECT id FROM endpoints WHERE tenant = $tenant)
+            """,
             cancellationToken,
-            ("$message", messageId)).ConfigureAwait(false);
+            ("$messages", JsonSerializer.Serialize([.. query.MessageIds], SqliteJsonContext.Default.ListString)),
+            ("$tenant", query.Tenant));
+
+    private async Task<IReadOnlyList<DeliveryState>> ReadDeliveriesAsync(
+        string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+        await ReadAsync(
+            $"SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM deliveries {where} ORDER BY id;",
+            reader => new DeliveryState(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                (DeliveryStatus)reader.GetInt32(3),
+                reader.GetInt32(4),
+                FromUnix(reader.GetInt64(5))),
+            cancellationToken,
+            parameters).ConfigureAwait(false);
 
     public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
         ReadAttemptsAsync("WHERE d.message_id = $message ORDER BY a.id", cancellationToken, ("$message", messageId));

@@ -1,156 +1,132 @@
-using Hookline.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hookline.Management;
 
-/// <summary>The management API's endpoint routes: a tenant's endpoints, their secrets, test events and replays.</summary>
+/// <summary>
+/// The management API's endpoint routes: a tenant's endpoints, their secrets, test events and replays. Each maps the request to a
+/// <see cref="WebhookTenantService"/> call and its result (or refusal) to HTTP.
+/// </summary>
 internal static class EndpointHandlers
 {
-    private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
-
     public static async Task<Ok<WebhookPage<WebhookEndpointResponse>>> ListAsync(
-        HttpContext http, IWebhookEndpointStore store, string? limit, string? cursor)
+        HttpContext http, WebhookTenantService tenants, string? limit, string? cursor)
     {
-        var query = new EndpointQuery
-        {
-            Tenant = ManagementRequest.Tenant(http),
-            Before = ManagementQuery.FromCursor(cursor, id => WebhookIds.IsValid(id, "ep_")),
-            Limit = ManagementQuery.Limit(limit) + 1,
-        };
-        var endpoints = await store.QueryEndpointsAsync(query, http.RequestAborted).ConfigureAwait(false);
-        var page = endpoints.Take(query.Limit - 1).ToList();
+        var before = ManagementQuery.FromCursor(cursor, id => WebhookIds.IsValid(id, "ep_"));
+        var pageSize = ManagementQuery.Limit(limit);
+        var endpoints = await tenants.ListEndpointsAsync(ManagementRequest.Tenant(http), before, pageSize + 1, http.RequestAborted)
+            .ConfigureAwait(false);
+        var page = endpoints.Take(pageSize).ToList();
         return TypedResults.Ok(new WebhookPage<WebhookEndpointResponse>(
             [.. page.Select(e => WebhookEndpointResponse.From(e))],
             endpoints.Count > page.Count ? ManagementQuery.Cursor(page[^1].Id) : null));
     }
 
-    public static async Task<CreatedAtRoute<WebhookEndpointResponse>> CreateAsync(HttpContext http, IWebhookEndpointManager endpoints)
+    public static async Task<CreatedAtRoute<WebhookEndpointResponse>> CreateAsync(HttpContext http, WebhookTenantService tenants)
     {
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
-        var endpoint = await Changing(() => endpoints.CreateAsync(Settings(request), ManagementRequest.Tenant(http), cancellationToken: http.RequestAborted))
-            .ConfigureAwait(false);
+        var tenant = ManagementRequest.Tenant(http);
+        var endpoint = await Changing(() => tenants.CreateEndpointAsync(tenant, Settings(request), http.RequestAborted)).ConfigureAwait(false);
         EntityTags.Set(http, endpoint);
-        return TypedResults.CreatedAtRoute(WebhookEndpointResponse.From(endpoint, withSecret: true), WebhookManagementEndpointRouteBuilderExtensions.GetEndpointRoute, new { endpointId = endpoint.Id });
+        return TypedResults.CreatedAtRoute(
+            WebhookEndpointResponse.From(endpoint, withSecret: true),
+            WebhookManagementEndpointRouteBuilderExtensions.GetEndpointRoute,
+            new { endpointId = endpoint.Id });
     }
 
-    public static async Task<Ok<WebhookEndpointResponse>> GetAsync(HttpContext http, string endpointId) =>
-        Answer(http, await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false));
+    public static async Task<Ok<WebhookEndpointResponse>> GetAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
+        Answer(http, await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false));
 
-    public static async Task<Ok<WebhookEndpointResponse>> UpdateAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
+    public static async Task<Ok<WebhookEndpointResponse>> UpdateAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
     {
-        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        var updated = await Changing(() => endpoints.UpdateAsync(endpoint.Id, Settings(request), ifVersion, http.RequestAborted)).ConfigureAwait(false);
-        return Answer(http, Found(updated, endpointId));
+        var updated = await Changing(() => tenants.UpdateEndpointAsync(endpoint, Settings(request), ifVersion, http.RequestAborted))
+            .ConfigureAwait(false);
+        return Answer(http, updated);
     }
 
-    public static async Task<NoContent> DeleteAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
+    public static async Task<NoContent> DeleteAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
     {
-        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        if (!await Changing(() => endpoints.DeleteAsync(endpoint.Id, ifVersion, http.RequestAborted)).ConfigureAwait(false))
-        {
-            throw ManagementProblem.NotFound("endpointId", endpointId); // Deleted meanwhile.
-        }
-
+        await Changing(() => tenants.DeleteEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 
-    public static async Task<Ok<WebhookEndpointResponse>> EnableAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
+    public static async Task<Ok<WebhookEndpointResponse>> EnableAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
     {
-        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        var enabled = await Changing(() => endpoints.EnableAsync(endpoint.Id, ifVersion, http.RequestAborted)).ConfigureAwait(false);
-        return Answer(http, Found(enabled, endpointId));
+        var enabled = await Changing(() => tenants.EnableEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        return Answer(http, enabled);
     }
 
-    public static async Task<Ok<WebhookEndpointResponse>> DisableAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
+    public static async Task<Ok<WebhookEndpointResponse>> DisableAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
     {
-        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        var disabled = await Changing(() => endpoints.DisableAsync(endpoint.Id, ifVersion: ifVersion, cancellationToken: http.RequestAborted))
-            .ConfigureAwait(false);
-        return Answer(http, Found(disabled, endpointId));
+        var disabled = await Changing(() => tenants.DisableEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false);
+        return Answer(http, disabled);
     }
 
-    public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, string endpointId) =>
-        TypedResults.Ok(new WebhookSecretResponse((await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false)).Secrets[0].Value));
+    public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
+        TypedResults.Ok(new WebhookSecretResponse((await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false)).Secrets[0].Value));
 
-    public static async Task<Ok<WebhookSecretResponse>> RotateSecretAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
+    public static async Task<Ok<WebhookSecretResponse>> RotateSecretAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
     {
-        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync(http.Request, new WebhookSecretRotationRequest()).ConfigureAwait(false);
         TimeSpan? overlap = request.OverlapSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
-        if (overlap < TimeSpan.Zero || overlap > s_maxOverlap)
-        {
-            throw ManagementProblem.Unprocessable("overlapSeconds", $"overlapSeconds is 0 to {s_maxOverlap.TotalSeconds:F0}.");
-        }
-
         var ifVersion = EntityTags.IfMatch(http, endpoint);
-        var rotated = Found(
-            await Changing(() => endpoints.RotateSecretAsync(endpoint.Id, overlap, ifVersion, http.RequestAborted)).ConfigureAwait(false),
-            endpointId);
+        var rotated = await Changing(() => tenants.RotateSecretAsync(endpoint, overlap, ifVersion, http.RequestAborted))
+            .ConfigureAwait(false);
         EntityTags.Set(http, rotated);
         return TypedResults.Ok(new WebhookSecretResponse(rotated.Secrets[0].Value));
     }
 
-    public static async Task<AcceptedAtRoute<WebhookMessageResponse>> SendTestAsync(HttpContext http, WebhookEventTypes eventTypes, WebhookPublisher publisher, string endpointId)
+    public static async Task<AcceptedAtRoute<WebhookMessageResponse>> SendTestAsync(
+        HttpContext http, WebhookTenantService tenants, string endpointId)
     {
-        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookTestRequest>(http.Request).ConfigureAwait(false);
-        var types = await eventTypes.GetAsync().ConfigureAwait(false);
-        var type = types.FirstOrDefault(t => t.Name == request.EventType)
-            ?? throw ManagementProblem.Unprocessable("eventType", $"'{request.EventType}' is not an event type; they are: {string.Join(", ", types.Select(t => t.Name))}.");
-        if (!endpoint.Enabled)
-        {
-            throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' is disabled; enable it to send it events.");
-        }
-
-        var published = await publisher.PublishExampleAsync(type, ManagementRequest.Tenant(http), endpoint.Id, http.RequestAborted).ConfigureAwait(false);
-        var (message, deliveries) = await TenantData.MessageAsync(http, published.MessageId).ConfigureAwait(false);
-        return TypedResults.AcceptedAtRoute(WebhookMessageResponse.From(message, deliveries), WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute, new { messageId = message.Id });
+        var sent = await tenants.SendTestAsync(ManagementRequest.Tenant(http), endpoint, request.EventType, http.RequestAborted)
+            .ConfigureAwait(false);
+        return TypedResults.AcceptedAtRoute(
+            WebhookMessageResponse.From(sent.Message, sent.Deliveries),
+            WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute,
+            new { messageId = sent.Message.Id });
     }
 
-    public static async Task<AcceptedAtRoute> ResendAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId, string messageId)
+    public static async Task<AcceptedAtRoute> ResendAsync(
+        HttpContext http, WebhookTenantService tenants, string endpointId, string messageId)
     {
-        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
-        var (message, _) = await TenantData.MessageAsync(http, messageId).ConfigureAwait(false);
-        RequireEnabled(endpoint);
-        if (!await endpoints.ResendAsync(message.Id, endpoint.Id, http.RequestAborted).ConfigureAwait(false))
-        {
-            throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' was disabled or deleted meanwhile.");
-        }
-
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
+        var id = ManagementQuery.MessageId(messageId, "messageId")!;
+        var message = await tenants.ResendAsync(ManagementRequest.Tenant(http), endpoint, id, http.RequestAborted).ConfigureAwait(false);
         return TypedResults.AcceptedAtRoute(WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute, new { messageId = message.Id });
     }
 
-    public static async Task<Accepted<WebhookRecoverResponse>> RecoverAsync(HttpContext http, IWebhookEndpointManager endpoints, string endpointId)
+    public static async Task<Accepted<WebhookRecoverResponse>> RecoverAsync(
+        HttpContext http, WebhookTenantService tenants, string endpointId)
     {
-        var endpoint = await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false);
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var request = await ManagementRequest.ReadAsync<WebhookRecoverRequest>(http.Request).ConfigureAwait(false);
         if (request.Since is not { } since)
         {
             throw ManagementProblem.Unprocessable("since", "since is required: failed deliveries of messages published from then on are sent again.");
         }
 
-        RequireEnabled(endpoint);
-        var recovered = await endpoints.RecoverAsync(endpoint.Id, since, http.RequestAborted).ConfigureAwait(false);
+        var recovered = await tenants.RecoverAsync(endpoint, since, http.RequestAborted).ConfigureAwait(false);
         return TypedResults.Accepted((string?)null, new WebhookRecoverResponse(recovered));
     }
 
-    private static WebhookEndpoint Found(WebhookEndpoint? endpoint, string id) =>
-        endpoint ?? throw ManagementProblem.NotFound("endpointId", id); // Deleted meanwhile.
-
-    private static void RequireEnabled(WebhookEndpoint endpoint)
-    {
-        if (!endpoint.Enabled)
-        {
-            throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' is disabled; enable it first.");
-        }
-    }
+    /// <summary>The caller's endpoint named by the route's <c>endpointId</c>.</summary>
+    private static Task<Storage.WebhookEndpoint> EndpointAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
+        tenants.GetEndpointAsync(
+            ManagementRequest.Tenant(http), ManagementQuery.EndpointId(endpointId, "endpointId")!, http.RequestAborted);
 
     private static WebhookEndpointSettings Settings(WebhookEndpointRequest request) => new()
     {
@@ -161,17 +137,24 @@ internal static class EndpointHandlers
     };
 
     /// <summary>The endpoint as the answer's body, its version as the answer's ETag.</summary>
-    private static Ok<WebhookEndpointResponse> Answer(HttpContext http, WebhookEndpoint endpoint)
+    private static Ok<WebhookEndpointResponse> Answer(HttpContext http, Storage.WebhookEndpoint endpoint)
     {
         EntityTags.Set(http, endpoint);
         return TypedResults.Ok(WebhookEndpointResponse.From(endpoint));
     }
 
     /// <summary>
-    /// Runs a manager call, turning its refusals into problems: of a setting into a 422 naming the JSON
+    /// Runs a change, turning its refusals into problems: of a setting into a 422 naming the JSON
     /// property; of a change overtaken by others into a 412 when the caller's If-Match named a version
     /// that no longer holds, else a 409; of a rotation past the secret limit into a 409.
     /// </summary>
+    private static async Task Changing(Func<Task> call) =>
+        await Changing(async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+
     private static async Task<T> Changing<T>(Func<Task<T>> call)
     {
         try

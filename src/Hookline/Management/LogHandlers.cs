@@ -5,12 +5,15 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Hookline.Management;
 
-/// <summary>The management API's delivery log: the messages a tenant was sent, and every attempt at its endpoints.</summary>
+/// <summary>
+/// The management API's delivery log: the messages a tenant was sent, and every attempt at its endpoints. Each handler reads the
+/// query into a <see cref="WebhookTenantService"/> call, and its result into a page.
+/// </summary>
 internal static class LogHandlers
 {
     public static async Task<Ok<WebhookPage<WebhookMessageResponse>>> ListMessagesAsync(
         HttpContext http,
-        IWebhookLogReader log,
+        WebhookTenantService tenants,
         WebhookCatalog catalog,
         string? eventType,
         string? status,
@@ -22,35 +25,39 @@ internal static class LogHandlers
     {
         var query = new MessageQuery
         {
-            Tenant = ManagementRequest.Tenant(http),
             Webhook = eventType is null ? null : ManagementQuery.EventType(eventType, catalog, "eventType"),
             Status = ManagementQuery.DeliveryStatus(status),
-            EndpointId = endpointId is null ? null : (await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false)).Id,
+            EndpointId = ManagementQuery.EndpointId(endpointId, "endpointId"),
             Since = ManagementQuery.Time(since, "since"),
             Until = ManagementQuery.Time(until, "until"),
             Before = ManagementQuery.FromCursor(cursor, id => WebhookIds.IsValid(id, "msg_")),
             Limit = ManagementQuery.Limit(limit) + 1,
         };
-        var messages = await log.QueryMessagesAsync(query, http.RequestAborted).ConfigureAwait(false);
+        var messages = await tenants.ListMessagesAsync(ManagementRequest.Tenant(http), query, http.RequestAborted).ConfigureAwait(false);
         var page = messages.Take(query.Limit - 1).ToList();
-        var data = new List<WebhookMessageResponse>(page.Count);
-        foreach (var message in page)
-        {
-            data.Add(WebhookMessageResponse.From(message, await TenantData.OwnDeliveriesAsync(http, message.Id).ConfigureAwait(false)));
-        }
-
-        return TypedResults.Ok(new WebhookPage<WebhookMessageResponse>(data, messages.Count > page.Count ? ManagementQuery.Cursor(page[^1].Id) : null));
+        return TypedResults.Ok(new WebhookPage<WebhookMessageResponse>(
+            [.. page.Select(m => WebhookMessageResponse.From(m.Message, m.Deliveries))],
+            messages.Count > page.Count ? ManagementQuery.Cursor(page[^1].Message.Id) : null));
     }
 
-    public static async Task<Ok<WebhookMessageResponse>> GetMessageAsync(HttpContext http, string messageId)
+    public static async Task<Ok<WebhookMessageResponse>> GetMessageAsync(HttpContext http, WebhookTenantService tenants, string messageId)
     {
-        var (message, deliveries) = await TenantData.MessageAsync(http, messageId).ConfigureAwait(false);
+        var (message, deliveries) = await tenants.GetMessageAsync(
+            ManagementRequest.Tenant(http), ManagementQuery.MessageId(messageId, "messageId")!, http.RequestAborted).ConfigureAwait(false);
         return TypedResults.Ok(WebhookMessageResponse.From(message, deliveries));
+    }
+
+    public static async Task<Ok<WebhookPage<WebhookEndpointStats>>> GetStatsAsync(
+        HttpContext http, WebhookTenantService tenants, string? endpointId)
+    {
+        var id = ManagementQuery.EndpointId(endpointId, "endpointId");
+        var stats = await tenants.GetStatsAsync(ManagementRequest.Tenant(http), id, http.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(new WebhookPage<WebhookEndpointStats>(stats, null));
     }
 
     public static async Task<Ok<WebhookPage<WebhookAttemptResponse>>> ListAttemptsAsync(
         HttpContext http,
-        IWebhookLogReader log,
+        WebhookTenantService tenants,
         WebhookCatalog catalog,
         string? endpointId,
         string? messageId,
@@ -63,9 +70,8 @@ internal static class LogHandlers
     {
         var query = new AttemptQuery
         {
-            Tenant = ManagementRequest.Tenant(http),
-            EndpointId = endpointId is null ? null : (await TenantData.EndpointAsync(http, endpointId).ConfigureAwait(false)).Id,
-            MessageId = messageId is null ? null : (await TenantData.MessageAsync(http, messageId).ConfigureAwait(false)).Message.Id,
+            EndpointId = ManagementQuery.EndpointId(endpointId, "endpointId"),
+            MessageId = ManagementQuery.MessageId(messageId, "messageId"),
             Webhook = eventType is null ? null : ManagementQuery.EventType(eventType, catalog, "eventType"),
             Succeeded = ManagementQuery.AttemptSucceeded(status),
             Since = ManagementQuery.Time(since, "since"),
@@ -75,7 +81,7 @@ internal static class LogHandlers
                 : null,
             Limit = ManagementQuery.Limit(limit) + 1,
         };
-        var attempts = await log.QueryAttemptsAsync(query, http.RequestAborted).ConfigureAwait(false);
+        var attempts = await tenants.ListAttemptsAsync(ManagementRequest.Tenant(http), query, http.RequestAborted).ConfigureAwait(false);
         var page = attempts.Take(query.Limit - 1).Select(WebhookAttemptResponse.From).ToList();
         return TypedResults.Ok(new WebhookPage<WebhookAttemptResponse>(
             page,

@@ -98,7 +98,7 @@ public sealed record WebhookAttemptResponse
         Succeeded = attempt.ErrorKind == AttemptErrorKind.None,
         StatusCode = attempt.StatusCode,
         ResponseBody = attempt.ResponseBody,
-        ErrorKind = JsonNamingPolicy.CamelCase.ConvertName(attempt.ErrorKind.ToString()),
+        ErrorKind = ManagementQuery.ErrorKindName(attempt.ErrorKind),
         Error = attempt.Error,
     };
 }

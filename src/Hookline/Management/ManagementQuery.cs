@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Hookline.Management;
@@ -16,6 +17,9 @@ internal static class ManagementQuery
         Storage.DeliveryStatus.Succeeded => "succeeded",
         _ => "failed",
     };
+
+    /// <summary>An error kind as the API names it: <c>none</c>, <c>httpStatus</c>, <c>timeout</c>...</summary>
+    public static string ErrorKindName(Storage.AttemptErrorKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 
     public static string? MessageId(string? value, string field) => Id(value, field, "msg_");
 

@@ -29,7 +29,9 @@ internal static class ManagementRequest
     {
         var http = context.HttpContext;
         var options = http.RequestServices.GetRequiredService<IOptions<WebhookOptions>>().Value.Management;
-        var tenant = options.TenantResolver is { } resolve ? resolve(http) : http.User.FindFirst(options.TenantClaim)?.Value;
+        var tenant = options.TenantResolver is { } resolve
+            ? await resolve(http).ConfigureAwait(false)
+            : http.User.FindFirst(options.TenantClaim)?.Value;
         if (string.IsNullOrEmpty(tenant))
         {
             var authenticated = http.User.Identity?.IsAuthenticated == true;

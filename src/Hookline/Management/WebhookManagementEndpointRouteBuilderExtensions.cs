@@ -97,6 +97,12 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         api.MapGet("/attempts", LogHandlers.ListAttemptsAsync).WithName("ListWebhookAttempts").WithSummary("List delivery attempts")
            .WithDescription("Every attempt at delivering to your endpoints, newest first: status code, duration, the start of the response. Filter by `endpointId`, `messageId`, `eventType`, `status` (succeeded, failed), and time (`since`, `until`); page with `limit` (1-100) and `cursor`.")
            .WithIdProblems();
+        api.MapGet("/stats", LogHandlers.GetStatsAsync).WithName("GetWebhookStats").WithSummary("Delivery statistics")
+           .WithDescription(
+               "For each of your endpoints (newest first), or the one given as `endpointId`: how many attempts succeeded and failed in "
+               + "each of the last 24 hours and each of the last 7 days (UTC; the last hour and day are the current ones, so far), and "
+               + "over the last 24 hours the totals, the success rate (0-1, null without attempts) and the last failure.")
+           .WithIdProblems();
         return api;
     }
 

@@ -12,9 +12,13 @@ public sealed class WebhookManagementOptions
 
     /// <summary>
     /// Finds the tenant of a request instead of <see cref="TenantClaim"/> (an organization from a
-    /// header checked against the user's memberships, say). <see langword="null"/> or empty: no tenant, refused.
+    /// header checked against the user's memberships in a database, say), asynchronously; it runs once per call, and
+    /// can take services from <see cref="HttpContext.RequestServices"/> and stop at <see cref="HttpContext.RequestAborted"/>.
+    /// <see langword="null"/> or empty: no tenant, refused. A resolver that needs no I/O answers with
+    /// <c>ValueTask.FromResult</c>: <c>o.TenantResolver = http => ValueTask.FromResult(http.User.FindFirst("org")?.Value)</c>.
     /// </summary>
-    public Func<HttpContext, string?>? TenantResolver { get; set; }
+    /// <value>None: the tenant is the value of <see cref="TenantClaim"/>.</value>
+    public Func<HttpContext, ValueTask<string?>>? TenantResolver { get; set; }
 
     /// <summary>The OpenAPI document (from <c>AddOpenApi</c>) whose schemas the event types list serves.</summary>
     /// <value><c>v1</c>.</value>

@@ -9,6 +9,9 @@ public sealed record MessageQuery
     /// </summary>
     public string? Tenant { get; init; }
 
+    /// <summary>Only the message with this id.</summary>
+    public string? Id { get; init; }
+
     /// <summary>Only messages of this webhook.</summary>
     public string? Webhook { get; init; }
 

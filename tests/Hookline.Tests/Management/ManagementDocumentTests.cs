@@ -17,7 +17,7 @@ public sealed class ManagementDocumentTests
             .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!)))
             .ToList();
 
-        Assert.Equal(16, operations.Count);
+        Assert.Equal(17, operations.Count);
         Assert.All(operations, o => Assert.Equal(["Webhook management"], o.Operation["tags"]!.AsArray().Select(t => t!.GetValue<string>())));
         Assert.All(operations, o => Assert.Equal("#/components/schemas/ProblemDetails", o.Operation["responses"]!["401"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>()));
         var withBodies = operations.Where(o => o.Operation["requestBody"] is not null).Select(o => $"{o.Method} {o.Path} {o.Operation["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]}");
@@ -49,6 +49,19 @@ public sealed class ManagementDocumentTests
         Assert.All(operations.Where(o => o.Operation["responses"]!["412"] is not null), o => Assert.NotNull(o.Operation["responses"]!["409"]));
         Assert.NotNull(document["paths"]!["/webhooks/endpoints"]!["get"]!["responses"]!["400"]);
         Assert.Contains("version", document["components"]!["schemas"]!["WebhookEndpointResponse"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        // The stats: one optional parameter, a documented answer down to each count's UTC date-time, and the id problems.
+        var stats = document["paths"]!["/webhooks/stats"]!["get"]!;
+        var schemas = document["components"]!["schemas"]!;
+        Assert.Equal(["endpointId"], stats["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
+        Assert.Equal(["200", "400", "401", "404", "422"], stats["responses"]!.AsObject().Select(r => r.Key).Order());
+        var answer = stats["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var page = schemas[answer.Split('/')[^1]]!;
+        Assert.Equal("#/components/schemas/WebhookEndpointStats", page["properties"]!["data"]!["items"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(
+            ["daily", "endpointId", "hourly", "last24Hours"],
+            schemas["WebhookEndpointStats"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal("date-time", schemas["WebhookAttemptCount"]!["properties"]!["start"]!["format"]!.GetValue<string>());
     }
 
     [RequiresFact(Requirement.NodeTools)]
@@ -96,7 +109,8 @@ public sealed class ManagementDocumentTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddWebhooks(o => o.Management.TenantResolver = _ => "tenant").UseSqlite($"Data Source={file}");
+        builder.Services.AddWebhooks(o => o.Management.TenantResolver = _ => ValueTask.FromResult<string?>("tenant"))
+            .UseSqlite($"Data Source={file}");
         configure(builder);
         var app = builder.Build();
         app.Webhooks.MapPost<Order>("order.created");

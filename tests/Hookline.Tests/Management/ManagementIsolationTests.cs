@@ -34,6 +34,7 @@ public sealed class ManagementIsolationTests
             (HttpMethod.Get, $"/webhooks/messages?endpointId={endpoint}", null, "endpointId"),
             (HttpMethod.Get, $"/webhooks/attempts?endpointId={endpoint}", null, "endpointId"),
             (HttpMethod.Get, $"/webhooks/attempts?messageId={message}", null, "messageId"),
+            (HttpMethod.Get, $"/webhooks/stats?endpointId={endpoint}", null, "endpointId"),
         ];
         foreach (var (method, path, body, field) in probes)
         {
@@ -119,7 +120,7 @@ public sealed class ManagementIsolationTests
             .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: Path(e.RoutePattern.RawText!))))
             .ToList();
 
-        Assert.Equal(16, routes.Count);
+        Assert.Equal(17, routes.Count);
         foreach (var client in new[] { anonymous, wrong })
         {
             foreach (var (method, path) in routes)

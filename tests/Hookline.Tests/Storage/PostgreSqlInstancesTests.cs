@@ -258,4 +258,44 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         await store.AppendAsync([new NewMessage("msg_0002", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes("{}"), s_t0)], default);
         Assert.Equal(1, await store.ExpandAsync(s_t0, 10, default)); // New messages wait to be expanded.
     }
+
+    [SkippableFact]
+    public async Task Initialize_SchemaVersion3_CountsItsAttemptsByHour()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand(
+                $"""
+                CREATE SCHEMA {_schema};
+                CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+                {string.Join('\n', PostgreSqlSchema.Migrations.Take(3)).Replace("{schema}", _schema, StringComparison.Ordinal)}
+                INSERT INTO {_schema}.schema_versions (version) VALUES (1), (2), (3);
+                INSERT INTO {_schema}.endpoints (id, tenant, url, enabled, secrets, created_at, updated_at, version)
+                VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', true, '[]', '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', 1);
+                INSERT INTO {_schema}.messages (id, webhook, method, tenant, payload, created_at)
+                VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z');
+                INSERT INTO {_schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+                VALUES ('msg_0001', 'ep_0001', 1, 3, '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z');
+                INSERT INTO {_schema}.attempts (delivery_id, started_at, duration_us, status_code, error_kind, error)
+                SELECT id, t, 10, code, kind, error FROM {_schema}.deliveries, (VALUES
+                    (timestamptz '2026-11-23T12:20:00Z', 502, 1::smallint, 'later'),
+                    (timestamptz '2026-11-23T12:10:00Z', 500, 1::smallint, 'earlier'),
+                    (timestamptz '2026-11-23T13:00:00Z', 200, 0::smallint, NULL)) AS a (t, code, kind, error);
+                """,
+                connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var store = Instance();
+        await store.InitializeAsync(default);
+
+        Assert.Equal(
+            [
+                new AttemptHour("ep_0001", s_t0, 0, 2, new AttemptFailure(s_t0.AddMinutes(20), 502, AttemptErrorKind.HttpStatus, "later")),
+                new AttemptHour("ep_0001", s_t0.AddHours(1), 1, 0, null),
+            ],
+            await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = s_t0 }, default));
+    }
 }

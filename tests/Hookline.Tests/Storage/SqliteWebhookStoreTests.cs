@@ -108,6 +108,67 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
     }
 
     [Fact]
+    public async Task QueryAttemptStats_SeeksEachEndpointsHoursByPrimaryKey()
+    {
+        // The stats query's plan: the tenant's endpoints by index, then each one's hours by a range of the primary key, never a scan.
+        await using var connection = new SqliteConnection($"Data Source={_file}");
+        await connection.OpenAsync();
+        var command = connection.CreateCommand();
+        command.CommandText = """
+            EXPLAIN QUERY PLAN
+            SELECT h.endpoint_id, h.hour, h.succeeded, h.failed
+            FROM endpoints e JOIN attempt_hours h ON h.endpoint_id = e.id AND h.hour >= 1
+            WHERE e.tenant = 'alice' AND (NULL IS NULL OR e.id = NULL)
+            ORDER BY h.endpoint_id, h.hour;
+            """;
+        await using var reader = await command.ExecuteReaderAsync();
+        var plan = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        Assert.Contains(plan, step => step.Contains("ix_endpoints_tenant_id (tenant=?", StringComparison.Ordinal));
+        Assert.Contains(plan, step => step.Contains("h USING PRIMARY KEY (endpoint_id=? AND hour>?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, step => step.StartsWith("SCAN", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseOfSchema4_CountsItsAttemptsByHour()
+    {
+        var file = await DatabaseAtVersionAsync(
+            4,
+            """
+            INSERT INTO messages (id, webhook, method, tenant, payload, created_at)
+            VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0);
+            INSERT INTO deliveries (id, message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+            VALUES (1, 'msg_0001', 'ep_0001', 1, 3, 0, 0);
+            INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, error_kind, error) VALUES
+                (1, 1200000, 10, 502, 1, 'later'), (1, 600000, 10, 500, 1, 'earlier'), (1, 3600000, 10, 200, 0, NULL);
+            """);
+        try
+        {
+            using var store = new SqliteWebhookStore($"Data Source={file}");
+            await store.InitializeAsync(default);
+
+            var epoch = DateTimeOffset.UnixEpoch;
+            var hours = await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = epoch }, default);
+
+            Assert.Equal(
+                [
+                    new AttemptHour(
+                        "ep_0001", epoch, 0, 2, new AttemptFailure(epoch.AddMinutes(20), 502, AttemptErrorKind.HttpStatus, "later")),
+                    new AttemptHour("ep_0001", epoch.AddHours(1), 1, 0, null),
+                ],
+                hours);
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    [Fact]
     public void UseSqlite_InMemory_IsRefusedBecauseItWouldLoseWebhooks()
     {
         var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddWebhooks().UseSqlite("Data Source=:memory:"));

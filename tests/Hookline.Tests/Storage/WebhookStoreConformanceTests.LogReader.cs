@@ -40,6 +40,26 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal([alices], await IdsAsync(new MessageQuery { Until = T0.AddMinutes(1) }));
         Assert.Equal([bobsOwn], await IdsAsync(new MessageQuery { Limit = 1 }));
         Assert.Equal([everyones], await IdsAsync(new MessageQuery { Before = bobsOwn, Limit = 1 }));
+        Assert.Equal([everyones], await IdsAsync(new MessageQuery { Tenant = "alice", Id = everyones }));
+        Assert.Empty(await IdsAsync(new MessageQuery { Tenant = "alice", Id = bobsOwn })); // Neither published for alice nor sent to her.
+    }
+
+    [SkippableFact]
+    public async Task QueryDeliveries_OfAPageOfMessages_OnlyToTheTenantsEndpoints()
+    {
+        var alices = await CreateEndpointAsync("alice");
+        var bobs = await CreateEndpointAsync("bob");
+        var stored = await AppendExpandedAsync([Message(tenant: null), Message("alice"), Message("bob")], default);
+        var ids = stored.Select(s => s.MessageId).ToList();
+        async Task<IEnumerable<(string, string)>> DeliveriesAsync(string tenant, IReadOnlyList<string> messageIds) =>
+            (await Log.QueryDeliveriesAsync(new DeliveryQuery { Tenant = tenant, MessageIds = messageIds }, default))
+            .Select(d => (d.MessageId, d.EndpointId));
+
+        Assert.Equal([(ids[0], alices.Id), (ids[1], alices.Id)], await DeliveriesAsync("alice", ids));
+        Assert.Equal([(ids[0], bobs.Id), (ids[2], bobs.Id)], await DeliveriesAsync("bob", ids));
+        Assert.Equal([(ids[2], bobs.Id)], await DeliveriesAsync("bob", [ids[2], "msg_unknown"]));
+        Assert.Empty(await DeliveriesAsync("carol", ids));
+        Assert.Empty(await DeliveriesAsync("alice", []));
     }
 
     [SkippableFact]
@@ -69,5 +89,62 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Empty(await MessageIdsAsync(new AttemptQuery { Until = T0 }));
         Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { Before = all[0].Id, Limit = 1 }));
         Assert.Equal(alices.Id, all[1].EndpointId);
+    }
+
+    [SkippableFact]
+    public async Task QueryAttemptStats_CountsATenantsAttemptsByEndpointAndHour_KeepingTheLatestFailure()
+    {
+        var alices = await CreateEndpointAsync("alice");
+        var idle = await CreateEndpointAsync("alice", eventTypes: ["invoice.paid"]);
+        var bobs = await CreateEndpointAsync("bob");
+        await AppendExpandedAsync([Message("alice"), Message("alice"), Message("alice"), Message("alice"), Message("bob")], default);
+        var leased = await Queue.LeaseAsync(new("w", T0, T0.AddMinutes(1), 10), default);
+        var a = leased.Where(l => l.EndpointId == alices.Id).OrderBy(l => l.Id).ToList();
+        var b = leased.Single(l => l.EndpointId == bobs.Id);
+        AttemptResult At(LeasedDelivery delivery, TimeSpan after, int? status, AttemptErrorKind kind = AttemptErrorKind.HttpStatus) =>
+            Result(delivery, "w", status is >= 200 and < 300 ? DeliveryStatus.Succeeded : DeliveryStatus.Failed, status ?? 0) with
+            {
+                StartedAt = T0 + after,
+                StatusCode = status,
+                ErrorKind = status is >= 200 and < 300 ? AttemptErrorKind.None : kind,
+                Error = status is >= 200 and < 300 ? null : $"failed after {after}",
+            };
+
+        await Queue.CompleteAsync(
+            [
+                At(a[0], TimeSpan.FromHours(1) - TimeSpan.FromMilliseconds(1), 200), // The last instant of hour 12.
+                At(a[1], TimeSpan.FromMinutes(10), 500),
+                At(a[2], TimeSpan.FromHours(1), null, AttemptErrorKind.Timeout), // The first instant of hour 13.
+                At(b, TimeSpan.FromMinutes(5), 503),
+            ],
+            T0.AddHours(1),
+            default);
+        await Queue.CompleteAsync([At(a[3], TimeSpan.FromMinutes(5), 502)], T0.AddHours(1), default); // Late, and earlier than the 500.
+        Task<IReadOnlyList<AttemptHour>> StatsAsync(string tenant, DateTimeOffset since, string? endpointId = null) =>
+            Log.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = since }, default);
+
+        var hours = await StatsAsync("alice", T0);
+
+        Assert.Equal(
+            [
+                new AttemptHour(
+                    alices.Id, T0, 1, 2, new AttemptFailure(T0.AddMinutes(10), 500, AttemptErrorKind.HttpStatus, "failed after 00:10:00")),
+                new AttemptHour(
+                    alices.Id,
+                    T0.AddHours(1),
+                    0,
+                    1,
+                    new AttemptFailure(T0.AddHours(1), null, AttemptErrorKind.Timeout, "failed after 01:00:00")),
+            ],
+            hours);
+        Assert.All(hours, h => Assert.Equal(TimeSpan.Zero, h.Start.Offset));
+        Assert.Equal([T0.AddHours(1)], (await StatsAsync("alice", T0.AddHours(1))).Select(h => h.Start));
+        Assert.Empty(await StatsAsync("alice", T0, idle.Id));
+        Assert.Empty(await StatsAsync("alice", T0, bobs.Id)); // Another tenant's endpoint: nothing.
+        Assert.Equal([(bobs.Id, T0, 0, 1)], (await StatsAsync("bob", T0)).Select(h => (h.EndpointId, h.Start, h.Succeeded, h.Failed)));
+
+        // Purging keeps a week past the retention's cutoff: hour 12 goes, hour 13 stays.
+        await Queue.PurgeAsync(T0.AddDays(7).AddHours(1), default);
+        Assert.Equal([T0.AddHours(1)], (await StatsAsync("alice", T0.AddDays(-1))).Select(h => h.Start));
     }
 }

@@ -1,0 +1,91 @@
+using Hookline.Storage;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Hookline.PostgreSql;
+
+/// <summary>
+/// Attempts counted per endpoint and hour (<c>attempt_hours</c>), kept as attempts are recorded: the stats of a week read at most
+/// 168 rows an endpoint, by their primary key, however many attempts the log holds.
+/// </summary>
+internal sealed partial class PostgreSqlWebhookStore
+{
+    public async Task<IReadOnlyList<AttemptHour>> QueryAttemptStatsAsync(AttemptStatsQuery query, CancellationToken cancellationToken) =>
+        await ReadAsync(
+            """
+            SELECT h.endpoint_id, h.hour, h.succeeded, h.failed, h.last_failed_at, h.last_failed_status_code, h.last_failed_error_kind,
+                   h.last_failed_error
+            FROM {schema}.endpoints e JOIN {schema}.attempt_hours h ON h.endpoint_id = e.id AND h.hour >= @since
+            WHERE e.tenant = @tenant AND (@endpoint IS NULL OR e.id = @endpoint)
+            ORDER BY h.endpoint_id, h.hour;
+            """,
+            reader => new AttemptHour(
+                reader.GetString(0),
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetInt32(2),
+                reader.GetInt32(3),
+                NullableTime(reader, 4) is { } failedAt
+                    ? new AttemptFailure(
+                        failedAt, NullableInteger(reader, 5), (AttemptErrorKind)reader.GetInt16(6), NullableText(reader, 7))
+                    : null),
+            cancellationToken,
+            Text("tenant", query.Tenant),
+            Text("endpoint", query.EndpointId),
+            Time("since", query.Since)).ConfigureAwait(false);
+
+    /// <summary>
+    /// Counts recorded attempts into their endpoint's hour, in the transaction that records them: one statement for the batch,
+    /// locking its rows in (endpoint, hour) order so that instances completing batches at once never deadlock on them.
+    /// </summary>
+    private Task<int> CountAttemptsAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<AttemptResult> results,
+        CancellationToken cancellationToken)
+    {
+        // A later failure of the hour replaces the one kept; an earlier one (a batch finishing late) does not.
+        const string Newer =
+            "excluded.last_failed_at IS NOT NULL AND (h.last_failed_at IS NULL OR excluded.last_failed_at >= h.last_failed_at)";
+        return ExecuteAsync(
+            connection,
+            transaction,
+            $$"""
+            INSERT INTO {schema}.attempt_hours AS h
+                (endpoint_id, hour, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
+            SELECT r.endpoint_id, date_trunc('hour', r.started_at, 'UTC'),
+                   count(*) FILTER (WHERE r.kind = 0), count(*) FILTER (WHERE r.kind <> 0),
+                   max(r.started_at) FILTER (WHERE r.kind <> 0),
+                   (array_agg(r.status_code ORDER BY r.started_at DESC) FILTER (WHERE r.kind <> 0))[1],
+                   (array_agg(r.kind ORDER BY r.started_at DESC) FILTER (WHERE r.kind <> 0))[1],
+                   (array_agg(r.error ORDER BY r.started_at DESC) FILTER (WHERE r.kind <> 0))[1]
+            FROM unnest(@endpoints, @started, @status, @kind, @error) AS r (endpoint_id, started_at, status_code, kind, error)
+            GROUP BY 1, 2
+            ORDER BY 1, 2
+            ON CONFLICT (endpoint_id, hour) DO UPDATE SET
+                succeeded = h.succeeded + excluded.succeeded,
+                failed = h.failed + excluded.failed,
+                last_failed_at = CASE WHEN {{Newer}} THEN excluded.last_failed_at ELSE h.last_failed_at END,
+                last_failed_status_code = CASE WHEN {{Newer}} THEN excluded.last_failed_status_code ELSE h.last_failed_status_code END,
+                last_failed_error_kind = CASE WHEN {{Newer}} THEN excluded.last_failed_error_kind ELSE h.last_failed_error_kind END,
+                last_failed_error = CASE WHEN {{Newer}} THEN excluded.last_failed_error ELSE h.last_failed_error END;
+            """,
+            cancellationToken,
+            Parameter("endpoints", NpgsqlDbType.Array | NpgsqlDbType.Text, results.Select(r => r.EndpointId).ToArray()),
+            Parameter(
+                "started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.StartedAt.ToUniversalTime()).ToArray()),
+            Parameter("status", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
+            Parameter("kind", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
+            Parameter("error", NpgsqlDbType.Array | NpgsqlDbType.Text, results.Select(r => r.Error).ToArray()));
+    }
+
+    /// <summary>Hours older than a week before <paramref name="before"/>: past both the retention and the week the stats show.</summary>
+    private Task<int> PurgeAttemptHoursAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        WriteAsync(
+            (connection, transaction) => ExecuteAsync(
+                connection,
+                transaction,
+                "DELETE FROM {schema}.attempt_hours WHERE hour < @before;",
+                cancellationToken,
+                Time("before", before.AddDays(-7))),
+            cancellationToken);
+}
