@@ -41,7 +41,8 @@ internal static class TestPostgres
     /// <summary>
     /// A database of the test's own, for apps that use fixed schemas (the sample's <c>hookline</c> and <c>public</c>): its
     /// connection string. Its search path is <c>public</c>: the default, <c>"$user", public</c>, would put the schema named as
-    /// the login (<c>hookline</c>, Hookline's), once it exists, before the app's own tables.
+    /// the login (<c>hookline</c>, Hookline's), once it exists, before the app's own tables. Apps connect with patience: a
+    /// busy machine may take more than the 5 s the other tests allow.
     /// </summary>
     public static async Task<string> CreateDatabaseAsync(string name)
     {
@@ -52,7 +53,7 @@ internal static class TestPostgres
             await create.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, SearchPath = "public" }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, SearchPath = "public", Timeout = 30 }.ConnectionString;
     }
 
     /// <summary>Drops a test's database, closing whatever connections its apps left (nothing to drop where there is no server).</summary>

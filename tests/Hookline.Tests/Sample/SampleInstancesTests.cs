@@ -16,7 +16,7 @@ namespace Hookline.Tests.Sample;
 public sealed class SampleInstancesTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Events = 10_000;
-    private const int RequestsAtOnce = 24;
+    private const int RequestsAtOnce = 32;
     private readonly string _database = TestPostgres.NewSchema();
     private readonly List<SampleProcess> _processes = [];
 
@@ -39,6 +39,12 @@ public sealed class SampleInstancesTests(ITestOutputHelper output) : IAsyncLifet
         var clock = Stopwatch.StartNew();
         var connectionString = await TestPostgres.CreateDatabaseAsync(_database);
         await using var database = NpgsqlDataSource.Create(connectionString);
+        await using (var fast = database.CreateCommand($"ALTER DATABASE {_database} SET synchronous_commit = off"))
+        {
+            // Commits do not wait for the disk: the test kills app instances, never the database server, so nothing is lost.
+            await fast.ExecuteNonQueryAsync();
+        }
+
         var receiver = new Receiver();
         await using var server = await TestReceiver.StartAsync(receiver.RespondAsync);
         var instances = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => StartAsync(connectionString)));
@@ -73,7 +79,7 @@ public sealed class SampleInstancesTests(ITestOutputHelper output) : IAsyncLifet
                 return Volatile.Read(ref created) >= count;
             },
             what,
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(120));
 
         // Mid-backlog (a third of the events published, and the rest still to come): SIGKILL one instance.
         await PublishedAsync(Events / 3, "a third published");
@@ -94,9 +100,17 @@ public sealed class SampleInstancesTests(ITestOutputHelper output) : IAsyncLifet
         await Eventually.HoldsAsync(
             async () => receiver.Distinct == Events && (await store.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0,
             $"every event delivered and recorded, the killed instance's leases run out",
-            TimeSpan.FromSeconds(90));
+            TimeSpan.FromSeconds(120));
 
         var requests = server.Requests;
+        var duplicates = requests.Count - receiver.Distinct;
+        var restarted = instances[1].Process.Process;
+        var untouched = instances[2].Process.Process;
+        output.WriteLine(
+            $"{Events} events published in {published.TotalSeconds:0.0} s, all delivered by {clock.Elapsed.TotalSeconds:0.0} s; "
+            + $"{requests.Count} requests, {duplicates} duplicates, {inFlightAtKill} in flight at the kill; delivered per process "
+            + $"(its log): killed {Delivered(killed)}, stopped {Delivered(stopped)}, restarted {Delivered(restarted)}, untouched {Delivered(untouched)}");
+
         Assert.All(requests, r => Assert.Equal(
             WebhookVerificationResult.Verified,
             new WebhookVerifier(WebhookSecret.Parse(secrets[r.Path])).Verify(
@@ -104,16 +118,8 @@ public sealed class SampleInstancesTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(Events, requests.Select(r => (r.Path, JsonNode.Parse(r.Body)!["username"]!.GetValue<string>())).Distinct().Count());
         Assert.Equal((Events, Events), (await CountAsync(database, "hookline.messages"), await CountAsync(database, "subscriptions")));
         Assert.Empty(receiver.Overlaps);
-        var duplicates = requests.Count - Events;
         Assert.InRange(duplicates, 0, inFlightAtKill);
-        var survivors = new[] { ("restarted", instances[1].Process), ("untouched", instances[2].Process) };
-        var split = survivors.Select(s => (s.Item1, Delivered: s.Item2.Process.Lines.Count(l => l.TrimStart().StartsWith("Delivered msg_", StringComparison.Ordinal))));
-        Assert.All(split, s => Assert.True(s.Delivered > 0, $"The {s.Item1} instance delivered nothing."));
-        output.WriteLine(
-            $"{Events} events published in {published.TotalSeconds:0.0} s, all delivered by {clock.Elapsed.TotalSeconds:0.0} s; "
-            + $"{requests.Count} requests, {duplicates} duplicates, {inFlightAtKill} in flight at the kill; "
-            + $"delivered per process (log): killed {Delivered(killed)}, stopped {Delivered(stopped)}, "
-            + string.Join(", ", split.Select(s => $"{s.Item1} {s.Delivered}")));
+        Assert.True(Delivered(restarted) > 0 && Delivered(untouched) > 0, "A surviving instance delivered nothing.");
     }
 
     private static int Delivered(DotnetProcess process) =>
@@ -155,7 +161,7 @@ public sealed class SampleInstancesTests(ITestOutputHelper output) : IAsyncLifet
         var process = await SampleProcess.StartAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings:Postgres"] = connectionString,
-            ["Webhooks:Delivery:Timeout"] = "00:00:05", // Leases last twice this: the killed instance's run out in 10 s.
+            // Leases last twice the 15 s attempt timeout: the killed instance's run out while the others still publish.
             ["Webhooks:Delivery:RetrySchedule:0"] = "00:00:00.100",
             ["Webhooks:Delivery:RetrySchedule:1"] = "00:00:01",
             ["Webhooks:Delivery:PollInterval"] = "00:00:00.100",
@@ -170,7 +176,7 @@ public sealed class SampleInstancesTests(ITestOutputHelper output) : IAsyncLifet
         return process;
     }
 
-    /// <summary>Deliveries leased by a process and not completed: the attempts it had in flight when it died (its leases last 10 s).</summary>
+    /// <summary>Deliveries leased by a process and not completed: the attempts it had in flight when it died (its leases last 30 s).</summary>
     private static async Task<long> LeasedByAsync(NpgsqlDataSource database, int processId)
     {
         await using var count = database.CreateCommand("SELECT count(*) FROM hookline.deliveries WHERE status = 0 AND lease_owner LIKE $1");
