@@ -17,7 +17,7 @@ internal sealed class SampleProcess : IAsyncDisposable
     /// <summary>Where it listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string Url { get; }
 
-    /// <summary>Starts it with these settings (configuration keys, e.g. <c>ConnectionStrings:Postgres</c>) and waits until it listens.</summary>
+    /// <summary>Starts it with these settings (e.g. <c>ConnectionStrings:Postgres</c>) and waits until it listens.</summary>
     public static async Task<SampleProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var process = DotnetProcess.Start(

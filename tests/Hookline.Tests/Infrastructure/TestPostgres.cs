@@ -53,7 +53,8 @@ internal static class TestPostgres
             await create.ExecuteNonQueryAsync();
         }
 
-        return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, SearchPath = "public", Timeout = 30 }.ConnectionString;
+        var connectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, SearchPath = "public", Timeout = 30 };
+        return connectionString.ConnectionString;
     }
 
     /// <summary>Drops a test's database, closing whatever connections its apps left (nothing to drop where there is no server).</summary>
