@@ -1,9 +1,11 @@
-using System.Collections.Concurrent;
+using System.Data.Common;
 using System.Security.Claims;
 using Hookline;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Data.Sqlite;
 using Microsoft.OpenApi;
+using Npgsql;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -38,11 +40,23 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
        .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
 builder.Services.AddAuthorization();
-builder.Services.AddWebhooks(builder.Configuration.GetSection("Webhooks").Bind)
-       .UseSqlite(builder.Configuration.GetConnectionString("Webhooks")
-                  ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "webhooks.db")}");
+// The subscriptions and the webhooks share one database, so both commit in one transaction: PostgreSQL when the
+// connection string "Postgres" is set (for several instances), else a SQLite file.
+var webhooks = builder.Services.AddWebhooks(builder.Configuration.GetSection("Webhooks").Bind);
+if (builder.Configuration.GetConnectionString("Postgres") is { } postgres)
+{
+    builder.Services.AddSingleton<DbDataSource>(_ => NpgsqlDataSource.Create(postgres));
+    webhooks.UsePostgreSql(sp => (NpgsqlDataSource)sp.GetRequiredService<DbDataSource>());
+}
+else
+{
+    var sqlite = builder.Configuration.GetConnectionString("Webhooks")
+                 ?? $"Data Source={Path.Combine(builder.Environment.ContentRootPath, "webhooks.db")}";
+    builder.Services.AddSingleton(_ => SqliteFactory.Instance.CreateDataSource(sqlite));
+    webhooks.UseSqlite(sqlite);
+}
+
 builder.Services.AddHealthChecks().AddWebhookBacklog();
-builder.Services.AddSingleton<ConcurrentDictionary<(string User, string Username), Subscription>>();
 
 var app = builder.Build();
 // Unhandled exceptions answer a ProblemDetails, never a stack trace: 413 or 422 for a payload the webhook cannot carry, else 500.
@@ -85,11 +99,7 @@ app.MapGet("/users", () => new[] { "Rick", "Morty" });
 
 var subscriptions = app.MapGroup("/subscriptions").RequireAuthorization();
 
-subscriptions.MapPost("/", async (
-    Subscription subscription,
-    ClaimsPrincipal user,
-    ConcurrentDictionary<(string, string), Subscription> store,
-    IWebhookPublisher webhooks) =>
+subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal user, DbDataSource database, IWebhookPublisher webhooks) =>
 {
     if (string.IsNullOrWhiteSpace(subscription.Username))
     {
@@ -97,24 +107,18 @@ subscriptions.MapPost("/", async (
     }
 
     var tenant = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
-    if (!store.TryAdd((tenant, subscription.Username), subscription))
+    await using var connection = await database.OpenConnectionAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    // The webhook is stored in this transaction: sent if and only if the subscription commits. Published first, so a payload it
+    // cannot carry throws (413, 422 from the exception handler) before anything is written; a return or throw before the
+    // commit rolls both back.
+    await webhooks.PublishAsync("new-subscription", subscription, tenant, transaction: transaction);
+    if (!await SubscriptionTable.TryAddAsync(transaction, tenant, subscription))
     {
         return Results.Problem(statusCode: StatusCodes.Status409Conflict, detail: $"{subscription.Username} is already subscribed.");
     }
 
-    // Stored durably before it returns; then fanned out to this user's endpoints for new-subscription and sent in the background.
-    // Not cancelled with the request: once the subscription is taken, whether its webhook was stored must be known.
-    try
-    {
-        await webhooks.PublishAsync("new-subscription", subscription, tenant);
-    }
-    catch
-    {
-        // No subscription without its webhook: undo it, and let the exception handler answer (413, 422 or 500).
-        store.TryRemove((tenant, subscription.Username), out _);
-        throw;
-    }
-
+    await transaction.CommitAsync();
     return Results.Created($"/subscriptions/{Uri.EscapeDataString(subscription.Username)}", subscription);
 })
 .WithSummary("Subscribe a user")
@@ -125,10 +129,11 @@ subscriptions.MapPost("/", async (
 .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
 .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-subscriptions.MapGet("/", (ClaimsPrincipal user, ConcurrentDictionary<(string User, string Username), Subscription> store) =>
-    store.Where(s => s.Key.User == user.FindFirstValue(ClaimTypes.NameIdentifier)).Select(s => s.Value).OrderBy(s => s.StartDate))
+subscriptions.MapGet("/", (ClaimsPrincipal user, DbDataSource database) =>
+    SubscriptionTable.ListAsync(database, user.FindFirstValue(ClaimTypes.NameIdentifier)!))
    .WithSummary("List your subscriptions");
 
+await SubscriptionTable.CreateAsync(app.Services.GetRequiredService<DbDataSource>());
 app.Run();
 
 /// <summary>A user's subscription to the service.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Hookline.Tests;
 
@@ -20,6 +21,9 @@ internal sealed class DotnetProcess : IAsyncDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>Its process id.</summary>
+    public int Id => _process.Id;
 
     /// <summary>What it printed so far, standard output and error interleaved.</summary>
     public string Output => string.Join('\n', _output);
@@ -102,6 +106,14 @@ internal sealed class DotnetProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Asks it to stop with SIGTERM, as a service manager does, and waits until it has. Returns the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        Assert.Equal(0, SendSignal(_process.Id, 15));
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -112,6 +124,9 @@ internal sealed class DotnetProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private void Keep(string? line)
     {

@@ -38,6 +38,39 @@ internal static class TestPostgres
     /// <summary>A schema name no other test uses.</summary>
     public static string NewSchema() => $"test_{Guid.NewGuid():N}";
 
+    /// <summary>
+    /// A database of the test's own, for apps that use fixed schemas (the sample's <c>hookline</c> and <c>public</c>): its
+    /// connection string. Its search path is <c>public</c>: the default, <c>"$user", public</c>, would put the schema named as
+    /// the login (<c>hookline</c>, Hookline's), once it exists, before the app's own tables. Apps connect with patience: a
+    /// busy machine may take more than the 5 s the other tests allow.
+    /// </summary>
+    public static async Task<string> CreateDatabaseAsync(string name)
+    {
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, SearchPath = "public", Timeout = 30 };
+        return connectionString.ConnectionString;
+    }
+
+    /// <summary>Drops a test's database, closing whatever connections its apps left (nothing to drop where there is no server).</summary>
+    public static async Task DropDatabaseAsync(string name)
+    {
+        if (s_unavailable.Value is not null)
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE);", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Drops a test's schema with everything in it (nothing to drop where there is no server: the test was skipped).</summary>
     public static async Task DropSchemaAsync(string schema)
     {
