@@ -1,0 +1,37 @@
+using System.CommandLine;
+using Hookline.Cli.Generate;
+using Hookline.Cli.Generating;
+using Hookline.Cli.Listen;
+using Hookline.Cli.Send;
+using Hookline.Cli.Shared;
+
+namespace Hookline.Cli;
+
+/// <summary>The <c>hookline</c> command: <c>generate</c>, <c>listen</c> and <c>send</c>.</summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("Receive webhooks: generate typed receivers from OpenAPI documents, listen for deliveries, send signed ones.")
+        {
+            GenerateCommand.Create(),
+            ListenCommand.Create(),
+            SendCommand.Create(),
+        };
+
+        try
+        {
+            // Exceptions reach the catch below: known failures become one line, anything else keeps its stack trace (a bug).
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is GenerationException or CliException)
+        {
+            await Console.Error.WriteLineAsync($"hookline: {error.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+    }
+}
