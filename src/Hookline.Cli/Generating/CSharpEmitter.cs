@@ -106,7 +106,8 @@ internal static class CSharpEmitter
     private static void WriteEnum(IndentedTextWriter writer, EnumModel enumeration)
     {
         Summary(writer, enumeration.Description is { } description ? Doc(description) : $"The {enumeration.Name} values.");
-        writer.WriteLine($"[{Attributes}.JsonConverter(typeof({Attributes}.JsonStringEnumConverter<{enumeration.Name}>))]");
+        writer.WriteLine($"[{Attributes}.JsonConverter(");
+        writer.WriteLine($"    typeof({Attributes}.JsonStringEnumConverter<{enumeration.Name}>))]");
         writer.WriteLine($"public enum {enumeration.Name}");
         writer.WriteLine("{");
         writer.Indent++;
@@ -150,9 +151,8 @@ internal static class CSharpEmitter
             writer.WriteLine("/// <param name=\"webhookId\">The <c>webhook-id</c>: the same on every retry of a message, to drop duplicates.</param>");
             writer.WriteLine("/// <param name=\"cancellationToken\">Cancelled when the sender gives up on the request.</param>");
             writer.WriteLine("/// <returns>A task; once it completes the delivery is answered 204, if it fails, 500 and the sender retries.</returns>");
-            writer.WriteLine(
-                $"global::System.Threading.Tasks.Task Handle{webhook.MethodName}Async({webhook.PayloadType} payload, string webhookId, "
-                + "global::System.Threading.CancellationToken cancellationToken);");
+            writer.WriteLine($"global::System.Threading.Tasks.Task Handle{webhook.MethodName}Async(");
+            writer.WriteLine($"    {webhook.PayloadType} payload, string webhookId, global::System.Threading.CancellationToken cancellationToken);");
         }
 
         writer.Indent--;
