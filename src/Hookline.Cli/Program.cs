@@ -19,6 +19,12 @@ internal static class Program
             SendCommand.Create(),
         };
 
+        if (Console.IsOutputRedirected)
+        {
+            // Piped or captured: one delivery's line stays one line.
+            Spectre.Console.AnsiConsole.Console.Profile.Width = 4096;
+        }
+
         try
         {
             // Exceptions reach the catch below: known failures become one line, anything else keeps its stack trace (a bug).
