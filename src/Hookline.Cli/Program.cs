@@ -28,7 +28,9 @@ internal static class Program
         try
         {
             // Exceptions reach the catch below: known failures become one line, anything else keeps its stack trace (a bug).
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            // No response files: --data @file is the command's own, the body read from that file.
+            var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
         }
         catch (Exception error) when (error is GenerationException or CliException)
         {
