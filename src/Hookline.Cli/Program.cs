@@ -12,7 +12,8 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("Receive webhooks: generate typed receivers from OpenAPI documents, listen for deliveries, send signed ones.")
+        var root = new RootCommand(
+            "Receive webhooks: generate typed receivers from OpenAPI documents, listen for deliveries, send signed ones.")
         {
             GenerateCommand.Create(),
             ListenCommand.Create(),

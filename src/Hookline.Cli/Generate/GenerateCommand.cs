@@ -4,7 +4,9 @@ using Spectre.Console;
 
 namespace Hookline.Cli.Generate;
 
-/// <summary><c>hookline generate --openapi &lt;file or URL&gt; --namespace &lt;ns&gt; --output &lt;dir&gt; [--name &lt;Name&gt;]</c>.</summary>
+/// <summary>
+/// <c>hookline generate --openapi &lt;file or URL&gt; --namespace &lt;ns&gt; --output &lt;dir&gt; [--name &lt;Name&gt;]</c>.
+/// </summary>
 internal static class GenerateCommand
 {
     public static Command Create()
@@ -28,8 +30,12 @@ internal static class GenerateCommand
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var (model, files) = await ReceiverGenerator.GenerateAsync(
-                result.GetValue(openApi)!, result.GetValue(@namespace)!, result.GetValue(output)!, result.GetValue(name), http, cancellationToken)
-                .ConfigureAwait(false);
+                result.GetValue(openApi)!,
+                result.GetValue(@namespace)!,
+                result.GetValue(output)!,
+                result.GetValue(name),
+                http,
+                cancellationToken).ConfigureAwait(false);
             foreach (var warning in model.Warnings)
             {
                 AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {warning}");

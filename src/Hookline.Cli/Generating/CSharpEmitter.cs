@@ -148,11 +148,14 @@ internal static class CSharpEmitter
 
             writer.WriteLine("/// </summary>");
             writer.WriteLine("/// <param name=\"payload\">The delivery's body.</param>");
-            writer.WriteLine("/// <param name=\"webhookId\">The <c>webhook-id</c>: the same on every retry of a message, to drop duplicates.</param>");
+            writer.WriteLine(
+                "/// <param name=\"webhookId\">The <c>webhook-id</c>: the same on every retry of a message, to drop duplicates.</param>");
             writer.WriteLine("/// <param name=\"cancellationToken\">Cancelled when the sender gives up on the request.</param>");
-            writer.WriteLine("/// <returns>A task; once it completes the delivery is answered 204, if it fails, 500 and the sender retries.</returns>");
+            writer.WriteLine(
+                "/// <returns>A task; once it completes the delivery is answered 204, if it fails, 500 and the sender retries.</returns>");
             writer.WriteLine($"global::System.Threading.Tasks.Task Handle{webhook.MethodName}Async(");
-            writer.WriteLine($"    {webhook.PayloadType} payload, string webhookId, global::System.Threading.CancellationToken cancellationToken);");
+            writer.WriteLine(
+                $"    {webhook.PayloadType} payload, string webhookId, global::System.Threading.CancellationToken cancellationToken);");
         }
 
         writer.Indent--;
@@ -166,20 +169,24 @@ internal static class CSharpEmitter
         writer.WriteLine("{");
         writer.Indent++;
         writer.WriteLine("/// <summary>");
-        writer.WriteLine($"/// Maps each webhook as <c>POST {{prefix}}/{{webhook name}}</c>, verified by Hookline.Receiving (<c>AddWebhookReceiving()</c>):");
+        writer.WriteLine(
+            "/// Maps each webhook as <c>POST {prefix}/{webhook name}</c>, verified by Hookline.Receiving (<c>AddWebhookReceiving()</c>):");
         foreach (var webhook in model.Webhooks)
         {
-            writer.WriteLine($"/// <c>{Escape(Route(webhook))}</c> calls <see cref=\"{model.InterfaceName}.Handle{webhook.MethodName}Async\"/>;");
+            var handler = $"{model.InterfaceName}.Handle{webhook.MethodName}Async";
+            writer.WriteLine($"/// <c>{Escape(Route(webhook))}</c> calls <see cref=\"{handler}\"/>;");
         }
 
         writer.WriteLine($"/// the <see cref=\"{model.InterfaceName}\"/> comes from the request's services.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <param name=\"endpoints\">The app or a route group.</param>");
         writer.WriteLine("/// <param name=\"prefix\">The routes' prefix, e.g. <c>/hooks</c>.</param>");
-        writer.WriteLine("/// <param name=\"sender\">A named sender's secrets (<c>AddWebhookReceiving(sender)</c>), or the default sender's.</param>");
+        writer.WriteLine(
+            "/// <param name=\"sender\">A named sender's secrets (<c>AddWebhookReceiving(sender)</c>), or the default sender's.</param>");
         writer.WriteLine("/// <returns>The webhooks' route group, to add authorization, rate limits or metadata to all of them.</returns>");
         writer.WriteLine($"public static global::Microsoft.AspNetCore.Builder.IEndpointConventionBuilder {model.MapMethodName}(");
-        writer.WriteLine("    this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string prefix, string? sender = null)");
+        writer.WriteLine(
+            "    this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string prefix, string? sender = null)");
         writer.WriteLine("{");
         writer.Indent++;
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(endpoints);");
@@ -199,7 +206,8 @@ internal static class CSharpEmitter
             writer.Indent--;
             writer.WriteLine("{");
             writer.Indent++;
-            writer.WriteLine($"await receiver.Handle{webhook.MethodName}Async(payload, webhookId, cancellationToken).ConfigureAwait(false);");
+            writer.WriteLine(
+                $"await receiver.Handle{webhook.MethodName}Async(payload, webhookId, cancellationToken).ConfigureAwait(false);");
             writer.WriteLine("return global::Microsoft.AspNetCore.Http.TypedResults.NoContent();");
             writer.Indent--;
             writer.WriteLine("},");
@@ -227,7 +235,9 @@ internal static class CSharpEmitter
         writer.WriteLine("}");
     }
 
-    /// <summary>The route under the prefix: <c>/</c> and the webhook's name, escaped so that no character means anything to routing.</summary>
+    /// <summary>
+    /// The route under the prefix: <c>/</c> and the webhook's name, escaped so that no character means anything to routing.
+    /// </summary>
     private static string Route(WebhookModel webhook) => "/" + Uri.EscapeDataString(webhook.Name);
 
     /// <summary>A summary of text already fit for XML (see <see cref="Doc"/> for the document's texts).</summary>

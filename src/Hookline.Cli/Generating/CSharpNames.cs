@@ -8,7 +8,8 @@ internal static class CSharpNames
 {
     /// <summary>
     /// PascalCase: words split at anything not a letter or digit, each word's first letter upper-cased, the rest kept
-    /// (<c>monthly_fee</c> → <c>MonthlyFee</c>, <c>startDate</c> → <c>StartDate</c>, <c>new-subscription</c> → <c>NewSubscription</c>).
+    /// (<c>monthly_fee</c> → <c>MonthlyFee</c>, <c>startDate</c> → <c>StartDate</c>,
+    /// <c>new-subscription</c> → <c>NewSubscription</c>).
     /// A name that would start with a digit gets a leading <c>_</c>; one with no letter or digit is <paramref name="fallback"/>.
     /// </summary>
     public static string ToPascalCase(string text, string fallback = "Value")
@@ -35,7 +36,9 @@ internal static class CSharpNames
         return char.IsDigit(name[0]) ? "_" + name : name.ToString();
     }
 
-    /// <summary>The first of <paramref name="name"/>, <paramref name="name"/>2, <paramref name="name"/>3... not yet taken; takes it.</summary>
+    /// <summary>
+    /// The first of <paramref name="name"/>, <paramref name="name"/>2, <paramref name="name"/>3... not yet taken; takes it.
+    /// </summary>
     public static string Unique(string name, ISet<string> taken)
     {
         var candidate = name;

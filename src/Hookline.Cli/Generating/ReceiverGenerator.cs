@@ -7,7 +7,8 @@ internal static partial class ReceiverGenerator
 {
     /// <summary>The C# files for a document's webhooks, by file name.</summary>
     /// <exception cref="GenerationException">The namespace is no C# namespace, or no webhook can be received.</exception>
-    public static (ReceiverModel Model, SortedDictionary<string, string> Files) Emit(WebhookDocument document, string @namespace, string? name = null)
+    public static (ReceiverModel Model, SortedDictionary<string, string> Files) Emit(
+        WebhookDocument document, string @namespace, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         if (!Namespace().IsMatch(@namespace))
@@ -19,7 +20,9 @@ internal static partial class ReceiverGenerator
         return (model, CSharpEmitter.Emit(model, @namespace));
     }
 
-    /// <summary>Reads the document at <paramref name="source"/> (a file or an http(s) URL) and writes its receiver into <paramref name="output"/>.</summary>
+    /// <summary>
+    /// Reads the document at <paramref name="source"/> (a file or an http(s) URL) and writes its receiver into <paramref name="output"/>.
+    /// </summary>
     /// <exception cref="GenerationException">What stops it, in one line.</exception>
     public static async Task<(ReceiverModel Model, GeneratedFiles Files)> GenerateAsync(
         string source, string @namespace, string output, string? name, HttpClient http, CancellationToken cancellationToken)

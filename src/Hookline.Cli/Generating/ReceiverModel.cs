@@ -23,7 +23,8 @@ internal sealed record WebhookModel(string Name, string MethodName, string Paylo
 internal abstract record TypeModel(string Name, string? Description);
 
 /// <summary>A record for an object schema.</summary>
-internal sealed record RecordModel(string Name, string? Description, IReadOnlyList<PropertyModel> Properties) : TypeModel(Name, Description);
+internal sealed record RecordModel(string Name, string? Description, IReadOnlyList<PropertyModel> Properties)
+    : TypeModel(Name, Description);
 
 /// <summary>A record's property: <paramref name="Type"/> already carries its <c>?</c> when it may be null or absent.</summary>
 internal sealed record PropertyModel(string JsonName, string Name, string Type, bool Required, string? Description);

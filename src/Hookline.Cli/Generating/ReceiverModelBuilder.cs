@@ -25,7 +25,7 @@ internal sealed class ReceiverModelBuilder
 
     private ReceiverModelBuilder(WebhookDocument document) => _document = document;
 
-    /// <summary>The model for <paramref name="document"/>; <paramref name="name"/> names the receiver, or the document's title does.</summary>
+    /// <summary>The model for <paramref name="document"/>; <paramref name="name"/> names the receiver, or the title does.</summary>
     /// <exception cref="GenerationException">No webhook can be received as a POST with a body.</exception>
     public static ReceiverModel Build(WebhookDocument document, string? name = null)
     {
@@ -33,7 +33,9 @@ internal sealed class ReceiverModelBuilder
         return new ReceiverModelBuilder(document).Build(name);
     }
 
-    /// <summary>A receiver name from a title: the part before a <c>|</c> (ASP.NET Core's "App | v1"), PascalCase, without "Webhooks".</summary>
+    /// <summary>
+    /// A receiver name from a title: the part before a <c>|</c> (ASP.NET Core's "App | v1"), PascalCase, without "Webhooks".
+    /// </summary>
     public static string NameFromTitle(string? title)
     {
         var name = CSharpNames.ToPascalCase((title ?? "").Split('|')[0], "Api");
@@ -81,13 +83,16 @@ internal sealed class ReceiverModelBuilder
     private string PayloadType(OpenApiOperation operation, string method)
     {
         var content = operation.RequestBody?.Content;
-        var json = content?.Where(c => IsJson(c.Key)).OrderBy(c => c.Key == "application/json" ? 0 : 1).ThenBy(c => c.Key, StringComparer.Ordinal)
+        var json = content?.Where(c => IsJson(c.Key))
+            .OrderBy(c => c.Key == "application/json" ? 0 : 1)
+            .ThenBy(c => c.Key, StringComparer.Ordinal)
             .Select(c => c.Value.Schema).FirstOrDefault(s => s is not null);
         return json is null ? JsonElement : TypeFor(json, method + "Payload").Type;
     }
 
     private static bool IsJson(string mediaType) =>
-        mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+        || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The C# type for a schema, without its <c>?</c>, and whether the schema allows null.</summary>
     /// <param name="schema">The schema.</param>
@@ -105,7 +110,8 @@ internal sealed class ReceiverModelBuilder
             if (reference.Target is not { } target || !_expanding.Add(id))
             {
                 // Unresolvable, or a component that is only an alias of itself (an array of itself): any JSON.
-                _warnings.Add($"Schema '{id}' is read as any JSON: it {(reference.Target is null ? "cannot be resolved" : "only refers to itself")}.");
+                var why = reference.Target is null ? "cannot be resolved" : "only refers to itself";
+                _warnings.Add($"Schema '{id}' is read as any JSON: it {why}.");
                 return (JsonElement, true);
             }
 
@@ -157,7 +163,8 @@ internal sealed class ReceiverModelBuilder
         {
             _ when kinds.HasFlag(JsonSchemaType.Integer) && (kinds & ~(JsonSchemaType.Integer | JsonSchemaType.String)) == 0 =>
                 (IntegerType(schema.Format), nullable),
-            _ when kinds.HasFlag(JsonSchemaType.Number) && (kinds & ~(JsonSchemaType.Number | JsonSchemaType.Integer | JsonSchemaType.String)) == 0 =>
+            _ when kinds.HasFlag(JsonSchemaType.Number)
+                && (kinds & ~(JsonSchemaType.Number | JsonSchemaType.Integer | JsonSchemaType.String)) == 0 =>
                 (NumberType(schema.Format), nullable),
             JsonSchemaType.String => (StringType(schema.Format), nullable),
             JsonSchemaType.Boolean => ("bool", nullable),
@@ -165,7 +172,9 @@ internal sealed class ReceiverModelBuilder
         };
     }
 
-    /// <summary>The one schema a <c>oneOf</c>/<c>anyOf</c>/<c>allOf</c> wraps (ASP.NET Core and others wrap nullable references so).</summary>
+    /// <summary>
+    /// The one schema a <c>oneOf</c>/<c>anyOf</c>/<c>allOf</c> wraps (ASP.NET Core and others wrap nullable references so).
+    /// </summary>
     private static (IOpenApiSchema Schema, bool OrNull)? SingleAlternative(IOpenApiSchema schema)
     {
         if (schema.AllOf is { Count: 1 } allOf && schema.OneOf is not { Count: > 0 } && schema.AnyOf is not { Count: > 0 })

@@ -29,7 +29,8 @@ internal static class WebhookDocumentLoader
             return new(source, document, [.. webhooks.OrderBy(w => w.Key, StringComparer.Ordinal)]);
         }
 
-        if (document.Extensions?.TryGetValue(XWebhooks, out var extension) == true && extension is JsonNodeExtension { Node: JsonObject found })
+        if (document.Extensions?.TryGetValue(XWebhooks, out var extension) == true
+            && extension is JsonNodeExtension { Node: JsonObject found })
         {
             return FromExtension(document, found, source);
         }
@@ -81,7 +82,8 @@ internal static class WebhookDocumentLoader
         {
             result = OpenApiDocument.Parse(text, format, settings);
         }
-        catch (Exception error) when (error is OpenApiException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception error)
+            when (error is OpenApiException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
             throw new GenerationException($"{source} is not an OpenAPI document: {OneLine(error.Message)}");
         }
@@ -130,5 +132,6 @@ internal static class WebhookDocumentLoader
             : throw new GenerationException($"{source} has no webhooks: 'x-webhooks' is empty.");
     }
 
-    private static string OneLine(string text) => string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

@@ -17,8 +17,8 @@ using Spectre.Console;
 namespace Hookline.Cli.Listen;
 
 /// <summary>
-/// <c>hookline listen --port &lt;p&gt; --secret &lt;whsec_...&gt; [--path /]</c>: a receiver on 127.0.0.1 that verifies each POST under the path
-/// with Hookline.StandardWebhooks and prints it; answers 204 when verified, 401 when not.
+/// <c>hookline listen --port &lt;p&gt; --secret &lt;whsec_...&gt; [--path /]</c>: a receiver on 127.0.0.1 that verifies each POST
+/// under the path with Hookline.StandardWebhooks and prints it; answers 204 when verified, 401 when not.
 /// </summary>
 internal static class ListenCommand
 {
@@ -95,7 +95,10 @@ internal static class ListenCommand
         Print(request.Path, EventOf(context, text), id, timestamp, verdict, text);
         var answer = verdict == WebhookVerificationResult.Verified
             ? Results.NoContent()
-            : Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "The webhook signature is not valid.", detail: $"Failed check: {verdict}.");
+            : Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "The webhook signature is not valid.",
+                detail: $"Failed check: {verdict}.");
         await answer.ExecuteAsync(context).ConfigureAwait(false);
     }
 
@@ -129,8 +132,8 @@ internal static class ListenCommand
         var verified = verdict == WebhookVerificationResult.Verified;
         lock (Printing)
         {
-            AnsiConsole.MarkupLineInterpolated(
-                $"[{(verified ? "green" : "red")}]{(verified ? "verified" : "refused")}[/] {id ?? "-"} event={eventName} at={when} path={path}");
+            var (color, word) = verified ? ("green", "verified") : ("red", "refused");
+            AnsiConsole.MarkupLineInterpolated($"[{color}]{word}[/] {id ?? "-"} event={eventName} at={when} path={path}");
             if (!verified)
             {
                 AnsiConsole.MarkupLineInterpolated($"  [red]{verdict}[/]: answered 401");

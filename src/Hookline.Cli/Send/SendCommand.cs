@@ -25,7 +25,8 @@ internal static class SendCommand
         };
         var eventName = new Option<string?>("--event")
         {
-            Description = "The webhook's name, appended to the URL as its last path segment: POST {url}/{event}, as generated receivers map them.",
+            Description = "The webhook's name, appended to the URL as its last path segment: POST {url}/{event}, "
+                + "as generated receivers map them.",
         };
         var data = new Option<string>("--data") { Description = "The JSON body, or @file to read it from a file.", Required = true };
         var id = new Option<string?>("--id") { Description = "The webhook-id. Default: a new msg_ id." };
@@ -52,7 +53,8 @@ internal static class SendCommand
         request.Headers.Add(WebhookHeaders.Id, messageId);
         request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(secrets, messageId, timestamp, body));
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("hookline-cli", typeof(SendCommand).Assembly.GetName().Version?.ToString(3)));
+        var version = typeof(SendCommand).Assembly.GetName().Version?.ToString(3);
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("hookline-cli", version));
 
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         HttpResponseMessage response;
@@ -87,7 +89,8 @@ internal static class SendCommand
     private static Uri Target(string url, string? eventName)
     {
         var full = eventName is null ? url : $"{url.TrimEnd('/')}/{Uri.EscapeDataString(eventName)}";
-        return Uri.TryCreate(full, UriKind.Absolute, out var target) && (target.Scheme == Uri.UriSchemeHttp || target.Scheme == Uri.UriSchemeHttps)
+        return Uri.TryCreate(full, UriKind.Absolute, out var target)
+            && (target.Scheme == Uri.UriSchemeHttp || target.Scheme == Uri.UriSchemeHttps)
             ? target
             : throw new CliException($"{url} is not an http or https URL.");
     }

@@ -18,6 +18,8 @@ internal static class CliSecrets
             }
         }
 
-        return parsed.Count > 0 ? [.. parsed] : throw new CliException("--secret is required: the whsec_ secret the sender and the receiver share.");
+        return parsed.Count > 0
+            ? [.. parsed]
+            : throw new CliException("--secret is required: the whsec_ secret the sender and the receiver share.");
     }
 }
