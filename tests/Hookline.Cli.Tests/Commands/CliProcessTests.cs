@@ -31,7 +31,8 @@ public sealed class CliProcessTests
         Assert.StartsWith("http://127.0.0.1:", url, StringComparison.Ordinal);
 
         var (sent, sentOutput) = await Cli.RunAsync(
-            "send", url, "--secret", secret, "--event", "new-subscription", "--id", "msg_right", "--data", """{"username":"rick","monthly_fee":9.99}""");
+            "send", url, "--secret", secret, "--event", "new-subscription", "--id", "msg_right",
+            "--data", """{"username":"rick","monthly_fee":9.99}""");
         var (forged, forgedOutput) = await Cli.RunAsync(
             "send", url, "--secret", WebhookSecret.Generate(), "--event", "new-subscription", "--id", "msg_wrong", "--data", "{}");
 
@@ -70,7 +71,10 @@ public sealed class CliProcessTests
         { ["generate", "--openapi", "{fastapi}", "--namespace", "Acme..Hooks", "--output", "{out}"], "'Acme..Hooks' is not a C# namespace" },
         { ["send", "http://127.0.0.1:1/hooks", "--secret", "whsec_tooshort", "--data", "{}"], "--secret is not a valid webhook secret" },
         { ["send", "http://127.0.0.1:1/hooks", "--secret", "{secret}", "--data", "{not json"], "--data is not valid JSON" },
-        { ["send", "http://127.0.0.1:1/hooks", "--secret", "{secret}", "--data", "@/nonexistent/body.json"], "--data @/nonexistent/body.json: the file could not be read" },
+        {
+            ["send", "http://127.0.0.1:1/hooks", "--secret", "{secret}", "--data", "@/nonexistent/body.json"],
+            "--data @/nonexistent/body.json: the file could not be read"
+        },
         { ["send", "http://127.0.0.1:1/hooks", "--secret", "{secret}", "--data", "{}"], "http://127.0.0.1:1/hooks could not be reached" },
         { ["listen", "--port", "0", "--secret", "secret"], "--secret is not a valid webhook secret" },
     };

@@ -37,7 +37,8 @@ public sealed class GeneratedReceiverTests
     {
         await using var app = await StartAsync(Fixtures.FastApiPath, "Acme.FastApi", "FastAPI");
 
-        var status = await app.DeliverAsync("new-subscription", """{"username":"rick","monthly_fee":9.99}""", Secret, "msg_1", DateTimeOffset.UtcNow);
+        const string Body = """{"username":"rick","monthly_fee":9.99}""";
+        var status = await app.DeliverAsync("new-subscription", Body, Secret, "msg_1", DateTimeOffset.UtcNow);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Empty(app.Receiver.Calls);
@@ -59,7 +60,9 @@ public sealed class GeneratedReceiverTests
         var statuses = new[]
         {
             await app.DeliverAsync("order.created", Order, Secret, "msg_order", DateTimeOffset.UtcNow),
-            await app.DeliverAsync("customer-deleted", """{"customer_id":"6f1c2b8e-3a52-4d8f-9a51-0c7e5c1f0a11","reason":null}""", Secret, "msg_customer", DateTimeOffset.UtcNow),
+            await app.DeliverAsync(
+                "customer-deleted", """{"customer_id":"6f1c2b8e-3a52-4d8f-9a51-0c7e5c1f0a11","reason":null}""", Secret, "msg_customer",
+                DateTimeOffset.UtcNow),
         };
 
         Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.NoContent], statuses);
@@ -77,11 +80,12 @@ public sealed class GeneratedReceiverTests
         Assert.Equal("A-1-a", Get<string>(Assert.Single(Get<System.Collections.IEnumerable>(line, "Children").Cast<object>()), "Sku"));
         Assert.Equal(["gift", "rush"], Get<IReadOnlyList<string>>(order, "Tags"));
         Assert.Equal(3, Get<IReadOnlyDictionary<string, int>>(order, "Attributes")["floor"]);
-        Assert.Equal(("Lyon", null), (Get<string>(Get<object>(order, "ShippingAddress"), "City"), Get<string?>(Get<object>(order, "ShippingAddress"), "Street")));
+        var address = Get<object>(order, "ShippingAddress");
+        Assert.Equal(("Lyon", null), (Get<string>(address, "City"), Get<string?>(address, "Street")));
         Assert.Equal("VeryHigh", Get<object>(order, "Priority").ToString());
         Assert.Equal("Pending", Get<object>(Get<object>(order, "Parent"), "Status").ToString());
         Assert.Equal("n", Get<string>(Get<object>(order, "LegacyLine"), "Note"));
-        Assert.Equal(("t", "o", "a", "b"), (Get<string>(order, "ToString2"), Get<string>(order, "Order2"), Get<string>(order, "UserName"), Get<string>(order, "UserName2")));
+        Assert.Equal(["t", "o", "a", "b"], new[] { "ToString2", "Order2", "UserName", "UserName2" }.Select(p => Get<string>(order, p)));
         Assert.Equal("""{"any":[1,"x"]}""", Get<System.Text.Json.JsonElement?>(order, "Metadata")!.Value.GetRawText());
         var customer = app.Receiver.Calls.Single(c => c.Method == "HandleCustomerDeletedAsync").Payload;
         Assert.Null(Get<string?>(customer, "Reason"));

@@ -19,21 +19,25 @@ public sealed class SampleReceiverTests
         using var folder = Fixtures.NewFolder();
         using var http = new HttpClient();
 
-        var (model, files) = await ReceiverGenerator.GenerateAsync($"{sample.Url}/openapi/v1.json", "Acme.Subscriptions", folder.Path, null, http, default);
+        var (model, files) = await ReceiverGenerator.GenerateAsync(
+            $"{sample.Url}/openapi/v1.json", "Acme.Subscriptions", folder.Path, null, http, default);
         Assert.Equal("Subscriptions", model.Name);
         Assert.Equal(["new-subscription"], model.Webhooks.Select(w => w.Name));
         Assert.Equal(["ISubscriptionsWebhooks.cs", "Subscription.cs", "SubscriptionsWebhooksEndpointRouteBuilderExtensions.cs"], files.Written);
 
         // The secret comes with the registration; the receiver needs it to start; then the URL points at the receiver.
-        using var registered = await alice.PostAsJsonAsync("/webhooks/endpoints", new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "new-subscription" } });
+        using var registered = await alice.PostAsJsonAsync(
+            "/webhooks/endpoints", new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "new-subscription" } });
         Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
         var endpoint = JsonNode.Parse(await registered.Content.ReadAsStringAsync())!;
         await using var receiver = await GeneratedReceiverApp.StartAsync(
             GeneratedCode.CompileFolder(folder.Path), "Acme.Subscriptions", "Subscriptions", endpoint["secret"]!.GetValue<string>());
-        using var moved = await alice.PutAsJsonAsync($"/webhooks/endpoints/{endpoint["id"]}", new { url = $"{receiver.BaseUrl}/hooks/new-subscription" });
+        using var moved = await alice.PutAsJsonAsync(
+            $"/webhooks/endpoints/{endpoint["id"]}", new { url = $"{receiver.BaseUrl}/hooks/new-subscription" });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
 
-        using var subscribed = await alice.PostAsJsonAsync("/subscriptions", new { username = "rick", monthlyFee = 9.99m, startDate = "2026-11-23T10:00:00+00:00" });
+        using var subscribed = await alice.PostAsJsonAsync(
+            "/subscriptions", new { username = "rick", monthlyFee = 9.99m, startDate = "2026-11-23T10:00:00+00:00" });
         Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
 
         await Eventually.HoldsAsync(() => Task.FromResult(!receiver.Receiver.Calls.IsEmpty), "the sample's delivery reaches the generated receiver");

@@ -19,7 +19,8 @@ internal static class Fixtures
 /// <summary>A folder under the temporary directory, deleted on dispose.</summary>
 internal sealed class TempFolder : IDisposable
 {
-    public string Path { get; } = Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"hookline-gen-{Guid.NewGuid():N}")).FullName;
+    public string Path { get; } =
+        Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"hookline-gen-{Guid.NewGuid():N}")).FullName;
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

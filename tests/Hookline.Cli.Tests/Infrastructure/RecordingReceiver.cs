@@ -11,7 +11,8 @@ public class RecordingReceiver : DispatchProxy
 {
     public ConcurrentQueue<ReceivedCall> Calls { get; } = new();
 
-    public static RecordingReceiver Create(Type receiverInterface) => (RecordingReceiver)DispatchProxy.Create(receiverInterface, typeof(RecordingReceiver));
+    public static RecordingReceiver Create(Type receiverInterface) =>
+        (RecordingReceiver)DispatchProxy.Create(receiverInterface, typeof(RecordingReceiver));
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
