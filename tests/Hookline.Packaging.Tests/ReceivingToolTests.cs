@@ -26,12 +26,15 @@ public sealed class ReceivingToolTests(PackedPackages packages)
             """);
         await DotnetProcess.RunAsync(root, ["new", "web", "-o", "app", "--no-restore"], s_timeout);
         var app = Path.Combine(root, "app");
-        // A local tool, so `dotnet hookline` runs the packed one.
-        await DotnetProcess.RunAsync(app, ["new", "tool-manifest"], s_timeout);
-        await DotnetProcess.RunAsync(app, ["tool", "install", "Hookline.Cli", "--version", packages.Version], s_timeout);
+        // Installed as `dotnet tool install --global` does, into a folder of its own (a local tool would go through the machine's
+        // tool resolver cache, which outlives these temporary folders); run as its launcher runs it: `dotnet Hookline.Cli.dll`.
+        var tools = Path.Combine(root, "tools");
+        await DotnetProcess.RunAsync(root, ["tool", "install", "Hookline.Cli", "--tool-path", tools, "--version", packages.Version], s_timeout);
+        var hookline = Directory.EnumerateFiles(Path.Combine(tools, ".store"), "Hookline.Cli.dll", SearchOption.AllDirectories)
+            .Single(f => f.Contains($"{Path.DirectorySeparatorChar}tools{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
         var document = Path.Combine(TestEnvironment.RepositoryRoot, "tests", "Hookline.Cli.Tests", "Fixtures", "fastapi-webhooks.json");
         var generated = await DotnetProcess.RunAsync(
-            app, ["hookline", "generate", "--openapi", document, "--namespace", "MyApp.Hooks", "--output", "Hooks", "--name", "Subscriptions"], s_timeout);
+            app, [hookline, "generate", "--openapi", document, "--namespace", "MyApp.Hooks", "--output", "Hooks", "--name", "Subscriptions"], s_timeout);
         Assert.Contains("wrote   ISubscriptionsWebhooks.cs", generated, StringComparison.Ordinal);
         await DotnetProcess.RunAsync(app, ["add", "package", "Hookline.Receiving", "--version", packages.Version], s_timeout);
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Readme.CodeBlock("Receiving webhooks", "csharp"));
@@ -46,9 +49,9 @@ public sealed class ReceivingToolTests(PackedPackages packages)
         const string Data = """{"username":"rick","monthly_fee":9.99,"start_date":"2026-11-23T10:00:00+00:00"}""";
 
         var sent = await DotnetProcess.RunAsync(
-            app, ["hookline", "send", $"{url}/hooks", "--secret", secret, "--event", "new-subscription", "--data", Data], s_timeout);
+            app, [hookline, "send", $"{url}/hooks", "--secret", secret, "--event", "new-subscription", "--data", Data], s_timeout);
         await using var forged = DotnetProcess.Start(
-            app, ["hookline", "send", $"{url}/hooks", "--secret", "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            app, [hookline, "send", $"{url}/hooks", "--secret", "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 "--event", "new-subscription", "--data", Data]);
 
         Assert.Contains("204 No Content", sent, StringComparison.Ordinal);
