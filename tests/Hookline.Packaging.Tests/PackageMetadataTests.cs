@@ -11,7 +11,9 @@ public sealed class PackageMetadataTests(PackedPackages packages)
     [Fact]
     public void Pack_EveryShippedProject_CarriesTheMetadataNuGetUsersExpect()
     {
-        Assert.Equal(["Hookline", "Hookline.ApiDocs", "Hookline.PostgreSql", "Hookline.Receiving", "Hookline.Sqlite", "Hookline.StandardWebhooks"], packages.Ids);
+        Assert.Equal(
+            ["Hookline", "Hookline.ApiDocs", "Hookline.Cli", "Hookline.PostgreSql", "Hookline.Receiving", "Hookline.Sqlite", "Hookline.StandardWebhooks"],
+            packages.Ids);
         foreach (var id in packages.Ids)
         {
             using var package = Open(id, "nupkg");
@@ -27,11 +29,13 @@ public sealed class PackageMetadataTests(PackedPackages packages)
             Assert.NotNull(repository);
             Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
             Assert.NotNull(package.GetEntry(Field("readme")));
-            Assert.NotNull(package.GetEntry($"lib/net10.0/{id}.dll"));
-            Assert.NotNull(package.GetEntry($"lib/net10.0/{id}.xml"));
+            // The CLI is a .NET tool: its assemblies are under tools/, not lib/.
+            var assets = id == "Hookline.Cli" ? "tools/net10.0/any" : "lib/net10.0";
+            Assert.NotNull(package.GetEntry($"{assets}/{id}.dll"));
+            Assert.NotNull(package.GetEntry($"{assets}/{id}.xml"));
 
             using var symbols = Open(id, "snupkg");
-            var pdb = symbols.GetEntry($"lib/net10.0/{id}.pdb");
+            var pdb = symbols.GetEntry($"{assets}/{id}.pdb");
             Assert.NotNull(pdb);
             using var reader = new StreamReader(pdb.Open(), Encoding.Latin1);
             Assert.Contains("{\"documents\":", reader.ReadToEnd(), StringComparison.Ordinal); // SourceLink's map, in the PDB.
@@ -57,6 +61,10 @@ public sealed class PackageMetadataTests(PackedPackages packages)
         Assert.Contains(receiving, d => d.Id == "Hookline.StandardWebhooks");
         Assert.Contains(receiving, d => d.Id == "Microsoft.Extensions.Caching.Hybrid");
         Assert.DoesNotContain(receiving, d => d.Id == "Hookline");
+        // The tool carries what it runs with, the same signing package among it, and asks nothing of the app.
+        Assert.Empty(Dependencies("Hookline.Cli"));
+        using var cli = Open("Hookline.Cli", "nupkg");
+        Assert.NotNull(cli.GetEntry("tools/net10.0/any/Hookline.StandardWebhooks.dll"));
     }
 
     private List<(string Id, string? Exclude)> Dependencies(string id)

@@ -98,6 +98,22 @@ internal sealed class DotnetProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until it exits by itself and returns its exit code; fails the test with its output if it does not within the timeout.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"It did not exit within {timeout}:\n{Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills it with SIGKILL: no shutdown code runs. Returns the exit code.</summary>
     public async Task<int> KillAsync()
     {

@@ -1,0 +1,36 @@
+namespace Hookline.Cli.Generating;
+
+/// <summary>What the generator writes, decided: C# names and types for every webhook and schema, in a fixed order.</summary>
+/// <param name="Name">The receiver's name: <c>I{Name}Webhooks</c> and <c>Map{Name}Webhooks</c>.</param>
+/// <param name="Title">The document's title and version, for the files' header.</param>
+/// <param name="Webhooks">One per webhook, by name.</param>
+/// <param name="Types">Records and enums, by C# name.</param>
+/// <param name="Warnings">What the document has that the generator left out, and why.</param>
+internal sealed record ReceiverModel(
+    string Name, string Title, IReadOnlyList<WebhookModel> Webhooks, IReadOnlyList<TypeModel> Types, IReadOnlyList<string> Warnings)
+{
+    public string InterfaceName => $"I{Name}Webhooks";
+
+    public string ExtensionsName => $"{Name}WebhooksEndpointRouteBuilderExtensions";
+
+    public string MapMethodName => $"Map{Name}Webhooks";
+}
+
+/// <summary>One webhook: mapped as <c>POST {prefix}/{Name}</c> to the handler <c>Handle{MethodName}Async</c>.</summary>
+internal sealed record WebhookModel(string Name, string MethodName, string PayloadType, string? Summary, string? Description);
+
+/// <summary>A generated type: a record or an enum.</summary>
+internal abstract record TypeModel(string Name, string? Description);
+
+/// <summary>A record for an object schema.</summary>
+internal sealed record RecordModel(string Name, string? Description, IReadOnlyList<PropertyModel> Properties)
+    : TypeModel(Name, Description);
+
+/// <summary>A record's property: <paramref name="Type"/> already carries its <c>?</c> when it may be null or absent.</summary>
+internal sealed record PropertyModel(string JsonName, string Name, string Type, bool Required, string? Description);
+
+/// <summary>An enum for a string schema with a closed set of values.</summary>
+internal sealed record EnumModel(string Name, string? Description, IReadOnlyList<EnumMemberModel> Members) : TypeModel(Name, Description);
+
+/// <summary>An enum member and the JSON string it stands for.</summary>
+internal sealed record EnumMemberModel(string JsonValue, string Name);

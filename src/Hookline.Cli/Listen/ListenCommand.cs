@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Hookline.Cli.Shared;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Hookline.Cli.Listen;
+
+/// <summary>
+/// <c>hookline listen --port &lt;p&gt; --secret &lt;whsec_...&gt; [--path /]</c>: a receiver on 127.0.0.1 that verifies each POST
+/// under the path with Hookline.StandardWebhooks and prints it; answers 204 when verified, 401 when not.
+/// </summary>
+internal static class ListenCommand
+{
+    private const int MaxBodyBytes = 1024 * 1024;
+    private static readonly Lock Printing = new();
+
+    public static Command Create()
+    {
+        var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 (0: any free one).", Required = true };
+        var secret = new Option<string[]>("--secret")
+        {
+            Description = "The whsec_ secret deliveries must be signed with (repeat it to accept several).",
+            Required = true,
+        };
+        var path = new Option<string>("--path") { Description = "Receive POSTs under this path.", DefaultValueFactory = _ => "/" };
+        var command = new Command("listen", "Receive webhooks on this machine: verify each delivery and print it.") { port, secret, path };
+        command.SetAction((result, cancellationToken) =>
+            ListenAsync(result.GetValue(port), CliSecrets.Parse(result.GetValue(secret) ?? []), result.GetValue(path)!, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> ListenAsync(int port, WebhookSecret[] secrets, string path, CancellationToken cancellationToken)
+    {
+        if (port is < 0 or > 65535)
+        {
+            throw new CliException($"--port {port} is not a port: 0 to 65535.");
+        }
+
+        var prefix = "/" + path.Trim('/');
+        var verifier = new WebhookVerifier(secrets);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o =>
+        {
+            o.Listen(IPAddress.Loopback, port);
+            o.Limits.MaxRequestBodySize = MaxBodyBytes;
+        });
+        var app = builder.Build();
+        try
+        {
+            app.MapPost(prefix == "/" ? "/{**event}" : prefix + "/{**event}", context => ReceiveAsync(context, verifier));
+            app.MapPost(prefix, context => ReceiveAsync(context, verifier));
+            try
+            {
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException error)
+            {
+                throw new CliException($"127.0.0.1:{port} cannot be listened on: {error.Message}");
+            }
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            Console.WriteLine($"Listening on {address}{(prefix == "/" ? "/" : prefix)} (POST, Standard Webhooks). Press Ctrl+C to stop.");
+            await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+        finally
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ReceiveAsync(HttpContext context, WebhookVerifier verifier)
+    {
+        var request = context.Request;
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
+        var body = buffer.ToArray();
+        string? Header(string name) => request.Headers[name].FirstOrDefault();
+        var id = Header(WebhookHeaders.Id);
+        var timestamp = Header(WebhookHeaders.Timestamp);
+        var verdict = verifier.Verify(id, timestamp, Header(WebhookHeaders.Signature), body);
+        var text = Encoding.UTF8.GetString(body);
+        Print(request.Path, EventOf(context, text), id, timestamp, verdict, text);
+        var answer = verdict == WebhookVerificationResult.Verified
+            ? Results.NoContent()
+            : Results.Problem(
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "The webhook signature is not valid.",
+                detail: $"Failed check: {verdict}.");
+        await answer.ExecuteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>The event: the path under the prefix (as generated receivers map webhooks), else the payload's <c>type</c>.</summary>
+    private static string EventOf(HttpContext context, string body)
+    {
+        if (context.Request.RouteValues["event"] is string { Length: > 0 } fromPath)
+        {
+            return fromPath;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            return json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+                ? type.GetString()!
+                : "-";
+        }
+        catch (JsonException)
+        {
+            return "-";
+        }
+    }
+
+    private static void Print(string path, string eventName, string? id, string? timestamp, WebhookVerificationResult verdict, string body)
+    {
+        var when = long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < 253402300800
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("u", CultureInfo.InvariantCulture)
+            : timestamp ?? "-";
+        var verified = verdict == WebhookVerificationResult.Verified;
+        lock (Printing)
+        {
+            var (color, word) = verified ? ("green", "verified") : ("red", "refused");
+            AnsiConsole.MarkupLineInterpolated($"[{color}]{word}[/] {id ?? "-"} event={eventName} at={when} path={path}");
+            if (!verified)
+            {
+                AnsiConsole.MarkupLineInterpolated($"  [red]{verdict}[/]: answered 401");
+            }
+
+            Console.WriteLine(Json.Pretty(body));
+            Console.WriteLine();
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Hookline.Cli.Generate;
+using Hookline.Cli.Generating;
+using Hookline.Cli.Listen;
+using Hookline.Cli.Send;
+using Hookline.Cli.Shared;
+
+namespace Hookline.Cli;
+
+/// <summary>The <c>hookline</c> command: <c>generate</c>, <c>listen</c> and <c>send</c>.</summary>
+internal static class Program
+{
+    private static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand(
+            "Receive webhooks: generate typed receivers from OpenAPI documents, listen for deliveries, send signed ones.")
+        {
+            GenerateCommand.Create(),
+            ListenCommand.Create(),
+            SendCommand.Create(),
+        };
+
+        if (Console.IsOutputRedirected)
+        {
+            // Piped or captured: one delivery's line stays one line.
+            Spectre.Console.AnsiConsole.Console.Profile.Width = 4096;
+        }
+
+        try
+        {
+            // Exceptions reach the catch below: known failures become one line, anything else keeps its stack trace (a bug).
+            // No response files: --data @file is the command's own, the body read from that file.
+            var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is GenerationException or CliException)
+        {
+            await Console.Error.WriteLineAsync($"hookline: {error.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Reflection;
+using Hookline.Cli.Generating;
+
+namespace Hookline.Cli.Tests.Generating;
+
+/// <summary>The generated code compiled and run as a receiver on loopback, receiving real signed requests.</summary>
+public sealed class GeneratedReceiverTests
+{
+    private static readonly string Secret = WebhookSecret.Generate();
+
+    [Fact]
+    public async Task FastApiReceiver_SignedDelivery_ArrivesTypedAndEqual_AndForgeriesOldAndReplayedAreRefused()
+    {
+        await using var app = await StartAsync(Fixtures.FastApiPath, "Acme.FastApi", "FastAPI");
+        var now = DateTimeOffset.UtcNow;
+        const string Body = """{"username":"rick","monthly_fee":9.99,"start_date":"2026-11-23T10:00:00+00:00"}""";
+
+        var accepted = await app.DeliverAsync("new-subscription", Body, Secret, "msg_1", now);
+        var forged = await app.DeliverAsync("new-subscription", Body, WebhookSecret.Generate(), "msg_2", now);
+        var old = await app.DeliverAsync("new-subscription", Body, Secret, "msg_3", now.AddMinutes(-6));
+        var replayed = await app.DeliverAsync("new-subscription", Body, Secret, "msg_1", now);
+
+        Assert.Equal(
+            [HttpStatusCode.NoContent, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Conflict],
+            [accepted, forged, old, replayed]);
+        var call = Assert.Single(app.Receiver.Calls);
+        Assert.Equal(("HandleNewSubscriptionAsync", "msg_1"), (call.Method, call.WebhookId));
+        Assert.Equal("Subscription", call.Payload.GetType().Name);
+        Assert.Equal("rick", Get<string>(call.Payload, "Username"));
+        Assert.Equal(9.99, Get<double>(call.Payload, "MonthlyFee"));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), Get<DateTimeOffset>(call.Payload, "StartDate"));
+    }
+
+    [Fact]
+    public async Task FastApiReceiver_BodyWithoutARequiredMember_IsRefusedBeforeTheHandler()
+    {
+        await using var app = await StartAsync(Fixtures.FastApiPath, "Acme.FastApi", "FastAPI");
+
+        const string Body = """{"username":"rick","monthly_fee":9.99}""";
+        var status = await app.DeliverAsync("new-subscription", Body, Secret, "msg_1", DateTimeOffset.UtcNow);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Empty(app.Receiver.Calls);
+    }
+
+    [Fact]
+    public async Task ShopReceiver_EveryKindOfMember_ArrivesTyped()
+    {
+        await using var app = await StartAsync(Fixtures.ShopPath, "Acme.Shop", "ShopEvents");
+        const string Order = """
+            {"id":"6f1c2b8e-3a52-4d8f-9a51-0c7e5c1f0a11","number":42,"sequence":9007199254740993,"status":"paid","total":1234.5678,
+             "weight":null,"placed_at":"2026-11-23T10:00:00+01:00","ship_on":"2026-11-25",
+             "lines":[{"sku":"A-1","quantity":2,"children":[{"sku":"A-1-a","quantity":1}]}],"tags":["gift","rush"],
+             "attributes":{"floor":3},"shipping_address":{"city":"Lyon"},"priority":"very-high","parent":{"id":"00000000-0000-0000-0000-000000000001",
+             "status":"pending","total":0,"placed_at":"2026-01-01T00:00:00Z","lines":[]},"legacy_line":{"note":"n"},"ToString":"t","order":"o",
+             "user-name":"a","user_name":"b","metadata":{"any":[1,"x"]}}
+            """;
+
+        var statuses = new[]
+        {
+            await app.DeliverAsync("order.created", Order, Secret, "msg_order", DateTimeOffset.UtcNow),
+            await app.DeliverAsync(
+                "customer-deleted", """{"customer_id":"6f1c2b8e-3a52-4d8f-9a51-0c7e5c1f0a11","reason":null}""", Secret, "msg_customer",
+                DateTimeOffset.UtcNow),
+        };
+
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.NoContent], statuses);
+        var order = app.Receiver.Calls.Single(c => c.Method == "HandleOrderCreatedAsync").Payload;
+        Assert.Equal(Guid.Parse("6f1c2b8e-3a52-4d8f-9a51-0c7e5c1f0a11"), Get<Guid>(order, "Id"));
+        Assert.Equal(42, Get<int?>(order, "Number"));
+        Assert.Equal(9007199254740993L, Get<long?>(order, "Sequence"));
+        Assert.Equal("Paid", Get<object>(order, "Status").ToString());
+        Assert.Equal(1234.5678m, Get<decimal>(order, "Total"));
+        Assert.Null(Get<double?>(order, "Weight"));
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(1)), Get<DateTimeOffset>(order, "PlacedAt"));
+        Assert.Equal(new DateOnly(2026, 11, 25), Get<DateOnly?>(order, "ShipOn"));
+        var line = Assert.Single(Get<System.Collections.IEnumerable>(order, "Lines").Cast<object>());
+        Assert.Equal(("A-1", 2L), (Get<string>(line, "Sku"), Get<long>(line, "Quantity")));
+        Assert.Equal("A-1-a", Get<string>(Assert.Single(Get<System.Collections.IEnumerable>(line, "Children").Cast<object>()), "Sku"));
+        Assert.Equal(["gift", "rush"], Get<IReadOnlyList<string>>(order, "Tags"));
+        Assert.Equal(3, Get<IReadOnlyDictionary<string, int>>(order, "Attributes")["floor"]);
+        var address = Get<object>(order, "ShippingAddress");
+        Assert.Equal(("Lyon", null), (Get<string>(address, "City"), Get<string?>(address, "Street")));
+        Assert.Equal("VeryHigh", Get<object>(order, "Priority").ToString());
+        Assert.Equal("Pending", Get<object>(Get<object>(order, "Parent"), "Status").ToString());
+        Assert.Equal("n", Get<string>(Get<object>(order, "LegacyLine"), "Note"));
+        Assert.Equal(["t", "o", "a", "b"], new[] { "ToString2", "Order2", "UserName", "UserName2" }.Select(p => Get<string>(order, p)));
+        Assert.Equal("""{"any":[1,"x"]}""", Get<System.Text.Json.JsonElement?>(order, "Metadata")!.Value.GetRawText());
+        var customer = app.Receiver.Calls.Single(c => c.Method == "HandleCustomerDeletedAsync").Payload;
+        Assert.Null(Get<string?>(customer, "Reason"));
+    }
+
+    private static async Task<GeneratedReceiverApp> StartAsync(string document, string @namespace, string name)
+    {
+        var (model, files) = ReceiverGenerator.Emit(Fixtures.Load(document), @namespace);
+        Assert.Equal(name, model.Name);
+        return await GeneratedReceiverApp.StartAsync(GeneratedCode.Compile(files.Values), @namespace, name, Secret);
+    }
+
+    private static T Get<T>(object instance, string property) =>
+        (T)instance.GetType().GetProperty(property, BindingFlags.Public | BindingFlags.Instance)!.GetValue(instance)!;
+}

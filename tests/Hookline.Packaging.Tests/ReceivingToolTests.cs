@@ -1,0 +1,63 @@
+using System.Security.Cryptography;
+
+namespace Hookline.Tests;
+
+/// <summary>
+/// The README's "Receiving webhooks", followed as written: the hookline tool installed from the packed folder, a receiver generated
+/// into a new <c>dotnet new web</c> app that takes Hookline.Receiving from the packed folder, its Program.cs the README's code block;
+/// it builds, runs, and takes a delivery that <c>hookline send</c> signs.
+/// </summary>
+[Collection(PackagesCollection.Name)]
+public sealed class ReceivingToolTests(PackedPackages packages)
+{
+    private static readonly TimeSpan s_timeout = PackedPackages.CommandTimeout;
+
+    [Fact]
+    public async Task ReceivingWebhooks_AsWritten_GeneratesBuildsRunsAndTakesASignedDelivery()
+    {
+        var root = Path.Combine(packages.Directory, "receiving");
+        Directory.CreateDirectory(root);
+        await File.WriteAllTextAsync(Path.Combine(root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config><add key="globalPackagesFolder" value="{Path.Combine(root, "nuget-packages")}" /></config>
+              <packageSources><add key="hookline" value="{packages.Folder}" /></packageSources>
+            </configuration>
+            """);
+        await DotnetProcess.RunAsync(root, ["new", "web", "-o", "app", "--no-restore"], s_timeout);
+        var app = Path.Combine(root, "app");
+        // Installed as `dotnet tool install --global` does, into a folder of its own (a local tool would go through the machine's
+        // tool resolver cache, which outlives these temporary folders); run as its launcher runs it: `dotnet Hookline.Cli.dll`.
+        var tools = Path.Combine(root, "tools");
+        await DotnetProcess.RunAsync(root, ["tool", "install", "Hookline.Cli", "--tool-path", tools, "--version", packages.Version], s_timeout);
+        var hookline = Directory.EnumerateFiles(Path.Combine(tools, ".store"), "Hookline.Cli.dll", SearchOption.AllDirectories)
+            .Single(f => f.Contains($"{Path.DirectorySeparatorChar}tools{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        var document = Path.Combine(TestEnvironment.RepositoryRoot, "tests", "Hookline.Cli.Tests", "Fixtures", "fastapi-webhooks.json");
+        var generated = await DotnetProcess.RunAsync(
+            app, [hookline, "generate", "--openapi", document, "--namespace", "MyApp.Hooks", "--output", "Hooks", "--name", "Subscriptions"], s_timeout);
+        Assert.Contains("wrote   ISubscriptionsWebhooks.cs", generated, StringComparison.Ordinal);
+        await DotnetProcess.RunAsync(app, ["add", "package", "Hookline.Receiving", "--version", packages.Version], s_timeout);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Readme.CodeBlock("Receiving webhooks", "csharp"));
+        await DotnetProcess.RunAsync(app, ["build"], s_timeout);
+
+        var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await using var receiver = DotnetProcess.Start(
+            app,
+            ["run", "--no-build", "--no-launch-profile", "--", "--urls", "http://127.0.0.1:0"],
+            new Dictionary<string, string> { ["WebhookReceiving__Secrets__0"] = secret });
+        var url = await receiver.WaitForLineAsync("Now listening on:", s_timeout);
+        const string Data = """{"username":"rick","monthly_fee":9.99,"start_date":"2026-11-23T10:00:00+00:00"}""";
+
+        var sent = await DotnetProcess.RunAsync(
+            app, [hookline, "send", $"{url}/hooks", "--secret", secret, "--event", "new-subscription", "--data", Data], s_timeout);
+        await using var forged = DotnetProcess.Start(
+            app, [hookline, "send", $"{url}/hooks", "--secret", "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                "--event", "new-subscription", "--data", Data]);
+
+        Assert.Contains("204 No Content", sent, StringComparison.Ordinal);
+        Assert.Equal(1, await forged.WaitForExitAsync(s_timeout));
+        Assert.Contains("401 Unauthorized", forged.Output, StringComparison.Ordinal);
+        // The handler's log line: every field typed (a double, a DateTimeOffset) and equal to what was sent.
+        Assert.Equal("at 9.99 a month from 2026-11-23 10:00:00Z", await receiver.WaitForLineAsync("rick subscribed", s_timeout));
+    }
+}
