@@ -33,7 +33,9 @@ public sealed class CrashRecoveryTests
 
             await using (var first = StartSample(file))
             {
-                await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count >= 40), $"the first process delivers 40 of {Messages}");
+                // A child process starts slowly on a loaded machine (the whole suite runs alongside): give it time to begin.
+                await Eventually.HoldsAsync(
+                    () => Task.FromResult(receiver.Requests.Count >= 40), $"the first process delivers 40 of {Messages}", TimeSpan.FromSeconds(60));
                 Assert.Equal(137, await first.KillAsync()); // 128 + SIGKILL
             }
 
