@@ -11,7 +11,7 @@ public sealed class PackageMetadataTests(PackedPackages packages)
     [Fact]
     public void Pack_EveryShippedProject_CarriesTheMetadataNuGetUsersExpect()
     {
-        Assert.Equal(["Hookline", "Hookline.ApiDocs", "Hookline.PostgreSql", "Hookline.Receiving", "Hookline.Sqlite", "Hookline.StandardWebhooks"], packages.Ids);
+        Assert.Equal(["Hookline", "Hookline.ApiDocs", "Hookline.Dashboard", "Hookline.PostgreSql", "Hookline.Receiving", "Hookline.Sqlite", "Hookline.StandardWebhooks"], packages.Ids);
         foreach (var id in packages.Ids)
         {
             using var package = Open(id, "nupkg");
