@@ -1,7 +1,7 @@
 import { useState } from './vendor/hooks.mjs';
 import { api, query } from './api.js';
 import { Attempts } from './endpoints.js';
-import { html, Loading, Problem, Status, Time, useLoad } from './ui.js';
+import { html, Loading, poll, Problem, Status, Time, useLoad } from './ui.js';
 
 /** The messages sent to the tenant, filtered and paged with the API's cursors. */
 export function MessageLog({ params, navigate }) {
@@ -91,12 +91,15 @@ export function MessagePage({ id, session }) {
   }, [id]);
   const [status, setStatus] = useState('');
   const [error, setError] = useState(null);
+  const attemptsTo = async endpointId =>
+    (await api('GET', `/attempts${query({ messageId: id, endpointId, limit: 100 })}`)).data.length;
   const resend = async endpointId => {
     setError(null);
     try {
+      const before = await attemptsTo(endpointId);
       await api('POST', `/endpoints/${endpointId}/messages/${id}/resend`);
       setStatus('Sent again; the new attempt appears below once made.');
-      setTimeout(reload, 1500);
+      poll(async () => await attemptsTo(endpointId) > before, reload);
     } catch (e) {
       setError(e);
     }
@@ -125,6 +128,6 @@ export function MessagePage({ id, session }) {
             ${!session.readOnly && html`<button type="button" class="secondary" onClick=${() => resend(d.endpointId)}>Send again</button>`}
           </li>`)}</ul>`}
       <div class="heading"><h2>Attempts</h2><button type="button" class="secondary" onClick=${reload}>Refresh</button></div>
-      <${Attempts} attempts=${attempts} />`}
+      <${Attempts} attempts=${attempts} urls=${urls} />`}
     <//>`;
 }

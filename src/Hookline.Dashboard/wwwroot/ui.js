@@ -71,3 +71,19 @@ export function Badge({ endpoint }) {
 }
 
 export const percent = rate => rate === null || rate === undefined ? '—' : `${Math.round(rate * 1000) / 10} %`;
+
+/**
+ * Asks <check> every second until it answers true, for at most 20 seconds, then calls <done>: how the page waits for an attempt
+ * the dispatcher makes in the background. Returns a function that stops it.
+ */
+export function poll(check, done) {
+  let tries = 0;
+  const timer = setInterval(async () => {
+    tries += 1;
+    if (await check().catch(() => false) || tries >= 20) {
+      clearInterval(timer);
+      done();
+    }
+  }, 1000);
+  return () => clearInterval(timer);
+}

@@ -95,6 +95,14 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("succeeded");
         await ExpectAccessibleAsync(page, "message");
 
+        // Resend it: a second attempt, listed with the endpoint it went to.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Sent again")).ToBeVisibleAsync();
+        var messageAttempts = page.GetByRole(AriaRole.Region, new() { Name = "Attempts", Exact = true }).Locator("tbody tr");
+        await Assertions.Expect(messageAttempts).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Assertions.Expect(messageAttempts.First).ToContainTextAsync(receiver.Url);
+        Assert.Equal(2, receiver.Requests.Count);
+
         // The refused URL's 422 is the one failed load; nothing else went wrong or left the app.
         var refused = Assert.Single(watch.Errors);
         Assert.StartsWith("Failed to load resource: the server responded with a status of 422", refused, StringComparison.Ordinal);
