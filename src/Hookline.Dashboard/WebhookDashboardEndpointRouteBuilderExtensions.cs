@@ -35,12 +35,14 @@ public static class WebhookDashboardEndpointRouteBuilderExtensions
         var root = "/" + path.Trim('/');
         if (root.Length == 1 || root.Contains('{', StringComparison.Ordinal))
         {
-            throw new ArgumentException($"'{path}' is not a usable path for the dashboard; use a literal path such as \"/webhooks/dashboard\".", nameof(path));
+            throw new ArgumentException(
+                $"'{path}' is not a usable path for the dashboard; use a literal path such as \"/webhooks/dashboard\".", nameof(path));
         }
 
         var services = endpoints.ServiceProvider;
         var dashboardPath = services.GetService<DashboardPath>()
-            ?? throw new InvalidOperationException("MapWebhookDashboard needs the dashboard's services: add builder.Services.AddWebhookDashboard().");
+            ?? throw new InvalidOperationException(
+                "MapWebhookDashboard needs the dashboard's services: add builder.Services.AddWebhookDashboard().");
         dashboardPath.Set(root);
         var security = services.GetRequiredService<DashboardSecurity>();
         var assets = services.GetRequiredService<DashboardAssets>();

@@ -1,6 +1,8 @@
 namespace Hookline.Dashboard;
 
-/// <summary>How the webhook dashboard (<c>MapWebhookDashboard</c>) looks, who may frame it, and how long its links and sessions last.</summary>
+/// <summary>
+/// How the webhook dashboard (<c>MapWebhookDashboard</c>) looks, who may frame it, and how long its links and sessions last.
+/// </summary>
 public sealed class WebhookDashboardOptions
 {
     /// <summary>The page's title and heading.</summary>

@@ -20,7 +20,8 @@ public static class WebhookDashboardServiceCollectionExtensions
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets <see cref="WebhookDashboardOptions"/>; they can also be bound from configuration.</param>
     /// <returns>The services, for chaining.</returns>
-    public static IServiceCollection AddWebhookDashboard(this IServiceCollection services, Action<WebhookDashboardOptions>? configure = null)
+    public static IServiceCollection AddWebhookDashboard(
+        this IServiceCollection services, Action<WebhookDashboardOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<WebhookDashboardOptions>().ValidateOnStart();
@@ -29,7 +30,8 @@ public static class WebhookDashboardServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WebhookDashboardOptions>, WebhookDashboardOptionsValidator>());
+        services.TryAddEnumerable(
+            ServiceDescriptor.Singleton<IValidateOptions<WebhookDashboardOptions>, WebhookDashboardOptionsValidator>());
         services.AddDataProtection();
         services.AddDistributedMemoryCache();
         services.TryAddSingleton(TimeProvider.System);

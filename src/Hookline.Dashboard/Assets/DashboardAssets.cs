@@ -71,7 +71,9 @@ internal sealed class DashboardAssets
         return found;
     }
 
-    /// <summary>The page, pointing at this version's files under <paramref name="root"/> (the dashboard's path, with the app's base).</summary>
+    /// <summary>
+    /// The page, pointing at this version's files under <paramref name="root"/> (the dashboard's path, with the app's base).
+    /// </summary>
     public string Index(string root)
     {
         var html = HtmlEncoder.Default;

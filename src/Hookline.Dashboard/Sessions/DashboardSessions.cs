@@ -65,7 +65,8 @@ internal sealed class DashboardSessions(IDataProtectionProvider protection, IOpt
     {
         try
         {
-            return JsonSerializer.Deserialize(_protector.Unprotect(Base64Url.DecodeFromChars(cookie)), DashboardJsonContext.Default.DashboardSession);
+            var bytes = _protector.Unprotect(Base64Url.DecodeFromChars(cookie));
+            return JsonSerializer.Deserialize(bytes, DashboardJsonContext.Default.DashboardSession);
         }
         catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
         {

@@ -6,7 +6,9 @@ import { Chart } from './chart.js';
 /** The tenant's endpoints, with how deliveries to each went over the last 24 hours. */
 export function EndpointList({ session }) {
   const [state] = useLoad(async () => {
-    const [endpoints, stats, types] = await Promise.all([api('GET', '/endpoints?limit=100'), api('GET', '/stats'), api('GET', '/event-types')]);
+    const [endpoints, stats, types] = await Promise.all([
+      api('GET', '/endpoints?limit=100'), api('GET', '/stats'), api('GET', '/event-types'),
+    ]);
     return { endpoints: endpoints.data, stats: new Map(stats.data.map(s => [s.endpointId, s.last24Hours])), types: types.data };
   }, []);
   return html`
@@ -25,7 +27,9 @@ export function EndpointList({ session }) {
           const last = stats.get(endpoint.id);
           return html`<li class="card">
             <h2><a href=${`#/endpoints/${endpoint.id}`}>${endpoint.url}</a></h2>
-            <p class="meta"><${Badge} endpoint=${endpoint} /> ${endpoint.eventTypes ? endpoint.eventTypes.join(', ') : 'All event types'}</p>
+            <p class="meta">
+              <${Badge} endpoint=${endpoint} /> ${endpoint.eventTypes ? endpoint.eventTypes.join(', ') : 'All event types'}
+            </p>
             ${endpoint.description && html`<p>${endpoint.description}</p>`}
             <dl class="figures">
               <div><dt>Success, 24 h</dt><dd>${percent(last?.successRate)}</dd></div>
@@ -94,27 +98,34 @@ function EndpointFields({ id, types, endpoint, navigate }) {
     }
   };
 
+  const typesRefused = error?.field('eventTypes').length > 0;
   return html`
     <form ref=${form} onSubmit=${submit} novalidate>
       <${Problem} error=${error} skip=${['url', 'description', 'eventTypes', 'rateLimit']} />
       <${Field} id="url" label="URL" hint="Where the events are sent: https, reachable from the internet." error=${error}>
         ${props => html`<input ...${props} type="url" required value=${url} onInput=${e => setUrl(e.target.value)} autocomplete="url" />`}
       <//>
-      <fieldset class=${error?.field('eventTypes').length ? 'field invalid' : 'field'} aria-describedby=${error?.field('eventTypes').length ? 'eventTypes-error' : undefined}>
+      <fieldset class=${typesRefused ? 'field invalid' : 'field'} aria-describedby=${typesRefused ? 'eventTypes-error' : undefined}>
         <legend>Event types</legend>
-        <label class="check"><input id="eventTypes" type="checkbox" checked=${all} onChange=${e => setAll(e.target.checked)} /> All event types, also ones added later</label>
+        <label class="check">
+          <input id="eventTypes" type="checkbox" checked=${all} onChange=${e => setAll(e.target.checked)} />
+          All event types, also ones added later
+        </label>
         ${!all && types.map(type => html`
           <label class="check">
-            <input type="checkbox" name="eventTypes" value=${type.name} checked=${chosen.has(type.name)} onChange=${() => toggle(type.name)} />
+            <input type="checkbox" name="eventTypes" value=${type.name} checked=${chosen.has(type.name)}
+              onChange=${() => toggle(type.name)} />
             <span><code>${type.name}</code> <span class="hint">${type.description || type.summary}</span></span>
           </label>`)}
-        ${error?.field('eventTypes').length > 0 && html`<p class="error" id="eventTypes-error">${error.field('eventTypes').join(' ')}</p>`}
+        ${typesRefused && html`<p class="error" id="eventTypes-error">${error.field('eventTypes').join(' ')}</p>`}
       </fieldset>
       <${Field} id="description" label="Description (optional)" hint="A note for yourself." error=${error}>
         ${props => html`<input ...${props} value=${description} onInput=${e => setDescription(e.target.value)} />`}
       <//>
-      <${Field} id="rateLimit" label="Rate limit (optional)" hint="At most this many deliveries a second; empty for no limit." error=${error}>
-        ${props => html`<input ...${props} type="number" min="1" max="10000" inputmode="numeric" value=${rateLimit} onInput=${e => setRateLimit(e.target.value)} />`}
+      <${Field} id="rateLimit" label="Rate limit (optional)" hint="At most this many deliveries a second; empty for no limit."
+        error=${error}>
+        ${props => html`<input ...${props} type="number" min="1" max="10000" inputmode="numeric" value=${rateLimit}
+          onInput=${e => setRateLimit(e.target.value)} />`}
       <//>
       <div class="actions">
         <button type="submit" disabled=${busy}>${id ? 'Save' : 'Add endpoint'}</button>
@@ -153,6 +164,7 @@ function EndpointView({ endpoint, stats, attempts, types, session, reload, navig
       setError(e);
     }
   };
+  const change = what => api('POST', `/endpoints/${endpoint.id}/${what}`, { ifMatch: endpoint.version });
   const readOnly = session.readOnly;
   return html`
     <p><a href="#/">← Endpoints</a></p>
@@ -174,8 +186,8 @@ function EndpointView({ endpoint, stats, attempts, types, session, reload, navig
     ${!readOnly && html`<div class="actions">
       <a class="button" href=${`#/endpoints/${endpoint.id}/edit`}>Edit</a>
       ${endpoint.enabled
-        ? html`<button type="button" class="secondary" onClick=${() => act('Disabling', () => api('POST', `/endpoints/${endpoint.id}/disable`, { ifMatch: endpoint.version }))}>Disable</button>`
-        : html`<button type="button" class="secondary" onClick=${() => act('Enabling', () => api('POST', `/endpoints/${endpoint.id}/enable`, { ifMatch: endpoint.version }))}>Enable</button>`}
+        ? html`<button type="button" class="secondary" onClick=${() => act('Disabling', () => change('disable'))}>Disable</button>`
+        : html`<button type="button" class="secondary" onClick=${() => act('Enabling', () => change('enable'))}>Enable</button>`}
       <${Delete} endpoint=${endpoint} navigate=${navigate} onError=${setError} />
     </div>`}
 
@@ -192,7 +204,10 @@ function EndpointView({ endpoint, stats, attempts, types, session, reload, navig
     </section>
 
     <section aria-labelledby="attempts">
-      <div class="heading"><h2 id="attempts">Recent attempts</h2><button type="button" class="secondary" onClick=${reload}>Refresh</button></div>
+      <div class="heading">
+        <h2 id="attempts">Recent attempts</h2>
+        <button type="button" class="secondary" onClick=${reload}>Refresh</button>
+      </div>
       <${Attempts} attempts=${attempts} />
       <p><a href=${`#/messages?endpointId=${endpoint.id}`}>All messages to this endpoint</a></p>
     </section>
@@ -231,7 +246,10 @@ function Secret({ endpoint, readOnly, act }) {
     }
   };
   const rotate = () => act('Rotating the secret', async () => {
-    const rotated = await api('POST', `/endpoints/${endpoint.id}/secret/rotate`, { body: { overlapSeconds: Number(overlap) }, ifMatch: endpoint.version });
+    const rotated = await api('POST', `/endpoints/${endpoint.id}/secret/rotate`, {
+      body: { overlapSeconds: Number(overlap) },
+      ifMatch: endpoint.version,
+    });
     setSecret(rotated.secret);
     return 'The secret was rotated; the old one keeps signing during the overlap.';
   });
@@ -323,16 +341,24 @@ export function Attempts({ attempts, urls }) {
   return html`
     <div class="scroll" role="region" aria-label="Attempts" tabindex="0">
       <table>
-        <thead><tr><th scope="col">When</th><th scope="col">Result</th><th scope="col">${urls ? 'Endpoint' : 'Event'}</th><th scope="col">Duration</th><th scope="col">Response or error</th></tr></thead>
+        <thead><tr>
+          <th scope="col">When</th><th scope="col">Result</th><th scope="col">${urls ? 'Endpoint' : 'Event'}</th>
+          <th scope="col">Duration</th><th scope="col">Response or error</th>
+        </tr></thead>
         <tbody>${attempts.map(a => html`
           <tr>
             <td><${Time} value=${a.startedAt} /></td>
-            <td><span class=${a.succeeded ? 'badge ok' : 'badge bad'}>${a.succeeded ? 'Succeeded' : 'Failed'}</span> ${a.statusCode ?? a.errorKind}</td>
+            <td>
+              <span class=${a.succeeded ? 'badge ok' : 'badge bad'}>${a.succeeded ? 'Succeeded' : 'Failed'}</span>
+              ${a.statusCode ?? a.errorKind}
+            </td>
             <td>${urls
               ? html`<a href=${`#/endpoints/${a.endpointId}`}>${urls.get(a.endpointId) || a.endpointId}</a>`
               : html`<a href=${`#/messages/${a.messageId}`}>${a.eventType}</a>`}</td>
             <td>${Math.round(a.durationMs)} ms</td>
-            <td class="response">${a.error ? html`<span>${a.error}</span>` : null}${a.responseBody ? html`<pre>${a.responseBody}</pre>` : null}</td>
+            <td class="response">
+              ${a.error ? html`<span>${a.error}</span>` : null}${a.responseBody ? html`<pre>${a.responseBody}</pre>` : null}
+            </td>
           </tr>`)}
         </tbody>
       </table>

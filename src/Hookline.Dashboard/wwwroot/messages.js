@@ -59,7 +59,8 @@ export function MessageLog({ params, navigate }) {
         <div class="actions"><button type="submit">Filter</button><a href="#/messages">Clear</a></div>
       </form>
       ${messages.data.length === 0
-        ? html`<p class="empty">No messages${cursor ? ' older than these' : ''}. Messages appear here when the app sends you events, or when you send a test event from an endpoint's page.</p>`
+        ? html`<p class="empty">No messages${cursor ? ' older than these' : ''}. Messages appear here when the app sends you
+            events, or when you send a test event from an endpoint's page.</p>`
         : html`<ul class="cards">${messages.data.map(m => html`
             <li class="card">
               <h2><a href=${`#/messages/${m.id}`}><code>${m.eventType}</code> <span class="muted">${m.id}</span></a></h2>
@@ -71,6 +72,8 @@ export function MessageLog({ params, navigate }) {
       </nav>`}
     <//>`;
 }
+
+const tone = { succeeded: 'ok', failed: 'bad', pending: 'warn' };
 
 function summary(deliveries) {
   if (deliveries.length === 0) return 'no endpoint';
@@ -122,7 +125,7 @@ export function MessagePage({ id, session }) {
         : html`<ul class="cards">${message.deliveries.map(d => html`
           <li class="card">
             <h3><a href=${`#/endpoints/${d.endpointId}`}>${urls.get(d.endpointId) || d.endpointId}</a></h3>
-            <p class="meta"><span class=${`badge ${d.status === 'succeeded' ? 'ok' : d.status === 'failed' ? 'bad' : 'warn'}`}>${d.status}</span>
+            <p class="meta"><span class=${`badge ${tone[d.status]}`}>${d.status}</span>
               ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}
               ${d.nextAttemptAt && html` · next <${Time} value=${d.nextAttemptAt} />`}</p>
             ${!session.readOnly && html`<button type="button" class="secondary" onClick=${() => resend(d.endpointId)}>Send again</button>`}

@@ -39,7 +39,9 @@ export function Loading({ state, children }) {
 export function Problem({ error, skip = [] }) {
   if (!error) return null;
   if (error.status === 401) {
-    return html`<div class="problem" role="alert"><p>Your dashboard session has ended. Open a new dashboard link, or sign in again.</p></div>`;
+    return html`<div class="problem" role="alert">
+      <p>Your dashboard session has ended. Open a new dashboard link, or sign in again.</p>
+    </div>`;
   }
   const fields = Object.entries(error.problem?.errors || {}).filter(([name]) => !skip.includes(name));
   const lines = fields.length ? fields.flatMap(([, messages]) => messages) : [error.message];

@@ -30,7 +30,8 @@ internal static class ManagementRequest
         var http = context.HttpContext;
         if (ManagementCsrf.Refusal(http.Request) is { } forgery)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Possible cross-site request forgery.", detail: forgery);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden, title: "Possible cross-site request forgery.", detail: forgery);
         }
 
         var caller = http.Features.Get<ManagementCallerFeature>();
@@ -43,7 +44,9 @@ internal static class ManagementRequest
             var authenticated = http.User.Identity?.IsAuthenticated == true;
             return TypedResults.Problem(
                 statusCode: authenticated ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized,
-                detail: authenticated ? "Your account belongs to no tenant, so it has no webhooks to manage." : "Sign in to manage your webhooks.");
+                detail: authenticated
+                    ? "Your account belongs to no tenant, so it has no webhooks to manage."
+                    : "Sign in to manage your webhooks.");
         }
 
         if (caller is { ReadOnly: true } && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))

@@ -60,7 +60,8 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
                 $"MapWebhookManagement serves each event type's schema from the OpenAPI document '{document}': add it with builder.Services.AddOpenApi(\"{document}\") (or set WebhookOptions.Management.DocumentName).");
         }
 
-        var api = endpoints.MapGroup(prefix).WithTags(Tag).WithMetadata(routes).AddEndpointFilter(ManagementRequest.ResolveTenantAsync);
+        var api = endpoints.MapGroup(prefix).WithTags(Tag).WithMetadata(routes)
+            .AddEndpointFilter(ManagementRequest.ResolveTenantAsync);
         api.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Mvc.ProblemDetails), ["application/problem+json"]));
 
         api.MapGet("/event-types", async (WebhookEventTypes types) => TypedResults.Ok(new WebhookPage<WebhookEventType>(await types.GetAsync().ConfigureAwait(false), null)))
@@ -82,13 +83,17 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems().WithPrecondition();
         one.MapDelete("/", EndpointHandlers.DeleteAsync).WithName(routes.Name("DeleteWebhookEndpoint")).WithSummary("Delete an endpoint")
            .WithDescription($"Deletes the endpoint with its delivery log. {IfMatch}").WithPrecondition();
-        one.MapPost("/enable", EndpointHandlers.EnableAsync).WithName(routes.Name("EnableWebhookEndpoint")).WithSummary("Enable an endpoint")
+        one.MapPost("/enable", EndpointHandlers.EnableAsync)
+           .WithName(routes.Name("EnableWebhookEndpoint")).WithSummary("Enable an endpoint")
            .WithDescription($"Enables the endpoint, with a clean record. Deliveries that failed while it was disabled can be sent again with `recover`. {IfMatch}")
            .WithPrecondition();
-        one.MapPost("/disable", EndpointHandlers.DisableAsync).WithName(routes.Name("DisableWebhookEndpoint")).WithSummary("Disable an endpoint")
+        one.MapPost("/disable", EndpointHandlers.DisableAsync)
+           .WithName(routes.Name("DisableWebhookEndpoint")).WithSummary("Disable an endpoint")
            .WithDescription($"Stops deliveries to the endpoint; pending ones fail (and can be recovered later). {IfMatch}").WithPrecondition();
-        one.MapGet("/secret", EndpointHandlers.GetSecretAsync).WithName(routes.Name("GetWebhookEndpointSecret")).WithSummary("Read an endpoint's signing secret");
-        one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync).WithName(routes.Name("RotateWebhookEndpointSecret")).WithSummary("Rotate an endpoint's signing secret")
+        one.MapGet("/secret", EndpointHandlers.GetSecretAsync)
+           .WithName(routes.Name("GetWebhookEndpointSecret")).WithSummary("Read an endpoint's signing secret");
+        one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync)
+           .WithName(routes.Name("RotateWebhookEndpointSecret")).WithSummary("Rotate an endpoint's signing secret")
            .WithDescription(
                "Gives the endpoint a new secret. The old one keeps signing too, for the overlap (default 24 hours), so your receiver can switch without missing a delivery. "
                + $"At most {WebhookEndpointManager.MaxActiveSecrets} secrets sign at once: a rotation that would make more is refused (409) until the oldest overlap ends. {IfMatch}")
@@ -96,17 +101,21 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         one.MapPost("/test", EndpointHandlers.SendTestAsync).WithName(routes.Name("SendWebhookTestEvent")).WithSummary("Send a test event")
            .WithDescription("Sends the example payload of an event type to this endpoint, signed like any delivery.")
            .Accepts<WebhookTestRequest>("application/json").WithBodyProblems().WithConflict();
-        one.MapPost("/recover", EndpointHandlers.RecoverAsync).WithName(routes.Name("RecoverWebhookEndpoint")).WithSummary("Send failed deliveries again")
+        one.MapPost("/recover", EndpointHandlers.RecoverAsync)
+           .WithName(routes.Name("RecoverWebhookEndpoint")).WithSummary("Send failed deliveries again")
            .WithDescription("Sends again every failed delivery to this endpoint of messages published since a time.")
            .Accepts<WebhookRecoverRequest>("application/json").WithBodyProblems().WithConflict();
-        one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync).WithName(routes.Name("ResendWebhookMessage")).WithSummary("Send a message again")
+        one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync)
+           .WithName(routes.Name("ResendWebhookMessage")).WithSummary("Send a message again")
            .WithDescription("Delivers one message to this endpoint again, now, whatever happened before.").WithConflict();
 
         api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName(routes.Name("ListWebhookMessages")).WithSummary("List messages")
            .WithDescription("The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` (pending, succeeded, failed), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and `cursor`.")
            .WithIdProblems();
-        api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync).WithName(routes.Name(ManagementRoutes.GetMessage)).WithSummary("Read a message").WithIdProblems();
-        api.MapGet("/attempts", LogHandlers.ListAttemptsAsync).WithName(routes.Name("ListWebhookAttempts")).WithSummary("List delivery attempts")
+        api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync)
+           .WithName(routes.Name(ManagementRoutes.GetMessage)).WithSummary("Read a message").WithIdProblems();
+        api.MapGet("/attempts", LogHandlers.ListAttemptsAsync)
+           .WithName(routes.Name("ListWebhookAttempts")).WithSummary("List delivery attempts")
            .WithDescription("Every attempt at delivering to your endpoints, newest first: status code, duration, the start of the response. Filter by `endpointId`, `messageId`, `eventType`, `status` (succeeded, failed), and time (`since`, `until`); page with `limit` (1-100) and `cursor`.")
            .WithIdProblems();
         api.MapGet("/stats", LogHandlers.GetStatsAsync).WithName(routes.Name("GetWebhookStats")).WithSummary("Delivery statistics")

@@ -82,7 +82,8 @@ public sealed class DashboardApiTests
         using (var forged = await browser.SendAsync(HttpMethod.Post, $"{Api}/endpoints", endpoint, csrfHeader: false))
         {
             Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
-            Assert.Contains("X-Hookline-Csrf: 1", (await ManagementApi.ReadAsync(forged))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+            var detail = (await ManagementApi.ReadAsync(forged))["detail"]!.GetValue<string>();
+            Assert.Contains("X-Hookline-Csrf: 1", detail, StringComparison.Ordinal);
         }
 
         using (var request = new HttpRequestMessage(HttpMethod.Post, $"{Api}/endpoints") { Content = JsonContent.Create(endpoint) })

@@ -33,7 +33,8 @@ public sealed class DashboardAppSignInTests
         app.UseAuthorization();
         app.Webhooks.MapPost<Order>("order.created");
         app.MapGet("/login/{user}", (HttpContext http, string user) => http.SignInAsync(
-            new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user)], CookieAuthenticationDefaults.AuthenticationScheme))));
+            new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(ClaimTypes.NameIdentifier, user)], CookieAuthenticationDefaults.AuthenticationScheme))));
         app.MapOpenApi();
         app.MapWebhookManagement("/webhooks").RequireAuthorization();
         app.MapWebhookDashboard("/webhooks/dashboard");
@@ -41,7 +42,10 @@ public sealed class DashboardAppSignInTests
         try
         {
             var cookies = new CookieContainer();
-            using var carol = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = new Uri(app.Urls.Single()) };
+            using var carol = new HttpClient(new HttpClientHandler { CookieContainer = cookies })
+            {
+                BaseAddress = new Uri(app.Urls.Single()),
+            };
             Assert.Equal(HttpStatusCode.Unauthorized, (await carol.GetAsync("/webhooks/dashboard/api/session")).StatusCode);
             (await carol.GetAsync("/login/carol")).EnsureSuccessStatusCode();
 

@@ -27,14 +27,24 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         {
             ExecutablePath = TestEnvironment.ChromiumPath,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
         });
     }
 
     [RequiresFact(Requirement.Chromium)]
-    public async Task Tenant_OpensALink_AddsAnEndpoint_SendsATestEvent_AndSeesItsAttempt()
+    public async Task Tenant_OpensALink_AddsAnEndpoint_SeesAFailedTestEventAndAPublishedOne_AndResendsTheFailure()
     {
-        await using var receiver = await TestReceiver.StartAsync();
+        var down = false;
+        await using var receiver = await TestReceiver.StartAsync(context =>
+        {
+            context.Response.StatusCode = Volatile.Read(ref down) ? 500 : 204;
+            return Task.CompletedTask;
+        });
+        using var alice = _sample!.Client(SampleFactory.AliceKey);
         var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
 
         await Assertions.Expect(page.GetByText("No endpoints yet")).ToBeVisibleAsync();
@@ -62,25 +72,40 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("Copied.")).ToBeVisibleAsync();
         Assert.Equal(secret, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
 
+        // The receiver is down: the test event fails (its attempt and retry both shown), then it is back up and a
+        // subscription published through the API succeeds.
+        Volatile.Write(ref down, true);
         await page.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
         var attempts = page.GetByRole(AriaRole.Region, new() { Name = "Attempts", Exact = true });
-        await Assertions.Expect(attempts.GetByText("Succeeded")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await Assertions.Expect(attempts).ToContainTextAsync("new-subscription");
-        var delivered = Assert.Single(receiver.Requests);
-        Assert.Equal(
+        await Assertions.Expect(attempts.GetByText("Failed").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(attempts).ToContainTextAsync("500");
+        await Management.ManagementApi.EventuallyListsAsync(
+            alice, "/webhooks/messages?status=failed", m => m.Count == 1, "the test event failed, its retry too");
+        Volatile.Write(ref down, false);
+        await Management.ManagementApi.SubscribeAsync(alice, "rick");
+        await Management.ManagementApi.EventuallyListsAsync(
+            alice, "/webhooks/attempts?status=succeeded", a => a.Count == 1, "rick's subscription delivered");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
+        await Assertions.Expect(attempts.GetByText("Succeeded")).ToBeVisibleAsync();
+        Assert.All(receiver.Requests, delivered => Assert.Equal(
             WebhookVerificationResult.Verified,
             new WebhookVerifier(WebhookSecret.Parse(secret!)).Verify(
-                delivered.Headers["webhook-id"], delivered.Headers["webhook-timestamp"], delivered.Headers["webhook-signature"], delivered.Body));
+                delivered.Headers["webhook-id"],
+                delivered.Headers["webhook-timestamp"],
+                delivered.Headers["webhook-signature"],
+                delivered.Body)));
 
         var charts = page.Locator("figure.chart svg[role=img]");
         await Assertions.Expect(charts).ToHaveCountAsync(2);
-        await Assertions.Expect(charts.First).ToHaveAttributeAsync("aria-label", "Per hour, last 24 hours: 1 succeeded, 0 failed.");
-        await Assertions.Expect(charts.Last).ToHaveAttributeAsync("aria-label", "Per day, last 7 days: 1 succeeded, 0 failed.");
+        await Assertions.Expect(charts.First).ToHaveAttributeAsync("aria-label", "Per hour, last 24 hours: 1 succeeded, 2 failed.");
+        await Assertions.Expect(charts.Last).ToHaveAttributeAsync("aria-label", "Per day, last 7 days: 1 succeeded, 2 failed.");
+        await Assertions.Expect(page.Locator("figure.chart").First.Locator("rect.failed[height]:not([height='0'])")).ToHaveCountAsync(1);
         await ExpectAccessibleAsync(page, "endpoint");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Endpoints", Exact = true }).ClickAsync();
         var card = page.Locator(".card", new() { HasText = receiver.Url });
-        await Assertions.Expect(card).ToContainTextAsync("100 %");
+        await Assertions.Expect(card).ToContainTextAsync("33.3 %");
+        await Assertions.Expect(card).ToContainTextAsync("(500)");
         await ExpectAccessibleAsync(page, "endpoints");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Event types" }).ClickAsync();
@@ -89,19 +114,25 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByLabel("Example of new-subscription")).ToContainTextAsync("\"username\"");
         await ExpectAccessibleAsync(page, "event types");
 
+        // The log, filtered to failed deliveries: the test event; resent, it succeeds.
         await page.GetByRole(AriaRole.Link, new() { Name = "Messages" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(2);
+        await page.GetByLabel("Delivery").SelectOptionAsync("failed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
+        await ExpectAccessibleAsync(page, "messages");
         await page.Locator(".card a").First.ClickAsync();
         await Assertions.Expect(page.GetByLabel("Payload")).ToContainTextAsync("\"monthlyFee\"");
-        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("succeeded");
+        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("failed");
         await ExpectAccessibleAsync(page, "message");
 
-        // Resend it: a second attempt, listed with the endpoint it went to.
         await page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Sent again")).ToBeVisibleAsync();
         var messageAttempts = page.GetByRole(AriaRole.Region, new() { Name = "Attempts", Exact = true }).Locator("tbody tr");
-        await Assertions.Expect(messageAttempts).ToHaveCountAsync(2, new() { Timeout = 30_000 });
+        await Assertions.Expect(messageAttempts).ToHaveCountAsync(3, new() { Timeout = 30_000 });
+        await Assertions.Expect(messageAttempts.First).ToContainTextAsync("Succeeded");
         await Assertions.Expect(messageAttempts.First).ToContainTextAsync(receiver.Url);
-        Assert.Equal(2, receiver.Requests.Count);
+        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("succeeded");
 
         // The refused URL's 422 is the one failed load; nothing else went wrong or left the app.
         var refused = Assert.Single(watch.Errors);
@@ -118,18 +149,19 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var (page, watch) = await OpenAsync(SampleFactory.AliceKey, new() { Width = 375, Height = 740 }, ColorScheme.Dark);
 
         await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"), "The endpoints list scrolls sideways at 375 px.");
+        Assert.True(await FitsAsync(page), "The endpoints list scrolls sideways at 375 px.");
         await ExpectAccessibleAsync(page, "endpoints, 375 px, dark");
 
         await page.Locator(".card a").First.ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reveal secret" })).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375"), "The endpoint page scrolls sideways at 375 px.");
+        Assert.True(await FitsAsync(page), "The endpoint page scrolls sideways at 375 px.");
         await ExpectAccessibleAsync(page, "endpoint, 375 px, dark");
 
         // Tab reaches the page's controls, and the focused one is outlined.
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.PressAsync("Tab");
-        var outline = await page.EvaluateAsync<string>("getComputedStyle(document.activeElement).outlineStyle + ' ' + getComputedStyle(document.activeElement).outlineWidth");
+        var outline = await page.EvaluateAsync<string>(
+            "(s => s.outlineStyle + ' ' + s.outlineWidth)(getComputedStyle(document.activeElement))");
         Assert.Equal("solid 3px", outline);
         Assert.Empty(watch.Errors);
         watch.AssertOnlyFromTheApp();
@@ -178,6 +210,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.True(response?.Ok, $"Opening the link answered {response?.Status}");
         return (page, watch);
     }
+
+    private static Task<bool> FitsAsync(IPage page) => page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375");
 
     private static async Task ExpectAccessibleAsync(IPage page, string screen)
     {
