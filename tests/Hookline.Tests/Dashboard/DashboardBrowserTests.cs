@@ -192,6 +192,33 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.Empty(watch.Errors);
     }
 
+    [RequiresFact(Requirement.Chromium)]
+    public async Task CrossSiteForm_PostedWithTheSession_IsRefused_AndChangesNothing()
+    {
+        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        var endpoint = (await Management.ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/alice"))["id"]!.GetValue<string>();
+        var (page, _) = await OpenAsync(SampleFactory.AliceKey);
+        await Assertions.Expect(page.GetByText("http://127.0.0.1:9/alice")).ToBeVisibleAsync();
+        var target = $"{new Uri(page.Url).GetLeftPart(UriPartial.Authority)}{DashboardBrowser.Root}/api/endpoints/{endpoint}/disable";
+
+        // Another site (localhost is not the same site as 127.0.0.1) whose form posts to the dashboard's API.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var other = builder.Build();
+        other.MapGet("/", () => Results.Content(
+            $"<!doctype html><title>Win</title><form method=post action=\"{target}\"><button>Win a prize</button></form>", "text/html"));
+        await other.StartAsync();
+        var forger = await page.Context.NewPageAsync();
+        await forger.GotoAsync($"http://localhost:{new Uri(other.Urls.First()).Port}/");
+
+        var answer = await forger.RunAndWaitForResponseAsync(
+            () => forger.GetByRole(AriaRole.Button, new() { Name = "Win a prize" }).ClickAsync(), target);
+
+        Assert.True(answer.Status is 401 or 403, $"The forged POST answered {answer.Status}.");
+        Assert.True((await Management.ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{endpoint}"))["enabled"]!.GetValue<bool>());
+    }
+
     /// <summary>Opens a new link of the tenant's in a new browser context: the dashboard, signed in.</summary>
     private async Task<(IPage Page, PageWatch Watch)> OpenAsync(
         string apiKey, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light, bool? readOnly = null)
