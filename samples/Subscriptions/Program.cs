@@ -57,6 +57,8 @@ else
 }
 
 builder.Services.AddHealthChecks().AddWebhookBacklog();
+// The users' own web page for their webhooks; they open it with a one-time link (POST /webhooks/dashboard-links).
+builder.Services.AddWebhookDashboard(builder.Configuration.GetSection("Webhooks:Dashboard").Bind);
 
 var app = builder.Build();
 // Unhandled exceptions answer a ProblemDetails, never a stack trace: 413 or 422 for a payload the webhook cannot carry, else 500.
@@ -94,6 +96,8 @@ app.MapHealthChecks("/health", new HealthCheckOptions
 
 // Each API user (an API key) is a tenant: they register their own URLs and see only their own deliveries.
 app.MapWebhookManagement("/webhooks").RequireAuthorization();
+// Not RequireAuthorization: link sessions are not sign-ins to the app; the dashboard's API refuses callers without a tenant.
+app.MapWebhookDashboard("/webhooks/dashboard");
 
 app.MapGet("/users", () => new[] { "Rick", "Morty" });
 

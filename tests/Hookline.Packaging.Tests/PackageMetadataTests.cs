@@ -12,7 +12,10 @@ public sealed class PackageMetadataTests(PackedPackages packages)
     public void Pack_EveryShippedProject_CarriesTheMetadataNuGetUsersExpect()
     {
         Assert.Equal(
-            ["Hookline", "Hookline.ApiDocs", "Hookline.Cli", "Hookline.PostgreSql", "Hookline.Receiving", "Hookline.Sqlite", "Hookline.StandardWebhooks"],
+            [
+                "Hookline", "Hookline.ApiDocs", "Hookline.Cli", "Hookline.Dashboard", "Hookline.PostgreSql", "Hookline.Receiving",
+                "Hookline.Sqlite", "Hookline.StandardWebhooks",
+            ],
             packages.Ids);
         foreach (var id in packages.Ids)
         {
@@ -56,6 +59,8 @@ public sealed class PackageMetadataTests(PackedPackages packages)
         Assert.Contains(hookline, d => d.Id == "Hookline.StandardWebhooks");
         Assert.Empty(Dependencies("Hookline.StandardWebhooks"));
         Assert.Contains(Dependencies("Hookline.ApiDocs"), d => d.Id == "Swashbuckle.AspNetCore.SwaggerUI");
+        // The dashboard's page is in the package itself (Preact and htm vendored): it needs Hookline and nothing of its own.
+        Assert.Equal(["Hookline"], Dependencies("Hookline.Dashboard").Select(d => d.Id).Except(hookline.Select(d => d.Id)));
         // Receiving verifies with the same standalone package and does not pull in the sending side.
         var receiving = Dependencies("Hookline.Receiving");
         Assert.Contains(receiving, d => d.Id == "Hookline.StandardWebhooks");

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,7 +30,7 @@ internal static class EndpointHandlers
         EntityTags.Set(http, endpoint);
         return TypedResults.CreatedAtRoute(
             WebhookEndpointResponse.From(endpoint, withSecret: true),
-            WebhookManagementEndpointRouteBuilderExtensions.GetEndpointRoute,
+            ManagementRoutes.Of(http).Name(ManagementRoutes.GetEndpoint),
             new { endpointId = endpoint.Id });
     }
 
@@ -96,7 +95,7 @@ internal static class EndpointHandlers
             .ConfigureAwait(false);
         return TypedResults.AcceptedAtRoute(
             WebhookMessageResponse.From(sent.Message, sent.Deliveries),
-            WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute,
+            ManagementRoutes.Of(http).Name(ManagementRoutes.GetMessage),
             new { messageId = sent.Message.Id });
     }
 
@@ -106,7 +105,7 @@ internal static class EndpointHandlers
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var id = ManagementQuery.MessageId(messageId, "messageId")!;
         var message = await tenants.ResendAsync(ManagementRequest.Tenant(http), endpoint, id, http.RequestAborted).ConfigureAwait(false);
-        return TypedResults.AcceptedAtRoute(WebhookManagementEndpointRouteBuilderExtensions.GetMessageRoute, new { messageId = message.Id });
+        return TypedResults.AcceptedAtRoute(ManagementRoutes.Of(http).Name(ManagementRoutes.GetMessage), new { messageId = message.Id });
     }
 
     public static async Task<Accepted<WebhookRecoverResponse>> RecoverAsync(

@@ -28,16 +28,31 @@ internal static class ManagementRequest
     public static async ValueTask<object?> ResolveTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
+        if (ManagementCsrf.Refusal(http.Request) is { } forgery)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden, title: "Possible cross-site request forgery.", detail: forgery);
+        }
+
+        var caller = http.Features.Get<ManagementCallerFeature>();
         var options = http.RequestServices.GetRequiredService<IOptions<WebhookOptions>>().Value.Management;
-        var tenant = options.TenantResolver is { } resolve
+        var tenant = caller?.Tenant ?? (options.TenantResolver is { } resolve
             ? await resolve(http).ConfigureAwait(false)
-            : http.User.FindFirst(options.TenantClaim)?.Value;
+            : http.User.FindFirst(options.TenantClaim)?.Value);
         if (string.IsNullOrEmpty(tenant))
         {
             var authenticated = http.User.Identity?.IsAuthenticated == true;
             return TypedResults.Problem(
                 statusCode: authenticated ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized,
-                detail: authenticated ? "Your account belongs to no tenant, so it has no webhooks to manage." : "Sign in to manage your webhooks.");
+                detail: authenticated
+                    ? "Your account belongs to no tenant, so it has no webhooks to manage."
+                    : "Sign in to manage your webhooks.");
+        }
+
+        if (caller is { ReadOnly: true } && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden, title: "Read-only.", detail: "This dashboard session can read, not change.");
         }
 
         http.Items[s_tenantKey] = tenant;

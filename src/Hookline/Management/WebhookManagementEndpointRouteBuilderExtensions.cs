@@ -14,9 +14,6 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
     /// <summary>The OpenAPI tag of the management API's operations.</summary>
     public const string Tag = "Webhook management";
 
-    internal const string GetEndpointRoute = "GetWebhookEndpoint";
-    internal const string GetMessageRoute = "GetWebhookMessage";
-
     private const string IfMatch =
         "The answer's `ETag` is the endpoint's version; with `If-Match` (an ETag you read, or `*`) the change is made only if the endpoint "
         + "has not changed since, else refused with 412. Without it, the change applies on top of any made meanwhile.";
@@ -35,6 +32,21 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
+        var api = MapManagementApi(endpoints, prefix, ManagementRoutes.Main);
+        foreach (var extension in endpoints.ServiceProvider.GetServices<IWebhookManagementExtension>())
+        {
+            extension.Map(api);
+        }
+
+        return api;
+    }
+
+    /// <summary>
+    /// Maps the management API's routes under <paramref name="prefix"/>: for <c>MapWebhookManagement</c>, and again for the
+    /// dashboard (same handlers, same tenant service), whose copy carries its own route names.
+    /// </summary>
+    internal static RouteGroupBuilder MapManagementApi(IEndpointRouteBuilder endpoints, string prefix, ManagementRoutes routes)
+    {
         var services = endpoints.ServiceProvider;
         if (services.GetService<Hookline.Storage.IWebhookEndpointStore>() is null)
         {
@@ -48,56 +60,65 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
                 $"MapWebhookManagement serves each event type's schema from the OpenAPI document '{document}': add it with builder.Services.AddOpenApi(\"{document}\") (or set WebhookOptions.Management.DocumentName).");
         }
 
-        var api = endpoints.MapGroup(prefix).WithTags(Tag).AddEndpointFilter(ManagementRequest.ResolveTenantAsync);
+        var api = endpoints.MapGroup(prefix).WithTags(Tag).WithMetadata(routes)
+            .AddEndpointFilter(ManagementRequest.ResolveTenantAsync);
         api.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Mvc.ProblemDetails), ["application/problem+json"]));
 
         api.MapGet("/event-types", async (WebhookEventTypes types) => TypedResults.Ok(new WebhookPage<WebhookEventType>(await types.GetAsync().ConfigureAwait(false), null)))
-           .WithName("ListWebhookEventTypes").WithSummary("List the event types").WithDescription("The events you can subscribe an endpoint to, each with the JSON Schema of its payload and an example.");
+           .WithName(routes.Name("ListWebhookEventTypes")).WithSummary("List the event types").WithDescription("The events you can subscribe an endpoint to, each with the JSON Schema of its payload and an example.");
 
         var list = api.MapGroup("/endpoints");
-        list.MapGet("/", EndpointHandlers.ListAsync).WithName("ListWebhookEndpoints").WithSummary("List your endpoints")
+        list.MapGet("/", EndpointHandlers.ListAsync).WithName(routes.Name("ListWebhookEndpoints")).WithSummary("List your endpoints")
             .WithDescription("Your endpoints, newest first; page with `limit` (1-100, default 50) and `cursor`.")
             .ProducesValidationProblem(StatusCodes.Status400BadRequest);
-        list.MapPost("/", EndpointHandlers.CreateAsync).WithName("CreateWebhookEndpoint").WithSummary("Register an endpoint")
+        list.MapPost("/", EndpointHandlers.CreateAsync).WithName(routes.Name("CreateWebhookEndpoint")).WithSummary("Register an endpoint")
             .WithDescription("Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret, and its `ETag`.")
             .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
 
         var one = list.MapGroup("/{endpointId}").WithIdProblems();
-        one.MapGet("/", EndpointHandlers.GetAsync).WithName(GetEndpointRoute).WithSummary("Read an endpoint")
+        one.MapGet("/", EndpointHandlers.GetAsync).WithName(routes.Name(ManagementRoutes.GetEndpoint)).WithSummary("Read an endpoint")
            .WithDescription("The endpoint, with its version as the `ETag`: send it back as `If-Match` to change the endpoint only if it is still as you read it.");
-        one.MapPut("/", EndpointHandlers.UpdateAsync).WithName("UpdateWebhookEndpoint").WithSummary("Change an endpoint")
+        one.MapPut("/", EndpointHandlers.UpdateAsync).WithName(routes.Name("UpdateWebhookEndpoint")).WithSummary("Change an endpoint")
            .WithDescription($"Replaces the endpoint's URL, description, event types and rate limit (never its secrets or whether it is enabled). {IfMatch}")
            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems().WithPrecondition();
-        one.MapDelete("/", EndpointHandlers.DeleteAsync).WithName("DeleteWebhookEndpoint").WithSummary("Delete an endpoint")
+        one.MapDelete("/", EndpointHandlers.DeleteAsync).WithName(routes.Name("DeleteWebhookEndpoint")).WithSummary("Delete an endpoint")
            .WithDescription($"Deletes the endpoint with its delivery log. {IfMatch}").WithPrecondition();
-        one.MapPost("/enable", EndpointHandlers.EnableAsync).WithName("EnableWebhookEndpoint").WithSummary("Enable an endpoint")
+        one.MapPost("/enable", EndpointHandlers.EnableAsync)
+           .WithName(routes.Name("EnableWebhookEndpoint")).WithSummary("Enable an endpoint")
            .WithDescription($"Enables the endpoint, with a clean record. Deliveries that failed while it was disabled can be sent again with `recover`. {IfMatch}")
            .WithPrecondition();
-        one.MapPost("/disable", EndpointHandlers.DisableAsync).WithName("DisableWebhookEndpoint").WithSummary("Disable an endpoint")
+        one.MapPost("/disable", EndpointHandlers.DisableAsync)
+           .WithName(routes.Name("DisableWebhookEndpoint")).WithSummary("Disable an endpoint")
            .WithDescription($"Stops deliveries to the endpoint; pending ones fail (and can be recovered later). {IfMatch}").WithPrecondition();
-        one.MapGet("/secret", EndpointHandlers.GetSecretAsync).WithName("GetWebhookEndpointSecret").WithSummary("Read an endpoint's signing secret");
-        one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync).WithName("RotateWebhookEndpointSecret").WithSummary("Rotate an endpoint's signing secret")
+        one.MapGet("/secret", EndpointHandlers.GetSecretAsync)
+           .WithName(routes.Name("GetWebhookEndpointSecret")).WithSummary("Read an endpoint's signing secret");
+        one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync)
+           .WithName(routes.Name("RotateWebhookEndpointSecret")).WithSummary("Rotate an endpoint's signing secret")
            .WithDescription(
                "Gives the endpoint a new secret. The old one keeps signing too, for the overlap (default 24 hours), so your receiver can switch without missing a delivery. "
                + $"At most {WebhookEndpointManager.MaxActiveSecrets} secrets sign at once: a rotation that would make more is refused (409) until the oldest overlap ends. {IfMatch}")
            .Accepts<WebhookSecretRotationRequest>(isOptional: true, "application/json").WithBodyProblems().WithPrecondition();
-        one.MapPost("/test", EndpointHandlers.SendTestAsync).WithName("SendWebhookTestEvent").WithSummary("Send a test event")
+        one.MapPost("/test", EndpointHandlers.SendTestAsync).WithName(routes.Name("SendWebhookTestEvent")).WithSummary("Send a test event")
            .WithDescription("Sends the example payload of an event type to this endpoint, signed like any delivery.")
            .Accepts<WebhookTestRequest>("application/json").WithBodyProblems().WithConflict();
-        one.MapPost("/recover", EndpointHandlers.RecoverAsync).WithName("RecoverWebhookEndpoint").WithSummary("Send failed deliveries again")
+        one.MapPost("/recover", EndpointHandlers.RecoverAsync)
+           .WithName(routes.Name("RecoverWebhookEndpoint")).WithSummary("Send failed deliveries again")
            .WithDescription("Sends again every failed delivery to this endpoint of messages published since a time.")
            .Accepts<WebhookRecoverRequest>("application/json").WithBodyProblems().WithConflict();
-        one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync).WithName("ResendWebhookMessage").WithSummary("Send a message again")
+        one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync)
+           .WithName(routes.Name("ResendWebhookMessage")).WithSummary("Send a message again")
            .WithDescription("Delivers one message to this endpoint again, now, whatever happened before.").WithConflict();
 
-        api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName("ListWebhookMessages").WithSummary("List messages")
+        api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName(routes.Name("ListWebhookMessages")).WithSummary("List messages")
            .WithDescription("The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` (pending, succeeded, failed), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and `cursor`.")
            .WithIdProblems();
-        api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync).WithName(GetMessageRoute).WithSummary("Read a message").WithIdProblems();
-        api.MapGet("/attempts", LogHandlers.ListAttemptsAsync).WithName("ListWebhookAttempts").WithSummary("List delivery attempts")
+        api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync)
+           .WithName(routes.Name(ManagementRoutes.GetMessage)).WithSummary("Read a message").WithIdProblems();
+        api.MapGet("/attempts", LogHandlers.ListAttemptsAsync)
+           .WithName(routes.Name("ListWebhookAttempts")).WithSummary("List delivery attempts")
            .WithDescription("Every attempt at delivering to your endpoints, newest first: status code, duration, the start of the response. Filter by `endpointId`, `messageId`, `eventType`, `status` (succeeded, failed), and time (`since`, `until`); page with `limit` (1-100) and `cursor`.")
            .WithIdProblems();
-        api.MapGet("/stats", LogHandlers.GetStatsAsync).WithName("GetWebhookStats").WithSummary("Delivery statistics")
+        api.MapGet("/stats", LogHandlers.GetStatsAsync).WithName(routes.Name("GetWebhookStats")).WithSummary("Delivery statistics")
            .WithDescription(
                "For each of your endpoints (newest first), or the one given as `endpointId`: how many attempts succeeded and failed in "
                + "each of the last 24 hours and each of the last 7 days (UTC; the last hour and day are the current ones, so far), and "

@@ -17,12 +17,13 @@ public sealed class ManagementDocumentTests
             .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!)))
             .ToList();
 
-        Assert.Equal(17, operations.Count);
+        Assert.Equal(18, operations.Count); // With the dashboard's dashboard-links; its own copy of the API is not documented.
         Assert.All(operations, o => Assert.Equal(["Webhook management"], o.Operation["tags"]!.AsArray().Select(t => t!.GetValue<string>())));
         Assert.All(operations, o => Assert.Equal("#/components/schemas/ProblemDetails", o.Operation["responses"]!["401"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>()));
         var withBodies = operations.Where(o => o.Operation["requestBody"] is not null).Select(o => $"{o.Method} {o.Path} {o.Operation["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]}");
         Assert.Equal(
             [
+                "post /webhooks/dashboard-links #/components/schemas/WebhookDashboardLinkRequest",
                 "post /webhooks/endpoints #/components/schemas/WebhookEndpointRequest",
                 "post /webhooks/endpoints/{endpointId}/recover #/components/schemas/WebhookRecoverRequest",
                 "post /webhooks/endpoints/{endpointId}/secret/rotate #/components/schemas/WebhookSecretRotationRequest",

@@ -1,0 +1,103 @@
+using Hookline.Dashboard;
+using Hookline.Dashboard.Assets;
+using Hookline.Dashboard.Links;
+using Hookline.Dashboard.Pages;
+using Hookline.Dashboard.Sessions;
+using Hookline.Management;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the webhook dashboard: the web page where the API's users manage their own webhooks.</summary>
+public static class WebhookDashboardEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Serves, under <paramref name="path"/>, the dashboard's page and files, the one-time links' landing route
+    /// (<c>links/{token}</c>), and at <c>api/</c> the management API again (the same handlers and tenant rules as
+    /// <c>MapWebhookManagement</c>) for the page to call, so that a link's session cookie stays scoped to this path. A caller
+    /// is the tenant of its session if a link opened one, else of the app's signed-in user (the app's default authentication,
+    /// the management options' tenant claim or resolver); without either, the API answers 401 and the page says how to get in.
+    /// Every change sent with a cookie must carry <c>X-Hookline-Csrf: 1</c>, as the page does.
+    /// </summary>
+    /// <param name="endpoints">The app.</param>
+    /// <param name="path">Where the dashboard is served, such as <c>/webhooks/dashboard</c>.</param>
+    /// <returns>
+    /// A builder for all of the dashboard's routes. Do not require authorization on it if your users open it with links:
+    /// a link's session is not a sign-in to the app, and the API refuses callers without a tenant anyway.
+    /// </returns>
+    /// <exception cref="InvalidOperationException"><c>AddWebhookDashboard</c>, a store or OpenAPI is missing.</exception>
+    public static IEndpointConventionBuilder MapWebhookDashboard(this IEndpointRouteBuilder endpoints, string path)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var root = "/" + path.Trim('/');
+        if (root.Length == 1 || root.Contains('{', StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"'{path}' is not a usable path for the dashboard; use a literal path such as \"/webhooks/dashboard\".", nameof(path));
+        }
+
+        var services = endpoints.ServiceProvider;
+        var dashboardPath = services.GetService<DashboardPath>()
+            ?? throw new InvalidOperationException(
+                "MapWebhookDashboard needs the dashboard's services: add builder.Services.AddWebhookDashboard().");
+        dashboardPath.Set(root);
+        var security = services.GetRequiredService<DashboardSecurity>();
+        var assets = services.GetRequiredService<DashboardAssets>();
+        var sessions = services.GetRequiredService<DashboardSessions>();
+
+        var dashboard = endpoints.MapGroup(root);
+        dashboard.AddEndpointFilter(async (context, next) =>
+        {
+            security.Apply(context.HttpContext.Response);
+            return await next(context).ConfigureAwait(false);
+        });
+        dashboard.MapGet("/", (HttpContext http) =>
+        {
+            http.Response.Headers.CacheControl = "no-cache";
+            return Results.Content(assets.Index(http.Request.PathBase + root), "text/html; charset=utf-8");
+        }).ExcludeFromDescription();
+        dashboard.MapGet("/assets/{version}/{**file}", (HttpContext http, string version, string file) =>
+        {
+            if (version != assets.Version || !assets.TryGet(file, out var bytes, out var type))
+            {
+                return Results.NotFound();
+            }
+
+            http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            return Results.Bytes(bytes, type);
+        }).ExcludeFromDescription();
+        dashboard.MapGet("/links/{token}", async (HttpContext http, DashboardLinks links, string token) =>
+        {
+            http.Response.Headers.CacheControl = "no-store";
+            var home = http.Request.PathBase + root;
+            var (outcome, link) = await links.OpenAsync(token, http.RequestAborted).ConfigureAwait(false);
+            if (link is null)
+            {
+                return DashboardPages.LinkRefused(outcome, assets, home);
+            }
+
+            sessions.Start(http, home, link);
+            return Results.Redirect(home + "/");
+        }).ExcludeFromDescription();
+
+        var api = dashboard.MapGroup("/api").ExcludeFromDescription();
+        api.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            http.Response.Headers.CacheControl = "no-store";
+            if (sessions.Resume(http, http.Request.PathBase + root) is { } session)
+            {
+                http.Features.Set(new ManagementCallerFeature(session.Tenant, session.ReadOnly));
+            }
+
+            return await next(context).ConfigureAwait(false);
+        });
+        var management = WebhookManagementEndpointRouteBuilderExtensions.MapManagementApi(api, "/", new ManagementRoutes(".Dashboard"));
+        management.MapGet("/session", (HttpContext http) => TypedResults.Ok(new DashboardCaller(
+            ManagementRequest.Tenant(http), http.Features.Get<ManagementCallerFeature>()?.ReadOnly ?? false)));
+        return dashboard;
+    }
+}

@@ -1,0 +1,41 @@
+namespace Hookline.Dashboard;
+
+/// <summary>
+/// How the webhook dashboard (<c>MapWebhookDashboard</c>) looks, who may frame it, and how long its links and sessions last.
+/// </summary>
+public sealed class WebhookDashboardOptions
+{
+    /// <summary>The page's title and heading.</summary>
+    /// <value><c>Webhooks</c>.</value>
+    public string Title { get; set; } = "Webhooks";
+
+    /// <summary>The colour of buttons, links and focus rings, as <c>#rgb</c> or <c>#rrggbb</c>.</summary>
+    /// <value><c>#2563eb</c>.</value>
+    public string AccentColor { get; set; } = "#2563eb";
+
+    /// <summary>
+    /// A logo shown next to the title: a path on the app (<c>/logo.svg</c>) or an absolute https URL, whose origin the
+    /// Content-Security-Policy then allows for images.
+    /// </summary>
+    /// <value>None.</value>
+    public string? LogoUrl { get; set; }
+
+    /// <summary>
+    /// Who may show the dashboard in a frame: CSP <c>frame-ancestors</c> sources such as <c>'self'</c> or
+    /// <c>https://app.example.com</c>.
+    /// </summary>
+    /// <value>Empty: nobody (<c>'none'</c>).</value>
+    public IList<string> FrameAncestors { get; } = [];
+
+    /// <summary>How long a one-time link can be opened after it is made.</summary>
+    /// <value>10 minutes.</value>
+    public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>A session opened by a link ends after this long without a call to the dashboard's API.</summary>
+    /// <value>30 minutes.</value>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>A session opened by a link ends this long after it was opened, however active.</summary>
+    /// <value>8 hours.</value>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+}

@@ -1,0 +1,290 @@
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Hookline.Tests.Dashboard;
+
+/// <summary>
+/// The sample's dashboard in Debian's Chromium, as a tenant uses it: opened with a one-time link, an endpoint added through
+/// the form, a test event sent to a receiver on loopback and its attempt seen; the page fetches nothing from another host,
+/// logs no error (CSP violations included) and has no serious accessibility violation.
+/// </summary>
+public sealed class DashboardBrowserTests : IAsyncLifetime
+{
+    private SampleFactory? _sample;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public async Task InitializeAsync()
+    {
+        _sample = SampleFactory.Development();
+        if (!TestEnvironment.HasChromium && !TestEnvironment.IsCI)
+        {
+            return;
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = TestEnvironment.ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task Tenant_OpensALink_AddsAnEndpoint_SeesAFailedTestEventAndAPublishedOne_AndResendsTheFailure()
+    {
+        var down = false;
+        await using var receiver = await TestReceiver.StartAsync(context =>
+        {
+            context.Response.StatusCode = Volatile.Read(ref down) ? 500 : 204;
+            return Task.CompletedTask;
+        });
+        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
+
+        await Assertions.Expect(page.GetByText("No endpoints yet")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".empty")).ToContainTextAsync("Add the URL that should receive new-subscription");
+        Assert.DoesNotContain("/links/", page.Url, StringComparison.Ordinal);
+        await ExpectAccessibleAsync(page, "endpoints, empty");
+
+        // A URL the API refuses: its reason shows next to the field, which takes the focus.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add endpoint" }).First.ClickAsync();
+        await page.GetByLabel("URL").FillAsync("ftp://127.0.0.1/hook");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#url-error")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("URL")).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(page.GetByLabel("URL")).ToBeFocusedAsync();
+        await ExpectAccessibleAsync(page, "add endpoint, refused");
+
+        await page.GetByLabel("URL").FillAsync(receiver.Url);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = receiver.Url })).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reveal secret" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#secret-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^whsec_"));
+        var secret = await page.Locator("#secret-value").TextContentAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Copy" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Copied.")).ToBeVisibleAsync();
+        Assert.Equal(secret, await page.EvaluateAsync<string>("navigator.clipboard.readText()"));
+
+        // The receiver is down: the test event fails (its attempt and retry both shown), then it is back up and a
+        // subscription published through the API succeeds.
+        Volatile.Write(ref down, true);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
+        var attempts = page.GetByRole(AriaRole.Region, new() { Name = "Attempts", Exact = true });
+        await Assertions.Expect(attempts.GetByText("Failed").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Assertions.Expect(attempts).ToContainTextAsync("500");
+        await Management.ManagementApi.EventuallyListsAsync(
+            alice, "/webhooks/messages?status=failed", m => m.Count == 1, "the test event failed, its retry too");
+        Volatile.Write(ref down, false);
+        await Management.ManagementApi.SubscribeAsync(alice, "rick");
+        await Management.ManagementApi.EventuallyListsAsync(
+            alice, "/webhooks/attempts?status=succeeded", a => a.Count == 1, "rick's subscription delivered");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Refresh" }).ClickAsync();
+        await Assertions.Expect(attempts.GetByText("Succeeded")).ToBeVisibleAsync();
+        Assert.All(receiver.Requests, delivered => Assert.Equal(
+            WebhookVerificationResult.Verified,
+            new WebhookVerifier(WebhookSecret.Parse(secret!)).Verify(
+                delivered.Headers["webhook-id"],
+                delivered.Headers["webhook-timestamp"],
+                delivered.Headers["webhook-signature"],
+                delivered.Body)));
+
+        var charts = page.Locator("figure.chart svg[role=img]");
+        await Assertions.Expect(charts).ToHaveCountAsync(2);
+        await Assertions.Expect(charts.First).ToHaveAttributeAsync("aria-label", "Per hour, last 24 hours: 1 succeeded, 2 failed.");
+        await Assertions.Expect(charts.Last).ToHaveAttributeAsync("aria-label", "Per day, last 7 days: 1 succeeded, 2 failed.");
+        await Assertions.Expect(page.Locator("figure.chart").First.Locator("rect.failed[height]:not([height='0'])")).ToHaveCountAsync(1);
+        await ExpectAccessibleAsync(page, "endpoint");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Endpoints", Exact = true }).ClickAsync();
+        var card = page.Locator(".card", new() { HasText = receiver.Url });
+        await Assertions.Expect(card).ToContainTextAsync("33.3 %");
+        await Assertions.Expect(card).ToContainTextAsync("(500)");
+        await ExpectAccessibleAsync(page, "endpoints");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Event types" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "new-subscription" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".schema").First).ToContainTextAsync("monthlyFee");
+        await Assertions.Expect(page.GetByLabel("Example of new-subscription")).ToContainTextAsync("\"username\"");
+        await ExpectAccessibleAsync(page, "event types");
+
+        // The log, filtered to failed deliveries: the test event; resent, it succeeds.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Messages" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(2);
+        await page.GetByLabel("Delivery").SelectOptionAsync("failed");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
+        await ExpectAccessibleAsync(page, "messages");
+        await page.Locator(".card a").First.ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Payload")).ToContainTextAsync("\"monthlyFee\"");
+        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("failed");
+        await ExpectAccessibleAsync(page, "message");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("Sent again")).ToBeVisibleAsync();
+        var messageAttempts = page.GetByRole(AriaRole.Region, new() { Name = "Attempts", Exact = true }).Locator("tbody tr");
+        await Assertions.Expect(messageAttempts).ToHaveCountAsync(3, new() { Timeout = 30_000 });
+        await Assertions.Expect(messageAttempts.First).ToContainTextAsync("Succeeded");
+        await Assertions.Expect(messageAttempts.First).ToContainTextAsync(receiver.Url);
+        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("succeeded");
+
+        // The refused URL's 422 is the one failed load; nothing else went wrong or left the app.
+        var refused = Assert.Single(watch.Errors);
+        Assert.StartsWith("Failed to load resource: the server responded with a status of 422", refused, StringComparison.Ordinal);
+        Assert.Contains("/webhooks/dashboard/api/endpoints", refused, StringComparison.Ordinal);
+        watch.AssertOnlyFromTheApp();
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task Dashboard_At375Pixels_InDarkMode_FitsTheScreen_AndShowsKeyboardFocus()
+    {
+        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        await Management.ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/a-rather-long-path/that/should/wrap/on/a/phone/screen");
+        var (page, watch) = await OpenAsync(SampleFactory.AliceKey, new() { Width = 375, Height = 740 }, ColorScheme.Dark);
+
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
+        Assert.True(await FitsAsync(page), "The endpoints list scrolls sideways at 375 px.");
+        await ExpectAccessibleAsync(page, "endpoints, 375 px, dark");
+
+        await page.Locator(".card a").First.ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reveal secret" })).ToBeVisibleAsync();
+        Assert.True(await FitsAsync(page), "The endpoint page scrolls sideways at 375 px.");
+        await ExpectAccessibleAsync(page, "endpoint, 375 px, dark");
+
+        // Tab reaches the page's controls, and the focused one is outlined.
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Tab");
+        var outline = await page.EvaluateAsync<string>(
+            "(s => s.outlineStyle + ' ' + s.outlineWidth)(getComputedStyle(document.activeElement))");
+        Assert.Equal("solid 3px", outline);
+        Assert.Empty(watch.Errors);
+        watch.AssertOnlyFromTheApp();
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task ReadOnlyLink_ShowsData_WithoutActions_AndAnotherTenantsLinkShowsNoneOfIt()
+    {
+        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        var endpoint = (await Management.ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/alice"))["id"]!.GetValue<string>();
+        var (page, watch) = await OpenAsync(SampleFactory.AliceKey, readOnly: true);
+
+        await Assertions.Expect(page.GetByText("Read-only")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("http://127.0.0.1:9/alice")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Add endpoint" })).ToHaveCountAsync(0);
+        await page.GetByText("http://127.0.0.1:9/alice").ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reveal secret" })).ToBeVisibleAsync();
+        foreach (var action in new[] { "Disable", "Send test event", "Rotate secret", "Delete…" })
+        {
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = action })).ToHaveCountAsync(0);
+        }
+
+        var (bobs, _) = await OpenAsync(SampleFactory.BobKey);
+        await Assertions.Expect(bobs.GetByText("No endpoints yet")).ToBeVisibleAsync();
+        await bobs.GotoAsync($"{bobs.Url.Split('#')[0]}#/endpoints/{endpoint}");
+        await Assertions.Expect(bobs.GetByRole(AriaRole.Alert)).ToContainTextAsync($"There is no '{endpoint}'");
+        await Assertions.Expect(bobs.GetByText("http://127.0.0.1:9/alice")).ToHaveCountAsync(0);
+        Assert.Empty(watch.Errors);
+    }
+
+    [RequiresFact(Requirement.Chromium)]
+    public async Task CrossSiteForm_PostedWithTheSession_IsRefused_AndChangesNothing()
+    {
+        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        var endpoint = (await Management.ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/alice"))["id"]!.GetValue<string>();
+        var (page, _) = await OpenAsync(SampleFactory.AliceKey);
+        await Assertions.Expect(page.GetByText("http://127.0.0.1:9/alice")).ToBeVisibleAsync();
+        var target = $"{new Uri(page.Url).GetLeftPart(UriPartial.Authority)}{DashboardBrowser.Root}/api/endpoints/{endpoint}/disable";
+
+        // Another site (localhost is not the same site as 127.0.0.1) whose form posts to the dashboard's API.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var other = builder.Build();
+        other.MapGet("/", () => Results.Content(
+            $"<!doctype html><title>Win</title><form method=post action=\"{target}\"><button>Win a prize</button></form>", "text/html"));
+        await other.StartAsync();
+        var forger = await page.Context.NewPageAsync();
+        await forger.GotoAsync($"http://localhost:{new Uri(other.Urls.First()).Port}/");
+
+        var answer = await forger.RunAndWaitForResponseAsync(
+            () => forger.GetByRole(AriaRole.Button, new() { Name = "Win a prize" }).ClickAsync(), target);
+
+        Assert.True(answer.Status is 401 or 403, $"The forged POST answered {answer.Status}.");
+        Assert.True((await Management.ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{endpoint}"))["enabled"]!.GetValue<bool>());
+    }
+
+    /// <summary>Opens a new link of the tenant's in a new browser context: the dashboard, signed in.</summary>
+    private async Task<(IPage Page, PageWatch Watch)> OpenAsync(
+        string apiKey, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light, bool? readOnly = null)
+    {
+        using var client = _sample!.Client(apiKey);
+        var link = (await DashboardBrowser.CreateLinkAsync(client, readOnly))["url"]!.GetValue<string>();
+        var context = await _browser!.NewContextAsync(new()
+        {
+            ViewportSize = viewport ?? new() { Width = 1280, Height = 900 },
+            ColorScheme = colorScheme,
+            Permissions = ["clipboard-read", "clipboard-write"],
+        });
+        var page = await context.NewPageAsync();
+        var watch = new PageWatch(page, new Uri(link).GetLeftPart(UriPartial.Authority));
+        var response = await page.GotoAsync(link);
+        Assert.True(response?.Ok, $"Opening the link answered {response?.Status}");
+        return (page, watch);
+    }
+
+    private static Task<bool> FitsAsync(IPage page) => page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375");
+
+    private static async Task ExpectAccessibleAsync(IPage page, string screen)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}");
+        Assert.True(!serious.Any(), $"{screen}: {string.Join("; ", serious)}");
+    }
+
+    /// <summary>What a page logs as errors (CSP violations included) and every URL it loads.</summary>
+    private sealed class PageWatch
+    {
+        private readonly string _origin;
+        private readonly List<string> _urls = [];
+
+        public PageWatch(IPage page, string origin)
+        {
+            _origin = origin;
+            page.Console += (_, message) =>
+            {
+                if (message.Type == "error")
+                {
+                    Errors.Add(string.IsNullOrEmpty(message.Location) ? message.Text : $"{message.Text} ({message.Location})");
+                }
+            };
+            page.PageError += (_, error) => Errors.Add(error);
+            page.Request += (_, request) => _urls.Add(request.Url);
+        }
+
+        public List<string> Errors { get; } = [];
+
+        public void AssertOnlyFromTheApp() =>
+            Assert.All(_urls, url => Assert.True(url.StartsWith(_origin + "/", StringComparison.Ordinal), url));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_sample is not null)
+        {
+            await _sample.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using Hookline.Dashboard;
+using Microsoft.Extensions.Options;
+
+namespace Hookline.Tests.Dashboard;
+
+/// <summary>The dashboard's options: refused at startup when they would break the page or its policy, else reflected in it.</summary>
+public sealed class DashboardOptionsTests
+{
+    [Theory]
+    [InlineData("AccentColor", "red", "AccentColor must be #rgb or #rrggbb")]
+    [InlineData("AccentColor", "#12345g", "AccentColor must be #rgb or #rrggbb")]
+    [InlineData("AccentColor", "#fff; } body { display: none", "AccentColor must be #rgb or #rrggbb")]
+    [InlineData("LogoUrl", "javascript:alert(1)", "LogoUrl must be a path on the app")]
+    [InlineData("LogoUrl", "//evil.example/logo.svg", "LogoUrl must be a path on the app")]
+    [InlineData("LogoUrl", "http://cdn.example/logo.svg", "LogoUrl must be a path on the app")]
+    [InlineData("FrameAncestors", "https://app.example.com; script-src *", "FrameAncestors holds")]
+    [InlineData("FrameAncestors", "*", "FrameAncestors holds")]
+    [InlineData("Title", " ", "Title must not be empty")]
+    [InlineData("SessionIdleTimeout", "00:00:00", "SessionIdleTimeout must be positive")]
+    [InlineData("LinkLifetime", "-00:01:00", "LinkLifetime must be positive")]
+    public async Task Start_WithAnUnusableOption_FailsNamingIt(string option, string value, string message)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Configuration[$"Dashboard:{option}" + (option == "FrameAncestors" ? ":0" : "")] = value;
+        builder.Services.AddWebhookDashboard(builder.Configuration.GetSection("Dashboard").Bind);
+        await using var app = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Policy_AllowsTheLogosOrigin_AndTheConfiguredFrameAncestors()
+    {
+        var options = new WebhookDashboardOptions { LogoUrl = "https://cdn.example.com/brand/logo.svg" };
+        options.FrameAncestors.Add("'self'");
+        options.FrameAncestors.Add("https://app.example.com");
+        Assert.True(new WebhookDashboardOptionsValidator().Validate(null, options).Succeeded);
+        var http = new DefaultHttpContext();
+
+        new DashboardSecurity(Options.Create(options)).Apply(http.Response);
+
+        var policy = http.Response.Headers.ContentSecurityPolicy.ToString();
+        Assert.Contains("img-src 'self' data: https://cdn.example.com;", policy, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'self' https://app.example.com;", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe", policy, StringComparison.Ordinal);
+        Assert.False(http.Response.Headers.ContainsKey("X-Frame-Options"));
+    }
+}
