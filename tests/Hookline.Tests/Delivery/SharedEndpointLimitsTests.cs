@@ -1,5 +1,3 @@
-using Npgsql;
-
 namespace Hookline.Tests.Delivery;
 
 /// <summary>
@@ -8,27 +6,11 @@ namespace Hookline.Tests.Delivery;
 /// </summary>
 public sealed class SharedEndpointLimitsTests : IAsyncLifetime
 {
-    private readonly string _schema = TestPostgres.NewSchema();
-    private readonly List<WebApplication> _apps = [];
-    private readonly List<NpgsqlDataSource> _dataSources = [];
+    private readonly PostgresInstances _instances = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-
-        foreach (var dataSource in _dataSources)
-        {
-            await dataSource.DisposeAsync();
-        }
-
-        await TestPostgres.DropSchemaAsync(_schema);
-    }
+    public Task DisposeAsync() => _instances.DisposeAsync().AsTask();
 
     [SkippableFact]
     public async Task Concurrency_TwoInstances_NeverSendMoreThanTheEndpointsLimitBetweenThem()
@@ -66,25 +48,10 @@ public sealed class SharedEndpointLimitsTests : IAsyncLifetime
         Assert.Equal(Messages, receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct().Count());
     }
 
-    private async Task<WebApplication> StartInstanceAsync()
-    {
-        var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
-        _dataSources.Add(dataSource);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var webhooks = builder.Services.AddWebhooks(o =>
+    private Task<WebApplication> StartInstanceAsync() =>
+        _instances.StartAsync(o =>
         {
-            o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
-            o.Delivery.RequireHttps = false;
             o.Delivery.PollInterval = TimeSpan.FromMilliseconds(50);
             o.Delivery.MaxConcurrencyPerEndpoint = 2;
         });
-        webhooks.UsePostgreSql(_ => dataSource, _schema);
-        webhooks.Webhooks.MapPost<Ping>("ping");
-        var app = builder.Build();
-        _apps.Add(app);
-        await app.StartAsync();
-        return app;
-    }
 }

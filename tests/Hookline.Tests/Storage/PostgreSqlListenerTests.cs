@@ -11,29 +11,13 @@ public sealed class PostgreSqlListenerTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_longPoll = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan s_atOnce = TimeSpan.FromSeconds(5);
-    private readonly string _schema = TestPostgres.NewSchema();
-    private readonly List<WebApplication> _apps = [];
-    private readonly List<NpgsqlDataSource> _dataSources = [];
+    private readonly PostgresInstances _instances = new();
 
-    private string ListenQuery => $"LISTEN \"{_schema}_messages\"";
+    private string ListenQuery => $"LISTEN \"{_instances.Schema}_messages\"";
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var app in _apps)
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-
-        foreach (var dataSource in _dataSources)
-        {
-            await dataSource.DisposeAsync();
-        }
-
-        await TestPostgres.DropSchemaAsync(_schema);
-    }
+    public Task DisposeAsync() => _instances.DisposeAsync().AsTask();
 
     [SkippableFact]
     public async Task Publish_OnInstanceThatDoesNotDeliver_IsDeliveredByAnIdleInstanceAtOnce()
@@ -62,7 +46,7 @@ public sealed class PostgreSqlListenerTests : IAsyncLifetime
         await WaitForListenersAsync(1);
 
         string messageId;
-        await using (var connection = await _dataSources[0].OpenConnectionAsync())
+        await using (var connection = await _instances.DataSources[0].OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
             messageId = (await app.Services.GetRequiredService<IWebhookPublisher>().PublishAsync("ping", new Ping(1), transaction: transaction)).MessageId;
@@ -102,27 +86,12 @@ public sealed class PostgreSqlListenerTests : IAsyncLifetime
         Assert.Equal(published.MessageId, Assert.Single(requests).Headers["webhook-id"]);
     }
 
-    private async Task<WebApplication> StartInstanceAsync(bool deliver)
-    {
-        var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
-        _dataSources.Add(dataSource);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var webhooks = builder.Services.AddWebhooks(o =>
+    private Task<WebApplication> StartInstanceAsync(bool deliver) =>
+        _instances.StartAsync(o =>
         {
             o.Delivery.Enabled = deliver;
-            o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
-            o.Delivery.RequireHttps = false;
             o.Delivery.PollInterval = s_longPoll;
         });
-        webhooks.UsePostgreSql(_ => dataSource, _schema);
-        webhooks.Webhooks.MapPost<Ping>("ping");
-        var app = builder.Build();
-        _apps.Add(app);
-        await app.StartAsync();
-        return app;
-    }
 
     /// <summary>
     /// Waits until <paramref name="count"/> connections listen on the channel (other than <paramref name="exceptPid"/>), then a little
