@@ -24,6 +24,7 @@ if (args is ["--instance", var connectionString])
 }
 
 var quick = args.Contains("--quick");
+var endToEndOnly = args.Contains("--end-to-end"); // the ratio rows alone (PostgreSQL one instance), for A/B comparisons
 const int Concurrency = 64;
 var rounds = quick ? 1 : 3;
 var deliveries = quick ? 5_000 : 50_000;
@@ -35,7 +36,7 @@ await using var receiver = await BenchReceiver.StartAsync();
 
 // PostgreSQL's rows need a server (HOOKLINE_BENCH_POSTGRES, or the one .ci/run starts); without one they are left out.
 var postgresUnavailable = await BenchDatabase.UnavailableAsync();
-int[] instanceCounts = postgresUnavailable is null ? [1, 2, 3] : [];
+int[] instanceCounts = postgresUnavailable is not null ? [] : endToEndOnly ? [1] : [1, 2, 3];
 if (postgresUnavailable is not null)
 {
     Console.Error.WriteLine($"PostgreSQL rows left out: {postgresUnavailable}");
@@ -86,6 +87,11 @@ foreach (var instances in instanceCounts)
     {
         Report("Ratio, PostgreSQL one instance / ceiling", $"{run.PerSecond / ceiling.PerSecond:0.00}");
     }
+}
+
+if (endToEndOnly)
+{
+    return;
 }
 
 var sqliteStores = new List<StoreCost>();

@@ -4,17 +4,30 @@ using Hookline.Storage;
 namespace Hookline;
 
 /// <summary>
-/// Wakes the dispatcher when there may be work: a publish stored deliveries, a replay made some due,
-/// or an attempt ended and freed a slot. Wake-ups coalesce: many before the next wait count as one.
+/// Wakes the dispatcher when there may be work: messages were appended or deliveries made due (a publish, a replay, a
+/// notification from another instance), or an attempt ended and freed a slot. Wake-ups coalesce: many before the next wait
+/// count as one. Only the first kind sends the dispatcher to expand messages; a freed slot only sends it to lease.
 /// </summary>
 internal sealed class DispatchSignal : IWebhookDispatchWaker
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private int _messages = 1; // Messages may have waited since before the process started.
 
-    public void Notify() => _channel.Writer.TryWrite(true);
+    /// <summary>Messages were appended or deliveries made due.</summary>
+    public void Notify()
+    {
+        Volatile.Write(ref _messages, 1);
+        _channel.Writer.TryWrite(true);
+    }
 
     /// <inheritdoc />
     public void Wake() => Notify();
+
+    /// <summary>An attempt ended: its slot is free for another lease.</summary>
+    public void SlotFreed() => _channel.Writer.TryWrite(true);
+
+    /// <summary>Whether messages were appended since the last call: the dispatcher expands them.</summary>
+    public bool TakeMessages() => Interlocked.Exchange(ref _messages, 0) == 1;
 
     /// <summary>Forgets wake-ups so far: called just before looking for work, so one that comes while looking is kept.</summary>
     public void Reset() => _channel.Reader.TryRead(out _);

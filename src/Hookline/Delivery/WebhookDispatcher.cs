@@ -19,6 +19,9 @@ internal sealed class WebhookDispatcher : BackgroundService
     private const int MaxLeaseBatch = 100;
     private const int MaxExpandBatch = 500;
 
+    /// <summary>How long, at most, a lease waits for more busy slots to free up (real time: it only shapes batches).</summary>
+    private static readonly TimeSpan LeaseBatchWait = TimeSpan.FromMilliseconds(2);
+
     private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly IWebhookDeliveryQueue _queue;
     private readonly WebhookSender _sender;
@@ -33,6 +36,9 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly ConcurrentQueue<long> _aborted = new();
     private readonly CancellationTokenSource _abort = new();
+    private readonly int _minLeaseBatch;
+    private bool _moreToExpand;
+    private DateTimeOffset _lastExpand = DateTimeOffset.MinValue;
 
     public WebhookDispatcher(IWebhookDeliveryQueue queue, WebhookSender sender, DispatchSignal signal, TimeProvider time, WebhookMetrics metrics, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
     {
@@ -45,6 +51,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         _options = options.Value.Delivery;
         _policy = new RetryPolicy(_options);
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
+        _minLeaseBatch = Math.Max(1, _options.MaxConcurrency / 4);
         _completions = new(async results =>
         {
             await queue.CompleteAsync(results, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
@@ -93,16 +100,18 @@ internal sealed class WebhookDispatcher : BackgroundService
 
     private async Task LeaseAndStartAsync(CancellationToken stoppingToken)
     {
-        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-        var free = 1;
-        while (free < MaxLeaseBatch && _slots.Wait(0))
+        var free = await TakeSlotsAsync(stoppingToken).ConfigureAwait(false);
+        _signal.Reset();
+        var now = _time.GetUtcNow();
+        if (_signal.TakeMessages() || _moreToExpand || now - _lastExpand >= _options.PollInterval)
         {
-            free++;
+            // Expanded when messages were appended here or announced by another instance, and at least every poll interval
+            // (publishes in an app's transaction, instances that cannot announce), not on every finished attempt.
+            _lastExpand = now;
+            _moreToExpand = await ExpandAsync(stoppingToken).ConfigureAwait(false);
+            now = _time.GetUtcNow();
         }
 
-        _signal.Reset();
-        var moreToExpand = await ExpandAsync(stoppingToken).ConfigureAwait(false);
-        var now = _time.GetUtcNow();
         IReadOnlyList<LeasedDelivery> leased;
         try
         {
@@ -135,7 +144,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             _slots.Release(free - leased.Count);
         }
 
-        if (!moreToExpand && leased.Count < free)
+        if (!_moreToExpand && leased.Count < free)
         {
             // Nothing more is due (or the rest waits for busy or rate-limited endpoints, moved to when they may take it):
             // sleep until a publish, a finished attempt or the poll interval.
@@ -144,9 +153,43 @@ internal sealed class WebhookDispatcher : BackgroundService
     }
 
     /// <summary>
-    /// Fans a batch of committed messages not yet expanded out into their deliveries, before leasing: whenever the dispatcher
-    /// wakes (a publish here, a finished attempt) or polls (publishes on other instances, or in an app's transaction). One
-    /// batch a round, so a large burst of publishes is delivered while it is still being expanded.
+    /// Waits for a free slot and takes every free one, up to a lease batch. While most slots are busy it waits a moment
+    /// longer for <see cref="_minLeaseBatch"/> of them: under load attempts end one by one, and a lease per ended attempt
+    /// would pay a store transaction per delivery.
+    /// </summary>
+    private async Task<int> TakeSlotsAsync(CancellationToken stoppingToken)
+    {
+        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        var free = 1 + TakeFreeSlots(MaxLeaseBatch - 1);
+        var started = Stopwatch.GetTimestamp();
+        while (free < _minLeaseBatch)
+        {
+            var left = LeaseBatchWait - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero || !await _slots.WaitAsync(left, stoppingToken).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            free += 1 + TakeFreeSlots(MaxLeaseBatch - free - 1);
+        }
+
+        return free;
+    }
+
+    private int TakeFreeSlots(int max)
+    {
+        var taken = 0;
+        while (taken < max && _slots.Wait(0))
+        {
+            taken++;
+        }
+
+        return taken;
+    }
+
+    /// <summary>
+    /// Fans a batch of committed messages not yet expanded out into their deliveries, before leasing. One batch a round, so
+    /// a large burst of publishes is delivered while it is still being expanded.
     /// </summary>
     /// <returns>Whether more messages may wait to be expanded.</returns>
     private async Task<bool> ExpandAsync(CancellationToken stoppingToken)
@@ -194,7 +237,7 @@ internal sealed class WebhookDispatcher : BackgroundService
             // Freed once the attempt is recorded: the store counts an endpoint's leased deliveries, so the lease this slot
             // starts must see this one done, or it would find the endpoint still at its limit and hold its deliveries back.
             _slots.Release();
-            _signal.Notify();
+            _signal.SlotFreed();
         }
     }
 
