@@ -10,6 +10,11 @@ internal sealed partial class PostgreSqlWebhookStore
         WriteAsync<IReadOnlyList<LeasedDelivery>>(
             async (connection, transaction) =>
             {
+                if (request.Completed.Count > 0)
+                {
+                    await RecordAsync(connection, transaction, request.Completed, request.Now, cancellationToken).ConfigureAwait(false);
+                }
+
                 // SKIP LOCKED: instances leasing at once each take other rows, without waiting for one another. The lock on each
                 // endpoint makes its admission one lease at a time across instances: an endpoint another lease holds is skipped
                 // this round, its due deliveries left as they are.
@@ -127,72 +132,79 @@ internal sealed partial class PostgreSqlWebhookStore
         WriteAsync(
             async (connection, transaction) =>
             {
-                // One statement for the batch: every attempt is recorded; a delivery is updated only while its lease is still
-                // ours (leased again by another dispatcher after ours expired, its outcome wins); each endpoint's health
-                // follows its latest attempt of the batch.
-                var health = EndpointHealth.Of(results);
-                await ExecuteAsync(
-                    connection,
-                    transaction,
-                    """
-                    WITH r AS (
-                        SELECT * FROM unnest(@ids, @owners, @statuses, @next, @started, @durations, @codes, @bodies, @kinds, @errors)
-                            AS r (id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body, error_kind, error)),
-                    recorded AS (
-                        INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error)
-                        SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r),
-                    completed AS (
-                        UPDATE {schema}.deliveries d
-                        SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
-                            lease_owner = NULL, updated_at = @now
-                        FROM r WHERE d.id = r.id AND d.lease_owner = r.owner),
-                    health AS (
-                        SELECT h.endpoint, CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END AS failing
-                        FROM unnest(@endpoints, @ok, @since_success, @since) AS h (endpoint, ok, since_success, since)
-                        JOIN {schema}.endpoints e ON e.id = h.endpoint)
-                    UPDATE {schema}.endpoints e SET failing_since = health.failing, version = e.version + 1
-                    FROM health WHERE e.id = health.endpoint AND e.failing_since IS DISTINCT FROM health.failing;
-                    """,
-                    cancellationToken,
-                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.DeliveryId).ToArray()),
-                    TextArray("owners", results.Select(r => r.LeaseOwner)),
-                    Parameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.Status).ToArray()),
-                    Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.NextAttemptAt?.ToUniversalTime()).ToArray()),
-                    Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.StartedAt.ToUniversalTime()).ToArray()),
-                    Parameter("durations", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.Duration.Ticks / TimeSpan.TicksPerMicrosecond).ToArray()),
-                    Parameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
-                    TextArray("bodies", results.Select(r => r.ResponseBody)),
-                    Parameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
-                    TextArray("errors", results.Select(r => r.Error)),
-                    Time("now", now),
-                    TextArray("endpoints", health.Select(h => h.EndpointId)),
-                    Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
-                    Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
-                    Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => h.FailingFrom?.ToUniversalTime()).ToArray()))
-                    .ConfigureAwait(false);
-                foreach (var result in results.Where(r => r.DisableEndpointReason is not null).OrderBy(r => r.EndpointId, StringComparer.Ordinal))
-                {
-                    var disabled = await ExecuteAsync(
-                        connection,
-                        transaction,
-                        """
-                        UPDATE {schema}.endpoints SET enabled = false, disabled_reason = @reason, updated_at = @now, version = version + 1
-                        WHERE id = @id AND enabled;
-                        """,
-                        cancellationToken,
-                        Text("reason", result.DisableEndpointReason),
-                        Time("now", now),
-                        Text("id", result.EndpointId)).ConfigureAwait(false);
-                    if (disabled > 0)
-                    {
-                        await FailPendingAsync(connection, transaction, result.EndpointId, now, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
+                await RecordAsync(connection, transaction, results, now, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken);
+
+    /// <summary>Records attempts and applies their outcome to deliveries and endpoints (<see cref="CompleteAsync"/>), in the caller's transaction.</summary>
+    private async Task RecordAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // One statement for the batch: every attempt is recorded; a delivery is updated only while its lease is still
+        // ours (leased again by another dispatcher after ours expired, its outcome wins); each endpoint's health
+        // follows its latest attempt of the batch.
+        var health = EndpointHealth.Of(results);
+        await ExecuteAsync(
+            connection,
+            transaction,
+            """
+            WITH r AS (
+                SELECT * FROM unnest(@ids, @owners, @statuses, @next, @started, @durations, @codes, @bodies, @kinds, @errors)
+                    AS r (id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body, error_kind, error)),
+            recorded AS (
+                INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error)
+                SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r),
+            completed AS (
+                UPDATE {schema}.deliveries d
+                SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
+                    lease_owner = NULL, updated_at = @now
+                FROM r WHERE d.id = r.id AND d.lease_owner = r.owner),
+            health AS (
+                SELECT h.endpoint, CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END AS failing
+                FROM unnest(@endpoints, @ok, @since_success, @since) AS h (endpoint, ok, since_success, since)
+                JOIN {schema}.endpoints e ON e.id = h.endpoint)
+            UPDATE {schema}.endpoints e SET failing_since = health.failing, version = e.version + 1
+            FROM health WHERE e.id = health.endpoint AND e.failing_since IS DISTINCT FROM health.failing;
+            """,
+            cancellationToken,
+            Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.DeliveryId).ToArray()),
+            TextArray("owners", results.Select(r => r.LeaseOwner)),
+            Parameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.Status).ToArray()),
+            Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.NextAttemptAt?.ToUniversalTime()).ToArray()),
+            Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.StartedAt.ToUniversalTime()).ToArray()),
+            Parameter("durations", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.Duration.Ticks / TimeSpan.TicksPerMicrosecond).ToArray()),
+            Parameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
+            TextArray("bodies", results.Select(r => r.ResponseBody)),
+            Parameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
+            TextArray("errors", results.Select(r => r.Error)),
+            Time("now", now),
+            TextArray("endpoints", health.Select(h => h.EndpointId)),
+            Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
+            Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
+            Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => h.FailingFrom?.ToUniversalTime()).ToArray()))
+            .ConfigureAwait(false);
+        foreach (var result in results.Where(r => r.DisableEndpointReason is not null).OrderBy(r => r.EndpointId, StringComparer.Ordinal))
+        {
+            var disabled = await ExecuteAsync(
+                connection,
+                transaction,
+                """
+                UPDATE {schema}.endpoints SET enabled = false, disabled_reason = @reason, updated_at = @now, version = version + 1
+                WHERE id = @id AND enabled;
+                """,
+                cancellationToken,
+                Text("reason", result.DisableEndpointReason),
+                Time("now", now),
+                Text("id", result.EndpointId)).ConfigureAwait(false);
+            if (disabled > 0)
+            {
+                await FailPendingAsync(connection, transaction, result.EndpointId, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
         WriteAsync(

@@ -1,4 +1,5 @@
 using Hookline.Storage;
+using Microsoft.Data.Sqlite;
 
 namespace Hookline.Sqlite;
 
@@ -9,6 +10,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         WriteAsync<IReadOnlyList<LeasedDelivery>>(
             async (connection, transaction) =>
             {
+                if (request.Completed.Count > 0)
+                {
+                    await RecordAsync(connection, transaction, request.Completed, request.Now, cancellationToken).ConfigureAwait(false);
+                }
+
                 // The only writer: nothing leases between reading the endpoints' state and writing what the admission decided.
                 var admission = new LeaseAdmission(request);
                 var due = new List<(long Id, string EndpointId)>();
@@ -113,86 +119,93 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         WriteAsync(
             async (connection, transaction) =>
             {
-                using var insertAttempt = Command(
-                    connection,
-                    transaction,
-                    "INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error) VALUES ($delivery, $started, $duration, $status, $body, $kind, $error);",
-                    ("$delivery", null),
-                    ("$started", null),
-                    ("$duration", null),
-                    ("$status", null),
-                    ("$body", null),
-                    ("$kind", null),
-                    ("$error", null));
-                using var updateDelivery = Command(
-                    connection,
-                    transaction,
-                    """
-                    UPDATE deliveries SET status = $status, attempts = attempts + 1, next_attempt_at = ifnull($next, next_attempt_at), lease_owner = NULL, updated_at = $now
-                    WHERE id = $id AND lease_owner = $owner;
-                    """,
-                    ("$status", null),
-                    ("$next", null),
-                    ("$now", ToUnix(now)),
-                    ("$id", null),
-                    ("$owner", null));
-                using var markHealth = Command(
-                    connection,
-                    transaction,
-                    """
-                    UPDATE endpoints SET failing_since = CASE WHEN $ok THEN NULL ELSE $started END, version = version + 1
-                    WHERE id = $id AND (CASE WHEN $ok THEN failing_since IS NOT NULL ELSE failing_since IS NULL END);
-                    """,
-                    ("$ok", null),
-                    ("$started", null),
-                    ("$id", null));
-
-                foreach (var result in results)
-                {
-                    insertAttempt.Parameters["$delivery"].Value = result.DeliveryId;
-                    insertAttempt.Parameters["$started"].Value = ToUnix(result.StartedAt);
-                    insertAttempt.Parameters["$duration"].Value = (long)(result.Duration.Ticks / TimeSpan.TicksPerMicrosecond);
-                    insertAttempt.Parameters["$status"].Value = (object?)result.StatusCode ?? DBNull.Value;
-                    insertAttempt.Parameters["$body"].Value = (object?)result.ResponseBody ?? DBNull.Value;
-                    insertAttempt.Parameters["$kind"].Value = (int)result.ErrorKind;
-                    insertAttempt.Parameters["$error"].Value = (object?)result.Error ?? DBNull.Value;
-                    await insertAttempt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-                    updateDelivery.Parameters["$status"].Value = (int)result.Status;
-                    updateDelivery.Parameters["$next"].Value = result.NextAttemptAt is { } next ? ToUnix(next) : DBNull.Value;
-                    updateDelivery.Parameters["$id"].Value = result.DeliveryId;
-                    updateDelivery.Parameters["$owner"].Value = result.LeaseOwner;
-                    if (await updateDelivery.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
-                    {
-                        continue; // Leased again by another dispatcher after ours expired: its outcome wins.
-                    }
-
-                    markHealth.Parameters["$ok"].Value = result.Status == DeliveryStatus.Succeeded;
-                    markHealth.Parameters["$started"].Value = ToUnix(result.StartedAt);
-                    markHealth.Parameters["$id"].Value = result.EndpointId;
-                    await markHealth.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    if (result.DisableEndpointReason is { } reason)
-                    {
-                        await ExecuteAsync(
-                            connection,
-                            transaction,
-                            """
-                            UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now, version = version + 1
-                            WHERE id = $id AND enabled = 1;
-                            """,
-                            cancellationToken,
-                            ("$reason", reason),
-                            ("$now", ToUnix(now)),
-                            ("$id", result.EndpointId)).ConfigureAwait(false);
-                        await FailPendingAsync(connection, transaction, result.EndpointId, ToUnix(now), cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
+                await RecordAsync(connection, transaction, results, now, cancellationToken).ConfigureAwait(false);
                 return 0;
             },
             cancellationToken,
             durable: false);
+
+    /// <summary>Records attempts and applies their outcome to deliveries and endpoints (<see cref="CompleteAsync"/>), in the caller's transaction.</summary>
+    private async Task RecordAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        using var insertAttempt = Command(
+            connection,
+            transaction,
+            "INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error) VALUES ($delivery, $started, $duration, $status, $body, $kind, $error);",
+            ("$delivery", null),
+            ("$started", null),
+            ("$duration", null),
+            ("$status", null),
+            ("$body", null),
+            ("$kind", null),
+            ("$error", null));
+        using var updateDelivery = Command(
+            connection,
+            transaction,
+            """
+            UPDATE deliveries SET status = $status, attempts = attempts + 1, next_attempt_at = ifnull($next, next_attempt_at), lease_owner = NULL, updated_at = $now
+            WHERE id = $id AND lease_owner = $owner;
+            """,
+            ("$status", null),
+            ("$next", null),
+            ("$now", ToUnix(now)),
+            ("$id", null),
+            ("$owner", null));
+        using var markHealth = Command(
+            connection,
+            transaction,
+            """
+            UPDATE endpoints SET failing_since = CASE WHEN $ok THEN NULL ELSE $started END, version = version + 1
+            WHERE id = $id AND (CASE WHEN $ok THEN failing_since IS NOT NULL ELSE failing_since IS NULL END);
+            """,
+            ("$ok", null),
+            ("$started", null),
+            ("$id", null));
+
+        foreach (var result in results)
+        {
+            insertAttempt.Parameters["$delivery"].Value = result.DeliveryId;
+            insertAttempt.Parameters["$started"].Value = ToUnix(result.StartedAt);
+            insertAttempt.Parameters["$duration"].Value = (long)(result.Duration.Ticks / TimeSpan.TicksPerMicrosecond);
+            insertAttempt.Parameters["$status"].Value = (object?)result.StatusCode ?? DBNull.Value;
+            insertAttempt.Parameters["$body"].Value = (object?)result.ResponseBody ?? DBNull.Value;
+            insertAttempt.Parameters["$kind"].Value = (int)result.ErrorKind;
+            insertAttempt.Parameters["$error"].Value = (object?)result.Error ?? DBNull.Value;
+            await insertAttempt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+            updateDelivery.Parameters["$status"].Value = (int)result.Status;
+            updateDelivery.Parameters["$next"].Value = result.NextAttemptAt is { } next ? ToUnix(next) : DBNull.Value;
+            updateDelivery.Parameters["$id"].Value = result.DeliveryId;
+            updateDelivery.Parameters["$owner"].Value = result.LeaseOwner;
+            if (await updateDelivery.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                continue; // Leased again by another dispatcher after ours expired: its outcome wins.
+            }
+
+            markHealth.Parameters["$ok"].Value = result.Status == DeliveryStatus.Succeeded;
+            markHealth.Parameters["$started"].Value = ToUnix(result.StartedAt);
+            markHealth.Parameters["$id"].Value = result.EndpointId;
+            await markHealth.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (result.DisableEndpointReason is { } reason)
+            {
+                await ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now, version = version + 1
+                    WHERE id = $id AND enabled = 1;
+                    """,
+                    cancellationToken,
+                    ("$reason", reason),
+                    ("$now", ToUnix(now)),
+                    ("$id", result.EndpointId)).ConfigureAwait(false);
+                await FailPendingAsync(connection, transaction, result.EndpointId, ToUnix(now), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
         WriteAsync(

@@ -10,8 +10,8 @@ namespace Hookline;
 /// <summary>
 /// Delivers due webhooks: fans committed messages out into deliveries, leases due deliveries from the store in batches
 /// sized to its free slots (the store admits them within each endpoint's limits, shared by every instance), sends each
-/// (bounded overall on this instance), applies the retry policy and records the attempts in group
-/// commits. On shutdown it stops leasing, lets attempts in flight finish until the host's shutdown
+/// (bounded overall on this instance), applies the retry policy and records the attempts with its next lease, in the same
+/// transaction. On shutdown it stops leasing, lets attempts in flight finish until the host's shutdown
 /// timeout, then cancels the rest and gives them back to the store, due at once.
 /// </summary>
 internal sealed class WebhookDispatcher : BackgroundService
@@ -32,7 +32,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly WebhookDeliveryOptions _options;
     private readonly RetryPolicy _policy;
     private readonly SemaphoreSlim _slots;
-    private readonly GroupCommit<AttemptResult, bool> _completions;
+    private readonly ConcurrentQueue<AttemptResult> _finished = new();
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly ConcurrentQueue<long> _aborted = new();
     private readonly CancellationTokenSource _abort = new();
@@ -52,11 +52,6 @@ internal sealed class WebhookDispatcher : BackgroundService
         _policy = new RetryPolicy(_options);
         _slots = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         _minLeaseBatch = Math.Max(1, _options.MaxConcurrency / 4);
-        _completions = new(async results =>
-        {
-            await queue.CompleteAsync(results, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
-            return new bool[results.Count];
-        });
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -95,6 +90,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
 
         await Task.WhenAll(_inFlight.Keys).ConfigureAwait(false);
+        await RecordAsync(TakeFinished()).ConfigureAwait(false);
         await ReleaseAbortedAsync().ConfigureAwait(false);
     }
 
@@ -112,26 +108,31 @@ internal sealed class WebhookDispatcher : BackgroundService
             now = _time.GetUtcNow();
         }
 
+        // Taken after the slots: an attempt queues its result before it frees its slot, so each slot this lease fills again
+        // comes with its last attempt, recorded in the lease's transaction.
+        var finished = TakeFinished();
         IReadOnlyList<LeasedDelivery> leased;
         try
         {
             var request = new LeaseRequest(_owner, now, now + (2 * _options.Timeout), free)
             {
                 MaxPerEndpoint = _options.MaxConcurrencyPerEndpoint,
+                Completed = finished,
             };
             leased = await _queue.LeaseAsync(request, stoppingToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        catch (Exception e)
         {
             _slots.Release(free);
+            await RecordAsync(finished).ConfigureAwait(false);
+            if (stoppingToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
             _logger.LeaseFailed(e, _options.PollInterval);
             await Task.Delay(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
             return;
-        }
-        catch
-        {
-            _slots.Release(free);
-            throw;
         }
 
         foreach (var delivery in leased)
@@ -217,27 +218,45 @@ internal sealed class WebhookDispatcher : BackgroundService
     {
         try
         {
-            if (await AttemptAsync(delivery).ConfigureAwait(false) is not { } result)
+            if (await AttemptAsync(delivery).ConfigureAwait(false) is { } result)
             {
-                return;
-            }
-
-            Report(delivery, result);
-            try
-            {
-                await _completions.AddAsync(result, CancellationToken.None).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                _logger.CompleteFailed(e, delivery.MessageId, delivery.EndpointId);
+                Report(delivery, result);
+                _finished.Enqueue(result); // Recorded by the next lease, which this slot wakes.
             }
         }
         finally
         {
-            // Freed once the attempt is recorded: the store counts an endpoint's leased deliveries, so the lease this slot
-            // starts must see this one done, or it would find the endpoint still at its limit and hold its deliveries back.
             _slots.Release();
             _signal.SlotFreed();
+        }
+    }
+
+    private List<AttemptResult> TakeFinished()
+    {
+        var finished = new List<AttemptResult>();
+        while (_finished.TryDequeue(out var result))
+        {
+            finished.Add(result);
+        }
+
+        return finished;
+    }
+
+    /// <summary>Records attempts on their own: those a failed lease did not record, and the last ones at shutdown.</summary>
+    private async Task RecordAsync(List<AttemptResult> results)
+    {
+        if (results.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _queue.CompleteAsync(results, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            _logger.CompleteFailed(e, results.Count);
         }
     }
 

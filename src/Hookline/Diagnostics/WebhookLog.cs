@@ -20,8 +20,8 @@ internal static partial class WebhookLog
     [LoggerMessage(5, LogLevel.Error, "The webhook dispatcher could not lease deliveries; it tries again in {Delay}.")]
     public static partial void LeaseFailed(this ILogger logger, Exception exception, TimeSpan delay);
 
-    [LoggerMessage(6, LogLevel.Error, "Could not record the attempt at delivering {MessageId} to endpoint {EndpointId}; it is attempted again when its lease ends.")]
-    public static partial void CompleteFailed(this ILogger logger, Exception exception, string messageId, string endpointId);
+    [LoggerMessage(6, LogLevel.Error, "Could not record {Count} webhook delivery attempts; their deliveries are attempted again when their leases end.")]
+    public static partial void CompleteFailed(this ILogger logger, Exception exception, int count);
 
     [LoggerMessage(7, LogLevel.Information, "Stopping: gave {Count} in-flight webhook deliveries back to the store, due now.")]
     public static partial void Released(this ILogger logger, int count);

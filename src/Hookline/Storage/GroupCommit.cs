@@ -5,7 +5,7 @@ namespace Hookline;
 /// <summary>
 /// Group commit: concurrent callers queue their items here, and whichever caller finds no commit
 /// running writes everything queued in one store transaction, so a burst costs a few fsyncs, not
-/// one each. Publishing stores messages through one; the dispatcher records attempts through another.
+/// one each. Publishing stores messages through one.
 /// </summary>
 /// <param name="commit">Writes a batch in one transaction, returning one result per item, in order.</param>
 internal sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> commit)

@@ -20,9 +20,9 @@ public interface IWebhookDeliveryQueue
     Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases up to <see cref="LeaseRequest.Max"/> due deliveries, oldest due first, to <see cref="LeaseRequest.Owner"/> until
-    /// <see cref="LeaseRequest.LeaseUntil"/>, admitting them per endpoint with <see cref="LeaseAdmission"/> in the same
-    /// transaction: the endpoint limits (<see cref="LeaseRequest.MaxPerEndpoint"/>, its rate limit) hold across every dispatcher
+    /// Records <see cref="LeaseRequest.Completed"/>, then leases up to <see cref="LeaseRequest.Max"/> due deliveries, oldest due
+    /// first, to <see cref="LeaseRequest.Owner"/> until <see cref="LeaseRequest.LeaseUntil"/>, admitting them per endpoint with
+    /// <see cref="LeaseAdmission"/>, all in one transaction: the endpoint limits (<see cref="LeaseRequest.MaxPerEndpoint"/>, its rate limit) hold across every dispatcher
     /// leasing from the store at once. A due delivery held back stays pending, unattempted, with its due time moved to when its
     /// endpoint may take it. A lease that ends without completion makes the delivery due again, so a crashed dispatcher loses
     /// nothing.

@@ -1,6 +1,9 @@
 namespace Hookline.Storage;
 
-/// <summary>What a dispatcher asks of <see cref="IWebhookDeliveryQueue.LeaseAsync"/>: who leases, when, for how long, how many.</summary>
+/// <summary>
+/// What a dispatcher asks of <see cref="IWebhookDeliveryQueue.LeaseAsync"/>: who leases, when, for how long, how many, and
+/// which of its attempts to record first.
+/// </summary>
 /// <param name="Owner">The dispatcher leasing: it completes or releases the deliveries as this owner.</param>
 /// <param name="Now">The time of the lease: deliveries due by then may be leased.</param>
 /// <param name="LeaseUntil">When the lease ends: a delivery not completed by then is due again.</param>
@@ -13,4 +16,12 @@ public sealed record LeaseRequest(string Owner, DateTimeOffset Now, DateTimeOffs
     /// </summary>
     /// <value><see cref="int.MaxValue"/>: no limit.</value>
     public int MaxPerEndpoint { get; init; } = int.MaxValue;
+
+    /// <summary>
+    /// Attempts the dispatcher finished since its last lease, recorded first, in the lease's transaction, exactly as
+    /// <see cref="IWebhookDeliveryQueue.CompleteAsync"/> records them (at <see cref="Now"/>): the lease sees them done, and a
+    /// busy dispatcher pays one transaction for the attempts it finished and the deliveries it takes next.
+    /// </summary>
+    /// <value>None.</value>
+    public IReadOnlyList<AttemptResult> Completed { get; init; } = [];
 }

@@ -109,6 +109,27 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Lease_WithCompletedAttempts_RecordsThemFirstAndTheirSlotsAreFreeForThisLease()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var messages = await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(1))], default);
+        var first = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(1), T0.AddSeconds(30), 10) { MaxPerEndpoint = 1 }, default));
+
+        var request = new LeaseRequest("w", T0.AddSeconds(2), T0.AddSeconds(30), 10)
+        {
+            MaxPerEndpoint = 1,
+            Completed = [Result(first, "w", DeliveryStatus.Pending, 503, next: T0.AddMinutes(5))],
+        };
+        var second = Assert.Single(await Queue.LeaseAsync(request, default));
+
+        Assert.Equal(messages[1].MessageId, second.MessageId); // The endpoint's one slot was free: the first attempt is done.
+        var retrying = Assert.Single(await Log.ListDeliveriesAsync(messages[0].MessageId, default));
+        Assert.Equal((DeliveryStatus.Pending, 1, T0.AddMinutes(5)), (retrying.Status, retrying.Attempts, retrying.NextAttemptAt));
+        Assert.Equal(503, Assert.Single(await Log.ListAttemptsAsync(messages[0].MessageId, default)).StatusCode);
+        Assert.Equal(T0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince); // The attempt started at T0.
+    }
+
+    [SkippableFact]
     public async Task Lease_RateLimitedEndpoint_OneSendPerIntervalAndHeldBackDeliveriesDueAtTheNextSlots()
     {
         var limited = await CreateEndpointAsync("alice", rateLimit: 4); // One send every 250 ms.
