@@ -17,17 +17,18 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
                 // The only writer: nothing leases between reading the endpoints' state and writing what the admission decided.
                 var admission = new LeaseAdmission(request);
-                var due = new List<(long Id, string EndpointId)>();
-                var endpoints = new HashSet<string>(StringComparer.Ordinal);
+                var due = new List<LeasedDelivery>();
                 using (var candidates = Command(
                     connection,
                     transaction,
                     """
                     SELECT d.id, d.endpoint_id, e.rate_limit, e.next_send_at,
                            (SELECT count(*) FROM deliveries l
-                            WHERE l.endpoint_id = d.endpoint_id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now)
+                            WHERE l.endpoint_id = d.endpoint_id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now),
+                           d.attempts, d.message_id, m.webhook, m.method, m.payload, e.url, e.secrets, e.failing_since
                     FROM deliveries d
                     JOIN endpoints e ON e.id = d.endpoint_id
+                    JOIN messages m ON m.id = d.message_id
                     WHERE d.status = 0 AND d.next_attempt_at <= $now
                     ORDER BY d.next_attempt_at
                     LIMIT $max;
@@ -36,6 +37,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     ("$max", request.Max)))
                 using (var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    var endpoints = new HashSet<string>(StringComparer.Ordinal);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var endpointId = reader.GetString(1);
@@ -48,24 +50,25 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                                 reader.IsDBNull(3) ? null : FromUnix(reader.GetInt64(3)));
                         }
 
-                        due.Add((reader.GetInt64(0), endpointId));
+                        due.Add(new LeasedDelivery
+                        {
+                            Id = reader.GetInt64(0),
+                            EndpointId = endpointId,
+                            Attempts = reader.GetInt32(5),
+                            MessageId = reader.GetString(6),
+                            Webhook = reader.GetString(7),
+                            Method = reader.GetString(8),
+                            Payload = (byte[])reader.GetValue(9),
+                            Url = reader.GetString(10),
+                            Secrets = SecretsFromJson(reader.GetString(11)),
+                            FailingSince = reader.IsDBNull(12) ? null : FromUnix(reader.GetInt64(12)),
+                        });
                     }
                 }
 
-                var leased = new List<LeasedDelivery>();
-                using var read = Command(
-                    connection,
-                    transaction,
-                    """
-                    SELECT d.id, d.attempts, d.message_id, m.webhook, m.method, m.payload, d.endpoint_id, e.url, e.secrets, e.failing_since
-                    FROM deliveries d
-                    JOIN messages m ON m.id = d.message_id
-                    JOIN endpoints e ON e.id = d.endpoint_id
-                    WHERE d.id = $id;
-                    """,
-                    ("$id", null));
                 // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due
                 // again then. A delivery held back is not leased: it is due again when its endpoint may take it.
+                var leased = new List<LeasedDelivery>();
                 using var lease = Command(
                     connection,
                     transaction,
@@ -73,31 +76,16 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     ("$due", null),
                     ("$owner", null),
                     ("$id", null));
-                foreach (var (id, endpointId) in due)
+                foreach (var delivery in due)
                 {
-                    var heldUntil = admission.Admit(endpointId);
+                    var heldUntil = admission.Admit(delivery.EndpointId);
                     lease.Parameters["$due"].Value = ToUnix(heldUntil ?? request.LeaseUntil);
                     lease.Parameters["$owner"].Value = heldUntil is null ? request.Owner : DBNull.Value;
-                    lease.Parameters["$id"].Value = id;
+                    lease.Parameters["$id"].Value = delivery.Id;
                     await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                     if (heldUntil is null)
                     {
-                        read.Parameters["$id"].Value = id;
-                        using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                        leased.Add(new LeasedDelivery
-                        {
-                            Id = reader.GetInt64(0),
-                            Attempts = reader.GetInt32(1),
-                            MessageId = reader.GetString(2),
-                            Webhook = reader.GetString(3),
-                            Method = reader.GetString(4),
-                            Payload = (byte[])reader.GetValue(5),
-                            EndpointId = reader.GetString(6),
-                            Url = reader.GetString(7),
-                            Secrets = SecretsFromJson(reader.GetString(8)),
-                            FailingSince = reader.IsDBNull(9) ? null : FromUnix(reader.GetInt64(9)),
-                        });
+                        leased.Add(delivery);
                     }
                 }
 
@@ -152,17 +140,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             ("$now", ToUnix(now)),
             ("$id", null),
             ("$owner", null));
-        using var markHealth = Command(
-            connection,
-            transaction,
-            """
-            UPDATE endpoints SET failing_since = CASE WHEN $ok THEN NULL ELSE $started END, version = version + 1
-            WHERE id = $id AND (CASE WHEN $ok THEN failing_since IS NOT NULL ELSE failing_since IS NULL END);
-            """,
-            ("$ok", null),
-            ("$started", null),
-            ("$id", null));
-
+        var applied = new List<AttemptResult>(results.Count);
         foreach (var result in results)
         {
             insertAttempt.Parameters["$delivery"].Value = result.DeliveryId;
@@ -183,10 +161,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 continue; // Leased again by another dispatcher after ours expired: its outcome wins.
             }
 
-            markHealth.Parameters["$ok"].Value = result.Status == DeliveryStatus.Succeeded;
-            markHealth.Parameters["$started"].Value = ToUnix(result.StartedAt);
-            markHealth.Parameters["$id"].Value = result.EndpointId;
-            await markHealth.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            applied.Add(result);
             if (result.DisableEndpointReason is { } reason)
             {
                 await ExecuteAsync(
@@ -202,6 +177,26 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     ("$id", result.EndpointId)).ConfigureAwait(false);
                 await FailPendingAsync(connection, transaction, result.EndpointId, ToUnix(now), cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        // Each endpoint's health follows its latest attempt of the batch (one statement an endpoint, not one an attempt); a
+        // failure with no success before it in the batch keeps an earlier failing since.
+        using var markHealth = Command(
+            connection,
+            transaction,
+            """
+            UPDATE endpoints SET failing_since = CASE WHEN $keep THEN ifnull(failing_since, $from) ELSE $from END, version = version + 1
+            WHERE id = $id AND failing_since IS NOT (CASE WHEN $keep THEN ifnull(failing_since, $from) ELSE $from END);
+            """,
+            ("$keep", null),
+            ("$from", null),
+            ("$id", null));
+        foreach (var health in EndpointHealth.Of(applied))
+        {
+            markHealth.Parameters["$keep"].Value = !health.Succeeded && !health.FailingSinceSuccess;
+            markHealth.Parameters["$from"].Value = health.FailingFrom is { } from ? ToUnix(from) : DBNull.Value;
+            markHealth.Parameters["$id"].Value = health.EndpointId;
+            await markHealth.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);

@@ -1,18 +1,20 @@
-using Hookline.Storage;
-
-namespace Hookline.PostgreSql;
+namespace Hookline.Storage;
 
 /// <summary>
 /// What a batch of attempts says about one endpoint: healthy if its latest attempt succeeded, else failing from its
-/// first failure after its latest success (or since before the batch, if none of the batch succeeded).
+/// first failure after its latest success (or since before the batch, if none of the batch succeeded). One rule for every
+/// store: <see cref="IWebhookDeliveryQueue.CompleteAsync"/> applies it once per endpoint of the batch.
 /// </summary>
 /// <param name="EndpointId">The endpoint.</param>
 /// <param name="Succeeded">Whether its latest attempt of the batch succeeded.</param>
 /// <param name="FailingSinceSuccess">Whether it failed after a success of the batch: the failure before that no longer counts.</param>
 /// <param name="FailingFrom">Its first failure after its latest success; <see langword="null"/> when it succeeded.</param>
-internal sealed record EndpointHealth(string EndpointId, bool Succeeded, bool FailingSinceSuccess, DateTimeOffset? FailingFrom)
+public sealed record EndpointHealth(string EndpointId, bool Succeeded, bool FailingSinceSuccess, DateTimeOffset? FailingFrom)
 {
-    public static List<EndpointHealth> Of(IEnumerable<AttemptResult> results) =>
+    /// <summary>The health of each endpoint the attempts went to, in endpoint id order (ordinal).</summary>
+    /// <param name="results">The attempts of one batch.</param>
+    /// <returns>One health per endpoint.</returns>
+    public static IReadOnlyList<EndpointHealth> Of(IEnumerable<AttemptResult> results) =>
         [.. results.GroupBy(r => r.EndpointId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Of)];
 
     private static EndpointHealth Of(IGrouping<string, AttemptResult> attempts)
