@@ -31,6 +31,7 @@ var deliveries = quick ? 5_000 : 50_000;
 var latencySeconds = quick ? 3 : 15;
 var backlog = quick ? 100_000 : 1_000_000;
 var drainMeasure = quick ? 5_000 : 20_000;
+var fanOutEndpoints = quick ? 1_000 : 10_000;
 
 await using var receiver = await BenchReceiver.StartAsync();
 
@@ -128,6 +129,10 @@ if (postgresUnavailable is null)
         $"p50 {postgresP50:0.0} ms, p99 {postgresP99:0.0} ms");
 }
 
+var (fanOutPublish, fanOutDrain) = await FanOut(receiver, fanOutEndpoints, Concurrency);
+Report(
+    $"Fan-out: one event to {fanOutEndpoints:N0} endpoints of a tenant (SQLite): PublishAsync, then every delivery acknowledged and recorded",
+    $"PublishAsync {fanOutPublish:0.0} ms; {fanOutDrain.PerSecond:0} deliveries/s, {fanOutDrain.CpuMicroseconds:0} µs CPU each");
 Report("Publish calls/s, 64 concurrent callers (group commit)", $"{await PublishRate(receiver, deliveries, Concurrency):0}");
 Report("Publish calls/s, one caller at a time", $"{await PublishRate(receiver, quick ? 500 : 2_000, 1):0}");
 var (emptyRate, emptyPeak) = await DrainInChild(drainMeasure + (drainMeasure / 10), drainMeasure);
@@ -176,6 +181,32 @@ static async Task<Throughput> EndToEnd(BenchReceiver receiver, int count, int co
         await Load.UntilAsync(() => Task.FromResult(receiver.Count >= count));
         await Load.UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
         return measure.Stop();
+    }
+    finally
+    {
+        DeleteFile(file);
+    }
+}
+
+// One event to many endpoints of one tenant: how long the publish call takes (it stores the message only; the dispatcher fans
+// it out), then how fast its deliveries are acknowledged and recorded, timed from the publish.
+static async Task<(double PublishMilliseconds, Throughput Drain)> FanOut(BenchReceiver receiver, int endpoints, int concurrency)
+{
+    var file = NewFile();
+    try
+    {
+        await using var host = await BenchHost.SqliteAsync(file, deliver: true, concurrency);
+        await Load.Workers(endpoints, 8, i => host.Endpoints.CreateAsync(new() { Url = $"{receiver.Url}?endpoint={i}" }, tenant: "acme"));
+        await host.Publisher.PublishAsync("bench.event", BenchEvent.Create(0), tenant: "acme"); // Warm-up.
+        await Load.UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        receiver.Reset();
+        var measure = Throughput.Start(endpoints);
+        var publish = Stopwatch.StartNew();
+        await host.Publisher.PublishAsync("bench.event", BenchEvent.Create(1), tenant: "acme");
+        var publishMilliseconds = publish.Elapsed.TotalMilliseconds;
+        await Load.UntilAsync(() => Task.FromResult(receiver.Count >= endpoints));
+        await Load.UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
+        return (publishMilliseconds, measure.Stop());
     }
     finally
     {

@@ -37,7 +37,8 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ConcurrentQueue<long> _aborted = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly int _minLeaseBatch;
-    private bool _moreToExpand;
+    private bool _toExpand;
+    private bool _lastLeaseFull;
     private DateTimeOffset _lastExpand = DateTimeOffset.MinValue;
 
     public WebhookDispatcher(IWebhookDeliveryQueue queue, WebhookSender sender, DispatchSignal signal, TimeProvider time, WebhookMetrics metrics, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
@@ -99,12 +100,14 @@ internal sealed class WebhookDispatcher : BackgroundService
         var free = await TakeSlotsAsync(stoppingToken).ConfigureAwait(false);
         _signal.Reset();
         var now = _time.GetUtcNow();
-        if (_signal.TakeMessages() || _moreToExpand || now - _lastExpand >= _options.PollInterval)
+        _toExpand |= _signal.TakeMessages() || now - _lastExpand >= _options.PollInterval;
+        if (_toExpand && !_lastLeaseFull)
         {
             // Expanded when messages were appended here or announced by another instance, and at least every poll interval
-            // (publishes in an app's transaction, instances that cannot announce), not on every finished attempt.
+            // (publishes in an app's transaction, instances that cannot announce), not on every finished attempt; and only
+            // once the deliveries already due are leased, so a large backlog is expanded as it is sent, not all at once.
             _lastExpand = now;
-            _moreToExpand = await ExpandAsync(stoppingToken).ConfigureAwait(false);
+            _toExpand = await ExpandAsync(stoppingToken).ConfigureAwait(false);
             now = _time.GetUtcNow();
         }
 
@@ -145,7 +148,8 @@ internal sealed class WebhookDispatcher : BackgroundService
             _slots.Release(free - leased.Count);
         }
 
-        if (!_moreToExpand && leased.Count < free)
+        _lastLeaseFull = leased.Count == free;
+        if (!_toExpand && leased.Count < free)
         {
             // Nothing more is due (or the rest waits for busy or rate-limited endpoints, moved to when they may take it):
             // sleep until a publish, a finished attempt or the poll interval.
