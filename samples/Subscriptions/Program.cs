@@ -105,12 +105,9 @@ var subscriptions = app.MapGroup("/subscriptions").RequireAuthorization();
 
 subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal user, DbDataSource database, IWebhookPublisher webhooks) =>
 {
-    if (string.IsNullOrWhiteSpace(subscription.Username) || subscription.Username.Length > MaxUsernameLength)
+    if (string.IsNullOrWhiteSpace(subscription.Username))
     {
-        return Results.ValidationProblem(new Dictionary<string, string[]>
-        {
-            ["username"] = [$"A subscription needs a username of 1 to {MaxUsernameLength} characters."],
-        });
+        return Results.ValidationProblem(new Dictionary<string, string[]> { ["username"] = ["A subscription needs a username."] });
     }
 
     var tenant = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
@@ -149,8 +146,4 @@ app.Run();
 /// <param name="StartDate">When the subscription starts.</param>
 public sealed record Subscription(string Username, decimal MonthlyFee, DateTimeOffset StartDate);
 
-public partial class Program
-{
-    /// <summary>The longest username kept: the subscriptions table's key must fit in one PostgreSQL index row.</summary>
-    private const int MaxUsernameLength = 200;
-}
+public partial class Program;

@@ -53,7 +53,6 @@ public sealed class SampleDeliveryTests
 
         var duplicate = await alice.PostAsJsonAsync("/subscriptions", new { username = "rick", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
         var empty = await alice.PostAsJsonAsync("/subscriptions", new { username = " ", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
-        var tooLong = await alice.PostAsJsonAsync("/subscriptions", new { username = new string('m', 201), monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
         var malformed = await alice.PostAsync("/subscriptions", new StringContent("{\"username\":", System.Text.Encoding.UTF8, "application/json"));
         var signedOut = await anonymous.PostAsJsonAsync("/subscriptions", new { username = "jerry", monthlyFee = 1, startDate = "2026-11-23T10:00:00Z" });
         var repeated = await alice.PostAsync("/subscriptions", new StringContent(
@@ -64,10 +63,9 @@ public sealed class SampleDeliveryTests
         Assert.Equal(
             [(HttpStatusCode.Conflict, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json"),
              (HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.Unauthorized, "application/problem+json"),
-             (HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.BadRequest, "application/problem+json")],
-            new[] { duplicate, empty, malformed, signedOut, repeated, tooLong }.Select(r => (r.StatusCode, r.Content.Headers.ContentType?.MediaType)));
+             (HttpStatusCode.BadRequest, "application/problem+json")],
+            new[] { duplicate, empty, malformed, signedOut, repeated }.Select(r => (r.StatusCode, r.Content.Headers.ContentType?.MediaType)));
         Assert.NotNull(JsonNode.Parse(await empty.Content.ReadAsStringAsync())!["errors"]!["username"]);
-        Assert.NotNull(JsonNode.Parse(await tooLong.Content.ReadAsStringAsync())!["errors"]!["username"]);
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the first subscription's delivery");
         await sample.NothingPendingAsync(); // Anything the bad requests had published has arrived by now too.
         Assert.Single(receiver.Requests);
