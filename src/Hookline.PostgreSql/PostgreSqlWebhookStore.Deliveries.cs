@@ -6,8 +6,8 @@ namespace Hookline.PostgreSql;
 
 internal sealed partial class PostgreSqlWebhookStore
 {
-    public Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<LeasedDelivery>>(
+    public Task<LeaseResult> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
+        WriteAsync(
             async (connection, transaction) =>
             {
                 if (request.Completed.Count > 0)
@@ -41,7 +41,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     Integer("max", request.Max)).ConfigureAwait(false);
                 if (due.Count == 0)
                 {
-                    return [];
+                    return new LeaseResult([], await NextDueAsync(connection, transaction, request.Now, cancellationToken).ConfigureAwait(false));
                 }
 
                 // A statement of its own, so its snapshot is taken under the endpoint locks: it sees every lease committed by the
@@ -81,7 +81,7 @@ internal sealed partial class PostgreSqlWebhookStore
 
                 // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due again
                 // then. A delivery held back is not leased: it is due again when its endpoint may take it.
-                return await ReadAsync(
+                var leased = await ReadAsync(
                     connection,
                     transaction,
                     """
@@ -125,8 +125,21 @@ internal sealed partial class PostgreSqlWebhookStore
                     Parameter("admitted", NpgsqlDbType.Array | NpgsqlDbType.Bigint, admitted.ToArray()),
                     Time("until", request.LeaseUntil),
                     Text("owner", request.Owner)).ConfigureAwait(false);
+                return new LeaseResult(leased, await NextDueAsync(connection, transaction, request.Now, cancellationToken).ConfigureAwait(false));
             },
             cancellationToken);
+
+    /// <summary>When the next pending delivery is due after <paramref name="now"/>, as this transaction sees it (its lease included).</summary>
+    private async Task<DateTimeOffset?> NextDueAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await ScalarAsync(
+            connection,
+            transaction,
+            "SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE status = 0 AND next_attempt_at > @now;",
+            cancellationToken,
+            Time("now", now)).ConfigureAwait(false) is DateTime at
+            ? new DateTimeOffset(at, TimeSpan.Zero)
+            : null;
 
     public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(

@@ -6,8 +6,8 @@ namespace Hookline.Sqlite;
 /// <summary>The delivery queue (<see cref="IWebhookDeliveryQueue"/>): lease, complete, release, resend, recover, backlog, purge.</summary>
 internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 {
-    public Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<LeasedDelivery>>(
+    public Task<LeaseResult> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
+        WriteAsync(
             async (connection, transaction) =>
             {
                 if (request.Completed.Count > 0)
@@ -98,7 +98,14 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     await pace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                return leased;
+                // After this lease's changes: the deliveries it held back count, the ones it leased are due at their lease's end.
+                var nextDue = await ScalarAsync(
+                    connection,
+                    transaction,
+                    "SELECT min(next_attempt_at) FROM deliveries WHERE status = 0 AND next_attempt_at > $now;",
+                    cancellationToken,
+                    ("$now", ToUnix(request.Now))).ConfigureAwait(false);
+                return new LeaseResult(leased, nextDue is long dueAt ? FromUnix(dueAt) : null);
             },
             cancellationToken,
             durable: false);

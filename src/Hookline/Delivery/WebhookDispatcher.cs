@@ -114,7 +114,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         // Taken after the slots: an attempt queues its result before it frees its slot, so each slot this lease fills again
         // comes with its last attempt, recorded in the lease's transaction.
         var finished = TakeFinished();
-        IReadOnlyList<LeasedDelivery> leased;
+        LeaseResult leased;
         try
         {
             var request = new LeaseRequest(_owner, now, now + (2 * _options.Timeout), free)
@@ -151,9 +151,12 @@ internal sealed class WebhookDispatcher : BackgroundService
         _lastLeaseFull = leased.Count == free;
         if (!_toExpand && leased.Count < free)
         {
-            // Nothing more is due (or the rest waits for busy or rate-limited endpoints, moved to when they may take it):
-            // sleep until a publish, a finished attempt or the poll interval.
-            await _signal.WaitAsync(_options.PollInterval, _time, stoppingToken).ConfigureAwait(false);
+            // Nothing more is due now: sleep until a publish, a finished attempt, the next pending delivery is due (one held
+            // back for a busy or rate-limited endpoint, a retry), or the poll interval, whichever comes first.
+            var sleep = leased.NextDueAt is { } nextDueAt
+                ? TimeSpan.FromTicks(Math.Clamp((nextDueAt - now).Ticks, 0, _options.PollInterval.Ticks))
+                : _options.PollInterval;
+            await _signal.WaitAsync(sleep, _time, stoppingToken).ConfigureAwait(false);
         }
     }
 

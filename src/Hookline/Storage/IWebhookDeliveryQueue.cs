@@ -22,17 +22,17 @@ public interface IWebhookDeliveryQueue
     /// <summary>
     /// Records <see cref="LeaseRequest.Completed"/>, then leases up to <see cref="LeaseRequest.Max"/> due deliveries, oldest due
     /// first, to <see cref="LeaseRequest.Owner"/> until <see cref="LeaseRequest.LeaseUntil"/>, admitting them per endpoint with
-    /// <see cref="LeaseAdmission"/>, all in one transaction: the endpoint limits (<see cref="LeaseRequest.MaxPerEndpoint"/>, its rate limit) hold across every dispatcher
-    /// leasing from the store at once. A due delivery held back stays pending, unattempted, with its due time moved to when its
-    /// endpoint may take it. A lease that ends without completion makes the delivery due again, so a crashed dispatcher loses
-    /// nothing.
+    /// <see cref="LeaseAdmission"/>, all in one transaction: the endpoint limits (<see cref="LeaseRequest.MaxPerEndpoint"/>, its
+    /// rate limit) hold across every dispatcher leasing from the store at once. A due delivery held back stays pending,
+    /// unattempted, with its due time moved to when its endpoint may take it. A lease that ends without completion makes the
+    /// delivery due again, so a crashed dispatcher loses nothing.
     /// </summary>
     /// <returns>
     /// The deliveries leased: fewer than <see cref="LeaseRequest.Max"/> when fewer are due, some were held back, or their endpoints
     /// were being leased by another dispatcher at that moment (a store may skip those rather than wait): so an empty result does not
-    /// mean nothing is due.
+    /// mean nothing is due. With them, <see cref="LeaseResult.NextDueAt"/>: when the next pending delivery it left is due.
     /// </returns>
-    Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken);
+    Task<LeaseResult> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records attempts and applies their outcome to deliveries and endpoints, in one transaction. Each

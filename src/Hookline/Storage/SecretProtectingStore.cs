@@ -51,9 +51,11 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, IDataProtection
     public Task<WebhookEndpointWrite> DeleteEndpointAsync(string id, long? version, CancellationToken cancellationToken) =>
         inner.DeleteEndpointAsync(id, version, cancellationToken);
 
-    public async Task<IReadOnlyList<LeasedDelivery>> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
-        [.. (await inner.LeaseAsync(request, cancellationToken).ConfigureAwait(false))
-            .Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })];
+    public async Task<LeaseResult> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
+    {
+        var leased = await inner.LeaseAsync(request, cancellationToken).ConfigureAwait(false);
+        return new([.. leased.Select(d => d with { Secrets = Unprotect(d.EndpointId, d.Secrets) })], leased.NextDueAt);
+    }
 
     // The rest of the queue carries no secrets.
     public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>

@@ -271,6 +271,20 @@ public sealed partial class WebhookDispatcherTests
     }
 
     [Fact]
+    public async Task RateLimit_AnIdleDispatcherWakesWhenTheNextSlotComes_NotAtItsPoll()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        // A poll far longer than the test: only the held-back deliveries' due times can wake the dispatcher between sends.
+        await using var host = await StartAsync(o => o.Delivery.PollInterval = TimeSpan.FromMinutes(10));
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url, RateLimit = 20 });
+
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(i => host.Publisher.PublishAsync("ping", new Ping(i))));
+
+        // 20 a second: the fifth send is due 200 ms after the first.
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 5), "all five, a slot apart", TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task Shutdown_FinishesAttemptsInFlightWithinTheTimeout()
     {
         var arrived = new TaskCompletionSource();

@@ -77,6 +77,7 @@ public abstract partial class WebhookStoreConformanceTests
 
         Assert.Equal(busy.Id, first.EndpointId);
         Assert.Equal(other.Id, Assert.Single(second).EndpointId);
+        Assert.Equal(now.AddSeconds(1), second.NextDueAt);
         // Not attempted, so not counted: pending, due again a second later.
         var held = Assert.Single(await Log.ListDeliveriesAsync(messages[1].MessageId, default));
         Assert.Equal((DeliveryStatus.Pending, 0, now.AddSeconds(1)), (held.Status, held.Attempts, held.NextAttemptAt));
@@ -130,6 +131,26 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Lease_NextDueAt_IsTheEarliestPendingDeliveryLeftAfterTheLease()
+    {
+        await CreateEndpointAsync("alice");
+        Assert.Null((await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default)).NextDueAt); // Nothing pending.
+        await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddMinutes(5))], default);
+
+        var leased = await Queue.LeaseAsync(new("w", T0.AddSeconds(1), T0.AddSeconds(31), 10), default);
+        var retrying = await Queue.LeaseAsync(
+            new("w", T0.AddSeconds(2), T0.AddSeconds(32), 10)
+            {
+                Completed = [Result(Assert.Single(leased), "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(7))],
+            },
+            default);
+
+        Assert.Equal(T0.AddSeconds(31), leased.NextDueAt); // The end of its own lease comes before the message due at T0 + 5 min.
+        Assert.Empty(retrying);
+        Assert.Equal(T0.AddSeconds(7), retrying.NextDueAt); // The retry it recorded comes first.
+    }
+
+    [SkippableFact]
     public async Task Lease_RateLimitedEndpoint_OneSendPerIntervalAndHeldBackDeliveriesDueAtTheNextSlots()
     {
         var limited = await CreateEndpointAsync("alice", rateLimit: 4); // One send every 250 ms.
@@ -145,6 +166,7 @@ public abstract partial class WebhookStoreConformanceTests
         var within = await Queue.LeaseAsync(new("w", T0.AddMilliseconds(150), T0.AddSeconds(30), 10), default);
 
         Assert.Equal(free.Id, Assert.Single(within).EndpointId);
+        Assert.Equal(T0.AddMilliseconds(250), within.NextDueAt); // The first held-back delivery's slot.
         var held = (await Log.ListDeliveriesAsync(messages[1].MessageId, default))
             .Concat(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
         Assert.Equal([(DeliveryStatus.Pending, 0), (DeliveryStatus.Pending, 0)], held.Select(d => (d.Status, d.Attempts)));
