@@ -285,6 +285,45 @@ public sealed partial class WebhookDispatcherTests
     }
 
     [Fact]
+    public async Task RecordingFails_TheDeliveryIsSentAgainWhenItsLeaseRunsOut_AndThenRecorded()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var file = SqliteTestFiles.NewPath();
+        try
+        {
+            // Leases run out after twice the timeout: 2 s.
+            await using var host = await StartAsync(o => o.Delivery.Timeout = TimeSpan.FromSeconds(1), file: file);
+            await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
+            // A disk that is full, as SQLite reports it, for the attempts the dispatcher records (its lease transaction fails whole).
+            await ExecuteAsync(file, "CREATE TRIGGER full_disk BEFORE INSERT ON attempts BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;");
+
+            var published = await host.Publisher.PublishAsync("ping", new Ping(1));
+            await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the first attempt arrives");
+            await Task.Delay(TimeSpan.FromMilliseconds(300)); // Real time: a few leases (poll 50 ms) fail to record it meanwhile.
+            await ExecuteAsync(file, "DROP TRIGGER full_disk;");
+
+            var delivery = await Eventually.ReadsAsync(
+                () => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Succeeded, "the delivery is recorded");
+            Assert.Equal(1, delivery.Attempts); // The lost record is not counted; the attempt after the lease ran out is.
+            Assert.Equal(2, receiver.Requests.Count); // At least once: sent again, with the same webhook-id.
+            Assert.Single(receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct());
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
+    private static async Task ExecuteAsync(string file, string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
     public async Task Shutdown_FinishesAttemptsInFlightWithinTheTimeout()
     {
         var arrived = new TaskCompletionSource();
