@@ -65,19 +65,7 @@ public sealed class QuickStartTests(PackedPackages packages)
     /// <summary>A new web app in a folder whose NuGet settings take Hookline from the packed folder, set up with the README's Install lines.</summary>
     private async Task<string> CreateAppAsync()
     {
-        var root = Path.Combine(packages.Directory, "quick-start");
-        Directory.CreateDirectory(root);
-        // The packed folder next to the machine's sources; a package cache of its own, so no earlier packing of the same version is used.
-        await File.WriteAllTextAsync(Path.Combine(root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config><add key="globalPackagesFolder" value="{Path.Combine(root, "nuget-packages")}" /></config>
-              <packageSources><add key="hookline" value="{packages.Folder}" /></packageSources>
-            </configuration>
-            """);
-        await DotnetProcess.RunAsync(root, ["new", "web", "-o", "app", "--no-restore"], s_timeout);
-        var app = Path.Combine(root, "app");
-
+        var (_, app) = await packages.CreateWebAppAsync("quick-start");
         var install = Readme.InstallCommands();
         Assert.Contains("dotnet add package Hookline", install);
         Assert.Contains("dotnet add package Hookline.Sqlite", install);

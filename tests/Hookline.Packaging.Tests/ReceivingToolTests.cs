@@ -15,17 +15,7 @@ public sealed class ReceivingToolTests(PackedPackages packages)
     [Fact]
     public async Task ReceivingWebhooks_AsWritten_GeneratesBuildsRunsAndTakesASignedDelivery()
     {
-        var root = Path.Combine(packages.Directory, "receiving");
-        Directory.CreateDirectory(root);
-        await File.WriteAllTextAsync(Path.Combine(root, "nuget.config"), $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <config><add key="globalPackagesFolder" value="{Path.Combine(root, "nuget-packages")}" /></config>
-              <packageSources><add key="hookline" value="{packages.Folder}" /></packageSources>
-            </configuration>
-            """);
-        await DotnetProcess.RunAsync(root, ["new", "web", "-o", "app", "--no-restore"], s_timeout);
-        var app = Path.Combine(root, "app");
+        var (root, app) = await packages.CreateWebAppAsync("receiving");
         // Installed as `dotnet tool install --global` does, into a folder of its own (a local tool would go through the machine's
         // tool resolver cache, which outlives these temporary folders); run as its launcher runs it: `dotnet Hookline.Cli.dll`.
         var tools = Path.Combine(root, "tools");

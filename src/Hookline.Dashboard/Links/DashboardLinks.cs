@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Logging;
@@ -24,7 +23,8 @@ internal sealed class DashboardLinks(
 {
     private const string UsedKeyPrefix = "hookline:dashboard:used-link:";
 
-    private readonly IDataProtector _protector = protection.CreateProtector("Hookline.Dashboard.Link.v1");
+    private readonly SealedJson<DashboardLinkToken> _tokens =
+        new(protection.CreateProtector("Hookline.Dashboard.Link.v1"), DashboardJsonContext.Default.DashboardLinkToken);
 
     // One instance's concurrent opens of the same link are decided one at a time; across instances the shared cache has no
     // atomic "add if absent", leaving a window of one cache round trip.
@@ -35,15 +35,14 @@ internal sealed class DashboardLinks(
         ArgumentException.ThrowIfNullOrEmpty(tenant);
         var expiresAt = time.GetUtcNow() + options.Value.LinkLifetime;
         var token = new DashboardLinkToken(Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)), tenant, readOnly, expiresAt);
-        var bytes = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(token, DashboardJsonContext.Default.DashboardLinkToken));
         DashboardLog.LinkCreated(logger, token.Id, readOnly);
-        return Task.FromResult(new WebhookDashboardLink($"{path.Value}/links/{Base64Url.EncodeToString(bytes)}", expiresAt, readOnly));
+        return Task.FromResult(new WebhookDashboardLink($"{path.Value}/links/{_tokens.Seal(token)}", expiresAt, readOnly));
     }
 
     /// <summary>Opens a link: its token when valid, unexpired and never opened before (then never again).</summary>
     public async Task<(DashboardLinkOutcome Outcome, DashboardLinkToken? Token)> OpenAsync(string link, CancellationToken cancellationToken)
     {
-        if (Read(link) is not { } token)
+        if (_tokens.Open(link) is not { } token)
         {
             DashboardLog.LinkRefused(logger, "-", DashboardLinkOutcome.Invalid);
             return (DashboardLinkOutcome.Invalid, null);
@@ -76,18 +75,5 @@ internal sealed class DashboardLinks(
 
         DashboardLog.LinkOpened(logger, token.Id, token.ReadOnly);
         return (DashboardLinkOutcome.Opened, token);
-    }
-
-    private DashboardLinkToken? Read(string link)
-    {
-        try
-        {
-            var bytes = _protector.Unprotect(Base64Url.DecodeFromChars(link));
-            return JsonSerializer.Deserialize(bytes, DashboardJsonContext.Default.DashboardLinkToken);
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
-        {
-            return null;
-        }
     }
 }

@@ -1,6 +1,3 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Hookline.Dashboard.Links;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +18,8 @@ internal sealed class DashboardSessions(IDataProtectionProvider protection, IOpt
     // A session's last use is written back at most this often, not on every call.
     private static readonly TimeSpan s_refresh = TimeSpan.FromMinutes(1);
 
-    private readonly IDataProtector _protector = protection.CreateProtector("Hookline.Dashboard.Session.v1");
+    private readonly SealedJson<DashboardSession> _sessions =
+        new(protection.CreateProtector("Hookline.Dashboard.Session.v1"), DashboardJsonContext.Default.DashboardSession);
 
     public void Start(HttpContext http, string cookiePath, DashboardLinkToken link)
     {
@@ -39,7 +37,7 @@ internal sealed class DashboardSessions(IDataProtectionProvider protection, IOpt
 
         var now = time.GetUtcNow();
         var settings = options.Value;
-        var session = Read(cookie);
+        var session = _sessions.Open(cookie);
         if (session is null || now - session.SeenAt > settings.SessionIdleTimeout || now - session.OpenedAt > settings.SessionLifetime)
         {
             http.Response.Cookies.Delete(CookieName, Cookie(http, cookiePath));
@@ -57,21 +55,7 @@ internal sealed class DashboardSessions(IDataProtectionProvider protection, IOpt
 
     private void Write(HttpContext http, string cookiePath, DashboardSession session)
     {
-        var bytes = _protector.Protect(JsonSerializer.SerializeToUtf8Bytes(session, DashboardJsonContext.Default.DashboardSession));
-        http.Response.Cookies.Append(CookieName, Base64Url.EncodeToString(bytes), Cookie(http, cookiePath));
-    }
-
-    private DashboardSession? Read(string cookie)
-    {
-        try
-        {
-            var bytes = _protector.Unprotect(Base64Url.DecodeFromChars(cookie));
-            return JsonSerializer.Deserialize(bytes, DashboardJsonContext.Default.DashboardSession);
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException or JsonException)
-        {
-            return null;
-        }
+        http.Response.Cookies.Append(CookieName, _sessions.Seal(session), Cookie(http, cookiePath));
     }
 
     // No Expires: a browser session cookie, gone when the browser closes; the lifetimes are checked here, on every call.

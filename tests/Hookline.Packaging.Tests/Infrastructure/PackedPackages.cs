@@ -28,6 +28,27 @@ public sealed class PackedPackages : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A new <c>dotnet new web</c> app, in <c>app</c> under a folder of its own (<paramref name="name"/>) whose NuGet settings take
+    /// Hookline from the packed folder next to the machine's sources, with a package cache of their own (so no earlier packing of
+    /// the same version is used).
+    /// </summary>
+    /// <returns>The folder, and the app's folder in it.</returns>
+    public async Task<(string Root, string App)> CreateWebAppAsync(string name)
+    {
+        var root = Path.Combine(Directory, name);
+        System.IO.Directory.CreateDirectory(root);
+        await File.WriteAllTextAsync(Path.Combine(root, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config><add key="globalPackagesFolder" value="{Path.Combine(root, "nuget-packages")}" /></config>
+              <packageSources><add key="hookline" value="{Folder}" /></packageSources>
+            </configuration>
+            """);
+        await DotnetProcess.RunAsync(root, ["new", "web", "-o", "app", "--no-restore"], CommandTimeout);
+        return (root, Path.Combine(root, "app"));
+    }
+
     public Task DisposeAsync()
     {
         System.IO.Directory.Delete(Directory, recursive: true);

@@ -23,16 +23,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         }
 
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = TestEnvironment.ChromiumPath,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync",
-            ],
-        });
+        _browser = await TestBrowser.LaunchAsync(_playwright);
     }
 
     [RequiresFact(Requirement.Chromium)]
