@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace Hookline.Sqlite;
 
 /// <summary>
-/// The embedded store: one SQLite file in WAL mode with full fsync, so what a call stored survives a
-/// crash. SQLite has one writer at a time; writes queue on a semaphore here instead of spinning on
+/// The embedded store: one SQLite file in WAL mode, the WAL fsynced before a durable write returns, so what a call stored
+/// survives a crash. SQLite has one writer at a time; writes queue on a semaphore here instead of spinning on
 /// SQLITE_BUSY, and the callers batch (group commit) so each transaction carries many rows.
 /// </summary>
 /// <remarks>
@@ -16,6 +16,9 @@ namespace Hookline.Sqlite;
 internal sealed partial class SqliteWebhookStore(string connectionString) : IWebhookStore, IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private readonly SemaphoreSlim _syncing = new(1, 1);
+    private long _durableCommits;
+    private long _syncedCommits;
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -46,7 +49,11 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
             cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose() => _writer.Dispose();
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _syncing.Dispose();
+    }
 
     /// <summary>Opens the file the first time, turning SQLite's bare "unable to open database file" into the path and the fix.</summary>
     private async Task<SqliteConnection> OpenForStartAsync(CancellationToken cancellationToken)
@@ -83,34 +90,79 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE), one at a time. A
-    /// <paramref name="durable"/> one is fsynced before it returns (synchronous=FULL): what a caller
-    /// was promised, such as a stored publish. Leases and attempt records are not (synchronous=NORMAL:
-    /// they survive a killed process, not a power cut); losing one on a power cut means a delivery is
-    /// sent again, which at-least-once delivery allows.
+    /// Runs <paramref name="work"/> in a write transaction (BEGIN IMMEDIATE), one at a time. A <paramref name="durable"/> one
+    /// is on disk before it returns: what a caller was promised, such as a stored publish. Its commit writes the WAL without
+    /// fsync (synchronous=NORMAL) and the WAL is fsynced after the writer is released (<see cref="SyncAsync"/>), so the next
+    /// write does not wait for the disk, and the durable writes that wait together share one fsync. Leases and attempt records
+    /// are not fsynced: they survive a killed process, not a power cut, and losing one on a power cut means a delivery is sent
+    /// again, which at-least-once delivery allows.
     /// </summary>
     private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool durable = true)
     {
+        T result;
+        string wal;
+        long commit;
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(connection, null, durable ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
-            using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await work(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            if (!durable)
+            await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL;", cancellationToken).ConfigureAwait(false);
+            using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {
-                // Pooled connections go back as SQLite's default has them: the app may get this one for its own transaction
-                // (same connection string), and a publish in that transaction must be as durable as any other.
-                await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL;", cancellationToken).ConfigureAwait(false);
+                result = await work(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return result;
+            commit = durable ? Interlocked.Increment(ref _durableCommits) : 0;
+            wal = connection.DataSource + "-wal";
+
+            // Pooled connections go back as SQLite's default has them: the app may get this one for its own transaction
+            // (same connection string), and a publish in that transaction must be as durable as any other.
+            await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL;", CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
             _writer.Release();
+        }
+
+        if (durable)
+        {
+            await SyncAsync(wal, commit).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Fsyncs the WAL unless a sync since <paramref name="commit"/> was written already did: one sync covers every durable
+    /// commit written before it began. Frames a checkpoint moved out of the WAL are already synced in the database file (SQLite
+    /// syncs it before it reuses the WAL), and with no WAL file left there is nothing unsynced.
+    /// </summary>
+    private async Task SyncAsync(string wal, long commit)
+    {
+        await _syncing.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _syncedCommits) >= commit)
+            {
+                return;
+            }
+
+            var written = Interlocked.Read(ref _durableCommits);
+            try
+            {
+                using var handle = File.OpenHandle(wal, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+                RandomAccess.FlushToDisk(handle);
+            }
+            catch (FileNotFoundException)
+            {
+            }
+
+            Volatile.Write(ref _syncedCommits, written);
+        }
+        finally
+        {
+            _syncing.Release();
         }
     }
 
