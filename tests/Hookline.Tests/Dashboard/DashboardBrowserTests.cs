@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
@@ -243,7 +244,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     private sealed class PageWatch
     {
         private readonly string _origin;
-        private readonly List<string> _urls = [];
+        private readonly ConcurrentQueue<string> _urls = new();
 
         public PageWatch(IPage page, string origin)
         {
@@ -252,17 +253,18 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             {
                 if (message.Type == "error")
                 {
-                    Errors.Add(string.IsNullOrEmpty(message.Location) ? message.Text : $"{message.Text} ({message.Location})");
+                    Errors.Enqueue(string.IsNullOrEmpty(message.Location) ? message.Text : $"{message.Text} ({message.Location})");
                 }
             };
-            page.PageError += (_, error) => Errors.Add(error);
-            page.Request += (_, request) => _urls.Add(request.Url);
+            page.PageError += (_, error) => Errors.Enqueue(error);
+            page.Request += (_, request) => _urls.Enqueue(request.Url);
         }
 
-        public List<string> Errors { get; } = [];
+        /// <summary>Playwright raises events on its own thread, so the watch collects into concurrent queues.</summary>
+        public ConcurrentQueue<string> Errors { get; } = new();
 
         public void AssertOnlyFromTheApp() =>
-            Assert.All(_urls, url => Assert.True(url.StartsWith(_origin + "/", StringComparison.Ordinal), url));
+            Assert.All(_urls.ToArray(), url => Assert.True(url.StartsWith(_origin + "/", StringComparison.Ordinal), url));
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -59,17 +60,18 @@ public sealed class DocsUiBrowserTests : IAsyncLifetime
     private async Task<IPage> OpenAsync(string path)
     {
         var page = await _browser!.NewPageAsync();
-        var sent = new List<string>();
-        var failed = new List<string>();
-        page.RequestFinished += (_, request) => sent.Add(request.Url);
-        page.RequestFailed += (_, request) => failed.Add($"{request.Url} ({request.Failure})");
+        // Playwright raises these on its own thread, and a page may still be loading after network idle.
+        var sent = new ConcurrentQueue<string>();
+        var failed = new ConcurrentQueue<string>();
+        page.RequestFinished += (_, request) => sent.Enqueue(request.Url);
+        page.RequestFailed += (_, request) => failed.Enqueue($"{request.Url} ({request.Failure})");
         var response = await page.GotoAsync(_baseAddress + path);
         Assert.True(response?.Ok, $"GET {path} answered {response?.Status}");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         // Offline-ready: everything the page loads comes from the app itself.
-        Assert.All(sent, url => Assert.True(url.StartsWith(_baseAddress, StringComparison.Ordinal) || url.StartsWith("blob:" + _baseAddress, StringComparison.Ordinal), url));
-        Assert.All(failed, failure => Assert.EndsWith("(csp)", failure));
+        Assert.All(sent.ToArray(), url => Assert.True(url.StartsWith(_baseAddress, StringComparison.Ordinal) || url.StartsWith("blob:" + _baseAddress, StringComparison.Ordinal), url));
+        Assert.All(failed.ToArray(), failure => Assert.EndsWith("(csp)", failure));
         return page;
     }
 
