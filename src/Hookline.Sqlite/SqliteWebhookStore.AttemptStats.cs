@@ -53,7 +53,7 @@ internal sealed partial class SqliteWebhookStore
             $"""
             INSERT INTO attempt_hours
                 (endpoint_id, hour, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
-            VALUES ($endpoint, $hour, $succeeded, 1 - $succeeded, $failed_at, $status, $kind, $error)
+            VALUES ($endpoint, $hour, $succeeded, $failed, $failed_at, $status, $kind, $error)
             ON CONFLICT (endpoint_id, hour) DO UPDATE SET
                 succeeded = succeeded + excluded.succeeded,
                 failed = failed + excluded.failed,
@@ -65,21 +65,37 @@ internal sealed partial class SqliteWebhookStore
             ("$endpoint", null),
             ("$hour", null),
             ("$succeeded", null),
+            ("$failed", null),
             ("$failed_at", null),
             ("$status", null),
             ("$kind", null),
             ("$error", null));
-        foreach (var result in results)
+
+        // One statement an endpoint and hour of the batch, not one an attempt.
+        foreach (var hour in results.GroupBy(r => (r.EndpointId, Hour: ToUnix(r.StartedAt) / HourMs * HourMs)))
         {
-            var started = ToUnix(result.StartedAt);
-            var failed = result.ErrorKind != AttemptErrorKind.None;
-            count.Parameters["$endpoint"].Value = result.EndpointId;
-            count.Parameters["$hour"].Value = started - (started % HourMs);
-            count.Parameters["$succeeded"].Value = failed ? 0 : 1;
-            count.Parameters["$failed_at"].Value = failed ? started : DBNull.Value;
-            count.Parameters["$status"].Value = failed && result.StatusCode is { } status ? status : DBNull.Value;
-            count.Parameters["$kind"].Value = failed ? (int)result.ErrorKind : DBNull.Value;
-            count.Parameters["$error"].Value = failed && result.Error is { } error ? error : DBNull.Value;
+            var succeeded = 0;
+            AttemptResult? lastFailure = null;
+            foreach (var result in hour)
+            {
+                if (result.ErrorKind == AttemptErrorKind.None)
+                {
+                    succeeded++;
+                }
+                else if (lastFailure is null || result.StartedAt >= lastFailure.StartedAt)
+                {
+                    lastFailure = result;
+                }
+            }
+
+            count.Parameters["$endpoint"].Value = hour.Key.EndpointId;
+            count.Parameters["$hour"].Value = hour.Key.Hour;
+            count.Parameters["$succeeded"].Value = succeeded;
+            count.Parameters["$failed"].Value = hour.Count() - succeeded;
+            count.Parameters["$failed_at"].Value = lastFailure is null ? DBNull.Value : ToUnix(lastFailure.StartedAt);
+            count.Parameters["$status"].Value = lastFailure?.StatusCode is { } status ? status : DBNull.Value;
+            count.Parameters["$kind"].Value = lastFailure is null ? DBNull.Value : (int)lastFailure.ErrorKind;
+            count.Parameters["$error"].Value = lastFailure?.Error is { } error ? error : DBNull.Value;
             await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -21,33 +21,44 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 using (var candidates = Command(
                     connection,
                     transaction,
+                    // Each endpoint's leased deliveries are counted once, not once per candidate row of it.
                     """
-                    SELECT d.id, d.endpoint_id, e.rate_limit, e.next_send_at,
-                           (SELECT count(*) FROM deliveries l
-                            WHERE l.endpoint_id = d.endpoint_id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now),
+                    WITH due AS MATERIALIZED (
+                        SELECT id, endpoint_id, attempts, message_id, next_attempt_at FROM deliveries
+                        WHERE status = 0 AND next_attempt_at <= $now
+                        ORDER BY next_attempt_at, id
+                        LIMIT $max),
+                    busy AS (
+                        SELECT l.endpoint_id, count(*) AS leased FROM deliveries l
+                        WHERE l.endpoint_id IN (SELECT endpoint_id FROM due)
+                          AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now
+                        GROUP BY l.endpoint_id)
+                    SELECT d.id, d.endpoint_id, e.rate_limit, e.next_send_at, ifnull(b.leased, 0),
                            d.attempts, d.message_id, m.webhook, m.method, m.payload, e.url, e.secrets, e.failing_since
-                    FROM deliveries d
+                    FROM due d
                     JOIN endpoints e ON e.id = d.endpoint_id
                     JOIN messages m ON m.id = d.message_id
-                    WHERE d.status = 0 AND d.next_attempt_at <= $now
-                    ORDER BY d.next_attempt_at
-                    LIMIT $max;
+                    LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
+                    ORDER BY d.next_attempt_at, d.id;
                     """,
                     ("$now", ToUnix(request.Now)),
                     ("$max", request.Max)))
                 using (var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var endpoints = new HashSet<string>(StringComparer.Ordinal);
+                    // An endpoint's secrets are read once a lease: its deliveries share them.
+                    var secrets = new Dictionary<string, IReadOnlyList<WebhookEndpointSecret>>(StringComparer.Ordinal);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var endpointId = reader.GetString(1);
-                        if (endpoints.Add(endpointId))
+                        if (!secrets.TryGetValue(endpointId, out var endpointSecrets))
                         {
                             admission.AddEndpoint(
                                 endpointId,
                                 reader.GetInt32(4),
                                 reader.IsDBNull(2) ? null : reader.GetInt32(2),
                                 reader.IsDBNull(3) ? null : FromUnix(reader.GetInt64(3)));
+                            endpointSecrets = SecretsFromJson(reader.GetString(11));
+                            secrets.Add(endpointId, endpointSecrets);
                         }
 
                         due.Add(new LeasedDelivery
@@ -60,7 +71,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                             Method = reader.GetString(8),
                             Payload = (byte[])reader.GetValue(9),
                             Url = reader.GetString(10),
-                            Secrets = SecretsFromJson(reader.GetString(11)),
+                            Secrets = endpointSecrets,
                             FailingSince = reader.IsDBNull(12) ? null : FromUnix(reader.GetInt64(12)),
                         });
                     }
