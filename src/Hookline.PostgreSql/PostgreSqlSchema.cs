@@ -118,5 +118,22 @@ internal static class PostgreSqlSchema
         FROM {schema}.attempts a JOIN {schema}.deliveries d ON d.id = a.delivery_id
         GROUP BY 1, 2;
         """,
+        """
+        -- Messages waiting to be expanded, oldest first: a narrow queue that expanding deletes from, holding what fan-out matches
+        -- on. A flag on the message had each expansion rewrite the whole message (its payload and every index of it) and join
+        -- back to it, by a plan that stale statistics made a scan of every message.
+        CREATE TABLE {schema}.unexpanded (
+            created_at timestamptz NOT NULL,
+            message_id text NOT NULL,
+            webhook text NOT NULL,
+            tenant text,
+            target_endpoint_id text,
+            PRIMARY KEY (created_at, message_id)
+        );
+        INSERT INTO {schema}.unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id)
+        SELECT created_at, id, webhook, tenant, target_endpoint_id FROM {schema}.messages WHERE NOT expanded;
+        DROP INDEX {schema}.ix_messages_unexpanded;
+        ALTER TABLE {schema}.messages DROP COLUMN expanded;
+        """,
     ];
 }

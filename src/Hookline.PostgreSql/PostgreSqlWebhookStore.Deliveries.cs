@@ -326,10 +326,10 @@ internal sealed partial class PostgreSqlWebhookStore
         (await ReadAsync(
             // A message not yet fanned out waits too, due since it was published: one item, whatever it expands into.
             """
-            SELECT (SELECT count(*) FROM {schema}.deliveries WHERE status = 0) + (SELECT count(*) FROM {schema}.messages WHERE NOT expanded),
+            SELECT (SELECT count(*) FROM {schema}.deliveries WHERE status = 0) + (SELECT count(*) FROM {schema}.unexpanded),
                    least(
                        (SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE status = 0 AND next_attempt_at <= @now),
-                       (SELECT min(created_at) FROM {schema}.messages WHERE NOT expanded AND created_at <= @now));
+                       (SELECT min(created_at) FROM {schema}.unexpanded WHERE created_at <= @now));
             """,
             reader => new BacklogStats(reader.GetInt64(0), NullableTime(reader, 1)),
             cancellationToken,

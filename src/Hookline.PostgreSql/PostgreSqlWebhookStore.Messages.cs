@@ -48,29 +48,27 @@ internal sealed partial class PostgreSqlWebhookStore
                 await ScalarAsync(
                     connection,
                     transaction,
-                    // SKIP LOCKED: instances expanding at once each take other messages, and a message one of them has marked
-                    // expanded no longer qualifies for the others (its row is re-checked once locked). Fan out: one pending
+                    // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending
                     // delivery, due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose
                     // event filter is empty (all) or names its webhook, or only its target endpoint. DO NOTHING: a resend may
                     // have made one already. (Data-modifying CTEs run to completion whether or not the query reads them.)
                     """
                     WITH batch AS (
-                        SELECT id, webhook, tenant, target_endpoint_id, created_at FROM {schema}.messages
-                        WHERE NOT expanded
-                        ORDER BY created_at, id
-                        LIMIT @max
-                        FOR UPDATE SKIP LOCKED),
-                    marked AS (
-                        UPDATE {schema}.messages m SET expanded = true FROM batch WHERE m.id = batch.id RETURNING m.id),
+                        DELETE FROM {schema}.unexpanded WHERE ctid = ANY (ARRAY(
+                            SELECT ctid FROM {schema}.unexpanded
+                            ORDER BY created_at, message_id
+                            LIMIT @max
+                            FOR UPDATE SKIP LOCKED))
+                        RETURNING created_at, message_id, webhook, tenant, target_endpoint_id),
                     fanned AS (
                         INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                        SELECT b.id, e.id, 0, 0, b.created_at, @now FROM batch b JOIN {schema}.endpoints e
+                        SELECT b.message_id, e.id, 0, 0, b.created_at, @now FROM batch b JOIN {schema}.endpoints e
                           ON e.enabled
                          AND (b.tenant IS NULL OR e.tenant = b.tenant)
                          AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
                          AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))
                         ON CONFLICT (message_id, endpoint_id) DO NOTHING)
-                    SELECT count(*) FROM marked;
+                    SELECT count(*) FROM batch;
                     """,
                     cancellationToken,
                     Integer("max", max),
@@ -87,13 +85,18 @@ internal sealed partial class PostgreSqlWebhookStore
             connection,
             transaction,
             """
-            INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, idempotency_key, expanded, target_endpoint_id)
-            SELECT id, webhook, method, tenant, payload, created_at, idempotency_key, false, target_endpoint_id
-            FROM unnest(@ids, @webhooks, @methods, @tenants, @payloads, @created_at, @keys, @endpoints) WITH ORDINALITY
-                AS m (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, position)
-            ORDER BY position
-            ON CONFLICT (coalesce(tenant, ''), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING id;
+            WITH inserted AS (
+                INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id)
+                SELECT id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id
+                FROM unnest(@ids, @webhooks, @methods, @tenants, @payloads, @created_at, @keys, @endpoints) WITH ORDINALITY
+                    AS m (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, position)
+                ORDER BY position
+                ON CONFLICT (coalesce(tenant, ''), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING id, webhook, tenant, created_at, target_endpoint_id),
+            queued AS (
+                INSERT INTO {schema}.unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id)
+                SELECT created_at, id, webhook, tenant, target_endpoint_id FROM inserted)
+            SELECT id FROM inserted;
             """,
             reader => reader.GetString(0),
             cancellationToken,
@@ -188,7 +191,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     DELETE FROM {schema}.messages WHERE id IN (
                         SELECT id FROM {schema}.messages m
                         WHERE created_at < @before
-                          AND expanded
+                          AND NOT EXISTS (SELECT 1 FROM {schema}.unexpanded u WHERE u.created_at = m.created_at AND u.message_id = m.id)
                           AND NOT EXISTS (SELECT 1 FROM {schema}.deliveries d WHERE d.message_id = m.id AND d.status = 0)
                         LIMIT @chunk
                         FOR UPDATE SKIP LOCKED);

@@ -298,4 +298,36 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
             ],
             await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = s_t0 }, default));
     }
+
+    [SkippableFact]
+    public async Task Initialize_SchemaVersion5_QueuesItsUnexpandedMessages()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand(
+                $"""
+                CREATE SCHEMA {_schema};
+                CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+                {string.Join('\n', PostgreSqlSchema.Migrations.Take(5)).Replace("{schema}", _schema, StringComparison.Ordinal)}
+                INSERT INTO {_schema}.schema_versions (version) VALUES (1), (2), (3), (4), (5);
+                INSERT INTO {_schema}.endpoints (id, tenant, url, enabled, secrets, created_at, updated_at, version)
+                VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', true, '[]', '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', 1);
+                INSERT INTO {_schema}.messages (id, webhook, method, tenant, payload, created_at, expanded)
+                VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z', true),
+                       ('msg_0002', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:01Z', false);
+                """,
+                connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var store = Instance();
+        await store.InitializeAsync(default);
+
+        Assert.Equal(1, (await store.GetBacklogAsync(s_t0.AddDays(1), default)).Pending); // The one not yet expanded waits.
+        Assert.Equal(1, await store.ExpandAsync(s_t0, 10, default));
+        var leased = await store.LeaseAsync(new("w", s_t0.AddDays(1), s_t0.AddDays(2), 10), default);
+        Assert.Equal(["msg_0002"], leased.Select(d => d.MessageId));
+    }
 }
