@@ -113,5 +113,22 @@ internal static class SqliteSchema
             LIMIT 1)
         WHERE failed > 0;
         """,
+        """
+        -- Messages waiting to be expanded, oldest first: a narrow queue that expanding deletes from, holding what fan-out matches
+        -- on. A flag on the message had each expansion rewrite the whole message, its payload included. (Dropping the column
+        -- rewrites the messages table once.)
+        CREATE TABLE unexpanded (
+            created_at INTEGER NOT NULL,
+            message_id TEXT NOT NULL,
+            webhook TEXT NOT NULL,
+            tenant TEXT,
+            target_endpoint_id TEXT,
+            PRIMARY KEY (created_at, message_id)
+        ) WITHOUT ROWID;
+        INSERT INTO unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id)
+        SELECT created_at, id, webhook, tenant, target_endpoint_id FROM messages WHERE expanded = 0;
+        DROP INDEX ix_messages_unexpanded;
+        ALTER TABLE messages DROP COLUMN expanded;
+        """,
     ];
 }

@@ -280,11 +280,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         (await ReadAsync(
             // A message not yet fanned out waits too, due since it was published: one item, whatever it expands into.
             """
-            SELECT (SELECT count(*) FROM deliveries WHERE status = 0) + (SELECT count(*) FROM messages WHERE expanded = 0),
+            SELECT (SELECT count(*) FROM deliveries WHERE status = 0) + (SELECT count(*) FROM unexpanded),
                    (SELECT min(due) FROM (
                        SELECT min(next_attempt_at) AS due FROM deliveries WHERE status = 0 AND next_attempt_at <= $now
                        UNION ALL
-                       SELECT min(created_at) FROM messages WHERE expanded = 0 AND created_at <= $now));
+                       SELECT min(created_at) FROM unexpanded WHERE created_at <= $now));
             """,
             reader => new BacklogStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : FromUnix(reader.GetInt64(1))),
             cancellationToken,
@@ -307,7 +307,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                         """
                         CREATE TEMP TABLE purge AS
                         SELECT id FROM messages m
-                        WHERE created_at < $before AND expanded = 1 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status = 0)
+                        WHERE created_at < $before
+                          AND NOT EXISTS (SELECT 1 FROM unexpanded u WHERE u.created_at = m.created_at AND u.message_id = m.id)
+                          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status = 0)
                         LIMIT $chunk;
                         """,
                         cancellationToken,

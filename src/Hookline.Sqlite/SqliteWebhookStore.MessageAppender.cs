@@ -68,8 +68,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             connection,
             transaction,
             """
-            INSERT INTO messages (id, webhook, method, tenant, payload, created_at, idempotency_key, expanded, target_endpoint_id)
-            VALUES ($id, $webhook, $method, $tenant, $payload, $created_at, $key, 0, $endpoint);
+            INSERT INTO messages (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id)
+            VALUES ($id, $webhook, $method, $tenant, $payload, $created_at, $key, $endpoint);
+            INSERT INTO unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id)
+            VALUES ($created_at, $id, $webhook, $tenant, $endpoint);
             """,
             ("$id", null),
             ("$webhook", null),
@@ -113,7 +115,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
         WriteAsync(
             async (connection, transaction) =>
             {
-                // One writer at a time, so both statements see the same oldest unexpanded messages. Fan out: one pending delivery,
+                // One writer at a time, so both statements see the same oldest waiting messages. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
                 // empty (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already.
                 await ExecuteAsync(
@@ -123,7 +125,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                     CREATE TEMP TABLE IF NOT EXISTS expanding (id TEXT PRIMARY KEY, webhook TEXT, tenant TEXT, target TEXT, created_at INTEGER);
                     DELETE FROM expanding;
                     INSERT INTO expanding
-                    SELECT id, webhook, tenant, target_endpoint_id, created_at FROM messages WHERE expanded = 0 ORDER BY created_at, id LIMIT $max;
+                    SELECT message_id, webhook, tenant, target_endpoint_id, created_at FROM unexpanded ORDER BY created_at, message_id LIMIT $max;
                     INSERT OR IGNORE INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
                     SELECT m.id, e.id, 0, 0, m.created_at, $now FROM expanding m JOIN endpoints e
                       ON e.enabled = 1
@@ -137,7 +139,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                 return await ExecuteAsync(
                     connection,
                     transaction,
-                    "UPDATE messages SET expanded = 1 WHERE id IN (SELECT id FROM expanding);",
+                    "DELETE FROM unexpanded WHERE (created_at, message_id) IN (SELECT created_at, id FROM expanding);",
                     cancellationToken).ConfigureAwait(false);
             },
             cancellationToken,

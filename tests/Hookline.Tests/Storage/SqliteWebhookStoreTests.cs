@@ -176,6 +176,33 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         Assert.Contains("in-memory database would lose every pending webhook", error.Message);
     }
 
+    [Fact]
+    public async Task Initialize_DatabaseOfSchema6_QueuesItsUnexpandedMessages()
+    {
+        var file = await DatabaseAtVersionAsync(
+            6,
+            """
+            INSERT INTO messages (id, webhook, method, tenant, payload, created_at, expanded) VALUES
+                ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0, 1),
+                ('msg_0002', 'new-subscription', 'POST', 'alice', x'7b7d', 1000, 0);
+            """);
+        try
+        {
+            using var store = new SqliteWebhookStore($"Data Source={file}");
+            await store.InitializeAsync(default);
+
+            var later = DateTimeOffset.UnixEpoch.AddDays(1);
+            Assert.Equal(1, (await store.GetBacklogAsync(later, default)).Pending); // The one not yet expanded waits.
+            Assert.Equal(1, await store.ExpandAsync(later, 10, default));
+            var leased = await store.LeaseAsync(new("w", later, later.AddMinutes(1), 10), default);
+            Assert.Equal(["msg_0002"], leased.Select(d => d.MessageId));
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
     /// <summary>A new database file as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/>.</summary>
     private static async Task<string> DatabaseAtVersionAsync(int version, string rows)
     {
