@@ -234,21 +234,12 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
     public async Task Initialize_SchemaVersion1_CountsItsMessagesAsExpanded()
     {
         TestPostgres.SkipUnlessAvailable();
-        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand(
-                $"""
-                CREATE SCHEMA {_schema};
-                CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
-                {PostgreSqlSchema.Migrations[0].Replace("{schema}", _schema, StringComparison.Ordinal)}
-                INSERT INTO {_schema}.schema_versions (version) VALUES (1);
-                INSERT INTO {_schema}.messages (id, webhook, method, tenant, payload, created_at)
-                VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z');
-                """,
-                connection);
-            await create.ExecuteNonQueryAsync();
-        }
+        await SchemaAtVersionAsync(
+            1,
+            """
+            INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at)
+            VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z');
+            """);
 
         var store = Instance();
         await store.InitializeAsync(default);
@@ -263,30 +254,19 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
     public async Task Initialize_SchemaVersion3_CountsItsAttemptsByHour()
     {
         TestPostgres.SkipUnlessAvailable();
-        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand(
-                $"""
-                CREATE SCHEMA {_schema};
-                CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
-                {string.Join('\n', PostgreSqlSchema.Migrations.Take(3)).Replace("{schema}", _schema, StringComparison.Ordinal)}
-                INSERT INTO {_schema}.schema_versions (version) VALUES (1), (2), (3);
-                INSERT INTO {_schema}.endpoints (id, tenant, url, enabled, secrets, created_at, updated_at, version)
-                VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', true, '[]', '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', 1);
-                INSERT INTO {_schema}.messages (id, webhook, method, tenant, payload, created_at)
-                VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z');
-                INSERT INTO {_schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                VALUES ('msg_0001', 'ep_0001', 1, 3, '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z');
-                INSERT INTO {_schema}.attempts (delivery_id, started_at, duration_us, status_code, error_kind, error)
-                SELECT id, t, 10, code, kind, error FROM {_schema}.deliveries, (VALUES
-                    (timestamptz '2026-11-23T12:20:00Z', 502, 1::smallint, 'later'),
-                    (timestamptz '2026-11-23T12:10:00Z', 500, 1::smallint, 'earlier'),
-                    (timestamptz '2026-11-23T13:00:00Z', 200, 0::smallint, NULL)) AS a (t, code, kind, error);
-                """,
-                connection);
-            await create.ExecuteNonQueryAsync();
-        }
+        await SchemaAtVersionAsync(
+            3,
+            """
+            INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at)
+            VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z');
+            INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+            VALUES ('msg_0001', 'ep_0001', 1, 3, '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z');
+            INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, error_kind, error)
+            SELECT id, t, 10, code, kind, error FROM {schema}.deliveries, (VALUES
+                (timestamptz '2026-11-23T12:20:00Z', 502, 1::smallint, 'later'),
+                (timestamptz '2026-11-23T12:10:00Z', 500, 1::smallint, 'earlier'),
+                (timestamptz '2026-11-23T13:00:00Z', 200, 0::smallint, NULL)) AS a (t, code, kind, error);
+            """);
 
         var store = Instance();
         await store.InitializeAsync(default);
@@ -303,24 +283,13 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
     public async Task Initialize_SchemaVersion5_QueuesItsUnexpandedMessages()
     {
         TestPostgres.SkipUnlessAvailable();
-        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand(
-                $"""
-                CREATE SCHEMA {_schema};
-                CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
-                {string.Join('\n', PostgreSqlSchema.Migrations.Take(5)).Replace("{schema}", _schema, StringComparison.Ordinal)}
-                INSERT INTO {_schema}.schema_versions (version) VALUES (1), (2), (3), (4), (5);
-                INSERT INTO {_schema}.endpoints (id, tenant, url, enabled, secrets, created_at, updated_at, version)
-                VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', true, '[]', '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', 1);
-                INSERT INTO {_schema}.messages (id, webhook, method, tenant, payload, created_at, expanded)
-                VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z', true),
-                       ('msg_0002', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:01Z', false);
-                """,
-                connection);
-            await create.ExecuteNonQueryAsync();
-        }
+        await SchemaAtVersionAsync(
+            5,
+            """
+            INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, expanded)
+            VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z', true),
+                   ('msg_0002', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:01Z', false);
+            """);
 
         var store = Instance();
         await store.InitializeAsync(default);
@@ -329,5 +298,24 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         Assert.Equal(1, await store.ExpandAsync(s_t0, 10, default));
         var leased = await store.LeaseAsync(new("w", s_t0.AddDays(1), s_t0.AddDays(2), 10), default);
         Assert.Equal(["msg_0002"], leased.Select(d => d.MessageId));
+    }
+
+    /// <summary>This test's schema as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/> (in <c>{schema}</c>).</summary>
+    private async Task SchemaAtVersionAsync(int version, string rows)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var create = new NpgsqlCommand(
+            $"""
+            CREATE SCHEMA {_schema};
+            CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            {string.Join('\n', PostgreSqlSchema.Migrations.Take(version))}
+            INSERT INTO {_schema}.schema_versions (version) SELECT generate_series(1, {version});
+            INSERT INTO {_schema}.endpoints (id, tenant, url, enabled, secrets, created_at, updated_at, version)
+            VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', true, '[]', '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', 1);
+            {rows}
+            """.Replace("{schema}", _schema, StringComparison.Ordinal),
+            connection);
+        await create.ExecuteNonQueryAsync();
     }
 }
