@@ -15,8 +15,9 @@ internal static class SubscriptionTable
               -- Instances starting at once would race to create it: one at a time (the lock ends with this implicit transaction).
               SELECT pg_advisory_xact_lock(hashtext('subscriptions'));
               CREATE TABLE IF NOT EXISTS subscriptions (
-                  tenant text NOT NULL, username text NOT NULL, monthly_fee numeric NOT NULL, start_date timestamptz NOT NULL,
-                  PRIMARY KEY (tenant, username));
+                  tenant text NOT NULL, username text NOT NULL, monthly_fee numeric NOT NULL, start_date timestamptz NOT NULL);
+              -- Unique by a hash of the name: a B-tree entry holds at most about 2.7 KB, and a name may be longer.
+              CREATE UNIQUE INDEX IF NOT EXISTS ux_subscriptions ON subscriptions (tenant, md5(username));
               """
             : """
               CREATE TABLE IF NOT EXISTS subscriptions (
@@ -31,7 +32,7 @@ internal static class SubscriptionTable
     {
         await using var insert = transaction.Connection!.CreateCommand();
         insert.Transaction = transaction;
-        // The primary key decides, so two requests at once cannot both add the name.
+        // The unique key decides, so two requests at once cannot both add the name.
         insert.CommandText = """
             INSERT INTO subscriptions (tenant, username, monthly_fee, start_date) VALUES (@tenant, @username, @fee, @start)
             ON CONFLICT DO NOTHING

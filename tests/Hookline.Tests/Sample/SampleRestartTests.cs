@@ -67,6 +67,27 @@ public sealed class SampleRestartTests : IAsyncLifetime
         Assert.Equal(request.Headers["webhook-id"], message!["id"]!.GetValue<string>());
     }
 
+    [SkippableTheory]
+    [InlineData("SQLite")]
+    [InlineData("PostgreSQL")]
+    public async Task PostSubscription_UsernameOfTenThousandCharacters_IsStoredAndListed(string database)
+    {
+        Dictionary<string, string> settings = database == "SQLite"
+            ? new() { ["ConnectionStrings:Webhooks"] = $"Data Source={_file}" }
+            : await PostgresAsync();
+        settings["Webhooks:Delivery:Enabled"] = "false";
+        await using var sample = await SampleProcess.StartAsync(settings);
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        // Random, so that it does not compress: past what one PostgreSQL B-tree entry holds (about 2.7 KB).
+        var username = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(5_000));
+
+        await ManagementApi.SubscribeAsync(alice, username);
+
+        Assert.Equal(username, Assert.Single((await ManagementApi.GetAsync(alice, "/subscriptions")).AsArray())!["username"]!.GetValue<string>());
+        using var again = await alice.PostAsJsonAsync("/subscriptions", new { username, monthlyFee = 1, startDate = Start });
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
     private async Task<Dictionary<string, string>> PostgresAsync()
     {
         TestPostgres.SkipUnlessAvailable();
