@@ -38,7 +38,7 @@ internal sealed partial class SqliteWebhookStore
             ("$since", ToUnix(query.Since))).ConfigureAwait(false);
 
     /// <summary>Counts recorded attempts into their endpoint's hour, in the transaction that records them.</summary>
-    private static async Task CountAttemptsAsync(
+    private async Task CountAttemptsAsync(
         SqliteConnection connection,
         SqliteTransaction transaction,
         IReadOnlyList<AttemptResult> results,
@@ -47,7 +47,7 @@ internal sealed partial class SqliteWebhookStore
         // A later failure of the hour replaces the one kept; an earlier one (a batch finishing late) does not.
         const string Newer =
             "excluded.last_failed_at IS NOT NULL AND (last_failed_at IS NULL OR excluded.last_failed_at >= last_failed_at)";
-        using var count = Command(
+        var count = Prepared(
             connection,
             transaction,
             $"""

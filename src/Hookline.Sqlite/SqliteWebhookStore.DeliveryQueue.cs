@@ -18,7 +18,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 // The only writer: nothing leases between reading the endpoints' state and writing what the admission decided.
                 var admission = new LeaseAdmission(request);
                 var due = new List<LeasedDelivery>();
-                using (var candidates = Command(
+                var candidates = Prepared(
                     connection,
                     transaction,
                     // Each endpoint's leased deliveries are counted once, not once per candidate row of it.
@@ -42,7 +42,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     ORDER BY d.next_attempt_at, d.id;
                     """,
                     ("$now", ToUnix(request.Now)),
-                    ("$max", request.Max)))
+                    ("$max", request.Max));
                 using (var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
                     // An endpoint's secrets are read once a lease: its deliveries share them.
@@ -80,7 +80,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due
                 // again then. A delivery held back is not leased: it is due again when its endpoint may take it.
                 var leased = new List<LeasedDelivery>();
-                using var lease = Command(
+                var lease = Prepared(
                     connection,
                     transaction,
                     "UPDATE deliveries SET next_attempt_at = $due, lease_owner = $owner WHERE id = $id;",
@@ -100,7 +100,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     }
                 }
 
-                using var pace = Command(
+                var pace = Prepared(
                     connection, transaction, "UPDATE endpoints SET next_send_at = $at WHERE id = $id;", ("$at", null), ("$id", null));
                 foreach (var (endpointId, at) in admission.NextSends)
                 {
@@ -110,12 +110,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 }
 
                 // After this lease's changes: the deliveries it held back count, the ones it leased are due at their lease's end.
-                var nextDue = await ScalarAsync(
+                var nextDue = await Prepared(
                     connection,
                     transaction,
                     "SELECT min(next_attempt_at) FROM deliveries WHERE status = 0 AND next_attempt_at > $now;",
-                    cancellationToken,
-                    ("$now", ToUnix(request.Now))).ConfigureAwait(false);
+                    ("$now", ToUnix(request.Now))).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
                 return new LeaseResult(leased, nextDue is long dueAt ? FromUnix(dueAt) : null);
             },
             cancellationToken,
@@ -135,7 +134,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
     private async Task RecordAsync(
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var insertAttempt = Command(
+        var insertAttempt = Prepared(
             connection,
             transaction,
             "INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error) VALUES ($delivery, $started, $duration, $status, $body, $kind, $error);",
@@ -146,7 +145,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             ("$body", null),
             ("$kind", null),
             ("$error", null));
-        using var updateDelivery = Command(
+        var updateDelivery = Prepared(
             connection,
             transaction,
             """
@@ -199,7 +198,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
         // Each endpoint's health follows its latest attempt of the batch (one statement an endpoint, not one an attempt); a
         // failure with no success before it in the batch keeps an earlier failing since.
-        using var markHealth = Command(
+        var markHealth = Prepared(
             connection,
             transaction,
             """

@@ -118,7 +118,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                 // One writer at a time, so both statements see the same oldest waiting messages. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
                 // empty (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already.
-                await ExecuteAsync(
+                await Prepared(
                     connection,
                     transaction,
                     """
@@ -133,14 +133,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                      AND (m.target IS NULL OR e.id = m.target)
                      AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = m.webhook));
                     """,
-                    cancellationToken,
                     ("$max", max),
-                    ("$now", ToUnix(now))).ConfigureAwait(false);
-                return await ExecuteAsync(
+                    ("$now", ToUnix(now))).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                return await Prepared(
                     connection,
                     transaction,
-                    "DELETE FROM unexpanded WHERE (created_at, message_id) IN (SELECT created_at, id FROM expanding);",
-                    cancellationToken).ConfigureAwait(false);
+                    "DELETE FROM unexpanded WHERE (created_at, message_id) IN (SELECT created_at, id FROM expanding);")
+                    .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             },
             cancellationToken,
             durable: false);
