@@ -27,9 +27,7 @@ public sealed class SampleRestartTests : IAsyncLifetime
     [InlineData("PostgreSQL")]
     public async Task Sigkill_AfterCommitBeforeDelivery_DeliversAfterRestart_AndRolledBackRequestsSendNothing(string database)
     {
-        Dictionary<string, string> settings = database == "SQLite"
-            ? new() { ["ConnectionStrings:Webhooks"] = $"Data Source={_file}" }
-            : await PostgresAsync();
+        var settings = await SettingsAsync(database);
         await using var receiver = await TestReceiver.StartAsync();
         string secret;
 
@@ -72,9 +70,7 @@ public sealed class SampleRestartTests : IAsyncLifetime
     [InlineData("PostgreSQL")]
     public async Task PostSubscription_UsernameOfTenThousandCharacters_IsStoredAndListed(string database)
     {
-        Dictionary<string, string> settings = database == "SQLite"
-            ? new() { ["ConnectionStrings:Webhooks"] = $"Data Source={_file}" }
-            : await PostgresAsync();
+        var settings = await SettingsAsync(database);
         settings["Webhooks:Delivery:Enabled"] = "false";
         await using var sample = await SampleProcess.StartAsync(settings);
         using var alice = sample.Client(SampleFactory.AliceKey);
@@ -88,8 +84,14 @@ public sealed class SampleRestartTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
-    private async Task<Dictionary<string, string>> PostgresAsync()
+    /// <summary>The sample's settings for a database of its own: a SQLite file, or a PostgreSQL database.</summary>
+    private async Task<Dictionary<string, string>> SettingsAsync(string database)
     {
+        if (database == "SQLite")
+        {
+            return new() { ["ConnectionStrings:Webhooks"] = $"Data Source={_file}" };
+        }
+
         TestPostgres.SkipUnlessAvailable();
         return new() { ["ConnectionStrings:Postgres"] = await TestPostgres.CreateDatabaseAsync(_database) };
     }
