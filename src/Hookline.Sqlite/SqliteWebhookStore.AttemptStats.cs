@@ -38,17 +38,12 @@ internal sealed partial class SqliteWebhookStore
             ("$since", ToUnix(query.Since))).ConfigureAwait(false);
 
     /// <summary>Counts recorded attempts into their endpoint's hour, in the transaction that records them.</summary>
-    private async Task CountAttemptsAsync(
-        SqliteConnection connection,
-        SqliteTransaction transaction,
-        IReadOnlyList<AttemptResult> results,
-        CancellationToken cancellationToken)
+    private async Task CountAttemptsAsync(SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, CancellationToken cancellationToken)
     {
         // A later failure of the hour replaces the one kept; an earlier one (a batch finishing late) does not.
         const string Newer =
             "excluded.last_failed_at IS NOT NULL AND (last_failed_at IS NULL OR excluded.last_failed_at >= last_failed_at)";
         var count = Prepared(
-            connection,
             transaction,
             $"""
             INSERT INTO attempt_hours
@@ -74,7 +69,7 @@ internal sealed partial class SqliteWebhookStore
         // One statement an endpoint and hour of the batch, not one an attempt.
         foreach (var hour in results.GroupBy(r => (r.EndpointId, Hour: ToUnix(r.StartedAt) / HourMs * HourMs)))
         {
-            var succeeded = 0;
+            var (succeeded, failed) = (0, 0);
             AttemptResult? lastFailure = null;
             foreach (var result in hour)
             {
@@ -82,16 +77,17 @@ internal sealed partial class SqliteWebhookStore
                 {
                     succeeded++;
                 }
-                else if (lastFailure is null || result.StartedAt >= lastFailure.StartedAt)
+                else
                 {
-                    lastFailure = result;
+                    failed++;
+                    lastFailure = lastFailure is null || result.StartedAt >= lastFailure.StartedAt ? result : lastFailure;
                 }
             }
 
             count.Parameters["$endpoint"].Value = hour.Key.EndpointId;
             count.Parameters["$hour"].Value = hour.Key.Hour;
             count.Parameters["$succeeded"].Value = succeeded;
-            count.Parameters["$failed"].Value = hour.Count() - succeeded;
+            count.Parameters["$failed"].Value = failed;
             count.Parameters["$failed_at"].Value = lastFailure is null ? DBNull.Value : ToUnix(lastFailure.StartedAt);
             count.Parameters["$status"].Value = lastFailure?.StatusCode is { } status ? status : DBNull.Value;
             count.Parameters["$kind"].Value = lastFailure is null ? DBNull.Value : (int)lastFailure.ErrorKind;

@@ -19,7 +19,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 var admission = new LeaseAdmission(request);
                 var due = new List<LeasedDelivery>();
                 var candidates = Prepared(
-                    connection,
                     transaction,
                     // Each endpoint's leased deliveries are counted once, not once per candidate row of it.
                     """
@@ -81,7 +80,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 // again then. A delivery held back is not leased: it is due again when its endpoint may take it.
                 var leased = new List<LeasedDelivery>();
                 var lease = Prepared(
-                    connection,
                     transaction,
                     "UPDATE deliveries SET next_attempt_at = $due, lease_owner = $owner WHERE id = $id;",
                     ("$due", null),
@@ -101,7 +99,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 }
 
                 var pace = Prepared(
-                    connection, transaction, "UPDATE endpoints SET next_send_at = $at WHERE id = $id;", ("$at", null), ("$id", null));
+                    transaction, "UPDATE endpoints SET next_send_at = $at WHERE id = $id;", ("$at", null), ("$id", null));
                 foreach (var (endpointId, at) in admission.NextSends)
                 {
                     pace.Parameters["$at"].Value = ToUnix(at);
@@ -111,7 +109,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
                 // After this lease's changes: the deliveries it held back count, the ones it leased are due at their lease's end.
                 var nextDue = await Prepared(
-                    connection,
                     transaction,
                     "SELECT min(next_attempt_at) FROM deliveries WHERE status = 0 AND next_attempt_at > $now;",
                     ("$now", ToUnix(request.Now))).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
@@ -135,7 +132,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var insertAttempt = Prepared(
-            connection,
             transaction,
             "INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error) VALUES ($delivery, $started, $duration, $status, $body, $kind, $error);",
             ("$delivery", null),
@@ -146,7 +142,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             ("$kind", null),
             ("$error", null));
         var updateDelivery = Prepared(
-            connection,
             transaction,
             """
             UPDATE deliveries SET status = $status, attempts = attempts + 1, next_attempt_at = ifnull($next, next_attempt_at), lease_owner = NULL, updated_at = $now
@@ -199,7 +194,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         // Each endpoint's health follows its latest attempt of the batch (one statement an endpoint, not one an attempt); a
         // failure with no success before it in the batch keeps an earlier failing since.
         var markHealth = Prepared(
-            connection,
             transaction,
             """
             UPDATE endpoints SET failing_since = CASE WHEN $keep THEN ifnull(failing_since, $from) ELSE $from END, version = version + 1
@@ -216,7 +210,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             await markHealth.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
+        await CountAttemptsAsync(transaction, results, cancellationToken).ConfigureAwait(false);
     }
 
     public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>

@@ -119,7 +119,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
                 // empty (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already.
                 await Prepared(
-                    connection,
                     transaction,
                     """
                     CREATE TEMP TABLE IF NOT EXISTS expanding (id TEXT PRIMARY KEY, webhook TEXT, tenant TEXT, target TEXT, created_at INTEGER);
@@ -136,7 +135,6 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                     ("$max", max),
                     ("$now", ToUnix(now))).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 return await Prepared(
-                    connection,
                     transaction,
                     "DELETE FROM unexpanded WHERE (created_at, message_id) IN (SELECT created_at, id FROM expanding);")
                     .ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

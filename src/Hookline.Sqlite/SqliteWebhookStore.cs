@@ -171,9 +171,9 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
     /// once and kept for the next write (preparing statements again in every transaction cost ~5 % of a delivery's CPU). The
     /// store disposes it with the connection; statements that may run on an app's connection use <see cref="Command"/>.
     /// </summary>
-    private SqliteCommand Prepared(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
+    private SqliteCommand Prepared(SqliteTransaction transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        if (!ReferenceEquals(connection, _writerConnection))
+        if (transaction.Connection is not { } connection || !ReferenceEquals(connection, _writerConnection))
         {
             throw new InvalidOperationException("Prepared statements are the writer connection's; use Command on other connections.");
         }
