@@ -43,6 +43,40 @@ if (postgresUnavailable is not null)
     Console.Error.WriteLine($"PostgreSQL rows left out: {postgresUnavailable}");
 }
 
+// The store-alone rows: each store's own cost, in rounds after an unreported warm-up round; the SQLite median is returned.
+async Task<StoreCost> StoreRows()
+{
+    var sqliteStores = new List<StoreCost>();
+    var postgresStores = new List<StoreCost>();
+    for (var round = 0; round <= rounds; round++)
+    {
+        var sqliteRound = await SqliteStoreAlone(receiver, deliveries);
+        var postgresRound = postgresUnavailable is null ? await PostgreSqlStoreAlone(receiver, deliveries) : null;
+        if (round > 0)
+        {
+            sqliteStores.Add(sqliteRound);
+            postgresStores.AddRange(postgresRound is null ? [] : [postgresRound]);
+        }
+    }
+
+    var sqlite = StoreCost.Median(sqliteStores);
+    Report($"The SQLite store alone, no HTTP: append, expand, lease, record in batches of 64 (median of {rounds})", sqlite.ToString());
+    if (postgresStores.Count > 0)
+    {
+        Report(
+            $"The PostgreSQL store alone, no HTTP, the same calls (machine CPU, the server's included; median of {rounds})",
+            StoreCost.Median(postgresStores).ToString());
+    }
+
+    return sqlite;
+}
+
+if (args.Contains("--store"))
+{
+    await StoreRows(); // For A/B comparisons of a store's statements.
+    return;
+}
+
 // Ceiling and end to end alternate, a round each after an unreported warm-up round (JIT, pools), so
 // all see the same machine; the medians are reported, with the CPU time each delivery cost.
 var ceilings = new List<Throughput>();
@@ -95,28 +129,7 @@ if (endToEndOnly)
     return;
 }
 
-var sqliteStores = new List<StoreCost>();
-var postgresStores = new List<StoreCost>();
-for (var round = 0; round <= rounds; round++)
-{
-    var sqliteRound = await SqliteStoreAlone(receiver, deliveries);
-    var postgresRound = postgresUnavailable is null ? await PostgreSqlStoreAlone(receiver, deliveries) : null;
-    if (round > 0)
-    {
-        sqliteStores.Add(sqliteRound);
-        postgresStores.AddRange(postgresRound is null ? [] : [postgresRound]);
-    }
-}
-
-var store = StoreCost.Median(sqliteStores);
-Report($"The SQLite store alone, no HTTP: append, expand, lease, record in batches of 64 (median of {rounds})", store.ToString());
-if (postgresStores.Count > 0)
-{
-    Report(
-        $"The PostgreSQL store alone, no HTTP, the same calls (machine CPU, the server's included; median of {rounds})",
-        StoreCost.Median(postgresStores).ToString());
-}
-
+var store = await StoreRows();
 // A CPU-bound delivery costs at least a bare request plus the store's work, so this bounds the ratio.
 Report("Bound on the ratio: ceiling CPU / (ceiling CPU + store CPU)", $"{ceiling.CpuMicroseconds / (ceiling.CpuMicroseconds + store.Total.CpuMicroseconds):0.00}");
 var (p50, p99, sent) = await Latency(receiver, 1_000, latencySeconds);

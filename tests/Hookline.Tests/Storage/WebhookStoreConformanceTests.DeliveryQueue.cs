@@ -209,6 +209,24 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Complete_ResponseBodyAndErrorOfAnyText_AreStoredAsGiven()
+    {
+        await CreateEndpointAsync("alice");
+        var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
+        const string Body = "{\"a\":\"\\\"\"}\r\n\t<b>&amp;</b> '; DROP TABLE attempts; -- é 日本 🎉 \u0001 ] [ null";
+        const string Error = "Bad \"gateway\" \\ 💥";
+
+        await Queue.CompleteAsync(
+            [Result(leased, "w", DeliveryStatus.Pending, 502, next: T0.AddMinutes(1)) with { ResponseBody = Body, Error = Error }],
+            T0,
+            default);
+
+        var attempt = Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
+        Assert.Equal((Body, Error), (attempt.ResponseBody, attempt.Error));
+    }
+
+    [SkippableFact]
     public async Task Complete_Retry_SchedulesTheNextAttemptAndMarksTheEndpointFailing()
     {
         var endpoint = await CreateEndpointAsync("alice");
