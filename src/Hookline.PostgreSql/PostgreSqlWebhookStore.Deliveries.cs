@@ -154,11 +154,9 @@ internal sealed partial class PostgreSqlWebhookStore
     private async Task RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // One statement for the batch: every attempt is recorded; a delivery is updated only while its lease is still
-        // ours (leased again by another dispatcher after ours expired, its outcome wins); each endpoint's health
-        // follows its latest attempt of the batch.
-        var health = EndpointHealth.Of(results);
-        await ExecuteAsync(
+        // Every attempt is recorded; a delivery is updated only while its lease is still ours (leased again by another
+        // dispatcher after ours expired, its outcome wins), and only those attempts move their endpoints' health.
+        var updated = (await ReadAsync(
             connection,
             transaction,
             """
@@ -167,19 +165,14 @@ internal sealed partial class PostgreSqlWebhookStore
                     AS r (id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body, error_kind, error)),
             recorded AS (
                 INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error)
-                SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r),
-            completed AS (
-                UPDATE {schema}.deliveries d
-                SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
-                    lease_owner = NULL, updated_at = @now
-                FROM r WHERE d.id = r.id AND d.lease_owner = r.owner),
-            health AS (
-                SELECT h.endpoint, CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END AS failing
-                FROM unnest(@endpoints, @ok, @since_success, @since) AS h (endpoint, ok, since_success, since)
-                JOIN {schema}.endpoints e ON e.id = h.endpoint)
-            UPDATE {schema}.endpoints e SET failing_since = health.failing, version = e.version + 1
-            FROM health WHERE e.id = health.endpoint AND e.failing_since IS DISTINCT FROM health.failing;
+                SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r)
+            UPDATE {schema}.deliveries d
+            SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
+                lease_owner = NULL, updated_at = @now
+            FROM r WHERE d.id = r.id AND d.lease_owner = r.owner
+            RETURNING d.id;
             """,
+            reader => reader.GetInt64(0),
             cancellationToken,
             Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.DeliveryId).ToArray()),
             TextArray("owners", results.Select(r => r.LeaseOwner)),
@@ -191,13 +184,33 @@ internal sealed partial class PostgreSqlWebhookStore
             TextArray("bodies", results.Select(r => r.ResponseBody)),
             Parameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
             TextArray("errors", results.Select(r => r.Error)),
-            Time("now", now),
-            TextArray("endpoints", health.Select(h => h.EndpointId)),
-            Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
-            Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
-            Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => h.FailingFrom?.ToUniversalTime()).ToArray()))
-            .ConfigureAwait(false);
-        foreach (var result in results.Where(r => r.DisableEndpointReason is not null).OrderBy(r => r.EndpointId, StringComparer.Ordinal))
+            Time("now", now)).ConfigureAwait(false)).ToHashSet();
+        var applied = results.Where(r => updated.Contains(r.DeliveryId)).ToList();
+
+        // Each endpoint's health follows its latest applied attempt of the batch.
+        var health = EndpointHealth.Of(applied);
+        if (health.Count > 0)
+        {
+            await ExecuteAsync(
+                connection,
+                transaction,
+                """
+                WITH health AS (
+                    SELECT h.endpoint, CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END AS failing
+                    FROM unnest(@endpoints, @ok, @since_success, @since) AS h (endpoint, ok, since_success, since)
+                    JOIN {schema}.endpoints e ON e.id = h.endpoint)
+                UPDATE {schema}.endpoints e SET failing_since = health.failing, version = e.version + 1
+                FROM health WHERE e.id = health.endpoint AND e.failing_since IS DISTINCT FROM health.failing;
+                """,
+                cancellationToken,
+                TextArray("endpoints", health.Select(h => h.EndpointId)),
+                Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
+                Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
+                Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => h.FailingFrom?.ToUniversalTime()).ToArray()))
+                .ConfigureAwait(false);
+        }
+
+        foreach (var result in applied.Where(r => r.DisableEndpointReason is not null).OrderBy(r => r.EndpointId, StringComparer.Ordinal))
         {
             var disabled = await ExecuteAsync(
                 connection,

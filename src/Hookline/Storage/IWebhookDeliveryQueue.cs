@@ -36,7 +36,9 @@ public interface IWebhookDeliveryQueue
 
     /// <summary>
     /// Records attempts and applies their outcome to deliveries and endpoints, in one transaction. Each
-    /// change to an endpoint (failing since, no longer failing, disabled) raises its version.
+    /// change to an endpoint (failing since, no longer failing, disabled) raises its version. An attempt whose delivery is no
+    /// longer leased to its <see cref="AttemptResult.LeaseOwner"/> (its lease ran out and another dispatcher took it) is
+    /// logged, and changes neither the delivery nor its endpoint: the newer lease's outcome wins.
     /// </summary>
     Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken);
 

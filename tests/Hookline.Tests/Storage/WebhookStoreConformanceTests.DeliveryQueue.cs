@@ -286,6 +286,25 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Complete_ByAnOwnerWhoseLeaseWasTaken_LeavesTheEndpointsHealthAndStateAsTheNewOwnerLeftThem()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        await AppendExpandedAsync([Message("alice")], default);
+        var stale = Assert.Single(await Queue.LeaseAsync(new("slow", T0, T0.AddSeconds(30), 10), default));
+        var taken = Assert.Single(await Queue.LeaseAsync(new("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10), default));
+        await Queue.CompleteAsync([Result(taken, "fast", DeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(30) }], T0.AddSeconds(31), default);
+
+        await Queue.CompleteAsync(
+            [Result(stale, "slow", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "It answered 410 Gone." }],
+            T0.AddSeconds(32),
+            default);
+
+        var after = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((true, (DateTimeOffset?)null), (after.Enabled, after.FailingSince));
+        Assert.Equal(2, (await Log.ListAttemptsAsync(taken.MessageId, default)).Count); // The stale attempt is still logged.
+    }
+
+    [SkippableFact]
     public async Task Complete_DisableEndpoint_DisablesItAndFailsItsPendingDeliveries()
     {
         var endpoint = await CreateEndpointAsync("alice");
