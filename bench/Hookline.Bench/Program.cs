@@ -130,6 +130,7 @@ if (endToEndOnly)
 }
 
 var store = await StoreRows();
+
 // A CPU-bound delivery costs at least a bare request plus the store's work, so this bounds the ratio.
 Report("Bound on the ratio: ceiling CPU / (ceiling CPU + store CPU)", $"{ceiling.CpuMicroseconds / (ceiling.CpuMicroseconds + store.Total.CpuMicroseconds):0.00}");
 var (p50, p99, sent) = await Latency(receiver, 1_000, latencySeconds);
