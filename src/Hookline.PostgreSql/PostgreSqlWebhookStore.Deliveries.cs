@@ -154,27 +154,35 @@ internal sealed partial class PostgreSqlWebhookStore
     private async Task RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Every attempt is recorded; a delivery is updated only while its lease is still ours (leased again by another
-        // dispatcher after ours expired, its outcome wins), and only those attempts move their endpoints' health.
-        var updated = (await ReadAsync(
+        // An attempt is recorded if its delivery still exists (its endpoint may have been deleted meanwhile: then there is
+        // nothing left to record it against), the delivery locked against deletion until commit. A delivery is updated only
+        // while its lease is still ours (leased again by another dispatcher after ours expired, its outcome wins), and only
+        // those attempts move their endpoints' health.
+        var outcomes = await ReadAsync(
             connection,
             transaction,
             """
             WITH r AS (
-                SELECT * FROM unnest(@ids, @owners, @statuses, @next, @started, @durations, @codes, @bodies, @kinds, @errors)
-                    AS r (id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body, error_kind, error)),
+                SELECT * FROM unnest(@ids, @endpoint_ids, @owners, @statuses, @next, @started, @durations, @codes, @bodies, @kinds, @errors)
+                    AS r (id, endpoint_id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body, error_kind, error)),
+            live AS (
+                SELECT d.id FROM {schema}.deliveries d JOIN r ON r.id = d.id AND r.endpoint_id = d.endpoint_id
+                FOR KEY SHARE OF d),
             recorded AS (
                 INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error)
-                SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r)
-            UPDATE {schema}.deliveries d
-            SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
-                lease_owner = NULL, updated_at = @now
-            FROM r WHERE d.id = r.id AND d.lease_owner = r.owner
-            RETURNING d.id;
+                SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r WHERE id IN (SELECT id FROM live)),
+            completed AS (
+                UPDATE {schema}.deliveries d
+                SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
+                    lease_owner = NULL, updated_at = @now
+                FROM r WHERE d.id = r.id AND d.lease_owner = r.owner AND d.id IN (SELECT id FROM live)
+                RETURNING d.id)
+            SELECT live.id, completed.id IS NOT NULL FROM live LEFT JOIN completed ON completed.id = live.id;
             """,
-            reader => reader.GetInt64(0),
+            reader => (Id: reader.GetInt64(0), Applied: reader.GetBoolean(1)),
             cancellationToken,
             Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.DeliveryId).ToArray()),
+            TextArray("endpoint_ids", results.Select(r => r.EndpointId)),
             TextArray("owners", results.Select(r => r.LeaseOwner)),
             Parameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.Status).ToArray()),
             Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.NextAttemptAt?.ToUniversalTime()).ToArray()),
@@ -184,7 +192,10 @@ internal sealed partial class PostgreSqlWebhookStore
             TextArray("bodies", results.Select(r => r.ResponseBody)),
             Parameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
             TextArray("errors", results.Select(r => r.Error)),
-            Time("now", now)).ConfigureAwait(false)).ToHashSet();
+            Time("now", now)).ConfigureAwait(false);
+        var live = outcomes.Select(o => o.Id).ToHashSet();
+        var updated = outcomes.Where(o => o.Applied).Select(o => o.Id).ToHashSet();
+        var recorded = results.Where(r => live.Contains(r.DeliveryId)).ToList();
         var applied = results.Where(r => updated.Contains(r.DeliveryId)).ToList();
 
         // Each endpoint's health follows its latest applied attempt of the batch.
@@ -229,7 +240,7 @@ internal sealed partial class PostgreSqlWebhookStore
             }
         }
 
-        await CountAttemptsAsync(connection, transaction, results, cancellationToken).ConfigureAwait(false);
+        await CountAttemptsAsync(connection, transaction, recorded, cancellationToken).ConfigureAwait(false);
     }
 
     public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>

@@ -131,10 +131,19 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
     private async Task RecordAsync(
         SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        // An attempt is recorded if its delivery still exists (its endpoint may have been deleted meanwhile: then there is
+        // nothing left to record it against, and its id may be another delivery's by now). A delivery is updated only while
+        // its lease is still ours (leased again by another dispatcher after ours expired, its outcome wins), and only those
+        // attempts move their endpoints' health, then disable them: the batch's order does not matter.
         var insertAttempt = Prepared(
             transaction,
-            "INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error) VALUES ($delivery, $started, $duration, $status, $body, $kind, $error);",
+            """
+            INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error)
+            SELECT $delivery, $started, $duration, $status, $body, $kind, $error
+            WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = $delivery AND endpoint_id = $endpoint);
+            """,
             ("$delivery", null),
+            ("$endpoint", null),
             ("$started", null),
             ("$duration", null),
             ("$status", null),
@@ -152,42 +161,31 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             ("$now", ToUnix(now)),
             ("$id", null),
             ("$owner", null));
+        var recorded = new List<AttemptResult>(results.Count);
         var applied = new List<AttemptResult>(results.Count);
         foreach (var result in results)
         {
             insertAttempt.Parameters["$delivery"].Value = result.DeliveryId;
+            insertAttempt.Parameters["$endpoint"].Value = result.EndpointId;
             insertAttempt.Parameters["$started"].Value = ToUnix(result.StartedAt);
             insertAttempt.Parameters["$duration"].Value = (long)(result.Duration.Ticks / TimeSpan.TicksPerMicrosecond);
             insertAttempt.Parameters["$status"].Value = (object?)result.StatusCode ?? DBNull.Value;
             insertAttempt.Parameters["$body"].Value = (object?)result.ResponseBody ?? DBNull.Value;
             insertAttempt.Parameters["$kind"].Value = (int)result.ErrorKind;
             insertAttempt.Parameters["$error"].Value = (object?)result.Error ?? DBNull.Value;
-            await insertAttempt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            if (await insertAttempt.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                continue;
+            }
 
+            recorded.Add(result);
             updateDelivery.Parameters["$status"].Value = (int)result.Status;
             updateDelivery.Parameters["$next"].Value = result.NextAttemptAt is { } next ? ToUnix(next) : DBNull.Value;
             updateDelivery.Parameters["$id"].Value = result.DeliveryId;
             updateDelivery.Parameters["$owner"].Value = result.LeaseOwner;
-            if (await updateDelivery.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            if (await updateDelivery.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0)
             {
-                continue; // Leased again by another dispatcher after ours expired: its outcome wins.
-            }
-
-            applied.Add(result);
-            if (result.DisableEndpointReason is { } reason)
-            {
-                await ExecuteAsync(
-                    connection,
-                    transaction,
-                    """
-                    UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now, version = version + 1
-                    WHERE id = $id AND enabled = 1;
-                    """,
-                    cancellationToken,
-                    ("$reason", reason),
-                    ("$now", ToUnix(now)),
-                    ("$id", result.EndpointId)).ConfigureAwait(false);
-                await FailPendingAsync(connection, transaction, result.EndpointId, ToUnix(now), cancellationToken).ConfigureAwait(false);
+                applied.Add(result);
             }
         }
 
@@ -210,7 +208,26 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             await markHealth.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await CountAttemptsAsync(transaction, results, cancellationToken).ConfigureAwait(false);
+        foreach (var result in applied.Where(r => r.DisableEndpointReason is not null))
+        {
+            var disabled = await ExecuteAsync(
+                connection,
+                transaction,
+                """
+                UPDATE endpoints SET enabled = 0, disabled_reason = $reason, updated_at = $now, version = version + 1
+                WHERE id = $id AND enabled = 1;
+                """,
+                cancellationToken,
+                ("$reason", result.DisableEndpointReason),
+                ("$now", ToUnix(now)),
+                ("$id", result.EndpointId)).ConfigureAwait(false);
+            if (disabled > 0)
+            {
+                await FailPendingAsync(connection, transaction, result.EndpointId, ToUnix(now), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await CountAttemptsAsync(transaction, recorded, cancellationToken).ConfigureAwait(false);
     }
 
     public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>

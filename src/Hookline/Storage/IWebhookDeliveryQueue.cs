@@ -38,7 +38,9 @@ public interface IWebhookDeliveryQueue
     /// Records attempts and applies their outcome to deliveries and endpoints, in one transaction. Each
     /// change to an endpoint (failing since, no longer failing, disabled) raises its version. An attempt whose delivery is no
     /// longer leased to its <see cref="AttemptResult.LeaseOwner"/> (its lease ran out and another dispatcher took it) is
-    /// logged, and changes neither the delivery nor its endpoint: the newer lease's outcome wins.
+    /// logged, and changes neither the delivery nor its endpoint: the newer lease's outcome wins. An attempt whose delivery is
+    /// gone (its endpoint was deleted meanwhile) is dropped, and the rest of the batch is recorded. The outcomes apply
+    /// whatever their order in the batch: the deliveries first, then each endpoint's health, then disabling.
     /// </summary>
     Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken);
 

@@ -320,6 +320,59 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Complete_ABatchThatDisablesTheEndpoint_AppliesEveryAttemptOfItWhateverItsOrder()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var messages = await AppendExpandedAsync([Message("alice"), Message("alice"), Message("alice", at: T0.AddMinutes(1))], default);
+        var leased = await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 2), default);
+
+        await Queue.CompleteAsync(
+            [
+                Result(leased[0], "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "It answered 410 Gone." },
+                Result(leased[1], "w", DeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(1) },
+            ],
+            T0.AddSeconds(2),
+            default);
+
+        async Task<(DeliveryStatus, int)> DeliveryAsync(StoredMessage message)
+        {
+            var delivery = Assert.Single(await Log.ListDeliveriesAsync(message.MessageId, default));
+            return (delivery.Status, delivery.Attempts);
+        }
+
+        Assert.Equal((DeliveryStatus.Failed, 1), await DeliveryAsync(messages[0]));
+        Assert.Equal((DeliveryStatus.Succeeded, 1), await DeliveryAsync(messages[1]));
+        Assert.Equal((DeliveryStatus.Failed, 0), await DeliveryAsync(messages[2])); // Pending, never sent: failed with its endpoint.
+        var disabled = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((false, "It answered 410 Gone.", (DateTimeOffset?)null), (disabled.Enabled, disabled.DisabledReason, disabled.FailingSince));
+    }
+
+    [SkippableFact]
+    public async Task Complete_AfterItsEndpointWasDeleted_RecordsTheRestAndLeavesNothingOfIt()
+    {
+        var deleted = await CreateEndpointAsync("alice");
+        await CreateEndpointAsync("carol");
+        var kept = (await AppendExpandedAsync([Message("carol")], default))[0];
+        await AppendExpandedAsync([Message("alice")], default);
+        var leased = await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default);
+        Assert.Equal(2, leased.Count);
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.DeleteEndpointAsync(deleted.Id, null, default));
+
+        await Queue.CompleteAsync(
+            [.. leased.Select(l => Result(l, "w", DeliveryStatus.Succeeded, 200) with { ResponseBody = $"for {l.EndpointId}" })],
+            T0.AddSeconds(1),
+            default);
+
+        var delivery = Assert.Single(await Log.ListDeliveriesAsync(kept.MessageId, default));
+        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+        // A delivery made after the delete (SQLite may give it the deleted delivery's id) has no attempt but its own.
+        await CreateEndpointAsync("bob");
+        var later = (await AppendExpandedAsync([Message("bob")], default))[0];
+        Assert.Empty(await Log.ListAttemptsAsync(later.MessageId, default));
+        Assert.Single(await Log.ListAttemptsAsync(kept.MessageId, default));
+    }
+
+    [SkippableFact]
     public async Task Complete_HealthChanges_RaiseTheEndpointsVersion()
     {
         var endpoint = await CreateEndpointAsync("alice");
