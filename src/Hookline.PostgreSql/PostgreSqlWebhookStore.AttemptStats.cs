@@ -72,7 +72,7 @@ internal sealed partial class PostgreSqlWebhookStore
             cancellationToken,
             Parameter("endpoints", NpgsqlDbType.Array | NpgsqlDbType.Text, results.Select(r => r.EndpointId).ToArray()),
             Parameter(
-                "started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.StartedAt.ToUniversalTime()).ToArray()),
+                "started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.StartedAt)).ToArray()),
             Parameter("status", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
             Parameter("kind", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
             Parameter("error", NpgsqlDbType.Array | NpgsqlDbType.Text, results.Select(r => r.Error).ToArray()));

@@ -116,12 +116,12 @@ internal sealed partial class PostgreSqlWebhookStore
                     },
                     cancellationToken,
                     Parameter("held", NpgsqlDbType.Array | NpgsqlDbType.Bigint, held.Select(h => h.Id).ToArray()),
-                    Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, held.Select(h => h.DueAt.ToUniversalTime()).ToArray()),
+                    Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, held.Select(h => Stored(h.DueAt)).ToArray()),
                     Parameter("paced", NpgsqlDbType.Array | NpgsqlDbType.Text, admission.NextSends.Keys.ToArray()),
                     Parameter(
                         "ats",
                         NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-                        admission.NextSends.Values.Select(t => t.ToUniversalTime()).ToArray()),
+                        admission.NextSends.Values.Select(t => Stored(t)).ToArray()),
                     Parameter("admitted", NpgsqlDbType.Array | NpgsqlDbType.Bigint, admitted.ToArray()),
                     Time("until", request.LeaseUntil),
                     Text("owner", request.Owner)).ConfigureAwait(false);
@@ -185,8 +185,8 @@ internal sealed partial class PostgreSqlWebhookStore
             TextArray("endpoint_ids", results.Select(r => r.EndpointId)),
             TextArray("owners", results.Select(r => r.LeaseOwner)),
             Parameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.Status).ToArray()),
-            Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.NextAttemptAt?.ToUniversalTime()).ToArray()),
-            Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => r.StartedAt.ToUniversalTime()).ToArray()),
+            Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.NextAttemptAt)).ToArray()),
+            Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.StartedAt)).ToArray()),
             Parameter("durations", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.Duration.Ticks / TimeSpan.TicksPerMicrosecond).ToArray()),
             Parameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
             TextArray("bodies", results.Select(r => r.ResponseBody)),
@@ -217,7 +217,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 TextArray("endpoints", health.Select(h => h.EndpointId)),
                 Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
                 Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
-                Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => h.FailingFrom?.ToUniversalTime()).ToArray()))
+                Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => Stored(h.FailingFrom)).ToArray()))
                 .ConfigureAwait(false);
         }
 
@@ -255,7 +255,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 """,
                 cancellationToken,
                 Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deliveries.Select(d => d.Id).ToArray()),
-                Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, deliveries.Select(d => d.DueAt.ToUniversalTime()).ToArray()),
+                Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, deliveries.Select(d => Stored(d.DueAt)).ToArray()),
                 Text("owner", owner)),
             cancellationToken);
 

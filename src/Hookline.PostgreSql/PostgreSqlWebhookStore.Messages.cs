@@ -105,7 +105,7 @@ internal sealed partial class PostgreSqlWebhookStore
             TextArray("methods", messages.Select(m => m.Method)),
             TextArray("tenants", messages.Select(m => m.Tenant)),
             Parameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, messages.Select(m => m.Payload.ToArray()).ToArray()),
-            Parameter("created_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, messages.Select(m => m.CreatedAt.ToUniversalTime()).ToArray()),
+            Parameter("created_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, messages.Select(m => Stored(m.CreatedAt)).ToArray()),
             TextArray("keys", messages.Select(m => m.IdempotencyKey)),
             TextArray("endpoints", messages.Select(m => m.EndpointId))).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var results = new List<StoredMessage>(messages.Count);

@@ -198,8 +198,14 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
 
     private static NpgsqlParameter Boolean(string name, bool? value) => Parameter(name, NpgsqlDbType.Boolean, value);
 
-    private static NpgsqlParameter Time(string name, DateTimeOffset? value) =>
-        Parameter(name, NpgsqlDbType.TimestampTz, value?.ToUniversalTime());
+    private static NpgsqlParameter Time(string name, DateTimeOffset? value) => Parameter(name, NpgsqlDbType.TimestampTz, Stored(value));
+
+    /// <summary>
+    /// A time as the store keeps it: in UTC, to the millisecond, as every store does (a publish's time read back, or compared
+    /// with a lease's, is the same on SQLite); <c>timestamptz</c> alone would keep microseconds.
+    /// </summary>
+    private static DateTimeOffset? Stored(DateTimeOffset? time) =>
+        time is { } value ? DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds()) : null;
 
     private static NpgsqlParameter Parameter(string name, NpgsqlDbType type, object? value) =>
         new(name, type) { Value = value ?? DBNull.Value };

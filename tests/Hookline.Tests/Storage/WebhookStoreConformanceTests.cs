@@ -52,6 +52,23 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         Assert.NotNull(await Endpoints.GetEndpointAsync(endpoint.Id, default));
     }
 
+    [SkippableFact]
+    public async Task Times_AreKeptInUtcToTheMillisecond_ReadAndComparedAlikeInEveryStore()
+    {
+        var at = new DateTimeOffset(2026, 11, 23, 14, 0, 0, TimeSpan.FromHours(2)).AddTicks(1_234_567); // 12:00:00.1234567 UTC
+        var kept = new DateTimeOffset(2026, 11, 23, 12, 0, 0, 123, TimeSpan.Zero);
+        var endpoint = await CreateEndpointAsync("alice");
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(endpoint with { UpdatedAt = at, FailingSince = at }, default));
+        var stored = (await Messages.AppendAsync([Message("alice", at: at)], default))[0];
+        await Queue.ExpandAsync(at, 10, default);
+
+        var updated = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((kept, kept, TimeSpan.Zero), (updated.UpdatedAt, updated.FailingSince!.Value, updated.UpdatedAt.Offset));
+        Assert.Equal(kept, (await Log.GetMessageAsync(stored.MessageId, default))!.CreatedAt);
+        Assert.Single(await Log.QueryMessagesAsync(new MessageQuery { Since = kept.AddTicks(9_999) }, default));
+        Assert.Single(await Queue.LeaseAsync(new("w", kept.AddTicks(1), kept.AddSeconds(30), 10), default)); // Due at .123, as stored.
+    }
+
     // Records compare lists by reference; their JSON compares them by content.
     private static void AssertSame(WebhookEndpoint expected, WebhookEndpoint? actual) =>
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
