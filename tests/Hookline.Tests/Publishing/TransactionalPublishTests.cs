@@ -168,6 +168,32 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
         }
     }
 
+    [SkippableFact]
+    public async Task Publish_InPostgreSqlTransactionOnAnotherDatabase_IsRefusedNamingBothDatabases()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        var publisher = await StartAsync("postgresql", receiver);
+        var storeDatabase = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString).Database;
+        var otherDatabase = $"other_{Guid.NewGuid():N}";
+        try
+        {
+            await using var connection = new NpgsqlConnection(await TestPostgres.CreateDatabaseAsync(otherDatabase));
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => publisher.PublishAsync("ping", new Ping(1), transaction: transaction));
+
+            Assert.Contains($"'{otherDatabase}'", error.Message);
+            Assert.Contains($"'{storeDatabase}'", error.Message);
+            await using var stillUsable = new NpgsqlCommand("SELECT 1", connection, transaction);
+            Assert.Equal(1, await stillUsable.ExecuteScalarAsync()); // The app's transaction goes on.
+        }
+        finally
+        {
+            await TestPostgres.DropDatabaseAsync(otherDatabase);
+        }
+    }
+
     private async Task<IWebhookPublisher> StartAsync(string store, TestReceiver receiver)
     {
         if (store == "postgresql")

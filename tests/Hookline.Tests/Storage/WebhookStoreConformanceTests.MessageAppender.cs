@@ -38,6 +38,18 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Append_TheSameMessageTwiceInABatch_StoresItOnceAndReportsTheSecondAsItsRepeat()
+    {
+        await CreateEndpointAsync("alice");
+        var message = Message("alice", key: "k1");
+
+        var results = await Messages.AppendAsync([message, message], default);
+
+        Assert.Equal([new StoredMessage(message.Id, false), new StoredMessage(message.Id, true)], results);
+        Assert.Equal(1, await Queue.ExpandAsync(T0, 10, default));
+    }
+
+    [SkippableFact]
     public async Task Append_BatchWithAFailure_StoresNothing()
     {
         await CreateEndpointAsync("alice");
