@@ -76,7 +76,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     transaction,
                     // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending
                     // delivery, due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose
-                    // event filter is empty (all) or names its webhook, or only its target endpoint. DO NOTHING: a resend may
+                    // event filter is null (all) or names its webhook, or only its target endpoint. DO NOTHING: a resend may
                     // have made one already. (Data-modifying CTEs run to completion whether or not the query reads them.)
                     """
                     WITH batch AS (

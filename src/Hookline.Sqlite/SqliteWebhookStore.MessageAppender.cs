@@ -117,7 +117,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             {
                 // One writer at a time, so both statements see the same oldest waiting messages. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
-                // empty (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already.
+                // null (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already.
                 await Prepared(
                     transaction,
                     """

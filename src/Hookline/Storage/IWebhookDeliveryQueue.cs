@@ -13,8 +13,8 @@ public interface IWebhookDeliveryQueue
     /// <summary>
     /// Fans out up to <paramref name="max"/> committed messages not yet expanded, oldest first, in one transaction: each gets a
     /// pending delivery, due from its creation, to every endpoint it matches now (enabled; of its tenant, or of every tenant for
-    /// none; whose event filter is empty or names its webhook; only its target endpoint, if it has one), and is marked
-    /// expanded. Each message is expanded once, even by dispatchers expanding at once (on several instances).
+    /// none; with no event filter, or one naming its webhook; only its target endpoint, if it has one), and is marked expanded.
+    /// Each message is expanded once, even by dispatchers expanding at once (on several instances).
     /// </summary>
     /// <returns>How many messages were expanded: fewer than <paramref name="max"/> when no more wait.</returns>
     Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
