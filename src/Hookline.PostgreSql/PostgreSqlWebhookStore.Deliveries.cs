@@ -155,69 +155,55 @@ internal sealed partial class PostgreSqlWebhookStore
         NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // An attempt is recorded if its delivery still exists (its endpoint may have been deleted meanwhile: then there is
-        // nothing left to record it against), the delivery locked against deletion until commit. A delivery is updated only
-        // while its lease is still ours (leased again by another dispatcher after ours expired, its outcome wins), and only
-        // those attempts move their endpoints' health.
+        // nothing left to record it against; one deleted while this runs fails the batch on the foreign key, and the retry
+        // leaves it out). A delivery is updated only while its lease is still ours (leased again by another dispatcher after
+        // ours expired, its outcome wins), and only those attempts move their endpoints' health: in this statement when every
+        // attempt applied, as under load they do, else in one of its own.
+        var health = EndpointHealth.Of(results);
         var outcomes = await ReadAsync(
             connection,
             transaction,
-            """
+            $$"""
             WITH r AS (
                 SELECT * FROM unnest(@ids, @endpoint_ids, @owners, @statuses, @next, @started, @durations, @codes, @bodies, @kinds, @errors)
                     AS r (id, endpoint_id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body, error_kind, error)),
-            live AS (
-                SELECT d.id FROM {schema}.deliveries d JOIN r ON r.id = d.id AND r.endpoint_id = d.endpoint_id
-                FOR KEY SHARE OF d),
             recorded AS (
                 INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error)
-                SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r WHERE id IN (SELECT id FROM live)),
+                SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r
+                WHERE EXISTS (SELECT 1 FROM {schema}.deliveries d WHERE d.id = r.id AND d.endpoint_id = r.endpoint_id)
+                RETURNING delivery_id),
             completed AS (
                 UPDATE {schema}.deliveries d
                 SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
                     lease_owner = NULL, updated_at = @now
-                FROM r WHERE d.id = r.id AND d.lease_owner = r.owner AND d.id IN (SELECT id FROM live)
-                RETURNING d.id)
-            SELECT live.id, completed.id IS NOT NULL FROM live LEFT JOIN completed ON completed.id = live.id;
+                FROM r WHERE d.id = r.id AND d.endpoint_id = r.endpoint_id AND d.lease_owner = r.owner
+                RETURNING d.id),
+            marked AS ({{MarkHealth}} AND (SELECT count(*) FROM completed) = cardinality(@ids))
+            SELECT r.id, r.id IN (SELECT delivery_id FROM recorded) FROM r WHERE r.id NOT IN (SELECT id FROM completed);
             """,
-            reader => (Id: reader.GetInt64(0), Applied: reader.GetBoolean(1)),
+            reader => (Id: reader.GetInt64(0), Recorded: reader.GetBoolean(1)),
             cancellationToken,
-            Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.DeliveryId).ToArray()),
-            TextArray("endpoint_ids", results.Select(r => r.EndpointId)),
-            TextArray("owners", results.Select(r => r.LeaseOwner)),
-            Parameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.Status).ToArray()),
-            Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.NextAttemptAt)).ToArray()),
-            Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.StartedAt)).ToArray()),
-            Parameter("durations", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.Duration.Ticks / TimeSpan.TicksPerMicrosecond).ToArray()),
-            Parameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
-            TextArray("bodies", results.Select(r => r.ResponseBody)),
-            Parameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
-            TextArray("errors", results.Select(r => r.Error)),
-            Time("now", now)).ConfigureAwait(false);
-        var live = outcomes.Select(o => o.Id).ToHashSet();
-        var updated = outcomes.Where(o => o.Applied).Select(o => o.Id).ToHashSet();
-        var recorded = results.Where(r => live.Contains(r.DeliveryId)).ToList();
-        var applied = results.Where(r => updated.Contains(r.DeliveryId)).ToList();
-
-        // Each endpoint's health follows its latest applied attempt of the batch.
-        var health = EndpointHealth.Of(applied);
-        if (health.Count > 0)
+            [
+                Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.DeliveryId).ToArray()),
+                TextArray("endpoint_ids", results.Select(r => r.EndpointId)),
+                TextArray("owners", results.Select(r => r.LeaseOwner)),
+                Parameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.Status).ToArray()),
+                Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.NextAttemptAt)).ToArray()),
+                Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.StartedAt)).ToArray()),
+                Parameter("durations", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.Duration.Ticks / TimeSpan.TicksPerMicrosecond).ToArray()),
+                Parameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
+                TextArray("bodies", results.Select(r => r.ResponseBody)),
+                Parameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
+                TextArray("errors", results.Select(r => r.Error)),
+                Time("now", now),
+                .. HealthParameters(health),
+            ]).ConfigureAwait(false);
+        var unapplied = outcomes.ToDictionary(o => o.Id, o => o.Recorded); // Under load, none.
+        var recorded = results.Where(r => unapplied.GetValueOrDefault(r.DeliveryId, true)).ToList();
+        var applied = results.Where(r => !unapplied.ContainsKey(r.DeliveryId)).ToList();
+        if (applied.Count is > 0 && applied.Count < results.Count)
         {
-            await ExecuteAsync(
-                connection,
-                transaction,
-                """
-                WITH health AS (
-                    SELECT h.endpoint, CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END AS failing
-                    FROM unnest(@endpoints, @ok, @since_success, @since) AS h (endpoint, ok, since_success, since)
-                    JOIN {schema}.endpoints e ON e.id = h.endpoint)
-                UPDATE {schema}.endpoints e SET failing_since = health.failing, version = e.version + 1
-                FROM health WHERE e.id = health.endpoint AND e.failing_since IS DISTINCT FROM health.failing;
-                """,
-                cancellationToken,
-                TextArray("endpoints", health.Select(h => h.EndpointId)),
-                Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
-                Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
-                Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => Stored(h.FailingFrom)).ToArray()))
+            await ExecuteAsync(connection, transaction, $"{MarkHealth};", cancellationToken, HealthParameters(EndpointHealth.Of(applied)))
                 .ConfigureAwait(false);
         }
 
@@ -242,6 +228,28 @@ internal sealed partial class PostgreSqlWebhookStore
 
         await CountAttemptsAsync(connection, transaction, recorded, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Sets each endpoint's failing since from its <see cref="EndpointHealth"/> (<see cref="HealthParameters"/>), raising its
+    /// version when it changes; ends in a <c>WHERE</c> clause a caller may extend.
+    /// </summary>
+    private const string MarkHealth = """
+        UPDATE {schema}.endpoints e
+        SET failing_since = h.failing, version = e.version + 1
+        FROM (
+            SELECT h.endpoint, CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END AS failing
+            FROM unnest(@endpoints, @ok, @since_success, @since) AS h (endpoint, ok, since_success, since)
+            JOIN {schema}.endpoints e ON e.id = h.endpoint) AS h
+        WHERE e.id = h.endpoint AND e.failing_since IS DISTINCT FROM h.failing
+        """;
+
+    private static NpgsqlParameter[] HealthParameters(IReadOnlyList<EndpointHealth> health) =>
+    [
+        TextArray("endpoints", health.Select(h => h.EndpointId)),
+        Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
+        Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
+        Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => Stored(h.FailingFrom)).ToArray()),
+    ];
 
     public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
         WriteAsync(
