@@ -28,5 +28,14 @@ public sealed record AttemptQuery
     public long? Before { get; init; }
 
     /// <summary>At most this many.</summary>
-    public int Limit { get; init; } = 50;
+    /// <exception cref="ArgumentOutOfRangeException">Set below zero.</exception>
+    public int Limit
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 50;
 }

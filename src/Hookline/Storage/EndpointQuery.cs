@@ -10,5 +10,14 @@ public sealed record EndpointQuery
     public string? Before { get; init; }
 
     /// <summary>At most this many.</summary>
-    public int Limit { get; init; } = 50;
+    /// <exception cref="ArgumentOutOfRangeException">Set below zero.</exception>
+    public int Limit
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 50;
 }

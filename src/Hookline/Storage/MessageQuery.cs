@@ -31,5 +31,14 @@ public sealed record MessageQuery
     public string? Before { get; init; }
 
     /// <summary>At most this many.</summary>
-    public int Limit { get; init; } = 50;
+    /// <exception cref="ArgumentOutOfRangeException">Set below zero.</exception>
+    public int Limit
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            field = value;
+        }
+    } = 50;
 }
