@@ -11,13 +11,5 @@ public sealed record EndpointQuery
 
     /// <summary>At most this many.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Set below zero.</exception>
-    public int Limit
-    {
-        get;
-        init
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(value);
-            field = value;
-        }
-    } = 50;
+    public int Limit { get; init => field = QueryLimit.NotNegative(value); } = 50;
 }
