@@ -135,5 +135,13 @@ internal static class PostgreSqlSchema
         DROP INDEX {schema}.ix_messages_unexpanded;
         ALTER TABLE {schema}.messages DROP COLUMN expanded;
         """,
+        """
+        -- An endpoint's hour counted in shards, one for each connection that records (its backend's pid, modulo 8), summed when
+        -- read: instances recording for the same endpoint at once no longer queue on one row lock, each until the other's lease
+        -- transaction commits.
+        ALTER TABLE {schema}.attempt_hours ADD COLUMN shard smallint NOT NULL DEFAULT 0;
+        ALTER TABLE {schema}.attempt_hours DROP CONSTRAINT attempt_hours_pkey;
+        ALTER TABLE {schema}.attempt_hours ADD PRIMARY KEY (endpoint_id, hour, shard);
+        """,
     ];
 }

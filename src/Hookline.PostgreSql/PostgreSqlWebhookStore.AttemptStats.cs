@@ -6,17 +6,20 @@ namespace Hookline.PostgreSql;
 
 /// <summary>
 /// Attempts counted per endpoint and hour (<c>attempt_hours</c>), kept as attempts are recorded: the stats of a week read at most
-/// 168 rows an endpoint, by their primary key, however many attempts the log holds.
+/// 168 hours an endpoint (each in a few shards), by their primary key, however many attempts the log holds.
 /// </summary>
 internal sealed partial class PostgreSqlWebhookStore
 {
     public async Task<IReadOnlyList<AttemptHour>> QueryAttemptStatsAsync(AttemptStatsQuery query, CancellationToken cancellationToken) =>
         await ReadAsync(
             """
-            SELECT h.endpoint_id, h.hour, h.succeeded, h.failed, h.last_failed_at, h.last_failed_status_code, h.last_failed_error_kind,
-                   h.last_failed_error
+            SELECT h.endpoint_id, h.hour, sum(h.succeeded)::integer, sum(h.failed)::integer, max(h.last_failed_at),
+                   (array_agg(h.last_failed_status_code ORDER BY h.last_failed_at DESC NULLS LAST))[1],
+                   (array_agg(h.last_failed_error_kind ORDER BY h.last_failed_at DESC NULLS LAST))[1],
+                   (array_agg(h.last_failed_error ORDER BY h.last_failed_at DESC NULLS LAST))[1]
             FROM {schema}.endpoints e JOIN {schema}.attempt_hours h ON h.endpoint_id = e.id AND h.hour >= @since
             WHERE e.tenant = @tenant AND (@endpoint IS NULL OR e.id = @endpoint)
+            GROUP BY h.endpoint_id, h.hour
             ORDER BY h.endpoint_id, h.hour;
             """,
             reader => new AttemptHour(
@@ -35,7 +38,8 @@ internal sealed partial class PostgreSqlWebhookStore
 
     /// <summary>
     /// Counts recorded attempts into their endpoint's hour, in the transaction that records them: one statement for the batch,
-    /// locking its rows in (endpoint, hour) order so that instances completing batches at once never deadlock on them.
+    /// into this connection's shard of each hour, so that instances recording at once seldom wait for one another's row; it
+    /// locks its rows in (endpoint, hour) order, so that they never deadlock on them.
     /// </summary>
     private Task<int> CountAttemptsAsync(
         NpgsqlConnection connection,
@@ -51,8 +55,8 @@ internal sealed partial class PostgreSqlWebhookStore
             transaction,
             $$"""
             INSERT INTO {schema}.attempt_hours AS h
-                (endpoint_id, hour, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
-            SELECT r.endpoint_id, date_trunc('hour', r.started_at, 'UTC'),
+                (endpoint_id, hour, shard, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
+            SELECT r.endpoint_id, date_trunc('hour', r.started_at, 'UTC'), pg_backend_pid() % 8,
                    count(*) FILTER (WHERE r.kind = 0), count(*) FILTER (WHERE r.kind <> 0),
                    max(r.started_at) FILTER (WHERE r.kind <> 0),
                    (array_agg(r.status_code ORDER BY r.started_at DESC) FILTER (WHERE r.kind <> 0))[1],
@@ -61,7 +65,7 @@ internal sealed partial class PostgreSqlWebhookStore
             FROM unnest(@endpoints, @started, @status, @kind, @error) AS r (endpoint_id, started_at, status_code, kind, error)
             GROUP BY 1, 2
             ORDER BY 1, 2
-            ON CONFLICT (endpoint_id, hour) DO UPDATE SET
+            ON CONFLICT (endpoint_id, hour, shard) DO UPDATE SET
                 succeeded = h.succeeded + excluded.succeeded,
                 failed = h.failed + excluded.failed,
                 last_failed_at = CASE WHEN {{Newer}} THEN excluded.last_failed_at ELSE h.last_failed_at END,

@@ -300,12 +300,37 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         Assert.Equal(["msg_0002"], leased.Select(d => d.MessageId));
     }
 
+    [SkippableFact]
+    public async Task Initialize_SchemaVersion6_KeepsItsCountsAndSumsEveryShardOfAnHour()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        await SchemaAtVersionAsync(
+            6,
+            """
+            INSERT INTO {schema}.attempt_hours
+                (endpoint_id, hour, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
+            VALUES ('ep_0001', '2026-11-23T12:00:00Z', 1, 1, '2026-11-23T12:10:00Z', 500, 1, 'earlier');
+            """);
+
+        var store = Instance();
+        await store.InitializeAsync(default);
+        await ExecuteAsync(
+            """
+            INSERT INTO {schema}.attempt_hours
+                (endpoint_id, hour, shard, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
+            VALUES ('ep_0001', '2026-11-23T12:00:00Z', 5, 2, 1, '2026-11-23T12:20:00Z', NULL, 2, 'later'),
+                   ('ep_0001', '2026-11-23T12:00:00Z', 6, 4, 0, NULL, NULL, NULL, NULL);
+            """);
+
+        Assert.Equal(
+            [new AttemptHour("ep_0001", s_t0, 7, 2, new AttemptFailure(s_t0.AddMinutes(20), null, AttemptErrorKind.Timeout, "later"))],
+            await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = s_t0 }, default));
+    }
+
     /// <summary>This test's schema as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/> (in <c>{schema}</c>).</summary>
     private async Task SchemaAtVersionAsync(int version, string rows)
     {
-        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand(
+        await ExecuteAsync(
             $"""
             CREATE SCHEMA {_schema};
             CREATE TABLE {_schema}.schema_versions (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
@@ -314,8 +339,15 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
             INSERT INTO {_schema}.endpoints (id, tenant, url, enabled, secrets, created_at, updated_at, version)
             VALUES ('ep_0001', 'alice', 'http://127.0.0.1:9/hook', true, '[]', '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', 1);
             {rows}
-            """.Replace("{schema}", _schema, StringComparison.Ordinal),
-            connection);
-        await create.ExecuteNonQueryAsync();
+            """);
+    }
+
+    /// <summary>Runs <paramref name="sql"/> against this test's schema (<c>{schema}</c>).</summary>
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql.Replace("{schema}", _schema, StringComparison.Ordinal), connection);
+        await command.ExecuteNonQueryAsync();
     }
 }
