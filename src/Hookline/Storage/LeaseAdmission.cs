@@ -12,8 +12,12 @@ namespace Hookline.Storage;
 /// </remarks>
 public sealed class LeaseAdmission
 {
-    /// <summary>How long a delivery whose endpoint is at its concurrency limit waits before it is leased again.</summary>
-    internal static readonly TimeSpan BusyEndpointDelay = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long a delivery whose endpoint is at its concurrency limit waits before it is leased again: about as long as a
+    /// quick endpoint takes to free a slot, so that the deliveries of a burst beyond the limit follow within milliseconds.
+    /// Each time a held-back delivery comes due with the endpoint still busy, it is held back again.
+    /// </summary>
+    internal static readonly TimeSpan BusyEndpointDelay = TimeSpan.FromMilliseconds(50);
 
     private readonly LeaseRequest _request;
     private readonly Dictionary<string, EndpointState> _endpoints = new(StringComparer.Ordinal);
@@ -45,7 +49,7 @@ public sealed class LeaseAdmission
     /// <summary>Decides one due delivery, in due order, to an endpoint told with <see cref="AddEndpoint"/>.</summary>
     /// <param name="endpointId">The endpoint it goes to.</param>
     /// <returns>
-    /// <see langword="null"/> to lease it; otherwise when it is due again: about a second later for an endpoint at its concurrency
+    /// <see langword="null"/> to lease it; otherwise when it is due again: 50 ms later for an endpoint at its concurrency
     /// limit, the endpoint's next free send slot for a rate-limited one (each held-back delivery a slot later than the one before,
     /// so a backlog comes back paced).
     /// </returns>

@@ -8,9 +8,9 @@ public sealed class LeaseAdmissionTests
     private static readonly DateTimeOffset s_now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
 
     [Theory]
-    // Concurrency: up to the limit less those leased already; the rest are held back a second.
-    [InlineData(3, 1, null, null, "lease lease 1000 1000")]
-    [InlineData(2, 2, null, null, "1000 1000")]
+    // Concurrency: up to the limit less those leased already; the rest are held back 50 ms.
+    [InlineData(3, 1, null, null, "lease lease 50 50")]
+    [InlineData(2, 2, null, null, "50 50")]
     [InlineData(int.MaxValue, 500, null, null, "lease lease lease")]
     // Rate limit (4 a second: a slot every 250 ms): one now, the rest each a slot after the one before.
     [InlineData(int.MaxValue, 0, 4, null, "lease 250 500 750")]
@@ -18,7 +18,7 @@ public sealed class LeaseAdmissionTests
     // The next slot is still ahead: none now, the first held back to that slot.
     [InlineData(int.MaxValue, 0, 4, 100, "100 350 600")]
     // Both: a busy endpoint waits for a free slot first.
-    [InlineData(1, 1, 4, null, "1000 1000")]
+    [InlineData(1, 1, 4, null, "50 50")]
     public void Admit_DueDeliveriesOfOneEndpoint_LeasesOrSaysWhenDueAgain(
         int maxPerEndpoint, int leased, int? rateLimit, int? nextSendInMs, string expected)
     {

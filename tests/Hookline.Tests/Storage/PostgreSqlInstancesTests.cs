@@ -81,7 +81,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         await SeedAsync(instances[0], ["ep_0001"], Deliveries);
         await instances[0].ExpandAsync(s_t0, 1_000, default);
 
-        // Each lease sees its own time, a second after the last (a held-back delivery is due again a second later); leases run
+        // Each lease sees its own time, a second after the last (past the time a held-back delivery is due again); leases run
         // for a month, so none runs out. Held counts a lease once it returned and stops counting it before its completion: it
         // never exceeds what the store holds leased, so above the limit it proves the store let more through.
         var clock = 0L;

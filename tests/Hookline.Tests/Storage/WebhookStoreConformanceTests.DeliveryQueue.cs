@@ -77,12 +77,14 @@ public abstract partial class WebhookStoreConformanceTests
 
         Assert.Equal(busy.Id, first.EndpointId);
         Assert.Equal(other.Id, Assert.Single(second).EndpointId);
-        Assert.Equal(now.AddSeconds(1), second.NextDueAt);
-        // Not attempted, so not counted: pending, due again a second later.
+        Assert.Equal(now.AddMilliseconds(50), second.NextDueAt);
+        // Not attempted, so not counted: pending, due again 50 ms later; then held back again while the endpoint is still busy.
         var held = Assert.Single(await Log.ListDeliveriesAsync(messages[1].MessageId, default));
-        Assert.Equal((DeliveryStatus.Pending, 0, now.AddSeconds(1)), (held.Status, held.Attempts, held.NextAttemptAt));
-        Assert.Empty(await Queue.LeaseAsync(new("w2", now.AddSeconds(1), now.AddSeconds(31), 10) { MaxPerEndpoint = 1 }, default));
-        Assert.Single(await Queue.LeaseAsync(new("w2", now.AddSeconds(2), now.AddSeconds(32), 10) { MaxPerEndpoint = 2 }, default));
+        Assert.Equal((DeliveryStatus.Pending, 0, now.AddMilliseconds(50)), (held.Status, held.Attempts, held.NextAttemptAt));
+        var again = now.AddMilliseconds(50);
+        Assert.Empty(await Queue.LeaseAsync(new("w2", again, again.AddSeconds(30), 10) { MaxPerEndpoint = 1 }, default));
+        var freed = again.AddMilliseconds(50);
+        Assert.Single(await Queue.LeaseAsync(new("w2", freed, freed.AddSeconds(30), 10) { MaxPerEndpoint = 2 }, default));
     }
 
     [SkippableFact]
