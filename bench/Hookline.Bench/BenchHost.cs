@@ -16,13 +16,15 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public IWebhookDeliveryQueue Queue => _app.Services.GetRequiredService<IWebhookDeliveryQueue>();
 
-    public static Task<BenchHost> SqliteAsync(string file, bool deliver, int concurrency) =>
-        StartAsync(webhooks => webhooks.UseSqlite($"Data Source={file}"), deliver, concurrency);
+    /// <summary>An app on the SQLite file <paramref name="file"/>; its endpoints' concurrency limit is <paramref name="perEndpoint"/>, by default <paramref name="concurrency"/>.</summary>
+    public static Task<BenchHost> SqliteAsync(string file, bool deliver, int concurrency, int? perEndpoint = null) =>
+        StartAsync(webhooks => webhooks.UseSqlite($"Data Source={file}"), deliver, concurrency, perEndpoint);
 
     public static Task<BenchHost> PostgreSqlAsync(string connectionString, bool deliver, int concurrency) =>
         StartAsync(webhooks => webhooks.UsePostgreSql(connectionString), deliver, concurrency);
 
-    private static async Task<BenchHost> StartAsync(Func<IWebhooksBuilder, IWebhooksBuilder> useStore, bool deliver, int concurrency)
+    private static async Task<BenchHost> StartAsync(
+        Func<IWebhooksBuilder, IWebhooksBuilder> useStore, bool deliver, int concurrency, int? perEndpoint = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -33,7 +35,8 @@ internal sealed class BenchHost : IAsyncDisposable
             o.Delivery.AllowedNetworks = ["127.0.0.0/8"];
             o.Delivery.RequireHttps = false;
             o.Delivery.MaxConcurrency = concurrency;
-            o.Delivery.MaxConcurrencyPerEndpoint = concurrency; // One receiver stands in for many: the ceiling uses the same concurrency.
+            // One receiver stands in for many: the ceiling uses the same concurrency.
+            o.Delivery.MaxConcurrencyPerEndpoint = perEndpoint ?? concurrency;
         }))
         .Webhooks.MapPost<BenchEvent>("bench.event");
         var app = builder.Build();

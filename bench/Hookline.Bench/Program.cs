@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Hookline;
 using Hookline.Storage;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -135,6 +136,11 @@ var store = await StoreRows();
 Report("Bound on the ratio: ceiling CPU / (ceiling CPU + store CPU)", $"{ceiling.CpuMicroseconds / (ceiling.CpuMicroseconds + store.Total.CpuMicroseconds):0.00}");
 var (p50, p99, sent) = await Latency(receiver, 1_000, latencySeconds);
 Report($"Publish-to-receipt latency at 1,000 events/s ({sent:N0} events)", $"p50 {p50:0.0} ms, p99 {p99:0.0} ms");
+var defaultLimit = new WebhookDeliveryOptions().MaxConcurrencyPerEndpoint;
+var (limitedP50, limitedP99, limitedSent) = await Latency(receiver, 1_000, latencySeconds, defaultLimit);
+Report(
+    $"The same with the endpoint at the default concurrency limit ({defaultLimit}): bursts beyond it wait ({limitedSent:N0} events)",
+    $"p50 {limitedP50:0.0} ms, p99 {limitedP99:0.0} ms");
 if (postgresUnavailable is null)
 {
     var (postgresP50, postgresP99, postgresSent) = await PostgreSqlRuns.LatencyAsync(receiver, 3, 1_000, latencySeconds);
@@ -298,12 +304,12 @@ static async Task<StoreCost> StoreAlone(BenchHost host, BenchReceiver receiver, 
 }
 
 // Publish at a fixed rate; latency = receipt at the receiver - start of the publish call.
-static async Task<(double P50, double P99, int Sent)> Latency(BenchReceiver receiver, int perSecond, int seconds)
+static async Task<(double P50, double P99, int Sent)> Latency(BenchReceiver receiver, int perSecond, int seconds, int? perEndpoint = null)
 {
     var file = NewFile();
     try
     {
-        await using var host = await BenchHost.SqliteAsync(file, deliver: true, 64);
+        await using var host = await BenchHost.SqliteAsync(file, deliver: true, 64, perEndpoint);
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
         receiver.Reset();
         receiver.TrackArrivals = true;
