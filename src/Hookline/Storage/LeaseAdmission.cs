@@ -14,7 +14,7 @@ public sealed class LeaseAdmission
 {
     /// <summary>
     /// How long a delivery whose endpoint is at its concurrency limit waits before it is leased again: about as long as a
-    /// quick endpoint takes to free a slot, so that the deliveries of a burst beyond the limit follow within milliseconds.
+    /// quick endpoint takes to free a slot, so that the deliveries of a burst beyond the limit follow within tens of milliseconds.
     /// Each time a held-back delivery comes due with the endpoint still busy, it is held back again.
     /// </summary>
     internal static readonly TimeSpan BusyEndpointDelay = TimeSpan.FromMilliseconds(50);
