@@ -46,13 +46,7 @@ internal static class TestPostgres
     /// </summary>
     public static async Task<string> CreateDatabaseAsync(string name)
     {
-        await using (var connection = new NpgsqlConnection(ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name};", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
+        await ExecuteAsync($"CREATE DATABASE {name};");
         var connectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name, SearchPath = "public", Timeout = 30 };
         return connectionString.ConnectionString;
     }
@@ -65,10 +59,7 @@ internal static class TestPostgres
             return;
         }
 
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE);", connection);
-        await drop.ExecuteNonQueryAsync();
+        await ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE);");
     }
 
     /// <summary>Drops a test's schema with everything in it (nothing to drop where there is no server: the test was skipped).</summary>
@@ -79,9 +70,15 @@ internal static class TestPostgres
             return;
         }
 
+        await ExecuteAsync($"DROP SCHEMA IF EXISTS {schema} CASCADE;");
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on the test server, on a connection of its own.</summary>
+    public static async Task ExecuteAsync(string sql)
+    {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE;", connection);
-        await drop.ExecuteNonQueryAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }

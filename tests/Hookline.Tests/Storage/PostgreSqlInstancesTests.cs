@@ -343,11 +343,5 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
     }
 
     /// <summary>Runs <paramref name="sql"/> against this test's schema (<c>{schema}</c>).</summary>
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql.Replace("{schema}", _schema, StringComparison.Ordinal), connection);
-        await command.ExecuteNonQueryAsync();
-    }
+    private Task ExecuteAsync(string sql) => TestPostgres.ExecuteAsync(sql.Replace("{schema}", _schema, StringComparison.Ordinal));
 }
