@@ -4,12 +4,20 @@ using System.Security.Cryptography;
 namespace Hookline;
 
 /// <summary>
-/// Ids such as <c>msg_01JD3X...</c>: a prefix, then 26 Crockford base32 characters of a 48-bit
-/// millisecond timestamp and 80 random bits, so ids sort by creation time and never collide in practice.
+/// Ids such as <c>msg_01JD3X...</c>: a prefix, then 26 Crockford base32 characters of a 48-bit millisecond timestamp and 80
+/// bits that are random at the first id of a millisecond and counted up from there for the next ones (ULID's monotonic mode),
+/// so the ids one process makes sort in the order it made them, within a millisecond too, and never collide in practice.
 /// </summary>
 internal static class WebhookIds
 {
     private const string Alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    // The top bit of a millisecond's first random part is clear, so counting up from it cannot overflow into the timestamp.
+    private static readonly UInt128 s_randomMask = (UInt128.One << 79) - 1;
+
+    private static readonly Lock s_lock = new();
+    private static long s_lastMilliseconds = -1;
+    private static UInt128 s_lastRandom;
 
     public static string NewMessageId(DateTimeOffset now) => New("msg_", now);
 
@@ -23,10 +31,18 @@ internal static class WebhookIds
 
     private static string New(string prefix, DateTimeOffset now)
     {
-        Span<byte> random = stackalloc byte[16];
-        RandomNumberGenerator.Fill(random[6..]);
-        var value = ((UInt128)(ulong)now.ToUnixTimeMilliseconds() << 80)
-            | new UInt128(BinaryPrimitives.ReadUInt64BigEndian(random[..8]), BinaryPrimitives.ReadUInt64BigEndian(random[8..]));
+        var milliseconds = now.ToUnixTimeMilliseconds();
+        UInt128 random;
+        lock (s_lock)
+        {
+            // A clock that went back (another TimeProvider, an adjusted system clock) starts afresh rather than stamping ids
+            // with a time that is not theirs: ids stay ordered within each millisecond, as promised, not across such jumps.
+            random = milliseconds == s_lastMilliseconds ? s_lastRandom + 1 : NewRandom();
+            s_lastMilliseconds = milliseconds;
+            s_lastRandom = random;
+        }
+
+        var value = ((UInt128)(ulong)milliseconds << 80) | random;
         Span<char> chars = stackalloc char[26];
         for (var i = chars.Length - 1; i >= 0; i--)
         {
@@ -35,5 +51,13 @@ internal static class WebhookIds
         }
 
         return prefix + new string(chars);
+    }
+
+    private static UInt128 NewRandom()
+    {
+        Span<byte> random = stackalloc byte[16];
+        RandomNumberGenerator.Fill(random[6..]);
+        return new UInt128(BinaryPrimitives.ReadUInt64BigEndian(random[..8]), BinaryPrimitives.ReadUInt64BigEndian(random[8..]))
+               & s_randomMask;
     }
 }
