@@ -143,5 +143,11 @@ internal static class PostgreSqlSchema
         ALTER TABLE {schema}.attempt_hours DROP CONSTRAINT attempt_hours_pkey;
         ALTER TABLE {schema}.attempt_hours ADD PRIMARY KEY (endpoint_id, hour, shard);
         """,
+        """
+        -- Deliveries due at the same time are leased in id order, as on SQLite (whose rowid is in every index): a total order
+        -- that the index reads as it is, without sorting the rows of a time.
+        CREATE INDEX ix_deliveries_due_id ON {schema}.deliveries (next_attempt_at, id) WHERE status = 0;
+        DROP INDEX {schema}.ix_deliveries_due;
+        """,
     ];
 }

@@ -25,7 +25,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     WITH due AS (
                         SELECT id, endpoint_id, next_attempt_at FROM {schema}.deliveries
                         WHERE status = 0 AND next_attempt_at <= @now
-                        ORDER BY next_attempt_at
+                        ORDER BY next_attempt_at, id
                         LIMIT @max
                         FOR UPDATE SKIP LOCKED),
                     admitting AS (

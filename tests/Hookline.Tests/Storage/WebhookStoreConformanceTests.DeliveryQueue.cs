@@ -24,6 +24,21 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Lease_DueAtTheSameTime_LowerDeliveryIdFirst()
+    {
+        await CreateEndpointAsync("alice");
+        await AppendExpandedAsync([Message("alice"), Message("alice")], default);
+        var leased = await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default);
+        var (first, second) = (leased.Min(d => d.Id), leased.Max(d => d.Id));
+
+        // Released one by one, the later delivery first: rows rewritten in that order must still come back in id order.
+        await Queue.ReleaseAsync("w", [new(second, T0.AddSeconds(1))], default);
+        await Queue.ReleaseAsync("w", [new(first, T0.AddSeconds(1))], default);
+
+        Assert.Equal(first, Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(1), T0.AddSeconds(31), 1), default)).Id);
+    }
+
+    [SkippableFact]
     public async Task Lease_ExpiredLease_IsLeasedAgain()
     {
         await CreateEndpointAsync("alice");
