@@ -133,13 +133,14 @@ internal static class ListenCommand
         lock (Printing)
         {
             var (color, word) = verified ? ("green", "verified") : ("red", "refused");
-            AnsiConsole.MarkupLineInterpolated($"[{color}]{word}[/] {id ?? "-"} event={eventName} at={when} path={path}");
+            var delivery = TerminalText.Escape($"{id ?? "-"} event={eventName} at={when} path={path}");
+            AnsiConsole.MarkupLineInterpolated($"[{color}]{word}[/] {delivery}");
             if (!verified)
             {
                 AnsiConsole.MarkupLineInterpolated($"  [red]{verdict}[/]: answered 401");
             }
 
-            Console.WriteLine(Json.Pretty(body));
+            Console.WriteLine(TerminalText.Escape(Json.Pretty(body), keepLineFeeds: true));
             Console.WriteLine();
         }
     }

@@ -76,10 +76,11 @@ internal static class SendCommand
             var answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var success = response.IsSuccessStatusCode;
             AnsiConsole.MarkupLineInterpolated($"POST {target.AbsoluteUri} [grey]webhook-id[/] {messageId}");
-            AnsiConsole.MarkupLineInterpolated($"[{(success ? "green" : "red")}]{(int)response.StatusCode} {response.ReasonPhrase}[/]");
+            var status = $"{(int)response.StatusCode} {TerminalText.Escape(response.ReasonPhrase ?? "")}";
+            AnsiConsole.MarkupLineInterpolated($"[{(success ? "green" : "red")}]{status}[/]");
             if (answer.Length > 0)
             {
-                Console.WriteLine(Json.Pretty(answer));
+                Console.WriteLine(TerminalText.Escape(Json.Pretty(answer), keepLineFeeds: true));
             }
 
             return success ? 0 : 1;
