@@ -10,7 +10,8 @@ namespace Hookline.Cli.Send;
 
 /// <summary>
 /// <c>hookline send &lt;url&gt; --secret &lt;whsec_...&gt; [--event &lt;name&gt;] --data &lt;json or @file&gt;</c>: signs one delivery
-/// as a Standard Webhooks sender does and POSTs it, to test a receiver. Exits 0 when the receiver answers 2xx.
+/// as a Standard Webhooks sender does and POSTs it, to test a receiver. Exits 0 when the receiver answers 2xx; redirects are not
+/// followed.
 /// </summary>
 internal static class SendCommand
 {
@@ -56,7 +57,9 @@ internal static class SendCommand
         var version = typeof(SendCommand).Assembly.GetName().Version?.ToString(3);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("hookline-cli", version));
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        // Redirects are not followed, as Hookline's sender does not follow them: the signed request goes to the URL given, and
+        // a 3xx is the receiver's answer.
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
         HttpResponseMessage response;
         try
         {
@@ -78,6 +81,11 @@ internal static class SendCommand
             AnsiConsole.MarkupLineInterpolated($"POST {target.AbsoluteUri} [grey]webhook-id[/] {messageId}");
             var status = $"{(int)response.StatusCode} {TerminalText.Escape(response.ReasonPhrase ?? "")}";
             AnsiConsole.MarkupLineInterpolated($"[{(success ? "green" : "red")}]{status}[/]");
+            if (response.Headers.NonValidated.TryGetValues("Location", out var location))
+            {
+                Console.WriteLine($"Location: {TerminalText.Escape(location.ToString())}");
+            }
+
             if (answer.Length > 0)
             {
                 Console.WriteLine(TerminalText.Escape(Json.Pretty(answer), keepLineFeeds: true));

@@ -1,6 +1,6 @@
 namespace Hookline.Cli.Tests.Commands;
 
-/// <summary><c>listen</c> and <c>send</c> facing the other side's bytes: printed escaped.</summary>
+/// <summary><c>listen</c> and <c>send</c> facing the other side's bytes: printed escaped, redirects not followed.</summary>
 public sealed class HostileReceiverTests
 {
     // Writes the clipboard (OSC 52, ended by BEL) and clears the screen (CSI as the C1 control U+009B); the letters stay letters.
@@ -33,6 +33,26 @@ public sealed class HostileReceiverTests
         Assert.Equal(1, exitCode);
         Assert.Contains(Escaped, output, StringComparison.Ordinal);
         AssertNoControlCharacters(output);
+    }
+
+    [Fact]
+    public async Task Send_ReceiverRedirects_IsNotFollowedAndNotDelivered()
+    {
+        await using var elsewhere = await TestReceiver.StartAsync();
+        await using var receiver = await TestReceiver.StartAsync(context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status307TemporaryRedirect;
+            context.Response.Headers.Location = elsewhere.Url;
+            return Task.CompletedTask;
+        });
+
+        var (exitCode, output) = await Cli.RunAsync("send", receiver.Url, "--secret", WebhookSecret.Generate(), "--data", "{}");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("307 Temporary Redirect", output, StringComparison.Ordinal);
+        Assert.Contains($"Location: {elsewhere.Url}", output, StringComparison.Ordinal);
+        Assert.Single(receiver.Requests);
+        Assert.Empty(elsewhere.Requests);
     }
 
     private static void AssertNoControlCharacters(string output) =>
