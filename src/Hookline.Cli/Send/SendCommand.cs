@@ -18,12 +18,7 @@ internal static class SendCommand
     public static Command Create()
     {
         var url = new Argument<string>("url") { Description = "The receiver's URL; with --event, its webhooks' prefix." };
-        var secret = new Option<string[]>("--secret")
-        {
-            Description = "The whsec_ secret that signs (repeat it to sign with several, as during a rotation).",
-            Required = true,
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var secret = CliSecrets.CreateOption("The whsec_ secret that signs (repeat it to sign with several, as during a rotation).");
         var eventName = new Option<string?>("--event")
         {
             Description = "The webhook's name, appended to the URL as its last path segment: POST {url}/{event}, "
@@ -36,7 +31,7 @@ internal static class SendCommand
             url, secret, eventName, data, id,
         };
         command.SetAction((result, cancellationToken) => SendAsync(
-            result.GetValue(url)!, CliSecrets.Parse(result.GetValue(secret) ?? []), result.GetValue(eventName), result.GetValue(data)!,
+            result.GetValue(url)!, CliSecrets.Read(result.GetValue(secret) ?? []), result.GetValue(eventName), result.GetValue(data)!,
             result.GetValue(id), cancellationToken));
         return command;
     }
