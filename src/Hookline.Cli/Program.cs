@@ -35,7 +35,8 @@ internal static class Program
         }
         catch (Exception error) when (error is GenerationException or CliException)
         {
-            await Console.Error.WriteLineAsync($"hookline: {error.Message}").ConfigureAwait(false);
+            // Messages quote what they are about: a URL's error, a file name, a document's text.
+            await Console.Error.WriteLineAsync($"hookline: {TerminalText.Escape(error.Message)}").ConfigureAwait(false);
             return 1;
         }
         catch (OperationCanceledException)

@@ -28,15 +28,11 @@ internal static class ListenCommand
     public static Command Create()
     {
         var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 (0: any free one).", Required = true };
-        var secret = new Option<string[]>("--secret")
-        {
-            Description = "The whsec_ secret deliveries must be signed with (repeat it to accept several).",
-            Required = true,
-        };
+        var secret = CliSecrets.CreateOption("The whsec_ secret deliveries must be signed with (repeat it to accept several).");
         var path = new Option<string>("--path") { Description = "Receive POSTs under this path.", DefaultValueFactory = _ => "/" };
         var command = new Command("listen", "Receive webhooks on this machine: verify each delivery and print it.") { port, secret, path };
         command.SetAction((result, cancellationToken) =>
-            ListenAsync(result.GetValue(port), CliSecrets.Parse(result.GetValue(secret) ?? []), result.GetValue(path)!, cancellationToken));
+            ListenAsync(result.GetValue(port), CliSecrets.Read(result.GetValue(secret) ?? []), result.GetValue(path)!, cancellationToken));
         return command;
     }
 
@@ -133,13 +129,14 @@ internal static class ListenCommand
         lock (Printing)
         {
             var (color, word) = verified ? ("green", "verified") : ("red", "refused");
-            AnsiConsole.MarkupLineInterpolated($"[{color}]{word}[/] {id ?? "-"} event={eventName} at={when} path={path}");
+            var delivery = TerminalText.Escape($"{id ?? "-"} event={eventName} at={when} path={path}");
+            AnsiConsole.MarkupLineInterpolated($"[{color}]{word}[/] {delivery}");
             if (!verified)
             {
                 AnsiConsole.MarkupLineInterpolated($"  [red]{verdict}[/]: answered 401");
             }
 
-            Console.WriteLine(Json.Pretty(body));
+            Console.WriteLine(TerminalText.Escape(Json.Pretty(body), keepLineFeeds: true));
             Console.WriteLine();
         }
     }

@@ -10,19 +10,15 @@ namespace Hookline.Cli.Send;
 
 /// <summary>
 /// <c>hookline send &lt;url&gt; --secret &lt;whsec_...&gt; [--event &lt;name&gt;] --data &lt;json or @file&gt;</c>: signs one delivery
-/// as a Standard Webhooks sender does and POSTs it, to test a receiver. Exits 0 when the receiver answers 2xx.
+/// as a Standard Webhooks sender does and POSTs it, to test a receiver. Exits 0 when the receiver answers 2xx; redirects are not
+/// followed.
 /// </summary>
 internal static class SendCommand
 {
     public static Command Create()
     {
         var url = new Argument<string>("url") { Description = "The receiver's URL; with --event, its webhooks' prefix." };
-        var secret = new Option<string[]>("--secret")
-        {
-            Description = "The whsec_ secret that signs (repeat it to sign with several, as during a rotation).",
-            Required = true,
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var secret = CliSecrets.CreateOption("The whsec_ secret that signs (repeat it to sign with several, as during a rotation).");
         var eventName = new Option<string?>("--event")
         {
             Description = "The webhook's name, appended to the URL as its last path segment: POST {url}/{event}, "
@@ -35,7 +31,7 @@ internal static class SendCommand
             url, secret, eventName, data, id,
         };
         command.SetAction((result, cancellationToken) => SendAsync(
-            result.GetValue(url)!, CliSecrets.Parse(result.GetValue(secret) ?? []), result.GetValue(eventName), result.GetValue(data)!,
+            result.GetValue(url)!, CliSecrets.Read(result.GetValue(secret) ?? []), result.GetValue(eventName), result.GetValue(data)!,
             result.GetValue(id), cancellationToken));
         return command;
     }
@@ -56,7 +52,9 @@ internal static class SendCommand
         var version = typeof(SendCommand).Assembly.GetName().Version?.ToString(3);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("hookline-cli", version));
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        // Redirects are not followed, as Hookline's sender does not follow them: the signed request goes to the URL given, and
+        // a 3xx is the receiver's answer.
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
         HttpResponseMessage response;
         try
         {
@@ -76,10 +74,16 @@ internal static class SendCommand
             var answer = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var success = response.IsSuccessStatusCode;
             AnsiConsole.MarkupLineInterpolated($"POST {target.AbsoluteUri} [grey]webhook-id[/] {messageId}");
-            AnsiConsole.MarkupLineInterpolated($"[{(success ? "green" : "red")}]{(int)response.StatusCode} {response.ReasonPhrase}[/]");
+            var status = $"{(int)response.StatusCode} {TerminalText.Escape(response.ReasonPhrase ?? "")}";
+            AnsiConsole.MarkupLineInterpolated($"[{(success ? "green" : "red")}]{status}[/]");
+            if (response.Headers.NonValidated.TryGetValues("Location", out var location))
+            {
+                Console.WriteLine($"Location: {TerminalText.Escape(location.ToString())}");
+            }
+
             if (answer.Length > 0)
             {
-                Console.WriteLine(Json.Pretty(answer));
+                Console.WriteLine(TerminalText.Escape(Json.Pretty(answer), keepLineFeeds: true));
             }
 
             return success ? 0 : 1;

@@ -76,6 +76,11 @@ public sealed class CliProcessTests
             "--data @/nonexistent/body.json: the file could not be read"
         },
         { ["send", "http://127.0.0.1:1/hooks", "--secret", "{secret}", "--data", "{}"], "http://127.0.0.1:1/hooks could not be reached" },
+        {
+            // Error texts reach the terminal escaped, whatever they quote.
+            ["send", "http://127.0.0.1:1/hooks", "--secret", "{secret}", "--data", "@/nonexistent/\u001b]0;title\u0007.json"],
+            "--data @/nonexistent/\\u001B]0;title\\u0007.json: the file could not be read"
+        },
         { ["listen", "--port", "0", "--secret", "secret"], "--secret is not a valid webhook secret" },
     };
 

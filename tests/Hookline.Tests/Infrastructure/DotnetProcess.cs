@@ -48,12 +48,20 @@ internal sealed class DotnetProcess : IAsyncDisposable
         return command.Output;
     }
 
-    /// <summary>Starts <c>dotnet</c> with <paramref name="arguments"/> and leaves it running.</summary>
-    public static DotnetProcess Start(string directory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts <c>dotnet</c> with <paramref name="arguments"/> and leaves it running; <paramref name="standardInput"/>, when given, is
+    /// written to its standard input, which is then closed.
+    /// </summary>
+    public static DotnetProcess Start(
+        string directory,
+        IEnumerable<string> arguments,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? standardInput = null)
     {
         var start = new ProcessStartInfo("dotnet", arguments)
         {
             WorkingDirectory = directory,
+            RedirectStandardInput = standardInput is not null,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -74,7 +82,14 @@ internal sealed class DotnetProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        return new DotnetProcess(Process.Start(start)!);
+        var process = Process.Start(start)!;
+        if (standardInput is not null)
+        {
+            process.StandardInput.Write(standardInput);
+            process.StandardInput.Close();
+        }
+
+        return new DotnetProcess(process);
     }
 
     /// <summary>Waits until it prints a line starting with <paramref name="prefix"/>, and returns the rest of that line.</summary>
