@@ -46,8 +46,7 @@ public static class PostgreSqlWebhooksBuilderExtensions
         }
 
         // Hookline's own data source, disposed with the app's services.
-        builder.Services.AddSingleton(_ => new WebhookDataSource(NpgsqlDataSource.Create(connectionString)));
-        return builder.UsePostgreSql(sp => sp.GetRequiredService<WebhookDataSource>().DataSource, schema);
+        return builder.UsePostgreSqlStore(_ => new WebhookDataSource(NpgsqlDataSource.Create(connectionString), owned: true), schema);
     }
 
     /// <summary>
@@ -56,7 +55,9 @@ public static class PostgreSqlWebhooksBuilderExtensions
     /// there too, as with the connection string overload.
     /// </summary>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
-    /// <param name="dataSource">Gives the data source, once.</param>
+    /// <param name="dataSource">
+    /// Gives the data source: called once, when Hookline first needs it; Hookline never disposes it.
+    /// </param>
     /// <returns>The builder.</returns>
     public static IWebhooksBuilder UsePostgreSql(this IWebhooksBuilder builder, Func<IServiceProvider, NpgsqlDataSource> dataSource)
     {
@@ -65,11 +66,18 @@ public static class PostgreSqlWebhooksBuilderExtensions
         return builder.UsePostgreSql(dataSource, DefaultSchema);
     }
 
-    /// <summary>The store and the key ring in <paramref name="schema"/> of the data source's database.</summary>
+    /// <summary>The store and the key ring in <paramref name="schema"/> of the app's data source's database.</summary>
     internal static IWebhooksBuilder UsePostgreSql(
-        this IWebhooksBuilder builder, Func<IServiceProvider, NpgsqlDataSource> dataSource, string schema)
+        this IWebhooksBuilder builder, Func<IServiceProvider, NpgsqlDataSource> dataSource, string schema) =>
+        builder.UsePostgreSqlStore(sp => new WebhookDataSource(dataSource(sp), owned: false), schema);
+
+    private static IWebhooksBuilder UsePostgreSqlStore(
+        this IWebhooksBuilder builder, Func<IServiceProvider, WebhookDataSource> source, string schema)
     {
         var services = builder.Services;
+        // One data source for the store, its listener and its key ring, asked for once (the last UsePostgreSql wins).
+        services.Replace(ServiceDescriptor.Singleton(source));
+        Func<IServiceProvider, NpgsqlDataSource> dataSource = sp => sp.GetRequiredService<WebhookDataSource>().DataSource;
         // The last UsePostgreSql wins, as the store does; its key ring setup is registered once.
         services.Replace(ServiceDescriptor.Singleton(sp => new PostgreSqlKeyRingSetup(sp, dataSource, schema)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KeyManagementOptions>, PostgreSqlKeyRingSetup>(

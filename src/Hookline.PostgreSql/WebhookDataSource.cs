@@ -2,12 +2,21 @@ using Npgsql;
 
 namespace Hookline.PostgreSql;
 
-/// <summary>The data source <c>UsePostgreSql(connectionString)</c> made: Hookline's own, disposed with the app's services.</summary>
-internal sealed class WebhookDataSource(NpgsqlDataSource dataSource) : IAsyncDisposable, IDisposable
+/// <summary>
+/// The data source the store, its listener and its key ring use, asked of the app once: Hookline's own (made from a connection
+/// string, disposed with the app's services) or the app's (left to the app).
+/// </summary>
+internal sealed class WebhookDataSource(NpgsqlDataSource dataSource, bool owned) : IAsyncDisposable, IDisposable
 {
     public NpgsqlDataSource DataSource { get; } = dataSource;
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => owned ? DataSource.DisposeAsync() : ValueTask.CompletedTask;
 
-    public void Dispose() => DataSource.Dispose();
+    public void Dispose()
+    {
+        if (owned)
+        {
+            DataSource.Dispose();
+        }
+    }
 }

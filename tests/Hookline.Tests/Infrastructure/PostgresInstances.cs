@@ -10,11 +10,15 @@ internal sealed class PostgresInstances : IAsyncDisposable
 {
     private readonly List<WebApplication> _apps = [];
     private readonly List<NpgsqlDataSource> _dataSources = [];
+    private int _dataSourceCalls;
 
     public string Schema { get; } = TestPostgres.NewSchema();
 
     /// <summary>The data source of each instance started, in order.</summary>
     public IReadOnlyList<NpgsqlDataSource> DataSources => _dataSources;
+
+    /// <summary>How many times the instances' <c>UsePostgreSql</c> functions were called for their data sources.</summary>
+    public int DataSourceCalls => Volatile.Read(ref _dataSourceCalls);
 
     public async Task<WebApplication> StartAsync(Action<WebhookOptions> configure)
     {
@@ -29,7 +33,13 @@ internal sealed class PostgresInstances : IAsyncDisposable
             o.Delivery.RequireHttps = false;
             configure(o);
         });
-        webhooks.UsePostgreSql(_ => dataSource, Schema);
+        webhooks.UsePostgreSql(
+            _ =>
+            {
+                Interlocked.Increment(ref _dataSourceCalls);
+                return dataSource;
+            },
+            Schema);
         webhooks.Webhooks.MapPost<Ping>("ping");
         var app = builder.Build();
         _apps.Add(app);

@@ -61,7 +61,7 @@ public sealed class PostgreSqlListenerTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Listener_ConnectionKilled_ReconnectsAndStillWakes()
+    public async Task Listener_ConnectionKilled_ReconnectsOnTheSameDataSourceAndStillWakes()
     {
         TestPostgres.SkipUnlessAvailable();
         await using var receiver = await TestReceiver.StartAsync();
@@ -84,6 +84,7 @@ public sealed class PostgreSqlListenerTests : IAsyncLifetime
 
         var requests = await Eventually.ReadsAsync(() => Task.FromResult(receiver.Requests), r => r.Count > 0, "the reconnected instance delivers", s_atOnce);
         Assert.Equal(published.MessageId, Assert.Single(requests).Headers["webhook-id"]);
+        Assert.Equal(2, _instances.DataSourceCalls); // Once an instance: for the store, the key ring and both listens.
     }
 
     private Task<WebApplication> StartInstanceAsync(bool deliver) =>
