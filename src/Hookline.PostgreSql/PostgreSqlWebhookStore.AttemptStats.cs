@@ -14,9 +14,9 @@ internal sealed partial class PostgreSqlWebhookStore
         await ReadAsync(
             """
             SELECT h.endpoint_id, h.hour, sum(h.succeeded)::integer, sum(h.failed)::integer, max(h.last_failed_at),
-                   (array_agg(h.last_failed_status_code ORDER BY h.last_failed_at DESC NULLS LAST))[1],
-                   (array_agg(h.last_failed_error_kind ORDER BY h.last_failed_at DESC NULLS LAST))[1],
-                   (array_agg(h.last_failed_error ORDER BY h.last_failed_at DESC NULLS LAST))[1]
+                   (array_agg(h.last_failed_status_code ORDER BY h.last_failed_at DESC NULLS LAST, h.shard))[1],
+                   (array_agg(h.last_failed_error_kind ORDER BY h.last_failed_at DESC NULLS LAST, h.shard))[1],
+                   (array_agg(h.last_failed_error ORDER BY h.last_failed_at DESC NULLS LAST, h.shard))[1]
             FROM {schema}.endpoints e JOIN {schema}.attempt_hours h ON h.endpoint_id = e.id AND h.hour >= @since
             WHERE e.tenant = @tenant AND (@endpoint IS NULL OR e.id = @endpoint)
             GROUP BY h.endpoint_id, h.hour
@@ -59,10 +59,11 @@ internal sealed partial class PostgreSqlWebhookStore
             SELECT r.endpoint_id, date_trunc('hour', r.started_at, 'UTC'), pg_backend_pid() % 8,
                    count(*) FILTER (WHERE r.kind = 0), count(*) FILTER (WHERE r.kind <> 0),
                    max(r.started_at) FILTER (WHERE r.kind <> 0),
-                   (array_agg(r.status_code ORDER BY r.started_at DESC) FILTER (WHERE r.kind <> 0))[1],
-                   (array_agg(r.kind ORDER BY r.started_at DESC) FILTER (WHERE r.kind <> 0))[1],
-                   (array_agg(r.error ORDER BY r.started_at DESC) FILTER (WHERE r.kind <> 0))[1]
-            FROM unnest(@endpoints, @started, @status, @kind, @error) AS r (endpoint_id, started_at, status_code, kind, error)
+                   (array_agg(r.status_code ORDER BY r.started_at DESC, r.n DESC) FILTER (WHERE r.kind <> 0))[1],
+                   (array_agg(r.kind ORDER BY r.started_at DESC, r.n DESC) FILTER (WHERE r.kind <> 0))[1],
+                   (array_agg(r.error ORDER BY r.started_at DESC, r.n DESC) FILTER (WHERE r.kind <> 0))[1]
+            FROM unnest(@endpoints, @started, @status, @kind, @error) WITH ORDINALITY
+                AS r (endpoint_id, started_at, status_code, kind, error, n)
             GROUP BY 1, 2
             ORDER BY 1, 2
             ON CONFLICT (endpoint_id, hour, shard) DO UPDATE SET
