@@ -249,21 +249,45 @@ internal sealed class WebhookDispatcher : BackgroundService
         return finished;
     }
 
-    /// <summary>Records attempts on their own: those a failed lease did not record, and the last ones at shutdown.</summary>
+    /// <summary>
+    /// Records attempts on their own: those a failed lease did not record, and the last ones at shutdown. When the batch fails,
+    /// each is recorded alone, so that one the store refuses is set aside (logged, and sent again when its lease ends) without
+    /// taking the rest of its batch with it.
+    /// </summary>
     private async Task RecordAsync(List<AttemptResult> results)
     {
-        if (results.Count == 0)
+        if (results.Count == 0 || await TryCompleteAsync(results).ConfigureAwait(false) is not { } error)
         {
             return;
         }
 
+        if (results.Count > 1)
+        {
+            foreach (var result in results)
+            {
+                if (await TryCompleteAsync([result]).ConfigureAwait(false) is { } alone)
+                {
+                    _logger.AttemptNotRecorded(alone, result.DeliveryId, result.EndpointId);
+                }
+            }
+
+            return;
+        }
+
+        _logger.AttemptNotRecorded(error, results[0].DeliveryId, results[0].EndpointId);
+    }
+
+    /// <summary>Records <paramref name="results"/> in one batch: the store's error if it failed.</summary>
+    private async Task<Exception?> TryCompleteAsync(IReadOnlyList<AttemptResult> results)
+    {
         try
         {
             await _queue.CompleteAsync(results, _time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            return null;
         }
         catch (Exception e)
         {
-            _logger.CompleteFailed(e, results.Count);
+            return e;
         }
     }
 

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Security.Cryptography;
 using System.Text;
 using Hookline.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Hookline;
@@ -17,11 +19,23 @@ internal sealed class WebhookSender : IDisposable
     public const int ResponseSnippetBytes = 4096;
     private static readonly ProductInfoHeaderValue s_userAgent = new("Hookline", typeof(WebhookSender).Assembly.GetName().Version?.ToString(3));
 
+    /// <summary>What a tenant reads of an attempt that could not be signed; the operator's cause goes to the log.</summary>
+    public const string NotSignedError =
+        "Nothing was sent: the sender could not read this endpoint's signing secret. The API's operator can fix this; "
+        + "the delivery is retried on its schedule.";
+
     private readonly HttpClient _client;
+    private readonly EndpointSecretProtector _secrets;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
 
-    public WebhookSender(IOptions<WebhookOptions> options, DestinationPolicy policy, TimeProvider time)
+    public WebhookSender(
+        IOptions<WebhookOptions> options,
+        DestinationPolicy policy,
+        EndpointSecretProtector secrets,
+        TimeProvider time,
+        ILogger<WebhookSender> logger)
     {
         var delivery = options.Value.Delivery;
         _client = new HttpClient(new SocketsHttpHandler
@@ -37,7 +51,9 @@ internal sealed class WebhookSender : IDisposable
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
+        _secrets = secrets;
         _time = time;
+        _logger = logger;
         _timeout = delivery.Timeout;
     }
 
@@ -45,7 +61,13 @@ internal sealed class WebhookSender : IDisposable
     {
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
-        using var request = CreateRequest(delivery, startedAt);
+        using var request = SignedRequest(delivery, startedAt);
+        if (request is null)
+        {
+            // This attempt fails, and only this one: the rest of its batch is sent, and it follows the retry schedule.
+            return new SendOutcome(startedAt, _time.GetElapsedTime(started), null, null, null, AttemptErrorKind.Signing, NotSignedError);
+        }
+
         using var timeout = new CancellationTokenSource(_timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
@@ -64,16 +86,37 @@ internal sealed class WebhookSender : IDisposable
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            return new SendOutcome(startedAt, _time.GetElapsedTime(started), null, null, null, Classify(e, timeout.IsCancellationRequested), e.GetBaseException().Message);
+            return new SendOutcome(
+                startedAt,
+                _time.GetElapsedTime(started),
+                null,
+                null,
+                null,
+                Classify(e, timeout.IsCancellationRequested),
+                Storable(e.GetBaseException().Message));
         }
     }
 
     public void Dispose() => _client.Dispose();
 
-    private static HttpRequestMessage CreateRequest(LeasedDelivery delivery, DateTimeOffset now)
+    /// <summary>The request, signed with the endpoint's active secrets; null (and logged) when they cannot be read.</summary>
+    private HttpRequestMessage? SignedRequest(LeasedDelivery delivery, DateTimeOffset now)
+    {
+        try
+        {
+            return CreateRequest(delivery, _secrets.Unprotect(delivery.EndpointId, delivery.Secrets), now);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException)
+        {
+            _logger.DeliveryNotSigned(e, delivery.MessageId, delivery.EndpointId);
+            return null;
+        }
+    }
+
+    private static HttpRequestMessage CreateRequest(LeasedDelivery delivery, IEnumerable<WebhookEndpointSecret> plain, DateTimeOffset now)
     {
         var timestamp = now.ToUnixTimeSeconds();
-        WebhookSecret[] secrets = [.. delivery.Secrets.Where(s => s.IsActive(now)).Select(s => WebhookSecret.Parse(s.Value))];
+        WebhookSecret[] secrets = [.. plain.Where(s => s.IsActive(now)).Select(s => WebhookSecret.Parse(s.Value))];
         var request = new HttpRequestMessage(new HttpMethod(delivery.Method), delivery.Url)
         {
             Content = new ReadOnlyMemoryContent(delivery.Payload),
@@ -105,9 +148,15 @@ internal sealed class WebhookSender : IDisposable
                 read += chunk;
             }
 
-            return Encoding.UTF8.GetString(buffer, 0, read);
+            return Storable(Encoding.UTF8.GetString(buffer, 0, read));
         }
     }
+
+    /// <summary>
+    /// Text from the receiver as every store keeps it: U+0000, which PostgreSQL's text refuses, becomes U+FFFD, the character
+    /// that bytes which are not UTF-8 already became.
+    /// </summary>
+    private static string Storable(string text) => text.Replace('\0', '\uFFFD');
 
     private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
     {

@@ -1,6 +1,5 @@
 using Hookline;
 using Hookline.Storage;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -31,11 +30,12 @@ public static class WebhooksBuilderExtensions
         ArgumentNullException.ThrowIfNull(store);
         var services = builder.Services;
         services.AddDataProtection();
-        services.Replace(ServiceDescriptor.Singleton(sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<IDataProtectionProvider>())));
+        services.TryAddSingleton<EndpointSecretProtector>();
+        services.Replace(ServiceDescriptor.Singleton(sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<EndpointSecretProtector>())));
 
-        // One store instance under each role; the roles that carry secrets see it through SecretProtectingStore.
+        // One store instance under each role; the endpoint role, which hands secrets out in the clear, through SecretProtectingStore.
         services.TryAddSingleton<IWebhookEndpointStore>(sp => sp.GetRequiredService<SecretProtectingStore>());
-        services.TryAddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<SecretProtectingStore>());
+        services.TryAddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.TryAddSingleton<IWebhookMessageAppender>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.TryAddSingleton<IWebhookLogReader>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.AddMetrics();

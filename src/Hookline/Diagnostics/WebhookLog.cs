@@ -20,8 +20,8 @@ internal static partial class WebhookLog
     [LoggerMessage(5, LogLevel.Error, "The webhook dispatcher could not lease deliveries; it tries again in {Delay}.")]
     public static partial void LeaseFailed(this ILogger logger, Exception exception, TimeSpan delay);
 
-    [LoggerMessage(6, LogLevel.Error, "Could not record {Count} webhook delivery attempts; their deliveries are attempted again when their leases end.")]
-    public static partial void CompleteFailed(this ILogger logger, Exception exception, int count);
+    [LoggerMessage(6, LogLevel.Error, "Could not record an attempt of delivery {DeliveryId} to endpoint {EndpointId}; the rest of its batch is recorded on its own, and this delivery is attempted again when its lease ends.")]
+    public static partial void AttemptNotRecorded(this ILogger logger, Exception exception, long deliveryId, string endpointId);
 
     [LoggerMessage(7, LogLevel.Information, "Stopping: gave {Count} in-flight webhook deliveries back to the store, due now.")]
     public static partial void Released(this ILogger logger, int count);
@@ -40,4 +40,7 @@ internal static partial class WebhookLog
 
     [LoggerMessage(12, LogLevel.Error, "The webhook dispatcher could not fan published messages out to their endpoints; it tries again when it next wakes or polls.")]
     public static partial void ExpandFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Error, "Could not sign webhook message {MessageId} for endpoint {EndpointId}: nothing was sent, the attempt is recorded as failed and retried on its schedule.")]
+    public static partial void DeliveryNotSigned(this ILogger logger, Exception exception, string messageId, string endpointId);
 }

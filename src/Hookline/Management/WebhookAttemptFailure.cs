@@ -13,7 +13,7 @@ public sealed record WebhookAttemptFailure
 
     /// <summary>
     /// How it failed: <c>httpStatus</c>, <c>timeout</c>, <c>dns</c>, <c>connectionRefused</c>, <c>connectionReset</c>, <c>tls</c>,
-    /// <c>forbidden</c> or <c>other</c>.
+    /// <c>forbidden</c>, <c>other</c> or <c>signing</c> (nothing was sent).
     /// </summary>
     public required string ErrorKind { get; init; }
 

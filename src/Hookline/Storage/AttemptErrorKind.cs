@@ -29,4 +29,7 @@ public enum AttemptErrorKind
 
     /// <summary>Any other failure.</summary>
     Other,
+
+    /// <summary>Nothing was sent: the sender could not sign the delivery (it could not read the endpoint's secret).</summary>
+    Signing,
 }

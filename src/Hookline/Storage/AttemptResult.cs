@@ -21,13 +21,16 @@ public sealed record AttemptResult
     /// <summary>The response status, if a response came.</summary>
     public int? StatusCode { get; init; }
 
-    /// <summary>The first 4 KiB of the response body.</summary>
+    /// <summary>
+    /// The first 4 KiB of the response body, as text: bytes that are not UTF-8, and U+0000 (which PostgreSQL's text refuses), are
+    /// U+FFFD, so every store keeps it as given.
+    /// </summary>
     public string? ResponseBody { get; init; }
 
     /// <summary>How it failed, if it did.</summary>
     public required AttemptErrorKind ErrorKind { get; init; }
 
-    /// <summary>The failure's message, if any.</summary>
+    /// <summary>The failure's message, if any (without U+0000, like <see cref="ResponseBody"/>).</summary>
     public string? Error { get; init; }
 
     /// <summary>The delivery's new state.</summary>

@@ -27,7 +27,7 @@ public sealed record LeasedDelivery
     /// <summary>The endpoint's URL.</summary>
     public required string Url { get; init; }
 
-    /// <summary>The endpoint's secrets.</summary>
+    /// <summary>The endpoint's secrets, as the store keeps them (encrypted): the sender decrypts them as it signs.</summary>
     public required IReadOnlyList<WebhookEndpointSecret> Secrets { get; init; }
 
     /// <summary>The endpoint's first failure since its last success.</summary>

@@ -1,6 +1,5 @@
 using System.Text;
 using Hookline.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Hookline.Tests.Delivery;
 
@@ -52,7 +51,7 @@ public sealed class WebhookSenderInteropTests : IDisposable
         var options = new WebhookOptions();
         options.Delivery.AllowedNetworks = ["127.0.0.0/8"];
         options.Delivery.RequireHttps = false;
-        return new WebhookSender(Options.Create(options), new DestinationPolicy(Options.Create(options)), TimeProvider.System);
+        return TestSenders.Create(options);
     }
 
     private static LeasedDelivery Delivery(string url, params WebhookEndpointSecret[] secrets) => new()

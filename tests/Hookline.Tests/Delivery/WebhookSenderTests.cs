@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Hookline.Storage;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Hookline.Tests.Delivery;
@@ -188,7 +187,7 @@ public sealed class WebhookSenderTests : IDisposable
         options.Delivery.AllowedNetworks = allowedNetworks;
         options.Delivery.RequireHttps = requireHttps;
         options.Delivery.Timeout = timeout ?? TimeSpan.FromSeconds(15);
-        return new WebhookSender(Options.Create(options), new DestinationPolicy(Options.Create(options)), time ?? TimeProvider.System);
+        return TestSenders.Create(options, time);
     }
 
     private static LeasedDelivery Delivery(string url) => new()
