@@ -28,7 +28,7 @@ public sealed class WebhookReceivingOptions
 
     /// <summary>How far <c>webhook-timestamp</c> may be from the clock, either way.</summary>
     /// <value><see cref="WebhookVerifier.DefaultTolerance"/>: 5 minutes, as the official libraries. Also how long the replay guard
-    /// remembers an id at least. 1 second to 1 day.</value>
+    /// remembers a handled id at least. 1 second to 1 day.</value>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan Tolerance { get; set; } = WebhookVerifier.DefaultTolerance;
 
@@ -38,9 +38,11 @@ public sealed class WebhookReceivingOptions
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
     /// <summary>
-    /// Whether a verified <c>webhook-id</c> seen again within the window is refused with 409 Conflict. The ids are kept in
-    /// <c>HybridCache</c>, so instances that share a distributed cache share the guard.
+    /// Whether the replay guard runs each verified <c>webhook-id</c>'s handler once within the window: a copy of an id already
+    /// handled (a resend, a retry after a lost answer) is acknowledged with 204 No Content without running the handler again, a
+    /// copy arriving while the handler runs is refused with 409 Conflict (the sender retries it), and an id whose handler
+    /// failed is forgotten. The ids are kept in <c>HybridCache</c>, so instances that share a distributed cache share the guard.
     /// </summary>
-    /// <value><see langword="false"/>.</value>
-    public bool RefuseReplays { get; set; }
+    /// <value><see langword="true"/>, as Standard Webhooks asks receivers to deduplicate on <c>webhook-id</c>.</value>
+    public bool EnableReplayGuard { get; set; } = true;
 }

@@ -9,8 +9,8 @@ public static class WebhookVerificationEndpointConventionBuilderExtensions
     /// <summary>
     /// Verifies the Standard Webhooks signature of every request to these endpoints (one endpoint, a route group, or any other
     /// convention builder) on the raw body, before parameter binding reads it, and refuses the rest with a 401 ProblemDetails
-    /// that names the failed check (413 over the size limit, 409 for a replay when the guard is on). Needs
-    /// <c>AddWebhookReceiving()</c>.
+    /// that names the failed check (413 over the size limit). The replay guard answers a copy of a webhook already handled with
+    /// 204 without running the endpoint, and one whose twin is still running with 409. Needs <c>AddWebhookReceiving()</c>.
     /// </summary>
     /// <remarks>
     /// Not an <see cref="IEndpointFilter"/>: endpoint filters run after parameter binding has consumed the body. This wraps the

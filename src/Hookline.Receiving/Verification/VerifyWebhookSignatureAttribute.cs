@@ -5,7 +5,8 @@ namespace Hookline.Receiving;
 
 /// <summary>
 /// Verifies the Standard Webhooks signature of requests to a controller or action before model binding reads the body, and
-/// refuses the rest with a 401 ProblemDetails (413 over the size limit, 409 for a replay when the guard is on). Needs
+/// refuses the rest with a 401 ProblemDetails (413 over the size limit). The replay guard answers a copy of a webhook already
+/// handled with 204 without running the action, and one whose twin is still running with 409. Needs
 /// <c>AddWebhookReceiving()</c>. On minimal API endpoints and route groups, call <c>VerifyWebhookSignature()</c> instead, which
 /// adds this attribute as endpoint metadata.
 /// </summary>

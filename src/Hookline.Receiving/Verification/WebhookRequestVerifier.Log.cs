@@ -12,9 +12,12 @@ internal sealed partial class WebhookRequestVerifier
     [LoggerMessage(102, LogLevel.Warning, "Refused webhook {WebhookId} on {Path}: {FailedCheck}.")]
     private static partial void LogRefused(ILogger logger, PathString path, string webhookId, WebhookVerificationResult failedCheck);
 
-    [LoggerMessage(103, LogLevel.Warning, "Refused webhook {WebhookId} on {Path}: already accepted within the replay window.")]
-    private static partial void LogReplay(ILogger logger, PathString path, string webhookId);
+    [LoggerMessage(103, LogLevel.Information, "Acknowledged webhook {WebhookId} on {Path} without running the handler: already handled.")]
+    private static partial void LogAcknowledged(ILogger logger, PathString path, string webhookId);
 
     [LoggerMessage(104, LogLevel.Warning, "Refused a webhook on {Path}: the body is over the {Limit}-byte limit.")]
     private static partial void LogTooLarge(ILogger logger, PathString path, int limit);
+
+    [LoggerMessage(105, LogLevel.Warning, "Refused webhook {WebhookId} on {Path}: a copy of it is being handled.")]
+    private static partial void LogRunning(ILogger logger, PathString path, string webhookId);
 }

@@ -9,8 +9,8 @@ namespace Hookline.Receiving;
 
 /// <summary>
 /// What every verified endpoint runs before its handler: read the raw body (buffered, within the limit), verify it with the
-/// sender's secrets, check the replay guard, rewind the body for model binding. Refusals are ProblemDetails that name the
-/// failed check and never echo the secret or the body.
+/// sender's secrets, claim the id in the replay guard, rewind the body for model binding. Refusals are ProblemDetails that name
+/// the failed check and never echo the secret or the body.
 /// </summary>
 internal sealed partial class WebhookRequestVerifier
 {
@@ -35,9 +35,9 @@ internal sealed partial class WebhookRequestVerifier
     }
 
     /// <summary>
-    /// Verifies the request for <paramref name="sender"/> and runs <paramref name="next"/> when it passes; otherwise writes the
-    /// refusal and does not. <paramref name="next"/> says whether the request succeeded: an id whose handling failed is forgotten
-    /// by the replay guard, so the sender's retry is accepted.
+    /// Verifies the request for <paramref name="sender"/> and runs <paramref name="next"/> when it passes and the replay guard
+    /// lets it; otherwise answers and does not. <paramref name="next"/> says whether the request succeeded: the guard marks the
+    /// id handled, or forgets it when handling failed, so that the sender's retry runs <paramref name="next"/> again.
     /// </summary>
     public async Task InvokeAsync(HttpContext context, string? sender, Func<Task<bool>> next)
     {
@@ -74,24 +74,12 @@ internal sealed partial class WebhookRequestVerifier
             return;
         }
 
-        var recorded = false;
-        if (options.RefuseReplays)
+        var guarded = options.EnableReplayGuard;
+        // Verified, so the header is a whole number of seconds.
+        var timestamp = long.Parse(request.Headers[WebhookHeaders.Timestamp].ToString(), CultureInfo.InvariantCulture);
+        if (guarded && !await ClaimAsync(context, sender, messageId, timestamp, options.Tolerance).ConfigureAwait(false))
         {
-            // Verified, so the header is a whole number of seconds.
-            var timestamp = long.Parse(request.Headers[WebhookHeaders.Timestamp].ToString(), CultureInfo.InvariantCulture);
-            if (!await _replays.TryAcceptAsync(sender, messageId, timestamp, options.Tolerance, cancellation).ConfigureAwait(false))
-            {
-                LogReplay(_logger, request.Path, messageId);
-                await WriteProblemAsync(
-                    context,
-                    StatusCodes.Status409Conflict,
-                    "Webhook already received",
-                    "A request with this webhook-id was already accepted within the replay window.",
-                    null).ConfigureAwait(false);
-                return;
-            }
-
-            recorded = true;
+            return;
         }
 
         LogVerified(_logger, request.Path, messageId);
@@ -101,15 +89,17 @@ internal sealed partial class WebhookRequestVerifier
         {
             succeeded = await next().ConfigureAwait(false);
         }
-        catch when (recorded)
+        catch when (guarded)
         {
-            await _replays.ForgetAsync(sender, messageId, CancellationToken.None).ConfigureAwait(false);
+            await _replays.ReleaseAsync(sender, messageId).ConfigureAwait(false);
             throw;
         }
 
-        if (recorded && !succeeded)
+        if (guarded)
         {
-            await _replays.ForgetAsync(sender, messageId, CancellationToken.None).ConfigureAwait(false);
+            await (succeeded
+                ? _replays.CompleteAsync(sender, messageId, timestamp, options.Tolerance)
+                : _replays.ReleaseAsync(sender, messageId)).ConfigureAwait(false);
         }
     }
 
@@ -121,6 +111,34 @@ internal sealed partial class WebhookRequestVerifier
 
     /// <summary>Whether a status code means the handler took the webhook: 2xx.</summary>
     public static bool IsSuccess(int statusCode) => statusCode is >= 200 and < 300;
+
+    /// <summary>
+    /// Claims the id for this request; otherwise answers the copy and returns false. A copy already handled gets 204, so that the
+    /// sender (who missed our answer, or resent) stops retrying; a copy whose twin is still running gets 409, not a 2xx, so that
+    /// the sender retries it if the running one fails.
+    /// </summary>
+    private async Task<bool> ClaimAsync(HttpContext context, string sender, string messageId, long timestamp, TimeSpan tolerance)
+    {
+        var claim = await _replays.ClaimAsync(sender, messageId, timestamp, tolerance, context.RequestAborted).ConfigureAwait(false);
+        switch (claim)
+        {
+            case WebhookReplayClaim.Handled:
+                LogAcknowledged(_logger, context.Request.Path, messageId);
+                await TypedResults.NoContent().ExecuteAsync(context).ConfigureAwait(false);
+                return false;
+            case WebhookReplayClaim.Running:
+                LogRunning(_logger, context.Request.Path, messageId);
+                await WriteProblemAsync(
+                    context,
+                    StatusCodes.Status409Conflict,
+                    "Webhook being handled",
+                    "A request with this webhook-id is being handled; retry later.",
+                    null).ConfigureAwait(false);
+                return false;
+            default:
+                return true;
+        }
+    }
 
     private WebhookVerifier Verifier(string sender, WebhookReceivingOptions options) =>
         _verifiers.GetOrAdd(

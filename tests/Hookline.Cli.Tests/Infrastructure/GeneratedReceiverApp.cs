@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Hookline.Cli.Tests;
 
 /// <summary>
-/// A receiver app made of generated code: Hookline.Receiving with one secret and the replay guard, the generated
+/// A receiver app made of generated code: Hookline.Receiving with one secret and the replay guard (on by default), the generated
 /// <c>Map...Webhooks("/hooks")</c>, and a <see cref="RecordingReceiver"/> as the registered implementation, on real Kestrel on 127.0.0.1 port 0.
 /// </summary>
 internal sealed class GeneratedReceiverApp : IAsyncDisposable
@@ -36,11 +36,7 @@ internal sealed class GeneratedReceiverApp : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         builder.Logging.ClearProviders();
-        builder.Services.AddWebhookReceiving(o =>
-        {
-            o.Secrets.Add(secret);
-            o.RefuseReplays = true;
-        });
+        builder.Services.AddWebhookReceiving(o => o.Secrets.Add(secret));
         builder.Services.AddSingleton(receiverInterface, receiver);
         var app = builder.Build();
         extensions.GetMethod($"Map{name}Webhooks")!.Invoke(null, [app, "/hooks", null]);

@@ -14,17 +14,20 @@ namespace Hookline.Tests.Receiving;
 /// <summary>
 /// An app that receives webhooks with Hookline.Receiving, on a real Kestrel server on 127.0.0.1 port 0, with a fake clock:
 /// <c>/hooks/new-subscription</c> (MapWebhook), <c>/group/raw</c> (a verified route group), <c>/controller/subscription</c>
-/// (a verified controller) and its OpenAPI document. Every handler call is recorded.
+/// (a verified controller), <c>/group/gated</c> and <c>/group/flaky</c> (run by the <see cref="Probe"/>) and its OpenAPI document.
+/// Every handler call is recorded.
 /// </summary>
 internal sealed class ReceiverApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private ReceiverApp(WebApplication app, FakeTimeProvider time, ConcurrentQueue<Subscription> received, CapturingLoggerProvider logs)
+    private ReceiverApp(
+        WebApplication app, FakeTimeProvider time, ConcurrentQueue<Subscription> received, HandlerProbe probe, CapturingLoggerProvider logs)
     {
         _app = app;
         Time = time;
         Received = received;
+        Probe = probe;
         Logs = logs;
     }
 
@@ -32,6 +35,9 @@ internal sealed class ReceiverApp : IAsyncDisposable
 
     /// <summary>The payloads the handlers got, in order.</summary>
     public ConcurrentQueue<Subscription> Received { get; }
+
+    /// <summary>How often <c>/group/gated</c> and <c>/group/flaky</c> ran; the gate the first gated call waits at.</summary>
+    public HandlerProbe Probe { get; }
 
     public CapturingLoggerProvider Logs { get; }
 
@@ -54,6 +60,8 @@ internal sealed class ReceiverApp : IAsyncDisposable
         builder.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
         var received = new ConcurrentQueue<Subscription>();
         builder.Services.AddSingleton(received);
+        var probe = new HandlerProbe();
+        builder.Services.AddSingleton(probe);
         if (configure is null)
         {
             builder.Services.AddWebhookReceiving();
@@ -86,10 +94,26 @@ internal sealed class ReceiverApp : IAsyncDisposable
         });
         group.MapPost("/fails", () => TypedResults.Problem("The handler failed.", statusCode: 500));
         group.MapPost("/throws", IResult () => throw new InvalidOperationException("The handler threw."));
+        group.MapPost("/gated", async (HandlerProbe probe) =>
+        {
+            // Only the first call waits: a second call that gets through shows as a second run, not as a hang.
+            if (probe.Called() == 1)
+            {
+                await probe.Gate.Task;
+            }
+
+            return TypedResults.NoContent();
+        });
+        group.MapPost("/flaky", IResult (HandlerProbe probe, bool? throws) => probe.Called() switch
+        {
+            1 when throws == true => throw new InvalidOperationException("The handler threw."),
+            1 => TypedResults.Problem("The handler failed.", statusCode: 500),
+            _ => TypedResults.NoContent(),
+        });
         app.MapControllers();
         app.MapOpenApi();
         await app.StartAsync();
-        var receiver = new ReceiverApp(app, time, received, logs);
+        var receiver = new ReceiverApp(app, time, received, probe, logs);
         receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         receiver.Client.BaseAddress = new Uri(receiver.BaseUrl);
         return receiver;
@@ -133,6 +157,19 @@ internal sealed class ReceiverApp : IAsyncDisposable
     {
         protected override bool IsController(System.Reflection.TypeInfo typeInfo) => typeInfo.AsType() == typeof(T);
     }
+}
+
+/// <summary>Counts the calls of the probe endpoints; the first call of <c>/group/gated</c> waits at <see cref="Gate"/>.</summary>
+internal sealed class HandlerProbe
+{
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Counts a call; returns which call it is, from 1.</summary>
+    public int Called() => Interlocked.Increment(ref _calls);
 }
 
 /// <summary>A controller whose actions are verified by the attribute; model binding reads the body after verification.</summary>

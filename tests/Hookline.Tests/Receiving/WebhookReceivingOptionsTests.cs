@@ -59,7 +59,7 @@ public sealed class WebhookReceivingOptionsTests
     {
         var options = new WebhookReceivingOptions();
 
-        Assert.Equal((TimeSpan.FromMinutes(5), 1024 * 1024, false), (options.Tolerance, options.MaxBodyBytes, options.RefuseReplays));
+        Assert.Equal((TimeSpan.FromMinutes(5), 1024 * 1024, true), (options.Tolerance, options.MaxBodyBytes, options.EnableReplayGuard));
         Assert.Empty(options.Secrets);
     }
 

@@ -127,65 +127,6 @@ public sealed class WebhookReceivingTests
         Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (byOld.StatusCode, byNew.StatusCode));
     }
 
-    [Fact]
-    public async Task ReplayGuard_RefusesAnIdAcceptedWithinTheWindow_With409_AndAcceptsItAfterTheWindow()
-    {
-        await using var receiver = await ReceiverApp.StartAsync(o =>
-        {
-            o.Secrets = [s_secret];
-            o.RefuseReplays = true;
-        });
-
-        using var first = await receiver.PostSignedAsync(Path, Body, "msg_replayed", s_secret);
-        using var replay = await receiver.PostSignedAsync(Path, Body, "msg_replayed", s_secret);
-        receiver.Time.Advance(TimeSpan.FromMinutes(4));
-        using var resigned = await receiver.PostSignedAsync(Path, Body, "msg_replayed", s_secret);
-        using var other = await receiver.PostSignedAsync(Path, Body, "msg_other", s_secret);
-        receiver.Time.Advance(TimeSpan.FromMinutes(2));
-        using var afterWindow = await receiver.PostSignedAsync(Path, Body, "msg_replayed", s_secret);
-
-        Assert.Equal(
-            [
-                HttpStatusCode.NoContent, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.NoContent,
-                HttpStatusCode.NoContent,
-            ],
-            new[] { first.StatusCode, replay.StatusCode, resigned.StatusCode, other.StatusCode, afterWindow.StatusCode });
-        Assert.Equal("application/problem+json", replay.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(3, receiver.Received.Count);
-    }
-
-    [Fact]
-    public async Task ReplayGuard_RecordsOnlyVerifiedRequests_AndForgetsAnIdWhoseHandlerFailed()
-    {
-        await using var receiver = await ReceiverApp.StartAsync(o =>
-        {
-            o.Secrets = [s_secret];
-            o.RefuseReplays = true;
-        });
-
-        using var forged = await receiver.PostSignedAsync(Path, Body, "msg_1", WebhookSecret.Generate());
-        using var genuine = await receiver.PostSignedAsync(Path, Body, "msg_1", s_secret);
-        using var failed = await receiver.PostSignedAsync("/group/fails", Body, "msg_2", s_secret);
-        using var retried = await receiver.PostSignedAsync("/group/fails", Body, "msg_2", s_secret);
-        using var threw = await receiver.PostSignedAsync("/group/throws", Body, "msg_3", s_secret);
-        using var retriedAfterThrow = await receiver.PostSignedAsync("/group/throws", Body, "msg_3", s_secret);
-        using var replayed = await receiver.PostSignedAsync(Path, Body, "msg_1", s_secret);
-
-        Assert.Equal(
-            [
-                HttpStatusCode.Unauthorized, HttpStatusCode.NoContent,
-                HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError,
-                HttpStatusCode.InternalServerError, HttpStatusCode.InternalServerError,
-                HttpStatusCode.Conflict,
-            ],
-            new[]
-            {
-                forged.StatusCode, genuine.StatusCode, failed.StatusCode, retried.StatusCode,
-                threw.StatusCode, retriedAfterThrow.StatusCode,
-                replayed.StatusCode,
-            });
-    }
-
     [RequiresFact(Requirement.NodeTools)]
     public async Task OpenApiDocument_WithVerifiedRoutes_IsValidOpenApi31()
     {
