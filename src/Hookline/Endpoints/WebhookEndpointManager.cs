@@ -207,7 +207,7 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
             Url = url.AbsoluteUri,
             Description = settings.Description is { Length: > MaxDescriptionLength }
                 ? throw new ArgumentException($"An endpoint description is at most {MaxDescriptionLength} characters; this one is {settings.Description.Length}.", nameof(settings.Description))
-                : settings.Description,
+                : StorableText.RequireReadable(settings.Description, "An endpoint description", nameof(settings.Description)),
             EventTypes = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes),
             RateLimit = settings.RateLimit is < 1 or > MaxRateLimit
                 ? throw new ArgumentException($"An endpoint's rate limit is 1 to {MaxRateLimit:N0} deliveries a second, or none; not {settings.RateLimit}.", nameof(settings.RateLimit))

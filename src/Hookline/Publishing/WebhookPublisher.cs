@@ -31,6 +31,9 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
             throw new ArgumentException("An idempotency key is 1 to 256 characters long.", nameof(idempotencyKey));
         }
 
+        StorableText.Require(tenant, "A tenant", nameof(tenant));
+        StorableText.Require(idempotencyKey, "An idempotency key", nameof(idempotencyKey));
+
         // Serialized once, with the declared type and the options that shaped the OpenAPI schema: these bytes are signed and sent on every attempt.
         byte[] body;
         try

@@ -78,6 +78,8 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":0}}", 422, "rateLimit" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":10001}}", 422, "rateLimit" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"{new string('d', 1025)}\"}}", 422, "description" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"before\\u0000after\"}}", 422, "description" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"\\u001b]52;c;aGk=\\u0007\"}}", 422, "description" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"{new string('d', 70_000)}\"}}", 413, "body" },
 
         // Changing one: its id, then its body.

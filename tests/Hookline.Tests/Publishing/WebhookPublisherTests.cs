@@ -129,6 +129,19 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
         Assert.Equal(new PublishResult(first.MessageId, true), repeat);
     }
 
+    [Theory]
+    [InlineData("ali\0ce", null, "tenant")]
+    [InlineData("alice", "order\0-42", "idempotencyKey")]
+    public async Task Publish_NulInTenantOrIdempotencyKey_ThrowsNamingItAndStoresNothing(string tenant, string? key, string parameter)
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(
+            () => _host.Publisher.PublishAsync("invoice.paid", NewInvoice(), tenant: tenant, idempotencyKey: key));
+
+        Assert.Equal(parameter, error.ParamName);
+        Assert.Contains("U+0000", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await _host.Log.QueryMessagesAsync(new(), default));
+    }
+
     [Fact]
     public async Task Publish_ManyAtOnce_StoresEachExactlyOnce()
     {
