@@ -82,6 +82,7 @@ public static class PostgreSqlWebhooksBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton(sp => new PostgreSqlKeyRingSetup(sp, dataSource, schema)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<KeyManagementOptions>, PostgreSqlKeyRingSetup>(
             sp => sp.GetRequiredService<PostgreSqlKeyRingSetup>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, PostgreSqlKeyRingCheck>());
         // Likewise the listener that wakes this instance's dispatcher when any instance publishes.
         services.Replace(ServiceDescriptor.Singleton(sp => new PostgreSqlMessageListener(
             () => dataSource(sp),

@@ -1,14 +1,21 @@
-using System.Net;
-
 namespace Hookline;
 
-/// <summary>A delivery's URL is refused by the destination policy: its scheme, or the addresses its host is or resolves to.</summary>
+/// <summary>
+/// A delivery's URL is refused by the destination policy: its scheme, or the addresses its host is or resolves to. Its message
+/// is for the endpoint's tenant, who sees it in the attempt log; what the operator needs goes to the log.
+/// </summary>
 internal sealed class DestinationForbiddenException : Exception
 {
-    public DestinationForbiddenException(string host, IEnumerable<IPAddress> addresses)
-        : base(addresses.Any()
-            ? $"'{host}' resolves to {string.Join(", ", addresses.Select(a => $"{a} ({AddressClassifier.Classify(a)})"))}, which webhooks may not reach. Add the network to WebhookOptions.Delivery.AllowedNetworks to allow it."
-            : $"'{host}' resolves to no address.")
+    /// <summary>
+    /// What a tenant is told of a refused address, at registration and when connecting: the same whether the host resolves to
+    /// refused addresses or to none, so that tenants cannot tell which internal names exist.
+    /// </summary>
+    public const string AddressNotAllowed =
+        "The destination's address is not allowed: webhooks are sent only to public addresses. "
+        + "Use a public IP address or a host name that resolves to one.";
+
+    public DestinationForbiddenException()
+        : base(AddressNotAllowed)
     {
     }
 

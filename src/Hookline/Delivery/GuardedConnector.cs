@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 
 namespace Hookline;
@@ -9,6 +8,9 @@ namespace Hookline;
 /// </summary>
 internal static class GuardedConnector
 {
+    /// <summary>The endpoint a request is sent to, so that a refusal is logged with it.</summary>
+    public static readonly HttpRequestOptionsKey<string> EndpointId = new("Hookline.EndpointId");
+
     public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Create(DestinationPolicy policy) =>
         async (context, cancellationToken) =>
         {
@@ -17,16 +19,8 @@ internal static class GuardedConnector
                 throw new DestinationForbiddenException(url);
             }
 
-            var host = context.DnsEndPoint.Host;
-            var addresses = IPAddress.TryParse(host, out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-            var allowed = addresses.Where(policy.IsAllowed).ToArray();
-            if (allowed.Length == 0)
-            {
-                throw new DestinationForbiddenException(host, addresses);
-            }
-
+            context.InitialRequestMessage.Options.TryGetValue(EndpointId, out var endpointId);
+            var allowed = await policy.AllowedAddressesAsync(context.DnsEndPoint.Host, endpointId, cancellationToken).ConfigureAwait(false);
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {

@@ -127,6 +127,7 @@ internal sealed class WebhookSender : IDisposable
         request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(secrets, delivery.MessageId, timestamp, delivery.Payload.Span));
         request.Headers.Add("traceparent", TraceParent(Activity.Current));
+        request.Options.Set(GuardedConnector.EndpointId, delivery.EndpointId);
         return request;
     }
 

@@ -2,6 +2,7 @@ using Hookline;
 using Hookline.Storage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -42,7 +43,10 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchSignal>();
         services.TryAddSingleton<IWebhookDispatchWaker>(sp => sp.GetRequiredService<DispatchSignal>());
-        services.TryAddSingleton(sp => new DestinationPolicy(sp.GetRequiredService<IOptions<WebhookOptions>>(), sp.GetService<IHostEnvironment>()));
+        services.TryAddSingleton(sp => new DestinationPolicy(
+            sp.GetRequiredService<IOptions<WebhookOptions>>(),
+            sp.GetService<IHostEnvironment>(),
+            sp.GetService<ILogger<DestinationPolicy>>()));
         services.TryAddSingleton<WebhookSender>();
         services.TryAddSingleton<BacklogSampler>();
         services.TryAddSingleton<WebhookMetrics>();

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging;
 
 namespace Hookline;
 
-/// <summary>Hookline's log messages. They name messages and endpoints by id; URLs, secrets and bodies are never logged.</summary>
+/// <summary>
+/// Hookline's log messages. They name messages and endpoints by id; URLs (but for a refused destination's host), secrets and
+/// bodies are never logged.
+/// </summary>
 internal static partial class WebhookLog
 {
     [LoggerMessage(1, LogLevel.Debug, "Delivered {MessageId} ({Webhook}) to endpoint {EndpointId}: {StatusCode} in {DurationMs:0.0} ms.")]
@@ -41,6 +44,22 @@ internal static partial class WebhookLog
     [LoggerMessage(12, LogLevel.Error, "The webhook dispatcher could not fan published messages out to their endpoints; it tries again when it next wakes or polls.")]
     public static partial void ExpandFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(20, LogLevel.Error, "Could not sign webhook message {MessageId} for endpoint {EndpointId}: nothing was sent, the attempt is recorded as failed and retried on its schedule.")]
+    [LoggerMessage(
+        13,
+        LogLevel.Information,
+        "Refused {Host} as a webhook destination (tenant {Tenant}, endpoint {EndpointId}): it resolves to {Addresses}. "
+        + "Webhooks go only to public addresses and to the networks in WebhookOptions.Delivery.AllowedNetworks "
+        + "(the configuration key Webhooks:Delivery:AllowedNetworks).")]
+    public static partial void DestinationRefused(this ILogger logger, string host, string? tenant, string? endpointId, string addresses);
+
+    [LoggerMessage(
+        14,
+        LogLevel.Warning,
+        "Refused to connect to {Host} for webhook endpoint {EndpointId}: it resolves to {Addresses}. "
+        + "Webhooks go only to public addresses and to the networks in WebhookOptions.Delivery.AllowedNetworks "
+        + "(the configuration key Webhooks:Delivery:AllowedNetworks).")]
+    public static partial void ConnectRefused(this ILogger logger, string host, string? endpointId, string addresses);
+
+    [LoggerMessage(15, LogLevel.Error, "Could not sign webhook message {MessageId} for endpoint {EndpointId}: nothing was sent, the attempt is recorded as failed and retried on its schedule.")]
     public static partial void DeliveryNotSigned(this ILogger logger, Exception exception, string messageId, string endpointId);
 }

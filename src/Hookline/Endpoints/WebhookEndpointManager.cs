@@ -29,7 +29,7 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
             }
         }
 
-        var valid = await ValidateAsync(settings, cancellationToken).ConfigureAwait(false);
+        var valid = await ValidateAsync(settings, tenant, endpointId: null, cancellationToken).ConfigureAwait(false);
         var now = Now();
         var endpoint = new WebhookEndpoint
         {
@@ -60,7 +60,7 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
     public async Task<WebhookEndpoint?> UpdateAsync(
         string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
-        var valid = await ValidateAsync(settings, cancellationToken).ConfigureAwait(false);
+        var valid = await ValidateAsync(settings, tenant: null, id, cancellationToken).ConfigureAwait(false);
         return await ChangeAsync(
             id,
             ifVersion,
@@ -196,9 +196,11 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
 
     /// <summary>
     /// Checks <paramref name="settings"/>, throwing for the first one at fault; returns them normalized
-    /// (absolute URL, event types once each). The URL's destination must be one webhooks may reach.
+    /// (absolute URL, event types once each). The URL's destination must be one webhooks may reach; a refused one is logged
+    /// with the endpoint's tenant (when registering) or id (when changing it).
     /// </summary>
-    private async Task<WebhookEndpointSettings> ValidateAsync(WebhookEndpointSettings settings, CancellationToken cancellationToken)
+    private async Task<WebhookEndpointSettings> ValidateAsync(
+        WebhookEndpointSettings settings, string? tenant, string? endpointId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var url = ValidUrl(settings.Url);
@@ -213,7 +215,7 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
                 ? throw new ArgumentException($"An endpoint's rate limit is 1 to {MaxRateLimit:N0} deliveries a second, or none; not {settings.RateLimit}.", nameof(settings.RateLimit))
                 : settings.RateLimit,
         };
-        await destinations.EnsureAllowedAsync(url, nameof(settings.Url), cancellationToken).ConfigureAwait(false);
+        await destinations.EnsureAllowedAsync(url, tenant, endpointId, nameof(settings.Url), cancellationToken).ConfigureAwait(false);
         return valid;
     }
 

@@ -9,10 +9,12 @@ namespace Hookline.Tests.Delivery;
 /// </summary>
 public sealed class DestinationPolicyTests : IAsyncLifetime
 {
+    private readonly CapturingLoggerProvider _logs = new();
     private SqliteTestHost _host = null!;
 
     public async Task InitializeAsync() =>
-        _host = await SqliteTestHost.StartAsync(w => w.MapPost<Ping>("ping"), o => o.Delivery.Enabled = false);
+        _host = await SqliteTestHost.StartAsync(
+            w => w.MapPost<Ping>("ping"), o => o.Delivery.Enabled = false, s => s.AddSingleton<ILoggerProvider>(_logs));
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
@@ -37,12 +39,15 @@ public sealed class DestinationPolicyTests : IAsyncLifetime
     [InlineData("https://[ff02::1]/hook", "Multicast")]
     [InlineData("https://0.0.0.0/hook", "Unspecified")]
     [InlineData("https://240.0.0.1/hook", "Reserved")]
-    public async Task Register_DefaultPolicy_RefusesWhatTheHostIsOrResolvesTo(string url, string kind)
+    public async Task Register_DefaultPolicy_RefusesWhatTheHostIsOrResolvesTo_NamingItsKindOnlyInTheLog(string url, string kind)
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Endpoints.CreateAsync(new() { Url = url }));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => _host.Endpoints.CreateAsync(new() { Url = url }, tenant: "acme"));
 
         Assert.Equal("Url", error.ParamName);
-        Assert.Contains($"({kind})", error.Message);
+        Assert.Contains("not allowed", error.Message);
+        Assert.DoesNotContain(kind, error.Message);
+        Assert.Contains(
+            _logs.Messages, m => m.Contains($"({kind})", StringComparison.Ordinal) && m.Contains("acme", StringComparison.Ordinal));
         Assert.Empty(await _host.Endpoints.ListAsync());
     }
 

@@ -42,7 +42,23 @@ public sealed class WebhookSenderTests : IDisposable
         var outcome = await sender.SendAsync(Delivery(receiver.Url), default);
 
         Assert.Equal((null, AttemptErrorKind.Forbidden), (outcome.StatusCode, outcome.ErrorKind));
-        Assert.Contains("127.0.0.1 (Loopback)", outcome.Error);
+        Assert.Contains("not allowed", outcome.Error);
+        Assert.DoesNotContain("Loopback", outcome.Error);
+        Assert.DoesNotContain("AllowedNetworks", outcome.Error);
+        Assert.Empty(receiver.Requests);
+    }
+
+    [Fact]
+    public async Task Send_HostThatDoesNotResolve_IsRefusedExactlyLikeOneResolvingToARefusedAddress()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        using var sender = CreateSender([]);
+
+        var refused = await sender.SendAsync(Delivery(receiver.Url.Replace("127.0.0.1", "localhost")), default);
+        // A label over 63 characters: the resolver refuses the name without asking any server.
+        var unresolved = await sender.SendAsync(Delivery($"http://{new string('a', 64)}.example/hook"), default);
+
+        Assert.Equal((AttemptErrorKind.Forbidden, refused.Error), (unresolved.ErrorKind, unresolved.Error));
         Assert.Empty(receiver.Requests);
     }
 

@@ -1,3 +1,4 @@
+using Hookline.PostgreSql;
 using Npgsql;
 
 namespace Hookline.Tests;
@@ -40,6 +41,8 @@ internal sealed class PostgresInstances : IAsyncDisposable
                 return dataSource;
             },
             Schema);
+        // Production, with keys that protect nothing a test keeps: unencrypted, said so.
+        builder.Services.Configure<PostgreSqlWebhookStoreOptions>(o => o.AllowUnprotectedKeys = true);
         webhooks.Webhooks.MapPost<Ping>("ping");
         var app = builder.Build();
         _apps.Add(app);

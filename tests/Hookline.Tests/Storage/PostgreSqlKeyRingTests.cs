@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Hookline.PostgreSql;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.WebUtilities;
 using Npgsql;
@@ -7,13 +10,16 @@ namespace Hookline.Tests.Storage;
 
 /// <summary>
 /// The Data Protection key ring that encrypts endpoint secrets, kept in the webhook database by <c>UsePostgreSql</c>: app
-/// instances (hosts of their own, each with its own data source) read each other's secrets without extra setup.
+/// instances (hosts of their own, each with its own data source) read each other's secrets without extra setup. Outside
+/// Development an app starts with it there only when its keys are encrypted at rest, or when it says that they need not be.
 /// </summary>
 public sealed class PostgreSqlKeyRingTests : IAsyncLifetime
 {
+    private const string OptIn = "services.Configure<PostgreSqlWebhookStoreOptions>(o => o.AllowUnprotectedKeys = true)";
     private readonly string _schema = TestPostgres.NewSchema();
     private readonly string _keyFolder = Path.Combine(Path.GetTempPath(), "hookline-tests-keys", Guid.NewGuid().ToString("N"));
     private readonly List<WebApplication> _instances = [];
+    private readonly CapturingLoggerProvider _logs = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -111,6 +117,63 @@ public sealed class PostgreSqlKeyRingTests : IAsyncLifetime
         Assert.Equal(created.Secrets[0].Value, (await Endpoints(named[1]).GetAsync(created.Id))!.Secrets[0].Value);
     }
 
+    [SkippableFact]
+    public async Task Start_ProductionWithUnprotectedKeysInTheDatabase_FailsNamingTheFix_AndStoresNoKey()
+    {
+        TestPostgres.SkipUnlessAvailable();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartHostAsync(Environments.Production));
+
+        Assert.Contains("not encrypted", error.Message);
+        Assert.Contains("ProtectKeysWithCertificate", error.Message);
+        Assert.Contains("PersistKeysTo", error.Message);
+        Assert.Contains(OptIn, error.Message);
+        Assert.Empty(await KeyIdsInTableAsync());
+    }
+
+    [SkippableFact]
+    public async Task Start_ProductionOptedInToUnprotectedKeys_StartsWithoutAWarning()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        var instance = await StartHostAsync(
+            Environments.Production, services => services.Configure<PostgreSqlWebhookStoreOptions>(o => o.AllowUnprotectedKeys = true));
+
+        var created = await Endpoints(instance).CreateAsync(new() { Url = "https://8.8.8.8/hook" });
+
+        Assert.Equal(created.Secrets[0].Value, (await Endpoints(instance).GetAsync(created.Id))!.Secrets[0].Value);
+        Assert.DoesNotContain(_logs.Messages, m => m.Contains(OptIn, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Start_ProductionWithKeysProtectedByACertificate_StartsWithoutAWarning_AndStoresTheKeyEncrypted()
+    {
+        TestPostgres.SkipUnlessAvailable();
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=Hookline key ring test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var instance = await StartHostAsync(
+            Environments.Production, services => services.AddDataProtection().ProtectKeysWithCertificate(certificate));
+
+        var created = await Endpoints(instance).CreateAsync(new() { Url = "https://8.8.8.8/hook" });
+
+        Assert.Equal(created.Secrets[0].Value, (await Endpoints(instance).GetAsync(created.Id))!.Secrets[0].Value);
+        Assert.Contains(await KeyIdOfStoredSecretAsync(created.Id), await KeyIdsInTableAsync());
+        Assert.All(await KeyXmlInTableAsync(), xml => Assert.Contains("EncryptedData", xml));
+        Assert.DoesNotContain(_logs.Messages, m => m.Contains(OptIn, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task Start_DevelopmentWithUnprotectedKeysInTheDatabase_StartsAndWarnsNamingTheFix()
+    {
+        TestPostgres.SkipUnlessAvailable();
+
+        await StartHostAsync(Environments.Development);
+
+        var warning = Assert.Single(_logs.Messages, m => m.Contains("not encrypted", StringComparison.Ordinal));
+        Assert.Contains("ProtectKeysWithCertificate", warning);
+        Assert.Contains(OptIn, warning);
+    }
+
     private static IWebhookEndpointManager Endpoints(WebApplication instance) =>
         instance.Services.GetRequiredService<IWebhookEndpointManager>();
 
@@ -121,13 +184,30 @@ public sealed class PostgreSqlKeyRingTests : IAsyncLifetime
         return folder;
     }
 
+    /// <summary>
+    /// An app instance in Production, its keys unencrypted: they protect nothing a test keeps, so it says so
+    /// (<see cref="PostgreSqlWebhookStoreOptions.AllowUnprotectedKeys"/>).
+    /// </summary>
+    private Task<WebApplication> StartAsync(
+        Action<IServiceCollection>? configure = null, bool configureFirst = false, string? contentRoot = null) =>
+        StartHostAsync(
+            Environments.Production,
+            services =>
+            {
+                services.Configure<PostgreSqlWebhookStoreOptions>(o => o.AllowUnprotectedKeys = true);
+                configure?.Invoke(services);
+            },
+            configureFirst,
+            contentRoot);
+
     /// <summary>An app instance: a host of its own, <c>AddWebhooks().UsePostgreSql(connectionString)</c> in the test's schema.</summary>
-    private async Task<WebApplication> StartAsync(
-        Action<IServiceCollection>? configure = null, bool configureFirst = false, string? contentRoot = null)
+    private async Task<WebApplication> StartHostAsync(
+        string environment, Action<IServiceCollection>? configure = null, bool configureFirst = false, string? contentRoot = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = contentRoot });
+        var builder = WebApplication.CreateSlimBuilder(
+            new WebApplicationOptions { ContentRootPath = contentRoot, EnvironmentName = environment });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
+        builder.Logging.ClearProviders().AddProvider(_logs);
         if (configureFirst)
         {
             configure?.Invoke(builder.Services);
@@ -149,23 +229,25 @@ public sealed class PostgreSqlKeyRingTests : IAsyncLifetime
         return app;
     }
 
-    private async Task<List<Guid>> KeyIdsInTableAsync()
+    private async Task<List<Guid>> KeyIdsInTableAsync() =>
+        [.. (await KeyXmlInTableAsync())
+            .Select(System.Xml.Linq.XElement.Parse)
+            .Where(e => e.Name.LocalName == "key")
+            .Select(e => Guid.Parse((string)e.Attribute("id")!))];
+
+    private async Task<List<string>> KeyXmlInTableAsync()
     {
         await using var connection = new NpgsqlConnection(TestPostgres.ConnectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"SELECT xml FROM {_schema}.data_protection_keys;", connection);
         await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<Guid>();
+        var xml = new List<string>();
         while (await reader.ReadAsync())
         {
-            var element = System.Xml.Linq.XElement.Parse(reader.GetString(0));
-            if (element.Name.LocalName == "key")
-            {
-                ids.Add(Guid.Parse((string)element.Attribute("id")!));
-            }
+            xml.Add(reader.GetString(0));
         }
 
-        return ids;
+        return xml;
     }
 
     /// <summary>The key that encrypted an endpoint's first secret as stored (a protected payload names it after 4 bytes).</summary>
