@@ -149,5 +149,21 @@ internal static class PostgreSqlSchema
         CREATE INDEX ix_deliveries_due_id ON {schema}.deliveries (next_attempt_at, id) WHERE status = 0;
         DROP INDEX {schema}.ix_deliveries_due;
         """,
+        """
+        -- A tenant's log reads about a page, newest first, whatever the table holds: its own messages by (tenant, id), and the
+        -- messages of others it received (a message of every tenant, or one resent to its endpoint) listed here for it.
+        CREATE INDEX ix_messages_tenant_id ON {schema}.messages (tenant, id);
+        CREATE TABLE {schema}.received_messages (
+            tenant text NOT NULL,
+            message_id text NOT NULL REFERENCES {schema}.messages (id) ON DELETE CASCADE,
+            PRIMARY KEY (tenant, message_id)
+        );
+        CREATE INDEX ix_received_messages_message ON {schema}.received_messages (message_id);
+        INSERT INTO {schema}.received_messages (tenant, message_id)
+        SELECT DISTINCT e.tenant, m.id FROM {schema}.deliveries d
+        JOIN {schema}.endpoints e ON e.id = d.endpoint_id
+        JOIN {schema}.messages m ON m.id = d.message_id
+        WHERE e.tenant IS NOT NULL AND m.tenant IS DISTINCT FROM e.tenant;
+        """,
     ];
 }

@@ -273,6 +273,11 @@ internal sealed partial class PostgreSqlWebhookStore
                 connection,
                 transaction,
                 """
+                WITH received AS (
+                    INSERT INTO {schema}.received_messages (tenant, message_id)
+                    SELECT e.tenant, m.id FROM {schema}.messages m, {schema}.endpoints e
+                    WHERE m.id = @message AND e.id = @endpoint AND e.enabled AND e.tenant IS NOT NULL AND m.tenant IS DISTINCT FROM e.tenant
+                    ON CONFLICT DO NOTHING)
                 INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
                 SELECT m.id, e.id, 0, 0, @now, @now FROM {schema}.messages m, {schema}.endpoints e
                 WHERE m.id = @message AND e.id = @endpoint AND e.enabled

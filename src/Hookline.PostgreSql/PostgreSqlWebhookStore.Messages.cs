@@ -77,7 +77,8 @@ internal sealed partial class PostgreSqlWebhookStore
                     // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending
                     // delivery, due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose
                     // event filter is null (all) or names its webhook, or only its target endpoint. DO NOTHING: a resend may
-                    // have made one already. (Data-modifying CTEs run to completion whether or not the query reads them.)
+                    // have made one already. A message of every tenant is listed for each tenant it reaches, for their logs.
+                    // (Data-modifying CTEs run to completion whether or not the query reads them.)
                     """
                     WITH batch AS (
                         DELETE FROM {schema}.unexpanded WHERE ctid = ANY (ARRAY(
@@ -93,7 +94,14 @@ internal sealed partial class PostgreSqlWebhookStore
                          AND (b.tenant IS NULL OR e.tenant = b.tenant)
                          AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
                          AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))
-                        ON CONFLICT (message_id, endpoint_id) DO NOTHING)
+                        ON CONFLICT (message_id, endpoint_id) DO NOTHING),
+                    received AS (
+                        INSERT INTO {schema}.received_messages (tenant, message_id)
+                        SELECT DISTINCT e.tenant, b.message_id FROM batch b JOIN {schema}.endpoints e
+                          ON b.tenant IS NULL AND e.tenant IS NOT NULL AND e.enabled
+                         AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
+                         AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))
+                        ON CONFLICT DO NOTHING)
                     SELECT count(*) FROM batch;
                     """,
                     cancellationToken,
@@ -169,28 +177,13 @@ internal sealed partial class PostgreSqlWebhookStore
         ExecuteAsync(connection, transaction, "SELECT pg_notify(@channel, '');", cancellationToken, Text("channel", Channel));
 
     public async Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) =>
-        (await ReadMessagesAsync("WHERE m.id = @id", cancellationToken, Text("id", id)).ConfigureAwait(false)).SingleOrDefault();
+        (await ReadMessagesAsync(
+            $"SELECT {MessageColumns} FROM {{schema}}.messages m WHERE m.id = @id;", cancellationToken, Text("id", id))
+            .ConfigureAwait(false)).SingleOrDefault();
 
     public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
         ReadMessagesAsync(
-            """
-            WHERE (@tenant IS NULL OR m.tenant = @tenant OR EXISTS (
-                    SELECT 1 FROM {schema}.deliveries d JOIN {schema}.endpoints e ON e.id = d.endpoint_id
-                    WHERE d.message_id = m.id AND e.tenant = @tenant))
-              AND (@id IS NULL OR m.id = @id)
-              AND (@webhook IS NULL OR m.webhook = @webhook)
-              AND (@since IS NULL OR m.created_at >= @since)
-              AND (@until IS NULL OR m.created_at < @until)
-              AND (@before IS NULL OR m.id < @before)
-              AND ((@endpoint IS NULL AND @status IS NULL) OR EXISTS (
-                    SELECT 1 FROM {schema}.deliveries d JOIN {schema}.endpoints e ON e.id = d.endpoint_id
-                    WHERE d.message_id = m.id
-                      AND (@tenant IS NULL OR e.tenant = @tenant)
-                      AND (@endpoint IS NULL OR d.endpoint_id = @endpoint)
-                      AND (@status IS NULL OR d.status = @status)))
-            ORDER BY m.id DESC
-            LIMIT @limit
-            """,
+            MessagesSql(query.Tenant is not null, query.Before is not null),
             cancellationToken,
             Text("tenant", query.Tenant),
             Text("id", query.Id),
@@ -201,6 +194,48 @@ internal sealed partial class PostgreSqlWebhookStore
             Time("until", query.Until),
             Text("before", query.Before),
             Integer("limit", query.Limit));
+
+    /// <summary>
+    /// A page of messages, newest first. A tenant's page reads its own messages by <c>(tenant, id)</c> and those it received of
+    /// others (sent to every tenant) by <c>received_messages</c>, each newest first and at most a page, then keeps the newest
+    /// page of both: about a page of rows whatever the table holds. Without a tenant, the messages' own order is read.
+    /// </summary>
+    internal static string MessagesSql(bool tenant, bool before)
+    {
+        const string Filters =
+            """
+            (@id IS NULL OR m.id = @id)
+              AND (@webhook IS NULL OR m.webhook = @webhook)
+              AND (@since IS NULL OR m.created_at >= @since)
+              AND (@until IS NULL OR m.created_at < @until)
+              AND ((@endpoint IS NULL AND @status IS NULL) OR EXISTS (
+                    SELECT 1 FROM {schema}.deliveries d JOIN {schema}.endpoints e ON e.id = d.endpoint_id
+                    WHERE d.message_id = m.id
+                      AND (@tenant IS NULL OR e.tenant = @tenant)
+                      AND (@endpoint IS NULL OR d.endpoint_id = @endpoint)
+                      AND (@status IS NULL OR d.status = @status)))
+            """;
+        if (!tenant)
+        {
+            return $$"""
+                SELECT {{MessageColumns}} FROM {schema}.messages m
+                WHERE {{Filters}} {{(before ? "AND m.id < @before" : "")}}
+                ORDER BY m.id DESC LIMIT @limit;
+                """;
+        }
+
+        return $$"""
+            SELECT * FROM (
+                (SELECT {{MessageColumns}} FROM {schema}.messages m
+                 WHERE m.tenant = @tenant {{(before ? "AND m.id < @before" : "")}} AND {{Filters}}
+                 ORDER BY m.id DESC LIMIT @limit)
+                UNION ALL
+                (SELECT {{MessageColumns}} FROM {schema}.received_messages r JOIN {schema}.messages m ON m.id = r.message_id
+                 WHERE r.tenant = @tenant {{(before ? "AND r.message_id < @before" : "")}} AND {{Filters}}
+                 ORDER BY r.message_id DESC LIMIT @limit)) page
+            ORDER BY id DESC LIMIT @limit;
+            """;
+    }
 
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
@@ -235,10 +270,12 @@ internal sealed partial class PostgreSqlWebhookStore
         return total;
     }
 
+    private const string MessageColumns = "m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at";
+
     private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(
-        string where, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
+        string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         await ReadAsync(
-            $"SELECT m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at FROM {{schema}}.messages m {where};",
+            sql,
             reader => new WebhookMessage(
                 reader.GetString(0),
                 reader.GetString(1),

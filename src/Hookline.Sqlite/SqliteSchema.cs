@@ -130,5 +130,21 @@ internal static class SqliteSchema
         DROP INDEX ix_messages_unexpanded;
         ALTER TABLE messages DROP COLUMN expanded;
         """,
+        """
+        -- A tenant's log reads about a page, newest first, whatever the table holds: its own messages by (tenant, id), and the
+        -- messages of others it received (a message of every tenant, or one resent to its endpoint) listed here for it.
+        CREATE INDEX ix_messages_tenant_id ON messages (tenant, id);
+        CREATE TABLE received_messages (
+            tenant TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            PRIMARY KEY (tenant, message_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_received_messages_message ON received_messages (message_id);
+        INSERT OR IGNORE INTO received_messages (tenant, message_id)
+        SELECT e.tenant, m.id FROM deliveries d
+        JOIN endpoints e ON e.id = d.endpoint_id
+        JOIN messages m ON m.id = d.message_id
+        WHERE e.tenant IS NOT NULL AND m.tenant IS NOT e.tenant;
+        """,
     ];
 }

@@ -259,6 +259,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 connection,
                 transaction,
                 """
+                INSERT OR IGNORE INTO received_messages (tenant, message_id)
+                SELECT e.tenant, m.id FROM messages m, endpoints e
+                WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1 AND e.tenant IS NOT NULL AND m.tenant IS NOT e.tenant;
                 INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
                 SELECT m.id, e.id, 0, 0, $now, $now FROM messages m, endpoints e WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1
                 ON CONFLICT (message_id, endpoint_id) DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now;
@@ -327,6 +330,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                         ("$chunk", ChunkSize)).ConfigureAwait(false);
                     await ExecuteAsync(connection, transaction, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE message_id IN (SELECT id FROM purge));", cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(connection, transaction, "DELETE FROM received_messages WHERE message_id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
                     var count = await ExecuteAsync(connection, transaction, "DELETE FROM messages WHERE id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(connection, transaction, "DROP TABLE temp.purge;", cancellationToken).ConfigureAwait(false);
                     return count;

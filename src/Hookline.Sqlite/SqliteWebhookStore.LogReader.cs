@@ -7,27 +7,12 @@ namespace Hookline.Sqlite;
 internal sealed partial class SqliteWebhookStore : IWebhookLogReader
 {
     public async Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) =>
-        (await ReadMessagesAsync("WHERE m.id = $id", cancellationToken, ("$id", id)).ConfigureAwait(false)).SingleOrDefault();
+        (await ReadMessagesAsync($"SELECT {MessageColumns} FROM messages m WHERE m.id = $id;", cancellationToken, ("$id", id))
+            .ConfigureAwait(false)).SingleOrDefault();
 
     public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
         ReadMessagesAsync(
-            """
-            WHERE ($tenant IS NULL OR m.tenant = $tenant OR EXISTS (
-                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.message_id = m.id AND e.tenant = $tenant))
-              AND ($id IS NULL OR m.id = $id)
-              AND ($webhook IS NULL OR m.webhook = $webhook)
-              AND ($since IS NULL OR m.created_at >= $since)
-              AND ($until IS NULL OR m.created_at < $until)
-              AND ($before IS NULL OR m.id < $before)
-              AND (($endpoint IS NULL AND $status IS NULL) OR EXISTS (
-                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-                    WHERE d.message_id = m.id
-                      AND ($tenant IS NULL OR e.tenant = $tenant)
-                      AND ($endpoint IS NULL OR d.endpoint_id = $endpoint)
-                      AND ($status IS NULL OR d.status = $status)))
-            ORDER BY m.id DESC
-            LIMIT $limit
-            """,
+            MessagesSql(query.Tenant is not null, query.Before is not null),
             cancellationToken,
             ("$tenant", query.Tenant),
             ("$id", query.Id),
@@ -39,9 +24,54 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
             ("$before", query.Before),
             ("$limit", query.Limit));
 
-    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+    /// <summary>
+    /// A page of messages, newest first. A tenant's page reads its own messages by <c>(tenant, id)</c> and those it received of
+    /// others (sent to every tenant) by <c>received_messages</c>, each newest first and at most a page, then keeps the newest
+    /// page of both: about a page of rows whatever the table holds. Without a tenant, the messages' own order is read.
+    /// </summary>
+    internal static string MessagesSql(bool tenant, bool before)
+    {
+        const string Filters =
+            """
+            ($id IS NULL OR m.id = $id)
+              AND ($webhook IS NULL OR m.webhook = $webhook)
+              AND ($since IS NULL OR m.created_at >= $since)
+              AND ($until IS NULL OR m.created_at < $until)
+              AND (($endpoint IS NULL AND $status IS NULL) OR EXISTS (
+                    SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+                    WHERE d.message_id = m.id
+                      AND ($tenant IS NULL OR e.tenant = $tenant)
+                      AND ($endpoint IS NULL OR d.endpoint_id = $endpoint)
+                      AND ($status IS NULL OR d.status = $status)))
+            """;
+        if (!tenant)
+        {
+            return $"""
+                SELECT {MessageColumns} FROM messages m
+                WHERE {Filters} {(before ? "AND m.id < $before" : "")}
+                ORDER BY m.id DESC LIMIT $limit;
+                """;
+        }
+
+        return $"""
+            SELECT * FROM (
+                SELECT {MessageColumns} FROM messages m
+                WHERE m.tenant = $tenant {(before ? "AND m.id < $before" : "")} AND {Filters}
+                ORDER BY m.id DESC LIMIT $limit)
+            UNION ALL
+            SELECT * FROM (
+                SELECT {MessageColumns} FROM received_messages r JOIN messages m ON m.id = r.message_id
+                WHERE r.tenant = $tenant {(before ? "AND r.message_id < $before" : "")} AND {Filters}
+                ORDER BY r.message_id DESC LIMIT $limit)
+            ORDER BY id DESC LIMIT $limit;
+            """;
+    }
+
+    private const string MessageColumns = "m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at";
+
+    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         await ReadAsync(
-            $"SELECT m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at FROM messages m {where};",
+            sql,
             reader => new WebhookMessage(
                 reader.GetString(0),
                 reader.GetString(1),

@@ -117,7 +117,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             {
                 // One writer at a time, so both statements see the same oldest waiting messages. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
-                // null (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already.
+                // null (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already. A
+                // message of every tenant is listed for each tenant it reaches, for their logs.
                 await Prepared(
                     transaction,
                     """
@@ -129,6 +130,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                     SELECT m.id, e.id, 0, 0, m.created_at, $now FROM expanding m JOIN endpoints e
                       ON e.enabled = 1
                      AND (m.tenant IS NULL OR e.tenant = m.tenant)
+                     AND (m.target IS NULL OR e.id = m.target)
+                     AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = m.webhook));
+                    INSERT OR IGNORE INTO received_messages (tenant, message_id)
+                    SELECT DISTINCT e.tenant, m.id FROM expanding m JOIN endpoints e
+                      ON m.tenant IS NULL AND e.tenant IS NOT NULL AND e.enabled = 1
                      AND (m.target IS NULL OR e.id = m.target)
                      AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = m.webhook));
                     """,

@@ -45,6 +45,32 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task QueryMessages_ATenantsPages_HoldItsOwnAndWhatItReceived_InOneOrder()
+    {
+        var alices = await CreateEndpointAsync("alice");
+        await CreateEndpointAsync("bob");
+        var stored = await AppendExpandedAsync(
+            [Message("alice", at: T0), Message(null, at: T0.AddMinutes(1)), Message("alice", at: T0.AddMinutes(2)), Message(null, at: T0.AddMinutes(3)), Message("bob", at: T0.AddMinutes(4))],
+            default);
+        var ids = stored.Select(m => m.MessageId).ToList();
+        async Task<List<string>> PagesAsync()
+        {
+            var seen = new List<string>();
+            string? before = null;
+            while ((await Log.QueryMessagesAsync(new MessageQuery { Tenant = "alice", Before = before, Limit = 1 }, default)).SingleOrDefault() is { } message)
+            {
+                seen.Add(before = message.Id);
+            }
+
+            return seen;
+        }
+
+        Assert.Equal([ids[3], ids[2], ids[1], ids[0]], await PagesAsync());
+        Assert.True(await Queue.ResendAsync(ids[4], alices.Id, T0.AddMinutes(5), default)); // Bob's message, resent to alice's endpoint.
+        Assert.Equal([ids[4], ids[3], ids[2], ids[1], ids[0]], await PagesAsync());
+    }
+
+    [SkippableFact]
     public async Task QueryDeliveries_OfAPageOfMessages_OnlyToTheTenantsEndpoints()
     {
         var alices = await CreateEndpointAsync("alice");
