@@ -170,8 +170,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("http://127.0.0.1:9/alice")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Add endpoint" })).ToHaveCountAsync(0);
         await page.GetByText("http://127.0.0.1:9/alice").ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reveal secret" })).ToBeVisibleAsync();
-        foreach (var action in new[] { "Disable", "Send test event", "Rotate secret", "Delete…" })
+        await Assertions.Expect(page.GetByText("This session is read-only: it cannot see the secret.")).ToBeVisibleAsync();
+        foreach (var action in new[] { "Reveal secret", "Disable", "Send test event", "Rotate secret", "Delete…" })
         {
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = action })).ToHaveCountAsync(0);
         }
