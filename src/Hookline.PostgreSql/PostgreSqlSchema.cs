@@ -143,5 +143,18 @@ internal static class PostgreSqlSchema
         ALTER TABLE {schema}.attempt_hours DROP CONSTRAINT attempt_hours_pkey;
         ALTER TABLE {schema}.attempt_hours ADD PRIMARY KEY (endpoint_id, hour, shard);
         """,
+        """
+        -- The dashboard's state, shared by every instance: the one-time links used (kept until they expire), and per tenant the
+        -- time at or before which its sessions and links were revoked.
+        CREATE TABLE {schema}.dashboard_used_links (
+            id text PRIMARY KEY,
+            expires_at timestamptz NOT NULL
+        );
+        CREATE INDEX ix_dashboard_used_links_expires ON {schema}.dashboard_used_links (expires_at);
+        CREATE TABLE {schema}.dashboard_revocations (
+            tenant text PRIMARY KEY,
+            revoked_at timestamptz NOT NULL
+        );
+        """,
     ];
 }
