@@ -46,7 +46,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookDashboardStateStore
     public async Task<DateTimeOffset?> GetSessionsRevokedAtAsync(string tenant, CancellationToken cancellationToken)
     {
         var times = await ReadAsync(
-                "SELECT revoked_at FROM dashboard_revocations WHERE tenant = $tenant;", r => r.GetInt64(0), cancellationToken, ("$tenant", tenant))
+                "SELECT revoked_at FROM dashboard_revocations WHERE tenant = $tenant;",
+                r => r.GetInt64(0),
+                cancellationToken,
+                ("$tenant", tenant))
             .ConfigureAwait(false);
         return times.Count == 0 ? null : FromUnix(times[0]);
     }

@@ -17,12 +17,21 @@ export class ApiError extends Error {
 }
 
 /** Calls the API: resolves to the JSON answer (null when none), or rejects with an ApiError. */
-export async function api(method, path, { body, ifMatch } = {}) {
+export function api(method, path, options) {
+  return send(method, `${root}/api${path}`, options);
+}
+
+/** Ends the browser's dashboard session (one a link opened). */
+export function signOut() {
+  return send('POST', `${root}/sign-out`);
+}
+
+async function send(method, url, { body, ifMatch } = {}) {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET') headers['X-Hookline-Csrf'] = '1';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
-  const response = await fetch(`${root}/api${path}`, {
+  const response = await fetch(url, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),

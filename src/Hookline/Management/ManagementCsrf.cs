@@ -15,8 +15,13 @@ internal static class ManagementCsrf
     /// <summary>The header, with the value <c>1</c>, that a cookie-authenticated change must carry.</summary>
     public const string Header = "X-Hookline-Csrf";
 
+    /// <summary>The 403 answer to a request refused as a possible forgery, or null.</summary>
+    public static IResult? Refuse(HttpRequest request) => Refusal(request) is { } forgery
+        ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Possible cross-site request forgery.", detail: forgery)
+        : null;
+
     /// <summary>Why the request is refused as a possible forgery, or null.</summary>
-    public static string? Refusal(HttpRequest request)
+    private static string? Refusal(HttpRequest request)
     {
         if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method))
         {

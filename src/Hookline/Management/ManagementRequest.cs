@@ -28,10 +28,9 @@ internal static class ManagementRequest
     public static async ValueTask<object?> ResolveTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (ManagementCsrf.Refusal(http.Request) is { } forgery)
+        if (ManagementCsrf.Refuse(http.Request) is { } forgery)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden, title: "Possible cross-site request forgery.", detail: forgery);
+            return forgery;
         }
 
         var caller = http.Features.Get<ManagementCallerFeature>();

@@ -30,7 +30,9 @@ public interface IWebhookDashboardStateStore
     /// <param name="cancellationToken">Stops the call.</param>
     Task RevokeSessionsAsync(string tenant, DateTimeOffset before, CancellationToken cancellationToken);
 
-    /// <summary>The time at or before which the sessions and links of <paramref name="tenant"/> are void, or <see langword="null"/>.</summary>
+    /// <summary>
+    /// The time at or before which the sessions and links of <paramref name="tenant"/> are void, or <see langword="null"/>.
+    /// </summary>
     /// <param name="tenant">The tenant.</param>
     /// <param name="cancellationToken">Stops the call.</param>
     Task<DateTimeOffset?> GetSessionsRevokedAtAsync(string tenant, CancellationToken cancellationToken);

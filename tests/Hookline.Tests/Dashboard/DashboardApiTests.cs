@@ -90,7 +90,8 @@ public sealed class DashboardApiTests
         Assert.Equal("This dashboard session can read, but not see signing secrets.", problem["detail"]!.GetValue<string>());
         using var writable = DashboardBrowser.For(sample);
         await writable.SignInAsync(alice);
-        Assert.StartsWith("whsec_", (await ManagementApi.GetAsync(writable.Client, $"{Api}/endpoints/{endpoint}/secret"))["secret"]!.GetValue<string>(), StringComparison.Ordinal);
+        var secret = await ManagementApi.GetAsync(writable.Client, $"{Api}/endpoints/{endpoint}/secret");
+        Assert.StartsWith("whsec_", secret["secret"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
