@@ -1,5 +1,5 @@
-// The dashboard's only data path: the management API, mapped again under the dashboard's own path (so the session cookie
-// stays scoped to it). Every change carries the CSRF header the API requires of cookie-authenticated calls.
+// The dashboard's only data path: the management API, mapped again under the dashboard's own path, where a link's session
+// is a caller. Every change carries the CSRF header the API requires of cookie-authenticated calls.
 const root = document.body.dataset.root;
 
 /** A refusal of the API: its status and ProblemDetails (title, detail, errors by field). */
