@@ -51,7 +51,7 @@ internal sealed partial class WebhookDashboardOptionsValidator : IValidateOption
     private static bool IsBaseUrl(string url) =>
         Uri.TryCreate(url, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
-        && uri.UserInfo.Length == 0 && uri.Query.Length == 0 && uri.Fragment.Length == 0
+        && uri.UserInfo.Length == 0
         && !url.Contains('?', StringComparison.Ordinal) && !url.Contains('#', StringComparison.Ordinal);
 
     private static void Positive(List<string> failures, string name, TimeSpan value)
