@@ -57,7 +57,8 @@ else
 }
 
 builder.Services.AddHealthChecks().AddWebhookBacklog();
-// The users' own web page for their webhooks; they open it with a one-time link (POST /webhooks/dashboard-links).
+// The users' own web page for their webhooks; they open it with a one-time link (POST /webhooks/dashboard-links), made
+// under Webhooks:Dashboard:PublicBaseUrl (outside Development, set it to the app's public URL to make links).
 builder.Services.AddWebhookDashboard(builder.Configuration.GetSection("Webhooks:Dashboard").Bind);
 
 var app = builder.Build();

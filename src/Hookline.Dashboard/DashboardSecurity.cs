@@ -13,6 +13,8 @@ internal sealed class DashboardSecurity(IOptions<WebhookDashboardOptions> option
 {
     private readonly string _policy = Policy(options.Value);
     private readonly bool _unframed = options.Value.FrameAncestors.Count == 0;
+    private readonly string? _publicOrigin =
+        options.Value.PublicBaseUrl is { } url ? new Uri(url).GetLeftPart(UriPartial.Authority) : null;
 
     public void Apply(HttpResponse response)
     {
@@ -24,6 +26,28 @@ internal sealed class DashboardSecurity(IOptions<WebhookDashboardOptions> option
         {
             headers.XFrameOptions = "DENY";
         }
+    }
+
+    /// <summary>
+    /// Where a form post came from when it is not a page of the app's own origin (what the browser said), else null. Opening a
+    /// link is a sign-in: a post from another page, even of the same site, could sign the browser in to someone else's
+    /// dashboard (login CSRF). Browsers say where a post comes from in <c>Sec-Fetch-Site</c>, older ones only in
+    /// <c>Origin</c> (the app's own, or <see cref="WebhookDashboardOptions.PublicBaseUrl"/>'s behind a proxy); a post with
+    /// neither does not come from a browser's form, so it forges nothing.
+    /// </summary>
+    public string? ForeignSource(HttpRequest request)
+    {
+        if (request.Headers["Sec-Fetch-Site"] is { Count: > 0 } site)
+        {
+            return site == "same-origin" ? null : $"Sec-Fetch-Site: {site}";
+        }
+
+        if (request.Headers.Origin is not { Count: > 0 } origin)
+        {
+            return null;
+        }
+
+        return origin == $"{request.Scheme}://{request.Host}" || origin == _publicOrigin ? null : $"Origin: {origin}";
     }
 
     /// <summary>The CSP source that allows a logo URL (nothing more for a path on the app), or null if it is not usable.</summary>

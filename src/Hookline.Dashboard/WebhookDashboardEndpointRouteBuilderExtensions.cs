@@ -1,7 +1,6 @@
 using Hookline.Dashboard;
 using Hookline.Dashboard.Assets;
 using Hookline.Dashboard.Links;
-using Hookline.Dashboard.Pages;
 using Hookline.Dashboard.Sessions;
 using Hookline.Management;
 using Microsoft.AspNetCore.Http;
@@ -14,12 +13,12 @@ namespace Microsoft.AspNetCore.Builder;
 public static class WebhookDashboardEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Serves, under <paramref name="path"/>, the dashboard's page and files, the one-time links' landing route
-    /// (<c>links/{token}</c>), and at <c>api/</c> the management API again (the same handlers and tenant rules as
-    /// <c>MapWebhookManagement</c>) for the page to call, so that a link's session cookie stays scoped to this path. A caller
-    /// is the tenant of its session if a link opened one, else of the app's signed-in user (the app's default authentication,
-    /// the management options' tenant claim or resolver); without either, the API answers 401 and the page says how to get in.
-    /// Every change sent with a cookie must carry <c>X-Hookline-Csrf: 1</c>, as the page does.
+    /// Serves, under <paramref name="path"/>, the dashboard's page and files, the one-time links' pages (<c>links</c>),
+    /// <c>sign-out</c>, and at <c>api/</c> the management API again (the same handlers and tenant rules as
+    /// <c>MapWebhookManagement</c>) for the page to call. A caller is the tenant of its session if a link opened one, else of
+    /// the app's signed-in user (the app's default authentication, the management options' tenant claim or resolver); without
+    /// either, the API answers 401 and the page says how to get in. Every change sent with a cookie must carry
+    /// <c>X-Hookline-Csrf: 1</c>, as the page does, and none may come from another site.
     /// </summary>
     /// <param name="endpoints">The app.</param>
     /// <param name="path">Where the dashboard is served, such as <c>/webhooks/dashboard</c>.</param>
@@ -69,18 +68,18 @@ public static class WebhookDashboardEndpointRouteBuilderExtensions
             http.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
             return Results.Bytes(bytes, type);
         }).ExcludeFromDescription();
-        dashboard.MapGet("/links/{token}", async (HttpContext http, DashboardLinks links, string token) =>
+        DashboardLinkRoutes.Map(dashboard, root);
+        // Ends a link's session in this browser: a change like the API's, with its CSRF rule.
+        dashboard.MapPost("/sign-out", (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "no-store";
-            var home = http.Request.PathBase + root;
-            var (outcome, link) = await links.OpenAsync(token, http.RequestAborted).ConfigureAwait(false);
-            if (link is null)
+            if (ManagementCsrf.Refuse(http.Request) is { } forgery)
             {
-                return DashboardPages.LinkRefused(outcome, assets, home);
+                return forgery;
             }
 
-            sessions.Start(http, home, link);
-            return Results.Redirect(home + "/");
+            sessions.End(http);
+            return Results.NoContent();
         }).ExcludeFromDescription();
 
         var api = dashboard.MapGroup("/api").ExcludeFromDescription();
@@ -88,7 +87,7 @@ public static class WebhookDashboardEndpointRouteBuilderExtensions
         {
             var http = context.HttpContext;
             http.Response.Headers.CacheControl = "no-store";
-            if (sessions.Resume(http, http.Request.PathBase + root) is { } session)
+            if (await sessions.ResumeAsync(http).ConfigureAwait(false) is { } session)
             {
                 http.Features.Set(new ManagementCallerFeature(session.Tenant, session.ReadOnly));
             }
@@ -96,8 +95,9 @@ public static class WebhookDashboardEndpointRouteBuilderExtensions
             return await next(context).ConfigureAwait(false);
         });
         var management = WebhookManagementEndpointRouteBuilderExtensions.MapManagementApi(api, "/", new ManagementRoutes(".Dashboard"));
-        management.MapGet("/session", (HttpContext http) => TypedResults.Ok(new DashboardCaller(
-            ManagementRequest.Tenant(http), http.Features.Get<ManagementCallerFeature>()?.ReadOnly ?? false)));
+        management.MapGet("/session", (HttpContext http) => TypedResults.Ok(http.Features.Get<ManagementCallerFeature>() is { } link
+            ? new DashboardCaller(link.Tenant, link.ReadOnly, LinkSession: true)
+            : new DashboardCaller(ManagementRequest.Tenant(http), ReadOnly: false, LinkSession: false)));
         return dashboard;
     }
 }

@@ -27,6 +27,16 @@ public sealed class WebhookDashboardOptions
     /// <value>Empty: nobody (<c>'none'</c>).</value>
     public IList<string> FrameAncestors { get; } = [];
 
+    /// <summary>
+    /// The app's public root URL, with its path base if it has one (<c>https://api.example.com</c>,
+    /// <c>https://example.com/api</c>): one-time links are made under it. Never taken from a request's <c>Host</c> header,
+    /// which the caller chooses. When it is not set, <c>POST dashboard-links</c> makes links under the request's own URL in
+    /// Development only, and elsewhere answers 500 (the log names this option); <see cref="IWebhookDashboardLinks"/> then makes
+    /// links relative to the app's root.
+    /// </summary>
+    /// <value>None.</value>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary>How long a one-time link can be opened after it is made.</summary>
     /// <value>10 minutes.</value>
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(10);

@@ -27,6 +27,13 @@ internal sealed partial class WebhookDashboardOptionsValidator : IValidateOption
             failures.Add($"Webhooks:Dashboard:LogoUrl must be a path on the app (/logo.svg) or an absolute https URL; it is '{logo}'.");
         }
 
+        if (options.PublicBaseUrl is { } publicBase && !IsBaseUrl(publicBase))
+        {
+            failures.Add(
+                $"Webhooks:Dashboard:PublicBaseUrl must be the app's absolute http(s) URL, without a query or fragment, such as "
+                + $"https://api.example.com; it is '{publicBase}'.");
+        }
+
         foreach (var source in options.FrameAncestors)
         {
             if (!FrameSource().IsMatch(source ?? ""))
@@ -40,6 +47,12 @@ internal sealed partial class WebhookDashboardOptionsValidator : IValidateOption
         Positive(failures, "SessionLifetime", options.SessionLifetime);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsBaseUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.UserInfo.Length == 0
+        && !url.Contains('?', StringComparison.Ordinal) && !url.Contains('#', StringComparison.Ordinal);
 
     private static void Positive(List<string> failures, string name, TimeSpan value)
     {

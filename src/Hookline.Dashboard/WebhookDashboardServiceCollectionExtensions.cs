@@ -13,9 +13,9 @@ public static class WebhookDashboardServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the webhook dashboard (map it with <c>app.MapWebhookDashboard("/webhooks/dashboard")</c>) and the one-time links
-    /// that open it: <see cref="IWebhookDashboardLinks"/>, and <c>POST dashboard-links</c> in the management API. Links and
-    /// sessions are protected with Data Protection, and used links remembered in <c>IDistributedCache</c> (in memory unless the
-    /// app adds a shared one): with several instances, share both. Safe to call more than once.
+    /// that open it: <see cref="IWebhookDashboardLinks"/>, and <c>POST dashboard-links</c> and <c>DELETE dashboard-sessions</c>
+    /// in the management API. Links and sessions are protected with Data Protection (with several instances, share its key
+    /// ring); used links and revocations are kept in the webhook store, which the instances share. Safe to call more than once.
     /// </summary>
     /// <param name="services">The application's services.</param>
     /// <param name="configure">Sets <see cref="WebhookDashboardOptions"/>; they can also be bound from configuration.</param>
@@ -33,11 +33,11 @@ public static class WebhookDashboardServiceCollectionExtensions
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<WebhookDashboardOptions>, WebhookDashboardOptionsValidator>());
         services.AddDataProtection();
-        services.AddDistributedMemoryCache();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DashboardPath>();
         services.TryAddSingleton<DashboardLinks>();
         services.TryAddSingleton<IWebhookDashboardLinks>(sp => sp.GetRequiredService<DashboardLinks>());
+        services.TryAddSingleton<DashboardRevocations>();
         services.TryAddSingleton<DashboardSessions>();
         services.TryAddSingleton<DashboardAssets>();
         services.TryAddSingleton<DashboardSecurity>();

@@ -165,5 +165,18 @@ internal static class PostgreSqlSchema
         JOIN {schema}.messages m ON m.id = d.message_id
         WHERE e.tenant IS NOT NULL AND m.tenant IS DISTINCT FROM e.tenant;
         """,
+        """
+        -- The dashboard's state, shared by every instance: the one-time links used (kept until they expire), and per tenant the
+        -- time at or before which its sessions and links were revoked.
+        CREATE TABLE {schema}.dashboard_used_links (
+            id text PRIMARY KEY,
+            expires_at timestamptz NOT NULL
+        );
+        CREATE INDEX ix_dashboard_used_links_expires ON {schema}.dashboard_used_links (expires_at);
+        CREATE TABLE {schema}.dashboard_revocations (
+            tenant text PRIMARY KEY,
+            revoked_at timestamptz NOT NULL
+        );
+        """,
     ];
 }

@@ -146,5 +146,18 @@ internal static class SqliteSchema
         JOIN messages m ON m.id = d.message_id
         WHERE e.tenant IS NOT NULL AND m.tenant IS NOT e.tenant;
         """,
+        """
+        -- The dashboard's state, shared by every instance on this file: the one-time links used (kept until they expire), and
+        -- per tenant the time at or before which its sessions and links were revoked.
+        CREATE TABLE dashboard_used_links (
+            id TEXT PRIMARY KEY,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_dashboard_used_links_expires ON dashboard_used_links (expires_at);
+        CREATE TABLE dashboard_revocations (
+            tenant TEXT PRIMARY KEY,
+            revoked_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ];
 }

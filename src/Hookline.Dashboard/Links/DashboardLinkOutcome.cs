@@ -1,9 +1,9 @@
 namespace Hookline.Dashboard.Links;
 
-/// <summary>What opening a link came to.</summary>
+/// <summary>What reading or opening a link came to.</summary>
 internal enum DashboardLinkOutcome
 {
-    /// <summary>Valid, and now used.</summary>
+    /// <summary>Valid: it can be opened (when read), or it is now used (when opened).</summary>
     Opened,
 
     /// <summary>Not a link this app made, or changed since: unreadable.</summary>
@@ -14,4 +14,7 @@ internal enum DashboardLinkOutcome
 
     /// <summary>Made here, and opened before.</summary>
     Used,
+
+    /// <summary>Made here, before its tenant revoked its sessions and links.</summary>
+    Revoked,
 }

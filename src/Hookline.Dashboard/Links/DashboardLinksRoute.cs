@@ -3,27 +3,57 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Hookline.Dashboard.Links;
 
-/// <summary><c>POST {management prefix}/dashboard-links</c>: the caller's tenant gets a one-time link to its dashboard.</summary>
+/// <summary>
+/// <c>POST {management prefix}/dashboard-links</c>: the caller's tenant gets a one-time link to its dashboard;
+/// <c>DELETE {management prefix}/dashboard-sessions</c>: it ends every session its links opened.
+/// </summary>
 internal sealed class DashboardLinksRoute : IWebhookManagementExtension
 {
-    public void Map(IEndpointRouteBuilder api) =>
+    public void Map(IEndpointRouteBuilder api)
+    {
         api.MapPost("/dashboard-links", CreateAsync).WithName("CreateWebhookDashboardLink").WithSummary("Get a link to your dashboard")
            .WithDescription(
-               "A link that opens your webhook dashboard in a browser, once, for a few minutes (`expiresAt`). Opening it starts a "
-               + "session in that browser; with `readOnly` the session can look but not change anything.")
+               "A link that opens your webhook dashboard in a browser, once, for a few minutes (`expiresAt`). Opening it shows a page "
+               + "naming your account, whose button starts a session in that browser; with `readOnly` the session can look but not "
+               + "change anything or see signing secrets.")
            .Accepts<WebhookDashboardLinkRequest>(isOptional: true, "application/json")
            .ProducesValidationProblem(StatusCodes.Status400BadRequest)
            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapDelete("/dashboard-sessions", RevokeAsync).WithName("RevokeWebhookDashboardSessions")
+           .WithSummary("End your dashboard sessions")
+           .WithDescription(
+               "Ends every dashboard session your links opened, in every browser, and voids your links not yet opened. Links you "
+               + "get afterwards work as usual.");
+    }
 
-    private static async Task<Created<WebhookDashboardLink>> CreateAsync(HttpContext http, IWebhookDashboardLinks links)
+    private static async Task<Results<Created<WebhookDashboardLink>, ProblemHttpResult>> CreateAsync(
+        HttpContext http, DashboardLinks links, IHostEnvironment environment, ILogger<DashboardLinks> logger)
     {
         var request = await ManagementRequest.ReadAsync(http.Request, new WebhookDashboardLinkRequest()).ConfigureAwait(false);
-        var link = await links.CreateAsync(ManagementRequest.Tenant(http), request.ReadOnly ?? false, http.RequestAborted)
-            .ConfigureAwait(false);
-        var url = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}{link.Url}";
-        return TypedResults.Created(url, link with { Url = url });
+        // The Host header is the caller's to choose: outside Development, links are made only under the configured URL.
+        var baseUrl = links.PublicBaseUrl
+            ?? (environment.IsDevelopment() ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}" : null);
+        if (baseUrl is null)
+        {
+            DashboardLog.NoPublicBaseUrl(logger);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status500InternalServerError,
+                title: "Dashboard links are not available.",
+                detail: "This server is not set up to make dashboard links yet. Its operator has been told; try again later.");
+        }
+
+        var link = links.Create(ManagementRequest.Tenant(http), request.ReadOnly ?? false, baseUrl);
+        return TypedResults.Created(link.Url, link);
+    }
+
+    private static async Task<NoContent> RevokeAsync(HttpContext http, IWebhookDashboardLinks links)
+    {
+        await links.RevokeAsync(ManagementRequest.Tenant(http), http.RequestAborted).ConfigureAwait(false);
+        return TypedResults.NoContent();
     }
 }

@@ -1,5 +1,5 @@
-// The dashboard's only data path: the management API, mapped again under the dashboard's own path (so the session cookie
-// stays scoped to it). Every change carries the CSRF header the API requires of cookie-authenticated calls.
+// The dashboard's only data path: the management API, mapped again under the dashboard's own path, where a link's session
+// is a caller. Every change carries the CSRF header the API requires of cookie-authenticated calls.
 const root = document.body.dataset.root;
 
 /** A refusal of the API: its status and ProblemDetails (title, detail, errors by field). */
@@ -17,12 +17,21 @@ export class ApiError extends Error {
 }
 
 /** Calls the API: resolves to the JSON answer (null when none), or rejects with an ApiError. */
-export async function api(method, path, { body, ifMatch } = {}) {
+export function api(method, path, options) {
+  return send(method, `${root}/api${path}`, options);
+}
+
+/** Ends the browser's dashboard session (one a link opened). */
+export function signOut() {
+  return send('POST', `${root}/sign-out`);
+}
+
+async function send(method, url, { body, ifMatch } = {}) {
   const headers = { Accept: 'application/json' };
   if (method !== 'GET') headers['X-Hookline-Csrf'] = '1';
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
-  const response = await fetch(`${root}/api${path}`, {
+  const response = await fetch(url, {
     method,
     headers,
     body: body === undefined ? undefined : JSON.stringify(body),

@@ -2,7 +2,7 @@
 // Screens are routed by the URL's fragment, so the server serves one page.
 import { createPortal, render } from './vendor/preact.mjs';
 import { useEffect, useState } from './vendor/hooks.mjs';
-import { api } from './api.js';
+import { api, signOut } from './api.js';
 import { html, Problem } from './ui.js';
 import { EndpointForm, EndpointList, EndpointPage } from './endpoints.js';
 import { Catalog } from './catalog.js';
@@ -23,22 +23,40 @@ function route(hash) {
   return { name: 'Endpoints', screen: 'endpoints', section: 'endpoints' };
 }
 
-function Nav({ current, session }) {
+function Nav({ current }) {
   const link = (href, section, text) =>
     html`<a href=${href} aria-current=${current === section ? 'page' : undefined}>${text}</a>`;
   return html`
     ${link('#/', 'endpoints', 'Endpoints')}
     ${link('#/messages', 'messages', 'Messages')}
-    ${link('#/event-types', 'catalog', 'Event types')}
-    ${session?.readOnly && html`<span class="badge">Read-only</span>`}`;
+    ${link('#/event-types', 'catalog', 'Event types')}`;
 }
 
-function SignedOut() {
+/** Whose webhooks these are, and (for a session a link opened) the way out. */
+function Account({ session, onSignOut }) {
+  const [error, setError] = useState(null);
+  const leave = async () => {
+    try {
+      await signOut();
+      onSignOut();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return html`
+    <span class="tenant">Account <strong>${session.tenant}</strong></span>
+    ${session.readOnly && html`<span class="badge">Read-only</span>`}
+    ${session.linkSession && html`<button type="button" class="secondary" onClick=${leave}>Sign out</button>`}
+    ${error && html`<span class="error" role="alert">${error.message}</span>`}`;
+}
+
+function SignedOut({ left }) {
   return html`
     <div class="notice">
-      <h1>Open your dashboard</h1>
-      <p>Your session has ended, or you are not signed in. Sign in to the app, or open a new dashboard link: ask for one
-        where you got the last (the API's <code>POST …/dashboard-links</code>). Each link works once, for a few minutes.</p>
+      <h1>${left ? 'You signed out' : 'Open your dashboard'}</h1>
+      <p>${left ? 'This browser no longer has a dashboard session.' : 'Your session has ended, or you are not signed in.'}
+        Sign in to the app, or open a new dashboard link: ask for one where you got the last (the API's
+        <code>POST …/dashboard-links</code>). Each link works once, for a few minutes.</p>
     </div>`;
 }
 
@@ -61,9 +79,14 @@ function App() {
     document.getElementById('app').focus({ preventScroll: true });
   }, [hash]);
 
-  if (failure) return failure.status === 401 ? html`<${SignedOut} />` : html`<${Problem} error=${failure} />`;
+  if (failure) return failure.status === 401 ? html`<${SignedOut} left=${failure.left} />` : html`<${Problem} error=${failure} />`;
   if (!session) return html`<p class="muted" role="status">Loading…</p>`;
-  return html`${createPortal(html`<${Nav} current=${current.section} session=${session} />`, document.getElementById('nav'))}
+  const left = () => {
+    setSession(null);
+    setFailure({ status: 401, left: true });
+  };
+  return html`${createPortal(html`<${Nav} current=${current.section} />`, document.getElementById('nav'))}
+    ${createPortal(html`<${Account} session=${session} onSignOut=${left} />`, document.getElementById('account'))}
     ${screen(current, { session, navigate: target => { location.hash = target; } })}`;
 }
 

@@ -257,11 +257,14 @@ function Secret({ endpoint, readOnly, act }) {
     <section aria-labelledby="secret">
       <h2 id="secret">Signing secret</h2>
       <p class="hint">Verify each delivery's <code>webhook-signature</code> with it (Standard Webhooks).</p>
-      ${secret
-        ? html`<div class="secret"><code id="secret-value">${secret}</code>
-            <button type="button" class="secondary" onClick=${copy}>Copy</button>
-            <button type="button" class="secondary" onClick=${() => setSecret(null)}>Hide</button></div>`
-        : html`<button type="button" class="secondary" onClick=${reveal}>Reveal secret</button>`}
+      ${readOnly
+        ? html`<p>This session is read-only: it cannot see the secret. Open the dashboard with a link that can change things to
+            see it.</p>`
+        : secret
+          ? html`<div class="secret"><code id="secret-value">${secret}</code>
+              <button type="button" class="secondary" onClick=${copy}>Copy</button>
+              <button type="button" class="secondary" onClick=${() => setSecret(null)}>Hide</button></div>`
+          : html`<button type="button" class="secondary" onClick=${reveal}>Reveal secret</button>`}
       <${Status} text=${copied} />
       ${!readOnly && html`<div class="inline">
         <label for="overlap">Old secret keeps signing for</label>

@@ -18,8 +18,8 @@ public static class WebhooksBuilderExtensions
     /// </summary>
     /// <remarks>
     /// The store is registered under each of its roles (<see cref="IWebhookEndpointStore"/>,
-    /// <see cref="IWebhookMessageAppender"/>, <see cref="IWebhookDeliveryQueue"/>, <see cref="IWebhookLogReader"/>),
-    /// one instance behind all four; <see cref="IWebhookStore"/> itself is not a service. A store that learns of messages
+    /// <see cref="IWebhookMessageAppender"/>, <see cref="IWebhookDeliveryQueue"/>, <see cref="IWebhookLogReader"/>,
+    /// <see cref="IWebhookDashboardStateStore"/>), one instance behind all five; <see cref="IWebhookStore"/> itself is not a service. A store that learns of messages
     /// appended by other instances wakes this one's dispatcher through <see cref="IWebhookDispatchWaker"/>.
     /// </remarks>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
@@ -39,6 +39,7 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.TryAddSingleton<IWebhookMessageAppender>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.TryAddSingleton<IWebhookLogReader>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
+        services.TryAddSingleton<IWebhookDashboardStateStore>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchSignal>();

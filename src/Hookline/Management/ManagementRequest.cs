@@ -28,10 +28,9 @@ internal static class ManagementRequest
     public static async ValueTask<object?> ResolveTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (ManagementCsrf.Refusal(http.Request) is { } forgery)
+        if (ManagementCsrf.Refuse(http.Request) is { } forgery)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden, title: "Possible cross-site request forgery.", detail: forgery);
+            return forgery;
         }
 
         var caller = http.Features.Get<ManagementCallerFeature>();
@@ -49,10 +48,9 @@ internal static class ManagementRequest
                     : "Sign in to manage your webhooks.");
         }
 
-        if (caller is { ReadOnly: true } && !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        if (caller is { ReadOnly: true } && ReadOnlyRefusal(http) is { } readOnly)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status403Forbidden, title: "Read-only.", detail: "This dashboard session can read, not change.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Read-only.", detail: readOnly);
         }
 
         http.Items[s_tenantKey] = tenant;
@@ -67,6 +65,22 @@ internal static class ManagementRequest
     }
 
     public static string Tenant(HttpContext http) => (string)http.Items[s_tenantKey]!;
+
+    /// <summary>
+    /// What a read-only caller may not do, or null: change anything, or see a signing secret (with it, anyone could sign
+    /// deliveries of their own).
+    /// </summary>
+    private static string? ReadOnlyRefusal(HttpContext http)
+    {
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            return "This dashboard session can read, not change.";
+        }
+
+        return http.GetEndpoint()?.Metadata.GetMetadata<RevealsSecretMetadata>() is null
+            ? null
+            : "This dashboard session can read, but not see signing secrets.";
+    }
 
     /// <summary>Reads the JSON body as <typeparamref name="T"/>; an empty body is <paramref name="empty"/> when given, else refused.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request, T? empty = null)

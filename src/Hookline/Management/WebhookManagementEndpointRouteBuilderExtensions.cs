@@ -90,7 +90,7 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         one.MapPost("/disable", EndpointHandlers.DisableAsync)
            .WithName(routes.Name("DisableWebhookEndpoint")).WithSummary("Disable an endpoint")
            .WithDescription($"Stops deliveries to the endpoint; pending ones fail (and can be recovered later). {IfMatch}").WithPrecondition();
-        one.MapGet("/secret", EndpointHandlers.GetSecretAsync)
+        one.MapGet("/secret", EndpointHandlers.GetSecretAsync).WithMetadata(RevealsSecretMetadata.Instance)
            .WithName(routes.Name("GetWebhookEndpointSecret")).WithSummary("Read an endpoint's signing secret");
         one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync)
            .WithName(routes.Name("RotateWebhookEndpointSecret")).WithSummary("Rotate an endpoint's signing secret")

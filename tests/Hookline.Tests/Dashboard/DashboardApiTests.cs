@@ -71,6 +71,55 @@ public sealed class DashboardApiTests
     }
 
     [Fact]
+    public async Task ReadOnlySession_ReadingASigningSecret_IsForbidden()
+    {
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        var endpoint = (await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/alice"))["id"]!.GetValue<string>();
+        using var browser = DashboardBrowser.For(sample);
+        await browser.SignInAsync(alice, readOnly: true);
+
+        using var response = await browser.Client.GetAsync($"{Api}/endpoints/{endpoint}/secret");
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("whsec_", body, StringComparison.Ordinal);
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(body)!;
+        Assert.Equal("Read-only.", problem["title"]!.GetValue<string>());
+        Assert.Equal("This dashboard session can read, but not see signing secrets.", problem["detail"]!.GetValue<string>());
+        using var writable = DashboardBrowser.For(sample);
+        await writable.SignInAsync(alice);
+        var secret = await ManagementApi.GetAsync(writable.Client, $"{Api}/endpoints/{endpoint}/secret");
+        Assert.StartsWith("whsec_", secret["secret"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CrossSiteChange_WithoutCookies_IsForbidden_OnBothApis_ApiClientsWithoutTheHeaderAreNot()
+    {
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        var endpoint = (await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/alice"))["id"]!.GetValue<string>();
+
+        // Sign-ins a browser sends on its own without a cookie (Windows, certificates, Basic) stand in as the API key here.
+        foreach (var path in new[] { $"/webhooks/endpoints/{endpoint}/disable", $"{Api}/endpoints/{endpoint}/disable" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path);
+            request.Headers.Add("Sec-Fetch-Site", "cross-site");
+            using var refused = await alice.SendAsync(request);
+            Assert.True(refused.StatusCode == HttpStatusCode.Forbidden, $"{path}: {(int)refused.StatusCode}");
+            Assert.Equal(
+                "A change sent from another site is refused.", (await ManagementApi.ReadAsync(refused))["detail"]!.GetValue<string>());
+        }
+
+        Assert.True((await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{endpoint}"))["enabled"]!.GetValue<bool>());
+        using var sameSite = new HttpRequestMessage(HttpMethod.Post, $"/webhooks/endpoints/{endpoint}/disable");
+        sameSite.Headers.Add("Sec-Fetch-Site", "same-origin");
+        Assert.Equal(HttpStatusCode.OK, (await alice.SendAsync(sameSite)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.PostAsync($"/webhooks/endpoints/{endpoint}/enable", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task CookieChange_WithoutTheCsrfHeader_OrFromAnotherSite_IsForbidden_WithIt_Succeeds()
     {
         await using var sample = SampleFactory.Development();

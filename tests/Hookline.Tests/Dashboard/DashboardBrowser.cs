@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 namespace Hookline.Tests.Dashboard;
 
 /// <summary>
-/// What a browser does with the sample's dashboard, over HTTP: keeps cookies (by path), follows no redirects, and sends the
-/// page's CSRF header on changes unless told not to.
+/// What a browser does with a dashboard (the sample's, or another app's), over HTTP: keeps cookies, follows no redirects,
+/// posts a link's form as its page does, and sends the page's CSRF header on changes unless told not to.
 /// </summary>
 internal sealed class DashboardBrowser : IDisposable
 {
@@ -32,6 +32,11 @@ internal sealed class DashboardBrowser : IDisposable
     public static DashboardBrowser For(SampleFactory sample) =>
         new(sample.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
 
+    public static DashboardBrowser At(string baseAddress) => new(baseAddress);
+
+    /// <summary>A link's token: its fragment, which a browser never sends, and the link's page posts.</summary>
+    public static string Token(string link) => link[(link.IndexOf('#', StringComparison.Ordinal) + 1)..];
+
     /// <summary>Asks for a link with an API key, as the sample's users do: the 201 answer.</summary>
     public static async Task<JsonNode> CreateLinkAsync(HttpClient apiKeyClient, bool? readOnly = null)
     {
@@ -48,8 +53,36 @@ internal sealed class DashboardBrowser : IDisposable
     public async Task SignInAsync(HttpClient apiKeyClient, bool? readOnly = null)
     {
         var link = (await CreateLinkAsync(apiKeyClient, readOnly))["url"]!.GetValue<string>();
-        using var opened = await Client.GetAsync(link);
-        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        using var opened = await PostLinkAsync(link, open: "1");
+        Assert.True(opened.StatusCode == HttpStatusCode.SeeOther, $"{(int)opened.StatusCode} {await opened.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>
+    /// Posts a link's form, as its pages do: without <paramref name="open"/> the landing page's script asking whose link it
+    /// is, with it the button that opens it ("1", or "switch" from another tenant's session). The browser says the post comes
+    /// from the dashboard's own origin unless <paramref name="fetchSite"/> says otherwise (null: an older browser says nothing).
+    /// </summary>
+    public async Task<HttpResponseMessage> PostLinkAsync(
+        string link, string? open = null, string? fetchSite = "same-origin", string? origin = null)
+    {
+        var fields = new Dictionary<string, string> { ["token"] = Token(link) };
+        if (open is not null)
+        {
+            fields["open"] = open;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, Root + "/links") { Content = new FormUrlEncodedContent(fields) };
+        if (fetchSite is not null)
+        {
+            request.Headers.Add("Sec-Fetch-Site", fetchSite);
+        }
+
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        return await Client.SendAsync(request);
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object? body = null, bool csrfHeader = true)

@@ -5,9 +5,9 @@ using Microsoft.Playwright;
 namespace Hookline.Tests.Dashboard;
 
 /// <summary>
-/// The sample's dashboard in Debian's Chromium, as a tenant uses it: opened with a one-time link, an endpoint added through
-/// the form, a test event sent to a receiver on loopback and its attempt seen; the page fetches nothing from another host,
-/// logs no error (CSP violations included) and has no serious accessibility violation.
+/// The sample's dashboard in Debian's Chromium, as a tenant uses it: opened with a one-time link (its page, then its button),
+/// an endpoint added through the form, a test event sent to a receiver on loopback and its attempt seen; the page fetches
+/// nothing from another host, logs no error (CSP violations included) and has no serious accessibility violation.
 /// </summary>
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
@@ -41,7 +41,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         await Assertions.Expect(page.GetByText("No endpoints yet")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".empty")).ToContainTextAsync("Add the URL that should receive new-subscription");
-        Assert.DoesNotContain("/links/", page.Url, StringComparison.Ordinal);
+        Assert.EndsWith("/webhooks/dashboard/", page.Url, StringComparison.Ordinal);
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Account alice");
         await ExpectAccessibleAsync(page, "endpoints, empty");
 
         // A URL the API refuses: its reason shows next to the field, which takes the focus.
@@ -155,7 +156,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var outline = await page.EvaluateAsync<string>(
             "(s => s.outlineStyle + ' ' + s.outlineWidth)(getComputedStyle(document.activeElement))");
         Assert.Equal("solid 3px", outline);
-        Assert.Empty(watch.Errors);
+        Assert.True(watch.Errors.IsEmpty, string.Join("\n", watch.Errors));
         watch.AssertOnlyFromTheApp();
     }
 
@@ -170,8 +171,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("http://127.0.0.1:9/alice")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Add endpoint" })).ToHaveCountAsync(0);
         await page.GetByText("http://127.0.0.1:9/alice").ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Reveal secret" })).ToBeVisibleAsync();
-        foreach (var action in new[] { "Disable", "Send test event", "Rotate secret", "Delete…" })
+        await Assertions.Expect(page.GetByText("This session is read-only: it cannot see the secret.")).ToBeVisibleAsync();
+        foreach (var action in new[] { "Reveal secret", "Disable", "Send test event", "Rotate secret", "Delete…" })
         {
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = action })).ToHaveCountAsync(0);
         }
@@ -211,7 +212,42 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.True((await Management.ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{endpoint}"))["enabled"]!.GetValue<bool>());
     }
 
-    /// <summary>Opens a new link of the tenant's in a new browser context: the dashboard, signed in.</summary>
+    [RequiresFact(Requirement.Chromium)]
+    public async Task LinkOfAnotherTenant_NamesBoth_SwitchesOnlyWhenAsked_AndSignOutEndsTheSession()
+    {
+        var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Account alice");
+        using var bob = _sample!.Client(SampleFactory.BobKey);
+        var link = (await DashboardBrowser.CreateLinkAsync(bob))["url"]!.GetValue<string>();
+
+        await page.GotoAsync(link);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Open the webhook dashboard of bob" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("signed in to the webhook dashboard of alice");
+        Assert.DoesNotContain("#", page.Url, StringComparison.Ordinal); // The token left the address bar.
+        await ExpectAccessibleAsync(page, "link of another tenant");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Keep the dashboard of alice" }).ClickAsync();
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Account alice");
+
+        await page.GotoAsync(link);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Switch to bob" }).ClickAsync();
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Account bob");
+        await Assertions.Expect(page.GetByText("No endpoints yet")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "You signed out" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("header")).Not.ToContainTextAsync("bob");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Open your dashboard" })).ToBeVisibleAsync();
+        var unauthorized = Assert.Single(watch.Errors); // The reloaded page's own call, answered 401.
+        Assert.StartsWith("Failed to load resource: the server responded with a status of 401", unauthorized, StringComparison.Ordinal);
+        watch.AssertOnlyFromTheApp();
+    }
+
+    /// <summary>
+    /// Opens a new link of the tenant's in a new browser context, as its user does: the link's page, then its button; the
+    /// dashboard, signed in.
+    /// </summary>
     private async Task<(IPage Page, PageWatch Watch)> OpenAsync(
         string apiKey, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light, bool? readOnly = null)
     {
@@ -227,6 +263,8 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         var watch = new PageWatch(page, new Uri(link).GetLeftPart(UriPartial.Authority));
         var response = await page.GotoAsync(link);
         Assert.True(response?.Ok, $"Opening the link answered {response?.Status}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the dashboard" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.EndsWith("/webhooks/dashboard/", StringComparison.Ordinal));
         return (page, watch);
     }
 

@@ -18,6 +18,12 @@ public sealed class DashboardOptionsTests
     [InlineData("Title", " ", "Title must not be empty")]
     [InlineData("SessionIdleTimeout", "00:00:00", "SessionIdleTimeout must be positive")]
     [InlineData("LinkLifetime", "-00:01:00", "LinkLifetime must be positive")]
+    [InlineData("PublicBaseUrl", "api.example.com", "PublicBaseUrl must be the app's absolute http(s) URL")]
+    [InlineData("PublicBaseUrl", "/webhooks", "PublicBaseUrl must be the app's absolute http(s) URL")]
+    [InlineData("PublicBaseUrl", "ftp://api.example.com", "PublicBaseUrl must be the app's absolute http(s) URL")]
+    [InlineData("PublicBaseUrl", "https://api.example.com/?tenant=a", "PublicBaseUrl must be the app's absolute http(s) URL")]
+    [InlineData("PublicBaseUrl", "https://api.example.com/#top", "PublicBaseUrl must be the app's absolute http(s) URL")]
+    [InlineData("PublicBaseUrl", "https://me:secret@api.example.com", "PublicBaseUrl must be the app's absolute http(s) URL")]
     public async Task Start_WithAnUnusableOption_FailsNamingIt(string option, string value, string message)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -17,7 +17,11 @@ public sealed class ManagementDocumentTests
             .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!)))
             .ToList();
 
-        Assert.Equal(18, operations.Count); // With the dashboard's dashboard-links; its own copy of the API is not documented.
+        // With the dashboard's dashboard-links and dashboard-sessions; its own copy of the API is not documented.
+        Assert.Equal(19, operations.Count);
+        var revoke = document["paths"]!["/webhooks/dashboard-sessions"]!["delete"]!;
+        Assert.Equal("End your dashboard sessions", revoke["summary"]!.GetValue<string>());
+        Assert.Equal(["204", "401"], revoke["responses"]!.AsObject().Select(r => r.Key).Order());
         Assert.All(operations, o => Assert.Equal(["Webhook management"], o.Operation["tags"]!.AsArray().Select(t => t!.GetValue<string>())));
         Assert.All(operations, o => Assert.Equal("#/components/schemas/ProblemDetails", o.Operation["responses"]!["401"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>()));
         var withBodies = operations.Where(o => o.Operation["requestBody"] is not null).Select(o => $"{o.Method} {o.Path} {o.Operation["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]}");

@@ -121,8 +121,9 @@ public sealed class ManagementIsolationTests
             .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: Path(e.RoutePattern.RawText!))))
             .ToList();
 
-        // The management API's 17 routes and dashboard-links, and the dashboard's copy of the 17 with its session route.
-        Assert.Equal(36, routes.Count);
+        // The management API's 17 routes, dashboard-links and dashboard-sessions, and the dashboard's copy of the 17 with its
+        // session route.
+        Assert.Equal(37, routes.Count);
         foreach (var client in new[] { anonymous, wrong })
         {
             foreach (var (method, path) in routes)
@@ -134,7 +135,7 @@ public sealed class ManagementIsolationTests
         }
     }
 
-    /// <summary>The dashboard's page, files and link landing: public, they show no tenant's data.</summary>
+    /// <summary>The dashboard's page, files, link pages and sign-out: public, they show no tenant's data.</summary>
     private static bool IsDashboardPage(string pattern) =>
         pattern.StartsWith("/webhooks/dashboard/", StringComparison.Ordinal)
         && !pattern.StartsWith("/webhooks/dashboard/api/", StringComparison.Ordinal);

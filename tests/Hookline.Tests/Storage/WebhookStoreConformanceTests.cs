@@ -8,7 +8,8 @@ namespace Hookline.Tests.Storage;
 
 /// <summary>
 /// What every <see cref="IWebhookStore"/> must do. Each store's test class derives from this. One file per role
-/// (<c>.EndpointStore.cs</c>, <c>.MessageAppender.cs</c>, <c>.DeliveryQueue.cs</c>, <c>.LogReader.cs</c>); each
+/// (<c>.EndpointStore.cs</c>, <c>.MessageAppender.cs</c>, <c>.DeliveryQueue.cs</c>, <c>.LogReader.cs</c>,
+/// <c>.DashboardState.cs</c>); each
 /// role's tests act through that role and use the others only to arrange and to observe. This file holds the
 /// schema's tests and the shared helpers. Its facts are skippable: a store whose server this machine lacks (PostgreSQL)
 /// skips them with the reason, except on CI.
