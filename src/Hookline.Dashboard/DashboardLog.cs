@@ -24,8 +24,8 @@ internal static partial class DashboardLog
 
     [LoggerMessage(
         EventId = 4005,
-        Level = LogLevel.Error,
-        Message = "A dashboard link was asked for, and none can be made: set Webhooks:Dashboard:PublicBaseUrl "
+        Level = LogLevel.Warning,
+        Message = "A dashboard link was made as a path, not a URL: set Webhooks:Dashboard:PublicBaseUrl "
                   + "(WebhookDashboardOptions.PublicBaseUrl) to the app's public URL, such as https://api.example.com. Outside "
                   + "Development, links are never made from the request's Host header, which the caller chooses.")]
     public static partial void NoPublicBaseUrl(ILogger logger);

@@ -31,20 +31,21 @@ internal sealed class DashboardLinksRoute : IWebhookManagementExtension
                + "get afterwards work as usual.");
     }
 
-    private static async Task<Results<Created<WebhookDashboardLink>, ProblemHttpResult>> CreateAsync(
+    private static async Task<Created<WebhookDashboardLink>> CreateAsync(
         HttpContext http, DashboardLinks links, IHostEnvironment environment, ILogger<DashboardLinks> logger)
     {
         var request = await ManagementRequest.ReadAsync(http.Request, new WebhookDashboardLinkRequest()).ConfigureAwait(false);
-        // The Host header is the caller's to choose: outside Development, links are made only under the configured URL.
-        var baseUrl = links.PublicBaseUrl
-            ?? (environment.IsDevelopment() ? $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}" : null);
-        if (baseUrl is null)
+        // The Host header is the caller's to choose: outside Development, a link is absolute only under the configured URL, and
+        // otherwise a path from the app's root, which the caller opens on the host it called.
+        var baseUrl = links.PublicBaseUrl;
+        if (baseUrl is null && environment.IsDevelopment())
+        {
+            baseUrl = $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+        }
+        else if (baseUrl is null)
         {
             DashboardLog.NoPublicBaseUrl(logger);
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status500InternalServerError,
-                title: "Dashboard links are not available.",
-                detail: "This server is not set up to make dashboard links yet. Its operator has been told; try again later.");
+            baseUrl = http.Request.PathBase;
         }
 
         var link = links.Create(ManagementRequest.Tenant(http), request.ReadOnly ?? false, baseUrl);

@@ -219,18 +219,19 @@ public sealed class DashboardLinkTests
     }
 
     [Fact]
-    public async Task CreateLink_OutsideDevelopmentWithoutAPublicBaseUrl_AnswersAProblem_AndLogsTheOptionToSet()
+    public async Task CreateLink_OutsideDevelopmentWithoutAPublicBaseUrl_IsAPathNotFromTheHostHeader_AndLogsTheOptionToSet()
     {
         await using var app = await DashboardApp.StartAsync("Production");
         using var alice = app.Client("alice");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/dashboard-links");
+        request.Headers.Host = "attacker.example";
 
-        using var response = await alice.PostAsync("/webhooks/dashboard-links", null);
+        using var response = await alice.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = await ManagementApi.ReadAsync(response);
-        Assert.Equal("Dashboard links are not available.", problem["title"]!.GetValue<string>());
-        Assert.DoesNotContain("PublicBaseUrl", problem.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var url = (await ManagementApi.ReadAsync(response))["url"]!.GetValue<string>();
+        Assert.StartsWith("/webhooks/dashboard/links#", url, StringComparison.Ordinal);
+        Assert.Equal(url, response.Headers.Location?.OriginalString);
         Assert.Contains(app.Logs.Messages, m => m.Contains("set Webhooks:Dashboard:PublicBaseUrl", StringComparison.Ordinal));
         // From C#, the app knows its own address: the link is a path from the app's root.
         var made = await app.Services.GetRequiredService<IWebhookDashboardLinks>().CreateAsync("alice");
