@@ -20,7 +20,7 @@ internal sealed class DestinationForbiddenException : Exception
     }
 
     public DestinationForbiddenException(Uri url)
-        : base($"'{url.GetLeftPart(UriPartial.Authority)}' is not https, and WebhookOptions.Delivery.RequireHttps is on.")
+        : base($"'{url.GetLeftPart(UriPartial.Authority)}' is not https: webhooks are sent over https only. Use an https URL.")
     {
     }
 }

@@ -47,7 +47,8 @@ internal sealed class DestinationPolicy
     {
         if (!IsAllowedScheme(url))
         {
-            throw new ArgumentException("Endpoint URLs must use https (WebhookOptions.Delivery.RequireHttps, on by default outside Development).", parameterName);
+            // A tenant cannot change the option (WebhookOptions.Delivery.RequireHttps, on by default outside Development): not named.
+            throw new ArgumentException("Endpoint URLs must use https.", parameterName);
         }
 
         var host = url.DnsSafeHost;

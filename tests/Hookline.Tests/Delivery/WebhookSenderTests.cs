@@ -71,7 +71,8 @@ public sealed class WebhookSenderTests : IDisposable
         var outcome = await sender.SendAsync(Delivery(receiver.Url), default);
 
         Assert.Equal((null, AttemptErrorKind.Forbidden), (outcome.StatusCode, outcome.ErrorKind));
-        Assert.Contains("RequireHttps", outcome.Error);
+        Assert.Contains("Use an https URL.", outcome.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("RequireHttps", outcome.Error, StringComparison.Ordinal); // A server option tenants cannot change.
         Assert.Empty(receiver.Requests);
     }
 
