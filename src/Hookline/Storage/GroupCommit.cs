@@ -3,9 +3,10 @@ using System.Collections.Concurrent;
 namespace Hookline;
 
 /// <summary>
-/// Group commit: concurrent callers queue their items here, and whichever caller finds no commit
-/// running writes everything queued in one store transaction, so a burst costs a few fsyncs, not
-/// one each. Publishing stores messages through one.
+/// Group commit: concurrent callers queue their items here, and whichever caller finds no commit running starts one, which
+/// writes everything queued in one store transaction after another until the queue is empty, so a burst costs a few fsyncs,
+/// not one each. Each caller waits for its own item's batch only: the commits go on without it, so under sustained
+/// publishing no caller waits for others' items, and each may stop waiting. Publishing stores messages through one.
 /// </summary>
 /// <param name="commit">Writes a batch in one transaction, returning one result per item, in order.</param>
 internal sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> commit)
@@ -17,12 +18,17 @@ internal sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Tas
 
     /// <summary>Queues <paramref name="item"/> and returns its result once its batch is committed.</summary>
     /// <remarks>Cancelling stops the wait, not the write: the batch carries other callers' items.</remarks>
-    public async Task<TResult> AddAsync(TItem item, CancellationToken cancellationToken)
+    public Task<TResult> AddAsync(TItem item, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         _queue.Enqueue((item, done));
-        await CommitQueuedAsync().ConfigureAwait(false);
-        return await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (Volatile.Read(ref _committing) == 0)
+        {
+            // Not awaited: every outcome lands in its item's task, and the commits after this item's are no wait of its caller.
+            _ = CommitQueuedAsync();
+        }
+
+        return done.Task.WaitAsync(cancellationToken);
     }
 
     private async Task CommitQueuedAsync()
