@@ -330,7 +330,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                         ("$chunk", ChunkSize)).ConfigureAwait(false);
                     await ExecuteAsync(connection, transaction, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE message_id IN (SELECT id FROM purge));", cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, transaction, "DELETE FROM received_messages WHERE message_id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
+                    const string PurgeReceived = "DELETE FROM received_messages WHERE message_id IN (SELECT id FROM purge);";
+                    await ExecuteAsync(connection, transaction, PurgeReceived, cancellationToken).ConfigureAwait(false);
                     var count = await ExecuteAsync(connection, transaction, "DELETE FROM messages WHERE id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
                     await ExecuteAsync(connection, transaction, "DROP TABLE temp.purge;", cancellationToken).ConfigureAwait(false);
                     return count;

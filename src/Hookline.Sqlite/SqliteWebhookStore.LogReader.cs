@@ -69,7 +69,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
 
     private const string MessageColumns = "m.id, m.webhook, m.method, m.tenant, m.payload, m.created_at";
 
-    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+    private async Task<IReadOnlyList<WebhookMessage>> ReadMessagesAsync(
+        string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         await ReadAsync(
             sql,
             reader => new WebhookMessage(

@@ -19,8 +19,9 @@ public static class WebhooksBuilderExtensions
     /// <remarks>
     /// The store is registered under each of its roles (<see cref="IWebhookEndpointStore"/>,
     /// <see cref="IWebhookMessageAppender"/>, <see cref="IWebhookDeliveryQueue"/>, <see cref="IWebhookLogReader"/>,
-    /// <see cref="IWebhookDashboardStateStore"/>), one instance behind all five; <see cref="IWebhookStore"/> itself is not a service. A store that learns of messages
-    /// appended by other instances wakes this one's dispatcher through <see cref="IWebhookDispatchWaker"/>.
+    /// <see cref="IWebhookDashboardStateStore"/>), one instance behind all five; <see cref="IWebhookStore"/> itself is not a
+    /// service. A store that learns of messages appended by other instances wakes this one's dispatcher through
+    /// <see cref="IWebhookDispatchWaker"/>.
     /// </remarks>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="store">Creates the store, once.</param>
@@ -32,7 +33,8 @@ public static class WebhooksBuilderExtensions
         var services = builder.Services;
         services.AddDataProtection();
         services.TryAddSingleton<EndpointSecretProtector>();
-        services.Replace(ServiceDescriptor.Singleton(sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<EndpointSecretProtector>())));
+        services.Replace(ServiceDescriptor.Singleton(
+            sp => new SecretProtectingStore(store(sp), sp.GetRequiredService<EndpointSecretProtector>())));
 
         // One store instance under each role; the endpoint role, which hands secrets out in the clear, through SecretProtectingStore.
         services.TryAddSingleton<IWebhookEndpointStore>(sp => sp.GetRequiredService<SecretProtectingStore>());

@@ -23,7 +23,11 @@ internal static partial class WebhookLog
     [LoggerMessage(5, LogLevel.Error, "The webhook dispatcher could not lease deliveries; it tries again in {Delay}.")]
     public static partial void LeaseFailed(this ILogger logger, Exception exception, TimeSpan delay);
 
-    [LoggerMessage(6, LogLevel.Error, "Could not record an attempt of delivery {DeliveryId} to endpoint {EndpointId}; the rest of its batch is recorded on its own, and this delivery is attempted again when its lease ends.")]
+    [LoggerMessage(
+        6,
+        LogLevel.Error,
+        "Could not record an attempt of delivery {DeliveryId} to endpoint {EndpointId}; the rest of its batch is recorded on "
+        + "its own, and this delivery is attempted again when its lease ends.")]
     public static partial void AttemptNotRecorded(this ILogger logger, Exception exception, long deliveryId, string endpointId);
 
     [LoggerMessage(7, LogLevel.Information, "Stopping: gave {Count} in-flight webhook deliveries back to the store, due now.")]
@@ -60,6 +64,10 @@ internal static partial class WebhookLog
         + "(the configuration key Webhooks:Delivery:AllowedNetworks).")]
     public static partial void ConnectRefused(this ILogger logger, string host, string? endpointId, string addresses);
 
-    [LoggerMessage(15, LogLevel.Error, "Could not sign webhook message {MessageId} for endpoint {EndpointId}: nothing was sent, the attempt is recorded as failed and retried on its schedule.")]
+    [LoggerMessage(
+        15,
+        LogLevel.Error,
+        "Could not sign webhook message {MessageId} for endpoint {EndpointId}: nothing was sent, the attempt is recorded as "
+        + "failed and retried on its schedule.")]
     public static partial void DeliveryNotSigned(this ILogger logger, Exception exception, string messageId, string endpointId);
 }

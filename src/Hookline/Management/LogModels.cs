@@ -81,7 +81,10 @@ public sealed record WebhookAttemptResponse
     /// <summary>The first 4 KiB of the response body.</summary>
     public string? ResponseBody { get; init; }
 
-    /// <summary>How it failed: <c>none</c>, <c>httpStatus</c>, <c>timeout</c>, <c>dns</c>, <c>connectionRefused</c>, <c>connectionReset</c>, <c>tls</c>, <c>forbidden</c>, <c>other</c> or <c>signing</c> (nothing was sent).</summary>
+    /// <summary>
+    /// How it failed: <c>none</c>, <c>httpStatus</c>, <c>timeout</c>, <c>dns</c>, <c>connectionRefused</c>, <c>connectionReset</c>,
+    /// <c>tls</c>, <c>forbidden</c>, <c>other</c> or <c>signing</c> (nothing was sent).
+    /// </summary>
     public required string ErrorKind { get; init; }
 
     /// <summary>The failure, in words.</summary>

@@ -6,7 +6,9 @@ namespace Hookline.Storage;
 /// </summary>
 internal static class StorableText
 {
-    /// <summary><paramref name="value"/>, or an <see cref="ArgumentException"/> naming <paramref name="what"/> if it holds U+0000.</summary>
+    /// <summary>
+    /// <paramref name="value"/>, or an <see cref="ArgumentException"/> naming <paramref name="what"/> if it holds U+0000.
+    /// </summary>
     public static string? Require(string? value, string what, string parameterName) =>
         value is not null && value.Contains('\0', StringComparison.Ordinal)
             ? throw new ArgumentException($"{what} must not contain the character U+0000 (NUL).", parameterName)
