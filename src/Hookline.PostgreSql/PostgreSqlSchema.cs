@@ -178,5 +178,19 @@ internal static class PostgreSqlSchema
             revoked_at timestamptz NOT NULL
         );
         """,
+        """
+        -- The fair scheduler. Each endpoint's circuit breaker: its failed attempts since its latest success (NULL: never attempted)
+        -- and when the latest failed. And when it may next have a delivery a lease can take (NULL: none pending): leases read the
+        -- endpoints due, longest waiting first, then each one's oldest due deliveries, which keep their place when not taken.
+        ALTER TABLE {schema}.endpoints ADD COLUMN consecutive_failures integer;
+        ALTER TABLE {schema}.endpoints ADD COLUMN last_failed_at timestamptz;
+        ALTER TABLE {schema}.endpoints ADD COLUMN due_at timestamptz;
+        UPDATE {schema}.endpoints e SET
+            consecutive_failures = CASE WHEN failing_since IS NULL THEN 0 ELSE 1 END,
+            last_failed_at = failing_since,
+            due_at = (SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE endpoint_id = e.id AND status = 0);
+        CREATE INDEX ix_endpoints_due ON {schema}.endpoints (due_at) WHERE due_at IS NOT NULL;
+        CREATE INDEX ix_deliveries_queue ON {schema}.deliveries (endpoint_id, next_attempt_at, id) WHERE status = 0;
+        """,
     ];
 }

@@ -15,87 +15,93 @@ internal sealed partial class PostgreSqlWebhookStore
                     await RecordAsync(connection, transaction, request.Completed, request.Now, cancellationToken).ConfigureAwait(false);
                 }
 
-                // SKIP LOCKED: instances leasing at once each take other rows, without waiting for one another. The lock on each
-                // endpoint makes its admission one lease at a time across instances: an endpoint another lease holds is skipped
-                // this round, its due deliveries left as they are.
-                var due = await ReadAsync(
+                // The endpoints that may have due deliveries, longest waiting first. SKIP LOCKED: instances leasing at once each
+                // take other endpoints, without waiting for one another; the lock makes an endpoint's admission one lease at a time
+                // across instances.
+                var admission = new LeaseAdmission(request);
+                var endpoints = await ReadAsync(
                     connection,
                     transaction,
                     """
-                    WITH due AS (
-                        SELECT id, endpoint_id, next_attempt_at FROM {schema}.deliveries
-                        WHERE status = 0 AND next_attempt_at <= @now
-                        ORDER BY next_attempt_at, id
-                        LIMIT @max
-                        FOR UPDATE SKIP LOCKED),
-                    admitting AS (
-                        SELECT id FROM {schema}.endpoints WHERE id IN (SELECT endpoint_id FROM due)
-                        ORDER BY id
-                        FOR NO KEY UPDATE SKIP LOCKED)
-                    SELECT due.id, due.endpoint_id FROM due JOIN admitting ON admitting.id = due.endpoint_id
-                    ORDER BY due.next_attempt_at, due.id;
+                    SELECT id FROM {schema}.endpoints WHERE due_at <= @now
+                    ORDER BY due_at, id
+                    LIMIT @endpoints
+                    FOR NO KEY UPDATE SKIP LOCKED;
                     """,
-                    reader => (Id: reader.GetInt64(0), EndpointId: reader.GetString(1)),
+                    reader => reader.GetString(0),
                     cancellationToken,
                     Time("now", request.Now),
-                    Integer("max", request.Max)).ConfigureAwait(false);
-                if (due.Count == 0)
+                    Integer("endpoints", admission.EndpointsToRead)).ConfigureAwait(false);
+                if (endpoints.Count == 0)
                 {
                     return new LeaseResult([], await NextDueAsync(connection, transaction, request.Now, cancellationToken).ConfigureAwait(false));
                 }
 
                 // A statement of its own, so its snapshot is taken under the endpoint locks: it sees every lease committed by the
                 // instances that held them before.
-                var admission = new LeaseAdmission(request);
                 await ReadAsync(
                     connection,
                     transaction,
                     """
-                    SELECT e.id, e.rate_limit, e.next_send_at,
+                    SELECT e.id, e.tenant, e.rate_limit, e.next_send_at, e.consecutive_failures, e.last_failed_at, e.failing_since,
                            (SELECT count(*) FROM {schema}.deliveries l
                             WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > @now)::integer
                     FROM {schema}.endpoints e WHERE e.id = ANY(@ids);
                     """,
                     reader =>
                     {
-                        admission.AddEndpoint(reader.GetString(0), reader.GetInt32(3), NullableInteger(reader, 1), NullableTime(reader, 2));
+                        admission.AddEndpoint(new LeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(7))
+                        {
+                            RateLimit = NullableInteger(reader, 2),
+                            NextSendAt = NullableTime(reader, 3),
+                            ConsecutiveFailures = NullableInteger(reader, 4),
+                            LastFailedAt = NullableTime(reader, 5),
+                            FailingSince = NullableTime(reader, 6),
+                        });
                         return 0;
                     },
                     cancellationToken,
                     Time("now", request.Now),
-                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, due.Select(d => d.EndpointId).Distinct().ToArray()))
-                    .ConfigureAwait(false);
-                var admitted = new List<long>();
-                var held = new List<(long Id, DateTimeOffset DueAt)>();
-                foreach (var (id, endpointId) in due)
-                {
-                    if (admission.Admit(endpointId) is { } dueAt)
-                    {
-                        held.Add((id, dueAt));
-                    }
-                    else
-                    {
-                        admitted.Add(id);
-                    }
-                }
+                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, endpoints.ToArray())).ConfigureAwait(false);
 
-                // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due again
-                // then. A delivery held back is not leased: it is due again when its endpoint may take it.
-                var leased = await ReadAsync(
+                // Each endpoint's oldest due deliveries, as many as it may take and one more (which tells whether some are left).
+                await ReadAsync(
                     connection,
                     transaction,
                     """
-                    WITH held AS (
-                        UPDATE {schema}.deliveries d SET next_attempt_at = h.due, lease_owner = NULL
-                        FROM unnest(@held, @dues) AS h (id, due) WHERE d.id = h.id),
-                    paced AS (
-                        UPDATE {schema}.endpoints e SET next_send_at = p.at
-                        FROM unnest(@paced, @ats) AS p (id, at) WHERE e.id = p.id),
-                    leased AS (
+                    SELECT c.id, d.id, d.next_attempt_at
+                    FROM unnest(@ids, @limits) AS c (id, n)
+                    CROSS JOIN LATERAL (
+                        SELECT id, next_attempt_at FROM {schema}.deliveries
+                        WHERE endpoint_id = c.id AND status = 0 AND next_attempt_at <= @now
+                        ORDER BY next_attempt_at, id
+                        LIMIT c.n) AS d
+                    ORDER BY c.id, d.next_attempt_at, d.id;
+                    """,
+                    reader =>
+                    {
+                        admission.AddDue(reader.GetString(0), reader.GetInt64(1), reader.GetFieldValue<DateTimeOffset>(2));
+                        return 0;
+                    },
+                    cancellationToken,
+                    Time("now", request.Now),
+                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, endpoints.ToArray()),
+                    Parameter("limits", NpgsqlDbType.Array | NpgsqlDbType.Integer, endpoints.Select(admission.DueToRead).ToArray()))
+                    .ConfigureAwait(false);
+
+                // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due again
+                // then. A delivery not taken is left as it is.
+                var admitted = admission.Admit();
+                var leased = admitted.Count == 0 ? [] : await ReadAsync(
+                    connection,
+                    transaction,
+                    """
+                    WITH leased AS (
                         UPDATE {schema}.deliveries d SET next_attempt_at = @until, lease_owner = @owner
                         FROM unnest(@admitted) WITH ORDINALITY AS a (id, n) WHERE d.id = a.id
                         RETURNING d.id, d.attempts, d.message_id, d.endpoint_id, a.n)
-                    SELECT l.id, l.attempts, l.message_id, m.webhook, m.method, m.payload, l.endpoint_id, e.url, e.secrets, e.failing_since
+                    SELECT l.id, l.attempts, l.message_id, m.webhook, m.method, m.payload, l.endpoint_id, e.tenant, e.url, e.secrets,
+                           e.failing_since
                     FROM leased l
                     JOIN {schema}.messages m ON m.id = l.message_id
                     JOIN {schema}.endpoints e ON e.id = l.endpoint_id
@@ -110,32 +116,58 @@ internal sealed partial class PostgreSqlWebhookStore
                         Method = reader.GetString(4),
                         Payload = reader.GetFieldValue<byte[]>(5),
                         EndpointId = reader.GetString(6),
-                        Url = reader.GetString(7),
-                        Secrets = SecretsFromJson(reader.GetString(8)),
-                        FailingSince = NullableTime(reader, 9),
+                        Tenant = NullableText(reader, 7),
+                        Url = reader.GetString(8),
+                        Secrets = SecretsFromJson(reader.GetString(9)),
+                        FailingSince = NullableTime(reader, 10),
                     },
                     cancellationToken,
-                    Parameter("held", NpgsqlDbType.Array | NpgsqlDbType.Bigint, held.Select(h => h.Id).ToArray()),
-                    Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, held.Select(h => Stored(h.DueAt)).ToArray()),
-                    Parameter("paced", NpgsqlDbType.Array | NpgsqlDbType.Text, admission.NextSends.Keys.ToArray()),
-                    Parameter(
-                        "ats",
-                        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-                        admission.NextSends.Values.Select(t => Stored(t)).ToArray()),
                     Parameter("admitted", NpgsqlDbType.Array | NpgsqlDbType.Bigint, admitted.ToArray()),
                     Time("until", request.LeaseUntil),
                     Text("owner", request.Owner)).ConfigureAwait(false);
-                return new LeaseResult(leased, await NextDueAsync(connection, transaction, request.Now, cancellationToken).ConfigureAwait(false));
+
+                // After the lease, in a statement of its own that sees it: each endpoint read is due again when the admission says,
+                // or else when its next pending delivery is (a retry, or a lease running out, this one's included); if it has none,
+                // not until a delivery is made for it.
+                var next = await ScalarAsync(
+                    connection,
+                    transaction,
+                    """
+                    WITH rescheduled AS (
+                        UPDATE {schema}.endpoints e SET
+                            due_at = coalesce(r.due_at, (
+                                SELECT min(next_attempt_at) FROM {schema}.deliveries
+                                WHERE endpoint_id = e.id AND status = 0 AND next_attempt_at > @now)),
+                            next_send_at = coalesce(r.next_send_at, e.next_send_at)
+                        FROM unnest(@ids, @due, @sends) AS r (id, due_at, next_send_at) WHERE e.id = r.id
+                        RETURNING e.id, e.due_at)
+                    SELECT least(
+                        (SELECT min(due_at) FROM rescheduled WHERE due_at > @now),
+                        (SELECT min(due_at) FROM {schema}.endpoints WHERE due_at > @now AND id <> ALL (@ids)));
+                    """,
+                    cancellationToken,
+                    Time("now", request.Now),
+                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, endpoints.ToArray()),
+                    Parameter(
+                        "due",
+                        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+                        endpoints.Select(id => Stored(admission.DueAgainAt(id))).ToArray()),
+                    Parameter(
+                        "sends",
+                        NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
+                        endpoints.Select(id => Stored(admission.NextSends.TryGetValue(id, out var at) ? at : null)).ToArray()))
+                    .ConfigureAwait(false);
+                return new LeaseResult(leased, next is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null);
             },
             cancellationToken);
 
-    /// <summary>When the next pending delivery is due after <paramref name="now"/>, as this transaction sees it (its lease included).</summary>
+    /// <summary>When the next endpoint is due after <paramref name="now"/>.</summary>
     private async Task<DateTimeOffset?> NextDueAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken) =>
         await ScalarAsync(
             connection,
             transaction,
-            "SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE status = 0 AND next_attempt_at > @now;",
+            "SELECT min(due_at) FROM {schema}.endpoints WHERE due_at > @now;",
             cancellationToken,
             Time("now", now)).ConfigureAwait(false) is DateTime at
             ? new DateTimeOffset(at, TimeSpan.Zero)
@@ -203,7 +235,8 @@ internal sealed partial class PostgreSqlWebhookStore
         var applied = results.Where(r => !unapplied.ContainsKey(r.DeliveryId)).ToList();
         if (applied.Count is > 0 && applied.Count < results.Count)
         {
-            await ExecuteAsync(connection, transaction, $"{MarkHealth};", cancellationToken, HealthParameters(EndpointHealth.Of(applied)))
+            await ExecuteAsync(
+                connection, transaction, $"{MarkHealth};", cancellationToken, [Time("now", now), .. HealthParameters(EndpointHealth.Of(applied))])
                 .ConfigureAwait(false);
         }
 
@@ -230,17 +263,24 @@ internal sealed partial class PostgreSqlWebhookStore
     }
 
     /// <summary>
-    /// Sets each endpoint's failing since from its <see cref="EndpointHealth"/> (<see cref="HealthParameters"/>), raising its
-    /// version when it changes; ends in a <c>WHERE</c> clause a caller may extend.
+    /// Sets each endpoint's failing since and failures in a row from its <see cref="EndpointHealth"/> (<see cref="HealthParameters"/>),
+    /// raising its version and making it due at once (a lease decides what its circuit lets through) when they change; from the row
+    /// as it is when locked, so that instances recording at once add up their failures. Ends in a <c>WHERE</c> clause a caller may
+    /// extend.
     /// </summary>
     private const string MarkHealth = """
         UPDATE {schema}.endpoints e
-        SET failing_since = h.failing, version = e.version + 1
-        FROM (
-            SELECT h.endpoint, CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END AS failing
-            FROM unnest(@endpoints, @ok, @since_success, @since) AS h (endpoint, ok, since_success, since)
-            JOIN {schema}.endpoints e ON e.id = h.endpoint) AS h
-        WHERE e.id = h.endpoint AND e.failing_since IS DISTINCT FROM h.failing
+        SET failing_since = CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END,
+            consecutive_failures = CASE WHEN h.ok OR h.since_success THEN h.failures ELSE coalesce(e.consecutive_failures, 0) + h.failures END,
+            last_failed_at = h.last,
+            due_at = least(e.due_at, @now),
+            version = e.version + 1
+        FROM unnest(@endpoints, @ok, @since_success, @since, @failures, @last) AS h (endpoint, ok, since_success, since, failures, last)
+        WHERE e.id = h.endpoint
+          AND (e.failing_since IS DISTINCT FROM
+                  (CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END)
+               OR e.consecutive_failures IS DISTINCT FROM
+                  (CASE WHEN h.ok OR h.since_success THEN h.failures ELSE coalesce(e.consecutive_failures, 0) + h.failures END))
         """;
 
     private static NpgsqlParameter[] HealthParameters(IReadOnlyList<EndpointHealth> health) =>
@@ -249,6 +289,8 @@ internal sealed partial class PostgreSqlWebhookStore
         Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
         Parameter("since_success", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.FailingSinceSuccess).ToArray()),
         Parameter("since", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => Stored(h.FailingFrom)).ToArray()),
+        Parameter("failures", NpgsqlDbType.Array | NpgsqlDbType.Integer, health.Select(h => h.Failures).ToArray()),
+        Parameter("last", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => Stored(h.LastFailedAt)).ToArray()),
     ];
 
     public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
@@ -257,9 +299,14 @@ internal sealed partial class PostgreSqlWebhookStore
                 connection,
                 transaction,
                 """
-                UPDATE {schema}.deliveries d SET next_attempt_at = r.due, lease_owner = NULL
-                FROM unnest(@ids, @dues) AS r (id, due)
-                WHERE d.id = r.id AND d.lease_owner = @owner AND d.status = 0;
+                WITH released AS (
+                    UPDATE {schema}.deliveries d SET next_attempt_at = r.due, lease_owner = NULL
+                    FROM unnest(@ids, @dues) AS r (id, due)
+                    WHERE d.id = r.id AND d.lease_owner = @owner AND d.status = 0
+                    RETURNING d.endpoint_id, r.due)
+                UPDATE {schema}.endpoints e SET due_at = r.due_at
+                FROM (SELECT endpoint_id, min(due) AS due_at FROM released GROUP BY endpoint_id) AS r
+                WHERE e.id = r.endpoint_id AND (e.due_at IS NULL OR e.due_at > r.due_at);
                 """,
                 cancellationToken,
                 Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Bigint, deliveries.Select(d => d.Id).ToArray()),
@@ -273,7 +320,11 @@ internal sealed partial class PostgreSqlWebhookStore
                 connection,
                 transaction,
                 """
-                WITH received AS (
+                WITH due AS (
+                    UPDATE {schema}.endpoints SET due_at = @now
+                    WHERE id = @endpoint AND enabled AND (due_at IS NULL OR due_at > @now)
+                      AND EXISTS (SELECT 1 FROM {schema}.messages WHERE id = @message)),
+                received AS (
                     INSERT INTO {schema}.received_messages (tenant, message_id)
                     SELECT e.tenant, m.id FROM {schema}.messages m, {schema}.endpoints e
                     WHERE m.id = @message AND e.id = @endpoint AND e.enabled AND e.tenant IS NOT NULL AND m.tenant IS DISTINCT FROM e.tenant
@@ -292,19 +343,27 @@ internal sealed partial class PostgreSqlWebhookStore
 
     public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
-            (connection, transaction) => ExecuteAsync(
+            async (connection, transaction) => Convert.ToInt32(
+                await ScalarAsync(
                 connection,
                 transaction,
                 """
-                UPDATE {schema}.deliveries SET status = 0, attempts = 0, next_attempt_at = @now, lease_owner = NULL, updated_at = @now
-                WHERE endpoint_id = @endpoint AND status = 2
-                  AND EXISTS (SELECT 1 FROM {schema}.endpoints e WHERE e.id = @endpoint AND e.enabled)
-                  AND message_id IN (SELECT id FROM {schema}.messages WHERE created_at >= @since);
+                WITH recovered AS (
+                    UPDATE {schema}.deliveries SET status = 0, attempts = 0, next_attempt_at = @now, lease_owner = NULL, updated_at = @now
+                    WHERE endpoint_id = @endpoint AND status = 2
+                      AND EXISTS (SELECT 1 FROM {schema}.endpoints e WHERE e.id = @endpoint AND e.enabled)
+                      AND message_id IN (SELECT id FROM {schema}.messages WHERE created_at >= @since)
+                    RETURNING 1),
+                due AS (
+                    UPDATE {schema}.endpoints SET due_at = @now
+                    WHERE id = @endpoint AND (due_at IS NULL OR due_at > @now) AND EXISTS (SELECT 1 FROM recovered))
+                SELECT count(*) FROM recovered;
                 """,
                 cancellationToken,
                 Text("endpoint", endpointId),
                 Time("since", since),
-                Time("now", now)),
+                Time("now", now)).ConfigureAwait(false),
+                System.Globalization.CultureInfo.InvariantCulture),
             cancellationToken);
 
     public Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
@@ -366,9 +425,10 @@ internal sealed partial class PostgreSqlWebhookStore
             SELECT (SELECT count(*) FROM {schema}.deliveries WHERE status = 0) + (SELECT count(*) FROM {schema}.unexpanded),
                    least(
                        (SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE status = 0 AND next_attempt_at <= @now),
-                       (SELECT min(created_at) FROM {schema}.unexpanded WHERE created_at <= @now));
+                       (SELECT min(created_at) FROM {schema}.unexpanded WHERE created_at <= @now)),
+                   (SELECT count(*) FROM {schema}.endpoints WHERE enabled AND consecutive_failures > 0);
             """,
-            reader => new BacklogStats(reader.GetInt64(0), NullableTime(reader, 1)),
+            reader => new BacklogStats(reader.GetInt64(0), NullableTime(reader, 1), reader.GetInt64(2)),
             cancellationToken,
             Time("now", now)).ConfigureAwait(false)).Single();
 

@@ -7,7 +7,7 @@ namespace Hookline.PostgreSql;
 internal sealed partial class PostgreSqlWebhookStore
 {
     private const string EndpointColumns =
-        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version";
+        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version, consecutive_failures, last_failed_at";
 
     public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync(
@@ -18,7 +18,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 INSERT INTO {schema}.endpoints ({{EndpointColumns}})
                 VALUES (@id, @tenant, @url, @description, @event_types, @enabled, @disabled_reason, @secrets, @created_at, @updated_at,
                         @failing_since,
-                        @rate_limit, @version);
+                        @rate_limit, @version, @consecutive_failures, @last_failed_at);
                 """,
                 cancellationToken,
                 EndpointParameters(endpoint)),
@@ -56,7 +56,8 @@ internal sealed partial class PostgreSqlWebhookStore
                     """
                     UPDATE {schema}.endpoints SET tenant = @tenant, url = @url, description = @description, event_types = @event_types,
                         enabled = @enabled, disabled_reason = @disabled_reason, secrets = @secrets, updated_at = @updated_at,
-                        failing_since = @failing_since, rate_limit = @rate_limit, version = version + 1
+                        failing_since = @failing_since, rate_limit = @rate_limit, version = version + 1,
+                        consecutive_failures = @consecutive_failures, last_failed_at = @last_failed_at
                     WHERE id = @id AND version = @version;
                     """,
                     cancellationToken,
@@ -128,6 +129,8 @@ internal sealed partial class PostgreSqlWebhookStore
         Time("failing_since", endpoint.FailingSince),
         Integer("rate_limit", endpoint.RateLimit),
         Bigint("version", endpoint.Version),
+        Integer("consecutive_failures", endpoint.ConsecutiveFailures),
+        Time("last_failed_at", endpoint.LastFailedAt),
     ];
 
     private async Task<IReadOnlyList<WebhookEndpoint>> ReadEndpointsAsync(
@@ -149,6 +152,8 @@ internal sealed partial class PostgreSqlWebhookStore
                 FailingSince = NullableTime(reader, 10),
                 RateLimit = NullableInteger(reader, 11),
                 Version = reader.GetInt64(12),
+                ConsecutiveFailures = NullableInteger(reader, 13),
+                LastFailedAt = NullableTime(reader, 14),
             },
             cancellationToken,
             parameters).ConfigureAwait(false);

@@ -70,15 +70,16 @@ internal sealed partial class PostgreSqlWebhookStore
 
     public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
         WriteAsync(
-            async (connection, transaction) => Convert.ToInt32(
-                await ScalarAsync(
+            async (connection, transaction) =>
+            {
+                // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending delivery,
+                // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
+                // null (all) or names its webhook, or only its target endpoint. DO NOTHING: a resend may have made one already. A
+                // message of every tenant is listed for each tenant it reaches, for their logs. (Data-modifying CTEs run to
+                // completion whether or not the query reads them.)
+                var (count, endpoints, dues) = (await ReadAsync(
                     connection,
                     transaction,
-                    // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending
-                    // delivery, due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose
-                    // event filter is null (all) or names its webhook, or only its target endpoint. DO NOTHING: a resend may
-                    // have made one already. A message of every tenant is listed for each tenant it reaches, for their logs.
-                    // (Data-modifying CTEs run to completion whether or not the query reads them.)
                     """
                     WITH batch AS (
                         DELETE FROM {schema}.unexpanded WHERE ctid = ANY (ARRAY(
@@ -94,7 +95,8 @@ internal sealed partial class PostgreSqlWebhookStore
                          AND (b.tenant IS NULL OR e.tenant = b.tenant)
                          AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
                          AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))
-                        ON CONFLICT (message_id, endpoint_id) DO NOTHING),
+                        ON CONFLICT (message_id, endpoint_id) DO NOTHING
+                        RETURNING endpoint_id, next_attempt_at),
                     received AS (
                         INSERT INTO {schema}.received_messages (tenant, message_id)
                         SELECT DISTINCT e.tenant, b.message_id FROM batch b JOIN {schema}.endpoints e
@@ -102,12 +104,41 @@ internal sealed partial class PostgreSqlWebhookStore
                          AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
                          AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))
                         ON CONFLICT DO NOTHING)
-                    SELECT count(*) FROM batch;
+                    SELECT (SELECT count(*) FROM batch), array_agg(endpoint_id ORDER BY endpoint_id), array_agg(due_at ORDER BY endpoint_id)
+                    FROM (SELECT endpoint_id, min(next_attempt_at) AS due_at FROM fanned GROUP BY endpoint_id) AS f;
                     """,
+                    reader => (
+                        reader.GetInt64(0),
+                        reader.IsDBNull(1) ? [] : reader.GetFieldValue<string[]>(1),
+                        reader.IsDBNull(2) ? [] : reader.GetFieldValue<DateTime[]>(2)),
                     cancellationToken,
                     Integer("max", max),
-                    Time("now", now)).ConfigureAwait(false),
-                System.Globalization.CultureInfo.InvariantCulture),
+                    Time("now", now)).ConfigureAwait(false)).Single();
+
+                // Each endpoint is due by its new deliveries' time, if it was not already: locked in id order, so instances
+                // expanding messages to the same endpoints at once wait for one another rather than deadlock.
+                if (endpoints.Length > 0)
+                {
+                    await ExecuteAsync(
+                        connection,
+                        transaction,
+                        """
+                        UPDATE {schema}.endpoints e SET due_at = x.due_at
+                        FROM (
+                            SELECT l.id, n.due_at FROM unnest(@endpoints, @dues) AS n (id, due_at)
+                            JOIN {schema}.endpoints l ON l.id = n.id
+                            WHERE l.due_at IS NULL OR l.due_at > n.due_at
+                            ORDER BY l.id
+                            FOR NO KEY UPDATE OF l) AS x
+                        WHERE e.id = x.id AND (e.due_at IS NULL OR e.due_at > x.due_at);
+                        """,
+                        cancellationToken,
+                        TextArray("endpoints", endpoints),
+                        Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, dues)).ConfigureAwait(false);
+                }
+
+                return (int)count;
+            },
             cancellationToken);
 
     /// <summary>Inserts a batch of messages in one statement: a round trip per message would cost more than its rows.</summary>

@@ -159,5 +159,17 @@ internal static class SqliteSchema
             revoked_at INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
+        """
+        -- The fair scheduler. Each endpoint's circuit breaker: its failed attempts since its latest success (NULL: never attempted)
+        -- and when the latest failed. And when it may next have a delivery a lease can take (NULL: none pending): leases read the
+        -- endpoints due, longest waiting first, then each one's oldest due deliveries, which keep their place when not taken.
+        ALTER TABLE endpoints ADD COLUMN consecutive_failures INTEGER;
+        ALTER TABLE endpoints ADD COLUMN last_failed_at INTEGER;
+        ALTER TABLE endpoints ADD COLUMN due_at INTEGER;
+        UPDATE endpoints SET consecutive_failures = CASE WHEN failing_since IS NULL THEN 0 ELSE 1 END, last_failed_at = failing_since;
+        UPDATE endpoints SET due_at = (SELECT min(next_attempt_at) FROM deliveries WHERE endpoint_id = endpoints.id AND status = 0);
+        CREATE INDEX ix_endpoints_due ON endpoints (due_at) WHERE due_at IS NOT NULL;
+        CREATE INDEX ix_deliveries_queue ON deliveries (endpoint_id, next_attempt_at) WHERE status = 0;
+        """,
     ];
 }

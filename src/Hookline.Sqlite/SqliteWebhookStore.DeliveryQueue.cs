@@ -16,86 +16,108 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 }
 
                 // The only writer: nothing leases between reading the endpoints' state and writing what the admission decided.
+                // The endpoints that may have due deliveries, longest waiting first, each with its leased deliveries counted.
                 var admission = new LeaseAdmission(request);
-                var due = new List<LeasedDelivery>();
-                var candidates = Prepared(
+                var now = ToUnix(request.Now);
+                var endpoints = new List<string>();
+                var ready = Prepared(
                     transaction,
-                    // Each endpoint's leased deliveries are counted once, not once per candidate row of it.
                     """
-                    WITH due AS MATERIALIZED (
-                        SELECT id, endpoint_id, attempts, message_id, next_attempt_at FROM deliveries
-                        WHERE status = 0 AND next_attempt_at <= $now
-                        ORDER BY next_attempt_at, id
-                        LIMIT $max),
-                    busy AS (
-                        SELECT l.endpoint_id, count(*) AS leased FROM deliveries l
-                        WHERE l.endpoint_id IN (SELECT endpoint_id FROM due)
-                          AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now
-                        GROUP BY l.endpoint_id)
-                    SELECT d.id, d.endpoint_id, e.rate_limit, e.next_send_at, ifnull(b.leased, 0),
-                           d.attempts, d.message_id, m.webhook, m.method, m.payload, e.url, e.secrets, e.failing_since
-                    FROM due d
-                    JOIN endpoints e ON e.id = d.endpoint_id
-                    JOIN messages m ON m.id = d.message_id
-                    LEFT JOIN busy b ON b.endpoint_id = d.endpoint_id
-                    ORDER BY d.next_attempt_at, d.id;
+                    SELECT e.id, e.tenant, e.rate_limit, e.next_send_at, e.consecutive_failures, e.last_failed_at, e.failing_since,
+                           (SELECT count(*) FROM deliveries l
+                            WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now)
+                    FROM endpoints e WHERE e.due_at <= $now
+                    ORDER BY e.due_at, e.id
+                    LIMIT $endpoints;
                     """,
-                    ("$now", ToUnix(request.Now)),
-                    ("$max", request.Max));
-                using (var reader = await candidates.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+                    ("$now", now),
+                    ("$endpoints", admission.EndpointsToRead));
+                using (var reader = await ready.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    // An endpoint's secrets are read once a lease: its deliveries share them.
-                    var secrets = new Dictionary<string, IReadOnlyList<WebhookEndpointSecret>>(StringComparer.Ordinal);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
-                        var endpointId = reader.GetString(1);
-                        if (!secrets.TryGetValue(endpointId, out var endpointSecrets))
+                        endpoints.Add(reader.GetString(0));
+                        admission.AddEndpoint(new LeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(7))
                         {
-                            admission.AddEndpoint(
-                                endpointId,
-                                reader.GetInt32(4),
-                                reader.IsDBNull(2) ? null : reader.GetInt32(2),
-                                reader.IsDBNull(3) ? null : FromUnix(reader.GetInt64(3)));
-                            endpointSecrets = SecretsFromJson(reader.GetString(11));
-                            secrets.Add(endpointId, endpointSecrets);
-                        }
-
-                        due.Add(new LeasedDelivery
-                        {
-                            Id = reader.GetInt64(0),
-                            EndpointId = endpointId,
-                            Attempts = reader.GetInt32(5),
-                            MessageId = reader.GetString(6),
-                            Webhook = reader.GetString(7),
-                            Method = reader.GetString(8),
-                            Payload = (byte[])reader.GetValue(9),
-                            Url = reader.GetString(10),
-                            Secrets = endpointSecrets,
-                            FailingSince = reader.IsDBNull(12) ? null : FromUnix(reader.GetInt64(12)),
+                            RateLimit = reader.IsDBNull(2) ? null : reader.GetInt32(2),
+                            NextSendAt = NullableTime(reader, 3),
+                            ConsecutiveFailures = reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                            LastFailedAt = NullableTime(reader, 5),
+                            FailingSince = NullableTime(reader, 6),
                         });
                     }
                 }
 
+                // Each endpoint's oldest due deliveries, as many as it may take and one more (which tells whether some are left).
+                var due = Prepared(
+                    transaction,
+                    """
+                    SELECT id, next_attempt_at FROM deliveries
+                    WHERE endpoint_id = $endpoint AND status = 0 AND next_attempt_at <= $now
+                    ORDER BY next_attempt_at, id
+                    LIMIT $limit;
+                    """,
+                    ("$endpoint", null),
+                    ("$now", now),
+                    ("$limit", null));
+                foreach (var endpointId in endpoints)
+                {
+                    due.Parameters["$endpoint"].Value = endpointId;
+                    due.Parameters["$limit"].Value = admission.DueToRead(endpointId);
+                    using var reader = await due.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        admission.AddDue(endpointId, reader.GetInt64(0), FromUnix(reader.GetInt64(1)));
+                    }
+                }
+
                 // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due
-                // again then. A delivery held back is not leased: it is due again when its endpoint may take it.
+                // again then. A delivery not taken is left as it is.
                 var leased = new List<LeasedDelivery>();
                 var lease = Prepared(
                     transaction,
-                    "UPDATE deliveries SET next_attempt_at = $due, lease_owner = $owner WHERE id = $id;",
-                    ("$due", null),
-                    ("$owner", null),
+                    "UPDATE deliveries SET next_attempt_at = $until, lease_owner = $owner WHERE id = $id;",
+                    ("$until", ToUnix(request.LeaseUntil)),
+                    ("$owner", request.Owner),
                     ("$id", null));
-                foreach (var delivery in due)
+                var read = Prepared(
+                    transaction,
+                    """
+                    SELECT d.attempts, d.message_id, m.webhook, m.method, m.payload, e.id, e.tenant, e.url, e.secrets, e.failing_since
+                    FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
+                    WHERE d.id = $id;
+                    """,
+                    ("$id", null));
+                var secrets = new Dictionary<string, IReadOnlyList<WebhookEndpointSecret>>(StringComparer.Ordinal);
+                foreach (var id in admission.Admit())
                 {
-                    var heldUntil = admission.Admit(delivery.EndpointId);
-                    lease.Parameters["$due"].Value = ToUnix(heldUntil ?? request.LeaseUntil);
-                    lease.Parameters["$owner"].Value = heldUntil is null ? request.Owner : DBNull.Value;
-                    lease.Parameters["$id"].Value = delivery.Id;
+                    lease.Parameters["$id"].Value = id;
+                    read.Parameters["$id"].Value = id;
                     await lease.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                    if (heldUntil is null)
+                    using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    var endpointId = reader.GetString(5);
+                    if (!secrets.TryGetValue(endpointId, out var endpointSecrets))
                     {
-                        leased.Add(delivery);
+                        // Read once a lease: an endpoint's deliveries share them.
+                        endpointSecrets = SecretsFromJson(reader.GetString(8));
+                        secrets.Add(endpointId, endpointSecrets);
                     }
+
+                    leased.Add(new LeasedDelivery
+                    {
+                        Id = id,
+                        Attempts = reader.GetInt32(0),
+                        MessageId = reader.GetString(1),
+                        Webhook = reader.GetString(2),
+                        Method = reader.GetString(3),
+                        Payload = (byte[])reader.GetValue(4),
+                        EndpointId = endpointId,
+                        Tenant = NullableText(reader, 6),
+                        Url = reader.GetString(7),
+                        Secrets = endpointSecrets,
+                        FailingSince = NullableTime(reader, 9),
+                    });
                 }
 
                 var pace = Prepared(
@@ -107,11 +129,27 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     await pace.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                // After this lease's changes: the deliveries it held back count, the ones it leased are due at their lease's end.
-                var nextDue = await Prepared(
+                // Each endpoint read is due again when the admission says, or else when its next pending delivery is (a retry, or
+                // a lease running out, this lease's included): if it has none, it is not due until a delivery is made for it.
+                var reschedule = Prepared(
                     transaction,
-                    "SELECT min(next_attempt_at) FROM deliveries WHERE status = 0 AND next_attempt_at > $now;",
-                    ("$now", ToUnix(request.Now))).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                    """
+                    UPDATE endpoints SET due_at = ifnull($at, (
+                        SELECT min(next_attempt_at) FROM deliveries WHERE endpoint_id = $id AND status = 0 AND next_attempt_at > $now))
+                    WHERE id = $id;
+                    """,
+                    ("$at", null),
+                    ("$id", null),
+                    ("$now", now));
+                foreach (var endpointId in endpoints)
+                {
+                    reschedule.Parameters["$at"].Value = admission.DueAgainAt(endpointId) is { } at ? ToUnix(at) : DBNull.Value;
+                    reschedule.Parameters["$id"].Value = endpointId;
+                    await reschedule.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var nextDue = await Prepared(transaction, "SELECT min(due_at) FROM endpoints WHERE due_at > $now;", ("$now", now))
+                    .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
                 return new LeaseResult(leased, nextDue is long dueAt ? FromUnix(dueAt) : null);
             },
             cancellationToken,
@@ -190,20 +228,32 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         }
 
         // Each endpoint's health follows its latest attempt of the batch (one statement an endpoint, not one an attempt); a
-        // failure with no success before it in the batch keeps an earlier failing since.
+        // failure with no success before it in the batch keeps an earlier failing since and adds to the failures in a row. An
+        // endpoint whose health changed is due at once: a lease decides what its circuit lets through.
         var markHealth = Prepared(
             transaction,
             """
-            UPDATE endpoints SET failing_since = CASE WHEN $keep THEN ifnull(failing_since, $from) ELSE $from END, version = version + 1
-            WHERE id = $id AND failing_since IS NOT (CASE WHEN $keep THEN ifnull(failing_since, $from) ELSE $from END);
+            UPDATE endpoints SET
+                failing_since = CASE WHEN $keep THEN ifnull(failing_since, $from) ELSE $from END,
+                consecutive_failures = CASE WHEN $keep THEN ifnull(consecutive_failures, 0) + $failures ELSE $failures END,
+                last_failed_at = $last,
+                due_at = min(ifnull(due_at, $now), $now),
+                version = version + 1
+            WHERE id = $id AND (failing_since IS NOT (CASE WHEN $keep THEN ifnull(failing_since, $from) ELSE $from END)
+                OR consecutive_failures IS NOT (CASE WHEN $keep THEN ifnull(consecutive_failures, 0) + $failures ELSE $failures END));
             """,
             ("$keep", null),
             ("$from", null),
+            ("$failures", null),
+            ("$last", null),
+            ("$now", ToUnix(now)),
             ("$id", null));
         foreach (var health in EndpointHealth.Of(applied))
         {
             markHealth.Parameters["$keep"].Value = !health.Succeeded && !health.FailingSinceSuccess;
             markHealth.Parameters["$from"].Value = health.FailingFrom is { } from ? ToUnix(from) : DBNull.Value;
+            markHealth.Parameters["$failures"].Value = health.Failures;
+            markHealth.Parameters["$last"].Value = health.LastFailedAt is { } last ? ToUnix(last) : DBNull.Value;
             markHealth.Parameters["$id"].Value = health.EndpointId;
             await markHealth.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -237,7 +287,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 using var release = Command(
                     connection,
                     transaction,
-                    "UPDATE deliveries SET next_attempt_at = $due, lease_owner = NULL WHERE id = $id AND lease_owner = $owner AND status = 0;",
+                    """
+                    UPDATE deliveries SET next_attempt_at = $due, lease_owner = NULL WHERE id = $id AND lease_owner = $owner AND status = 0;
+                    UPDATE endpoints SET due_at = $due
+                    WHERE id = (SELECT endpoint_id FROM deliveries WHERE id = $id) AND ifnull(due_at > $due, 1);
+                    """,
                     ("$due", null),
                     ("$id", null),
                     ("$owner", owner));
@@ -265,6 +319,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
                 SELECT m.id, e.id, 0, 0, $now, $now FROM messages m, endpoints e WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1
                 ON CONFLICT (message_id, endpoint_id) DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now;
+                UPDATE endpoints SET due_at = $now
+                WHERE id = $endpoint AND enabled = 1 AND ifnull(due_at > $now, 1) AND EXISTS (SELECT 1 FROM messages WHERE id = $message);
                 """,
                 cancellationToken,
                 ("$message", messageId),
@@ -274,19 +330,30 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
     public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
-            (connection, transaction) => ExecuteAsync(
-                connection,
-                transaction,
-                """
-                UPDATE deliveries SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now
-                WHERE endpoint_id = $endpoint AND status = 2
-                  AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = $endpoint AND e.enabled = 1)
-                  AND message_id IN (SELECT id FROM messages WHERE created_at >= $since);
-                """,
-                cancellationToken,
-                ("$endpoint", endpointId),
-                ("$since", ToUnix(since)),
-                ("$now", ToUnix(now))),
+            async (connection, transaction) =>
+            {
+                var recovered = await ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    UPDATE deliveries SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now
+                    WHERE endpoint_id = $endpoint AND status = 2
+                      AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = $endpoint AND e.enabled = 1)
+                      AND message_id IN (SELECT id FROM messages WHERE created_at >= $since);
+                    """,
+                    cancellationToken,
+                    ("$endpoint", endpointId),
+                    ("$since", ToUnix(since)),
+                    ("$now", ToUnix(now))).ConfigureAwait(false);
+                if (recovered > 0)
+                {
+                    const string Due = "UPDATE endpoints SET due_at = $now WHERE id = $endpoint AND ifnull(due_at > $now, 1);";
+                    await ExecuteAsync(connection, transaction, Due, cancellationToken, ("$endpoint", endpointId), ("$now", ToUnix(now)))
+                        .ConfigureAwait(false);
+                }
+
+                return recovered;
+            },
             cancellationToken);
 
     public async Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -297,9 +364,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                    (SELECT min(due) FROM (
                        SELECT min(next_attempt_at) AS due FROM deliveries WHERE status = 0 AND next_attempt_at <= $now
                        UNION ALL
-                       SELECT min(created_at) FROM unexpanded WHERE created_at <= $now));
+                       SELECT min(created_at) FROM unexpanded WHERE created_at <= $now)),
+                   (SELECT count(*) FROM endpoints WHERE enabled = 1 AND consecutive_failures > 0);
             """,
-            reader => new BacklogStats(reader.GetInt64(0), reader.IsDBNull(1) ? null : FromUnix(reader.GetInt64(1))),
+            reader => new BacklogStats(reader.GetInt64(0), NullableTime(reader, 1), reader.GetInt64(2)),
             cancellationToken,
             ("$now", ToUnix(now))).ConfigureAwait(false)).Single();
 

@@ -8,14 +8,14 @@ namespace Hookline.Sqlite;
 internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
 {
     private const string EndpointColumns =
-        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version";
+        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version, consecutive_failures, last_failed_at";
 
     public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
         WriteAsync(
             (connection, transaction) => ExecuteAsync(
                 connection,
                 transaction,
-                $"INSERT INTO endpoints ({EndpointColumns}) VALUES ($id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at, $failing_since, $rate_limit, $version);",
+                $"INSERT INTO endpoints ({EndpointColumns}) VALUES ($id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at, $failing_since, $rate_limit, $version, $consecutive_failures, $last_failed_at);",
                 cancellationToken,
                 EndpointParameters(endpoint)),
             cancellationToken);
@@ -50,7 +50,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                     """
                     UPDATE endpoints SET tenant = $tenant, url = $url, description = $description, event_types = $event_types,
                         enabled = $enabled, disabled_reason = $disabled_reason, secrets = $secrets, updated_at = $updated_at,
-                        failing_since = $failing_since, rate_limit = $rate_limit, version = version + 1
+                        failing_since = $failing_since, rate_limit = $rate_limit, version = version + 1,
+                        consecutive_failures = $consecutive_failures, last_failed_at = $last_failed_at
                     WHERE id = $id AND version = $version;
                     """,
                     cancellationToken,
@@ -126,6 +127,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
         ("$failing_since", endpoint.FailingSince is { } since ? ToUnix(since) : null),
         ("$rate_limit", endpoint.RateLimit),
         ("$version", endpoint.Version),
+        ("$consecutive_failures", endpoint.ConsecutiveFailures),
+        ("$last_failed_at", endpoint.LastFailedAt is { } failedAt ? ToUnix(failedAt) : null),
     ];
 
     private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
@@ -146,6 +149,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                 FailingSince = reader.IsDBNull(10) ? null : FromUnix(reader.GetInt64(10)),
                 RateLimit = reader.IsDBNull(11) ? null : reader.GetInt32(11),
                 Version = reader.GetInt64(12),
+                ConsecutiveFailures = reader.IsDBNull(13) ? null : reader.GetInt32(13),
+                LastFailedAt = NullableTime(reader, 14),
             },
             cancellationToken,
             parameters).ConfigureAwait(false);

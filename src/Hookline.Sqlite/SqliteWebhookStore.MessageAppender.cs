@@ -118,7 +118,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                 // One writer at a time, so both statements see the same oldest waiting messages. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
                 // null (all) or names its webhook, or only its target endpoint. OR IGNORE: a resend may have made one already. A
-                // message of every tenant is listed for each tenant it reaches, for their logs.
+                // message of every tenant is listed for each tenant it reaches, for their logs. Each endpoint is due by its new
+                // deliveries' time, if it was not already.
                 await Prepared(
                     transaction,
                     """
@@ -137,6 +138,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                       ON m.tenant IS NULL AND e.tenant IS NOT NULL AND e.enabled = 1
                      AND (m.target IS NULL OR e.id = m.target)
                      AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = m.webhook));
+                    UPDATE endpoints SET due_at = x.due_at
+                    FROM (SELECT d.endpoint_id, min(d.next_attempt_at) AS due_at FROM expanding m JOIN deliveries d ON d.message_id = m.id
+                          WHERE d.status = 0 GROUP BY d.endpoint_id) AS x
+                    WHERE endpoints.id = x.endpoint_id AND ifnull(endpoints.due_at > x.due_at, 1);
                     """,
                     ("$max", max),
                     ("$now", ToUnix(now))).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -180,6 +180,7 @@ function EndpointView({ endpoint, stats, attempts, types, session, reload, navig
       <div><dt>Added</dt><dd><${Time} value=${endpoint.createdAt} /></dd></div>
       ${endpoint.disabledReason && html`<div><dt>Disabled because</dt><dd>${endpoint.disabledReason}</dd></div>`}
       ${endpoint.failingSince && html`<div><dt>Failing since</dt><dd><${Time} value=${endpoint.failingSince} /></dd></div>`}
+      <div><dt>Deliveries at once</dt><dd><${Circuit} circuit=${endpoint.circuit} /></dd></div>
     </dl>
     <${Problem} error=${error} />
     <${Status} text=${status} />
@@ -366,4 +367,15 @@ export function Attempts({ attempts, urls }) {
         </tbody>
       </table>
     </div>`;
+}
+
+/** What the endpoint's circuit breaker lets through, and why. */
+function Circuit({ circuit }) {
+  if (circuit.state === 'closed') return 'Several: its latest delivery succeeded';
+  if (circuit.state === 'probing') {
+    return circuit.consecutiveFailures
+      ? `One at a time: ${circuit.consecutiveFailures} failed in a row`
+      : 'One at a time, until one succeeds';
+  }
+  return html`None until <${Time} value=${circuit.openUntil} />, then one to try it: ${circuit.consecutiveFailures} failed in a row`;
 }

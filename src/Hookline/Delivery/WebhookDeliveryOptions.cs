@@ -30,6 +30,18 @@ public sealed class WebhookDeliveryOptions
     public int MaxConcurrencyPerEndpoint { get; set; } = 8;
 
     /// <summary>
+    /// How many of this process's attempts one tenant's deliveries may hold at once, even while no other tenant has work. Slots
+    /// are shared fairly between the tenants with work, then between each tenant's endpoints, and a share nobody uses is lent;
+    /// lower this to keep slots free for tenants whose work arrives while one tenant's slow endpoints hold theirs. The
+    /// endpoints of no tenant count as one tenant.
+    /// </summary>
+    /// <value><see langword="null"/>: <see cref="MaxConcurrency"/>, every idle slot is lent.</value>
+    public int? MaxConcurrencyPerTenant { get; set; }
+
+    /// <summary>How an endpoint whose attempts keep failing is given fewer attempts, then none for a while.</summary>
+    public WebhookCircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>
     /// How often the dispatcher looks for due deliveries when nothing woke it: retries coming due, and
     /// messages published by other instances sharing the store. A publish in this process wakes it at once.
     /// </summary>

@@ -35,6 +35,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly ConcurrentQueue<AttemptResult> _finished = new();
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly ConcurrentQueue<long> _aborted = new();
+    private readonly Dictionary<string, int> _inFlightByTenant = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _abort = new();
     private readonly int _minLeaseBatch;
     private bool _toExpand;
@@ -120,6 +121,9 @@ internal sealed class WebhookDispatcher : BackgroundService
             var request = new LeaseRequest(_owner, now, now + (2 * _options.Timeout), free)
             {
                 MaxPerEndpoint = _options.MaxConcurrencyPerEndpoint,
+                MaxPerTenant = _options.MaxConcurrencyPerTenant ?? _options.MaxConcurrency,
+                InFlight = InFlightByTenant(),
+                CircuitBreaker = _options.CircuitBreaker,
                 Completed = finished,
             };
             leased = await _queue.LeaseAsync(request, stoppingToken).ConfigureAwait(false);
@@ -214,8 +218,37 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
+    /// <summary>How many deliveries this dispatcher is attempting now, per tenant.</summary>
+    private Dictionary<string, int> InFlightByTenant()
+    {
+        lock (_inFlightByTenant)
+        {
+            return new Dictionary<string, int>(_inFlightByTenant, StringComparer.Ordinal);
+        }
+    }
+
+    private void CountInFlight(LeasedDelivery delivery, int change)
+    {
+        var tenant = delivery.Tenant ?? string.Empty;
+        lock (_inFlightByTenant)
+        {
+            var count = _inFlightByTenant.GetValueOrDefault(tenant) + change;
+            if (count == 0)
+            {
+                _inFlightByTenant.Remove(tenant);
+            }
+            else
+            {
+                _inFlightByTenant[tenant] = count;
+            }
+        }
+
+        _metrics.RecordInFlight(delivery.Tenant, change);
+    }
+
     private void Start(LeasedDelivery delivery)
     {
+        CountInFlight(delivery, 1);
         var attempt = DeliverAsync(delivery);
         _inFlight.TryAdd(attempt, true);
         _ = attempt.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -233,6 +266,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
         finally
         {
+            CountInFlight(delivery, -1);
             _slots.Release();
             _signal.SlotFreed();
         }

@@ -35,6 +35,32 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"Webhooks:Delivery:MaxConcurrencyPerEndpoint must be positive; it is {delivery.MaxConcurrencyPerEndpoint}.");
         }
 
+        if (delivery.MaxConcurrencyPerTenant is { } perTenant && (perTenant <= 0 || perTenant > delivery.MaxConcurrency))
+        {
+            failures.Add(
+                $"Webhooks:Delivery:MaxConcurrencyPerTenant must be from 1 to MaxConcurrency ({delivery.MaxConcurrency}), or unset; it is {perTenant}.");
+        }
+
+        var circuit = delivery.CircuitBreaker;
+        if (circuit is null)
+        {
+            failures.Add("Webhooks:Delivery:CircuitBreaker must be set.");
+        }
+        else
+        {
+            if (circuit.FailureThreshold <= 0)
+            {
+                failures.Add($"Webhooks:Delivery:CircuitBreaker:FailureThreshold must be positive; it is {circuit.FailureThreshold}.");
+            }
+
+            if (circuit.BreakDuration <= TimeSpan.Zero || circuit.MaxBreakDuration < circuit.BreakDuration)
+            {
+                failures.Add(
+                    $"Webhooks:Delivery:CircuitBreaker:BreakDuration must be positive and at most MaxBreakDuration; they are {circuit.BreakDuration} " +
+                    $"and {circuit.MaxBreakDuration}.");
+            }
+        }
+
         if (delivery.PollInterval <= TimeSpan.Zero)
         {
             failures.Add($"Webhooks:Delivery:PollInterval must be positive; it is {delivery.PollInterval}.");

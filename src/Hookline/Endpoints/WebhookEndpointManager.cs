@@ -64,13 +64,23 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
         return await ChangeAsync(
             id,
             ifVersion,
-            e => e with { Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, RateLimit = valid.RateLimit, UpdatedAt = Now() },
+            e => (e.Url == valid.Url ? e : NewCircuit(e)) with
+            {
+                Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, RateLimit = valid.RateLimit, UpdatedAt = Now(),
+            },
             cancellationToken).ConfigureAwait(false);
     }
 
     public Task<WebhookEndpoint?> EnableAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default) =>
         ChangeAsync(
-            id, ifVersion, e => e with { Enabled = true, DisabledReason = null, FailingSince = null, UpdatedAt = Now() }, cancellationToken);
+            id, ifVersion, e => NewCircuit(e) with { Enabled = true, DisabledReason = null, UpdatedAt = Now() }, cancellationToken);
+
+    /// <summary>
+    /// An endpoint enabled again, or moved to another URL, starts afresh: not failing, and with its circuit probing (one attempt
+    /// at a time until one succeeds), as a new one.
+    /// </summary>
+    private static WebhookEndpoint NewCircuit(WebhookEndpoint endpoint) =>
+        endpoint with { FailingSince = null, ConsecutiveFailures = null, LastFailedAt = null };
 
     public Task<WebhookEndpoint?> DisableAsync(
         string id, string? reason = null, long? ifVersion = null, CancellationToken cancellationToken = default) =>

@@ -18,7 +18,7 @@ internal static class EndpointHandlers
             .ConfigureAwait(false);
         var page = endpoints.Take(pageSize).ToList();
         return TypedResults.Ok(new WebhookPage<WebhookEndpointResponse>(
-            [.. page.Select(e => WebhookEndpointResponse.From(e))],
+            [.. page.Select(e => WebhookEndpointResponse.From(e, tenants.Circuit(e)))],
             endpoints.Count > page.Count ? ManagementQuery.Cursor(page[^1].Id) : null));
     }
 
@@ -29,13 +29,13 @@ internal static class EndpointHandlers
         var endpoint = await Changing(() => tenants.CreateEndpointAsync(tenant, Settings(request), http.RequestAborted)).ConfigureAwait(false);
         EntityTags.Set(http, endpoint);
         return TypedResults.CreatedAtRoute(
-            WebhookEndpointResponse.From(endpoint, withSecret: true),
+            WebhookEndpointResponse.From(endpoint, tenants.Circuit(endpoint), withSecret: true),
             ManagementRoutes.Of(http).Name(ManagementRoutes.GetEndpoint),
             new { endpointId = endpoint.Id });
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> GetAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
-        Answer(http, await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false));
+        Answer(http, tenants, await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false));
 
     public static async Task<Ok<WebhookEndpointResponse>> UpdateAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
     {
@@ -44,7 +44,7 @@ internal static class EndpointHandlers
         var ifVersion = EntityTags.IfMatch(http, endpoint);
         var updated = await Changing(() => tenants.UpdateEndpointAsync(endpoint, Settings(request), ifVersion, http.RequestAborted))
             .ConfigureAwait(false);
-        return Answer(http, updated);
+        return Answer(http, tenants, updated);
     }
 
     public static async Task<NoContent> DeleteAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
@@ -60,7 +60,7 @@ internal static class EndpointHandlers
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
         var enabled = await Changing(() => tenants.EnableEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false);
-        return Answer(http, enabled);
+        return Answer(http, tenants, enabled);
     }
 
     public static async Task<Ok<WebhookEndpointResponse>> DisableAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
@@ -68,7 +68,7 @@ internal static class EndpointHandlers
         var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
         var ifVersion = EntityTags.IfMatch(http, endpoint);
         var disabled = await Changing(() => tenants.DisableEndpointAsync(endpoint, ifVersion, http.RequestAborted)).ConfigureAwait(false);
-        return Answer(http, disabled);
+        return Answer(http, tenants, disabled);
     }
 
     public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
@@ -136,10 +136,10 @@ internal static class EndpointHandlers
     };
 
     /// <summary>The endpoint as the answer's body, its version as the answer's ETag.</summary>
-    private static Ok<WebhookEndpointResponse> Answer(HttpContext http, Storage.WebhookEndpoint endpoint)
+    private static Ok<WebhookEndpointResponse> Answer(HttpContext http, WebhookTenantService tenants, Storage.WebhookEndpoint endpoint)
     {
         EntityTags.Set(http, endpoint);
-        return TypedResults.Ok(WebhookEndpointResponse.From(endpoint));
+        return TypedResults.Ok(WebhookEndpointResponse.From(endpoint, tenants.Circuit(endpoint)));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Hookline.Storage;
 
@@ -54,6 +55,9 @@ public sealed record WebhookEndpointResponse
     /// <summary>Since when every delivery to it has failed, if it is failing.</summary>
     public DateTimeOffset? FailingSince { get; init; }
 
+    /// <summary>Its circuit breaker: how many deliveries it is sent at once, given how its latest attempts went.</summary>
+    public required WebhookEndpointCircuit Circuit { get; init; }
+
     /// <summary>
     /// Goes up whenever the endpoint changes (also when deliveries mark it failing or disable it). Its
     /// <c>ETag</c> is this number in quotes (<c>"7"</c>): send it as <c>If-Match</c> to change the endpoint
@@ -65,7 +69,7 @@ public sealed record WebhookEndpointResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
 
-    internal static WebhookEndpointResponse From(WebhookEndpoint endpoint, bool withSecret = false) => new()
+    internal static WebhookEndpointResponse From(WebhookEndpoint endpoint, EndpointCircuit circuit, bool withSecret = false) => new()
     {
         Id = endpoint.Id,
         Url = endpoint.Url,
@@ -77,10 +81,23 @@ public sealed record WebhookEndpointResponse
         CreatedAt = endpoint.CreatedAt,
         UpdatedAt = endpoint.UpdatedAt,
         FailingSince = endpoint.FailingSince,
+        Circuit = new WebhookEndpointCircuit(
+            JsonNamingPolicy.CamelCase.ConvertName(circuit.State.ToString()), endpoint.ConsecutiveFailures ?? 0, circuit.OpenUntil),
         Version = endpoint.Version,
         Secret = withSecret ? endpoint.Secrets[0].Value : null,
     };
 }
+
+/// <summary>
+/// An endpoint's circuit breaker. An endpoint whose latest attempt succeeded is sent several deliveries at once; a new one, and
+/// one whose latest attempt failed, one at a time. After several failures in a row none is sent for a while (the circuit is
+/// open), then one (the probe): a success closes the circuit, a failure opens it again for longer. Deliveries waiting meanwhile
+/// keep their place and their attempts.
+/// </summary>
+/// <param name="State"><c>closed</c> (its latest attempt succeeded), <c>probing</c> (new, or failing: one at a time) or <c>open</c>.</param>
+/// <param name="ConsecutiveFailures">Its failed attempts since its latest success.</param>
+/// <param name="OpenUntil">When an open circuit lets its next probe through.</param>
+public sealed record WebhookEndpointCircuit(string State, int ConsecutiveFailures, DateTimeOffset? OpenUntil);
 
 /// <summary>An endpoint's signing secret.</summary>
 /// <param name="Secret">The current <c>whsec_</c> secret: deliveries are signed with it (and, during a rotation's overlap, also with the previous one).</param>

@@ -1,4 +1,5 @@
 using Hookline.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Hookline.Management;
 
@@ -13,9 +14,15 @@ internal sealed class WebhookTenantService(
     IWebhookEndpointManager manager,
     WebhookPublisher publisher,
     WebhookEventTypes eventTypes,
+    IOptions<WebhookOptions> options,
     TimeProvider time)
 {
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
+
+    /// <summary>An endpoint's circuit breaker now.</summary>
+    public EndpointCircuit Circuit(WebhookEndpoint endpoint) =>
+        EndpointCircuit.Of(
+            endpoint.ConsecutiveFailures, endpoint.FailingSince, endpoint.LastFailedAt, time.GetUtcNow(), options.Value.Delivery.CircuitBreaker);
 
     /// <summary>The tenant's endpoint with this id.</summary>
     /// <exception cref="ManagementProblem">404: it does not exist, or is another tenant's.</exception>

@@ -9,7 +9,14 @@ namespace Hookline.Storage;
 /// <param name="Succeeded">Whether its latest attempt of the batch succeeded.</param>
 /// <param name="FailingSinceSuccess">Whether it failed after a success of the batch: the failure before that no longer counts.</param>
 /// <param name="FailingFrom">Its first failure after its latest success; <see langword="null"/> when it succeeded.</param>
-public sealed record EndpointHealth(string EndpointId, bool Succeeded, bool FailingSinceSuccess, DateTimeOffset? FailingFrom)
+/// <param name="Failures">
+/// Its failed attempts after its latest success of the batch (all of them when none succeeded): added to the endpoint's
+/// <see cref="WebhookEndpoint.ConsecutiveFailures"/>, or replacing them when <paramref name="FailingSinceSuccess"/> or
+/// <paramref name="Succeeded"/>.
+/// </param>
+/// <param name="LastFailedAt">Its latest failure of the batch, if any failed after its latest success.</param>
+public sealed record EndpointHealth(
+    string EndpointId, bool Succeeded, bool FailingSinceSuccess, DateTimeOffset? FailingFrom, int Failures, DateTimeOffset? LastFailedAt)
 {
     /// <summary>The health of each endpoint the attempts went to, in endpoint id order (ordinal).</summary>
     /// <param name="results">The attempts of one batch.</param>
@@ -20,11 +27,13 @@ public sealed record EndpointHealth(string EndpointId, bool Succeeded, bool Fail
     private static EndpointHealth Of(IGrouping<string, AttemptResult> attempts)
     {
         var lastSuccess = attempts.Where(a => a.Status == DeliveryStatus.Succeeded).Max(a => (DateTimeOffset?)a.StartedAt);
-        var firstFailureAfter = attempts
+        var failuresAfter = attempts
             .Where(a => a.Status != DeliveryStatus.Succeeded && (lastSuccess is null || a.StartedAt > lastSuccess))
-            .Min(a => (DateTimeOffset?)a.StartedAt);
-        return firstFailureAfter is null
-            ? new EndpointHealth(attempts.Key, Succeeded: true, FailingSinceSuccess: false, FailingFrom: null)
-            : new EndpointHealth(attempts.Key, Succeeded: false, FailingSinceSuccess: lastSuccess is not null, firstFailureAfter);
+            .Select(a => a.StartedAt)
+            .ToList();
+        return failuresAfter.Count == 0
+            ? new EndpointHealth(attempts.Key, Succeeded: true, FailingSinceSuccess: false, FailingFrom: null, 0, null)
+            : new EndpointHealth(
+                attempts.Key, Succeeded: false, FailingSinceSuccess: lastSuccess is not null, failuresAfter.Min(), failuresAfter.Count, failuresAfter.Max());
     }
 }

@@ -1,24 +1,25 @@
 namespace Hookline.Storage;
 
 /// <summary>
-/// The rule a store applies, inside its lease transaction, to decide which due deliveries a lease takes: per endpoint, at most
-/// <see cref="LeaseRequest.MaxPerEndpoint"/> leased at once, and for an endpoint with a rate limit one send every 1/rate seconds,
-/// no bursts. One rule for every store, so the limits hold across every dispatcher that shares the store.
+/// The rule a store applies, inside its lease transaction, to decide which due deliveries a lease takes. One rule for every
+/// store, so that it holds across every dispatcher sharing the store:
+/// <list type="bullet">
+/// <item>an endpoint takes at most what its circuit allows (<see cref="EndpointCircuit"/>) less what it has leased already,
+/// and a rate-limited one a send every 1/rate seconds, no bursts;</item>
+/// <item>within an endpoint, the oldest due delivery goes first, and one not taken keeps its place (it is not rewritten);</item>
+/// <item>the lease's slots go to the tenants whose deliveries the dispatcher holds the fewest of, then within a tenant to its
+/// endpoints that hold the fewest, one slot at a time (max-min fair): a slot nobody else wants is lent, up to
+/// <see cref="LeaseRequest.MaxPerTenant"/>.</item>
+/// </list>
 /// </summary>
 /// <remarks>
-/// The store tells it each endpoint's state as it holds it now, read while no other lease can change it (its lock on the
-/// endpoint, or its only writer), then asks about each due delivery in due order. A delivery it holds back stays pending, not
-/// attempted, due again when its endpoint may take it; the store writes <see cref="NextSends"/> back in the same transaction.
+/// The store reads the endpoints that may have due deliveries (<see cref="AddEndpoint"/>), as it holds them now and while no
+/// other lease can change them (its lock on each endpoint, or its only writer); for each, its oldest due deliveries, as many
+/// as <see cref="DueToRead"/> says (<see cref="AddDue"/>); then leases those <see cref="Admit"/> returns, and writes back
+/// <see cref="NextSends"/> and each endpoint's <see cref="DueAgainAt"/>, in the same transaction.
 /// </remarks>
 public sealed class LeaseAdmission
 {
-    /// <summary>
-    /// How long a delivery whose endpoint is at its concurrency limit waits before it is leased again: about as long as a
-    /// quick endpoint takes to free a slot, so that the deliveries of a burst beyond the limit follow within tens of milliseconds.
-    /// Each time a held-back delivery comes due with the endpoint still busy, it is held back again.
-    /// </summary>
-    internal static readonly TimeSpan BusyEndpointDelay = TimeSpan.FromMilliseconds(50);
-
     private readonly LeaseRequest _request;
     private readonly Dictionary<string, EndpointState> _endpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _nextSends = new(StringComparer.Ordinal);
@@ -36,59 +37,155 @@ public sealed class LeaseAdmission
     /// </summary>
     public IReadOnlyDictionary<string, DateTimeOffset> NextSends => _nextSends;
 
-    /// <summary>Tells the state of an endpoint that due deliveries go to, as the store holds it now.</summary>
-    /// <param name="endpointId">The endpoint.</param>
-    /// <param name="leased">How many of its deliveries are leased now (leases not yet run out), by any dispatcher.</param>
-    /// <param name="rateLimit">Its rate limit, in sends a second; <see langword="null"/> for none.</param>
-    /// <param name="nextSendAt">
-    /// When a rate-limited endpoint may take its next send, as the last lease stored it; <see langword="null"/> for at once.
-    /// </param>
-    public void AddEndpoint(string endpointId, int leased, int? rateLimit, DateTimeOffset? nextSendAt) =>
-        _endpoints[endpointId] = new EndpointState(leased, rateLimit, nextSendAt ?? _request.Now);
+    /// <summary>
+    /// How many of the endpoints that may have due deliveries the store reads, longest waiting first: a few for each delivery
+    /// the lease may take, as some may be unable to take one (at their limit, or their circuit open).
+    /// </summary>
+    public int EndpointsToRead => _request.Max * 4;
 
-    /// <summary>Decides one due delivery, in due order, to an endpoint told with <see cref="AddEndpoint"/>.</summary>
-    /// <param name="endpointId">The endpoint it goes to.</param>
-    /// <returns>
-    /// <see langword="null"/> to lease it; otherwise when it is due again: 50 ms later for an endpoint at its concurrency
-    /// limit, the endpoint's next free send slot for a rate-limited one (each held-back delivery a slot later than the one before,
-    /// so a backlog comes back paced).
-    /// </returns>
-    public DateTimeOffset? Admit(string endpointId)
+    /// <summary>Tells an endpoint that may have due deliveries, as the store holds it now.</summary>
+    /// <param name="endpoint">The endpoint.</param>
+    public void AddEndpoint(LeaseEndpoint endpoint)
     {
-        var endpoint = _endpoints.TryGetValue(endpointId, out var state)
-            ? state
-            : throw new InvalidOperationException($"The endpoint '{endpointId}' was not added before its deliveries.");
-        var now = _request.Now;
-        if (endpoint.Leased >= _request.MaxPerEndpoint)
+        ArgumentNullException.ThrowIfNull(endpoint);
+        var circuit = EndpointCircuit.Of(
+            endpoint.ConsecutiveFailures, endpoint.FailingSince, endpoint.LastFailedAt, _request.Now, _request.CircuitBreaker);
+        var room = Math.Max(0, circuit.MaxConcurrency(_request.MaxPerEndpoint) - endpoint.Leased);
+        DateTimeOffset? waitUntil = circuit.OpenUntil;
+        if (circuit.State == EndpointCircuitState.Probing && room == 0)
         {
-            return now + BusyEndpointDelay;
+            // Its attempt in flight makes it due again when recorded (as every attempt of a probing endpoint changes its health),
+            // or when its lease runs out, at the latest by the end of this one.
+            waitUntil = _request.LeaseUntil;
         }
 
-        if (endpoint.RateLimit is { } rate)
+        if (endpoint.RateLimit is not null && endpoint.NextSendAt > _request.Now)
         {
-            var interval = TimeSpan.FromSeconds(1.0 / rate);
-            if (endpoint.NextSendAt > now)
-            {
-                return endpoint.NextSendAt + (endpoint.HeldBack++ * interval);
-            }
-
-            endpoint.NextSendAt = now + interval;
-            _nextSends[endpointId] = endpoint.NextSendAt;
+            room = 0;
+            waitUntil ??= endpoint.NextSendAt;
+        }
+        else if (endpoint.RateLimit is not null)
+        {
+            room = Math.Min(room, 1);
         }
 
-        endpoint.Leased++;
-        return null;
+        _endpoints[endpoint.Id] = new EndpointState(endpoint, Math.Min(room, _request.Max), waitUntil);
     }
 
-    private sealed class EndpointState(int leased, int? rateLimit, DateTimeOffset nextSendAt)
+    /// <summary>
+    /// How many of an endpoint's due deliveries the store reads for it, oldest first: as many as it may take now, and one more,
+    /// which tells whether some are left after the lease.
+    /// </summary>
+    /// <param name="endpointId">An endpoint told with <see cref="AddEndpoint"/>.</param>
+    /// <returns>At least one.</returns>
+    public int DueToRead(string endpointId) => Endpoint(endpointId).Room + 1;
+
+    /// <summary>Tells one due delivery of an endpoint, in the endpoint's due order (due time, then id).</summary>
+    /// <param name="endpointId">The endpoint.</param>
+    /// <param name="deliveryId">The delivery.</param>
+    /// <param name="dueAt">When it is due.</param>
+    public void AddDue(string endpointId, long deliveryId, DateTimeOffset dueAt) => Endpoint(endpointId).Due.Add((deliveryId, dueAt));
+
+    /// <summary>Decides which due deliveries the lease takes, up to <see cref="LeaseRequest.Max"/>.</summary>
+    /// <returns>The deliveries to lease, in the order they were given their slots.</returns>
+    public IReadOnlyList<long> Admit()
     {
-        public int Leased { get; set; } = leased;
+        var leased = new List<long>();
+        var tenants = _endpoints.Values
+            .GroupBy(e => e.Endpoint.Tenant ?? string.Empty, StringComparer.Ordinal)
+            .Select(g => new TenantState([.. g], _request.InFlight.GetValueOrDefault(g.Key)))
+            .ToList();
+        while (leased.Count < _request.Max && Fewest(tenants.Where(t => t.Held < _request.MaxPerTenant), t => t.Held, t => t.Next())
+            is { } tenant)
+        {
+            var endpoint = Fewest(tenant.Endpoints, e => e.Endpoint.Leased + e.Taken, e => e.Next())!;
+            var (id, _) = endpoint.Due[endpoint.Taken++];
+            tenant.Held++;
+            leased.Add(id);
+            if (endpoint.Endpoint.RateLimit is { } rate)
+            {
+                var nextSend = _request.Now + TimeSpan.FromSeconds(1.0 / rate);
+                _nextSends[endpoint.Endpoint.Id] = nextSend;
+                endpoint.WaitUntil = nextSend;
+            }
+        }
 
-        public int? RateLimit { get; } = rateLimit;
+        return leased;
+    }
 
-        public DateTimeOffset NextSendAt { get; set; } = nextSendAt;
+    /// <summary>
+    /// When an endpoint told with <see cref="AddEndpoint"/> is due again after the lease, as the store writes it back.
+    /// </summary>
+    /// <param name="endpointId">The endpoint.</param>
+    /// <returns>
+    /// <see langword="null"/> when the lease took every due delivery it had: then it is due when its next pending delivery is
+    /// (a retry, or a lease running out), if it has one. Otherwise: when its circuit lets a probe through or its rate limit its
+    /// next send, or the lease's time, for one that waits only for a slot (it goes behind the endpoints that waited longer).
+    /// </returns>
+    public DateTimeOffset? DueAgainAt(string endpointId)
+    {
+        var endpoint = Endpoint(endpointId);
+        return endpoint.Due.Count > endpoint.Taken ? endpoint.WaitUntil ?? _request.Now : null;
+    }
 
-        /// <summary>How many of this lease's deliveries already wait for a later slot.</summary>
-        public int HeldBack { get; set; }
+    /// <summary>The item with the fewest, then the oldest next due delivery; <see langword="null"/> when none has one to take.</summary>
+    private static T? Fewest<T>(IEnumerable<T> items, Func<T, int> held, Func<T, (long Id, DateTimeOffset DueAt)?> next)
+        where T : class
+    {
+        T? best = null;
+        var bestHeld = 0;
+        (long Id, DateTimeOffset DueAt) bestNext = default;
+        foreach (var item in items)
+        {
+            if (next(item) is not { } candidate)
+            {
+                continue;
+            }
+
+            var count = held(item);
+            if (best is null || count < bestHeld || (count == bestHeld
+                && (candidate.DueAt < bestNext.DueAt || (candidate.DueAt == bestNext.DueAt && candidate.Id < bestNext.Id))))
+            {
+                (best, bestHeld, bestNext) = (item, count, candidate);
+            }
+        }
+
+        return best;
+    }
+
+    private EndpointState Endpoint(string endpointId) => _endpoints.TryGetValue(endpointId, out var state)
+        ? state
+        : throw new InvalidOperationException($"The endpoint '{endpointId}' was not added before its deliveries.");
+
+    private sealed class EndpointState(LeaseEndpoint endpoint, int room, DateTimeOffset? waitUntil)
+    {
+        public LeaseEndpoint Endpoint { get; } = endpoint;
+
+        /// <summary>How many it may take in this lease.</summary>
+        public int Room { get; } = room;
+
+        /// <summary>Until when deliveries it has left wait: its circuit's break, or its rate limit's next send.</summary>
+        public DateTimeOffset? WaitUntil { get; set; } = waitUntil;
+
+        /// <summary>Its due deliveries the store read, oldest first.</summary>
+        public List<(long Id, DateTimeOffset DueAt)> Due { get; } = [];
+
+        /// <summary>How many of <see cref="Due"/> this lease took.</summary>
+        public int Taken { get; set; }
+
+        /// <summary>Its next delivery to take, if it may take one more.</summary>
+        public (long Id, DateTimeOffset DueAt)? Next() => Taken < Room && Taken < Due.Count ? Due[Taken] : null;
+    }
+
+    private sealed class TenantState(List<EndpointState> endpoints, int held)
+    {
+        public List<EndpointState> Endpoints { get; } = endpoints;
+
+        /// <summary>How many of its deliveries the dispatcher holds: in flight, and taken by this lease.</summary>
+        public int Held { get; set; } = held;
+
+        public (long Id, DateTimeOffset DueAt)? Next() => Fewest(Endpoints, e => e.Endpoint.Leased + e.Taken, e => e.Next()) is { } endpoint
+            ? endpoint.Next()
+            : null;
     }
 }

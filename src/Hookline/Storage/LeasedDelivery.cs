@@ -24,6 +24,9 @@ public sealed record LeasedDelivery
     /// <summary>The endpoint it goes to.</summary>
     public required string EndpointId { get; init; }
 
+    /// <summary>The endpoint's tenant; <see langword="null"/> for none.</summary>
+    public string? Tenant { get; init; }
+
     /// <summary>The endpoint's URL.</summary>
     public required string Url { get; init; }
 

@@ -42,6 +42,15 @@ public sealed record WebhookEndpoint
     public DateTimeOffset? FailingSince { get; init; }
 
     /// <summary>
+    /// Its failed attempts since its latest success, which its circuit breaker follows (<see cref="EndpointCircuit"/>);
+    /// <see langword="null"/> if it was never attempted, or not since it was enabled.
+    /// </summary>
+    public int? ConsecutiveFailures { get; init; }
+
+    /// <summary>When its latest failed attempt started, if it is failing.</summary>
+    public DateTimeOffset? LastFailedAt { get; init; }
+
+    /// <summary>
     /// Counts the endpoint's changes: 1 when created, one more on every write to it (by its owner, or by
     /// delivery marking it failing or disabling it). A write that expects a version it no longer has is
     /// refused, so no change is lost to another made meanwhile.

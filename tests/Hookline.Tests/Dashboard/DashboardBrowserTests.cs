@@ -57,6 +57,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await page.GetByLabel("URL").FillAsync(receiver.Url);
         await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = receiver.Url })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("dl.figures")).ToContainTextAsync("Deliveries at onceOne at a time, until one succeeds");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Reveal secret" }).ClickAsync();
         await Assertions.Expect(page.Locator("#secret-value")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^whsec_"));

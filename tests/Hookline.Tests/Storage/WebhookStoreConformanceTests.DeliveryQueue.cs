@@ -79,7 +79,7 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
-    public async Task Lease_EndpointAtItsLimit_HoldsItsDeliveriesBackButLeasesOtherEndpoints()
+    public async Task Lease_EndpointAtItsLimit_LeavesItsDeliveriesInPlaceButLeasesOtherEndpoints()
     {
         var busy = await CreateEndpointAsync("alice");
         var other = await CreateEndpointAsync("bob");
@@ -92,14 +92,15 @@ public abstract partial class WebhookStoreConformanceTests
 
         Assert.Equal(busy.Id, first.EndpointId);
         Assert.Equal(other.Id, Assert.Single(second).EndpointId);
-        Assert.Equal(now.AddMilliseconds(50), second.NextDueAt);
-        // Not attempted, so not counted: pending, due again 50 ms later; then held back again while the endpoint is still busy.
+        // Not attempted, not counted, not moved: it keeps its place, ahead of anything published to the endpoint later.
         var held = Assert.Single(await Log.ListDeliveriesAsync(messages[1].MessageId, default));
-        Assert.Equal((DeliveryStatus.Pending, 0, now.AddMilliseconds(50)), (held.Status, held.Attempts, held.NextAttemptAt));
+        Assert.Equal((DeliveryStatus.Pending, 0, T0.AddMilliseconds(1)), (held.Status, held.Attempts, held.NextAttemptAt));
+        await AppendExpandedAsync([Message("alice", at: T0.AddMilliseconds(20))], default);
         var again = now.AddMilliseconds(50);
         Assert.Empty(await Queue.LeaseAsync(new("w2", again, again.AddSeconds(30), 10) { MaxPerEndpoint = 1 }, default));
         var freed = again.AddMilliseconds(50);
-        Assert.Single(await Queue.LeaseAsync(new("w2", freed, freed.AddSeconds(30), 10) { MaxPerEndpoint = 2 }, default));
+        var next = Assert.Single(await Queue.LeaseAsync(new("w2", freed, freed.AddSeconds(30), 10) { MaxPerEndpoint = 2 }, default));
+        Assert.Equal(messages[1].MessageId, next.MessageId);
     }
 
     [SkippableFact]
@@ -168,7 +169,7 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
-    public async Task Lease_RateLimitedEndpoint_OneSendPerIntervalAndHeldBackDeliveriesDueAtTheNextSlots()
+    public async Task Lease_RateLimitedEndpoint_OneSendPerIntervalOldestFirst()
     {
         var limited = await CreateEndpointAsync("alice", rateLimit: 4); // One send every 250 ms.
         var free = await CreateEndpointAsync("bob");
@@ -183,15 +184,119 @@ public abstract partial class WebhookStoreConformanceTests
         var within = await Queue.LeaseAsync(new("w", T0.AddMilliseconds(150), T0.AddSeconds(30), 10), default);
 
         Assert.Equal(free.Id, Assert.Single(within).EndpointId);
-        Assert.Equal(T0.AddMilliseconds(250), within.NextDueAt); // The first held-back delivery's slot.
+        Assert.Equal(T0.AddMilliseconds(250), within.NextDueAt); // The endpoint's next send.
         var held = (await Log.ListDeliveriesAsync(messages[1].MessageId, default))
             .Concat(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
-        Assert.Equal([(DeliveryStatus.Pending, 0), (DeliveryStatus.Pending, 0)], held.Select(d => (d.Status, d.Attempts)));
-        Assert.Equal([T0.AddMilliseconds(250), T0.AddMilliseconds(500)], held.Select(d => d.NextAttemptAt).Order());
+        Assert.Equal(
+            [(DeliveryStatus.Pending, 0, T0.AddMilliseconds(100)), (DeliveryStatus.Pending, 0, T0.AddMilliseconds(101))],
+            held.Select(d => (d.Status, d.Attempts, d.NextAttemptAt)));
         Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddMilliseconds(249), T0.AddSeconds(30), 10), default));
         var next = await Queue.LeaseAsync(new("other", T0.AddMilliseconds(250), T0.AddSeconds(30), 10), default);
-        Assert.Equal(limited.Id, Assert.Single(next).EndpointId);
-        Assert.Single(await Queue.LeaseAsync(new("w", T0.AddMilliseconds(500), T0.AddSeconds(30), 10), default));
+        Assert.Equal((limited.Id, messages[1].MessageId), (Assert.Single(next).EndpointId, next[0].MessageId));
+        Assert.Equal(T0.AddMilliseconds(500), next.NextDueAt);
+        Assert.Equal(messages[2].MessageId, Assert.Single(await Queue.LeaseAsync(new("w", T0.AddMilliseconds(500), T0.AddSeconds(30), 10), default)).MessageId);
+    }
+
+    [SkippableFact]
+    public async Task Lease_TenantsWithWork_TakeTheSlotsInTurnFewestHeldFirst()
+    {
+        var a1 = await CreateEndpointAsync("a");
+        var a2 = await CreateEndpointAsync("a");
+        var b = await CreateEndpointAsync("b");
+        var backlog = await AppendExpandedAsync([.. Enumerable.Range(0, 10).Select(i => Message("a", at: T0.AddMilliseconds(i)))], default);
+        var late = await AppendExpandedAsync([.. Enumerable.Range(0, 3).Select(i => Message("b", at: T0.AddSeconds(1).AddMilliseconds(i)))], default);
+        var now = T0.AddSeconds(2);
+
+        // The dispatcher already attempts 2 of a's deliveries: b, with none, is given slots until level, then they alternate.
+        var leased = await Queue.LeaseAsync(
+            new("w", now, now.AddSeconds(30), 5) { InFlight = new Dictionary<string, int> { ["a"] = 2 } }, default);
+
+        Assert.Equal(
+            [b.Id, b.Id, (a1.Id, a2.Id).ToString(), b.Id, (a1.Id, a2.Id).ToString()],
+            leased.Select(d => d.EndpointId == b.Id ? b.Id : (a1.Id, a2.Id).ToString()));
+        Assert.Equal(late.Select(m => m.MessageId), leased.Where(d => d.EndpointId == b.Id).Select(d => d.MessageId));
+        // Within a, each endpoint's oldest first, the two endpoints in turn.
+        Assert.Equal(2, leased.Where(d => d.EndpointId != b.Id).Select(d => d.EndpointId).Distinct().Count());
+        Assert.All(leased.Where(d => d.EndpointId != b.Id), d => Assert.Contains(d.MessageId, backlog.Take(2).Select(m => m.MessageId)));
+    }
+
+    [SkippableFact]
+    public async Task Lease_AnEndpointServed_GoesBehindTheEndpointsThatWaitedLonger()
+    {
+        var early = await CreateEndpointAsync("a");
+        var later = await CreateEndpointAsync("a");
+        await AppendExpandedAsync([.. Enumerable.Range(0, 5).Select(i => Message("a", at: T0.AddMilliseconds(i)))], default);
+        var current = (await Endpoints.GetEndpointAsync(early.Id, default))!;
+        Assert.Equal(
+            WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(current with { EventTypes = ["other"] }, default));
+        await AppendExpandedAsync([Message("a", at: T0.AddSeconds(1))], default); // To the later endpoint only.
+        Assert.Equal(
+            WebhookEndpointWrite.Written,
+            await Endpoints.UpdateEndpointAsync((await Endpoints.GetEndpointAsync(early.Id, default))! with { EventTypes = null }, default));
+
+        // One slot at a time: the early endpoint's backlog is older, yet the later endpoint is served second.
+        var order = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var now = T0.AddSeconds(2 + i);
+            order.Add(Assert.Single(await Queue.LeaseAsync(new("w", now, now.AddSeconds(30), 1), default)).EndpointId);
+        }
+
+        Assert.Equal([early.Id, later.Id, early.Id], order);
+    }
+
+    [SkippableFact]
+    public async Task Lease_NewEndpoint_OneAtATimeUntilASuccess()
+    {
+        var endpoint = await CreateEndpointAsync("alice", proven: false);
+        await AppendExpandedAsync([.. Enumerable.Range(0, 4).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
+        var probe = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(1), T0.AddSeconds(31), 10) { MaxPerEndpoint = 8 }, default));
+        Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddSeconds(2), T0.AddSeconds(32), 10) { MaxPerEndpoint = 8 }, default));
+
+        var request = new LeaseRequest("w", T0.AddSeconds(3), T0.AddSeconds(33), 10)
+        {
+            MaxPerEndpoint = 8,
+            Completed = [Result(probe, "w", DeliveryStatus.Succeeded, 200)],
+        };
+
+        Assert.Equal(3, (await Queue.LeaseAsync(request, default)).Count);
+        Assert.Equal(0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.ConsecutiveFailures);
+    }
+
+    [SkippableFact]
+    public async Task Lease_FailuresInARow_OpenTheCircuitLeavingItsDeliveriesInPlaceThenOneProbe()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var messages = await AppendExpandedAsync([.. Enumerable.Range(0, 6).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
+        var breaker = new WebhookCircuitBreakerOptions { FailureThreshold = 2, BreakDuration = TimeSpan.FromSeconds(10) };
+        LeaseRequest Lease(int seconds, params AttemptResult[] completed) =>
+            new("w", T0.AddSeconds(seconds), T0.AddSeconds(seconds + 30), 10) { MaxPerEndpoint = 8, CircuitBreaker = breaker, Completed = completed };
+        var first = await Queue.LeaseAsync(Lease(1), default);
+        Assert.Equal(6, first.Count);
+
+        // Two failures in a row (started at T0 + 1 s): open until T0 + 11 s. The four in flight end meanwhile, as retries.
+        var failed = first.Take(2).Select(d => Result(d, "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(2)) with { StartedAt = T0.AddSeconds(1) });
+        var open = await Queue.LeaseAsync(Lease(2, [.. failed]), default);
+        var stored = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        Assert.Equal((2, T0.AddSeconds(1)), (stored.ConsecutiveFailures, stored.LastFailedAt));
+        Assert.Empty(open);
+        Assert.Equal(T0.AddSeconds(11), open.NextDueAt);
+        var retrying = first.Skip(2).Select(d => Result(d, "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(3)) with { StartedAt = T0.AddSeconds(1) });
+        Assert.Empty(await Queue.LeaseAsync(Lease(3, [.. retrying]), default));
+        Assert.Empty(await Queue.LeaseAsync(Lease(10), default));
+        Assert.Equal([1, 1, 1, 1, 1, 1], await AttemptsAsync(messages));
+
+        // Its break over: one probe, the oldest due. Failed: open again for as long as it has failed (10 s). Then a probe that
+        // succeeds closes it.
+        var probe = Assert.Single(await Queue.LeaseAsync(Lease(11), default));
+        Assert.Equal(messages[0].MessageId, probe.MessageId);
+        var reopened = await Queue.LeaseAsync(Lease(12, Result(probe, "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(12)) with { StartedAt = T0.AddSeconds(11) }), default);
+        Assert.Empty(reopened);
+        Assert.Equal(T0.AddSeconds(21), reopened.NextDueAt);
+        var second = Assert.Single(await Queue.LeaseAsync(Lease(21), default));
+        var closed = await Queue.LeaseAsync(Lease(22, Result(second, "w", DeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(21) }), default);
+        Assert.Equal(5, closed.Count);
+        Assert.Equal(0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.ConsecutiveFailures);
     }
 
     [SkippableFact]
@@ -394,9 +499,9 @@ public abstract partial class WebhookStoreConformanceTests
         }
 
         Assert.Equal(2, await VersionAfterAsync(Result(leased[0], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Failing since.
-        Assert.Equal(2, await VersionAfterAsync(Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Still failing: no change.
-        Assert.Equal(3, await VersionAfterAsync(Result(leased[2], "w", DeliveryStatus.Succeeded, 200))); // Failing no more.
-        Assert.InRange(await VersionAfterAsync(Result(leased[3], "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }), 4, long.MaxValue);
+        Assert.Equal(3, await VersionAfterAsync(Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Two in a row.
+        Assert.Equal(4, await VersionAfterAsync(Result(leased[2], "w", DeliveryStatus.Succeeded, 200))); // Failing no more.
+        Assert.InRange(await VersionAfterAsync(Result(leased[3], "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }), 5, long.MaxValue);
         var disabled = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
         Assert.Equal((false, "410 Gone"), (disabled.Enabled, disabled.DisabledReason));
 
@@ -465,8 +570,12 @@ public abstract partial class WebhookStoreConformanceTests
         await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], default);
 
         Assert.Equal(new BacklogStats(3, T0), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
-        await Queue.LeaseAsync(new("w", T0.AddSeconds(10), T0.AddSeconds(40), 1), default);
+        var leased = await Queue.LeaseAsync(new("w", T0.AddSeconds(10), T0.AddSeconds(40), 1), default);
         Assert.Equal(new BacklogStats(3, T0.AddSeconds(5)), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
+
+        // Its attempt failed: the endpoint counts as failing.
+        await Queue.CompleteAsync([Result(Assert.Single(leased), "w", DeliveryStatus.Pending, 503, next: T0.AddMinutes(1))], T0.AddSeconds(11), default);
+        Assert.Equal(new BacklogStats(3, T0.AddSeconds(5), 1), await Queue.GetBacklogAsync(T0.AddSeconds(11), default));
     }
 
     [SkippableFact]
@@ -599,5 +708,16 @@ public abstract partial class WebhookStoreConformanceTests
 
         Assert.Equal(Count, expanded.Sum());
         Assert.Equal(Count * 2, (await Queue.GetBacklogAsync(T0.AddHours(1), default)).Pending);
+    }
+
+    private async Task<List<int>> AttemptsAsync(IEnumerable<StoredMessage> messages)
+    {
+        var attempts = new List<int>();
+        foreach (var message in messages)
+        {
+            attempts.AddRange((await Log.ListDeliveriesAsync(message.MessageId, default)).Select(d => d.Attempts));
+        }
+
+        return attempts;
     }
 }

@@ -74,7 +74,9 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     private static void AssertSame(WebhookEndpoint expected, WebhookEndpoint? actual) =>
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
 
-    private async Task<WebhookEndpoint> CreateEndpointAsync(string? tenant, IReadOnlyList<string>? eventTypes = null, int? rateLimit = null)
+    /// <summary>Registers an endpoint; by default one whose latest attempt succeeded (its circuit closed), else a new one.</summary>
+    private async Task<WebhookEndpoint> CreateEndpointAsync(
+        string? tenant, IReadOnlyList<string>? eventTypes = null, int? rateLimit = null, bool proven = true)
     {
         var endpoint = new WebhookEndpoint
         {
@@ -86,6 +88,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
             Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), T0)],
             CreatedAt = T0,
             UpdatedAt = T0,
+            ConsecutiveFailures = proven ? 0 : null,
         };
         await Endpoints.CreateEndpointAsync(endpoint, default);
         return endpoint;
