@@ -98,8 +98,15 @@ public interface IWebhookEndpointManager
     Task<WebhookEndpoint?> RotateSecretAsync(
         string id, TimeSpan? overlap = null, long? ifVersion = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Delivers a message to an enabled endpoint again, now, whatever happened before.</summary>
-    Task<bool> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Delivers a message to an enabled endpoint again, now, whatever happened before; unless that delivery is being attempted right
+    /// now, when nothing changes (<see cref="DeliveryResend.InFlight"/>): a resend never sends it twice at once.
+    /// </summary>
+    /// <returns>
+    /// <see cref="DeliveryResend.Resent"/>; <see cref="DeliveryResend.NotFound"/> when the message or the endpoint does not exist or
+    /// the endpoint is disabled; <see cref="DeliveryResend.InFlight"/> when the delivery is being attempted (resend it after).
+    /// </returns>
+    Task<DeliveryResend> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
 
     /// <summary>Delivers again, now, every failed delivery to an enabled endpoint of messages published since <paramref name="since"/>.</summary>
     /// <returns>How many deliveries were replayed.</returns>

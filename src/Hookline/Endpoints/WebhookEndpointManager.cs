@@ -118,12 +118,12 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
             cancellationToken);
     }
 
-    public async Task<bool> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default)
+    public async Task<DeliveryResend> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(endpointId);
         var resent = await queue.ResendAsync(messageId, endpointId, Now(), cancellationToken).ConfigureAwait(false);
-        if (resent)
+        if (resent == DeliveryResend.Resent)
         {
             signal.Notify();
         }

@@ -107,7 +107,10 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
            .Accepts<WebhookRecoverRequest>("application/json").WithBodyProblems().WithConflict();
         one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync)
            .WithName(routes.Name("ResendWebhookMessage")).WithSummary("Send a message again")
-           .WithDescription("Delivers one message to this endpoint again, now, whatever happened before.").WithConflict();
+           .WithDescription(
+               "Delivers one message to this endpoint again, now, whatever happened before; unless it is being attempted right now, "
+               + "which is refused (409): resend it after that attempt ends.")
+           .WithConflict();
 
         api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName(routes.Name("ListWebhookMessages")).WithSummary("List messages")
            .WithDescription("The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` (pending, succeeded, failed), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and `cursor`.")

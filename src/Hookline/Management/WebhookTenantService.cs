@@ -87,18 +87,23 @@ internal sealed class WebhookTenantService(
         return await GetMessageAsync(tenant, published.MessageId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Delivers one of the tenant's messages to one of its endpoints again, now.</summary>
+    /// <summary>
+    /// Delivers one of the tenant's messages to one of its endpoints again, now; refused (409) while that delivery is being attempted.
+    /// </summary>
     public async Task<WebhookMessage> ResendAsync(
         string tenant, WebhookEndpoint endpoint, string messageId, CancellationToken cancellationToken)
     {
         var message = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
         RequireEnabled(endpoint);
-        if (!await manager.ResendAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false))
+        return await manager.ResendAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false) switch
         {
-            throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' was disabled or deleted meanwhile.");
-        }
-
-        return message.Message;
+            DeliveryResend.Resent => message.Message,
+            DeliveryResend.InFlight => throw ManagementProblem.Conflict(
+                "messageId",
+                $"Message '{messageId}' is being delivered to endpoint '{endpoint.Id}' right now; resend it after that attempt "
+                + "ends (it then appears in the message's attempts)."),
+            _ => throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' was disabled or deleted meanwhile."),
+        };
     }
 
     /// <summary>Sends again the endpoint's failed deliveries of messages published since a time.</summary>

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Hookline.Tests.Management;
+
+/// <summary>The limits one tenant's calls meet on the sample over real HTTP: a resend of a delivery being attempted right now.</summary>
+public sealed class ManagementLimitsTests
+{
+    [Fact]
+    public async Task Resend_WhileItsDeliveryIsBeingAttempted_Is409_AndItIsNeverSentTwiceAtOnce()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int atOnce = 0, mostAtOnce = 0;
+        await using var receiver = await TestReceiver.StartAsync(async context =>
+        {
+            var now = Interlocked.Increment(ref atOnce);
+            InterlockedMax(ref mostAtOnce, now);
+            try
+            {
+                await release.Task.WaitAsync(context.RequestAborted);
+                context.Response.StatusCode = 204;
+            }
+            finally
+            {
+                Interlocked.Decrement(ref atOnce);
+            }
+        });
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        var id = (await ManagementApi.RegisterAsync(alice, receiver.Url))["id"]!.GetValue<string>();
+        await ManagementApi.SubscribeAsync(alice, "rick");
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the first attempt, held by the receiver");
+        var message = Assert.Single((await ManagementApi.GetAsync(alice, "/webhooks/messages"))["data"]!.AsArray())!["id"]!.GetValue<string>();
+        var resend = $"/webhooks/endpoints/{id}/messages/{message}/resend";
+
+        using (var refused = await alice.PostAsync(resend, null))
+        {
+            var body = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.Conflict, $"{(int)refused.StatusCode} {body}");
+            var problem = JsonNode.Parse(body)!;
+            Assert.Contains("is being delivered to endpoint", problem["errors"]!["messageId"]![0]!.GetValue<string>());
+            Assert.Contains("resend it after that attempt ends", problem["detail"]!.GetValue<string>());
+        }
+
+        // The attempt ends; then a resend goes through, and is sent.
+        release.SetResult();
+        await ManagementApi.EventuallyListsAsync(alice, "/webhooks/attempts", a => a.Count == 1, "the first attempt, recorded");
+        using (var resent = await alice.PostAsync(resend, null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
+        }
+
+        await ManagementApi.EventuallyListsAsync(alice, "/webhooks/attempts", a => a.Count == 2, "the resend's attempt, recorded");
+        await sample.NothingPendingAsync();
+        Assert.Equal(2, receiver.Requests.Count);
+        Assert.Equal(1, mostAtOnce);
+    }
+
+    private static void InterlockedMax(ref int location, int value)
+    {
+        int current;
+        while ((current = Volatile.Read(ref location)) < value && Interlocked.CompareExchange(ref location, value, current) != current)
+        {
+        }
+    }
+}
