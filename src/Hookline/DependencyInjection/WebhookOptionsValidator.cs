@@ -65,6 +65,11 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"Webhooks:Delivery:DisableEndpointAfter must be positive; it is {delivery.DisableEndpointAfter}.");
         }
 
+        if (options.MaxEndpointsPerTenant <= 0)
+        {
+            failures.Add($"Webhooks:MaxEndpointsPerTenant must be positive, or null for no cap; it is {options.MaxEndpointsPerTenant}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

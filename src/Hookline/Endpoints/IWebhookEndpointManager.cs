@@ -23,6 +23,9 @@ public interface IWebhookEndpointManager
     /// <param name="secret">A <c>whsec_</c> secret the receiver already has (moving endpoints from another system, a demo); by default a new random one.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The endpoint, with its <c>whsec_</c> secret.</returns>
+    /// <exception cref="WebhookEndpointLimitException">
+    /// The tenant already has <see cref="WebhookOptions.MaxEndpointsPerTenant"/> endpoints.
+    /// </exception>
     Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default);
 
     /// <summary>The endpoint with this id.</summary>

@@ -145,7 +145,7 @@ internal static class EndpointHandlers
     /// <summary>
     /// Runs a change, turning its refusals into problems: of a setting into a 422 naming the JSON
     /// property; of a change overtaken by others into a 412 when the caller's If-Match named a version
-    /// that no longer holds, else a 409; of a rotation past the secret limit into a 409.
+    /// that no longer holds, else a 409; of a rotation past the secret limit, or a registration past the endpoint cap, into a 409.
     /// </summary>
     private static async Task Changing(Func<Task> call) =>
         await Changing(async () =>
@@ -175,6 +175,12 @@ internal static class EndpointHandlers
         catch (WebhookSecretLimitException e)
         {
             throw ManagementProblem.Conflict("endpointId", e.Message);
+        }
+        catch (WebhookEndpointLimitException e)
+        {
+            // No field of the request is at fault: a plain problem.
+            throw ManagementProblem.Conflict(
+                null, $"You already have {e.MaxEndpoints} endpoints, the most you may have; delete one to register another.");
         }
     }
 }

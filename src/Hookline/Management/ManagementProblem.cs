@@ -1,17 +1,17 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Hookline.Management;
 
 /// <summary>
-/// A refused management request: a ProblemDetails whose <c>errors</c> names the field at fault (a
-/// JSON property, query parameter or route value) with what is wrong with it.
+/// A refused management request: a ProblemDetails whose <c>errors</c> names the field at fault (a JSON property, query parameter or
+/// route value) with what is wrong with it; or, when no field is at fault (a limit reached), a plain ProblemDetails.
 /// </summary>
-internal sealed class ManagementProblem(int status, string field, string message) : Exception(message)
+internal sealed class ManagementProblem(int status, string? field, string message) : Exception(message)
 {
-    public IResult ToResult() => TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [Message] })
+    public IResult ToResult()
     {
-        Status = status,
-        Title = status switch
+        var title = status switch
         {
             StatusCodes.Status400BadRequest => "The request could not be read.",
             StatusCodes.Status404NotFound => "Not found.",
@@ -20,9 +20,16 @@ internal sealed class ManagementProblem(int status, string field, string message
             StatusCodes.Status413PayloadTooLarge => "The request is too large.",
             StatusCodes.Status415UnsupportedMediaType => "The request's media type is not supported.",
             _ => "The request was refused.",
-        },
-        Detail = Message,
-    });
+        };
+        return field is null
+            ? TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = Message })
+            : TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [Message] })
+            {
+                Status = status,
+                Title = title,
+                Detail = Message,
+            });
+    }
 
     public static ManagementProblem BadRequest(string field, string message) => new(StatusCodes.Status400BadRequest, field, message);
 
@@ -30,7 +37,8 @@ internal sealed class ManagementProblem(int status, string field, string message
 
     public static ManagementProblem NotFound(string field, string id) => new(StatusCodes.Status404NotFound, field, $"There is no '{id}'.");
 
-    public static ManagementProblem Conflict(string field, string message) => new(StatusCodes.Status409Conflict, field, message);
+    /// <summary>A 409: with the field at fault, or <see langword="null"/> when the conflict is with no field of the request.</summary>
+    public static ManagementProblem Conflict(string? field, string message) => new(StatusCodes.Status409Conflict, field, message);
 
     public static ManagementProblem PreconditionFailed(string field, string message) => new(StatusCodes.Status412PreconditionFailed, field, message);
 }

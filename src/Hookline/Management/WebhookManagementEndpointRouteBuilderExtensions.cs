@@ -53,7 +53,8 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
             throw new InvalidOperationException("MapWebhookManagement needs a webhook store: add one with builder.Services.AddWebhooks().UseSqlite(\"Data Source=webhooks.db\").");
         }
 
-        var document = services.GetRequiredService<IOptions<WebhookOptions>>().Value.Management.DocumentName;
+        var options = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        var document = options.Management.DocumentName;
         if (services.GetKeyedService<IOpenApiDocumentProvider>(document) is null)
         {
             throw new InvalidOperationException(
@@ -67,13 +68,15 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         api.MapGet("/event-types", async (WebhookEventTypes types) => TypedResults.Ok(new WebhookPage<WebhookEventType>(await types.GetAsync().ConfigureAwait(false), null)))
            .WithName(routes.Name("ListWebhookEventTypes")).WithSummary("List the event types").WithDescription("The events you can subscribe an endpoint to, each with the JSON Schema of its payload and an example.");
 
+        var cap = options.MaxEndpointsPerTenant is { } max ? $" You may have {max} endpoints at most: one more is refused (409)." : "";
+
         var list = api.MapGroup("/endpoints");
         list.MapGet("/", EndpointHandlers.ListAsync).WithName(routes.Name("ListWebhookEndpoints")).WithSummary("List your endpoints")
             .WithDescription("Your endpoints, newest first; page with `limit` (1-100, default 50) and `cursor`.")
             .ProducesValidationProblem(StatusCodes.Status400BadRequest);
         list.MapPost("/", EndpointHandlers.CreateAsync).WithName(routes.Name("CreateWebhookEndpoint")).WithSummary("Register an endpoint")
-            .WithDescription("Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret, and its `ETag`.")
-            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
+            .WithDescription($"Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret, and its `ETag`.{cap}")
+            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
 
         var one = list.MapGroup("/{endpointId}").WithIdProblems();
         one.MapGet("/", EndpointHandlers.GetAsync).WithName(routes.Name(ManagementRoutes.GetEndpoint)).WithSummary("Read an endpoint")

@@ -55,6 +55,12 @@ public class WebhookOptionsTests
     public Task Start_ZeroRetention_FailsNamingTheOption() =>
         AssertStartFails(o => o.Retention = TimeSpan.Zero, "Webhooks:Retention must be positive");
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public Task Start_NoEndpointsPerTenant_FailsNamingTheOption(int max) =>
+        AssertStartFails(o => o.MaxEndpointsPerTenant = max, "Webhooks:MaxEndpointsPerTenant must be positive, or null for no cap");
+
     private static async Task AssertStartFails(Action<WebhookOptions> configure, string expected)
     {
         var builder = WebApplication.CreateSlimBuilder();

@@ -36,7 +36,9 @@ public sealed class ManagementDocumentTests
             ],
             withBodies.Order(StringComparer.Ordinal));
         var create = document["paths"]!["/webhooks/endpoints"]!["post"]!["responses"]!;
-        Assert.Equal(["201", "400", "401", "413", "415", "422"], create.AsObject().Select(r => r.Key).Order());
+        Assert.Equal(["201", "400", "401", "409", "413", "415", "422"], create.AsObject().Select(r => r.Key).Order());
+        Assert.Equal("#/components/schemas/ProblemDetails", create["409"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Contains("You may have 100 endpoints at most", document["paths"]!["/webhooks/endpoints"]!["post"]!["description"]!.GetValue<string>());
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails", create["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.Equal(["url"], document["components"]!["schemas"]!["WebhookEndpointRequest"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
 

@@ -3,9 +3,35 @@ using System.Text.Json.Nodes;
 
 namespace Hookline.Tests.Management;
 
-/// <summary>The limits one tenant's calls meet on the sample over real HTTP: a resend of a delivery being attempted right now.</summary>
+/// <summary>
+/// The limits one tenant's calls meet on the sample over real HTTP: its number of endpoints, and a resend of a delivery being
+/// attempted right now.
+/// </summary>
 public sealed class ManagementLimitsTests
 {
+    [Fact]
+    public async Task CreateEndpoint_PastTheTenantsCap_Is409NamingTheCap_UntilOneIsDeleted()
+    {
+        await using var sample = SampleFactory.Development(settings: new Dictionary<string, string?> { ["Webhooks:MaxEndpointsPerTenant"] = "2" });
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        using var bob = sample.Client(SampleFactory.BobKey);
+        var first = (await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/one"))["id"]!.GetValue<string>();
+        await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/two");
+
+        using (var third = await alice.PostAsJsonAsync("/webhooks/endpoints", new { url = "http://127.0.0.1:9/three" }))
+        {
+            var problem = await ManagementApi.ReadAsync(third);
+            Assert.True(third.StatusCode == HttpStatusCode.Conflict, $"{(int)third.StatusCode} {problem.ToJsonString()}");
+            Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("You already have 2 endpoints, the most you may have; delete one to register another.", problem["detail"]!.GetValue<string>());
+        }
+
+        Assert.Equal(2, (await ManagementApi.GetAsync(alice, "/webhooks/endpoints"))["data"]!.AsArray().Count);
+        await ManagementApi.RegisterAsync(bob, "http://127.0.0.1:9/bob"); // Each tenant has a cap of its own.
+        (await alice.DeleteAsync($"/webhooks/endpoints/{first}")).EnsureSuccessStatusCode();
+        await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/three");
+    }
+
     [Fact]
     public async Task Resend_WhileItsDeliveryIsBeingAttempted_Is409_AndItIsNeverSentTwiceAtOnce()
     {

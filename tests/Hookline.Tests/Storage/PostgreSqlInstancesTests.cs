@@ -190,6 +190,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
                     CreatedAt = s_t0,
                     UpdatedAt = s_t0,
                 },
+                null,
                 default);
         }
 
