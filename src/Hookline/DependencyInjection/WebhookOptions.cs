@@ -27,6 +27,6 @@ public sealed class WebhookOptions
     /// <summary>How deliveries are retried and when an endpoint is given up on.</summary>
     public WebhookDeliveryOptions Delivery { get; } = new();
 
-    /// <summary>The management API's settings: how a caller's tenant is found.</summary>
+    /// <summary>The management API's settings: how a caller's tenant is found, and the limits on its costly calls.</summary>
     public WebhookManagementOptions Management { get; } = new();
 }

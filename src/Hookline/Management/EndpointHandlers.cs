@@ -118,7 +118,8 @@ internal static class EndpointHandlers
             throw ManagementProblem.Unprocessable("since", "since is required: failed deliveries of messages published from then on are sent again.");
         }
 
-        var recovered = await tenants.RecoverAsync(endpoint, since, http.RequestAborted).ConfigureAwait(false);
+        var recovered = await tenants.RecoverAsync(ManagementRequest.Tenant(http), endpoint, since, http.RequestAborted)
+            .ConfigureAwait(false);
         return TypedResults.Accepted((string?)null, new WebhookRecoverResponse(recovered));
     }
 

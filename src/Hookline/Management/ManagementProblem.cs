@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
@@ -9,8 +10,16 @@ namespace Hookline.Management;
 /// </summary>
 internal sealed class ManagementProblem(int status, string? field, string message) : Exception(message)
 {
-    public IResult ToResult()
+    /// <summary>With a 429: in how many seconds to try again, sent as <c>Retry-After</c>.</summary>
+    public int? RetryAfterSeconds { get; private init; }
+
+    public IResult ToResult(HttpContext http)
     {
+        if (RetryAfterSeconds is { } seconds)
+        {
+            http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
         var title = status switch
         {
             StatusCodes.Status400BadRequest => "The request could not be read.",
@@ -19,6 +28,7 @@ internal sealed class ManagementProblem(int status, string? field, string messag
             StatusCodes.Status412PreconditionFailed => "It changed since you read it.",
             StatusCodes.Status413PayloadTooLarge => "The request is too large.",
             StatusCodes.Status415UnsupportedMediaType => "The request's media type is not supported.",
+            StatusCodes.Status429TooManyRequests => "Too many requests.",
             _ => "The request was refused.",
         };
         return field is null
@@ -41,4 +51,8 @@ internal sealed class ManagementProblem(int status, string? field, string messag
     public static ManagementProblem Conflict(string? field, string message) => new(StatusCodes.Status409Conflict, field, message);
 
     public static ManagementProblem PreconditionFailed(string field, string message) => new(StatusCodes.Status412PreconditionFailed, field, message);
+
+    /// <summary>A 429: a limit reached, with when to try again.</summary>
+    public static ManagementProblem TooManyRequests(int retryAfterSeconds, string message) =>
+        new(StatusCodes.Status429TooManyRequests, null, message) { RetryAfterSeconds = retryAfterSeconds };
 }

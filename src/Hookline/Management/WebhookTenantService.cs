@@ -13,6 +13,7 @@ internal sealed class WebhookTenantService(
     IWebhookEndpointManager manager,
     WebhookPublisher publisher,
     WebhookEventTypes eventTypes,
+    CostlyCallLimiter costlyCalls,
     TimeProvider time)
 {
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
@@ -83,6 +84,7 @@ internal sealed class WebhookTenantService(
             throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' is disabled; enable it to send it events.");
         }
 
+        costlyCalls.Take(tenant);
         var published = await publisher.PublishExampleAsync(type, tenant, endpoint.Id, cancellationToken).ConfigureAwait(false);
         return await GetMessageAsync(tenant, published.MessageId, cancellationToken).ConfigureAwait(false);
     }
@@ -95,6 +97,7 @@ internal sealed class WebhookTenantService(
     {
         var message = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
         RequireEnabled(endpoint);
+        costlyCalls.Take(tenant);
         return await manager.ResendAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false) switch
         {
             DeliveryResend.Resent => message.Message,
@@ -107,9 +110,10 @@ internal sealed class WebhookTenantService(
     }
 
     /// <summary>Sends again the endpoint's failed deliveries of messages published since a time.</summary>
-    public Task<int> RecoverAsync(WebhookEndpoint endpoint, DateTimeOffset since, CancellationToken cancellationToken)
+    public Task<int> RecoverAsync(string tenant, WebhookEndpoint endpoint, DateTimeOffset since, CancellationToken cancellationToken)
     {
         RequireEnabled(endpoint);
+        costlyCalls.Take(tenant);
         return manager.RecoverAsync(endpoint.Id, since, cancellationToken);
     }
 

@@ -4,11 +4,55 @@ using System.Text.Json.Nodes;
 namespace Hookline.Tests.Management;
 
 /// <summary>
-/// The limits one tenant's calls meet on the sample over real HTTP: its number of endpoints, and a resend of a delivery being
-/// attempted right now.
+/// The limits one tenant's calls meet on the sample over real HTTP: its costly calls (test events, resends, recoveries) per
+/// minute, its number of endpoints, and a resend of a delivery being attempted right now.
 /// </summary>
 public sealed class ManagementLimitsTests
 {
+    [Fact]
+    public async Task CostlyCalls_PastTheTenantsLimit_Are429WithRetryAfter_SharedByTheThree_OtherTenantsUnaffected()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        // Three at once, then one a minute: the test ends long before a fourth is allowed.
+        await using var sample = SampleFactory.Development(settings: new Dictionary<string, string?>
+        {
+            ["Webhooks:Management:CostlyCalls:PerMinute"] = "1",
+            ["Webhooks:Management:CostlyCalls:Burst"] = "3",
+        });
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        using var bob = sample.Client(SampleFactory.BobKey);
+        var id = (await ManagementApi.RegisterAsync(alice, receiver.Url))["id"]!.GetValue<string>();
+        var bobs = (await ManagementApi.RegisterAsync(bob, receiver.Url))["id"]!.GetValue<string>();
+        await ManagementApi.SubscribeAsync(alice, "rick");
+        var message = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, "/webhooks/attempts", a => a.Count == 1, "the attempt"))!
+            ["messageId"]!.GetValue<string>();
+        var test = $"/webhooks/endpoints/{id}/test";
+        var resend = $"/webhooks/endpoints/{id}/messages/{message}/resend";
+        var recover = $"/webhooks/endpoints/{id}/recover";
+
+        // A call refused for another reason does not count.
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, await StatusAsync(alice, test, new { eventType = "no-such-event" }));
+        Assert.Equal(HttpStatusCode.Accepted, await StatusAsync(alice, test, new { eventType = "new-subscription" }));
+        Assert.Equal(HttpStatusCode.Accepted, await StatusAsync(alice, resend, null));
+        Assert.Equal(HttpStatusCode.Accepted, await StatusAsync(alice, recover, new { since = "2020-01-01T00:00:00Z" }));
+
+        foreach (var (path, body) in new (string, object?)[] { (test, new { eventType = "new-subscription" }), (resend, null), (recover, new { since = "2020-01-01T00:00:00Z" }) })
+        {
+            using var response = await alice.PostAsync(path, body is null ? null : JsonContent.Create(body));
+            var problem = await ManagementApi.ReadAsync(response);
+            Assert.True(response.StatusCode == HttpStatusCode.TooManyRequests, $"{path}: {(int)response.StatusCode} {problem.ToJsonString()}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            var retryAfter = response.Headers.RetryAfter?.Delta;
+            Assert.True(retryAfter > TimeSpan.Zero && retryAfter <= TimeSpan.FromMinutes(1), $"Retry-After: {response.Headers.RetryAfter}");
+            Assert.Equal(429, problem["status"]!.GetValue<int>());
+            var detail = problem["detail"]!.GetValue<string>();
+            Assert.Contains("test events, resend messages and recover endpoints 1 times a minute in all, 3 at once", detail);
+            Assert.Contains($"Try again in {(int)retryAfter!.Value.TotalSeconds} second", detail);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, await StatusAsync(bob, $"/webhooks/endpoints/{bobs}/test", new { eventType = "new-subscription" }));
+    }
+
     [Fact]
     public async Task CreateEndpoint_PastTheTenantsCap_Is409NamingTheCap_UntilOneIsDeleted()
     {
@@ -80,6 +124,12 @@ public sealed class ManagementLimitsTests
         await sample.NothingPendingAsync();
         Assert.Equal(2, receiver.Requests.Count);
         Assert.Equal(1, mostAtOnce);
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path, object? body)
+    {
+        using var response = await client.PostAsync(path, body is null ? null : JsonContent.Create(body));
+        return response.StatusCode;
     }
 
     private static void InterlockedMax(ref int location, int value)
