@@ -46,6 +46,8 @@ internal sealed class BenchHost : IAsyncDisposable
             o.Delivery.MaxConcurrency = concurrency;
             // One receiver stands in for many: the ceiling uses the same concurrency.
             o.Delivery.MaxConcurrencyPerEndpoint = perEndpoint ?? concurrency;
+            // The fan-out row registers thousands of endpoints for one tenant, far past the default cap.
+            o.MaxEndpointsPerTenant = null;
         }))
         .Webhooks.MapPost<BenchEvent>("bench.event");
         var app = builder.Build();

@@ -314,31 +314,57 @@ internal sealed partial class PostgreSqlWebhookStore
                 Text("owner", owner)),
             cancellationToken);
 
-    public Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<DeliveryResend> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
-            async (connection, transaction) => await ExecuteAsync(
-                connection,
-                transaction,
-                """
-                WITH due AS (
-                    UPDATE {schema}.endpoints SET due_at = @now
-                    WHERE id = @endpoint AND enabled AND (due_at IS NULL OR due_at > @now)
-                      AND EXISTS (SELECT 1 FROM {schema}.messages WHERE id = @message)),
-                received AS (
-                    INSERT INTO {schema}.received_messages (tenant, message_id)
-                    SELECT e.tenant, m.id FROM {schema}.messages m, {schema}.endpoints e
-                    WHERE m.id = @message AND e.id = @endpoint AND e.enabled AND e.tenant IS NOT NULL AND m.tenant IS DISTINCT FROM e.tenant
-                    ON CONFLICT DO NOTHING)
-                INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                SELECT m.id, e.id, 0, 0, @now, @now FROM {schema}.messages m, {schema}.endpoints e
-                WHERE m.id = @message AND e.id = @endpoint AND e.enabled
-                ON CONFLICT (message_id, endpoint_id)
-                DO UPDATE SET status = 0, attempts = 0, next_attempt_at = @now, lease_owner = NULL, updated_at = @now;
-                """,
-                cancellationToken,
-                Text("message", messageId),
-                Text("endpoint", endpointId),
-                Time("now", now)).ConfigureAwait(false) > 0,
+            async (connection, transaction) =>
+            {
+                // A delivery in flight (leased, its lease not yet run out) is left to its attempt: clearing its lease would let another
+                // instance send it while the first still does. The conflict clause sees the row's latest version, locked.
+                var resent = await ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    WITH due AS (
+                        UPDATE {schema}.endpoints SET due_at = @now
+                        WHERE id = @endpoint AND enabled AND (due_at IS NULL OR due_at > @now)
+                          AND EXISTS (SELECT 1 FROM {schema}.messages WHERE id = @message)),
+                    received AS (
+                        INSERT INTO {schema}.received_messages (tenant, message_id)
+                        SELECT e.tenant, m.id FROM {schema}.messages m, {schema}.endpoints e
+                        WHERE m.id = @message AND e.id = @endpoint AND e.enabled AND e.tenant IS NOT NULL
+                          AND m.tenant IS DISTINCT FROM e.tenant
+                        ON CONFLICT DO NOTHING)
+                    INSERT INTO {schema}.deliveries AS d (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+                    SELECT m.id, e.id, 0, 0, @now, @now FROM {schema}.messages m, {schema}.endpoints e
+                    WHERE m.id = @message AND e.id = @endpoint AND e.enabled
+                    ON CONFLICT (message_id, endpoint_id)
+                    DO UPDATE SET status = 0, attempts = 0, next_attempt_at = @now, lease_owner = NULL, updated_at = @now
+                    WHERE d.lease_owner IS NULL OR d.next_attempt_at <= @now;
+                    """,
+                    cancellationToken,
+                    Text("message", messageId),
+                    Text("endpoint", endpointId),
+                    Time("now", now)).ConfigureAwait(false) > 0;
+                if (resent)
+                {
+                    return DeliveryResend.Resent;
+                }
+
+                // A statement of its own, so it reads the lease the conflict clause saw even if that committed after the upsert began.
+                var inFlight = await ScalarAsync(
+                    connection,
+                    transaction,
+                    """
+                    SELECT EXISTS (SELECT 1 FROM {schema}.deliveries d JOIN {schema}.endpoints e ON e.id = d.endpoint_id
+                                   WHERE d.message_id = @message AND d.endpoint_id = @endpoint AND e.enabled
+                                     AND d.lease_owner IS NOT NULL AND d.next_attempt_at > @now);
+                    """,
+                    cancellationToken,
+                    Text("message", messageId),
+                    Text("endpoint", endpointId),
+                    Time("now", now)).ConfigureAwait(false) is true;
+                return inFlight ? DeliveryResend.InFlight : DeliveryResend.NotFound;
+            },
             cancellationToken);
 
     public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>

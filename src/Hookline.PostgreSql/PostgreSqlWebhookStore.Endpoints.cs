@@ -9,19 +9,34 @@ internal sealed partial class PostgreSqlWebhookStore
     private const string EndpointColumns =
         "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version, consecutive_failures, last_failed_at";
 
-    public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
+    public Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken) =>
         WriteAsync(
-            (connection, transaction) => ExecuteAsync(
-                connection,
-                transaction,
-                $$"""
-                INSERT INTO {schema}.endpoints ({{EndpointColumns}})
-                VALUES (@id, @tenant, @url, @description, @event_types, @enabled, @disabled_reason, @secrets, @created_at, @updated_at,
-                        @failing_since,
-                        @rate_limit, @version, @consecutive_failures, @last_failed_at);
-                """,
-                cancellationToken,
-                EndpointParameters(endpoint)),
+            async (connection, transaction) =>
+            {
+                if (maxPerTenant is not null)
+                {
+                    // Creates for one tenant take turns until their transactions end, so the count (a statement begun after the lock
+                    // is held) sees every endpoint the others stored: creates racing at the cap, on any instance, never both succeed.
+                    await ExecuteAsync(
+                        connection,
+                        transaction,
+                        "SELECT pg_advisory_xact_lock(hashtext(@lock));",
+                        cancellationToken,
+                        Text("lock", $"hookline:{_schema}:endpoints:{endpoint.Tenant}")).ConfigureAwait(false);
+                }
+
+                return await ExecuteAsync(
+                    connection,
+                    transaction,
+                    $$"""
+                    INSERT INTO {schema}.endpoints ({{EndpointColumns}})
+                    SELECT @id, @tenant, @url, @description, @event_types, @enabled, @disabled_reason, @secrets, @created_at, @updated_at,
+                           @failing_since, @rate_limit, @version, @consecutive_failures, @last_failed_at
+                    WHERE @max IS NULL OR (SELECT count(*) FROM {schema}.endpoints WHERE {{TenantIs(endpoint.Tenant)}}) < @max;
+                    """,
+                    cancellationToken,
+                    [.. EndpointParameters(endpoint), Integer("max", maxPerTenant)]).ConfigureAwait(false) > 0;
+            },
             cancellationToken);
 
     public async Task<WebhookEndpoint?> GetEndpointAsync(string id, CancellationToken cancellationToken) =>

@@ -307,25 +307,39 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             cancellationToken,
             durable: false);
 
-    public Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<DeliveryResend> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
-            async (connection, transaction) => await ExecuteAsync(
+            // A delivery in flight (leased, its lease not yet run out) is left to its attempt: clearing its lease would let another
+            // dispatcher send it while the first still does. changes() is the delivery upsert's count: 0 when it was left alone.
+            async (connection, transaction) => await ScalarAsync(
                 connection,
                 transaction,
                 """
                 INSERT OR IGNORE INTO received_messages (tenant, message_id)
                 SELECT e.tenant, m.id FROM messages m, endpoints e
                 WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1 AND e.tenant IS NOT NULL AND m.tenant IS NOT e.tenant;
-                INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                SELECT m.id, e.id, 0, 0, $now, $now FROM messages m, endpoints e WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1
-                ON CONFLICT (message_id, endpoint_id) DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now;
                 UPDATE endpoints SET due_at = $now
                 WHERE id = $endpoint AND enabled = 1 AND ifnull(due_at > $now, 1) AND EXISTS (SELECT 1 FROM messages WHERE id = $message);
+                INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+                SELECT m.id, e.id, 0, 0, $now, $now FROM messages m, endpoints e WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1
+                ON CONFLICT (message_id, endpoint_id)
+                DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now
+                WHERE deliveries.lease_owner IS NULL OR deliveries.next_attempt_at <= $now;
+                SELECT CASE WHEN changes() > 0 THEN 'resent'
+                            WHEN EXISTS (SELECT 1 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+                                         WHERE d.message_id = $message AND d.endpoint_id = $endpoint AND e.enabled = 1
+                                           AND d.lease_owner IS NOT NULL AND d.next_attempt_at > $now) THEN 'in flight'
+                            ELSE 'not found' END;
                 """,
                 cancellationToken,
                 ("$message", messageId),
                 ("$endpoint", endpointId),
-                ("$now", ToUnix(now))).ConfigureAwait(false) > 0,
+                ("$now", ToUnix(now))).ConfigureAwait(false) switch
+            {
+                "resent" => DeliveryResend.Resent,
+                "in flight" => DeliveryResend.InFlight,
+                _ => DeliveryResend.NotFound,
+            },
             cancellationToken);
 
     public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -10,14 +10,20 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
     private const string EndpointColumns =
         "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version, consecutive_failures, last_failed_at";
 
-    public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
+    public Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken) =>
         WriteAsync(
-            (connection, transaction) => ExecuteAsync(
+            // One statement counts and inserts, in the write transaction: creates racing at the cap never both succeed.
+            async (connection, transaction) => await ExecuteAsync(
                 connection,
                 transaction,
-                $"INSERT INTO endpoints ({EndpointColumns}) VALUES ($id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at, $failing_since, $rate_limit, $version, $consecutive_failures, $last_failed_at);",
+                $"""
+                INSERT INTO endpoints ({EndpointColumns})
+                SELECT $id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at,
+                       $failing_since, $rate_limit, $version, $consecutive_failures, $last_failed_at
+                WHERE $max IS NULL OR (SELECT count(*) FROM endpoints WHERE tenant IS $tenant) < $max;
+                """,
                 cancellationToken,
-                EndpointParameters(endpoint)),
+                [.. EndpointParameters(endpoint), ("$max", maxPerTenant)]).ConfigureAwait(false) > 0,
             cancellationToken);
 
     public async Task<WebhookEndpoint?> GetEndpointAsync(string id, CancellationToken cancellationToken)

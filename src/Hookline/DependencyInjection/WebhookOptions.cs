@@ -14,9 +14,19 @@ public sealed class WebhookOptions
     /// <value>30 days.</value>
     public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// The most endpoints a tenant may have, enabled or not: registering one more is refused with
+    /// <see cref="WebhookEndpointLimitException"/> (the management API answers 409), until the tenant deletes one. Each of a tenant's
+    /// endpoints receives each of its messages, so this bounds how many deliveries one of its publishes makes. The store counts and
+    /// inserts in one step, so registrations racing at the cap never both succeed. Endpoints of no tenant (the app's own) are
+    /// neither counted nor capped. <see langword="null"/> for no cap.
+    /// </summary>
+    /// <value>100: far more than one receiving system needs, and a bound on a tenant's fan-out.</value>
+    public int? MaxEndpointsPerTenant { get; set; } = 100;
+
     /// <summary>How deliveries are retried and when an endpoint is given up on.</summary>
     public WebhookDeliveryOptions Delivery { get; } = new();
 
-    /// <summary>The management API's settings: how a caller's tenant is found.</summary>
+    /// <summary>The management API's settings: how a caller's tenant is found, and the limits on its costly calls.</summary>
     public WebhookManagementOptions Management { get; } = new();
 }

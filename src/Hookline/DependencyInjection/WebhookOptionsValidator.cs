@@ -91,6 +91,22 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"Webhooks:Delivery:DisableEndpointAfter must be positive; it is {delivery.DisableEndpointAfter}.");
         }
 
+        if (options.MaxEndpointsPerTenant <= 0)
+        {
+            failures.Add($"Webhooks:MaxEndpointsPerTenant must be positive, or null for no cap; it is {options.MaxEndpointsPerTenant}.");
+        }
+
+        var costly = options.Management.CostlyCalls;
+        if (costly.PerMinute <= 0)
+        {
+            failures.Add($"Webhooks:Management:CostlyCalls:PerMinute must be positive, or null for no limit; it is {costly.PerMinute}.");
+        }
+
+        if (costly.Burst <= 0)
+        {
+            failures.Add($"Webhooks:Management:CostlyCalls:Burst must be positive; it is {costly.Burst}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -55,6 +55,7 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton<WebhookMetrics>();
         services.TryAddSingleton<WebhookPublisher>();
         services.TryAddSingleton<Hookline.Management.WebhookEventTypes>();
+        services.TryAddSingleton<Hookline.Management.CostlyCallLimiter>();
         services.TryAddSingleton<Hookline.Management.WebhookTenantService>();
         services.TryAddSingleton<WebhookEndpointManager>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcher>());

@@ -23,6 +23,9 @@ public interface IWebhookEndpointManager
     /// <param name="secret">A <c>whsec_</c> secret the receiver already has (moving endpoints from another system, a demo); by default a new random one.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The endpoint, with its <c>whsec_</c> secret.</returns>
+    /// <exception cref="WebhookEndpointLimitException">
+    /// The tenant already has <see cref="WebhookOptions.MaxEndpointsPerTenant"/> endpoints.
+    /// </exception>
     Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default);
 
     /// <summary>The endpoint with this id.</summary>
@@ -98,8 +101,15 @@ public interface IWebhookEndpointManager
     Task<WebhookEndpoint?> RotateSecretAsync(
         string id, TimeSpan? overlap = null, long? ifVersion = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Delivers a message to an enabled endpoint again, now, whatever happened before.</summary>
-    Task<bool> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Delivers a message to an enabled endpoint again, now, whatever happened before; unless that delivery is being attempted right
+    /// now, when nothing changes (<see cref="DeliveryResend.InFlight"/>): a resend never sends it twice at once.
+    /// </summary>
+    /// <returns>
+    /// <see cref="DeliveryResend.Resent"/>; <see cref="DeliveryResend.NotFound"/> when the message or the endpoint does not exist or
+    /// the endpoint is disabled; <see cref="DeliveryResend.InFlight"/> when the delivery is being attempted (resend it after).
+    /// </returns>
+    Task<DeliveryResend> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
 
     /// <summary>Delivers again, now, every failed delivery to an enabled endpoint of messages published since <paramref name="since"/>.</summary>
     /// <returns>How many deliveries were replayed.</returns>

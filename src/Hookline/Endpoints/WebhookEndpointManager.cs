@@ -1,8 +1,16 @@
 using Hookline.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Hookline;
 
-internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IWebhookDeliveryQueue queue, WebhookCatalog catalog, DestinationPolicy destinations, DispatchSignal signal, TimeProvider time) : IWebhookEndpointManager
+internal sealed class WebhookEndpointManager(
+    IWebhookEndpointStore endpoints,
+    IWebhookDeliveryQueue queue,
+    WebhookCatalog catalog,
+    DestinationPolicy destinations,
+    DispatchSignal signal,
+    IOptions<WebhookOptions> options,
+    TimeProvider time) : IWebhookEndpointManager
 {
     public const int MaxUrlLength = 2048;
     public const int MaxDescriptionLength = 1024;
@@ -44,7 +52,13 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
             UpdatedAt = now,
             Version = 1,
         };
-        await endpoints.CreateEndpointAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        // The app's own endpoints (of no tenant) are not capped.
+        var max = tenant is null ? null : options.Value.MaxEndpointsPerTenant;
+        if (!await endpoints.CreateEndpointAsync(endpoint, max, cancellationToken).ConfigureAwait(false))
+        {
+            throw new WebhookEndpointLimitException(tenant!, max!.Value);
+        }
+
         return endpoint;
     }
 
@@ -128,12 +142,12 @@ internal sealed class WebhookEndpointManager(IWebhookEndpointStore endpoints, IW
             cancellationToken);
     }
 
-    public async Task<bool> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default)
+    public async Task<DeliveryResend> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(endpointId);
         var resent = await queue.ResendAsync(messageId, endpointId, Now(), cancellationToken).ConfigureAwait(false);
-        if (resent)
+        if (resent == DeliveryResend.Resent)
         {
             signal.Notify();
         }

@@ -118,7 +118,8 @@ internal static class EndpointHandlers
             throw ManagementProblem.Unprocessable("since", "since is required: failed deliveries of messages published from then on are sent again.");
         }
 
-        var recovered = await tenants.RecoverAsync(endpoint, since, http.RequestAborted).ConfigureAwait(false);
+        var recovered = await tenants.RecoverAsync(ManagementRequest.Tenant(http), endpoint, since, http.RequestAborted)
+            .ConfigureAwait(false);
         return TypedResults.Accepted((string?)null, new WebhookRecoverResponse(recovered));
     }
 
@@ -145,7 +146,7 @@ internal static class EndpointHandlers
     /// <summary>
     /// Runs a change, turning its refusals into problems: of a setting into a 422 naming the JSON
     /// property; of a change overtaken by others into a 412 when the caller's If-Match named a version
-    /// that no longer holds, else a 409; of a rotation past the secret limit into a 409.
+    /// that no longer holds, else a 409; of a rotation past the secret limit, or a registration past the endpoint cap, into a 409.
     /// </summary>
     private static async Task Changing(Func<Task> call) =>
         await Changing(async () =>
@@ -175,6 +176,12 @@ internal static class EndpointHandlers
         catch (WebhookSecretLimitException e)
         {
             throw ManagementProblem.Conflict("endpointId", e.Message);
+        }
+        catch (WebhookEndpointLimitException e)
+        {
+            // No field of the request is at fault: a plain problem.
+            throw ManagementProblem.Conflict(
+                null, $"You already have {e.MaxEndpoints} endpoints, the most you may have; delete one to register another.");
         }
     }
 }

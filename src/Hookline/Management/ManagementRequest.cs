@@ -60,7 +60,7 @@ internal static class ManagementRequest
         }
         catch (ManagementProblem problem)
         {
-            return problem.ToResult();
+            return problem.ToResult(http);
         }
     }
 

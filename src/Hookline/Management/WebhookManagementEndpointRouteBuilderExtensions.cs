@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace Microsoft.AspNetCore.Builder;
 
@@ -53,7 +54,8 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
             throw new InvalidOperationException("MapWebhookManagement needs a webhook store: add one with builder.Services.AddWebhooks().UseSqlite(\"Data Source=webhooks.db\").");
         }
 
-        var document = services.GetRequiredService<IOptions<WebhookOptions>>().Value.Management.DocumentName;
+        var options = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
+        var document = options.Management.DocumentName;
         if (services.GetKeyedService<IOpenApiDocumentProvider>(document) is null)
         {
             throw new InvalidOperationException(
@@ -67,13 +69,19 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         api.MapGet("/event-types", async (WebhookEventTypes types) => TypedResults.Ok(new WebhookPage<WebhookEventType>(await types.GetAsync().ConfigureAwait(false), null)))
            .WithName(routes.Name("ListWebhookEventTypes")).WithSummary("List the event types").WithDescription("The events you can subscribe an endpoint to, each with the JSON Schema of its payload and an example.");
 
+        var costly = options.Management.CostlyCalls is { PerMinute: { } perMinute, Burst: var burst }
+            ? $" Test events, resends and recoveries share a limit of {perMinute} a minute ({burst} at once) per tenant: past it, the "
+              + "answer is 429, with `Retry-After`."
+            : "";
+        var cap = options.MaxEndpointsPerTenant is { } max ? $" You may have {max} endpoints at most: one more is refused (409)." : "";
+
         var list = api.MapGroup("/endpoints");
         list.MapGet("/", EndpointHandlers.ListAsync).WithName(routes.Name("ListWebhookEndpoints")).WithSummary("List your endpoints")
             .WithDescription("Your endpoints, newest first; page with `limit` (1-100, default 50) and `cursor`.")
             .ProducesValidationProblem(StatusCodes.Status400BadRequest);
         list.MapPost("/", EndpointHandlers.CreateAsync).WithName(routes.Name("CreateWebhookEndpoint")).WithSummary("Register an endpoint")
-            .WithDescription("Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret, and its `ETag`.")
-            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems();
+            .WithDescription($"Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret, and its `ETag`.{cap}")
+            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
 
         var one = list.MapGroup("/{endpointId}").WithIdProblems();
         one.MapGet("/", EndpointHandlers.GetAsync).WithName(routes.Name(ManagementRoutes.GetEndpoint)).WithSummary("Read an endpoint")
@@ -99,15 +107,18 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
                + $"At most {WebhookEndpointManager.MaxActiveSecrets} secrets sign at once: a rotation that would make more is refused (409) until the oldest overlap ends. {IfMatch}")
            .Accepts<WebhookSecretRotationRequest>(isOptional: true, "application/json").WithBodyProblems().WithPrecondition();
         one.MapPost("/test", EndpointHandlers.SendTestAsync).WithName(routes.Name("SendWebhookTestEvent")).WithSummary("Send a test event")
-           .WithDescription("Sends the example payload of an event type to this endpoint, signed like any delivery.")
-           .Accepts<WebhookTestRequest>("application/json").WithBodyProblems().WithConflict();
+           .WithDescription($"Sends the example payload of an event type to this endpoint, signed like any delivery.{costly}")
+           .Accepts<WebhookTestRequest>("application/json").WithBodyProblems().WithConflict().WithCostlyCallLimit();
         one.MapPost("/recover", EndpointHandlers.RecoverAsync)
            .WithName(routes.Name("RecoverWebhookEndpoint")).WithSummary("Send failed deliveries again")
-           .WithDescription("Sends again every failed delivery to this endpoint of messages published since a time.")
-           .Accepts<WebhookRecoverRequest>("application/json").WithBodyProblems().WithConflict();
+           .WithDescription($"Sends again every failed delivery to this endpoint of messages published since a time.{costly}")
+           .Accepts<WebhookRecoverRequest>("application/json").WithBodyProblems().WithConflict().WithCostlyCallLimit();
         one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync)
            .WithName(routes.Name("ResendWebhookMessage")).WithSummary("Send a message again")
-           .WithDescription("Delivers one message to this endpoint again, now, whatever happened before.").WithConflict();
+           .WithDescription(
+               "Delivers one message to this endpoint again, now, whatever happened before; unless it is being attempted right now, "
+               + $"which is refused (409): resend it after that attempt ends.{costly}")
+           .WithConflict().WithCostlyCallLimit();
 
         api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName(routes.Name("ListWebhookMessages")).WithSummary("List messages")
            .WithDescription("The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` (pending, succeeded, failed), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and `cursor`.")
@@ -146,4 +157,22 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
     private static TBuilder WithConflict<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.ProducesValidationProblem(StatusCodes.Status409Conflict);
+
+    /// <summary>429: the tenant's costly calls are used up for now; <c>Retry-After</c> says for how long.</summary>
+    private static TBuilder WithCostlyCallLimit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.ProducesProblem(StatusCodes.Status429TooManyRequests).AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?.GetValueOrDefault("429") is OpenApiResponse limited)
+            {
+                limited.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                limited.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "In how many seconds to try again.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                };
+            }
+
+            return Task.CompletedTask;
+        });
 }

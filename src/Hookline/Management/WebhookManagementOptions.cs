@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace Hookline;
 
-/// <summary>How the management API (<c>MapWebhookManagement</c>) finds each caller's tenant and reads requests.</summary>
+/// <summary>
+/// How the management API (<c>MapWebhookManagement</c>) finds each caller's tenant, reads requests and limits each tenant's costly calls.
+/// </summary>
 public sealed class WebhookManagementOptions
 {
     /// <summary>The claim of the authenticated user whose value is their tenant.</summary>
@@ -27,4 +29,11 @@ public sealed class WebhookManagementOptions
     /// <summary>The largest request body the management API reads; a larger one is answered 413.</summary>
     /// <value>64 KiB.</value>
     public int MaxRequestBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// How often each tenant may send test events, resend messages and recover endpoints (together), in this app instance; past it, a
+    /// 429 with <c>Retry-After</c>.
+    /// </summary>
+    /// <value>20 at once, then 60 a minute.</value>
+    public WebhookCostlyCallOptions CostlyCalls { get; } = new();
 }

@@ -15,6 +15,7 @@ internal sealed class WebhookTenantService(
     WebhookPublisher publisher,
     WebhookEventTypes eventTypes,
     IOptions<WebhookOptions> options,
+    CostlyCallLimiter costlyCalls,
     TimeProvider time)
 {
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
@@ -90,28 +91,36 @@ internal sealed class WebhookTenantService(
             throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' is disabled; enable it to send it events.");
         }
 
+        costlyCalls.Take(tenant);
         var published = await publisher.PublishExampleAsync(type, tenant, endpoint.Id, cancellationToken).ConfigureAwait(false);
         return await GetMessageAsync(tenant, published.MessageId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Delivers one of the tenant's messages to one of its endpoints again, now.</summary>
+    /// <summary>
+    /// Delivers one of the tenant's messages to one of its endpoints again, now; refused (409) while that delivery is being attempted.
+    /// </summary>
     public async Task<WebhookMessage> ResendAsync(
         string tenant, WebhookEndpoint endpoint, string messageId, CancellationToken cancellationToken)
     {
         var message = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
         RequireEnabled(endpoint);
-        if (!await manager.ResendAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false))
+        costlyCalls.Take(tenant);
+        return await manager.ResendAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false) switch
         {
-            throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' was disabled or deleted meanwhile.");
-        }
-
-        return message.Message;
+            DeliveryResend.Resent => message.Message,
+            DeliveryResend.InFlight => throw ManagementProblem.Conflict(
+                "messageId",
+                $"Message '{messageId}' is being delivered to endpoint '{endpoint.Id}' right now; resend it after that attempt "
+                + "ends (it then appears in the message's attempts)."),
+            _ => throw ManagementProblem.Conflict("endpointId", $"Endpoint '{endpoint.Id}' was disabled or deleted meanwhile."),
+        };
     }
 
     /// <summary>Sends again the endpoint's failed deliveries of messages published since a time.</summary>
-    public Task<int> RecoverAsync(WebhookEndpoint endpoint, DateTimeOffset since, CancellationToken cancellationToken)
+    public Task<int> RecoverAsync(string tenant, WebhookEndpoint endpoint, DateTimeOffset since, CancellationToken cancellationToken)
     {
         RequireEnabled(endpoint);
+        costlyCalls.Take(tenant);
         return manager.RecoverAsync(endpoint.Id, since, cancellationToken);
     }
 

@@ -50,10 +50,11 @@ public interface IWebhookDeliveryQueue
     Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Makes the delivery of a message to an endpoint pending and due now (creating it if needed). Returns
-    /// <see langword="false"/> if the message or endpoint does not exist.
+    /// Makes the delivery of a message to an enabled endpoint pending and due now, with a fresh schedule (creating it if needed),
+    /// unless it is being attempted right now: a delivery leased until after <paramref name="now"/> is left as it is, so a resend
+    /// never makes a second concurrent send of it.
     /// </summary>
-    Task<bool> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<DeliveryResend> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Makes an endpoint's failed deliveries of messages created since <paramref name="since"/> pending and

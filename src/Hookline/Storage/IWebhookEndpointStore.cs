@@ -7,8 +7,18 @@ namespace Hookline.Storage;
 /// <remarks>The endpoint manager and the management API use it.</remarks>
 public interface IWebhookEndpointStore
 {
-    /// <summary>Stores a new endpoint, at its <see cref="WebhookEndpoint.Version"/>.</summary>
-    Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a new endpoint, at its <see cref="WebhookEndpoint.Version"/>, unless its tenant already has
+    /// <paramref name="maxPerTenant"/> endpoints: the count and the insert are one step, so creates racing at the cap (on any number
+    /// of instances) never both succeed.
+    /// </summary>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="maxPerTenant">
+    /// The most endpoints its <see cref="WebhookEndpoint.Tenant"/> may have, this one included; <see langword="null"/> for no cap.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was stored: <see langword="false"/> when the tenant was at the cap, and nothing was stored.</returns>
+    Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken);
 
     /// <summary>The endpoint with this id, or <see langword="null"/>.</summary>
     Task<WebhookEndpoint?> GetEndpointAsync(string id, CancellationToken cancellationToken);

@@ -10,8 +10,8 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, EndpointSecretP
     /// <summary>The store itself, for the roles that carry no secrets in the clear and for its schema.</summary>
     public IWebhookStore Inner => inner;
 
-    public Task CreateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
-        inner.CreateEndpointAsync(endpoint with { Secrets = protector.Protect(endpoint.Secrets) }, cancellationToken);
+    public Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken) =>
+        inner.CreateEndpointAsync(endpoint with { Secrets = protector.Protect(endpoint.Secrets) }, maxPerTenant, cancellationToken);
 
     public async Task<WebhookEndpoint?> GetEndpointAsync(string id, CancellationToken cancellationToken) =>
         await inner.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is { } endpoint ? Unprotect(endpoint) : null;

@@ -76,11 +76,11 @@ public sealed partial class WebhookDispatcherTests
         var published = await host.Publisher.PublishAsync("ping", new Ping(1));
         await AttemptsAsync(host, published.MessageId, 1);
 
-        Assert.True(await host.Endpoints.ResendAsync(published.MessageId, endpoint.Id));
+        Assert.Equal(DeliveryResend.Resent, await host.Endpoints.ResendAsync(published.MessageId, endpoint.Id));
 
         await AttemptsAsync(host, published.MessageId, 2);
         Assert.Equal([published.MessageId, published.MessageId], receiver.Requests.Select(r => r.Headers["webhook-id"]));
-        Assert.False(await host.Endpoints.ResendAsync("msg_unknown", endpoint.Id));
+        Assert.Equal(DeliveryResend.NotFound, await host.Endpoints.ResendAsync("msg_unknown", endpoint.Id));
     }
 
     [Fact]

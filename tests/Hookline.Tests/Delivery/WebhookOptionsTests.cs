@@ -55,6 +55,41 @@ public class WebhookOptionsTests
     public Task Start_ZeroRetention_FailsNamingTheOption() =>
         AssertStartFails(o => o.Retention = TimeSpan.Zero, "Webhooks:Retention must be positive");
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public Task Start_NoEndpointsPerTenant_FailsNamingTheOption(int max) =>
+        AssertStartFails(o => o.MaxEndpointsPerTenant = max, "Webhooks:MaxEndpointsPerTenant must be positive, or null for no cap");
+
+    [Fact]
+    public Task Start_NoCostlyCallsPerMinute_FailsNamingTheOption() =>
+        AssertStartFails(
+            o => o.Management.CostlyCalls.PerMinute = 0, "Webhooks:Management:CostlyCalls:PerMinute must be positive, or null for no limit");
+
+    [Fact]
+    public Task Start_NoCostlyCallBurst_FailsNamingTheOption() =>
+        AssertStartFails(o => o.Management.CostlyCalls.Burst = 0, "Webhooks:Management:CostlyCalls:Burst must be positive");
+
+    [Fact]
+    public void TenantLimits_HaveTheirDocumentedDefaults_AndBindFromConfiguration()
+    {
+        var defaults = new WebhookOptions();
+        Assert.Equal((100, 60, 20), (defaults.MaxEndpointsPerTenant, defaults.Management.CostlyCalls.PerMinute, defaults.Management.CostlyCalls.Burst));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Webhooks:MaxEndpointsPerTenant"] = "7",
+            ["Webhooks:Management:CostlyCalls:PerMinute"] = "12",
+            ["Webhooks:Management:CostlyCalls:Burst"] = "3",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddWebhooks();
+        services.Configure<WebhookOptions>(configuration.GetSection("Webhooks"));
+
+        var options = services.BuildServiceProvider().GetRequiredService<IOptions<WebhookOptions>>().Value;
+
+        Assert.Equal((7, 12, 3), (options.MaxEndpointsPerTenant, options.Management.CostlyCalls.PerMinute, options.Management.CostlyCalls.Burst));
+    }
+
     private static async Task AssertStartFails(Action<WebhookOptions> configure, string expected)
     {
         var builder = WebApplication.CreateSlimBuilder();

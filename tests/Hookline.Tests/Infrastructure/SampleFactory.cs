@@ -38,8 +38,11 @@ public class SampleFactory : WebApplicationFactory<Program>
         _time = time;
     }
 
-    /// <summary>The sample as <c>dotnet run</c> starts it, served by Kestrel on 127.0.0.1, with a short retry schedule.</summary>
-    public static SampleFactory Development(TimeProvider? time = null)
+    /// <summary>
+    /// The sample as <c>dotnet run</c> starts it, served by Kestrel on 127.0.0.1, with a short retry schedule, and any other
+    /// <paramref name="settings"/> (configuration keys such as <c>Webhooks:MaxEndpointsPerTenant</c>).
+    /// </summary>
+    public static SampleFactory Development(TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var sample = new SampleFactory(
             "Development",
@@ -48,7 +51,7 @@ public class SampleFactory : WebApplicationFactory<Program>
                 ["Webhooks:Delivery:RetrySchedule:0"] = "00:00:00.200",
                 ["Webhooks:Delivery:RetryJitter"] = "0",
                 ["Webhooks:Delivery:PollInterval"] = "00:00:00.100",
-            },
+            }.Concat(settings ?? new Dictionary<string, string?>()).ToDictionary(),
             time);
         sample.UseKestrel(0);
         sample.StartServer();

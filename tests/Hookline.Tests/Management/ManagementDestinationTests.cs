@@ -114,7 +114,7 @@ public sealed class ManagementDestinationTests : IAsyncLifetime
             CreatedAt = now,
             UpdatedAt = now,
         };
-        await _app.Services.GetRequiredService<IWebhookEndpointStore>().CreateEndpointAsync(endpoint, default);
+        await _app.Services.GetRequiredService<IWebhookEndpointStore>().CreateEndpointAsync(endpoint, null, default);
         return endpoint;
     }
 

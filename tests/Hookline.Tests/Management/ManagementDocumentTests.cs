@@ -36,9 +36,28 @@ public sealed class ManagementDocumentTests
             ],
             withBodies.Order(StringComparer.Ordinal));
         var create = document["paths"]!["/webhooks/endpoints"]!["post"]!["responses"]!;
-        Assert.Equal(["201", "400", "401", "413", "415", "422"], create.AsObject().Select(r => r.Key).Order());
+        Assert.Equal(["201", "400", "401", "409", "413", "415", "422"], create.AsObject().Select(r => r.Key).Order());
+        Assert.Equal("#/components/schemas/ProblemDetails", create["409"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Contains("You may have 100 endpoints at most", document["paths"]!["/webhooks/endpoints"]!["post"]!["description"]!.GetValue<string>());
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails", create["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.Equal(["url"], document["components"]!["schemas"]!["WebhookEndpointRequest"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+
+        // The costly calls, limited per tenant: 429 with Retry-After.
+        var limited = operations.Where(o => o.Operation["responses"]!["429"] is not null).ToList();
+        Assert.Equal(
+            [
+                "post /webhooks/endpoints/{endpointId}/messages/{messageId}/resend",
+                "post /webhooks/endpoints/{endpointId}/recover",
+                "post /webhooks/endpoints/{endpointId}/test",
+            ],
+            limited.Select(o => $"{o.Method} {o.Path}").Order(StringComparer.Ordinal));
+        Assert.All(limited, o =>
+        {
+            var tooMany = o.Operation["responses"]!["429"]!;
+            Assert.Equal("#/components/schemas/ProblemDetails", tooMany["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+            Assert.Equal("integer", tooMany["headers"]!["Retry-After"]!["schema"]!["type"]!.GetValue<string>());
+            Assert.Contains("share a limit of 60 a minute (20 at once) per tenant", o.Operation["description"]!.GetValue<string>());
+        });
 
         // Changes under If-Match document 412 (and 409: overtaken by others, or the secret limit).
         var conditional = operations.Where(o => o.Operation["responses"]!["412"] is not null).Select(o => $"{o.Method} {o.Path}");

@@ -23,6 +23,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
             });
         await _host.EndpointStore.CreateEndpointAsync(
             new WebhookEndpoint { Id = "ep_1", Tenant = "alice", Url = "http://127.0.0.1:9/", Secrets = [new(WebhookSecret.Generate(), default)] },
+            null,
             default);
     }
 

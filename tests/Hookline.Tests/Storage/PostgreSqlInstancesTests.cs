@@ -191,6 +191,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
                     UpdatedAt = s_t0,
                     ConsecutiveFailures = 0, // Its circuit closed: it takes up to its limit at once.
                 },
+                null,
                 default);
         }
 

@@ -529,12 +529,12 @@ public abstract partial class WebhookStoreConformanceTests
         var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
         await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 500)], T0, default);
 
-        Assert.True(await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddHours(1), default));
+        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddHours(1), default));
 
         var again = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
         Assert.Equal((stored.MessageId, 0), (again.MessageId, again.Attempts));
-        Assert.False(await Queue.ResendAsync("msg_unknown", endpoint.Id, T0, default));
-        Assert.False(await Queue.ResendAsync(stored.MessageId, "ep_unknown", T0, default));
+        Assert.Equal(DeliveryResend.NotFound, await Queue.ResendAsync("msg_unknown", endpoint.Id, T0, default));
+        Assert.Equal(DeliveryResend.NotFound, await Queue.ResendAsync(stored.MessageId, "ep_unknown", T0, default));
     }
 
     [SkippableFact]
@@ -544,9 +544,33 @@ public abstract partial class WebhookStoreConformanceTests
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
         var later = await CreateEndpointAsync("alice");
 
-        Assert.True(await Queue.ResendAsync(stored.MessageId, later.Id, T0, default));
+        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored.MessageId, later.Id, T0, default));
 
         Assert.Equal(2, (await Log.ListDeliveriesAsync(stored.MessageId, default)).Count);
+    }
+
+    [SkippableFact]
+    public async Task Resend_DeliveryInFlight_IsLeftToItsAttempt_AndSaysSo()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var stored = await AppendExpandedAsync([Message("alice"), Message("alice")], default);
+        var leased = await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default);
+        var inFlight = leased.Single(l => l.MessageId == stored[0].MessageId);
+
+        Assert.Equal(DeliveryResend.InFlight, await Queue.ResendAsync(stored[0].MessageId, endpoint.Id, T0.AddSeconds(10), default));
+
+        // Still leased to w: no other dispatcher sends it meanwhile, and w's attempt is recorded as the delivery's outcome.
+        Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddSeconds(10), T0.AddSeconds(40), 10), default));
+        await Queue.CompleteAsync([Result(inFlight, "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(11), default);
+        var delivery = (await Log.ListDeliveriesAsync(stored[0].MessageId, default)).Single();
+        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+
+        // Once the attempt has ended, or its lease has run out (its dispatcher crashed), a resend goes through.
+        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored[0].MessageId, endpoint.Id, T0.AddSeconds(12), default));
+        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored[1].MessageId, endpoint.Id, T0.AddSeconds(30), default));
+        var again = await Queue.LeaseAsync(new("other", T0.AddSeconds(30), T0.AddSeconds(60), 10), default);
+        Assert.Equal([stored[0].MessageId, stored[1].MessageId], again.Select(l => l.MessageId).Order(StringComparer.Ordinal));
+        Assert.All(again, l => Assert.Equal(0, l.Attempts));
     }
 
     [SkippableFact]
@@ -680,7 +704,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
-        Assert.True(await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0, default));
+        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0, default));
 
         Assert.Equal(1, await Queue.ExpandAsync(T0, 10, default));
 

@@ -23,6 +23,43 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task CreateEndpoint_AtItsTenantsCap_IsRefusedAndStoresNothing()
+    {
+        var alices = new List<WebhookEndpoint>();
+        for (var i = 0; i < 3; i++)
+        {
+            alices.Add(NewEndpoint("alice"));
+            Assert.True(await Endpoints.CreateEndpointAsync(alices[^1], 3, default));
+        }
+
+        // A disabled endpoint counts too.
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.UpdateEndpointAsync(alices[0] with { Enabled = false }, default));
+        var fourth = NewEndpoint("alice");
+        Assert.False(await Endpoints.CreateEndpointAsync(fourth, 3, default));
+
+        Assert.Null(await Endpoints.GetEndpointAsync(fourth.Id, default));
+        Assert.Equal(3, (await Endpoints.ListEndpointsAsync("alice", default)).Count);
+        Assert.True(await Endpoints.CreateEndpointAsync(NewEndpoint("bob"), 3, default)); // Each tenant has a cap of its own.
+        Assert.True(await Endpoints.CreateEndpointAsync(NewEndpoint("alice"), null, default)); // No cap.
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.DeleteEndpointAsync(alices[1].Id, null, default));
+        Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.DeleteEndpointAsync(alices[2].Id, null, default));
+        Assert.True(await Endpoints.CreateEndpointAsync(fourth, 3, default));
+    }
+
+    [SkippableFact]
+    public async Task CreateEndpoint_ManyAtOnceNearTheCap_OnlyUpToTheCapAreStored()
+    {
+        await CreateEndpointAsync("alice");
+        await CreateEndpointAsync("bob");
+
+        var created = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => NewEndpoint("alice")).Select(
+            e => Task.Run(() => Endpoints.CreateEndpointAsync(e, 5, default))));
+
+        Assert.Equal(4, created.Count(c => c));
+        Assert.Equal(5, (await Endpoints.ListEndpointsAsync("alice", default)).Count);
+    }
+
+    [SkippableFact]
     public async Task UpdateEndpoint_EachWrite_RaisesTheVersionByOne()
     {
         var endpoint = await CreateEndpointAsync("alice");

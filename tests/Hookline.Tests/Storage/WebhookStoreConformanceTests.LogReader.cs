@@ -66,7 +66,7 @@ public abstract partial class WebhookStoreConformanceTests
         }
 
         Assert.Equal([ids[3], ids[2], ids[1], ids[0]], await PagesAsync());
-        Assert.True(await Queue.ResendAsync(ids[4], alices.Id, T0.AddMinutes(5), default)); // Bob's message, resent to alice's endpoint.
+        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(ids[4], alices.Id, T0.AddMinutes(5), default)); // Bob's message, resent to alice's endpoint.
         Assert.Equal([ids[4], ids[3], ids[2], ids[1], ids[0]], await PagesAsync());
     }
 

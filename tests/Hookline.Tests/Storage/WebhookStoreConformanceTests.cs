@@ -78,21 +78,20 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     private async Task<WebhookEndpoint> CreateEndpointAsync(
         string? tenant, IReadOnlyList<string>? eventTypes = null, int? rateLimit = null, bool proven = true)
     {
-        var endpoint = new WebhookEndpoint
-        {
-            Id = $"ep_{Interlocked.Increment(ref _ids):D4}",
-            Tenant = tenant,
-            Url = "http://127.0.0.1:9/hook",
-            EventTypes = eventTypes,
-            RateLimit = rateLimit,
-            Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), T0)],
-            CreatedAt = T0,
-            UpdatedAt = T0,
-            ConsecutiveFailures = proven ? 0 : null,
-        };
-        await Endpoints.CreateEndpointAsync(endpoint, default);
+        var endpoint = NewEndpoint(tenant) with { EventTypes = eventTypes, RateLimit = rateLimit, ConsecutiveFailures = proven ? 0 : null };
+        Assert.True(await Endpoints.CreateEndpointAsync(endpoint, null, default));
         return endpoint;
     }
+
+    private WebhookEndpoint NewEndpoint(string? tenant) => new()
+    {
+        Id = $"ep_{Interlocked.Increment(ref _ids):D4}",
+        Tenant = tenant,
+        Url = "http://127.0.0.1:9/hook",
+        Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), T0)],
+        CreatedAt = T0,
+        UpdatedAt = T0,
+    };
 
     /// <summary>Appends messages and expands them, as the dispatcher does after the commit: what the other roles' tests start from.</summary>
     private async Task<IReadOnlyList<StoredMessage>> AppendExpandedAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
