@@ -4,7 +4,10 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
-/// <summary>A Kestrel receiver on 127.0.0.1 that answers 204 and notes when each webhook-id arrived.</summary>
+/// <summary>
+/// A Kestrel receiver on 127.0.0.1 that answers 204 and notes when each webhook-id arrived; under <see cref="DeadUrl"/> it never
+/// answers, as a dead endpoint.
+/// </summary>
 internal sealed class BenchReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -13,6 +16,9 @@ internal sealed class BenchReceiver : IAsyncDisposable
     private BenchReceiver(WebApplication app) => _app = app;
 
     public string Url { get; private set; } = "";
+
+    /// <summary>A URL that never answers: an attempt there lasts until the sender's timeout.</summary>
+    public string DeadUrl => Url.Replace("/hook", "/dead", StringComparison.Ordinal);
 
     public int Count => Volatile.Read(ref _count);
 
@@ -30,6 +36,12 @@ internal sealed class BenchReceiver : IAsyncDisposable
         var receiver = new BenchReceiver(app);
         app.Run(async context =>
         {
+            if (context.Request.Path.StartsWithSegments("/dead"))
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
             var arrived = Stopwatch.GetTimestamp();
             var buffer = new byte[4096];
             while (await context.Request.Body.ReadAsync(buffer) > 0)

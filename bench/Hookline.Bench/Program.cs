@@ -149,6 +149,10 @@ if (postgresUnavailable is null)
         $"p50 {postgresP50:0.0} ms, p99 {postgresP99:0.0} ms");
 }
 
+var (isolationP50, isolationP95, isolationSent) = await Isolation(receiver, latencySeconds);
+Report(
+    $"Tenant isolation (SQLite, default options): a tenant's 10 endpoints never answer while it publishes 10 events/s to them; another's 10 events/s to a healthy endpoint ({isolationSent} events)",
+    $"p50 {isolationP50:0.0} ms, p95 {isolationP95:0.0} ms");
 var (fanOutPublish, fanOutDrain) = await FanOut(receiver, fanOutEndpoints, Concurrency);
 Report(
     $"Fan-out: one event to {fanOutEndpoints:N0} endpoints of a tenant (SQLite): PublishAsync, then every delivery acknowledged and recorded",
@@ -313,6 +317,56 @@ static async Task<StoreCost> StoreAlone(BenchHost host, BenchReceiver receiver, 
 }
 
 // Publish at a fixed rate; latency = receipt at the receiver - start of the publish call.
+// A noisy tenant's dead endpoints against a quiet tenant's healthy one, on one instance with the default slots: the quiet
+// tenant's publish-to-receipt latency.
+static async Task<(double P50, double P95, int Sent)> Isolation(BenchReceiver receiver, int seconds)
+{
+    var file = NewFile();
+    try
+    {
+        await using var host = await BenchHost.SqliteAsync(file, deliver: true, 64, perEndpoint: 8);
+        for (var i = 0; i < 10; i++)
+        {
+            await host.Endpoints.CreateAsync(new() { Url = $"{receiver.DeadUrl}/{i}" }, tenant: "noisy");
+        }
+
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url }, tenant: "quiet");
+        receiver.Reset();
+        receiver.TrackArrivals = true;
+        var published = new Dictionary<string, long>();
+        var payload = BenchEvent.Create(0);
+        for (var i = 0; i < 20; i++)
+        {
+            await host.Publisher.PublishAsync("bench.event", payload, tenant: "noisy"); // A backlog of 200 to begin with.
+        }
+
+        for (var tick = 0; tick < seconds * 10; tick++)
+        {
+            await host.Publisher.PublishAsync("bench.event", payload, tenant: "noisy");
+            var quiet = await host.Publisher.PublishAsync("bench.event", payload, tenant: "quiet");
+            published[quiet.MessageId] = Stopwatch.GetTimestamp();
+            await Task.Delay(100);
+        }
+
+        var waitUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 30;
+        while (published.Keys.Any(id => !receiver.Arrivals.ContainsKey(id)) && Stopwatch.GetTimestamp() < waitUntil)
+        {
+            await Task.Delay(100);
+        }
+
+        receiver.TrackArrivals = false;
+        var latencies = published
+            .Select(p => receiver.Arrivals.TryGetValue(p.Key, out var at) ? Stopwatch.GetElapsedTime(p.Value, at).TotalMilliseconds : double.PositiveInfinity)
+            .Order()
+            .ToList();
+        return (latencies[latencies.Count / 2], latencies[(int)Math.Ceiling(latencies.Count * 0.95) - 1], latencies.Count);
+    }
+    finally
+    {
+        DeleteFile(file);
+    }
+}
+
 static async Task<(double P50, double P99, int Sent)> Latency(BenchReceiver receiver, int perSecond, int seconds, int? perEndpoint = null)
 {
     var file = NewFile();

@@ -235,9 +235,8 @@ internal sealed partial class PostgreSqlWebhookStore
         var applied = results.Where(r => !unapplied.ContainsKey(r.DeliveryId)).ToList();
         if (applied.Count is > 0 && applied.Count < results.Count)
         {
-            await ExecuteAsync(
-                connection, transaction, $"{MarkHealth};", cancellationToken, [Time("now", now), .. HealthParameters(EndpointHealth.Of(applied))])
-                .ConfigureAwait(false);
+            NpgsqlParameter[] parameters = [Time("now", now), .. HealthParameters(EndpointHealth.Of(applied))];
+            await ExecuteAsync(connection, transaction, $"{MarkHealth};", cancellationToken, parameters).ConfigureAwait(false);
         }
 
         foreach (var result in applied.Where(r => r.DisableEndpointReason is not null).OrderBy(r => r.EndpointId, StringComparer.Ordinal))
@@ -271,7 +270,8 @@ internal sealed partial class PostgreSqlWebhookStore
     private const string MarkHealth = """
         UPDATE {schema}.endpoints e
         SET failing_since = CASE WHEN h.ok THEN NULL WHEN h.since_success THEN h.since ELSE coalesce(e.failing_since, h.since) END,
-            consecutive_failures = CASE WHEN h.ok OR h.since_success THEN h.failures ELSE coalesce(e.consecutive_failures, 0) + h.failures END,
+            consecutive_failures =
+                CASE WHEN h.ok OR h.since_success THEN h.failures ELSE coalesce(e.consecutive_failures, 0) + h.failures END,
             last_failed_at = h.last,
             due_at = least(e.due_at, @now),
             version = e.version + 1

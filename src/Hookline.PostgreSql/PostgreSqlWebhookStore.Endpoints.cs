@@ -7,7 +7,8 @@ namespace Hookline.PostgreSql;
 internal sealed partial class PostgreSqlWebhookStore
 {
     private const string EndpointColumns =
-        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, version, consecutive_failures, last_failed_at";
+        "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, "
+        + "version, consecutive_failures, last_failed_at";
 
     public Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken) =>
         WriteAsync(

@@ -274,7 +274,8 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
     private static DateTimeOffset? NullableTime(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : FromUnix(reader.GetInt64(ordinal));
 
-    private static string? NullableText(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private static string? NullableText(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static string ToJson(IReadOnlyList<WebhookEndpointSecret> secrets) =>
         JsonSerializer.Serialize([.. secrets], SqliteJsonContext.Default.ListWebhookEndpointSecret);

@@ -38,7 +38,8 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
         if (delivery.MaxConcurrencyPerTenant is { } perTenant && (perTenant <= 0 || perTenant > delivery.MaxConcurrency))
         {
             failures.Add(
-                $"Webhooks:Delivery:MaxConcurrencyPerTenant must be from 1 to MaxConcurrency ({delivery.MaxConcurrency}), or unset; it is {perTenant}.");
+                $"Webhooks:Delivery:MaxConcurrencyPerTenant must be from 1 to MaxConcurrency ({delivery.MaxConcurrency}), or unset; "
+                + $"it is {perTenant}.");
         }
 
         var circuit = delivery.CircuitBreaker;
@@ -56,8 +57,8 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             if (circuit.BreakDuration <= TimeSpan.Zero || circuit.MaxBreakDuration < circuit.BreakDuration)
             {
                 failures.Add(
-                    $"Webhooks:Delivery:CircuitBreaker:BreakDuration must be positive and at most MaxBreakDuration; they are {circuit.BreakDuration} " +
-                    $"and {circuit.MaxBreakDuration}.");
+                    "Webhooks:Delivery:CircuitBreaker:BreakDuration must be positive and at most MaxBreakDuration; "
+                    + $"they are {circuit.BreakDuration} and {circuit.MaxBreakDuration}.");
             }
         }
 

@@ -80,7 +80,11 @@ internal sealed class WebhookEndpointManager(
             ifVersion,
             e => (e.Url == valid.Url ? e : NewCircuit(e)) with
             {
-                Url = valid.Url, Description = valid.Description, EventTypes = valid.EventTypes, RateLimit = valid.RateLimit, UpdatedAt = Now(),
+                Url = valid.Url,
+                Description = valid.Description,
+                EventTypes = valid.EventTypes,
+                RateLimit = valid.RateLimit,
+                UpdatedAt = Now(),
             },
             cancellationToken).ConfigureAwait(false);
     }

@@ -94,7 +94,9 @@ public sealed record WebhookEndpointResponse
 /// open), then one (the probe): a success closes the circuit, a failure opens it again for longer. Deliveries waiting meanwhile
 /// keep their place and their attempts.
 /// </summary>
-/// <param name="State"><c>closed</c> (its latest attempt succeeded), <c>probing</c> (new, or failing: one at a time) or <c>open</c>.</param>
+/// <param name="State">
+/// <c>closed</c> (its latest attempt succeeded), <c>probing</c> (new, or failing: one at a time) or <c>open</c>.
+/// </param>
 /// <param name="ConsecutiveFailures">Its failed attempts since its latest success.</param>
 /// <param name="OpenUntil">When an open circuit lets its next probe through.</param>
 public sealed record WebhookEndpointCircuit(string State, int ConsecutiveFailures, DateTimeOffset? OpenUntil);

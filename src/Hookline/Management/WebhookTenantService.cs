@@ -23,7 +23,11 @@ internal sealed class WebhookTenantService(
     /// <summary>An endpoint's circuit breaker now.</summary>
     public EndpointCircuit Circuit(WebhookEndpoint endpoint) =>
         EndpointCircuit.Of(
-            endpoint.ConsecutiveFailures, endpoint.FailingSince, endpoint.LastFailedAt, time.GetUtcNow(), options.Value.Delivery.CircuitBreaker);
+            endpoint.ConsecutiveFailures,
+            endpoint.FailingSince,
+            endpoint.LastFailedAt,
+            time.GetUtcNow(),
+            options.Value.Delivery.CircuitBreaker);
 
     /// <summary>The tenant's endpoint with this id.</summary>
     /// <exception cref="ManagementProblem">404: it does not exist, or is another tenant's.</exception>

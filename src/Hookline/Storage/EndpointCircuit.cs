@@ -35,7 +35,11 @@ public readonly record struct EndpointCircuit(EndpointCircuitState State, DateTi
     /// do not lengthen it.
     /// </remarks>
     public static EndpointCircuit Of(
-        int? consecutiveFailures, DateTimeOffset? failingSince, DateTimeOffset? lastFailedAt, DateTimeOffset now, WebhookCircuitBreakerOptions options)
+        int? consecutiveFailures,
+        DateTimeOffset? failingSince,
+        DateTimeOffset? lastFailedAt,
+        DateTimeOffset now,
+        WebhookCircuitBreakerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (consecutiveFailures == 0)
@@ -46,7 +50,8 @@ public readonly record struct EndpointCircuit(EndpointCircuitState State, DateTi
         if (consecutiveFailures >= options.FailureThreshold && lastFailedAt is { } failedAt)
         {
             var failing = failedAt - (failingSince ?? failedAt);
-            var openUntil = failedAt + TimeSpan.FromTicks(Math.Clamp(failing.Ticks, options.BreakDuration.Ticks, options.MaxBreakDuration.Ticks));
+            var openFor = Math.Clamp(failing.Ticks, options.BreakDuration.Ticks, options.MaxBreakDuration.Ticks);
+            var openUntil = failedAt + TimeSpan.FromTicks(openFor);
             if (openUntil > now)
             {
                 return new EndpointCircuit(EndpointCircuitState.Open, openUntil);

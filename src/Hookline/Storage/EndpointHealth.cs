@@ -34,6 +34,11 @@ public sealed record EndpointHealth(
         return failuresAfter.Count == 0
             ? new EndpointHealth(attempts.Key, Succeeded: true, FailingSinceSuccess: false, FailingFrom: null, 0, null)
             : new EndpointHealth(
-                attempts.Key, Succeeded: false, FailingSinceSuccess: lastSuccess is not null, failuresAfter.Min(), failuresAfter.Count, failuresAfter.Max());
+                attempts.Key,
+                Succeeded: false,
+                FailingSinceSuccess: lastSuccess is not null,
+                failuresAfter.Min(),
+                failuresAfter.Count,
+                failuresAfter.Max());
     }
 }

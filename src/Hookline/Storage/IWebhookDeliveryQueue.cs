@@ -20,17 +20,20 @@ public interface IWebhookDeliveryQueue
     Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records <see cref="LeaseRequest.Completed"/>, then leases up to <see cref="LeaseRequest.Max"/> due deliveries, oldest due
-    /// first, to <see cref="LeaseRequest.Owner"/> until <see cref="LeaseRequest.LeaseUntil"/>, admitting them per endpoint with
-    /// <see cref="LeaseAdmission"/>, all in one transaction: the endpoint limits (<see cref="LeaseRequest.MaxPerEndpoint"/>, its
-    /// rate limit) hold across every dispatcher leasing from the store at once. A due delivery held back stays pending,
-    /// unattempted, with its due time moved to when its endpoint may take it. A lease that ends without completion makes the
-    /// delivery due again, so a crashed dispatcher loses nothing.
+    /// Records <see cref="LeaseRequest.Completed"/>, then leases up to <see cref="LeaseRequest.Max"/> due deliveries to
+    /// <see cref="LeaseRequest.Owner"/> until <see cref="LeaseRequest.LeaseUntil"/>, all in one transaction: it reads the
+    /// endpoints that may have due deliveries, longest waiting first, and each one's oldest due deliveries, and takes those
+    /// <see cref="LeaseAdmission"/> admits, so the endpoint limits (<see cref="LeaseRequest.MaxPerEndpoint"/>, its rate limit,
+    /// its circuit) hold across every dispatcher leasing from the store at once. A due delivery not taken is left as it is:
+    /// pending, unattempted, its due time unchanged. A lease that ends without completion makes the delivery due again, so a
+    /// crashed dispatcher loses nothing. Every write that makes a delivery pending or due (fan-out, a retry, a resend, a
+    /// recovery, a release, a lease running out) makes its endpoint due by then, and a recorded change of an endpoint's health
+    /// makes it due at once.
     /// </summary>
     /// <returns>
     /// The deliveries leased: fewer than <see cref="LeaseRequest.Max"/> when fewer are due, some were held back, or their endpoints
     /// were being leased by another dispatcher at that moment (a store may skip those rather than wait): so an empty result does not
-    /// mean nothing is due. With them, <see cref="LeaseResult.NextDueAt"/>: when the next pending delivery it left is due.
+    /// mean nothing is due. With them, <see cref="LeaseResult.NextDueAt"/>: when the next endpoint is due after the lease.
     /// </returns>
     Task<LeaseResult> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken);
 

@@ -119,8 +119,9 @@ public sealed class LeaseAdmission
     /// <param name="endpointId">The endpoint.</param>
     /// <returns>
     /// <see langword="null"/> when the lease took every due delivery it had: then it is due when its next pending delivery is
-    /// (a retry, or a lease running out), if it has one. Otherwise: when its circuit lets a probe through or its rate limit its
-    /// next send, or the lease's time, for one that waits only for a slot (it goes behind the endpoints that waited longer).
+    /// (a retry, or a lease running out), if it has one. Otherwise: when its open circuit lets a probe through, its rate limit
+    /// its next send, or its attempt in flight (new or failing endpoint) is recorded, at the latest when this lease ends; or
+    /// the lease's time, for one that waits only for a slot (it goes behind the endpoints that waited longer).
     /// </returns>
     public DateTimeOffset? DueAgainAt(string endpointId)
     {

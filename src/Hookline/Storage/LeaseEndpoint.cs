@@ -9,7 +9,9 @@ public sealed record LeaseEndpoint(string Id, string? Tenant, int Leased)
     /// <summary>Its rate limit, in sends a second; <see langword="null"/> for none.</summary>
     public int? RateLimit { get; init; }
 
-    /// <summary>When a rate-limited endpoint may take its next send, as the last lease stored it; <see langword="null"/> for at once.</summary>
+    /// <summary>
+    /// When a rate-limited endpoint may take its next send, as the last lease stored it; <see langword="null"/> for at once.
+    /// </summary>
     public DateTimeOffset? NextSendAt { get; init; }
 
     /// <summary>Its failed attempts since its latest success; <see langword="null"/> if it was never attempted.</summary>

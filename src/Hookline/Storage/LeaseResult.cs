@@ -3,21 +3,21 @@ using System.Collections;
 namespace Hookline.Storage;
 
 /// <summary>
-/// What <see cref="IWebhookDeliveryQueue.LeaseAsync"/> leased, in due order, and when the next pending delivery it left is
-/// due: the dispatcher wakes then rather than at its next poll, so a rate-limited endpoint is sent to at its rate and a
-/// retry goes out when it is due.
+/// What <see cref="IWebhookDeliveryQueue.LeaseAsync"/> leased, in the order it gave them their slots, and when the next endpoint
+/// is due: the dispatcher wakes then rather than at its next poll, so a rate-limited endpoint is sent to at its rate, a
+/// retry goes out when it is due and an open circuit's probe when its break ends.
 /// </summary>
 /// <param name="deliveries">The deliveries leased.</param>
 /// <param name="nextDueAt">
-/// The earliest time, after the lease's <see cref="LeaseRequest.Now"/>, at which a pending delivery the lease did not take is
-/// due; <see langword="null"/> when there is none.
+/// The earliest time, after the lease's <see cref="LeaseRequest.Now"/>, at which an endpoint is due; <see langword="null"/> when
+/// there is none.
 /// </param>
 public sealed class LeaseResult(IReadOnlyList<LeasedDelivery> deliveries, DateTimeOffset? nextDueAt) : IReadOnlyList<LeasedDelivery>
 {
     /// <summary>
-    /// The earliest time, after the lease's <see cref="LeaseRequest.Now"/>, at which a pending delivery the lease did not take
-    /// is due (held back for its endpoint's limits, waiting for a retry, or leased by a dispatcher whose lease then runs out);
-    /// <see langword="null"/> when there is none.
+    /// The earliest time, after the lease's <see cref="LeaseRequest.Now"/>, at which an endpoint is due: a delivery of it waits
+    /// for a retry, its rate limit, its circuit or a lease that may run out; <see langword="null"/> when there is none. An
+    /// endpoint that waits only for a slot is due now, not after: a finished attempt wakes the dispatcher.
     /// </summary>
     public DateTimeOffset? NextDueAt { get; } = nextDueAt;
 
