@@ -43,20 +43,21 @@ internal sealed partial class PostgreSqlWebhookStore
                     connection,
                     transaction,
                     """
-                    SELECT e.id, e.tenant, e.rate_limit, e.next_send_at, e.consecutive_failures, e.last_failed_at, e.failing_since,
+                    SELECT e.id, e.tenant, e.rate_limit, e.next_send_at, e.consecutive_failures, e.last_failed_at, e.failing_since, e.due_at,
                            (SELECT count(*) FROM {schema}.deliveries l
                             WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > @now)::integer
                     FROM {schema}.endpoints e WHERE e.id = ANY(@ids);
                     """,
                     reader =>
                     {
-                        admission.AddEndpoint(new LeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(7))
+                        admission.AddEndpoint(new LeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(8))
                         {
                             RateLimit = NullableInteger(reader, 2),
                             NextSendAt = NullableTime(reader, 3),
                             ConsecutiveFailures = NullableInteger(reader, 4),
                             LastFailedAt = NullableTime(reader, 5),
                             FailingSince = NullableTime(reader, 6),
+                            DueAt = NullableTime(reader, 7),
                         });
                         return 0;
                     },
@@ -129,6 +130,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 // After the lease, in a statement of its own that sees it: each endpoint read is due again when the admission says,
                 // or else when its next pending delivery is (a retry, or a lease running out, this one's included); if it has none,
                 // not until a delivery is made for it.
+                string[] rescheduled = [.. admission.Rescheduled];
                 var next = await ScalarAsync(
                     connection,
                     transaction,
@@ -147,15 +149,15 @@ internal sealed partial class PostgreSqlWebhookStore
                     """,
                     cancellationToken,
                     Time("now", request.Now),
-                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, endpoints.ToArray()),
+                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, rescheduled),
                     Parameter(
                         "due",
                         NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-                        endpoints.Select(id => Stored(admission.DueAgainAt(id))).ToArray()),
+                        rescheduled.Select(id => Stored(admission.DueAgainAt(id))).ToArray()),
                     Parameter(
                         "sends",
                         NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
-                        endpoints.Select(id => Stored(admission.NextSends.TryGetValue(id, out var at) ? at : null)).ToArray()))
+                        rescheduled.Select(id => Stored(admission.NextSends.TryGetValue(id, out var at) ? at : null)).ToArray()))
                     .ConfigureAwait(false);
                 return new LeaseResult(leased, next is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null);
             },

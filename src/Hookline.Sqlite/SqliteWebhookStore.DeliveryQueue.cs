@@ -23,7 +23,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 var ready = Prepared(
                     transaction,
                     """
-                    SELECT e.id, e.tenant, e.rate_limit, e.next_send_at, e.consecutive_failures, e.last_failed_at, e.failing_since,
+                    SELECT e.id, e.tenant, e.rate_limit, e.next_send_at, e.consecutive_failures, e.last_failed_at, e.failing_since, e.due_at,
                            (SELECT count(*) FROM deliveries l
                             WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now)
                     FROM endpoints e WHERE e.due_at <= $now
@@ -37,13 +37,14 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         endpoints.Add(reader.GetString(0));
-                        admission.AddEndpoint(new LeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(7))
+                        admission.AddEndpoint(new LeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(8))
                         {
                             RateLimit = reader.IsDBNull(2) ? null : reader.GetInt32(2),
                             NextSendAt = NullableTime(reader, 3),
                             ConsecutiveFailures = reader.IsDBNull(4) ? null : reader.GetInt32(4),
                             LastFailedAt = NullableTime(reader, 5),
                             FailingSince = NullableTime(reader, 6),
+                            DueAt = NullableTime(reader, 7),
                         });
                     }
                 }
@@ -141,7 +142,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     ("$at", null),
                     ("$id", null),
                     ("$now", now));
-                foreach (var endpointId in endpoints)
+                foreach (var endpointId in admission.Rescheduled)
                 {
                     reschedule.Parameters["$at"].Value = admission.DueAgainAt(endpointId) is { } at ? ToUnix(at) : DBNull.Value;
                     reschedule.Parameters["$id"].Value = endpointId;

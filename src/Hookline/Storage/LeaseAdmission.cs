@@ -38,10 +38,10 @@ public sealed class LeaseAdmission
     public IReadOnlyDictionary<string, DateTimeOffset> NextSends => _nextSends;
 
     /// <summary>
-    /// How many of the endpoints that may have due deliveries the store reads, longest waiting first: a few for each delivery
-    /// the lease may take, as some may be unable to take one (at their limit, or their circuit open).
+    /// How many of the endpoints that may have due deliveries the store reads, longest waiting first: one for each delivery the
+    /// lease may take, and a few more, as some may be unable to take one (at their limit). Those not reached keep their place.
     /// </summary>
-    public int EndpointsToRead => _request.Max * 4;
+    public int EndpointsToRead => _request.Max + 8;
 
     /// <summary>Tells an endpoint that may have due deliveries, as the store holds it now.</summary>
     /// <param name="endpoint">The endpoint.</param>
@@ -126,8 +126,18 @@ public sealed class LeaseAdmission
     public DateTimeOffset? DueAgainAt(string endpointId)
     {
         var endpoint = Endpoint(endpointId);
-        return endpoint.Due.Count > endpoint.Taken ? endpoint.WaitUntil ?? _request.Now : null;
+        if (endpoint.Due.Count <= endpoint.Taken)
+        {
+            return null;
+        }
+
+        // One that could have taken some but was not reached (the slots went to others) keeps its place.
+        return endpoint.WaitUntil ?? (endpoint.Taken == 0 && endpoint.Room > 0 ? endpoint.Endpoint.DueAt : null) ?? _request.Now;
     }
+
+    /// <summary>The endpoints told with <see cref="AddEndpoint"/> whose due time the lease changes: the store writes only those.</summary>
+    public IEnumerable<string> Rescheduled =>
+        _endpoints.Values.Where(e => DueAgainAt(e.Endpoint.Id) is not { } at || at != e.Endpoint.DueAt).Select(e => e.Endpoint.Id);
 
     /// <summary>The item with the fewest, then the oldest next due delivery; <see langword="null"/> when none has one to take.</summary>
     private static T? Fewest<T>(IEnumerable<T> items, Func<T, int> held, Func<T, (long Id, DateTimeOffset DueAt)?> next)

@@ -6,6 +6,9 @@ namespace Hookline.Storage;
 /// <param name="Leased">How many of its deliveries are leased now (leases not yet run out), by any dispatcher.</param>
 public sealed record LeaseEndpoint(string Id, string? Tenant, int Leased)
 {
+    /// <summary>When it is due, as the store holds it: when it may next have a delivery a lease can take.</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
     /// <summary>Its rate limit, in sends a second; <see langword="null"/> for none.</summary>
     public int? RateLimit { get; init; }
 

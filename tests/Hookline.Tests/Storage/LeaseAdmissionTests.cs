@@ -70,6 +70,25 @@ public sealed class LeaseAdmissionTests
     }
 
     [Fact]
+    public void DueAgainAt_ServedGoesBehind_NotReachedKeepsItsPlace_FullGoesBehind()
+    {
+        var admission = new LeaseAdmission(Request(1) with { MaxPerEndpoint = 2 });
+        var waited = s_now.AddSeconds(-5);
+        admission.AddEndpoint(new LeaseEndpoint("ep_served", "t", 0) { ConsecutiveFailures = 0, DueAt = waited.AddSeconds(-1) });
+        admission.AddEndpoint(new LeaseEndpoint("ep_waiting", "t", 0) { ConsecutiveFailures = 0, DueAt = waited });
+        admission.AddEndpoint(new LeaseEndpoint("ep_full", "u", 2) { ConsecutiveFailures = 0, DueAt = waited });
+        AddDue(admission, "ep_served", 1, 3, dueSecondsAgo: 6);
+        AddDue(admission, "ep_waiting", 10, 3, dueSecondsAgo: 5);
+        AddDue(admission, "ep_full", 20, 3, dueSecondsAgo: 5);
+
+        Assert.Equal([1L], admission.Admit());
+        Assert.Equal(s_now, admission.DueAgainAt("ep_served"));
+        Assert.Equal(waited, admission.DueAgainAt("ep_waiting"));
+        Assert.Equal(s_now, admission.DueAgainAt("ep_full"));
+        Assert.Equal(["ep_full", "ep_served"], admission.Rescheduled.Order());
+    }
+
+    [Fact]
     public void Admit_OneTenantAlone_IsLentEverySlotUpToItsCap()
     {
         var lent = new LeaseAdmission(Request(6));
