@@ -120,8 +120,9 @@ public sealed class LeaseAdmission
     /// <returns>
     /// <see langword="null"/> when the lease took every due delivery it had: then it is due when its next pending delivery is
     /// (a retry, or a lease running out), if it has one. Otherwise: when its open circuit lets a probe through, its rate limit
-    /// its next send, or its attempt in flight (new or failing endpoint) is recorded, at the latest when this lease ends; or
-    /// the lease's time, for one that waits only for a slot (it goes behind the endpoints that waited longer).
+    /// its next send, or its attempt in flight (new or failing endpoint) is recorded, at the latest when this lease ends; the
+    /// lease's time, for one served or at its limit (it goes behind the endpoints that waited longer); or its due time as it
+    /// was, for one the lease did not reach (the slots went to others first): it keeps its place.
     /// </returns>
     public DateTimeOffset? DueAgainAt(string endpointId)
     {
