@@ -31,7 +31,7 @@ internal sealed partial class SqliteWebhookStore
                         FromUnix(reader.GetInt64(4)),
                         reader.IsDBNull(5) ? null : reader.GetInt32(5),
                         (AttemptErrorKind)reader.GetInt32(6),
-                        reader.IsDBNull(7) ? null : reader.GetString(7))),
+                        NullableText(reader, 7))),
             cancellationToken,
             ("$tenant", query.Tenant),
             ("$endpoint", query.EndpointId),

@@ -77,7 +77,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
+                NullableText(reader, 3),
                 (byte[])reader.GetValue(4),
                 FromUnix(reader.GetInt64(5))),
             cancellationToken,
@@ -154,9 +154,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
                 FromUnix(reader.GetInt64(5)),
                 TimeSpan.FromMicroseconds(reader.GetInt64(6)),
                 reader.IsDBNull(7) ? null : reader.GetInt32(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8),
+                NullableText(reader, 8),
                 (AttemptErrorKind)reader.GetInt32(9),
-                reader.IsDBNull(10) ? null : reader.GetString(10)),
+                NullableText(reader, 10)),
             cancellationToken,
             parameters).ConfigureAwait(false);
 }
