@@ -370,6 +370,27 @@ internal sealed partial class PostgreSqlWebhookStore
             },
             cancellationToken);
 
+    public Task<bool> SkipAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) => await ScalarAsync(
+                connection,
+                transaction,
+                """
+                WITH skipped AS (
+                    UPDATE {schema}.deliveries SET status = 2, updated_at = @now
+                    WHERE message_id = @message AND endpoint_id = @endpoint AND status = 3
+                    RETURNING endpoint_id),
+                due AS (
+                    UPDATE {schema}.endpoints SET due_at = @now
+                    WHERE id IN (SELECT endpoint_id FROM skipped) AND (due_at IS NULL OR due_at > @now))
+                SELECT EXISTS (SELECT 1 FROM skipped);
+                """,
+                cancellationToken,
+                Text("message", messageId),
+                Text("endpoint", endpointId),
+                Time("now", now)).ConfigureAwait(false) is true,
+            cancellationToken);
+
     public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) => Convert.ToInt32(
@@ -379,7 +400,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 """
                 WITH recovered AS (
                     UPDATE {schema}.deliveries SET status = 0, attempts = 0, next_attempt_at = @now, lease_owner = NULL, updated_at = @now
-                    WHERE endpoint_id = @endpoint AND status = 2
+                    WHERE endpoint_id = @endpoint AND status IN (2, 3)
                       AND EXISTS (SELECT 1 FROM {schema}.endpoints e WHERE e.id = @endpoint AND e.enabled)
                       AND message_id IN (SELECT id FROM {schema}.messages WHERE created_at >= @since)
                     RETURNING 1),

@@ -285,7 +285,7 @@ internal sealed partial class PostgreSqlWebhookStore
                         SELECT id FROM {schema}.messages m
                         WHERE created_at < @before
                           AND NOT EXISTS (SELECT 1 FROM {schema}.unexpanded u WHERE u.created_at = m.created_at AND u.message_id = m.id)
-                          AND NOT EXISTS (SELECT 1 FROM {schema}.deliveries d WHERE d.message_id = m.id AND d.status = 0)
+                          AND NOT EXISTS (SELECT 1 FROM {schema}.deliveries d WHERE d.message_id = m.id AND d.status IN (0, 3))
                         LIMIT @chunk
                         FOR UPDATE SKIP LOCKED);
                     """,

@@ -344,6 +344,22 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             },
             cancellationToken);
 
+    public Task<bool> SkipAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) => await ScalarAsync(
+                connection,
+                transaction,
+                """
+                UPDATE deliveries SET status = 2, updated_at = $now WHERE message_id = $message AND endpoint_id = $endpoint AND status = 3;
+                SELECT changes() > 0;
+                UPDATE endpoints SET due_at = $now WHERE id = $endpoint AND changes() > 0 AND ifnull(due_at > $now, 1);
+                """,
+                cancellationToken,
+                ("$message", messageId),
+                ("$endpoint", endpointId),
+                ("$now", ToUnix(now))).ConfigureAwait(false) is 1L,
+            cancellationToken);
+
     public Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
@@ -353,7 +369,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     transaction,
                     """
                     UPDATE deliveries SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now
-                    WHERE endpoint_id = $endpoint AND status = 2
+                    WHERE endpoint_id = $endpoint AND status IN (2, 3)
                       AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = $endpoint AND e.enabled = 1)
                       AND message_id IN (SELECT id FROM messages WHERE created_at >= $since);
                     """,
@@ -406,7 +422,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                         SELECT id FROM messages m
                         WHERE created_at < $before
                           AND NOT EXISTS (SELECT 1 FROM unexpanded u WHERE u.created_at = m.created_at AND u.message_id = m.id)
-                          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status = 0)
+                          AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.status IN (0, 3))
                         LIMIT $chunk;
                         """,
                         cancellationToken,

@@ -367,6 +367,8 @@ internal sealed class WebhookDispatcher : BackgroundService
         {
             RetryAction.Succeeded => DeliveryStatus.Succeeded,
             RetryAction.Retry when disable is null => DeliveryStatus.Pending,
+            // Given up on: at an ordered endpoint it holds back the later deliveries of its key, unless disabling fails them all.
+            _ when disable is null && delivery.Ordering == WebhookOrdering.Ordered => DeliveryStatus.Blocked,
             _ => DeliveryStatus.Failed,
         };
         return new AttemptResult

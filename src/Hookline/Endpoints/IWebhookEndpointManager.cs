@@ -111,6 +111,13 @@ public interface IWebhookEndpointManager
     /// </returns>
     Task<DeliveryResend> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Gives up on a <see cref="DeliveryStatus.Blocked"/> delivery (it becomes <see cref="DeliveryStatus.Failed"/>), so that the
+    /// later deliveries of its ordering key go (<see cref="WebhookOrdering.Ordered"/>).
+    /// </summary>
+    /// <returns>Whether the delivery was blocked (and is now skipped).</returns>
+    Task<bool> SkipAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
+
     /// <summary>Delivers again, now, every failed delivery to an enabled endpoint of messages published since <paramref name="since"/>.</summary>
     /// <returns>How many deliveries were replayed.</returns>
     Task<int> RecoverAsync(string endpointId, DateTimeOffset since, CancellationToken cancellationToken = default);

@@ -47,6 +47,7 @@ internal sealed class WebhookEndpointManager(
             Description = valid.Description,
             EventTypes = valid.EventTypes,
             RateLimit = valid.RateLimit,
+            Ordering = valid.Ordering,
             Secrets = [new WebhookEndpointSecret(secret ?? WebhookSecret.Generate(), now)],
             CreatedAt = now,
             UpdatedAt = now,
@@ -84,6 +85,7 @@ internal sealed class WebhookEndpointManager(
                 Description = valid.Description,
                 EventTypes = valid.EventTypes,
                 RateLimit = valid.RateLimit,
+                Ordering = valid.Ordering,
                 UpdatedAt = Now(),
             },
             cancellationToken).ConfigureAwait(false);
@@ -157,6 +159,19 @@ internal sealed class WebhookEndpointManager(
         }
 
         return resent;
+    }
+
+    public async Task<bool> SkipAsync(string messageId, string endpointId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(endpointId);
+        var skipped = await queue.SkipAsync(messageId, endpointId, Now(), cancellationToken).ConfigureAwait(false);
+        if (skipped)
+        {
+            signal.Notify();
+        }
+
+        return skipped;
     }
 
     public async Task<int> RecoverAsync(string endpointId, DateTimeOffset since, CancellationToken cancellationToken = default)
@@ -242,6 +257,11 @@ internal sealed class WebhookEndpointManager(
             RateLimit = settings.RateLimit is < 1 or > MaxRateLimit
                 ? throw new ArgumentException($"An endpoint's rate limit is 1 to {MaxRateLimit:N0} deliveries a second, or none; not {settings.RateLimit}.", nameof(settings.RateLimit))
                 : settings.RateLimit,
+            Ordering = Enum.IsDefined(settings.Ordering)
+                ? settings.Ordering
+                : throw new ArgumentException(
+                    $"An endpoint's ordering is {string.Join(", ", Enum.GetNames<WebhookOrdering>())}; not {(int)settings.Ordering}.",
+                    nameof(settings.Ordering)),
         };
         await destinations.EnsureAllowedAsync(url, tenant, endpointId, nameof(settings.Url), cancellationToken).ConfigureAwait(false);
         return valid;

@@ -17,4 +17,7 @@ public sealed record WebhookEndpointSettings
     /// for no limit.
     /// </summary>
     public int? RateLimit { get; init; }
+
+    /// <summary>In what order the endpoint receives its deliveries; <see cref="WebhookOrdering.None"/> (the fastest) by default.</summary>
+    public WebhookOrdering Ordering { get; init; }
 }

@@ -19,6 +19,12 @@ public interface IWebhookPublisher
     /// <param name="payload">The body.</param>
     /// <param name="tenant">Whose endpoints receive it; <see langword="null"/> for every tenant's.</param>
     /// <param name="idempotencyKey">A key unique per tenant: publishing it again returns the first message and stores nothing.</param>
+    /// <param name="orderingKey">
+    /// The sequence the message belongs to, 1 to 256 characters (a customer's or an order's id, say): an endpoint set to ordered
+    /// delivery (<see cref="WebhookOrdering"/>) receives the messages of a key one at a time, in the order they were published
+    /// (messages published at once, in transactions of their own, in the order they commit). <see langword="null"/>: the
+    /// sequence of messages published without a key. Other endpoints ignore it.
+    /// </param>
     /// <param name="method">The HTTP method, needed only when the webhook is declared with several.</param>
     /// <param name="transaction">
     /// The app's open transaction to store the message in, on the store's database: a <c>SqliteTransaction</c> on the
@@ -34,9 +40,9 @@ public interface IWebhookPublisher
     /// When the payload comes from a request, answer with a 4xx (413 for too large).
     /// </exception>
     /// <exception cref="ArgumentException">
-    /// A programming error: the webhook is not declared, the method is ambiguous or not declared, or the idempotency key is
-    /// empty or over 256 characters; or the transaction is of a provider the store cannot write through.
+    /// A programming error: the webhook is not declared, the method is ambiguous or not declared, or the idempotency or
+    /// ordering key is empty or over 256 characters; or the transaction is of a provider the store cannot write through.
     /// </exception>
     /// <exception cref="InvalidOperationException">The transaction is on another database than the store's.</exception>
-    Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, DbTransaction? transaction = null, CancellationToken cancellationToken = default);
+    Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? orderingKey = null, string? method = null, DbTransaction? transaction = null, CancellationToken cancellationToken = default);
 }

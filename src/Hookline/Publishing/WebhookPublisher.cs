@@ -13,7 +13,7 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
 {
     private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(batch => messages.AppendAsync(batch, CancellationToken.None));
 
-    public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? method = null, DbTransaction? transaction = null, CancellationToken cancellationToken = default)
+    public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? orderingKey = null, string? method = null, DbTransaction? transaction = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(webhook);
         var definition = Find(webhook, method);
@@ -31,8 +31,14 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
             throw new ArgumentException("An idempotency key is 1 to 256 characters long.", nameof(idempotencyKey));
         }
 
+        if (orderingKey is { Length: 0 or > 256 })
+        {
+            throw new ArgumentException("An ordering key is 1 to 256 characters long.", nameof(orderingKey));
+        }
+
         StorableText.Require(tenant, "A tenant", nameof(tenant));
         StorableText.Require(idempotencyKey, "An idempotency key", nameof(idempotencyKey));
+        StorableText.Require(orderingKey, "An ordering key", nameof(orderingKey));
 
         // Serialized once, with the declared type and the options that shaped the OpenAPI schema: these bytes are signed and sent on every attempt.
         byte[] body;
@@ -64,7 +70,8 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
         }
 
         var now = time.GetUtcNow();
-        var message = new NewMessage(WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey);
+        var message = new NewMessage(
+            WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey, OrderingKey: orderingKey);
         if (transaction is null)
         {
             return await StoreAsync(message, cancellationToken).ConfigureAwait(false);

@@ -11,4 +11,10 @@ public enum DeliveryStatus
 
     /// <summary>Given up on; a replay makes it pending again.</summary>
     Failed = 2,
+
+    /// <summary>
+    /// Given up on, at an endpoint with <see cref="WebhookOrdering.Ordered"/> delivery: the later deliveries of its ordering key
+    /// wait until it is resent (pending again, at the head of its key) or skipped (failed).
+    /// </summary>
+    Blocked = 3,
 }

@@ -60,7 +60,18 @@ public interface IWebhookDeliveryQueue
     Task<DeliveryResend> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Makes an endpoint's failed deliveries of messages created since <paramref name="since"/> pending and
+    /// Gives up on a <see cref="DeliveryStatus.Blocked"/> delivery: it becomes <see cref="DeliveryStatus.Failed"/>, and its
+    /// endpoint due at <paramref name="now"/>, so that the next delivery of its ordering key goes.
+    /// </summary>
+    /// <param name="messageId">The delivery's message.</param>
+    /// <param name="endpointId">The delivery's endpoint.</param>
+    /// <param name="now">The time.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the delivery existed and was blocked; nothing changes otherwise.</returns>
+    Task<bool> SkipAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Makes an endpoint's failed and blocked deliveries of messages created since <paramref name="since"/> pending and
     /// due now. Returns how many.
     /// </summary>
     Task<int> RecoverAsync(string endpointId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken);

@@ -13,6 +13,12 @@ public sealed record LeaseEndpoint(string Id, string? Tenant, int Leased)
     public int? RateLimit { get; init; }
 
     /// <summary>
+    /// Whether it receives its deliveries in order (<see cref="WebhookOrdering"/>): then the store tells only the due heads of its
+    /// ordering keys (<see cref="LeaseAdmission.AddDue"/>), each key's oldest in publish order, when none of its key is in flight.
+    /// </summary>
+    public bool Ordered { get; init; }
+
+    /// <summary>
     /// When a rate-limited endpoint may take its next send, as the last lease stored it; <see langword="null"/> for at once.
     /// </summary>
     public DateTimeOffset? NextSendAt { get; init; }

@@ -35,4 +35,7 @@ public sealed record LeasedDelivery
 
     /// <summary>The endpoint's first failure since its last success.</summary>
     public DateTimeOffset? FailingSince { get; init; }
+
+    /// <summary>In what order its endpoint receives deliveries: what becomes of it when its retries run out.</summary>
+    public WebhookOrdering Ordering { get; init; }
 }

@@ -9,4 +9,17 @@ namespace Hookline.Storage;
 /// <param name="CreatedAt">When it was published.</param>
 /// <param name="IdempotencyKey">A key unique per tenant: a second message with it is not stored.</param>
 /// <param name="EndpointId">Only this endpoint receives it (a test event), if it is enabled; <see langword="null"/> for every matching one.</param>
-public sealed record NewMessage(string Id, string Webhook, string Method, string? Tenant, ReadOnlyMemory<byte> Payload, DateTimeOffset CreatedAt, string? IdempotencyKey = null, string? EndpointId = null);
+/// <param name="OrderingKey">
+/// The sequence it belongs to at ordered endpoints (<see cref="WebhookOrdering"/>); <see langword="null"/> for the sequence of
+/// messages published without a key. A store keeps each message's place in publish order (the order of the commits).
+/// </param>
+public sealed record NewMessage(
+    string Id,
+    string Webhook,
+    string Method,
+    string? Tenant,
+    ReadOnlyMemory<byte> Payload,
+    DateTimeOffset CreatedAt,
+    string? IdempotencyKey = null,
+    string? EndpointId = null,
+    string? OrderingKey = null);

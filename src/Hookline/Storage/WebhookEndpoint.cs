@@ -23,6 +23,9 @@ public sealed record WebhookEndpoint
     /// </summary>
     public int? RateLimit { get; init; }
 
+    /// <summary>In what order it receives its deliveries.</summary>
+    public WebhookOrdering Ordering { get; init; }
+
     /// <summary>Whether it receives deliveries.</summary>
     public bool Enabled { get; init; } = true;
 
