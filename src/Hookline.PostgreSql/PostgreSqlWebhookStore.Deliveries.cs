@@ -242,7 +242,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 UPDATE {schema}.deliveries d
                 SET status = r.status, attempts = d.attempts + 1, next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
                     lease_owner = NULL, updated_at = @now
-                FROM r WHERE d.id = r.id AND d.endpoint_id = r.endpoint_id AND d.lease_owner = r.owner
+                FROM r WHERE d.id = r.id AND d.endpoint_id = r.endpoint_id AND d.lease_owner = r.owner AND d.status = 0
                 RETURNING d.id),
             marked AS ({{MarkHealth}} AND (SELECT count(*) FROM completed) = cardinality(@ids) RETURNING e.id),
             -- An ordered endpoint is due at once after any attempt: the next delivery of the key may go. (Not one marked, which is
@@ -437,7 +437,8 @@ internal sealed partial class PostgreSqlWebhookStore
                 transaction,
                 """
                 WITH recovered AS (
-                    UPDATE {schema}.deliveries SET status = 0, attempts = 0, next_attempt_at = @now, lease_owner = NULL, updated_at = @now
+                    UPDATE {schema}.deliveries SET status = 0, attempts = 0, updated_at = @now,
+                        next_attempt_at = CASE WHEN lease_owner IS NOT NULL AND next_attempt_at > @now THEN next_attempt_at ELSE @now END
                     WHERE endpoint_id = @endpoint AND status IN (2, 3)
                       AND EXISTS (SELECT 1 FROM {schema}.endpoints e WHERE e.id = @endpoint AND e.enabled)
                       AND message_id IN (SELECT id FROM {schema}.messages WHERE created_at >= @since)

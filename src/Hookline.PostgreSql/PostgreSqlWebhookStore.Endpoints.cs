@@ -133,12 +133,16 @@ internal sealed partial class PostgreSqlWebhookStore
         await ScalarAsync(connection, transaction, "SELECT 1 FROM {schema}.endpoints WHERE id = @id;", cancellationToken, Text("id", id))
             .ConfigureAwait(false) is not null;
 
+    /// <summary>
+    /// Fails a disabled endpoint's pending deliveries. One in flight keeps its lease: its attempt's outcome is logged but not
+    /// applied (it is no longer pending), and a recover before its lease ends waits for it rather than sending it twice at once.
+    /// </summary>
     private Task<int> FailPendingAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection,
             transaction,
-            "UPDATE {schema}.deliveries SET status = 2, lease_owner = NULL, updated_at = @now WHERE endpoint_id = @id AND status = 0;",
+            "UPDATE {schema}.deliveries SET status = 2, updated_at = @now WHERE endpoint_id = @id AND status = 0;",
             cancellationToken,
             Text("id", endpointId),
             Time("now", now));

@@ -225,7 +225,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             transaction,
             """
             UPDATE deliveries SET status = $status, attempts = attempts + 1, next_attempt_at = ifnull($next, next_attempt_at), lease_owner = NULL, updated_at = $now
-            WHERE id = $id AND lease_owner = $owner;
+            WHERE id = $id AND lease_owner = $owner AND status = 0;
             """,
             ("$status", null),
             ("$next", null),
@@ -409,7 +409,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     connection,
                     transaction,
                     """
-                    UPDATE deliveries SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now
+                    UPDATE deliveries SET status = 0, attempts = 0, updated_at = $now,
+                        next_attempt_at = CASE WHEN lease_owner IS NOT NULL AND next_attempt_at > $now THEN next_attempt_at ELSE $now END
                     WHERE endpoint_id = $endpoint AND status IN (2, 3)
                       AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = $endpoint AND e.enabled = 1)
                       AND message_id IN (SELECT id FROM messages WHERE created_at >= $since);

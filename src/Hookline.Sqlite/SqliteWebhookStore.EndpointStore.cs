@@ -120,11 +120,15 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
         await ScalarAsync(connection, transaction, "SELECT version FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id))
             .ConfigureAwait(false) is long version ? version : null;
 
+    /// <summary>
+    /// Fails a disabled endpoint's pending deliveries. One in flight keeps its lease: its attempt's outcome is logged but not
+    /// applied (it is no longer pending), and a recover before its lease ends waits for it rather than sending it twice at once.
+    /// </summary>
     private static Task FailPendingAsync(SqliteConnection connection, SqliteTransaction transaction, string endpointId, long now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection,
             transaction,
-            "UPDATE deliveries SET status = 2, lease_owner = NULL, updated_at = $now WHERE endpoint_id = $id AND status = 0;",
+            "UPDATE deliveries SET status = 2, updated_at = $now WHERE endpoint_id = $id AND status = 0;",
             cancellationToken,
             ("$id", endpointId),
             ("$now", now));
