@@ -47,6 +47,54 @@ internal static class Load
         return await Task.WhenAll(publishes);
     }
 
+    /// <summary>
+    /// Tenant isolation: a noisy tenant's 10 endpoints never answer while it publishes 10 events/s to them (after a backlog of
+    /// 200), and a quiet tenant publishes 10 events/s to a healthy endpoint; the quiet tenant's publish-to-receipt latency, from
+    /// the start of each publish (it may arrive before the call returns), its median and 95th percentile in milliseconds.
+    /// <paramref name="host"/> publishes; it, or other instances on its store, deliver.
+    /// </summary>
+    public static async Task<(double P50, double P95, int Sent)> IsolationAsync(BenchHost host, BenchReceiver receiver, int seconds)
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await host.Endpoints.CreateAsync(new() { Url = $"{receiver.DeadUrl}/{i}" }, tenant: "noisy");
+        }
+
+        await host.Endpoints.CreateAsync(new() { Url = receiver.Url }, tenant: "quiet");
+        receiver.Reset();
+        receiver.TrackArrivals = true;
+        var published = new Dictionary<string, long>();
+        var payload = BenchEvent.Create(0);
+        for (var i = 0; i < 20; i++)
+        {
+            await host.Publisher.PublishAsync("bench.event", payload, tenant: "noisy");
+        }
+
+        for (var tick = 0; tick < seconds * 10; tick++)
+        {
+            await host.Publisher.PublishAsync("bench.event", payload, tenant: "noisy");
+            var started = Stopwatch.GetTimestamp();
+            var quiet = await host.Publisher.PublishAsync("bench.event", payload, tenant: "quiet");
+            published[quiet.MessageId] = started;
+            await Task.Delay(100);
+        }
+
+        var waitUntil = Stopwatch.GetTimestamp() + (Stopwatch.Frequency * 30);
+        while (published.Keys.Any(id => !receiver.Arrivals.ContainsKey(id)) && Stopwatch.GetTimestamp() < waitUntil)
+        {
+            await Task.Delay(100);
+        }
+
+        receiver.TrackArrivals = false;
+        var latencies = published
+            .Select(p => receiver.Arrivals.TryGetValue(p.Key, out var at)
+                ? Stopwatch.GetElapsedTime(p.Value, at).TotalMilliseconds
+                : double.PositiveInfinity)
+            .Order()
+            .ToList();
+        return (latencies[latencies.Count / 2], latencies[(int)Math.Ceiling(latencies.Count * 0.95) - 1], latencies.Count);
+    }
+
     /// <summary>The median and 99th percentile of publish-to-receipt latency, in milliseconds, once every event has arrived.</summary>
     public static async Task<(double P50, double P99)> LatencyAsync(BenchReceiver receiver, IReadOnlyCollection<PublishedAt> sent)
     {

@@ -65,4 +65,23 @@ internal static class PostgreSqlRuns
             await Task.WhenAll(children.Select(c => c.DisposeAsync().AsTask()));
         }
     }
+
+    /// <summary>
+    /// Tenant isolation (<see cref="Load.IsolationAsync"/>) with <paramref name="instances"/> instance processes delivering; the
+    /// publishes come from a host of this process that does not deliver.
+    /// </summary>
+    public static async Task<(double P50, double P95, int Sent)> IsolationAsync(BenchReceiver receiver, int instances, int seconds)
+    {
+        await using var database = await BenchDatabase.CreateAsync();
+        await using var publisher = await BenchHost.PostgreSqlAsync(database.ConnectionString, deliver: false, 1);
+        var children = await Task.WhenAll(Enumerable.Range(0, instances).Select(_ => BenchInstance.StartAsync(database.ConnectionString)));
+        try
+        {
+            return await Load.IsolationAsync(publisher, receiver, seconds);
+        }
+        finally
+        {
+            await Task.WhenAll(children.Select(c => c.DisposeAsync().AsTask()));
+        }
+    }
 }
