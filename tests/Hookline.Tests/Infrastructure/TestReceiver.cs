@@ -35,11 +35,13 @@ internal sealed class TestReceiver : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            receiver._requests.Enqueue(new ReceivedRequest(
+            var request = new ReceivedRequest(
                 context.Request.Method,
                 context.Request.Path,
                 context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()),
-                body.ToArray()));
+                body.ToArray());
+            receiver._requests.Enqueue(request);
+            context.Items[typeof(ReceivedRequest)] = request; // The body is read: a responder finds it here.
             if (respond is null)
             {
                 context.Response.StatusCode = 204;
@@ -53,6 +55,9 @@ internal sealed class TestReceiver : IAsyncDisposable
         receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return receiver;
     }
+
+    /// <summary>The request a responder is answering, as recorded (its body already read).</summary>
+    public static ReceivedRequest Received(HttpContext context) => (ReceivedRequest)context.Items[typeof(ReceivedRequest)]!;
 
     /// <summary>Answers with <paramref name="status"/> and a short text body.</summary>
     public static Func<HttpContext, Task> Status(int status, string body = "") => context =>

@@ -3,7 +3,9 @@ using Hookline.Tests.Management;
 
 namespace Hookline.Tests.Sample;
 
-/// <summary><c>PUT /subscriptions/{username}</c>: a fee change, stored and published as <c>subscription-changed</c> in one transaction.</summary>
+/// <summary>
+/// <c>PUT /subscriptions/{username}</c>: a fee change, stored and published as <c>subscription-changed</c> in one transaction.
+/// </summary>
 public sealed class SampleChangeTests
 {
     [Fact]
@@ -42,7 +44,8 @@ public sealed class SampleChangeTests
         var unknown = await alice.PutAsJsonAsync("/subscriptions/morty", new { monthlyFee = 1 });
         var othersTenant = await bob.PutAsJsonAsync("/subscriptions/rick", new { monthlyFee = 1 });
         var noFee = await alice.PutAsJsonAsync("/subscriptions/rick", new { });
-        var malformed = await alice.PutAsync("/subscriptions/rick", new StringContent("{\"monthlyFee\":", System.Text.Encoding.UTF8, "application/json"));
+        var malformed = await alice.PutAsync(
+            "/subscriptions/rick", new StringContent("{\"monthlyFee\":", System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(
             [(HttpStatusCode.NotFound, "application/problem+json"), (HttpStatusCode.NotFound, "application/problem+json"),
