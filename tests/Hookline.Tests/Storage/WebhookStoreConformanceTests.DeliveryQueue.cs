@@ -588,6 +588,25 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Recover_WhileADisabledEndpointsAttemptIsInFlight_WaitsForItsOutcomeRatherThanSendingItTwice()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var message = (await AppendExpandedAsync([Message("alice")], default))[0];
+        var inFlight = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
+        var stored = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        await Endpoints.UpdateEndpointAsync(stored with { Enabled = false }, default);
+        stored = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
+        await Endpoints.UpdateEndpointAsync(stored with { Enabled = true }, default);
+
+        Assert.Equal(1, await Queue.RecoverAsync(endpoint.Id, T0, T0.AddSeconds(1), default));
+
+        Assert.Empty(await Queue.LeaseAsync(new("w2", T0.AddSeconds(2), T0.AddSeconds(32), 10), default));
+        await Queue.CompleteAsync([Result(inFlight, "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(3), default);
+        Assert.Equal(DeliveryStatus.Succeeded, Assert.Single(await Log.ListDeliveriesAsync(message.MessageId, default)).Status);
+        Assert.Empty(await Queue.LeaseAsync(new("w2", T0.AddSeconds(31), T0.AddSeconds(61), 10), default));
+    }
+
+    [SkippableFact]
     public async Task Backlog_CountsPendingAndTheOldestDue()
     {
         await CreateEndpointAsync("alice");
