@@ -80,6 +80,9 @@ app.UseAuthorization();
 
 app.Webhooks.MapPost<Subscription>("new-subscription")
    .WithDescription("When a new user subscribes to your service we'll send you a POST request with this data to the URL that you register for the event `new-subscription` in the dashboard.");
+app.Webhooks.MapPost<Subscription>("subscription-changed")
+   .WithDescription("When a subscription's monthly fee changes we'll send you a POST request with the subscription as it now is. "
+                    + "Set your endpoint's ordering to `ordered` to receive each subscription's changes in the order they were made.");
 
 app.MapOpenApi();
 app.MapApiDocs();
@@ -134,6 +137,33 @@ subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal use
 .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
 .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
+subscriptions.MapPut("/{username}", async (
+    string username, SubscriptionChange change, ClaimsPrincipal user, DbDataSource database, IWebhookPublisher webhooks) =>
+{
+    var tenant = user.FindFirstValue(ClaimTypes.NameIdentifier)!;
+    await using var connection = await database.OpenConnectionAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    // Changed before it is published: the row stays locked until the commit, so a second change of the same subscription waits
+    // for this one and is published after it.
+    if (await SubscriptionTable.TryChangeFeeAsync(transaction, tenant, username, change.MonthlyFee) is not { } subscription)
+    {
+        return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"{username} is not subscribed.");
+    }
+
+    // Sent if and only if the change commits. The username is its ordering key: an endpoint set to ordered delivery receives
+    // each subscription's changes one at a time, in the order they were made (and different subscriptions' at once).
+    await webhooks.PublishAsync("subscription-changed", subscription, tenant, orderingKey: username, transaction: transaction);
+    await transaction.CommitAsync();
+    return Results.Ok(subscription);
+})
+.WithSummary("Change a subscription's monthly fee")
+.WithDescription("Changes the fee and sends the `subscription-changed` webhook to every URL you registered for it.")
+.Produces<Subscription>()
+.ProducesProblem(StatusCodes.Status400BadRequest)
+.ProducesProblem(StatusCodes.Status404NotFound)
+.ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
 subscriptions.MapGet("/", (ClaimsPrincipal user, DbDataSource database) =>
     SubscriptionTable.ListAsync(database, user.FindFirstValue(ClaimTypes.NameIdentifier)!))
    .WithSummary("List your subscriptions");
@@ -146,5 +176,12 @@ app.Run();
 /// <param name="MonthlyFee">What the subscriber pays each month.</param>
 /// <param name="StartDate">When the subscription starts.</param>
 public sealed record Subscription(string Username, decimal MonthlyFee, DateTimeOffset StartDate);
+
+/// <summary>A change to a user's subscription.</summary>
+public sealed record SubscriptionChange
+{
+    /// <summary>What the subscriber pays each month from now on.</summary>
+    public required decimal MonthlyFee { get; init; } // Required: a body without it is refused (400), not read as a fee of 0.
+}
 
 public partial class Program;

@@ -18,6 +18,8 @@ internal static class SubscriptionTable
                   tenant text NOT NULL, username text NOT NULL, monthly_fee numeric NOT NULL, start_date timestamptz NOT NULL);
               -- Unique by a hash of the name: a B-tree entry holds at most about 2.7 KB, and a name may be longer.
               CREATE UNIQUE INDEX IF NOT EXISTS ux_subscriptions ON subscriptions (tenant, md5(username));
+              -- Changes find a subscription by its name: a hash index has no such limit.
+              CREATE INDEX IF NOT EXISTS ix_subscriptions_username ON subscriptions USING hash (username);
               """
             : """
               CREATE TABLE IF NOT EXISTS subscriptions (
@@ -45,6 +47,25 @@ internal static class SubscriptionTable
         return await insert.ExecuteNonQueryAsync() == 1;
     }
 
+    /// <summary>
+    /// Sets the monthly fee of the tenant's subscription in <paramref name="transaction"/>, which holds the row until it ends: the
+    /// subscription as it now is, or null if the tenant has none of that username.
+    /// </summary>
+    public static async Task<Subscription?> TryChangeFeeAsync(DbTransaction transaction, string tenant, string username, decimal monthlyFee)
+    {
+        await using var update = transaction.Connection!.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """
+            UPDATE subscriptions SET monthly_fee = @fee WHERE tenant = @tenant AND username = @username
+            RETURNING username, monthly_fee, start_date
+            """;
+        Add(update, "@tenant", tenant);
+        Add(update, "@username", username);
+        Add(update, "@fee", monthlyFee);
+        await using var reader = await update.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? Read(reader) : null;
+    }
+
     /// <summary>The tenant's subscriptions, by start date.</summary>
     public static async Task<List<Subscription>> ListAsync(DbDataSource database, string tenant)
     {
@@ -55,11 +76,14 @@ internal static class SubscriptionTable
         List<Subscription> subscriptions = [];
         while (await reader.ReadAsync())
         {
-            subscriptions.Add(new(reader.GetString(0), reader.GetDecimal(1), reader.GetFieldValue<DateTimeOffset>(2)));
+            subscriptions.Add(Read(reader));
         }
 
         return subscriptions;
     }
+
+    private static Subscription Read(DbDataReader reader) =>
+        new(reader.GetString(0), reader.GetDecimal(1), reader.GetFieldValue<DateTimeOffset>(2));
 
     private static void Add(DbCommand command, string name, object value)
     {

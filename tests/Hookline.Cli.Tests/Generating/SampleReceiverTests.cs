@@ -22,7 +22,7 @@ public sealed class SampleReceiverTests
         var (model, files) = await ReceiverGenerator.GenerateAsync(
             $"{sample.Url}/openapi/v1.json", "Acme.Subscriptions", folder.Path, null, http, default);
         Assert.Equal("Subscriptions", model.Name);
-        Assert.Equal(["new-subscription"], model.Webhooks.Select(w => w.Name));
+        Assert.Equal(["new-subscription", "subscription-changed"], model.Webhooks.Select(w => w.Name));
         Assert.Equal(["ISubscriptionsWebhooks.cs", "Subscription.cs", "SubscriptionsWebhooksEndpointRouteBuilderExtensions.cs"], files.Written);
 
         // The secret comes with the registration; the receiver needs it to start; then the URL points at the receiver.

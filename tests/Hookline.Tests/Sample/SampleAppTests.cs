@@ -30,6 +30,22 @@ public class SampleAppTests(SampleFactory factory) : IClassFixture<SampleFactory
     }
 
     [Fact]
+    public async Task Document_SubscriptionChanged_IsDeclaredNextToNewSubscription_WithTheSameBody()
+    {
+        var document = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json"))!;
+
+        Assert.Equal(["new-subscription", "subscription-changed"], document["webhooks"]!.AsObject().Select(w => w.Key));
+        var operation = document["webhooks"]!["subscription-changed"]!["post"]!;
+        Assert.Equal("Subscription Changed", operation["summary"]!.GetValue<string>());
+        Assert.Contains("ordering to `ordered`", operation["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        var body = operation["requestBody"]!["content"]!["application/json"]!["schema"]!;
+        Assert.Equal("#/components/schemas/Subscription", body["$ref"]!.GetValue<string>());
+        var change = document["components"]!["schemas"]!["SubscriptionChange"]!;
+        Assert.Equal(["monthlyFee"], change["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.NotNull(document["paths"]!["/subscriptions/{username}"]!["put"]);
+    }
+
+    [Fact]
     public async Task Document_Subscription_IsDescribedFromXmlDocsAsWritten()
     {
         var document = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json"))!;
@@ -81,6 +97,8 @@ public class SampleAppTests(SampleFactory factory) : IClassFixture<SampleFactory
     {
         var document = JsonNode.Parse(await _client.GetStringAsync("/openapi/v1.json"))!;
 
-        Assert.Equal(["/users", "/subscriptions"], document["paths"]!.AsObject().Select(p => p.Key).Where(p => !p.StartsWith("/webhooks/", StringComparison.Ordinal)));
+        Assert.Equal(
+            ["/users", "/subscriptions", "/subscriptions/{username}"],
+            document["paths"]!.AsObject().Select(p => p.Key).Where(p => !p.StartsWith("/webhooks/", StringComparison.Ordinal)));
     }
 }
