@@ -130,22 +130,22 @@ internal sealed class WebhookTenantService(
     {
         var message = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
         var skipped = await manager.SkipAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false);
-        var now = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
+        var after = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
         if (skipped)
         {
-            return now;
+            return after;
         }
 
         var delivery = $"The delivery of message '{messageId}' to endpoint '{endpoint.Id}'";
-        throw ManagementProblem.Conflict("messageId", now.Deliveries.FirstOrDefault(d => d.EndpointId == endpoint.Id)?.Status switch
+        throw ManagementProblem.Conflict("messageId", after.Deliveries.FirstOrDefault(d => d.EndpointId == endpoint.Id)?.Status switch
         {
             null => $"Message '{messageId}' has no delivery to endpoint '{endpoint.Id}', so there is nothing to skip.",
             DeliveryStatus.Failed => $"{delivery} has failed already: only a blocked delivery can be skipped. Resend it to deliver "
                 + "it again.",
             DeliveryStatus.Succeeded => $"{delivery} has succeeded: only a blocked delivery can be skipped.",
             DeliveryStatus.Blocked => $"{delivery} became blocked while you asked: skip it again.",
-            _ => $"{delivery} is pending (to be attempted, or retried): only a blocked delivery can be skipped, once its retries run out "
-                + "(a failed one can be resent).",
+            _ => $"{delivery} is pending (to be attempted, retried, or waiting for the earlier messages of its ordering key): only "
+                + "a blocked delivery can be skipped.",
         });
     }
 
