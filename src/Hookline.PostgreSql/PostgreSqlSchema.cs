@@ -192,5 +192,23 @@ internal static class PostgreSqlSchema
         CREATE INDEX ix_endpoints_due ON {schema}.endpoints (due_at) WHERE due_at IS NOT NULL;
         CREATE INDEX ix_deliveries_queue ON {schema}.deliveries (endpoint_id, next_attempt_at, id) WHERE status = 0;
         """,
+        """
+        -- Ordered delivery. Each endpoint's ordering (WebhookOrdering: 0 none, 1 ordered, 2 ordered skipping failures); each
+        -- message's ordering key ('' for none) and place in publish order (drawn from a sequence as it is inserted: for messages
+        -- published one after another, their commit order), copied to the queue of messages waiting to be expanded and to their
+        -- deliveries. A lease takes, of an ordered endpoint, only each key's oldest pending or blocked delivery, and none while a
+        -- message before it waits to be expanded (messages stored before have no place: they come first).
+        ALTER TABLE {schema}.endpoints ADD COLUMN ordering smallint NOT NULL DEFAULT 0;
+        CREATE SEQUENCE {schema}.messages_seq;
+        ALTER TABLE {schema}.messages ADD COLUMN ordering_key text NOT NULL DEFAULT '';
+        ALTER TABLE {schema}.messages ADD COLUMN seq bigint;
+        ALTER TABLE {schema}.messages ALTER COLUMN seq SET DEFAULT nextval('{schema}.messages_seq');
+        ALTER TABLE {schema}.unexpanded ADD COLUMN ordering_key text NOT NULL DEFAULT '';
+        ALTER TABLE {schema}.unexpanded ADD COLUMN seq bigint;
+        CREATE INDEX ix_unexpanded_ordered ON {schema}.unexpanded (ordering_key, seq);
+        ALTER TABLE {schema}.deliveries ADD COLUMN ordering_key text NOT NULL DEFAULT '';
+        ALTER TABLE {schema}.deliveries ADD COLUMN seq bigint;
+        CREATE INDEX ix_deliveries_ordered ON {schema}.deliveries (endpoint_id, ordering_key, seq NULLS FIRST, id) WHERE status IN (0, 3);
+        """,
     ];
 }

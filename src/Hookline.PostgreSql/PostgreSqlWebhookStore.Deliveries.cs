@@ -46,7 +46,8 @@ internal sealed partial class PostgreSqlWebhookStore
                     SELECT e.id, e.tenant, e.rate_limit, e.next_send_at,
                            e.consecutive_failures, e.last_failed_at, e.failing_since, e.due_at,
                            (SELECT count(*) FROM {schema}.deliveries l
-                            WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > @now)::integer
+                            WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > @now)::integer,
+                           e.ordering
                     FROM {schema}.endpoints e WHERE e.id = ANY(@ids);
                     """,
                     reader =>
@@ -59,6 +60,7 @@ internal sealed partial class PostgreSqlWebhookStore
                             LastFailedAt = NullableTime(reader, 5),
                             FailingSince = NullableTime(reader, 6),
                             DueAt = NullableTime(reader, 7),
+                            Ordered = reader.GetInt16(9) != 0,
                         });
                         return 0;
                     },
@@ -66,7 +68,13 @@ internal sealed partial class PostgreSqlWebhookStore
                     Time("now", request.Now),
                     Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, endpoints.ToArray())).ConfigureAwait(false);
 
-                // Each endpoint's oldest due deliveries, as many as it may take and one more (which tells whether some are left).
+                // Each endpoint's oldest due deliveries, as many as it may take and one more (which tells whether some are left). Of
+                // an ordered endpoint, the due heads of its ordering keys: of each key, its oldest pending or blocked delivery in
+                // publish order, if it is pending and due, none of its key is in flight (one resent behind it may be), and no message
+                // before it that the endpoint would receive waits to be expanded (on another instance, in a transaction not yet
+                // committed: this statement's snapshot sees both the queue and the deliveries as of one moment).
+                var ordered = endpoints.Where(admission.IsOrdered).ToArray();
+                var unordered = endpoints.Where(id => !admission.IsOrdered(id)).ToArray();
                 await ReadAsync(
                     connection,
                     transaction,
@@ -78,7 +86,27 @@ internal sealed partial class PostgreSqlWebhookStore
                         WHERE endpoint_id = c.id AND status = 0 AND next_attempt_at <= @now
                         ORDER BY next_attempt_at, id
                         LIMIT c.n) AS d
-                    ORDER BY c.id, d.next_attempt_at, d.id;
+                    UNION ALL
+                    SELECT c.id, h.id, h.next_attempt_at
+                    FROM unnest(@ordered, @ordered_limits) AS c (id, n)
+                    JOIN {schema}.endpoints e ON e.id = c.id
+                    CROSS JOIN LATERAL (
+                        SELECT h.id, h.next_attempt_at FROM (
+                            SELECT DISTINCT ON (ordering_key) id, status, next_attempt_at, ordering_key, seq FROM {schema}.deliveries
+                            WHERE endpoint_id = c.id AND status IN (0, 3)
+                            ORDER BY ordering_key, seq NULLS FIRST, id) AS h
+                        WHERE h.status = 0 AND h.next_attempt_at <= @now
+                          AND NOT EXISTS (SELECT 1 FROM {schema}.deliveries x
+                                          WHERE x.endpoint_id = c.id AND x.ordering_key = h.ordering_key AND x.status = 0
+                                            AND x.lease_owner IS NOT NULL AND x.next_attempt_at > @now)
+                          AND NOT EXISTS (SELECT 1 FROM {schema}.unexpanded u
+                                          WHERE u.ordering_key = h.ordering_key AND u.seq < h.seq
+                                            AND (u.tenant IS NULL OR u.tenant = e.tenant)
+                                            AND (u.target_endpoint_id IS NULL OR u.target_endpoint_id = e.id)
+                                            AND (e.event_types IS NULL OR u.webhook = ANY (e.event_types)))
+                        ORDER BY h.next_attempt_at, h.id
+                        LIMIT c.n) AS h
+                    ORDER BY 1, 3, 2;
                     """,
                     reader =>
                     {
@@ -87,8 +115,10 @@ internal sealed partial class PostgreSqlWebhookStore
                     },
                     cancellationToken,
                     Time("now", request.Now),
-                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, endpoints.ToArray()),
-                    Parameter("limits", NpgsqlDbType.Array | NpgsqlDbType.Integer, endpoints.Select(admission.DueToRead).ToArray()))
+                    Parameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Text, unordered),
+                    Parameter("limits", NpgsqlDbType.Array | NpgsqlDbType.Integer, unordered.Select(admission.DueToRead).ToArray()),
+                    Parameter("ordered", NpgsqlDbType.Array | NpgsqlDbType.Text, ordered),
+                    Parameter("ordered_limits", NpgsqlDbType.Array | NpgsqlDbType.Integer, ordered.Select(admission.DueToRead).ToArray()))
                     .ConfigureAwait(false);
 
                 // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due again
@@ -103,7 +133,7 @@ internal sealed partial class PostgreSqlWebhookStore
                         FROM unnest(@admitted) WITH ORDINALITY AS a (id, n) WHERE d.id = a.id
                         RETURNING d.id, d.attempts, d.message_id, d.endpoint_id, a.n)
                     SELECT l.id, l.attempts, l.message_id, m.webhook, m.method, m.payload, l.endpoint_id, e.tenant, e.url, e.secrets,
-                           e.failing_since
+                           e.failing_since, e.ordering
                     FROM leased l
                     JOIN {schema}.messages m ON m.id = l.message_id
                     JOIN {schema}.endpoints e ON e.id = l.endpoint_id
@@ -122,6 +152,7 @@ internal sealed partial class PostgreSqlWebhookStore
                         Url = reader.GetString(8),
                         Secrets = SecretsFromJson(reader.GetString(9)),
                         FailingSince = NullableTime(reader, 10),
+                        Ordering = (WebhookOrdering)reader.GetInt16(11),
                     },
                     cancellationToken,
                     Parameter("admitted", NpgsqlDbType.Array | NpgsqlDbType.Bigint, admitted.ToArray()),
@@ -213,7 +244,13 @@ internal sealed partial class PostgreSqlWebhookStore
                     lease_owner = NULL, updated_at = @now
                 FROM r WHERE d.id = r.id AND d.endpoint_id = r.endpoint_id AND d.lease_owner = r.owner
                 RETURNING d.id),
-            marked AS ({{MarkHealth}} AND (SELECT count(*) FROM completed) = cardinality(@ids))
+            marked AS ({{MarkHealth}} AND (SELECT count(*) FROM completed) = cardinality(@ids) RETURNING e.id),
+            -- An ordered endpoint is due at once after any attempt: the next delivery of the key may go. (Not one marked, which is
+            -- due already: a row is updated once a statement.)
+            ordered AS (
+                UPDATE {schema}.endpoints e SET due_at = @now
+                WHERE e.id IN (SELECT DISTINCT endpoint_id FROM r) AND e.ordering <> 0 AND (e.due_at IS NULL OR e.due_at > @now)
+                  AND e.id NOT IN (SELECT id FROM marked))
             SELECT r.id, r.id IN (SELECT delivery_id FROM recorded) FROM r WHERE r.id NOT IN (SELECT id FROM completed);
             """,
             reader => (Id: reader.GetInt64(0), Recorded: reader.GetBoolean(1)),
@@ -337,8 +374,9 @@ internal sealed partial class PostgreSqlWebhookStore
                         WHERE m.id = @message AND e.id = @endpoint AND e.enabled AND e.tenant IS NOT NULL
                           AND m.tenant IS DISTINCT FROM e.tenant
                         ON CONFLICT DO NOTHING)
-                    INSERT INTO {schema}.deliveries AS d (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                    SELECT m.id, e.id, 0, 0, @now, @now FROM {schema}.messages m, {schema}.endpoints e
+                    INSERT INTO {schema}.deliveries AS d
+                        (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
+                    SELECT m.id, e.id, 0, 0, @now, @now, m.ordering_key, m.seq FROM {schema}.messages m, {schema}.endpoints e
                     WHERE m.id = @message AND e.id = @endpoint AND e.enabled
                     ON CONFLICT (message_id, endpoint_id)
                     DO UPDATE SET status = 0, attempts = 0, next_attempt_at = @now, lease_owner = NULL, updated_at = @now

@@ -8,7 +8,7 @@ internal sealed partial class PostgreSqlWebhookStore
 {
     private const string EndpointColumns =
         "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, "
-        + "version, consecutive_failures, last_failed_at";
+        + "version, consecutive_failures, last_failed_at, ordering";
 
     public Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken) =>
         WriteAsync(
@@ -32,7 +32,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     $$"""
                     INSERT INTO {schema}.endpoints ({{EndpointColumns}})
                     SELECT @id, @tenant, @url, @description, @event_types, @enabled, @disabled_reason, @secrets, @created_at, @updated_at,
-                           @failing_since, @rate_limit, @version, @consecutive_failures, @last_failed_at
+                           @failing_since, @rate_limit, @version, @consecutive_failures, @last_failed_at, @ordering
                     WHERE @max IS NULL OR (SELECT count(*) FROM {schema}.endpoints WHERE {{TenantIs(endpoint.Tenant)}}) < @max;
                     """,
                     cancellationToken,
@@ -73,7 +73,8 @@ internal sealed partial class PostgreSqlWebhookStore
                     UPDATE {schema}.endpoints SET tenant = @tenant, url = @url, description = @description, event_types = @event_types,
                         enabled = @enabled, disabled_reason = @disabled_reason, secrets = @secrets, updated_at = @updated_at,
                         failing_since = @failing_since, rate_limit = @rate_limit, version = version + 1,
-                        consecutive_failures = @consecutive_failures, last_failed_at = @last_failed_at
+                        consecutive_failures = @consecutive_failures, last_failed_at = @last_failed_at, ordering = @ordering,
+                        due_at = (SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE endpoint_id = @id AND status = 0)
                     WHERE id = @id AND version = @version;
                     """,
                     cancellationToken,
@@ -88,6 +89,18 @@ internal sealed partial class PostgreSqlWebhookStore
                 if (!endpoint.Enabled)
                 {
                     await FailPendingAsync(connection, transaction, endpoint.Id, endpoint.UpdatedAt, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (endpoint.Ordering != WebhookOrdering.Ordered)
+                {
+                    // Nothing waits behind a delivery given up on any more: it is failed, as the endpoint's ordering now makes it.
+                    await ExecuteAsync(
+                        connection,
+                        transaction,
+                        "UPDATE {schema}.deliveries SET status = 2, updated_at = @now WHERE endpoint_id = @id AND status = 3;",
+                        cancellationToken,
+                        Text("id", endpoint.Id),
+                        Time("now", endpoint.UpdatedAt)).ConfigureAwait(false);
                 }
 
                 return WebhookEndpointWrite.Written;
@@ -147,6 +160,7 @@ internal sealed partial class PostgreSqlWebhookStore
         Bigint("version", endpoint.Version),
         Integer("consecutive_failures", endpoint.ConsecutiveFailures),
         Time("last_failed_at", endpoint.LastFailedAt),
+        Parameter("ordering", NpgsqlDbType.Smallint, (short)endpoint.Ordering),
     ];
 
     private async Task<IReadOnlyList<WebhookEndpoint>> ReadEndpointsAsync(
@@ -170,6 +184,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 Version = reader.GetInt64(12),
                 ConsecutiveFailures = NullableInteger(reader, 13),
                 LastFailedAt = NullableTime(reader, 14),
+                Ordering = (WebhookOrdering)reader.GetInt16(15),
             },
             cancellationToken,
             parameters).ConfigureAwait(false);

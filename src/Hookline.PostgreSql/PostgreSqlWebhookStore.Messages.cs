@@ -87,10 +87,11 @@ internal sealed partial class PostgreSqlWebhookStore
                             ORDER BY created_at, message_id
                             LIMIT @max
                             FOR UPDATE SKIP LOCKED))
-                        RETURNING created_at, message_id, webhook, tenant, target_endpoint_id),
+                        RETURNING created_at, message_id, webhook, tenant, target_endpoint_id, ordering_key, seq),
                     fanned AS (
-                        INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                        SELECT b.message_id, e.id, 0, 0, b.created_at, @now FROM batch b JOIN {schema}.endpoints e
+                        INSERT INTO {schema}.deliveries
+                            (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
+                        SELECT b.message_id, e.id, 0, 0, b.created_at, @now, b.ordering_key, b.seq FROM batch b JOIN {schema}.endpoints e
                           ON e.enabled
                          AND (b.tenant IS NULL OR e.tenant = b.tenant)
                          AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
@@ -151,16 +152,17 @@ internal sealed partial class PostgreSqlWebhookStore
             transaction,
             """
             WITH inserted AS (
-                INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id)
-                SELECT id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id
-                FROM unnest(@ids, @webhooks, @methods, @tenants, @payloads, @created_at, @keys, @endpoints) WITH ORDINALITY
-                    AS m (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, position)
+                INSERT INTO {schema}.messages
+                    (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, ordering_key)
+                SELECT id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, ordering_key
+                FROM unnest(@ids, @webhooks, @methods, @tenants, @payloads, @created_at, @keys, @endpoints, @ordering_keys) WITH ORDINALITY
+                    AS m (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, ordering_key, position)
                 ORDER BY position
                 ON CONFLICT (coalesce(tenant, ''), idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                RETURNING id, webhook, tenant, created_at, target_endpoint_id),
+                RETURNING id, webhook, tenant, created_at, target_endpoint_id, ordering_key, seq),
             queued AS (
-                INSERT INTO {schema}.unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id)
-                SELECT created_at, id, webhook, tenant, target_endpoint_id FROM inserted)
+                INSERT INTO {schema}.unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id, ordering_key, seq)
+                SELECT created_at, id, webhook, tenant, target_endpoint_id, ordering_key, seq FROM inserted)
             SELECT id FROM inserted;
             """,
             reader => reader.GetString(0),
@@ -172,7 +174,8 @@ internal sealed partial class PostgreSqlWebhookStore
             Parameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, messages.Select(m => m.Payload.ToArray()).ToArray()),
             Parameter("created_at", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, messages.Select(m => Stored(m.CreatedAt)).ToArray()),
             TextArray("keys", messages.Select(m => m.IdempotencyKey)),
-            TextArray("endpoints", messages.Select(m => m.EndpointId))).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+            TextArray("endpoints", messages.Select(m => m.EndpointId)),
+            TextArray("ordering_keys", messages.Select(m => m.OrderingKey ?? ""))).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         var results = new List<StoredMessage>(messages.Count);
         foreach (var message in messages)
         {

@@ -171,5 +171,21 @@ internal static class SqliteSchema
         CREATE INDEX ix_endpoints_due ON endpoints (due_at) WHERE due_at IS NOT NULL;
         CREATE INDEX ix_deliveries_queue ON deliveries (endpoint_id, next_attempt_at) WHERE status = 0;
         """,
+        """
+        -- Ordered delivery. Each endpoint's ordering (WebhookOrdering: 0 none, 1 ordered, 2 ordered skipping failures); each
+        -- message's ordering key ('' for none) and place in publish order (its commit order: one writer at a time), copied to the
+        -- queue of messages waiting to be expanded and to their deliveries. A lease takes, of an ordered endpoint, only each key's
+        -- oldest pending or blocked delivery (messages stored before have no place: they come first).
+        ALTER TABLE endpoints ADD COLUMN ordering INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE messages ADD COLUMN ordering_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE messages ADD COLUMN seq INTEGER;
+        CREATE INDEX ix_messages_seq ON messages (seq);
+        ALTER TABLE unexpanded ADD COLUMN ordering_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE unexpanded ADD COLUMN seq INTEGER;
+        CREATE INDEX ix_unexpanded_ordered ON unexpanded (ordering_key, seq);
+        ALTER TABLE deliveries ADD COLUMN ordering_key TEXT NOT NULL DEFAULT '';
+        ALTER TABLE deliveries ADD COLUMN seq INTEGER;
+        CREATE INDEX ix_deliveries_ordered ON deliveries (endpoint_id, ordering_key, seq) WHERE status IN (0, 3);
+        """,
     ];
 }

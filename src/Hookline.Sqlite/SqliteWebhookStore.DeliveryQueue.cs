@@ -26,7 +26,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     SELECT e.id, e.tenant, e.rate_limit, e.next_send_at,
                            e.consecutive_failures, e.last_failed_at, e.failing_since, e.due_at,
                            (SELECT count(*) FROM deliveries l
-                            WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now)
+                            WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > $now),
+                           e.ordering
                     FROM endpoints e WHERE e.due_at <= $now
                     ORDER BY e.due_at, e.id
                     LIMIT $endpoints;
@@ -46,11 +47,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                             LastFailedAt = NullableTime(reader, 5),
                             FailingSince = NullableTime(reader, 6),
                             DueAt = NullableTime(reader, 7),
+                            Ordered = reader.GetInt32(9) != 0,
                         });
                     }
                 }
 
-                // Each endpoint's oldest due deliveries, as many as it may take and one more (which tells whether some are left).
+                // Each endpoint's oldest due deliveries (of an ordered one, the due heads of its keys), as many as it may take and
+                // one more (which tells whether some are left).
                 var due = Prepared(
                     transaction,
                     """
@@ -62,11 +65,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     ("$endpoint", null),
                     ("$now", now),
                     ("$limit", null));
+                var heads = Prepared(transaction, DueHeads, ("$endpoint", null), ("$now", now), ("$limit", null));
                 foreach (var endpointId in endpoints)
                 {
-                    due.Parameters["$endpoint"].Value = endpointId;
-                    due.Parameters["$limit"].Value = admission.DueToRead(endpointId);
-                    using var reader = await due.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    var next = admission.IsOrdered(endpointId) ? heads : due;
+                    next.Parameters["$endpoint"].Value = endpointId;
+                    next.Parameters["$limit"].Value = admission.DueToRead(endpointId);
+                    using var reader = await next.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         admission.AddDue(endpointId, reader.GetInt64(0), FromUnix(reader.GetInt64(1)));
@@ -85,7 +90,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 var read = Prepared(
                     transaction,
                     """
-                    SELECT d.attempts, d.message_id, m.webhook, m.method, m.payload, e.id, e.tenant, e.url, e.secrets, e.failing_since
+                    SELECT d.attempts, d.message_id, m.webhook, m.method, m.payload, e.id, e.tenant, e.url, e.secrets, e.failing_since,
+                           e.ordering
                     FROM deliveries d JOIN messages m ON m.id = d.message_id JOIN endpoints e ON e.id = d.endpoint_id
                     WHERE d.id = $id;
                     """,
@@ -119,6 +125,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                         Url = reader.GetString(7),
                         Secrets = endpointSecrets,
                         FailingSince = NullableTime(reader, 9),
+                        Ordering = (WebhookOrdering)reader.GetInt32(10),
                     });
                 }
 
@@ -156,6 +163,30 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             },
             cancellationToken,
             durable: false);
+
+    /// <summary>
+    /// An ordered endpoint's due deliveries that a lease may take (<c>$endpoint</c>, <c>$now</c>, <c>$limit</c>), oldest first: of
+    /// each ordering key, its oldest pending or blocked delivery in publish order, if it is pending and due, none of its key is in
+    /// flight (one resent behind it may be), and no message before it that the endpoint would receive waits to be expanded.
+    /// </summary>
+    private const string DueHeads = """
+        SELECT h.id, h.next_attempt_at FROM (
+            SELECT id, status, next_attempt_at, ordering_key, seq,
+                   row_number() OVER (PARTITION BY ordering_key ORDER BY seq, id) AS place
+            FROM deliveries WHERE endpoint_id = $endpoint AND status IN (0, 3)) AS h
+        JOIN endpoints e ON e.id = $endpoint
+        WHERE h.place = 1 AND h.status = 0 AND h.next_attempt_at <= $now
+          AND NOT EXISTS (SELECT 1 FROM deliveries x
+                          WHERE x.endpoint_id = $endpoint AND x.ordering_key = h.ordering_key AND x.status = 0
+                            AND x.lease_owner IS NOT NULL AND x.next_attempt_at > $now)
+          AND NOT EXISTS (SELECT 1 FROM unexpanded u
+                          WHERE u.ordering_key = h.ordering_key AND u.seq < h.seq
+                            AND (u.tenant IS NULL OR u.tenant = e.tenant)
+                            AND (u.target_endpoint_id IS NULL OR u.target_endpoint_id = e.id)
+                            AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = u.webhook)))
+        ORDER BY h.next_attempt_at, h.id
+        LIMIT $limit;
+        """;
 
     public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
@@ -250,8 +281,17 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             ("$last", null),
             ("$now", ToUnix(now)),
             ("$id", null));
+
+        // An ordered endpoint is due at once after any attempt: the next delivery of the key may go.
+        var orderedDue = Prepared(
+            transaction,
+            "UPDATE endpoints SET due_at = $now WHERE id = $id AND ordering <> 0 AND ifnull(due_at > $now, 1);",
+            ("$now", ToUnix(now)),
+            ("$id", null));
         foreach (var health in EndpointHealth.Of(applied))
         {
+            orderedDue.Parameters["$id"].Value = health.EndpointId;
+            await orderedDue.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             markHealth.Parameters["$keep"].Value = !health.Succeeded && !health.FailingSinceSuccess;
             markHealth.Parameters["$from"].Value = health.FailingFrom is { } from ? ToUnix(from) : DBNull.Value;
             markHealth.Parameters["$failures"].Value = health.Failures;
@@ -322,8 +362,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1 AND e.tenant IS NOT NULL AND m.tenant IS NOT e.tenant;
                 UPDATE endpoints SET due_at = $now
                 WHERE id = $endpoint AND enabled = 1 AND ifnull(due_at > $now, 1) AND EXISTS (SELECT 1 FROM messages WHERE id = $message);
-                INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                SELECT m.id, e.id, 0, 0, $now, $now FROM messages m, endpoints e WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1
+                INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
+                SELECT m.id, e.id, 0, 0, $now, $now, m.ordering_key, m.seq FROM messages m, endpoints e
+                WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1
                 ON CONFLICT (message_id, endpoint_id)
                 DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now
                 WHERE deliveries.lease_owner IS NULL OR deliveries.next_attempt_at <= $now;

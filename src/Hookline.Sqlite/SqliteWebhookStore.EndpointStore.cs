@@ -9,7 +9,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
 {
     private const string EndpointColumns =
         "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, "
-        + "version, consecutive_failures, last_failed_at";
+        + "version, consecutive_failures, last_failed_at, ordering";
 
     public Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken) =>
         WriteAsync(
@@ -20,7 +20,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                 $"""
                 INSERT INTO endpoints ({EndpointColumns})
                 SELECT $id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at,
-                       $failing_since, $rate_limit, $version, $consecutive_failures, $last_failed_at
+                       $failing_since, $rate_limit, $version, $consecutive_failures, $last_failed_at, $ordering
                 WHERE $max IS NULL OR (SELECT count(*) FROM endpoints WHERE tenant IS $tenant) < $max;
                 """,
                 cancellationToken,
@@ -58,7 +58,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                     UPDATE endpoints SET tenant = $tenant, url = $url, description = $description, event_types = $event_types,
                         enabled = $enabled, disabled_reason = $disabled_reason, secrets = $secrets, updated_at = $updated_at,
                         failing_since = $failing_since, rate_limit = $rate_limit, version = version + 1,
-                        consecutive_failures = $consecutive_failures, last_failed_at = $last_failed_at
+                        consecutive_failures = $consecutive_failures, last_failed_at = $last_failed_at, ordering = $ordering,
+                        due_at = (SELECT min(next_attempt_at) FROM deliveries WHERE endpoint_id = $id AND status = 0)
                     WHERE id = $id AND version = $version;
                     """,
                     cancellationToken,
@@ -73,6 +74,15 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                 if (!endpoint.Enabled)
                 {
                     await FailPendingAsync(connection, transaction, endpoint.Id, ToUnix(endpoint.UpdatedAt), cancellationToken).ConfigureAwait(false);
+                }
+
+                if (endpoint.Ordering != WebhookOrdering.Ordered)
+                {
+                    // Nothing waits behind a delivery given up on any more: it is failed, as the endpoint's ordering now makes it.
+                    const string Unblock = "UPDATE deliveries SET status = 2, updated_at = $now WHERE endpoint_id = $id AND status = 3;";
+                    await ExecuteAsync(
+                        connection, transaction, Unblock, cancellationToken, ("$id", endpoint.Id), ("$now", ToUnix(endpoint.UpdatedAt)))
+                        .ConfigureAwait(false);
                 }
 
                 return WebhookEndpointWrite.Written;
@@ -136,6 +146,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
         ("$version", endpoint.Version),
         ("$consecutive_failures", endpoint.ConsecutiveFailures),
         ("$last_failed_at", endpoint.LastFailedAt is { } failedAt ? ToUnix(failedAt) : null),
+        ("$ordering", (int)endpoint.Ordering),
     ];
 
     private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
@@ -158,6 +169,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                 Version = reader.GetInt64(12),
                 ConsecutiveFailures = reader.IsDBNull(13) ? null : reader.GetInt32(13),
                 LastFailedAt = NullableTime(reader, 14),
+                Ordering = (WebhookOrdering)reader.GetInt32(15),
             },
             cancellationToken,
             parameters).ConfigureAwait(false);

@@ -68,10 +68,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             connection,
             transaction,
             """
-            INSERT INTO messages (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id)
-            VALUES ($id, $webhook, $method, $tenant, $payload, $created_at, $key, $endpoint);
-            INSERT INTO unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id)
-            VALUES ($created_at, $id, $webhook, $tenant, $endpoint);
+            INSERT INTO messages (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, ordering_key, seq)
+            VALUES ($id, $webhook, $method, $tenant, $payload, $created_at, $key, $endpoint, $ordering_key,
+                    (SELECT ifnull(max(seq), 0) + 1 FROM messages));
+            INSERT INTO unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id, ordering_key, seq)
+            VALUES ($created_at, $id, $webhook, $tenant, $endpoint, $ordering_key, (SELECT seq FROM messages WHERE id = $id));
             """,
             ("$id", null),
             ("$webhook", null),
@@ -80,7 +81,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             ("$payload", null),
             ("$created_at", null),
             ("$key", null),
-            ("$endpoint", null));
+            ("$endpoint", null),
+            ("$ordering_key", null));
 
         var results = new List<StoredMessage>(messages.Count);
         foreach (var message in messages)
@@ -104,6 +106,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             insertMessage.Parameters["$created_at"].Value = ToUnix(message.CreatedAt);
             insertMessage.Parameters["$key"].Value = (object?)message.IdempotencyKey ?? DBNull.Value;
             insertMessage.Parameters["$endpoint"].Value = (object?)message.EndpointId ?? DBNull.Value;
+            insertMessage.Parameters["$ordering_key"].Value = message.OrderingKey ?? "";
             await insertMessage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             results.Add(new StoredMessage(message.Id, IsRepeat: false));
         }
@@ -123,12 +126,15 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                 await Prepared(
                     transaction,
                     """
-                    CREATE TEMP TABLE IF NOT EXISTS expanding (id TEXT PRIMARY KEY, webhook TEXT, tenant TEXT, target TEXT, created_at INTEGER);
+                    CREATE TEMP TABLE IF NOT EXISTS expanding (
+                        id TEXT PRIMARY KEY, webhook TEXT, tenant TEXT, target TEXT, created_at INTEGER, ordering_key TEXT, seq INTEGER);
                     DELETE FROM expanding;
                     INSERT INTO expanding
-                    SELECT message_id, webhook, tenant, target_endpoint_id, created_at FROM unexpanded ORDER BY created_at, message_id LIMIT $max;
-                    INSERT OR IGNORE INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
-                    SELECT m.id, e.id, 0, 0, m.created_at, $now FROM expanding m JOIN endpoints e
+                    SELECT message_id, webhook, tenant, target_endpoint_id, created_at, ordering_key, seq FROM unexpanded
+                    ORDER BY created_at, message_id LIMIT $max;
+                    INSERT OR IGNORE INTO deliveries
+                        (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
+                    SELECT m.id, e.id, 0, 0, m.created_at, $now, m.ordering_key, m.seq FROM expanding m JOIN endpoints e
                       ON e.enabled = 1
                      AND (m.tenant IS NULL OR e.tenant = m.tenant)
                      AND (m.target IS NULL OR e.id = m.target)

@@ -15,7 +15,7 @@ namespace Hookline.Storage;
 /// <remarks>
 /// The store reads the endpoints that may have due deliveries (<see cref="AddEndpoint"/>), as it holds them now and while no
 /// other lease can change them (its lock on each endpoint, or its only writer); for each, its oldest due deliveries, as many
-/// as <see cref="DueToRead"/> says (<see cref="AddDue"/>); then leases those <see cref="Admit"/> returns, and writes back
+/// as <see cref="DueToRead"/> says (<see cref="AddDue"/>), or of an ordered one (<see cref="IsOrdered"/>) its keys' due heads; then leases those <see cref="Admit"/> returns, and writes back
 /// <see cref="NextSends"/> and each endpoint's <see cref="DueAgainAt"/>, in the same transaction.
 /// </remarks>
 public sealed class LeaseAdmission
@@ -79,6 +79,13 @@ public sealed class LeaseAdmission
     /// <param name="endpointId">An endpoint told with <see cref="AddEndpoint"/>.</param>
     /// <returns>At least one.</returns>
     public int DueToRead(string endpointId) => Endpoint(endpointId).Room + 1;
+
+    /// <summary>
+    /// Whether an endpoint told with <see cref="AddEndpoint"/> receives its deliveries in order (<see cref="LeaseEndpoint.Ordered"/>):
+    /// then the store tells only the due heads of its ordering keys.
+    /// </summary>
+    /// <param name="endpointId">The endpoint.</param>
+    public bool IsOrdered(string endpointId) => Endpoint(endpointId).Endpoint.Ordered;
 
     /// <summary>Tells one due delivery of an endpoint, in the endpoint's due order (due time, then id).</summary>
     /// <param name="endpointId">The endpoint.</param>

@@ -267,7 +267,10 @@ public sealed partial class WebhookDispatcherTests
         var free = arrivals.Where(a => a.Path == "/free").Select(a => a.At).Order().ToList();
         // 10 a second: sends start 100 ms apart, so six take at least 500 ms (arrivals jitter by a few ms either way).
         Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(limited[0], limited[^1]) >= TimeSpan.FromMilliseconds(450), "spaced by the rate limit");
-        Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(free[0], free[^1]) < System.Diagnostics.Stopwatch.GetElapsedTime(limited[0], limited[^1]), "the endpoint without a limit is not held back");
+        // The other endpoint's deliveries go at once after its first success (its circuit closed): some arrive closer together
+        // than the limited endpoint's 100 ms. (Not the whole spread: on a loaded machine its first send and record can take long.)
+        var closest = free.Zip(free.Skip(1), (a, b) => System.Diagnostics.Stopwatch.GetElapsedTime(a, b)).Min();
+        Assert.True(closest < TimeSpan.FromMilliseconds(100), $"the endpoint without a limit is not held back: its closest arrivals are {closest} apart");
     }
 
     [Fact]

@@ -76,9 +76,16 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
 
     /// <summary>Registers an endpoint; by default one whose latest attempt succeeded (its circuit closed), else a new one.</summary>
     private async Task<WebhookEndpoint> CreateEndpointAsync(
-        string? tenant, IReadOnlyList<string>? eventTypes = null, int? rateLimit = null, bool proven = true)
+        string? tenant,
+        IReadOnlyList<string>? eventTypes = null,
+        int? rateLimit = null,
+        bool proven = true,
+        WebhookOrdering ordering = WebhookOrdering.None)
     {
-        var endpoint = NewEndpoint(tenant) with { EventTypes = eventTypes, RateLimit = rateLimit, ConsecutiveFailures = proven ? 0 : null };
+        var endpoint = NewEndpoint(tenant) with
+        {
+            EventTypes = eventTypes, RateLimit = rateLimit, ConsecutiveFailures = proven ? 0 : null, Ordering = ordering,
+        };
         Assert.True(await Endpoints.CreateEndpointAsync(endpoint, null, default));
         return endpoint;
     }
@@ -101,8 +108,9 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         return stored;
     }
 
-    private NewMessage Message(string? tenant, string? key = null, DateTimeOffset? at = null, string? endpointId = null) =>
-        new($"msg_{Interlocked.Increment(ref _ids):D4}", "new-subscription", "POST", tenant, s_payload, at ?? T0, key, endpointId);
+    private NewMessage Message(
+        string? tenant, string? key = null, DateTimeOffset? at = null, string? endpointId = null, string? orderingKey = null) =>
+        new($"msg_{Interlocked.Increment(ref _ids):D4}", "new-subscription", "POST", tenant, s_payload, at ?? T0, key, endpointId, orderingKey);
 
     /// <summary>A transaction of a provider no store writes through.</summary>
     private sealed class ForeignTransaction : DbTransaction
