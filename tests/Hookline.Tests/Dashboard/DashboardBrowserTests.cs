@@ -157,7 +157,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Management.ManagementApi.EventuallyListsAsync(
             alice, "/webhooks/messages?status=blocked", m => m.Count == 1, "rick's delivery blocked, its retries used up");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Messages" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(2);
         await page.GetByLabel("Delivery").SelectOptionAsync("blocked");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
