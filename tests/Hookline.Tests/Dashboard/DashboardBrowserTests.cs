@@ -170,7 +170,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await ExpectAccessibleAsync(page, "message, blocked");
 
         await delivery.GetByRole(AriaRole.Button, new() { Name = "Skip" }).ClickAsync();
-        await Assertions.Expect(page.GetByText("Skipped")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Skipped" })).ToBeVisibleAsync();
         await Assertions.Expect(delivery).ToContainTextAsync("failed");
         await Assertions.Expect(delivery.GetByRole(AriaRole.Button, new() { Name = "Skip" })).ToHaveCountAsync(0);
         await Management.ManagementApi.EventuallyListsAsync(
