@@ -45,6 +45,21 @@ export function EndpointList({ session }) {
 
 const failure = f => f.statusCode ? `(${f.statusCode})` : `(${f.errorKind})`;
 
+/** The API's orderings, as the form offers them and the endpoint's page names them. */
+const orderings = [
+  { value: 'none', choice: 'Any order (fastest)', shown: 'Any order' },
+  {
+    value: 'ordered',
+    choice: 'In publish order; a failed delivery holds back the rest of its key',
+    shown: 'In publish order; a failed delivery holds back the rest of its key until you send it again or skip it',
+  },
+  {
+    value: 'orderedSkipFailures',
+    choice: 'In publish order; a failed delivery is skipped',
+    shown: 'In publish order; a failed delivery is skipped',
+  },
+];
+
 /** Adds an endpoint, or changes one: event types chosen from the catalog, each refusal next to its field. */
 export function EndpointForm({ id, navigate }) {
   const [state] = useLoad(async () => ({
@@ -62,6 +77,7 @@ function EndpointFields({ id, types, endpoint, navigate }) {
   const [all, setAll] = useState(!endpoint?.eventTypes);
   const [chosen, setChosen] = useState(new Set(endpoint?.eventTypes || []));
   const [rateLimit, setRateLimit] = useState(endpoint?.rateLimit ?? '');
+  const [ordering, setOrdering] = useState(endpoint?.ordering || 'none');
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const form = useRef(null);
@@ -86,6 +102,7 @@ function EndpointFields({ id, types, endpoint, navigate }) {
       description: description.trim() || null,
       eventTypes: all ? null : [...chosen],
       rateLimit: rateLimit === '' ? null : Number(rateLimit),
+      ordering,
     };
     try {
       const saved = id
@@ -101,7 +118,7 @@ function EndpointFields({ id, types, endpoint, navigate }) {
   const typesRefused = error?.field('eventTypes').length > 0;
   return html`
     <form ref=${form} onSubmit=${submit} novalidate>
-      <${Problem} error=${error} skip=${['url', 'description', 'eventTypes', 'rateLimit']} />
+      <${Problem} error=${error} skip=${['url', 'description', 'eventTypes', 'rateLimit', 'ordering']} />
       <${Field} id="url" label="URL" hint="Where the events are sent: https, reachable from the internet." error=${error}>
         ${props => html`<input ...${props} type="url" required value=${url} onInput=${e => setUrl(e.target.value)} autocomplete="url" />`}
       <//>
@@ -126,6 +143,13 @@ function EndpointFields({ id, types, endpoint, navigate }) {
         error=${error}>
         ${props => html`<input ...${props} type="number" min="1" max="10000" inputmode="numeric" value=${rateLimit}
           onInput=${e => setRateLimit(e.target.value)} />`}
+      <//>
+      <${Field} id="ordering" label="Order of deliveries" error=${error}
+        hint="In publish order, messages of one key (which the app sets when it sends them) go one at a time, so a slow receiver
+          holds back its key; messages without a key form one sequence.">
+        ${props => html`<select ...${props} value=${ordering} onChange=${e => setOrdering(e.target.value)}>
+          ${orderings.map(o => html`<option value=${o.value}>${o.choice}</option>`)}
+        </select>`}
       <//>
       <div class="actions">
         <button type="submit" disabled=${busy}>${id ? 'Save' : 'Add endpoint'}</button>
@@ -176,6 +200,7 @@ function EndpointView({ endpoint, stats, attempts, types, session, reload, navig
     <dl class="figures">
       <div><dt>Event types</dt><dd>${endpoint.eventTypes ? endpoint.eventTypes.join(', ') : 'All'}</dd></div>
       <div><dt>Rate limit</dt><dd>${endpoint.rateLimit ? `${endpoint.rateLimit} a second` : 'None'}</dd></div>
+      <div><dt>Order</dt><dd>${orderings.find(o => o.value === endpoint.ordering)?.shown || endpoint.ordering}</dd></div>
       <div><dt>Success, 24 h</dt><dd>${percent(stats?.last24Hours.successRate)}</dd></div>
       <div><dt>Added</dt><dd><${Time} value=${endpoint.createdAt} /></dd></div>
       ${endpoint.disabledReason && html`<div><dt>Disabled because</dt><dd>${endpoint.disabledReason}</dd></div>`}

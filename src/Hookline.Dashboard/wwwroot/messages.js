@@ -47,6 +47,7 @@ export function MessageLog({ params, navigate }) {
           <select id="f-status" name="status" value=${filters.status}>
             <option value="">Any</option><option value="pending">Pending</option>
             <option value="succeeded">Succeeded</option><option value="failed">Failed</option>
+            <option value="blocked">Blocked</option>
           </select></div>
         <div class="field"><label for="f-endpoint">Endpoint</label>
           <select id="f-endpoint" name="endpointId" value=${filters.endpointId}>
@@ -73,7 +74,7 @@ export function MessageLog({ params, navigate }) {
     <//>`;
 }
 
-const tone = { succeeded: 'ok', failed: 'bad', pending: 'warn' };
+const tone = { succeeded: 'ok', failed: 'bad', pending: 'warn', blocked: 'bad' };
 
 function summary(deliveries) {
   if (deliveries.length === 0) return 'no endpoint';
@@ -107,6 +108,16 @@ export function MessagePage({ id, session }) {
       setError(e);
     }
   };
+  const skip = async endpointId => {
+    setError(null);
+    try {
+      await api('POST', `/endpoints/${endpointId}/messages/${id}/skip`);
+      setStatus('Skipped; the next message of its key goes now.');
+      await reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
   return html`
     <p><a href="#/messages">← Messages</a></p>
     <${Loading} state=${state}>${({ message, attempts, urls }) => html`
@@ -128,7 +139,12 @@ export function MessagePage({ id, session }) {
             <p class="meta"><span class=${`badge ${tone[d.status]}`}>${d.status}</span>
               ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}
               ${d.nextAttemptAt && html` · next <${Time} value=${d.nextAttemptAt} />`}</p>
-            ${!session.readOnly && html`<button type="button" class="secondary" onClick=${() => resend(d.endpointId)}>Send again</button>`}
+            ${d.status === 'blocked' && html`<p class="hint">Its retries ran out. This endpoint receives messages in publish order,
+              so the later messages of its key wait until this one is sent again (and succeeds) or skipped.</p>`}
+            ${!session.readOnly && html`<div class="actions">
+              <button type="button" class="secondary" onClick=${() => resend(d.endpointId)}>Send again</button>
+              ${d.status === 'blocked' && html`<button type="button" class="secondary" onClick=${() => skip(d.endpointId)}>Skip</button>`}
+            </div>`}
           </li>`)}</ul>`}
       <div class="heading"><h2>Attempts</h2><button type="button" class="secondary" onClick=${reload}>Refresh</button></div>
       <${Attempts} attempts=${attempts} urls=${urls} />`}

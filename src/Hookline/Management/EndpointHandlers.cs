@@ -108,6 +108,19 @@ internal static class EndpointHandlers
         return TypedResults.AcceptedAtRoute(ManagementRoutes.Of(http).Name(ManagementRoutes.GetMessage), new { messageId = message.Id });
     }
 
+    /// <summary>
+    /// 200 with the message, not resend's 202: a skip is done when it answers (the delivery failed, the next of its key is due),
+    /// and the message shows it.
+    /// </summary>
+    public static async Task<Ok<WebhookMessageResponse>> SkipAsync(
+        HttpContext http, WebhookTenantService tenants, string endpointId, string messageId)
+    {
+        var endpoint = await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false);
+        var id = ManagementQuery.MessageId(messageId, "messageId")!;
+        var skipped = await tenants.SkipAsync(ManagementRequest.Tenant(http), endpoint, id, http.RequestAborted).ConfigureAwait(false);
+        return TypedResults.Ok(WebhookMessageResponse.From(skipped.Message, skipped.Deliveries));
+    }
+
     public static async Task<Accepted<WebhookRecoverResponse>> RecoverAsync(
         HttpContext http, WebhookTenantService tenants, string endpointId)
     {
@@ -134,6 +147,7 @@ internal static class EndpointHandlers
         Description = request.Description,
         EventTypes = request.EventTypes,
         RateLimit = request.RateLimit,
+        Ordering = ManagementQuery.Ordering(request.Ordering, "ordering"),
     };
 
     /// <summary>The endpoint as the answer's body, its version as the answer's ETag.</summary>

@@ -20,6 +20,14 @@ public sealed record WebhookEndpointRequest
 
     /// <summary>At most this many deliveries a second, 1 to 10,000; leave out for no limit.</summary>
     public int? RateLimit { get; init; }
+
+    /// <summary>
+    /// In what order deliveries arrive: <c>none</c> (the default: several at once, as fast as the endpoint takes them),
+    /// <c>ordered</c> (one at a time per ordering key, in publish order; a delivery whose retries run out is <c>blocked</c> and
+    /// holds back the later ones of its key until you resend or skip it) or <c>orderedSkipFailures</c> (one at a time per
+    /// ordering key, in publish order; a delivery whose retries run out fails and the next one goes).
+    /// </summary>
+    public string? Ordering { get; init; }
 }
 
 /// <summary>A URL registered to receive webhooks.</summary>
@@ -39,6 +47,13 @@ public sealed record WebhookEndpointResponse
 
     /// <summary>At most this many deliveries a second; null for no limit.</summary>
     public int? RateLimit { get; init; }
+
+    /// <summary>
+    /// In what order deliveries arrive: <c>none</c> (several at once), <c>ordered</c> (one at a time per ordering key, in
+    /// publish order; a delivery whose retries run out is <c>blocked</c> until resent or skipped) or <c>orderedSkipFailures</c>
+    /// (the same, but a delivery whose retries run out fails and the next one goes).
+    /// </summary>
+    public required string Ordering { get; init; }
 
     /// <summary>Whether it receives deliveries.</summary>
     public required bool Enabled { get; init; }
@@ -76,6 +91,7 @@ public sealed record WebhookEndpointResponse
         Description = endpoint.Description,
         EventTypes = endpoint.EventTypes,
         RateLimit = endpoint.RateLimit,
+        Ordering = ManagementQuery.OrderingName(endpoint.Ordering),
         Enabled = endpoint.Enabled,
         DisabledReason = endpoint.DisabledReason,
         CreatedAt = endpoint.CreatedAt,
@@ -123,7 +139,7 @@ public sealed record WebhookTestRequest
 /// <summary>Which failed deliveries to send again.</summary>
 public sealed record WebhookRecoverRequest
 {
-    /// <summary>Failed deliveries of messages published at or after this time are sent again.</summary>
+    /// <summary>Failed (and blocked) deliveries of messages published at or after this time are sent again.</summary>
     [Required]
     public DateTimeOffset? Since { get; init; }
 }

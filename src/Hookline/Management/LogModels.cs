@@ -39,7 +39,11 @@ public sealed record WebhookMessageResponse
 
 /// <summary>The delivery of a message to one endpoint.</summary>
 /// <param name="EndpointId">The endpoint.</param>
-/// <param name="Status"><c>pending</c> (to be attempted, or retried), <c>succeeded</c> or <c>failed</c> (retries used up, or the endpoint disabled).</param>
+/// <param name="Status">
+/// What became of it: <c>pending</c> (to be attempted, or retried; at an ordered endpoint, also waiting for the earlier messages of
+/// its ordering key), <c>succeeded</c>, <c>failed</c> (retries used up, skipped, or the endpoint disabled) or <c>blocked</c> (at an
+/// endpoint with <c>ordered</c> delivery, retries used up: the later messages of its ordering key wait until it is resent or skipped).
+/// </param>
 /// <param name="Attempts">How many attempts were made.</param>
 /// <param name="NextAttemptAt">When it is next attempted, while pending.</param>
 public sealed record WebhookDeliveryResponse(string EndpointId, string Status, int Attempts, DateTimeOffset? NextAttemptAt)

@@ -11,12 +11,26 @@ internal static class ManagementQuery
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
 
+    private static readonly Dictionary<string, WebhookOrdering> s_orderings =
+        Enum.GetValues<WebhookOrdering>().ToDictionary(OrderingName, StringComparer.Ordinal);
+
     public static string StatusName(Storage.DeliveryStatus status) => status switch
     {
         Storage.DeliveryStatus.Pending => "pending",
         Storage.DeliveryStatus.Succeeded => "succeeded",
+        Storage.DeliveryStatus.Blocked => "blocked",
         _ => "failed",
     };
+
+    /// <summary>An endpoint's ordering as the API names it: <c>none</c>, <c>ordered</c> or <c>orderedSkipFailures</c>.</summary>
+    public static string OrderingName(WebhookOrdering ordering) => JsonNamingPolicy.CamelCase.ConvertName(ordering.ToString());
+
+    /// <summary>An endpoint's ordering from its API name (case-sensitive, like every name in the API); none when left out.</summary>
+    public static WebhookOrdering Ordering(string? value, string field) =>
+        value is null ? WebhookOrdering.None
+        : s_orderings.TryGetValue(value, out var ordering) ? ordering
+        : throw ManagementProblem.Unprocessable(
+            field, $"{field} is {string.Join(", ", s_orderings.Keys)} (leave it out for none); not '{Shorten(value)}'.");
 
     /// <summary>An error kind as the API names it: <c>none</c>, <c>httpStatus</c>, <c>timeout</c>...</summary>
     public static string ErrorKindName(Storage.AttemptErrorKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
@@ -41,7 +55,8 @@ internal static class ManagementQuery
         "pending" => Storage.DeliveryStatus.Pending,
         "succeeded" => Storage.DeliveryStatus.Succeeded,
         "failed" => Storage.DeliveryStatus.Failed,
-        _ => throw ManagementProblem.BadRequest("status", "status is pending, succeeded or failed."),
+        "blocked" => Storage.DeliveryStatus.Blocked,
+        _ => throw ManagementProblem.BadRequest("status", "status is pending, succeeded, failed or blocked."),
     };
 
     public static bool? AttemptSucceeded(string? value) => value switch

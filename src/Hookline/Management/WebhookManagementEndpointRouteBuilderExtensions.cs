@@ -87,7 +87,9 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         one.MapGet("/", EndpointHandlers.GetAsync).WithName(routes.Name(ManagementRoutes.GetEndpoint)).WithSummary("Read an endpoint")
            .WithDescription("The endpoint, with its version as the `ETag`: send it back as `If-Match` to change the endpoint only if it is still as you read it.");
         one.MapPut("/", EndpointHandlers.UpdateAsync).WithName(routes.Name("UpdateWebhookEndpoint")).WithSummary("Change an endpoint")
-           .WithDescription($"Replaces the endpoint's URL, description, event types and rate limit (never its secrets or whether it is enabled). {IfMatch}")
+           .WithDescription(
+               "Replaces the endpoint's URL, description, event types, rate limit and ordering (never its secrets or whether it is "
+               + $"enabled). {IfMatch}")
            .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems().WithPrecondition();
         one.MapDelete("/", EndpointHandlers.DeleteAsync).WithName(routes.Name("DeleteWebhookEndpoint")).WithSummary("Delete an endpoint")
            .WithDescription($"Deletes the endpoint with its delivery log. {IfMatch}").WithPrecondition();
@@ -111,17 +113,29 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
            .Accepts<WebhookTestRequest>("application/json").WithBodyProblems().WithConflict().WithCostlyCallLimit();
         one.MapPost("/recover", EndpointHandlers.RecoverAsync)
            .WithName(routes.Name("RecoverWebhookEndpoint")).WithSummary("Send failed deliveries again")
-           .WithDescription($"Sends again every failed delivery to this endpoint of messages published since a time.{costly}")
+           .WithDescription($"Sends again every failed or blocked delivery to this endpoint of messages published since a time.{costly}")
            .Accepts<WebhookRecoverRequest>("application/json").WithBodyProblems().WithConflict().WithCostlyCallLimit();
         one.MapPost("/messages/{messageId}/resend", EndpointHandlers.ResendAsync)
            .WithName(routes.Name("ResendWebhookMessage")).WithSummary("Send a message again")
            .WithDescription(
                "Delivers one message to this endpoint again, now, whatever happened before; unless it is being attempted right now, "
-               + $"which is refused (409): resend it after that attempt ends.{costly}")
+               + "which is refused (409): resend it after that attempt ends. A blocked delivery resent goes again before the later ones "
+               + $"of its ordering key.{costly}")
            .WithConflict().WithCostlyCallLimit();
+        one.MapPost("/messages/{messageId}/skip", EndpointHandlers.SkipAsync)
+           .WithName(routes.Name("SkipWebhookMessage")).WithSummary("Skip a blocked delivery")
+           .WithDescription(
+               "At an endpoint with `ordered` delivery, gives up on the message's `blocked` delivery (its retries ran out, and it holds "
+               + "back the later messages of its ordering key): it becomes `failed`, and the next message of its key goes. The answer "
+               + "is the message. A delivery that is not blocked is refused (409): only a blocked delivery can be skipped; a failed "
+               + "one can be resent.")
+           .WithConflict();
 
         api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName(routes.Name("ListWebhookMessages")).WithSummary("List messages")
-           .WithDescription("The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` (pending, succeeded, failed), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and `cursor`.")
+           .WithDescription(
+               "The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` "
+               + "(pending, succeeded, failed, blocked), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) "
+               + "and `cursor`.")
            .WithIdProblems();
         api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync)
            .WithName(routes.Name(ManagementRoutes.GetMessage)).WithSummary("Read a message").WithIdProblems();

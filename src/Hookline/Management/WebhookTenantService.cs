@@ -120,6 +120,35 @@ internal sealed class WebhookTenantService(
         };
     }
 
+    /// <summary>
+    /// Gives up on a blocked delivery of one of the tenant's messages to one of its endpoints: it fails, and the later deliveries
+    /// of its ordering key go. Refused (409) when the delivery is not blocked. Not a costly call: it sends nothing itself.
+    /// </summary>
+    /// <returns>The message, with its deliveries after the skip.</returns>
+    public async Task<TenantMessage> SkipAsync(
+        string tenant, WebhookEndpoint endpoint, string messageId, CancellationToken cancellationToken)
+    {
+        var message = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
+        var skipped = await manager.SkipAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false);
+        var after = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
+        if (skipped)
+        {
+            return after;
+        }
+
+        var delivery = $"The delivery of message '{messageId}' to endpoint '{endpoint.Id}'";
+        throw ManagementProblem.Conflict("messageId", after.Deliveries.FirstOrDefault(d => d.EndpointId == endpoint.Id)?.Status switch
+        {
+            null => $"Message '{messageId}' has no delivery to endpoint '{endpoint.Id}', so there is nothing to skip.",
+            DeliveryStatus.Failed => $"{delivery} has failed already: only a blocked delivery can be skipped. Resend it to deliver "
+                + "it again.",
+            DeliveryStatus.Succeeded => $"{delivery} has succeeded: only a blocked delivery can be skipped.",
+            DeliveryStatus.Blocked => $"{delivery} became blocked while you asked: skip it again.",
+            _ => $"{delivery} is pending (to be attempted, retried, or waiting for the earlier messages of its ordering key): only "
+                + "a blocked delivery can be skipped.",
+        });
+    }
+
     /// <summary>Sends again the endpoint's failed deliveries of messages published since a time.</summary>
     public Task<int> RecoverAsync(string tenant, WebhookEndpoint endpoint, DateTimeOffset since, CancellationToken cancellationToken)
     {

@@ -136,6 +136,52 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     }
 
     [RequiresFact(Requirement.Chromium)]
+    public async Task Tenant_AddsAnOrderedEndpoint_SeesABlockedDelivery_AndSkipsIt_SoTheNextGoes()
+    {
+        await using var receiver = await TestReceiver.StartAsync(TestReceiver.FailingTheFirstMessage());
+        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add endpoint" }).First.ClickAsync();
+        await page.GetByLabel("URL").FillAsync(receiver.Url);
+        await page.GetByLabel("Order of deliveries").SelectOptionAsync("ordered");
+        await ExpectAccessibleAsync(page, "add endpoint, ordered");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = receiver.Url })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("dl.figures"))
+            .ToContainTextAsync("OrderIn publish order; a failed delivery holds back the rest of its key");
+
+        // The sample publishes without an ordering key: rick's delivery fails and blocks morty's.
+        await Management.ManagementApi.SubscribeAsync(alice, "rick");
+        await Management.ManagementApi.SubscribeAsync(alice, "morty");
+        await Management.ManagementApi.EventuallyListsAsync(
+            alice, "/webhooks/messages?status=blocked", m => m.Count == 1, "rick's delivery blocked, its retries used up");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(2);
+        await page.GetByLabel("Delivery").SelectOptionAsync("blocked");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
+        await page.Locator(".card a").First.ClickAsync();
+        await Assertions.Expect(page.GetByLabel("Payload")).ToContainTextAsync("\"rick\"");
+        var delivery = page.Locator(".card", new() { HasText = receiver.Url });
+        await Assertions.Expect(delivery).ToContainTextAsync("blocked");
+        await Assertions.Expect(delivery).ToContainTextAsync("the later messages of its key wait");
+        await ExpectAccessibleAsync(page, "message, blocked");
+
+        await delivery.GetByRole(AriaRole.Button, new() { Name = "Skip" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Skipped" })).ToBeVisibleAsync();
+        await Assertions.Expect(delivery).ToContainTextAsync("failed");
+        await Assertions.Expect(delivery.GetByRole(AriaRole.Button, new() { Name = "Skip" })).ToHaveCountAsync(0);
+        await Management.ManagementApi.EventuallyListsAsync(
+            alice, "/webhooks/messages?status=succeeded", m => m.Count == 1, "morty's delivery, sent once rick's was skipped");
+        Assert.Equal(3, receiver.Requests.Count);
+
+        Assert.True(watch.Errors.IsEmpty, string.Join("\n", watch.Errors));
+        watch.AssertOnlyFromTheApp();
+    }
+
+    [RequiresFact(Requirement.Chromium)]
     public async Task Dashboard_At375Pixels_InDarkMode_FitsTheScreen_AndShowsKeyboardFocus()
     {
         using var alice = _sample!.Client(SampleFactory.AliceKey);

@@ -73,6 +73,18 @@ internal sealed class TestReceiver : IAsyncDisposable
         return context => responders[Math.Min(Interlocked.Increment(ref count), responders.Length - 1)](context);
     }
 
+    /// <summary>Answers 500 to every delivery of the first message it is sent (its <c>webhook-id</c>), 204 to every other.</summary>
+    public static Func<HttpContext, Task> FailingTheFirstMessage()
+    {
+        string? first = null;
+        return context =>
+        {
+            var id = context.Request.Headers["webhook-id"].ToString();
+            context.Response.StatusCode = (Interlocked.CompareExchange(ref first, id, null) ?? id) == id ? 500 : 204;
+            return Task.CompletedTask;
+        };
+    }
+
     /// <summary>Never answers (until the client gives up).</summary>
     public static Task Hang(HttpContext context) => Task.Delay(Timeout.Infinite, context.RequestAborted);
 

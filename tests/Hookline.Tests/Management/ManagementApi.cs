@@ -45,6 +45,13 @@ internal static class ManagementApi
     public static async Task<JsonNode> ReadAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync()) ?? throw new InvalidOperationException("The answer is null.");
 
+    /// <summary>A message's only delivery: its endpoint, status and attempts.</summary>
+    public static (string EndpointId, string Status, int Attempts) Delivery(JsonNode message)
+    {
+        var delivery = Assert.Single(message["deliveries"]!.AsArray())!;
+        return (delivery["endpointId"]!.GetValue<string>(), delivery["status"]!.GetValue<string>(), delivery["attempts"]!.GetValue<int>());
+    }
+
     /// <summary>Reads a list until it holds what <paramref name="done"/> wants.</summary>
     public static Task<JsonArray> EventuallyListsAsync(HttpClient client, string path, Func<JsonArray, bool> done, string what) =>
         Eventually.ReadsAsync(async () => (await GetAsync(client, path))["data"]!.AsArray(), done, what);

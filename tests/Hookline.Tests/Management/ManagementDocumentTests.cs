@@ -18,7 +18,7 @@ public sealed class ManagementDocumentTests
             .ToList();
 
         // With the dashboard's dashboard-links and dashboard-sessions; its own copy of the API is not documented.
-        Assert.Equal(19, operations.Count);
+        Assert.Equal(20, operations.Count);
         var revoke = document["paths"]!["/webhooks/dashboard-sessions"]!["delete"]!;
         Assert.Equal("End your dashboard sessions", revoke["summary"]!.GetValue<string>());
         Assert.Equal(["204", "401"], revoke["responses"]!.AsObject().Select(r => r.Key).Order());
@@ -74,9 +74,35 @@ public sealed class ManagementDocumentTests
         Assert.NotNull(document["paths"]!["/webhooks/endpoints"]!["get"]!["responses"]!["400"]);
         Assert.Contains("version", document["components"]!["schemas"]!["WebhookEndpointResponse"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
 
+        // Ordered delivery: the endpoint's ordering, documented with its values; skipping a blocked delivery, not a costly call.
+        var schemas = document["components"]!["schemas"]!;
+        foreach (var endpointSchema in new[] { "WebhookEndpointRequest", "WebhookEndpointResponse" })
+        {
+            var ordering = schemas[endpointSchema]!["properties"]!["ordering"]!;
+            Assert.Contains("string", ordering["type"]!.ToJsonString(), StringComparison.Ordinal);
+            Assert.All(
+                ["`none`", "`ordered`", "`orderedSkipFailures`", "`blocked`"],
+                value => Assert.Contains(value, ordering["description"]!.GetValue<string>(), StringComparison.Ordinal));
+        }
+
+        Assert.Contains("ordering", schemas["WebhookEndpointResponse"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.DoesNotContain("ordering", schemas["WebhookEndpointRequest"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.Contains("`blocked`", schemas["WebhookDeliveryResponse"]!["properties"]!["status"]!["description"]!.GetValue<string>());
+        var skip = document["paths"]!["/webhooks/endpoints/{endpointId}/messages/{messageId}/skip"]!["post"]!;
+        Assert.Equal("Skip a blocked delivery", skip["summary"]!.GetValue<string>());
+        Assert.Equal("SkipWebhookMessage", skip["operationId"]!.GetValue<string>());
+        Assert.Equal(["200", "400", "401", "404", "409", "422"], skip["responses"]!.AsObject().Select(r => r.Key).Order());
+        Assert.Equal(
+            "#/components/schemas/WebhookMessageResponse",
+            skip["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(
+            "#/components/schemas/HttpValidationProblemDetails",
+            skip["responses"]!["409"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.Contains("only a blocked delivery can be skipped", skip["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("blocked", document["paths"]!["/webhooks/messages"]!["get"]!["description"]!.GetValue<string>());
+
         // The stats: one optional parameter, a documented answer down to each count's UTC date-time, and the id problems.
         var stats = document["paths"]!["/webhooks/stats"]!["get"]!;
-        var schemas = document["components"]!["schemas"]!;
         Assert.Equal(["endpointId"], stats["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()));
         Assert.Equal(["200", "400", "401", "404", "422"], stats["responses"]!.AsObject().Select(r => r.Key).Order());
         var answer = stats["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();

@@ -24,7 +24,7 @@ public sealed class ManagementFlowTests
         var messageId = message["id"]!.GetValue<string>();
         Assert.StartsWith($"verified {messageId} ", receiver.Lines[0]);
         Assert.Equal("rick", message["payload"]!["username"]!.GetValue<string>());
-        Assert.Equal((id, "succeeded", 1), Delivery(message));
+        Assert.Equal((id, "succeeded", 1), ManagementApi.Delivery(message));
         var attempt = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, $"/webhooks/attempts?endpointId={id}", a => a.Count == 1, "the attempt"))!;
         Assert.Equal((messageId, 204, "none"), (attempt["messageId"]!.GetValue<string>(), attempt["statusCode"]!.GetValue<int>(), attempt["errorKind"]!.GetValue<string>()));
 
@@ -61,14 +61,14 @@ public sealed class ManagementFlowTests
 
         await ManagementApi.SubscribeAsync(alice, "rick");
         var failed = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, "/webhooks/messages?status=failed", m => m.Count == 1, "the delivery fails, retries used up"))!;
-        Assert.Equal((id, "failed", 2), Delivery(failed));
+        Assert.Equal((id, "failed", 2), ManagementApi.Delivery(failed));
 
         using var recovered = await alice.PostAsJsonAsync($"/webhooks/endpoints/{id}/recover", new { since = DateTimeOffset.UtcNow.AddHours(-1) });
 
         Assert.Equal(HttpStatusCode.Accepted, recovered.StatusCode);
         Assert.Equal(1, (await ManagementApi.ReadAsync(recovered))["recovered"]!.GetValue<int>());
         var succeeded = Assert.Single(await ManagementApi.EventuallyListsAsync(alice, "/webhooks/messages?status=succeeded", m => m.Count == 1, "the recovered delivery succeeds"))!;
-        Assert.Equal((id, "succeeded", 1), Delivery(succeeded));
+        Assert.Equal((id, "succeeded", 1), ManagementApi.Delivery(succeeded));
         var attempts = await ManagementApi.EventuallyListsAsync(alice, "/webhooks/attempts", a => a.Count == 3, "three attempts logged");
         Assert.Equal([204, 500, 500], attempts.Select(a => a!["statusCode"]!.GetValue<int>()));
         Assert.Equal(3, receiver.Requests.Count);
@@ -169,12 +169,6 @@ public sealed class ManagementFlowTests
         Assert.Equal(5, all["data"]!.AsArray().Count);
         Assert.Null(all["nextCursor"]);
         Assert.Equal([bobs], (await ManagementApi.GetAsync(bob, "/webhooks/endpoints"))["data"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
-    }
-
-    private static (string EndpointId, string Status, int Attempts) Delivery(JsonNode message)
-    {
-        var delivery = Assert.Single(message["deliveries"]!.AsArray())!;
-        return (delivery["endpointId"]!.GetValue<string>(), delivery["status"]!.GetValue<string>(), delivery["attempts"]!.GetValue<int>());
     }
 
     private static string[] Signatures(ReceivedRequest request, params string[] secrets)

@@ -30,6 +30,7 @@ public sealed class ManagementIsolationTests
             (HttpMethod.Post, $"/webhooks/endpoints/{endpoint}/test", new { eventType = "new-subscription" }, "endpointId"),
             (HttpMethod.Post, $"/webhooks/endpoints/{endpoint}/recover", new { since = "2020-01-01T00:00:00Z" }, "endpointId"),
             (HttpMethod.Post, $"/webhooks/endpoints/{endpoint}/messages/{message}/resend", null, "endpointId"),
+            (HttpMethod.Post, $"/webhooks/endpoints/{endpoint}/messages/{message}/skip", null, "endpointId"),
             (HttpMethod.Get, $"/webhooks/messages/{message}", null, "messageId"),
             (HttpMethod.Get, $"/webhooks/messages?endpointId={endpoint}", null, "endpointId"),
             (HttpMethod.Get, $"/webhooks/attempts?endpointId={endpoint}", null, "endpointId"),
@@ -67,12 +68,13 @@ public sealed class ManagementIsolationTests
             }
         }
 
-        // Bob's own resend of alice's message to his own endpoint: the message is not his.
+        // Bob's own resend or skip of alice's message to his own endpoint: the message is not his.
         var bobs = (await ManagementApi.RegisterAsync(bob, receiver.Url))["id"]!.GetValue<string>();
-        using (var resend = await bob.PostAsync($"/webhooks/endpoints/{bobs}/messages/{message}/resend", null))
+        foreach (var action in new[] { "resend", "skip" })
         {
-            Assert.Equal(HttpStatusCode.NotFound, resend.StatusCode);
-            Assert.NotNull((await ManagementApi.ReadAsync(resend))["errors"]?["messageId"]);
+            using var refused = await bob.PostAsync($"/webhooks/endpoints/{bobs}/messages/{message}/{action}", null);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+            Assert.NotNull((await ManagementApi.ReadAsync(refused))["errors"]?["messageId"]);
         }
 
         Assert.Equal([bobs], (await ManagementApi.GetAsync(bob, "/webhooks/endpoints"))["data"]!.AsArray().Select(e => e!["id"]!.GetValue<string>()));
@@ -121,9 +123,9 @@ public sealed class ManagementIsolationTests
             .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: Path(e.RoutePattern.RawText!))))
             .ToList();
 
-        // The management API's 17 routes, dashboard-links and dashboard-sessions, and the dashboard's copy of the 17 with its
+        // The management API's 18 routes, dashboard-links and dashboard-sessions, and the dashboard's copy of the 18 with its
         // session route.
-        Assert.Equal(37, routes.Count);
+        Assert.Equal(39, routes.Count);
         foreach (var client in new[] { anonymous, wrong })
         {
             foreach (var (method, path) in routes)

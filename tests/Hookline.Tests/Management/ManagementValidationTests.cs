@@ -77,6 +77,11 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"eventTypes\":[\"no-such-event\"]}}", 422, "eventTypes" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":0}}", 422, "rateLimit" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":10001}}", 422, "rateLimit" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"ordering\":\"fifo\"}}", 422, "ordering" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"ordering\":\"Ordered\"}}", 422, "ordering" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"ordering\":\"\"}}", 422, "ordering" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"ordering\":1}}", 400, "ordering" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"ordering\":[\"ordered\"]}}", 400, "ordering" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"{new string('d', 1025)}\"}}", 422, "description" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"before\\u0000after\"}}", 422, "description" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"\\u001b]52;c;aGk=\\u0007\"}}", 422, "description" },
@@ -88,6 +93,7 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "PUT", "/webhooks/endpoints/{ep}", "{\"url\":", 400, "body" },
         { "PUT", "/webhooks/endpoints/{ep}", "{\"url\":\"ftp://127.0.0.1/\"}", 422, "url" },
         { "PUT", "/webhooks/endpoints/{ep}", $"{{{Ok},\"eventTypes\":[]}}", 422, "eventTypes" },
+        { "PUT", "/webhooks/endpoints/{ep}", $"{{{Ok},\"ordering\":\"none \"}}", 422, "ordering" },
         { "GET", "/webhooks/endpoints/ep_..%2F..%2Fetc%2Fpasswd", null, 400, "endpointId" },
         { "GET", $"/webhooks/endpoints/{Missing}", null, 404, "endpointId" },
         { "DELETE", $"/webhooks/endpoints/{Missing}", null, 404, "endpointId" },
@@ -112,6 +118,14 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", $"/webhooks/endpoints/{{ep}}/messages/{MissingMessage}/resend", null, 404, "messageId" },
         { "POST", "/webhooks/endpoints/{off}/messages/{msg}/resend", null, 409, "endpointId" },
 
+        // Skipping: only a blocked delivery, of the tenant's message, to the tenant's endpoint.
+        { "POST", "/webhooks/endpoints/{ep}/messages/msg_nope/skip", null, 400, "messageId" },
+        { "POST", "/webhooks/endpoints/ep_nope/messages/{msg}/skip", null, 400, "endpointId" },
+        { "POST", $"/webhooks/endpoints/{{ep}}/messages/{MissingMessage}/skip", null, 404, "messageId" },
+        { "POST", $"/webhooks/endpoints/{Missing}/messages/{{msg}}/skip", null, 404, "endpointId" },
+        { "POST", "/webhooks/endpoints/{ep}/messages/{msg}/skip", null, 409, "messageId" },
+        { "POST", "/webhooks/endpoints/{off}/messages/{msg}/skip", null, 409, "messageId" },
+
         // The endpoint list's pages.
         { "GET", "/webhooks/endpoints?limit=0", null, 400, "limit" },
         { "GET", "/webhooks/endpoints?limit=101", null, 400, "limit" },
@@ -123,6 +137,7 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "GET", "/webhooks/messages?limit=101", null, 400, "limit" },
         { "GET", "/webhooks/messages?limit=ten", null, 400, "limit" },
         { "GET", "/webhooks/messages?status=lost", null, 400, "status" },
+        { "GET", "/webhooks/messages?status=Blocked", null, 400, "status" },
         { "GET", "/webhooks/messages?since=yesterday", null, 400, "since" },
         { "GET", "/webhooks/messages?until=2026-13-45", null, 400, "until" },
         { "GET", "/webhooks/messages?cursor=not-a-cursor", null, 400, "cursor" },
