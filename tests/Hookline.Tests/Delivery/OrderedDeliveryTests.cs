@@ -39,7 +39,8 @@ public sealed class OrderedDeliveryTests
             inFlight.AddOrUpdate(key, 0, (_, n) => n - 1);
             context.Response.StatusCode = fail ? 503 : 204;
         });
-        await using var host = await WebhookDispatcherTests.StartAsync();
+        // The keys reach their failing messages about together: five failures in a row would open the circuit for 30 s.
+        await using var host = await WebhookDispatcherTests.StartAsync(o => o.Delivery.CircuitBreaker.FailureThreshold = 1_000);
         await host.Endpoints.CreateAsync(new() { Url = receiver.Url, Ordering = WebhookOrdering.Ordered });
 
         // Each key's messages published one after another, the keys at once.

@@ -39,7 +39,9 @@ public sealed class ManagementFlowTests
         await ManagementApi.EventuallyListsAsync(alice, $"/webhooks/attempts?messageId={messageId}", a => a.Count == 2, "both attempts in the log");
 
         // A test event: the event type's documented example, signed like any delivery.
-        var eventType = Assert.Single((await ManagementApi.GetAsync(alice, "/webhooks/event-types"))["data"]!.AsArray())!;
+        var eventType = Assert.Single(
+            (await ManagementApi.GetAsync(alice, "/webhooks/event-types"))["data"]!.AsArray(),
+            t => t!["name"]!.GetValue<string>() == "new-subscription")!;
         using (var test = await alice.PostAsJsonAsync($"/webhooks/endpoints/{id}/test", new { eventType = "new-subscription" }))
         {
             Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
