@@ -22,7 +22,8 @@ public interface IWebhookPublisher
     /// <param name="orderingKey">
     /// The sequence the message belongs to, 1 to 256 characters (a customer's or an order's id, say): an endpoint set to ordered
     /// delivery (<see cref="WebhookOrdering"/>) receives the messages of a key one at a time, in the order they were published
-    /// (messages published at once, in transactions of their own, in the order they commit). <see langword="null"/>: the
+    /// (a publish that returned, or whose transaction committed, before another began comes first; messages of a key published at
+    /// the same time have no order among them). <see langword="null"/>: the
     /// sequence of messages published without a key. Other endpoints ignore it.
     /// </param>
     /// <param name="method">The HTTP method, needed only when the webhook is declared with several.</param>

@@ -11,7 +11,8 @@ namespace Hookline.Storage;
 /// <param name="EndpointId">Only this endpoint receives it (a test event), if it is enabled; <see langword="null"/> for every matching one.</param>
 /// <param name="OrderingKey">
 /// The sequence it belongs to at ordered endpoints (<see cref="WebhookOrdering"/>); <see langword="null"/> for the sequence of
-/// messages published without a key. A store keeps each message's place in publish order (the order of the commits).
+/// messages published without a key. A store gives each message its place in publish order as it stores it: one stored (and
+/// committed) before another was stored comes first.
 /// </param>
 public sealed record NewMessage(
     string Id,
