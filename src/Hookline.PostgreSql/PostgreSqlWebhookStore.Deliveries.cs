@@ -46,7 +46,8 @@ internal sealed partial class PostgreSqlWebhookStore
                     SELECT e.id, e.tenant, e.rate_limit, e.next_send_at,
                            e.consecutive_failures, e.last_failed_at, e.failing_since, e.due_at,
                            (SELECT count(*) FROM {schema}.deliveries l
-                            WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL AND l.next_attempt_at > @now)::integer,
+                            WHERE l.endpoint_id = e.id AND l.status = 0 AND l.lease_owner IS NOT NULL
+                              AND l.next_attempt_at > @now)::integer,
                            e.ordering
                     FROM {schema}.endpoints e WHERE e.id = ANY(@ids);
                     """,

@@ -45,5 +45,13 @@ public interface IWebhookPublisher
     /// ordering key is empty or over 256 characters; or the transaction is of a provider the store cannot write through.
     /// </exception>
     /// <exception cref="InvalidOperationException">The transaction is on another database than the store's.</exception>
-    Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? orderingKey = null, string? method = null, DbTransaction? transaction = null, CancellationToken cancellationToken = default);
+    Task<PublishResult> PublishAsync<TPayload>(
+        string webhook,
+        TPayload payload,
+        string? tenant = null,
+        string? idempotencyKey = null,
+        string? orderingKey = null,
+        string? method = null,
+        DbTransaction? transaction = null,
+        CancellationToken cancellationToken = default);
 }

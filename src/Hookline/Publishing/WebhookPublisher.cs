@@ -13,7 +13,15 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
 {
     private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(batch => messages.AppendAsync(batch, CancellationToken.None));
 
-    public async Task<PublishResult> PublishAsync<TPayload>(string webhook, TPayload payload, string? tenant = null, string? idempotencyKey = null, string? orderingKey = null, string? method = null, DbTransaction? transaction = null, CancellationToken cancellationToken = default)
+    public async Task<PublishResult> PublishAsync<TPayload>(
+        string webhook,
+        TPayload payload,
+        string? tenant = null,
+        string? idempotencyKey = null,
+        string? orderingKey = null,
+        string? method = null,
+        DbTransaction? transaction = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(webhook);
         var definition = Find(webhook, method);

@@ -15,8 +15,9 @@ namespace Hookline.Storage;
 /// <remarks>
 /// The store reads the endpoints that may have due deliveries (<see cref="AddEndpoint"/>), as it holds them now and while no
 /// other lease can change them (its lock on each endpoint, or its only writer); for each, its oldest due deliveries, as many
-/// as <see cref="DueToRead"/> says (<see cref="AddDue"/>), or of an ordered one (<see cref="IsOrdered"/>) its keys' due heads; then leases those <see cref="Admit"/> returns, and writes back
-/// <see cref="NextSends"/> and each endpoint's <see cref="DueAgainAt"/>, in the same transaction.
+/// as <see cref="DueToRead"/> says (<see cref="AddDue"/>), or of an ordered one (<see cref="IsOrdered"/>) its keys' due heads;
+/// then leases those <see cref="Admit"/> returns, and writes back <see cref="NextSends"/> and each endpoint's
+/// <see cref="DueAgainAt"/>, in the same transaction.
 /// </remarks>
 public sealed class LeaseAdmission
 {
