@@ -264,5 +264,5 @@ internal static class CSharpEmitter
 
     private static string Escape(string text) => string.Join(' ', CSharpNames.DocLines(text));
 
-    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+    private static string OneLine(string text) => string.Join(' ', CSharpNames.CommentLines(text));
 }

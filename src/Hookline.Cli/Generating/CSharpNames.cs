@@ -6,6 +6,9 @@ namespace Hookline.Cli.Generating;
 /// <summary>C# identifiers and literals from the names and texts an OpenAPI document holds.</summary>
 internal static class CSharpNames
 {
+    /// <summary>What ends a line in C# source: CR, LF, NEL, and the Unicode line and paragraph separators.</summary>
+    private static readonly char[] s_lineTerminators = ['\r', '\n', '\u0085', '\u2028', '\u2029'];
+
     /// <summary>
     /// PascalCase: words split at anything not a letter or digit, each word's first letter upper-cased, the rest kept
     /// (<c>monthly_fee</c> → <c>MonthlyFee</c>, <c>startDate</c> → <c>StartDate</c>,
@@ -72,14 +75,22 @@ internal static class CSharpNames
         return literal.Append('"').ToString();
     }
 
-    /// <summary>Text for an XML doc comment: markup escaped, lines trimmed, blank lines dropped.</summary>
-    public static IEnumerable<string> DocLines(string text) =>
-        text.Replace("&", "&amp;", StringComparison.Ordinal)
-            .Replace("<", "&lt;", StringComparison.Ordinal)
-            .Replace(">", "&gt;", StringComparison.Ordinal)
-            .Split('\n')
+    /// <summary>
+    /// Text of a document (which a third party may have written) for comments, as its lines: split at every C# line terminator,
+    /// as any of them ends a <c>//</c> comment and what follows it would be code; other control characters made spaces; lines
+    /// trimmed, blank ones dropped.
+    /// </summary>
+    public static IEnumerable<string> CommentLines(string text) =>
+        new string([.. text.Select(c => char.IsControl(c) && !s_lineTerminators.Contains(c) ? ' ' : c)])
+            .Split(s_lineTerminators)
             .Select(line => line.Trim())
             .Where(line => line.Length > 0);
+
+    /// <summary>Text for an XML doc comment: markup escaped, then as <see cref="CommentLines"/>.</summary>
+    public static IEnumerable<string> DocLines(string text) =>
+        CommentLines(text.Replace("&", "&amp;", StringComparison.Ordinal)
+            .Replace("<", "&lt;", StringComparison.Ordinal)
+            .Replace(">", "&gt;", StringComparison.Ordinal));
 
     private static bool IsIdentifierPart(char c) => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9');
 }

@@ -91,6 +91,49 @@ public sealed class ReceiverGeneratorTests
     }
 
     [Fact]
+    public void Emit_HostileDocument_EveryTextStaysInItsCommentOrLiteral_NoInjectedCode()
+    {
+        // Each text ends its line with another of C#'s line terminators (CR, NEL, LS, PS) and then holds a type: if it left its
+        // comment, the type would compile into the receiver.
+        const string Document = """
+            {
+              "openapi": "3.1.0",
+              "info": { "title": "Evil\u2028public class InjectedTitle { }", "version": "1" },
+              "webhooks": {
+                "evil": {
+                  "post": {
+                    "summary": "Summary\u0085public class InjectedSummary { }",
+                    "description": "Description\u2029public class InjectedDescription { }\rpublic class InjectedCr { }",
+                    "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Payload" } } } },
+                    "responses": { "200": { "description": "OK" } }
+                  }
+                }
+              },
+              "components": {
+                "schemas": {
+                  "Payload": {
+                    "type": "object",
+                    "description": "Payload\u2028public class InjectedType { }",
+                    "properties": {
+                      "note": { "type": "string", "description": "Note\u2029public class InjectedProperty { }\u0000" },
+                      "kind": { "type": "string", "enum": ["a\u2028public class InjectedEnum { }", "b"] }
+                    }
+                  }
+                }
+              }
+            }
+            """;
+        var (_, files) = ReceiverGenerator.Emit(WebhookDocumentLoader.Parse(Document, "evil.json"), "Acme.Evil");
+
+        var assembly = GeneratedCode.Compile(files.Values);
+
+        Assert.DoesNotContain(assembly.GetTypes(), t => t.Name.StartsWith("Injected", StringComparison.Ordinal));
+        Assert.All(files.Values, content => Assert.DoesNotContain(content, c => c is '\r' or '\u0085' or '\u2028' or '\u2029' or '\0'));
+        // Kept, as a line of its own inside the doc comment.
+        Assert.Contains(files.Values, content => content.Contains("/// public class InjectedProperty { }\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Generate_Twice_WritesOnceAndLeavesTheFilesAlone()
     {
         using var folder = Fixtures.NewFolder();
