@@ -43,6 +43,7 @@ internal static class CSharpEmitter
         }
 
         files[model.InterfaceName + ".cs"] = File(model, @namespace, [], writer => WriteInterface(writer, model));
+        files[model.JsonName + ".cs"] = File(model, @namespace, [], writer => WriteJson(writer, model));
         files[model.ExtensionsName + ".cs"] = File(
             model,
             @namespace,
@@ -79,6 +80,12 @@ internal static class CSharpEmitter
     private static void WriteRecord(IndentedTextWriter writer, RecordModel record)
     {
         Summary(writer, record.Description is { } description ? Doc(description) : $"The {record.Name} schema.");
+        if (record.AdditionalProperties is null)
+        {
+            // The schema declares every member it allows: another one is refused (let through by the lenient options).
+            writer.WriteLine($"[{Attributes}.JsonUnmappedMemberHandling({Attributes}.JsonUnmappedMemberHandling.Disallow)]");
+        }
+
         writer.WriteLine($"public sealed record {record.Name}");
         writer.WriteLine("{");
         writer.Indent++;
@@ -91,12 +98,21 @@ internal static class CSharpEmitter
             }
 
             Summary(writer, property.Description is { } text ? Doc(text) : $"The <c>{Escape(property.JsonName)}</c> property.");
-            if (property.JsonName != property.Name)
+            writer.WriteLine($"[{Attributes}.JsonPropertyName({CSharpNames.Literal(property.JsonName)})]");
+            writer.WriteLine($"public {(property.Required ? "required " : "")}{property.Type} {property.Name} {{ get; init; }}");
+        }
+
+        if (record.AdditionalProperties is { } additional)
+        {
+            if (record.Properties.Count > 0)
             {
-                writer.WriteLine($"[{Attributes}.JsonPropertyName({CSharpNames.Literal(property.JsonName)})]");
+                writer.WriteLineNoTabs("");
             }
 
-            writer.WriteLine($"public {(property.Required ? "required " : "")}{property.Type} {property.Name} {{ get; init; }}");
+            Summary(writer, "The members the schema does not declare, as sent: written back when the record is serialized.");
+            writer.WriteLine($"[{Attributes}.JsonExtensionData]");
+            writer.WriteLine(
+                $"public global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? {additional} {{ get; init; }}");
         }
 
         writer.Indent--;
@@ -162,6 +178,58 @@ internal static class CSharpEmitter
         writer.WriteLine("}");
     }
 
+    private static void WriteJson(IndentedTextWriter writer, ReceiverModel model)
+    {
+        Summary(
+            writer,
+            $"How the webhooks of {Escape(model.Title)} are read and written: each member by its exact name in the document, numbers\n"
+            + "only as JSON numbers, nulls left out when written. <see cref=\"Options\"/> refuses a body that breaks its schema: a\n"
+            + "required member missing, null where the schema allows no null, a member given twice, a member that a closed schema\n"
+            + "does not declare. <see cref=\"LenientOptions\"/> accepts a required member missing or null, left null or default although\n"
+            + "its C# type says it is set, and drops an undeclared member.");
+        writer.WriteLine($"public static class {model.JsonName}");
+        writer.WriteLine("{");
+        writer.Indent++;
+        writer.WriteLine("/// <summary>Reads a body as its schema says, or refuses it; writes what was read back as it came.</summary>");
+        writer.WriteLine("public static global::System.Text.Json.JsonSerializerOptions Options { get; } = Create(lenient: false);");
+        writer.WriteLineNoTabs("");
+        writer.WriteLine("/// <summary>As <see cref=\"Options\"/>, but missing required members and undeclared members are let through.</summary>");
+        writer.WriteLine("public static global::System.Text.Json.JsonSerializerOptions LenientOptions { get; } = Create(lenient: true);");
+        writer.WriteLineNoTabs("");
+        writer.WriteLine("private static global::System.Text.Json.JsonSerializerOptions Create(bool lenient)");
+        writer.WriteLine("{");
+        writer.Indent++;
+        writer.WriteLine("var resolver = new global::System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver();");
+        writer.WriteLine("if (lenient)");
+        writer.WriteLine("{");
+        writer.WriteLine("    resolver.Modifiers.Add(static type =>");
+        writer.WriteLine("    {");
+        writer.WriteLine("        if (type.Kind == global::System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object)");
+        writer.WriteLine("        {");
+        writer.WriteLine("            type.UnmappedMemberHandling = null;");
+        writer.WriteLine("            foreach (var property in type.Properties)");
+        writer.WriteLine("            {");
+        writer.WriteLine("                property.IsRequired = false;");
+        writer.WriteLine("            }");
+        writer.WriteLine("        }");
+        writer.WriteLine("    });");
+        writer.WriteLine("}");
+        writer.WriteLineNoTabs("");
+        writer.WriteLine("var options = new global::System.Text.Json.JsonSerializerOptions");
+        writer.WriteLine("{");
+        writer.WriteLine("    AllowDuplicateProperties = false,");
+        writer.WriteLine($"    DefaultIgnoreCondition = {Attributes}.JsonIgnoreCondition.WhenWritingNull,");
+        writer.WriteLine("    RespectNullableAnnotations = !lenient,");
+        writer.WriteLine("    TypeInfoResolver = resolver,");
+        writer.WriteLine("};");
+        writer.WriteLine("options.MakeReadOnly();");
+        writer.WriteLine("return options;");
+        writer.Indent--;
+        writer.WriteLine("}");
+        writer.Indent--;
+        writer.WriteLine("}");
+    }
+
     private static void WriteExtensions(IndentedTextWriter writer, ReceiverModel model)
     {
         Summary(writer, $"Maps the webhooks of {Escape(model.Title)} to an <see cref=\"{model.InterfaceName}\"/>.");
@@ -177,41 +245,44 @@ internal static class CSharpEmitter
             writer.WriteLine($"/// <c>{Escape(Route(webhook))}</c> calls <see cref=\"{handler}\"/>;");
         }
 
-        writer.WriteLine($"/// the <see cref=\"{model.InterfaceName}\"/> comes from the request's services.");
+        writer.WriteLine($"/// the <see cref=\"{model.InterfaceName}\"/> comes from the request's services. A body that breaks its schema is");
+        writer.WriteLine("/// answered 400 with a problem naming the member, and the handler is not called.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <param name=\"endpoints\">The app or a route group.</param>");
         writer.WriteLine("/// <param name=\"prefix\">The routes' prefix, e.g. <c>/hooks</c>.</param>");
         writer.WriteLine(
             "/// <param name=\"sender\">A named sender's secrets (<c>AddWebhookReceiving(sender)</c>), or the default sender's.</param>");
+        writer.WriteLine(
+            $"/// <param name=\"lenient\">Read bodies with <see cref=\"{model.JsonName}.LenientOptions\"/>: accept a required member missing");
+        writer.WriteLine("/// (for a sender whose payloads break their own schema), at the cost of members null that the types say are set.</param>");
         writer.WriteLine("/// <returns>The webhooks' route group, to add authorization, rate limits or metadata to all of them.</returns>");
         writer.WriteLine($"public static global::Microsoft.AspNetCore.Builder.IEndpointConventionBuilder {model.MapMethodName}(");
-        writer.WriteLine(
-            "    this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints, string prefix, string? sender = null)");
+        writer.WriteLine("    this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints,");
+        writer.WriteLine("    string prefix,");
+        writer.WriteLine("    string? sender = null,");
+        writer.WriteLine("    bool lenient = false)");
         writer.WriteLine("{");
         writer.Indent++;
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(endpoints);");
         writer.WriteLine("global::System.ArgumentNullException.ThrowIfNull(prefix);");
+        writer.WriteLine($"var json = lenient ? {model.JsonName}.LenientOptions : {model.JsonName}.Options;");
         writer.WriteLine("var group = endpoints.MapGroup(prefix);");
         foreach (var webhook in model.Webhooks)
         {
-            writer.WriteLine($"group.MapWebhook<{webhook.PayloadType}>(");
+            writer.WriteLine($"group.MapPost(");
             writer.Indent++;
             writer.WriteLine($"{CSharpNames.Literal(Route(webhook))},");
-            writer.WriteLine("static async (");
-            writer.Indent++;
-            writer.WriteLine($"[global::Microsoft.AspNetCore.Mvc.FromBody] {webhook.PayloadType} payload,");
-            writer.WriteLine("[global::Microsoft.AspNetCore.Mvc.FromHeader(Name = \"webhook-id\")] string webhookId,");
-            writer.WriteLine($"[global::Microsoft.AspNetCore.Mvc.FromServices] {model.InterfaceName} receiver,");
-            writer.WriteLine("global::System.Threading.CancellationToken cancellationToken) =>");
-            writer.Indent--;
-            writer.WriteLine("{");
-            writer.Indent++;
-            writer.WriteLine(
-                $"await receiver.Handle{webhook.MethodName}Async(payload, webhookId, cancellationToken).ConfigureAwait(false);");
-            writer.WriteLine("return global::Microsoft.AspNetCore.Http.TypedResults.NoContent();");
-            writer.Indent--;
-            writer.WriteLine("},");
-            writer.Write("sender)");
+            writer.WriteLine("(global::Microsoft.AspNetCore.Http.HttpContext context,");
+            writer.WriteLine($"    [global::Microsoft.AspNetCore.Mvc.FromServices] {model.InterfaceName} receiver) =>");
+            writer.WriteLine($"    ReceiveAsync<{webhook.PayloadType}>(context, json, receiver.Handle{webhook.MethodName}Async))");
+            writer.WriteLine($".Accepts<{webhook.PayloadType}>(\"application/json\")");
+            writer.WriteLine(".Produces(204)");
+            writer.WriteLine(".ProducesProblem(400)");
+            writer.WriteLine(".ProducesProblem(401)");
+            writer.WriteLine(".ProducesProblem(409)");
+            writer.WriteLine(".ProducesProblem(413)");
+            writer.WriteLine(".ProducesProblem(415)");
+            writer.Write(".VerifyWebhookSignature(sender)");
             if (webhook.Summary is { } summary)
             {
                 writer.WriteLine();
@@ -231,6 +302,49 @@ internal static class CSharpEmitter
         writer.WriteLine("return group;");
         writer.Indent--;
         writer.WriteLine("}");
+        writer.WriteLineNoTabs("");
+        WriteReceive(writer);
+        writer.Indent--;
+        writer.WriteLine("}");
+    }
+
+    /// <summary>
+    /// The generated receiver's one body reader: the body read with the receiver's options (routing has already answered 415 to one
+    /// that is not JSON, as the endpoint <c>Accepts</c> only JSON), a refusal named for the sender.
+    /// </summary>
+    private static void WriteReceive(IndentedTextWriter writer)
+    {
+        writer.WriteLine("private static async global::System.Threading.Tasks.Task<global::Microsoft.AspNetCore.Http.IResult> ReceiveAsync<TPayload>(");
+        writer.WriteLine("    global::Microsoft.AspNetCore.Http.HttpContext context,");
+        writer.WriteLine("    global::System.Text.Json.JsonSerializerOptions json,");
+        writer.WriteLine(
+            "    global::System.Func<TPayload, string, global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task> handle)");
+        writer.WriteLine("{");
+        writer.Indent++;
+        writer.WriteLine("TPayload? payload;");
+        writer.WriteLine("try");
+        writer.WriteLine("{");
+        writer.WriteLine("    payload = await global::System.Text.Json.JsonSerializer.DeserializeAsync<TPayload>(");
+        writer.WriteLine("        context.Request.Body, json, context.RequestAborted).ConfigureAwait(false);");
+        writer.WriteLine("}");
+        writer.WriteLine("catch (global::System.Text.Json.JsonException e)");
+        writer.WriteLine("{");
+        writer.WriteLine("    // The message names the member: its path, or the required ones missing.");
+        writer.WriteLine("    return global::Microsoft.AspNetCore.Http.TypedResults.Problem(");
+        writer.WriteLine("        e.Message, statusCode: 400, title: \"The webhook's body does not match its schema\");");
+        writer.WriteLine("}");
+        writer.WriteLineNoTabs("");
+        writer.WriteLine("if (payload is null)");
+        writer.WriteLine("{");
+        writer.WriteLine("    return global::Microsoft.AspNetCore.Http.TypedResults.Problem(");
+        writer.WriteLine("        \"The body is the JSON null; the webhook's schema asks for a value.\",");
+        writer.WriteLine("        statusCode: 400,");
+        writer.WriteLine("        title: \"The webhook's body does not match its schema\");");
+        writer.WriteLine("}");
+        writer.WriteLineNoTabs("");
+        writer.WriteLine("var webhookId = context.Request.Headers[\"webhook-id\"].ToString();");
+        writer.WriteLine("await handle(payload, webhookId, context.RequestAborted).ConfigureAwait(false);");
+        writer.WriteLine("return global::Microsoft.AspNetCore.Http.TypedResults.NoContent();");
         writer.Indent--;
         writer.WriteLine("}");
     }

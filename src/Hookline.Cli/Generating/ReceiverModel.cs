@@ -14,6 +14,8 @@ internal sealed record ReceiverModel(
     public string ExtensionsName => $"{Name}WebhooksEndpointRouteBuilderExtensions";
 
     public string MapMethodName => $"Map{Name}Webhooks";
+
+    public string JsonName => $"{Name}WebhooksJson";
 }
 
 /// <summary>One webhook: mapped as <c>POST {prefix}/{Name}</c> to the handler <c>Handle{MethodName}Async</c>.</summary>
@@ -23,7 +25,14 @@ internal sealed record WebhookModel(string Name, string MethodName, string Paylo
 internal abstract record TypeModel(string Name, string? Description);
 
 /// <summary>A record for an object schema.</summary>
-internal sealed record RecordModel(string Name, string? Description, IReadOnlyList<PropertyModel> Properties)
+/// <param name="Name">The record's C# name.</param>
+/// <param name="Description">Its summary.</param>
+/// <param name="Properties">The members the schema declares, in document order.</param>
+/// <param name="AdditionalProperties">
+/// The property that keeps the members the schema does not declare but allows (<c>[JsonExtensionData]</c>), or null when the schema
+/// allows none (<c>additionalProperties: false</c>).
+/// </param>
+internal sealed record RecordModel(string Name, string? Description, IReadOnlyList<PropertyModel> Properties, string? AdditionalProperties)
     : TypeModel(Name, Description);
 
 /// <summary>A record's property: <paramref name="Type"/> already carries its <c>?</c> when it may be null or absent.</summary>

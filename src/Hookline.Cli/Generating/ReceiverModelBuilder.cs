@@ -50,6 +50,7 @@ internal sealed class ReceiverModelBuilder
         var model = new ReceiverModel(receiver, $"{info?.Title} {info?.Version}".Trim(), [], [], []);
         _typeNames.Add(model.InterfaceName);
         _typeNames.Add(model.ExtensionsName);
+        _typeNames.Add(model.JsonName);
 
         // Components first, by name, so their names win over inline schemas' and do not depend on which webhook reaches them first.
         foreach (var id in (_document.Document.Components?.Schemas?.Keys ?? []).Order(StringComparer.Ordinal))
@@ -238,7 +239,10 @@ internal sealed class ReceiverModelBuilder
             properties.Add(new(json, member, type.Nullable || !isRequired ? type.Type + "?" : type.Type, isRequired, Describe(property)));
         }
 
-        _types.Add(new RecordModel(name, Describe(schema), properties));
+        // A member the schema does not declare is kept unless every part of it refuses such members.
+        var closed = (schema.AllOf ?? []).Append(schema).Any(part => !part.AdditionalPropertiesAllowed);
+        var additional = closed ? null : CSharpNames.Unique("AdditionalProperties", members);
+        _types.Add(new RecordModel(name, Describe(schema), properties, additional));
         return name;
     }
 

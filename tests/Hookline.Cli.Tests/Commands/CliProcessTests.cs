@@ -15,11 +15,11 @@ public sealed class CliProcessTests
         Assert.True(exitCode == 0, output);
         Assert.Contains("wrote   Subscription.cs", output, StringComparison.Ordinal);
         Assert.Contains("app.MapFastAPIWebhooks(\"/hooks\")", output, StringComparison.Ordinal);
-        Assert.Equal(["FastAPIWebhooksEndpointRouteBuilderExtensions.cs", "IFastAPIWebhooks.cs", "Subscription.cs"],
+        Assert.Equal(["FastAPIWebhooksEndpointRouteBuilderExtensions.cs", "FastAPIWebhooksJson.cs", "IFastAPIWebhooks.cs", "Subscription.cs"],
             Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.NotNull(GeneratedCode.CompileFolder(folder.Path).GetType("Acme.Hooks.IFastAPIWebhooks"));
         Assert.True(again == 0, againOutput);
-        Assert.Contains("0 written, 3 unchanged, 0 removed", againOutput, StringComparison.Ordinal);
+        Assert.Contains("0 written, 4 unchanged, 0 removed", againOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -91,11 +91,105 @@ public sealed class GeneratedReceiverTests
         Assert.Null(Get<string?>(customer, "Reason"));
     }
 
-    private static async Task<GeneratedReceiverApp> StartAsync(string document, string @namespace, string name)
+    [Fact]
+    public async Task AccountReceiver_NamesDifferingInCase_AndUndeclaredMembers_AreKeptAndWrittenBackAsSent()
     {
-        var (model, files) = ReceiverGenerator.Emit(Fixtures.Load(document), @namespace);
+        await using var app = await StartAsync(AccountsDocument, "Acme.Accounts", "Accounts");
+        const string Body = """{"accountIban":"NL91","accountIBAN":"nl91","count":2,"owner":{"name":"Ann"},"Amount":"9.99","extra":{"x":[1]}}""";
+
+        var answer = await app.AnswerAsync("account.updated", Body, Secret, "msg_1", DateTimeOffset.UtcNow);
+
+        Assert.Equal(HttpStatusCode.NoContent, answer.Status);
+        var account = Assert.Single(app.Receiver.Calls).Payload;
+        Assert.Equal(("NL91", "nl91", "9.99"), (Get<string>(account, "AccountIban"), Get<string>(account, "AccountIBAN"), Get<string>(account, "Amount")));
+        Assert.Equal("""{"x":[1]}""", Get<Dictionary<string, System.Text.Json.JsonElement>>(account, "AdditionalProperties")["extra"].GetRawText());
+        var options = (System.Text.Json.JsonSerializerOptions)account.GetType().Assembly.GetType("Acme.Accounts.AccountsWebhooksJson")!
+            .GetProperty("Options")!.GetValue(null)!;
+        Assert.Equal(Body, System.Text.Json.JsonSerializer.Serialize(account, account.GetType(), options));
+    }
+
+    [Theory]
+    [InlineData("""{"accountIban":"NL91","owner":{"name":"Ann"}}""", "count")]
+    [InlineData("""{"accountIban":"NL91","count":"2","owner":{"name":"Ann"}}""", "$.count")]
+    [InlineData("""{"accountIban":"NL91","count":2,"owner":{"name":"Ann","age":3}}""", "age")]
+    [InlineData("""{"accountIban":"NL91","count":2,"owner":{"name":"Ann","role":"king"}}""", "$.owner.role")]
+    [InlineData("""{"accountIban":"NL91","count":2,"count":3,"owner":{"name":"Ann"}}""", "count")]
+    [InlineData("""{"accountIban":"NL91","count":2,"owner":null}""", "owner")]
+    [InlineData("""null""", "null")]
+    public async Task AccountReceiver_BodyBreakingItsSchema_Is400NamingTheMember_AndNeverReachesTheHandler(string body, string member)
+    {
+        await using var app = await StartAsync(AccountsDocument, "Acme.Accounts", "Accounts");
+
+        var (status, problem) = await app.AnswerAsync("account.updated", body, Secret, "msg_1", DateTimeOffset.UtcNow);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var detail = System.Text.Json.Nodes.JsonNode.Parse(problem)!["detail"]!.GetValue<string>();
+        Assert.Contains(member, detail, StringComparison.Ordinal);
+        Assert.Empty(app.Receiver.Calls);
+    }
+
+    [Fact]
+    public async Task AccountReceiver_Lenient_AcceptsMissingRequiredAndUndeclaredMembers_NotValuesOutsideAnEnum()
+    {
+        await using var app = await StartAsync(AccountsDocument, "Acme.Accounts", "Accounts", lenient: true);
+
+        var missing = await app.AnswerAsync("account.updated", """{"owner":{"name":"Ann","age":3}}""", Secret, "msg_1", DateTimeOffset.UtcNow);
+        var outside = await app.AnswerAsync(
+            "account.updated", """{"count":1,"owner":{"name":"Ann","role":"king"}}""", Secret, "msg_2", DateTimeOffset.UtcNow);
+        var notJson = await app.AnswerAsync("account.updated", "count=1", Secret, "msg_3", DateTimeOffset.UtcNow, "application/x-www-form-urlencoded");
+
+        Assert.Equal(
+            [HttpStatusCode.NoContent, HttpStatusCode.BadRequest, HttpStatusCode.UnsupportedMediaType],
+            [missing.Status, outside.Status, notJson.Status]);
+        var account = Assert.Single(app.Receiver.Calls).Payload;
+        Assert.Equal((null, 0L), (Get<string?>(account, "AccountIban"), Get<long>(account, "Count")));
+    }
+
+    /// <summary>
+    /// Members whose names differ only in case (as some payment providers' schemas have), an open and a closed object, an enum, and
+    /// a member named as its C# property would be (<c>Amount</c>), which must stay so.
+    /// </summary>
+    private const string AccountsDocument = """
+        {
+          "openapi": "3.1.0",
+          "info": { "title": "Accounts", "version": "1" },
+          "webhooks": {
+            "account.updated": {
+              "post": {
+                "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Account" } } } },
+                "responses": { "200": { "description": "OK" } }
+              }
+            }
+          },
+          "components": {
+            "schemas": {
+              "Account": {
+                "type": "object",
+                "required": ["accountIban", "count", "owner"],
+                "properties": {
+                  "accountIban": { "type": "string" },
+                  "accountIBAN": { "type": "string" },
+                  "count": { "type": "integer" },
+                  "owner": { "$ref": "#/components/schemas/Owner" },
+                  "Amount": { "type": "string" }
+                }
+              },
+              "Owner": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": { "name": { "type": "string" }, "role": { "type": "string", "enum": ["admin", "member"] } }
+              }
+            }
+          }
+        }
+        """;
+
+    private static async Task<GeneratedReceiverApp> StartAsync(string document, string @namespace, string name, bool lenient = false)
+    {
+        var parsed = document.StartsWith('{') ? WebhookDocumentLoader.Parse(document, $"{name}.json") : Fixtures.Load(document);
+        var (model, files) = ReceiverGenerator.Emit(parsed, @namespace);
         Assert.Equal(name, model.Name);
-        return await GeneratedReceiverApp.StartAsync(GeneratedCode.Compile(files.Values), @namespace, name, Secret);
+        return await GeneratedReceiverApp.StartAsync(GeneratedCode.Compile(files.Values), @namespace, name, Secret, lenient);
     }
 
     private static T Get<T>(object instance, string property) =>

@@ -143,8 +143,8 @@ public sealed class ReceiverGeneratorTests
         var bytes = Directory.EnumerateFiles(folder.Path).Order().Select(File.ReadAllBytes).ToList();
         var (_, second) = await ReceiverGenerator.GenerateAsync(Fixtures.ShopPath, "Acme.Shop", folder.Path, null, http, default);
 
-        Assert.Equal(9, first.Written.Count);
-        Assert.Equal((0, 9, 0), (second.Written.Count, second.Unchanged.Count, second.Removed.Count));
+        Assert.Equal(10, first.Written.Count);
+        Assert.Equal((0, 10, 0), (second.Written.Count, second.Unchanged.Count, second.Removed.Count));
         Assert.Equal(bytes, Directory.EnumerateFiles(folder.Path).Order().Select(File.ReadAllBytes));
     }
 
@@ -174,7 +174,7 @@ public sealed class ReceiverGeneratorTests
         Assert.Equal(
             [
                 "CustomerDeletedPayload.cs", "IShopEventsWebhooks.cs", "Mine.cs", "Notes.cs",
-                "ShopEventsWebhooksEndpointRouteBuilderExtensions.cs", "next.json",
+                "ShopEventsWebhooksEndpointRouteBuilderExtensions.cs", "ShopEventsWebhooksJson.cs", "next.json",
             ],
             Directory.EnumerateFiles(folder.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Contains("DateTimeOffset? At", File.ReadAllText(folder.File("CustomerDeletedPayload.cs")), StringComparison.Ordinal);

@@ -11,6 +11,9 @@ internal static class Fixtures
     /// <summary>An OpenAPI 3.0 document with <c>x-webhooks</c> and every kind of schema the generator maps.</summary>
     public static string ShopPath => Path.Combine(AppContext.BaseDirectory, "Fixtures", "shop-x-webhooks.json");
 
+    /// <summary>Real providers' documents, copied as published: <c>Fixtures/Corpus/SOURCES.md</c> says from where, and their licences.</summary>
+    public static string CorpusFolder => Path.Combine(AppContext.BaseDirectory, "Fixtures", "Corpus");
+
     public static WebhookDocument Load(string path) => WebhookDocumentLoader.Parse(File.ReadAllText(path), path);
 
     public static TempFolder NewFolder() => new();

@@ -27,7 +27,8 @@ internal sealed class GeneratedReceiverApp : IAsyncDisposable
 
     public HttpClient Client { get; } = new();
 
-    public static async Task<GeneratedReceiverApp> StartAsync(Assembly generated, string @namespace, string name, string secret)
+    public static async Task<GeneratedReceiverApp> StartAsync(
+        Assembly generated, string @namespace, string name, string secret, bool lenient = false)
     {
         var receiverInterface = generated.GetType($"{@namespace}.I{name}Webhooks", throwOnError: true)!;
         var extensions = generated.GetType($"{@namespace}.{name}WebhooksEndpointRouteBuilderExtensions", throwOnError: true)!;
@@ -39,24 +40,29 @@ internal sealed class GeneratedReceiverApp : IAsyncDisposable
         builder.Services.AddWebhookReceiving(o => o.Secrets.Add(secret));
         builder.Services.AddSingleton(receiverInterface, receiver);
         var app = builder.Build();
-        extensions.GetMethod($"Map{name}Webhooks")!.Invoke(null, [app, "/hooks", null]);
+        extensions.GetMethod($"Map{name}Webhooks")!.Invoke(null, [app, "/hooks", null, lenient]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new(app, receiver, address);
     }
 
     /// <summary>POSTs a body to <c>/hooks/{webhook}</c>, signed with <paramref name="secret"/> at <paramref name="timestamp"/>.</summary>
-    public async Task<HttpStatusCode> DeliverAsync(string webhook, string json, string secret, string id, DateTimeOffset timestamp)
+    public async Task<HttpStatusCode> DeliverAsync(string webhook, string json, string secret, string id, DateTimeOffset timestamp) =>
+        (await AnswerAsync(webhook, json, secret, id, timestamp)).Status;
+
+    /// <summary>As <see cref="DeliverAsync"/>, with the answer's body, and the body's media type.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> AnswerAsync(
+        string webhook, string json, string secret, string id, DateTimeOffset timestamp, string mediaType = "application/json")
     {
         var body = Encoding.UTF8.GetBytes(json);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{BaseUrl}/hooks/{webhook}") { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new("application/json");
+        request.Content.Headers.ContentType = new(mediaType);
         var seconds = timestamp.ToUnixTimeSeconds();
         request.Headers.Add(WebhookHeaders.Id, id);
         request.Headers.Add(WebhookHeaders.Timestamp, seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(WebhookSecret.Parse(secret), id, seconds, body));
         using var response = await Client.SendAsync(request);
-        return response.StatusCode;
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     public async ValueTask DisposeAsync()

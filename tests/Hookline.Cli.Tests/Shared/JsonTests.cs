@@ -1,4 +1,5 @@
-using Hookline.Cli.Shared;
+// Named in full: JsonSchema.Net's global Json namespace wins over an imported type of that name.
+using PrettyJson = Hookline.Cli.Shared.Json;
 
 namespace Hookline.Cli.Tests.Shared;
 
@@ -8,9 +9,9 @@ public sealed class JsonTests
     public void Pretty_LettersAndPunctuation_AreShownAsWritten() =>
         Assert.Equal(
             "{\n  \"name\": \"José <jose@example.com> & 日本 +1\"\n}",
-            Json.Pretty("""{"name":"José <jose@example.com> & 日本 +1"}"""));
+            PrettyJson.Pretty("""{"name":"José <jose@example.com> & 日本 +1"}"""));
 
     [Fact]
     public void Pretty_ControlCharactersInStrings_StayJsonEscapes() =>
-        Assert.Equal("[\n  \"\\u001B]52;c;aGk=\\u0007\"\n]", Json.Pretty("""["\u001b]52;c;aGk=\u0007"]"""));
+        Assert.Equal("[\n  \"\\u001B]52;c;aGk=\\u0007\"\n]", PrettyJson.Pretty("""["\u001b]52;c;aGk=\u0007"]"""));
 }
