@@ -50,14 +50,48 @@ public sealed class CorpusTests
         Assert.True(checkedExamples > 0, $"{file} has no example to check.");
     }
 
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public async Task Corpus_GeneratedReceiver_TakesEveryExampleSignedByHooklineSend_ValidOnesTyped_InvalidOnes400NamingTheMember(string file)
+    {
+        var corpus = CorpusDocument.Load(file);
+        var secret = WebhookSecret.Generate();
+        await using var app = await GeneratedReceiverApp.StartAsync(corpus.Assembly, CorpusDocument.Namespace, corpus.Name, secret);
+        using var folder = Fixtures.NewFolder();
+        var examples = corpus.Examples().ToList();
+
+        var valid = new List<CorpusExample>();
+        foreach (var (example, i) in examples.Select((e, i) => (e, i)))
+        {
+            var body = folder.File($"{i}.json");
+            File.WriteAllText(body, example.Value.ToJsonString());
+            var (exitCode, output) = await Cli.RunAsync(
+                "send", $"{app.BaseUrl}/hooks", "--secret", secret, "--event", example.Webhook, "--id", $"msg_{i}", "--data", "@" + body);
+            var errors = CorpusDocument.Validate(example);
+            if (errors.Count == 0)
+            {
+                Assert.True(exitCode == 0, $"{example.Name}: {output}");
+                valid.Add(example);
+            }
+            else
+            {
+                Assert.True(exitCode == 1 && output.Contains("400", StringComparison.Ordinal), $"{example.Name}: {output}");
+                Assert.True(errors.Any(e => output.Contains(e.Member, StringComparison.Ordinal)), $"{example.Name}: {output}");
+            }
+        }
+
+        Assert.Equal(
+            valid.Select(e => e.PayloadType),
+            app.Receiver.Calls.OrderBy(c => int.Parse(c.WebhookId["msg_".Length..], CultureInfo.InvariantCulture)).Select(c => c.Payload.GetType()));
+    }
+
     /// <summary>One corpus document: its receiver generated and compiled, its schemas registered with the validator.</summary>
     private sealed class CorpusDocument
     {
-        private const string Namespace = "Corpus.Receiver";
+        public const string Namespace = "Corpus.Receiver";
         private readonly JsonNode _json;
         private readonly Uri _uri;
         private readonly ReceiverModel _model;
-        private readonly Assembly _assembly;
 
         private CorpusDocument(string file)
         {
@@ -66,14 +100,19 @@ public sealed class CorpusTests
             _uri = new Uri($"https://corpus.test/{file}");
             var (model, files) = ReceiverGenerator.Emit(Fixtures.Load(path), Namespace);
             _model = model;
-            _assembly = GeneratedCode.Compile(files.Values);
-            Options = (JsonSerializerOptions)_assembly.GetType($"{Namespace}.{model.JsonName}", throwOnError: true)!
+            Assembly = GeneratedCode.Compile(files.Values);
+            Options = (JsonSerializerOptions)Assembly.GetType($"{Namespace}.{model.JsonName}", throwOnError: true)!
                 .GetProperty("Options")!.GetValue(null)!;
             Registry = new SchemaRegistry();
             Registry.Register(new JsonElementBaseDocument(JsonSerializer.SerializeToElement(_json), _uri));
         }
 
         public JsonSerializerOptions Options { get; }
+
+        public Assembly Assembly { get; }
+
+        /// <summary>The receiver's name: <c>I{Name}Webhooks</c>, <c>Map{Name}Webhooks</c>.</summary>
+        public string Name => _model.Name;
 
         private SchemaRegistry Registry { get; }
 
@@ -87,7 +126,7 @@ public sealed class CorpusTests
                 var media = _json["webhooks"]![webhook.Name]!["post"]!["requestBody"]!["content"]!["application/json"]!;
                 var type = webhook.PayloadType.StartsWith("global::", StringComparison.Ordinal)
                     ? typeof(JsonElement)
-                    : _assembly.GetType($"{Namespace}.{webhook.PayloadType}", throwOnError: true)!;
+                    : Assembly.GetType($"{Namespace}.{webhook.PayloadType}", throwOnError: true)!;
                 var schema = JsonSchema.FromText(
                     $$"""{"$ref":"{{_uri}}#/webhooks/{{Escape(webhook.Name)}}/post/requestBody/content/application~1json/schema"}""",
                     // OpenAPI's own keywords (discriminator, example, x-...) annotate; they do not validate.
@@ -96,7 +135,7 @@ public sealed class CorpusTests
                 foreach (var (name, example) in media["examples"]?.AsObject() ?? [])
                 {
                     var resolved = example!["$ref"] is { } reference ? Resolve(reference.GetValue<string>()) : example;
-                    yield return new CorpusExample($"{webhook.Name}/{name}", resolved!["value"]!, schema, type);
+                    yield return new CorpusExample(webhook.Name, $"{webhook.Name}/{name}", resolved!["value"]!, schema, type);
                 }
             }
         }
@@ -118,7 +157,7 @@ public sealed class CorpusTests
                 .Aggregate((JsonNode?)_json, (node, segment) => node?[segment.Replace("~1", "/").Replace("~0", "~")]);
     }
 
-    private sealed record CorpusExample(string Name, JsonNode Value, JsonSchema Schema, Type PayloadType);
+    private sealed record CorpusExample(string Webhook, string Name, JsonNode Value, JsonSchema Schema, Type PayloadType);
 
     /// <summary>A schema error, and the member it is about: the last property of where it is, or a missing required one.</summary>
     private sealed record SchemaError(string Member, string Text)
