@@ -12,9 +12,13 @@ internal static class Program
 {
     private static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand(
+        // A command named as the tool is installed, not a RootCommand: that one takes its name from the assembly (Hookline.Cli).
+        var root = new Command(
+            "hookline",
             "Receive webhooks: generate typed receivers from OpenAPI documents, listen for deliveries, send signed ones.")
         {
+            new System.CommandLine.Help.HelpOption(),
+            new VersionOption(),
             GenerateCommand.Create(),
             ListenCommand.Create(),
             SendCommand.Create(),

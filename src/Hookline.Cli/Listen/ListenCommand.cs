@@ -98,26 +98,27 @@ internal static class ListenCommand
         await answer.ExecuteAsync(context).ConfigureAwait(false);
     }
 
-    /// <summary>The event: the path under the prefix (as generated receivers map webhooks), else the payload's <c>type</c>.</summary>
+    /// <summary>
+    /// The event: the payload's <c>type</c> (the member Standard Webhooks' payload structure names the event with), else the path
+    /// under the prefix (as generated receivers map webhooks), said to be so, as a path may name anything.
+    /// </summary>
     private static string EventOf(HttpContext context, string body)
     {
-        if (context.Request.RouteValues["event"] is string { Length: > 0 } fromPath)
-        {
-            return fromPath;
-        }
-
         try
         {
             using var json = JsonDocument.Parse(body);
-            return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-                ? type.GetString()!
-                : "-";
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String)
+            {
+                return type.GetString()!;
+            }
         }
         catch (JsonException)
         {
-            return "-";
+            // Not JSON: the path may still say.
         }
+
+        return context.Request.RouteValues["event"] is string { Length: > 0 } fromPath ? $"{fromPath} (from the path)" : "-";
     }
 
     private static void Print(string path, string eventName, string? id, string? timestamp, WebhookVerificationResult verdict, string body)

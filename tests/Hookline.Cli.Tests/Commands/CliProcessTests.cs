@@ -42,7 +42,7 @@ public sealed class CliProcessTests
         Assert.Contains("401 Unauthorized", forgedOutput, StringComparison.Ordinal);
         Assert.Contains("NoMatchingSignature", forgedOutput, StringComparison.Ordinal);
         var verified = await listen.WaitForLineAsync("verified msg_right", Cli.Timeout);
-        Assert.StartsWith("event=new-subscription at=", verified, StringComparison.Ordinal);
+        Assert.StartsWith("event=new-subscription (from the path) at=", verified, StringComparison.Ordinal);
         Assert.Contains("\"monthly_fee\": 9.99", listen.Output, StringComparison.Ordinal);
         Assert.StartsWith("event=new-subscription", await listen.WaitForLineAsync("refused msg_wrong", Cli.Timeout), StringComparison.Ordinal);
     }
@@ -59,7 +59,7 @@ public sealed class CliProcessTests
         var (exitCode, output) = await Cli.RunAsync("send", url, "--secret", secret, "--id", "msg_file", "--data", "@" + folder.File("body.json"));
 
         Assert.True(exitCode == 0, output);
-        Assert.StartsWith("event=invoice.paid", await listen.WaitForLineAsync("verified msg_file", Cli.Timeout), StringComparison.Ordinal);
+        Assert.StartsWith("event=invoice.paid at=", await listen.WaitForLineAsync("verified msg_file", Cli.Timeout), StringComparison.Ordinal);
     }
 
     public static TheoryData<string[], string> Mistakes => new()
@@ -107,5 +107,17 @@ public sealed class CliProcessTests
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder.File("out")), "Nothing is written when generation fails.");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--help" }, "hookline [command] [options]")]
+    [InlineData(new[] { "send", "--help" }, "hookline send <url> [options]")]
+    public async Task Help_NamesTheToolAsItIsInstalled(string[] arguments, string usage)
+    {
+        var (exitCode, output) = await Cli.RunAsync(arguments);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains(usage, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hookline.Cli", output, StringComparison.Ordinal);
     }
 }
