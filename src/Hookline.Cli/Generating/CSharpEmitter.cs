@@ -112,7 +112,8 @@ internal static class CSharpEmitter
             Summary(writer, "The members the schema does not declare, as sent: written back when the record is serialized.");
             writer.WriteLine($"[{Attributes}.JsonExtensionData]");
             writer.WriteLine(
-                $"public global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? {additional} {{ get; init; }}");
+                "public global::System.Collections.Generic.Dictionary<string, global::System.Text.Json.JsonElement>? "
+                + $"{additional} {{ get; init; }}");
         }
 
         writer.Indent--;
@@ -156,7 +157,10 @@ internal static class CSharpEmitter
             }
 
             writer.WriteLine("/// <summary>");
-            writer.WriteLine($"/// The <c>{Escape(webhook.Name)}</c> webhook.");
+            writer.WriteLine(
+                webhook.HttpMethod == "POST"
+                    ? $"/// The <c>{Escape(webhook.Name)}</c> webhook."
+                    : $"/// The <c>{Escape(webhook.Name)}</c> webhook, sent as a {webhook.HttpMethod}.");
             foreach (var line in CSharpNames.DocLines(webhook.Summary ?? webhook.Description ?? ""))
             {
                 writer.WriteLine($"/// {line}");
@@ -193,7 +197,8 @@ internal static class CSharpEmitter
         writer.WriteLine("/// <summary>Reads a body as its schema says, or refuses it; writes what was read back as it came.</summary>");
         writer.WriteLine("public static global::System.Text.Json.JsonSerializerOptions Options { get; } = Create(lenient: false);");
         writer.WriteLineNoTabs("");
-        writer.WriteLine("/// <summary>As <see cref=\"Options\"/>, but missing required members and undeclared members are let through.</summary>");
+        writer.WriteLine(
+            "/// <summary>As <see cref=\"Options\"/>, but missing required members and undeclared members are let through.</summary>");
         writer.WriteLine("public static global::System.Text.Json.JsonSerializerOptions LenientOptions { get; } = Create(lenient: true);");
         writer.WriteLineNoTabs("");
         writer.WriteLine("private static global::System.Text.Json.JsonSerializerOptions Create(bool lenient)");
@@ -238,23 +243,25 @@ internal static class CSharpEmitter
         writer.Indent++;
         writer.WriteLine("/// <summary>");
         writer.WriteLine(
-            "/// Maps each webhook as <c>POST {prefix}/{webhook name}</c>, verified by Hookline.Receiving (<c>AddWebhookReceiving()</c>):");
+            "/// Maps each webhook as <c>POST {prefix}/{webhook name}</c> (or the method the document gives), verified by");
+        writer.WriteLine("/// Hookline.Receiving (<c>AddWebhookReceiving()</c>):");
         foreach (var webhook in model.Webhooks)
         {
             var handler = $"{model.InterfaceName}.Handle{webhook.MethodName}Async";
-            writer.WriteLine($"/// <c>{Escape(Route(webhook))}</c> calls <see cref=\"{handler}\"/>;");
+            writer.WriteLine($"/// <c>{webhook.HttpMethod} {Escape(Route(webhook))}</c> calls <see cref=\"{handler}\"/>;");
         }
 
-        writer.WriteLine($"/// the <see cref=\"{model.InterfaceName}\"/> comes from the request's services. A body that breaks its schema is");
-        writer.WriteLine("/// answered 400 with a problem naming the member, and the handler is not called.");
+        writer.WriteLine($"/// the <see cref=\"{model.InterfaceName}\"/> comes from the request's services.");
+        writer.WriteLine("/// A body that breaks its schema is answered 400 with a problem naming the member, and the handler is not called.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <param name=\"endpoints\">The app or a route group.</param>");
         writer.WriteLine("/// <param name=\"prefix\">The routes' prefix, e.g. <c>/hooks</c>.</param>");
         writer.WriteLine(
             "/// <param name=\"sender\">A named sender's secrets (<c>AddWebhookReceiving(sender)</c>), or the default sender's.</param>");
         writer.WriteLine(
-            $"/// <param name=\"lenient\">Read bodies with <see cref=\"{model.JsonName}.LenientOptions\"/>: accept a required member missing");
-        writer.WriteLine("/// (for a sender whose payloads break their own schema), at the cost of members null that the types say are set.</param>");
+            $"/// <param name=\"lenient\">Read bodies with <see cref=\"{model.JsonName}.LenientOptions\"/>:");
+        writer.WriteLine("/// accept a required member missing (for a sender whose payloads break their own schema),");
+        writer.WriteLine("/// at the cost of members null that the types say are set.</param>");
         writer.WriteLine("/// <returns>The webhooks' route group, to add authorization, rate limits or metadata to all of them.</returns>");
         writer.WriteLine($"public static global::Microsoft.AspNetCore.Builder.IEndpointConventionBuilder {model.MapMethodName}(");
         writer.WriteLine("    this global::Microsoft.AspNetCore.Routing.IEndpointRouteBuilder endpoints,");
@@ -269,9 +276,10 @@ internal static class CSharpEmitter
         writer.WriteLine("var group = endpoints.MapGroup(prefix);");
         foreach (var webhook in model.Webhooks)
         {
-            writer.WriteLine($"group.MapPost(");
+            writer.WriteLine($"group.MapMethods(");
             writer.Indent++;
             writer.WriteLine($"{CSharpNames.Literal(Route(webhook))},");
+            writer.WriteLine($"[{CSharpNames.Literal(webhook.HttpMethod)}],");
             writer.WriteLine("(global::Microsoft.AspNetCore.Http.HttpContext context,");
             writer.WriteLine($"    [global::Microsoft.AspNetCore.Mvc.FromServices] {model.InterfaceName} receiver) =>");
             writer.WriteLine($"    ReceiveAsync<{webhook.PayloadType}>(context, json, receiver.Handle{webhook.MethodName}Async))");
@@ -314,11 +322,14 @@ internal static class CSharpEmitter
     /// </summary>
     private static void WriteReceive(IndentedTextWriter writer)
     {
-        writer.WriteLine("private static async global::System.Threading.Tasks.Task<global::Microsoft.AspNetCore.Http.IResult> ReceiveAsync<TPayload>(");
+        writer.WriteLine(
+            "private static async global::System.Threading.Tasks.Task<global::Microsoft.AspNetCore.Http.IResult> "
+            + "ReceiveAsync<TPayload>(");
         writer.WriteLine("    global::Microsoft.AspNetCore.Http.HttpContext context,");
         writer.WriteLine("    global::System.Text.Json.JsonSerializerOptions json,");
         writer.WriteLine(
-            "    global::System.Func<TPayload, string, global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task> handle)");
+            "    global::System.Func<TPayload, string, global::System.Threading.CancellationToken, global::System.Threading.Tasks.Task>"
+            + " handle)");
         writer.WriteLine("{");
         writer.Indent++;
         writer.WriteLine("TPayload? payload;");

@@ -18,8 +18,9 @@ internal sealed record ReceiverModel(
     public string JsonName => $"{Name}WebhooksJson";
 }
 
-/// <summary>One webhook: mapped as <c>POST {prefix}/{Name}</c> to the handler <c>Handle{MethodName}Async</c>.</summary>
-internal sealed record WebhookModel(string Name, string MethodName, string PayloadType, string? Summary, string? Description);
+/// <summary>One webhook's operation: mapped as <c>{HttpMethod} {prefix}/{Name}</c> to the handler <c>Handle{MethodName}Async</c>.</summary>
+internal sealed record WebhookModel(
+    string Name, string HttpMethod, string MethodName, string PayloadType, string? Summary, string? Description);
 
 /// <summary>A generated type: a record or an enum.</summary>
 internal abstract record TypeModel(string Name, string? Description);

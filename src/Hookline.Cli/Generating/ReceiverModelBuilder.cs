@@ -62,24 +62,36 @@ internal sealed class ReceiverModelBuilder
         var webhooks = new List<WebhookModel>();
         foreach (var (webhook, item) in _document.Webhooks)
         {
-            if (item.Operations?.TryGetValue(HttpMethod.Post, out var operation) != true || operation is null)
+            // POST first, the handler named after the webhook alone; a webhook sent with other methods too gets one handler each.
+            var operations = (item.Operations ?? []).OrderBy(o => o.Key == HttpMethod.Post ? 0 : 1)
+                .ThenBy(o => o.Key.Method, StringComparer.Ordinal).ToList();
+            foreach (var (verb, operation) in operations)
             {
-                _warnings.Add($"Webhook '{webhook}' is left out: only POST webhooks are received.");
-                continue;
-            }
+                if (!CarriesABody(verb))
+                {
+                    _warnings.Add($"Webhook '{webhook}' ({verb.Method}) is left out: a {verb.Method} request has no body to receive.");
+                    continue;
+                }
 
-            var method = CSharpNames.Unique(CSharpNames.ToPascalCase(webhook, "Webhook"), methods);
-            var payload = PayloadType(operation, method);
-            webhooks.Add(new(webhook, method, payload, Blank(operation.Summary), Blank(operation.Description)));
+                var handler = webhooks.Any(w => w.Name == webhook) ? webhook + " " + verb.Method.ToLowerInvariant() : webhook;
+                var method = CSharpNames.Unique(CSharpNames.ToPascalCase(handler, "Webhook"), methods);
+                var payload = PayloadType(operation, method);
+                webhooks.Add(new(webhook, verb.Method, method, payload, Blank(operation.Summary), Blank(operation.Description)));
+            }
         }
 
         if (webhooks.Count == 0)
         {
-            throw new GenerationException($"{_document.Source} has no webhooks that are POST requests, so there is nothing to receive.");
+            throw new GenerationException(
+                $"{_document.Source} has no webhooks that are requests with a body (POST, PUT, PATCH, DELETE), "
+                + "so there is nothing to receive.");
         }
 
         return model with { Webhooks = webhooks, Types = [.. _types.OrderBy(t => t.Name, StringComparer.Ordinal)], Warnings = _warnings };
     }
+
+    private static bool CarriesABody(HttpMethod verb) =>
+        verb == HttpMethod.Post || verb == HttpMethod.Put || verb == HttpMethod.Patch || verb == HttpMethod.Delete;
 
     private string PayloadType(OpenApiOperation operation, string method)
     {

@@ -145,6 +145,51 @@ public sealed class GeneratedReceiverTests
         Assert.Equal((null, 0L), (Get<string?>(account, "AccountIban"), Get<long>(account, "Count")));
     }
 
+    [Fact]
+    public async Task WebhooksSentWithOtherMethods_GetAHandlerEach_AndARequestWithoutABodyIsLeftOutWithAWarning()
+    {
+        const string Operation = """
+            { "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Item" } } } },
+              "responses": { "200": { "description": "OK" } } }
+            """;
+        const string Document = $$"""
+            {
+              "openapi": "3.1.0",
+              "info": { "title": "Verbs", "version": "1" },
+              "webhooks": {
+                "item": {
+                  "post": {{Operation}},
+                  "put": {{Operation}},
+                  "get": { "responses": { "200": { "description": "OK" } } }
+                },
+                "item.patched": {
+                  "patch": {{Operation}}
+                }
+              },
+              "components": { "schemas": { "Item": { "type": "object", "properties": { "n": { "type": "integer" } } } } }
+            }
+            """;
+        var (model, _) = ReceiverGenerator.Emit(WebhookDocumentLoader.Parse(Document, "verbs.json"), "Acme.Verbs");
+        await using var app = await StartAsync(Document, "Acme.Verbs", "Verbs");
+
+        var statuses = new[]
+        {
+            (await app.AnswerAsync("item", """{"n":1}""", Secret, "msg_1", DateTimeOffset.UtcNow)).Status,
+            (await app.AnswerAsync("item", """{"n":2}""", Secret, "msg_2", DateTimeOffset.UtcNow, method: "PUT")).Status,
+            (await app.AnswerAsync("item.patched", """{"n":3}""", Secret, "msg_3", DateTimeOffset.UtcNow, method: "PATCH")).Status,
+            (await app.AnswerAsync("item.patched", """{"n":4}""", Secret, "msg_4", DateTimeOffset.UtcNow)).Status,
+        };
+
+        Assert.Equal(
+            [("item", "POST", "Item"), ("item", "PUT", "ItemPut"), ("item.patched", "PATCH", "ItemPatched")],
+            model.Webhooks.Select(w => (w.Name, w.HttpMethod, w.MethodName)));
+        Assert.Contains(model.Warnings, w => w.Contains("'item' (GET) is left out", StringComparison.Ordinal));
+        Assert.Equal([HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.NoContent, HttpStatusCode.MethodNotAllowed], statuses);
+        Assert.Equal(
+            [("HandleItemAsync", 1L), ("HandleItemPutAsync", 2L), ("HandleItemPatchedAsync", 3L)],
+            app.Receiver.Calls.Select(c => (c.Method, Get<long?>(c.Payload, "N") ?? 0)));
+    }
+
     /// <summary>
     /// Members whose names differ only in case (as some payment providers' schemas have), an open and a closed object, an enum, and
     /// a member named as its C# property would be (<c>Amount</c>), which must stay so.

@@ -52,10 +52,16 @@ internal sealed class GeneratedReceiverApp : IAsyncDisposable
 
     /// <summary>As <see cref="DeliverAsync"/>, with the answer's body, and the body's media type.</summary>
     public async Task<(HttpStatusCode Status, string Body)> AnswerAsync(
-        string webhook, string json, string secret, string id, DateTimeOffset timestamp, string mediaType = "application/json")
+        string webhook,
+        string json,
+        string secret,
+        string id,
+        DateTimeOffset timestamp,
+        string mediaType = "application/json",
+        string method = "POST")
     {
         var body = Encoding.UTF8.GetBytes(json);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{BaseUrl}/hooks/{webhook}") { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(new HttpMethod(method), $"{BaseUrl}/hooks/{webhook}") { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new(mediaType);
         var seconds = timestamp.ToUnixTimeSeconds();
         request.Headers.Add(WebhookHeaders.Id, id);
