@@ -39,6 +39,16 @@ internal sealed record RecordModel(string Name, string? Description, IReadOnlyLi
 /// <summary>A record's property: <paramref name="Type"/> already carries its <c>?</c> when it may be null or absent.</summary>
 internal sealed record PropertyModel(string JsonName, string Name, string Type, bool Required, string? Description);
 
+/// <summary>
+/// A choice of object schemas (<c>oneOf</c>/<c>anyOf</c>) told apart by a member (<paramref name="Discriminator"/>): a record with
+/// one property per choice, of which a body sets one, read and written by a converter of its own.
+/// </summary>
+internal sealed record UnionModel(string Name, string? Description, string Discriminator, IReadOnlyList<UnionMemberModel> Members)
+    : TypeModel(Name, Description);
+
+/// <summary>A choice: the discriminator's value that selects it, its record, and the union's property that holds it.</summary>
+internal sealed record UnionMemberModel(string Value, string Type, string Name);
+
 /// <summary>An enum for a string schema with a closed set of values.</summary>
 internal sealed record EnumModel(string Name, string? Description, IReadOnlyList<EnumMemberModel> Members) : TypeModel(Name, Description);
 

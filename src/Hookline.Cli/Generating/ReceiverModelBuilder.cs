@@ -21,6 +21,7 @@ internal sealed class ReceiverModelBuilder
     private readonly Dictionary<string, (string Type, bool Nullable)> _componentTypes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _expanding = new(StringComparer.Ordinal);
     private readonly List<TypeModel> _types = [];
+    private readonly Dictionary<string, RecordModel> _records = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
 
     private ReceiverModelBuilder(WebhookDocument document) => _document = document;
@@ -144,8 +145,7 @@ internal sealed class ReceiverModelBuilder
 
         if (!hasProperties && (schema.OneOf is { Count: > 0 } || schema.AnyOf is { Count: > 0 }))
         {
-            _warnings.Add($"'{context}' is read as any JSON: a choice of several schemas (oneOf/anyOf) has no single C# type.");
-            return (JsonElement, true);
+            return UnionType(schema, context, componentId, nullable);
         }
 
         var kinds = (schema.Type ?? 0) & ~JsonSchemaType.Null;
@@ -198,6 +198,96 @@ internal sealed class ReceiverModelBuilder
         var alternatives = (schema.OneOf ?? []).Concat(schema.AnyOf ?? []).ToList();
         var others = alternatives.Where(a => a.Type != JsonSchemaType.Null).ToList();
         return others.Count == 1 && schema.AllOf is not { Count: > 0 } ? (others[0], others.Count < alternatives.Count) : null;
+    }
+
+    /// <summary>
+    /// A choice of object schemas told apart by a member: the document's <c>discriminator</c>, or else a member to which every choice
+    /// gives one string value of its own (an <c>enum</c> of one, or <c>const</c>), as providers often write them. Any other
+    /// choice is read as any JSON, which keeps it whole.
+    /// </summary>
+    private (string Type, bool Nullable) UnionType(IOpenApiSchema schema, string context, string? componentId, bool nullable)
+    {
+        var alternatives = (schema.OneOf is { Count: > 0 } ? schema.OneOf : schema.AnyOf!).ToList();
+        nullable |= alternatives.Any(a => a.Type == JsonSchemaType.Null);
+        var choices = alternatives.Where(a => a.Type != JsonSchemaType.Null).ToList();
+        var name = componentId is not null ? _componentNames[componentId] : CSharpNames.Unique(context, _typeNames);
+        if (componentId is not null)
+        {
+            _componentTypes[componentId] = (name, nullable);
+        }
+
+        // Decided on the document's schemas first, so that a choice read as any JSON leaves no records behind.
+        var discriminator = schema.Discriminator?.PropertyName ?? SharedTag(choices);
+        var values = discriminator is null
+            ? []
+            : choices.Select(c => MappedValue(schema.Discriminator, c) ?? TagValue(c, discriminator)).ToList();
+        if (values.Count == 0 || values.Any(v => v is null) || values.Distinct(StringComparer.Ordinal).Count() < values.Count)
+        {
+            discriminator = null;
+        }
+
+        var members = new List<UnionMemberModel>();
+        var names = new HashSet<string>(RecordMembers, StringComparer.Ordinal) { name };
+        for (var i = 0; i < choices.Count && discriminator is not null; i++)
+        {
+            var (type, _) = TypeFor(choices[i], $"{name}Choice{i + 1}");
+            if (!_records.ContainsKey(type) || members.Any(m => m.Type == type))
+            {
+                discriminator = null; // Not an object, or an object still being generated (a choice that contains its union).
+                break;
+            }
+
+            members.Add(new(values[i]!, type, CSharpNames.Unique(type, names)));
+        }
+
+        if (discriminator is null)
+        {
+            _typeNames.Remove(name);
+            if (componentId is not null)
+            {
+                _componentTypes[componentId] = (JsonElement, true);
+            }
+
+            _warnings.Add(
+                $"'{name}' is read as any JSON: its choices (oneOf/anyOf) are not objects that one member with a value each tells apart.");
+            return (JsonElement, true);
+        }
+
+        _types.Add(new UnionModel(name, Describe(schema), discriminator, members));
+        return (name, nullable);
+    }
+
+    /// <summary>The member every choice gives a single string value, if there is one.</summary>
+    private static string? SharedTag(IReadOnlyList<IOpenApiSchema> choices) =>
+        choices.Count == 0
+            ? null
+            : Parts(choices[0]).SelectMany(p => p.Properties?.Keys ?? []).Distinct(StringComparer.Ordinal)
+                .FirstOrDefault(property => choices.All(c => TagValue(c, property) is not null));
+
+    /// <summary>The single string value <paramref name="choice"/> allows <paramref name="property"/> (required or not: providers forget).</summary>
+    private static string? TagValue(IOpenApiSchema choice, string property)
+    {
+        var tag = Parts(choice).Select(p => p.Properties is { } properties && properties.TryGetValue(property, out var s) ? s : null)
+            .FirstOrDefault(s => s is not null);
+        return tag switch
+        {
+            { Const: { } constant } => constant,
+            { Enum: [JsonValue value] } when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+            _ => null,
+        };
+    }
+
+    /// <summary>The value a discriminator's <c>mapping</c> gives <paramref name="choice"/>, when it is a reference the mapping names.</summary>
+    private static string? MappedValue(OpenApiDiscriminator? discriminator, IOpenApiSchema choice) =>
+        choice is OpenApiSchemaReference { Reference.Id: { } id }
+            ? discriminator?.Mapping?.FirstOrDefault(m => m.Value.Reference.Id == id).Key
+            : null;
+
+    /// <summary>A schema and its <c>allOf</c> parts, references followed.</summary>
+    private static IEnumerable<IOpenApiSchema> Parts(IOpenApiSchema schema)
+    {
+        var resolved = schema is OpenApiSchemaReference { Target: { } target } ? target : schema;
+        return (resolved.AllOf ?? []).SelectMany(Parts).Prepend(resolved);
     }
 
     private (string Type, bool Nullable) EnumType(
@@ -254,7 +344,9 @@ internal sealed class ReceiverModelBuilder
         // A member the schema does not declare is kept unless every part of it refuses such members.
         var closed = (schema.AllOf ?? []).Append(schema).Any(part => !part.AdditionalPropertiesAllowed);
         var additional = closed ? null : CSharpNames.Unique("AdditionalProperties", members);
-        _types.Add(new RecordModel(name, Describe(schema), properties, additional));
+        var record = new RecordModel(name, Describe(schema), properties, additional);
+        _types.Add(record);
+        _records[name] = record;
         return name;
     }
 

@@ -190,6 +190,64 @@ public sealed class GeneratedReceiverTests
             app.Receiver.Calls.Select(c => (c.Method, Get<long?>(c.Payload, "N") ?? 0)));
     }
 
+    [Fact]
+    public async Task Choices_ToldApartByAMember_AreTyped_ReadAndWrittenBackAsSent_AnUnknownChoiceIs400NamingTheMember()
+    {
+        const string Document = """
+            {
+              "openapi": "3.1.0",
+              "info": { "title": "Pets", "version": "1" },
+              "webhooks": {
+                "adopted": {
+                  "post": {
+                    "requestBody": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Adoption" } } } },
+                    "responses": { "200": { "description": "OK" } }
+                  }
+                }
+              },
+              "components": {
+                "schemas": {
+                  "Adoption": {
+                    "type": "object",
+                    "properties": {
+                      "pet": {
+                        "oneOf": [{ "$ref": "#/components/schemas/Cat" }, { "$ref": "#/components/schemas/Dog" }],
+                        "discriminator": { "propertyName": "kind", "mapping": { "meow": "#/components/schemas/Cat", "woof": "#/components/schemas/Dog" } }
+                      },
+                      "toy": { "anyOf": [{ "$ref": "#/components/schemas/Ball" }, { "$ref": "#/components/schemas/Rope" }, { "type": "null" }] },
+                      "any": { "oneOf": [{ "type": "string" }, { "type": "integer" }] }
+                    }
+                  },
+                  "Cat": { "type": "object", "properties": { "kind": { "type": "string" }, "lives": { "type": "integer" } } },
+                  "Dog": { "type": "object", "properties": { "kind": { "type": "string" }, "name": { "type": "string" } } },
+                  "Ball": { "type": "object", "properties": { "type": { "const": "ball" }, "size": { "type": "integer" } } },
+                  "Rope": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["rope"] }, "length": { "type": "integer" } } }
+                }
+              }
+            }
+            """;
+        var (model, _) = ReceiverGenerator.Emit(WebhookDocumentLoader.Parse(Document, "pets.json"), "Acme.Pets");
+        await using var app = await StartAsync(Document, "Acme.Pets", "Pets");
+        const string Body = """{"pet":{"kind":"woof","name":"Rex"},"toy":{"type":"rope","length":2},"any":5}""";
+
+        var adopted = await app.AnswerAsync("adopted", Body, Secret, "msg_1", DateTimeOffset.UtcNow);
+        var unknown = await app.AnswerAsync("adopted", """{"pet":{"kind":"moo"}}""", Secret, "msg_2", DateTimeOffset.UtcNow);
+
+        Assert.Equal(
+            ["'AdoptionAny' is read as any JSON: its choices (oneOf/anyOf) are not objects that one member with a value each tells apart."],
+            model.Warnings);
+        Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.BadRequest), (adopted.Status, unknown.Status));
+        Assert.Contains("'kind' is 'moo', none of: meow, woof", unknown.Body, StringComparison.Ordinal);
+        var adoption = Assert.Single(app.Receiver.Calls).Payload;
+        var pet = Get<object>(adoption, "Pet");
+        Assert.Equal(("AdoptionPet", "Rex"), (pet.GetType().Name, Get<string>(Get<object>(pet, "Dog"), "Name")));
+        Assert.Null(pet.GetType().GetProperty("Cat")!.GetValue(pet));
+        Assert.Equal(2L, Get<long?>(Get<object>(Get<object>(adoption, "Toy"), "Rope"), "Length"));
+        var options = (System.Text.Json.JsonSerializerOptions)adoption.GetType().Assembly.GetType("Acme.Pets.PetsWebhooksJson")!
+            .GetProperty("Options")!.GetValue(null)!;
+        Assert.Equal(Body, System.Text.Json.JsonSerializer.Serialize(adoption, adoption.GetType(), options));
+    }
+
     /// <summary>
     /// Members whose names differ only in case (as some payment providers' schemas have), an open and a closed object, an enum, and
     /// a member named as its C# property would be (<c>Amount</c>), which must stay so.
