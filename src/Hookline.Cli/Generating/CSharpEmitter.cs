@@ -130,7 +130,8 @@ internal static class CSharpEmitter
         Summary(
             writer,
             (union.Description is { } description ? Doc(description) + "\n" : "")
-            + $"One of {union.Members.Count} schemas, told apart by <c>{Escape(union.Discriminator)}</c>: the property of the one sent is set.");
+            + $"One of {union.Members.Count} schemas, told apart by <c>{Escape(union.Discriminator)}</c>:\n"
+            + "the property of the one sent is set.");
         writer.WriteLine($"[{Attributes}.JsonConverter(typeof({union.Name}.Converter))]");
         writer.WriteLine($"public sealed record {union.Name}");
         writer.WriteLine("{");
@@ -195,7 +196,8 @@ internal static class CSharpEmitter
         writer.Indent--;
         writer.WriteLine("}");
         writer.WriteLineNoTabs("");
-        writer.WriteLine("private static T Read<T>(global::System.Text.Json.JsonElement element, global::System.Text.Json.JsonSerializerOptions options) =>");
+        writer.WriteLine("private static T Read<T>(");
+        writer.WriteLine("    global::System.Text.Json.JsonElement element, global::System.Text.Json.JsonSerializerOptions options) =>");
         writer.WriteLine("    global::System.Text.Json.JsonSerializer.Deserialize<T>(element, options)");
         writer.WriteLine("    ?? throw new global::System.Text.Json.JsonException(\"A choice is null.\");");
         writer.Indent--;
@@ -336,7 +338,8 @@ internal static class CSharpEmitter
         }
 
         writer.WriteLine($"/// the <see cref=\"{model.InterfaceName}\"/> comes from the request's services.");
-        writer.WriteLine("/// A body that breaks its schema is answered 400 with a problem naming the member, and the handler is not called.");
+        writer.WriteLine("/// A body that breaks its schema is answered 400 with a problem naming the member,");
+        writer.WriteLine("/// and the handler is not called.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <param name=\"endpoints\">The app or a route group.</param>");
         writer.WriteLine("/// <param name=\"prefix\">The routes' prefix, e.g. <c>/hooks</c>.</param>");

@@ -264,7 +264,9 @@ internal sealed class ReceiverModelBuilder
             : Parts(choices[0]).SelectMany(p => p.Properties?.Keys ?? []).Distinct(StringComparer.Ordinal)
                 .FirstOrDefault(property => choices.All(c => TagValue(c, property) is not null));
 
-    /// <summary>The single string value <paramref name="choice"/> allows <paramref name="property"/> (required or not: providers forget).</summary>
+    /// <summary>
+    /// The single string value <paramref name="choice"/> allows <paramref name="property"/> (required or not: providers forget).
+    /// </summary>
     private static string? TagValue(IOpenApiSchema choice, string property)
     {
         var tag = Parts(choice).Select(p => p.Properties is { } properties && properties.TryGetValue(property, out var s) ? s : null)
@@ -277,7 +279,9 @@ internal sealed class ReceiverModelBuilder
         };
     }
 
-    /// <summary>The value a discriminator's <c>mapping</c> gives <paramref name="choice"/>, when it is a reference the mapping names.</summary>
+    /// <summary>
+    /// The value a discriminator's <c>mapping</c> gives <paramref name="choice"/>, when it is a reference the mapping names.
+    /// </summary>
     private static string? MappedValue(OpenApiDiscriminator? discriminator, IOpenApiSchema choice) =>
         choice is OpenApiSchemaReference { Reference.Id: { } id }
             ? discriminator?.Mapping?.FirstOrDefault(m => m.Value.Reference.Id == id).Key
