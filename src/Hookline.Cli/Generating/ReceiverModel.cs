@@ -49,8 +49,13 @@ internal sealed record UnionModel(string Name, string? Description, string Discr
 /// <summary>A choice: the discriminator's value that selects it, its record, and the union's property that holds it.</summary>
 internal sealed record UnionMemberModel(string Value, string Type, string Name);
 
-/// <summary>An enum for a string schema with a closed set of values.</summary>
-internal sealed record EnumModel(string Name, string? Description, IReadOnlyList<EnumMemberModel> Members) : TypeModel(Name, Description);
+/// <summary>An enum for a schema with a closed set of strings or whole numbers.</summary>
+/// <param name="Name">The enum's C# name.</param>
+/// <param name="Description">Its summary.</param>
+/// <param name="Members">Its values, in document order.</param>
+/// <param name="Numbers">Whether the values are whole numbers (written as numbers, a <c>long</c> enum), not strings.</param>
+internal sealed record EnumModel(string Name, string? Description, IReadOnlyList<EnumMemberModel> Members, bool Numbers = false)
+    : TypeModel(Name, Description);
 
-/// <summary>An enum member and the JSON string it stands for.</summary>
+/// <summary>An enum member and the JSON value it stands for (a string, or a number's digits).</summary>
 internal sealed record EnumMemberModel(string JsonValue, string Name);

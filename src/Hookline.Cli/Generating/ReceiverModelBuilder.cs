@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
@@ -299,18 +300,26 @@ internal sealed class ReceiverModelBuilder
     {
         var present = values.Where(v => v is not null).ToList();
         nullable |= present.Count < values.Count;
-        if (present.Count == 0 || !present.All(v => v is JsonValue value && value.GetValueKind() == JsonValueKind.String))
+        var strings = present.All(v => v is JsonValue value && value.GetValueKind() == JsonValueKind.String);
+        var integers = present.All(v => v is JsonValue value && value.TryGetValue<long>(out _));
+        if (present.Count == 0 || !(strings || integers))
         {
-            // Numbers or mixed values: C# enums cannot carry them as names; the plain type keeps every value.
+            // Fractions or mixed values: no C# enum carries them; the plain type keeps every value.
             var (type, _) = TypeFor(WithoutEnum(schema), context);
             return (type, nullable);
         }
 
         var name = componentId is not null ? _componentNames[componentId] : CSharpNames.Unique(context, _typeNames);
         var members = new HashSet<string>(StringComparer.Ordinal);
-        var list = present.Select(v => v!.GetValue<string>()).Distinct(StringComparer.Ordinal)
-            .Select(v => new EnumMemberModel(v, CSharpNames.Unique(CSharpNames.ToPascalCase(v), members))).ToList();
-        _types.Add(new EnumModel(name, Describe(schema), list));
+        var list = strings
+            ? present.Select(v => v!.GetValue<string>()).Distinct(StringComparer.Ordinal)
+                .Select(v => new EnumMemberModel(v, CSharpNames.Unique(CSharpNames.ToPascalCase(v), members))).ToList()
+            : present.Select(v => v!.GetValue<long>()).Distinct()
+                .Select(v => new EnumMemberModel(
+                    v.ToString(CultureInfo.InvariantCulture),
+                    CSharpNames.Unique(v < 0 ? $"ValueMinus{-(decimal)v}" : $"Value{v}", members)))
+                .ToList();
+        _types.Add(new EnumModel(name, Describe(schema), list, Numbers: integers && !strings));
         return (name, nullable);
     }
 

@@ -95,13 +95,16 @@ public sealed class GeneratedReceiverTests
     public async Task AccountReceiver_NamesDifferingInCase_AndUndeclaredMembers_AreKeptAndWrittenBackAsSent()
     {
         await using var app = await StartAsync(AccountsDocument, "Acme.Accounts", "Accounts");
-        const string Body = """{"accountIban":"NL91","accountIBAN":"nl91","count":2,"owner":{"name":"Ann"},"Amount":"9.99","extra":{"x":[1]}}""";
+        const string Body = """
+            {"accountIban":"NL91","accountIBAN":"nl91","count":2,"owner":{"name":"Ann","role":"admin"},"Amount":"9.99","level":-3,"extra":{"x":[1]}}
+            """;
 
         var answer = await app.AnswerAsync("account.updated", Body, Secret, "msg_1", DateTimeOffset.UtcNow);
 
         Assert.Equal(HttpStatusCode.NoContent, answer.Status);
         var account = Assert.Single(app.Receiver.Calls).Payload;
         Assert.Equal(("NL91", "nl91", "9.99"), (Get<string>(account, "AccountIban"), Get<string>(account, "AccountIBAN"), Get<string>(account, "Amount")));
+        Assert.Equal(("ValueMinus3", -3L), (Get<object>(account, "Level").ToString(), Convert.ToInt64(Get<object>(account, "Level"))));
         Assert.Equal("""{"x":[1]}""", Get<Dictionary<string, System.Text.Json.JsonElement>>(account, "AdditionalProperties")["extra"].GetRawText());
         var options = (System.Text.Json.JsonSerializerOptions)account.GetType().Assembly.GetType("Acme.Accounts.AccountsWebhooksJson")!
             .GetProperty("Options")!.GetValue(null)!;
@@ -115,6 +118,9 @@ public sealed class GeneratedReceiverTests
     [InlineData("""{"accountIban":"NL91","count":2,"owner":{"name":"Ann","role":"king"}}""", "$.owner.role")]
     [InlineData("""{"accountIban":"NL91","count":2,"count":3,"owner":{"name":"Ann"}}""", "count")]
     [InlineData("""{"accountIban":"NL91","count":2,"owner":null}""", "owner")]
+    [InlineData("""{"accountIban":"NL91","count":2,"owner":{"name":"Ann","role":0}}""", "$.owner.role")]
+    [InlineData("""{"accountIban":"NL91","count":2,"owner":{"name":"Ann"},"level":2}""", "$.level")]
+    [InlineData("""{"accountIban":"NL91","count":2,"owner":{"name":"Ann"},"level":"1"}""", "$.level")]
     [InlineData("""null""", "null")]
     public async Task AccountReceiver_BodyBreakingItsSchema_Is400NamingTheMember_AndNeverReachesTheHandler(string body, string member)
     {
@@ -274,7 +280,8 @@ public sealed class GeneratedReceiverTests
                   "accountIBAN": { "type": "string" },
                   "count": { "type": "integer" },
                   "owner": { "$ref": "#/components/schemas/Owner" },
-                  "Amount": { "type": "string" }
+                  "Amount": { "type": "string" },
+                  "level": { "type": "integer", "enum": [1, -3] }
                 }
               },
               "Owner": {
