@@ -354,7 +354,7 @@ internal sealed class ReceiverModelBuilder
             properties.Add(new(json, member, type.Nullable || !isRequired ? type.Type + "?" : type.Type, isRequired, Describe(property)));
         }
 
-        // A member the schema does not declare is kept unless every part of it refuses such members.
+        // A member the schema does not declare is kept, unless the schema or one of its allOf parts refuses such members.
         var closed = (schema.AllOf ?? []).Append(schema).Any(part => !part.AdditionalPropertiesAllowed);
         var additional = closed ? null : CSharpNames.Unique("AdditionalProperties", members);
         var record = new RecordModel(name, Describe(schema), properties, additional);
