@@ -22,6 +22,7 @@ internal static class ManagementRequest
         AllowDuplicateProperties = false,
         RespectNullableAnnotations = true,
         AllowTrailingCommas = false,
+        NumberHandling = JsonNumberHandling.Strict, // The web defaults read "5" as 5: the document says numbers, so numbers only.
     };
 
     /// <summary>An endpoint filter for the whole API: finds the caller's tenant, or refuses the call.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hookline;
 using Hookline.Management;
 using Microsoft.AspNetCore.Http;
@@ -78,7 +79,7 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         var list = api.MapGroup("/endpoints");
         list.MapGet("/", EndpointHandlers.ListAsync).WithName(routes.Name("ListWebhookEndpoints")).WithSummary("List your endpoints")
             .WithDescription("Your endpoints, newest first; page with `limit` (1-100, default 50) and `cursor`.")
-            .ProducesValidationProblem(StatusCodes.Status400BadRequest);
+            .ProducesValidationProblem(StatusCodes.Status400BadRequest).WithPaging();
         list.MapPost("/", EndpointHandlers.CreateAsync).WithName(routes.Name("CreateWebhookEndpoint")).WithSummary("Register an endpoint")
             .WithDescription($"Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret, and its `ETag`.{cap}")
             .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
@@ -136,13 +137,13 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
                "The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` "
                + "(pending, succeeded, failed, blocked), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) "
                + "and `cursor`.")
-           .WithIdProblems();
+           .WithIdProblems().WithPaging();
         api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync)
            .WithName(routes.Name(ManagementRoutes.GetMessage)).WithSummary("Read a message").WithIdProblems();
         api.MapGet("/attempts", LogHandlers.ListAttemptsAsync)
            .WithName(routes.Name("ListWebhookAttempts")).WithSummary("List delivery attempts")
            .WithDescription("Every attempt at delivering to your endpoints, newest first: status code, duration, the start of the response. Filter by `endpointId`, `messageId`, `eventType`, `status` (succeeded, failed), and time (`since`, `until`); page with `limit` (1-100) and `cursor`.")
-           .WithIdProblems();
+           .WithIdProblems().WithPaging();
         api.MapGet("/stats", LogHandlers.GetStatsAsync).WithName(routes.Name("GetWebhookStats")).WithSummary("Delivery statistics")
            .WithDescription(
                "For each of your endpoints (newest first), or the one given as `endpointId`: how many attempts succeeded and failed in "
@@ -171,6 +172,29 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
     private static TBuilder WithConflict<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.ProducesValidationProblem(StatusCodes.Status409Conflict);
+
+    /// <summary>
+    /// A list's <c>limit</c> as what it is, a whole number from 1 to <see cref="ManagementQuery.MaxLimit"/> (its handler reads it as
+    /// text, so that a wrong one gets a problem naming it rather than the framework's bare 400).
+    /// </summary>
+    private static TBuilder WithPaging<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Parameters?.FirstOrDefault(p => p.Name == "limit") is OpenApiParameter limit)
+            {
+                limit.Description = $"How many to list: 1 to {ManagementQuery.MaxLimit} (default {ManagementQuery.DefaultLimit}).";
+                limit.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer,
+                    Format = "int32",
+                    Minimum = "1",
+                    Maximum = ManagementQuery.MaxLimit.ToString(CultureInfo.InvariantCulture),
+                };
+            }
+
+            return Task.CompletedTask;
+        });
 
     /// <summary>429: the tenant's costly calls are used up for now; <c>Retry-After</c> says for how long.</summary>
     private static TBuilder WithCostlyCallLimit<TBuilder>(this TBuilder builder)

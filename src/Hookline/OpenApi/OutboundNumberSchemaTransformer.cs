@@ -5,11 +5,12 @@ using Microsoft.OpenApi;
 namespace Hookline;
 
 /// <summary>
-/// Describes numbers in webhook payloads as the sender writes them. ASP.NET Core's JSON options
-/// read numbers from strings too, so its schemas allow <c>["number","string"]</c> plus a pattern;
-/// Hookline never writes a number as a string (unless <c>WriteAsString</c> says so), so a payload's
-/// numbers are plain <c>number</c>/<c>integer</c>. A <c>decimal</c> is documented with the format <c>decimal</c> (of the OpenAPI
-/// format registry), not <c>double</c>, so that generated receivers keep it exact. Endpoint schemas outside a payload are left alone.
+/// Describes numbers in webhook payloads as the sender writes them, and in the management API as it reads and writes them.
+/// ASP.NET Core's JSON options read numbers from strings too, so its schemas allow <c>["number","string"]</c> plus a pattern;
+/// Hookline never writes a number as a string (unless <c>WriteAsString</c> says so), and the management API reads numbers only,
+/// so their numbers are plain <c>number</c>/<c>integer</c>. A payload's <c>decimal</c> is documented with the format
+/// <c>decimal</c> (of the OpenAPI format registry), not <c>double</c>, so that generated receivers keep it exact. The app's own
+/// endpoints' schemas are left alone.
 /// </summary>
 internal sealed class OutboundNumberSchemaTransformer(WebhookCatalog catalog) : IOpenApiSchemaTransformer
 {
@@ -25,12 +26,13 @@ internal sealed class OutboundNumberSchemaTransformer(WebhookCatalog catalog) : 
     public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
     {
         const JsonSchemaType Numeric = JsonSchemaType.Number | JsonSchemaType.Integer;
-        if (!s_generatingPayload.Value)
+        var payload = s_generatingPayload.Value;
+        if (!payload && context.JsonPropertyInfo?.DeclaringType.Assembly != typeof(OutboundNumberSchemaTransformer).Assembly)
         {
-            return Task.CompletedTask;
+            return Task.CompletedTask; // Neither a payload nor a member of the management API's own types.
         }
 
-        if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(decimal))
+        if (payload && (Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(decimal))
         {
             schema.Format = "decimal";
         }
@@ -40,7 +42,7 @@ internal sealed class OutboundNumberSchemaTransformer(WebhookCatalog catalog) : 
         {
             var handling = context.JsonPropertyInfo?.NumberHandling
                 ?? context.JsonTypeInfo.NumberHandling
-                ?? catalog.SerializerOptions.NumberHandling;
+                ?? (payload ? catalog.SerializerOptions : context.JsonTypeInfo.Options).NumberHandling;
             if ((handling & JsonNumberHandling.WriteAsString) == 0)
             {
                 schema.Type = type & ~JsonSchemaType.String;

@@ -42,6 +42,15 @@ public sealed class ManagementDocumentTests
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails", create["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.Equal(["url"], document["components"]!["schemas"]!["WebhookEndpointRequest"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
 
+        // Lists page with a whole number, and the API's numbers are plain JSON numbers (it reads no "5" for 5).
+        var limits = operations.SelectMany(o => o.Operation["parameters"]?.AsArray() ?? []).Where(p => p!["name"]!.GetValue<string>() == "limit").ToList();
+        Assert.Equal(3, limits.Count);
+        Assert.All(limits, l => Assert.Equal(("integer", 1, 100), (l!["schema"]!["type"]!.GetValue<string>(), l["schema"]!["minimum"]!.GetValue<int>(), l["schema"]!["maximum"]!.GetValue<int>())));
+        var components = document["components"]!["schemas"]!;
+        Assert.Equal("""["null","integer"]""", components["WebhookEndpointRequest"]!["properties"]!["rateLimit"]!["type"]!.ToJsonString());
+        Assert.Equal("\"integer\"", components["WebhookEndpointResponse"]!["properties"]!["version"]!["type"]!.ToJsonString());
+        Assert.DoesNotContain("\"pattern\"", components["WebhookEndpointResponse"]!.ToJsonString(), StringComparison.Ordinal);
+
         // The costly calls, limited per tenant: 429 with Retry-After.
         var limited = operations.Where(o => o.Operation["responses"]!["429"] is not null).ToList();
         Assert.Equal(

@@ -50,6 +50,7 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", "/webhooks/endpoints", "{\"url\":null}", 400, "url" },
         { "POST", "/webhooks/endpoints", "{\"url\":42}", 400, "url" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":\"fast\"}}", 400, "rateLimit" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":\"5\"}}", 400, "rateLimit" }, // A number, as documented: not a string.
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"eventTypes\":\"new-subscription\"}}", 400, "eventTypes" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"secret\":\"whsec_x\"}}", 400, "secret" },
         { "POST", "/webhooks/endpoints", "{}", 422, "url" },
