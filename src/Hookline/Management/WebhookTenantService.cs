@@ -97,7 +97,15 @@ internal sealed class WebhookTenantService(
 
         costlyCalls.Take(tenant);
         var published = await publisher.PublishExampleAsync(type, tenant, endpoint.Id, cancellationToken).ConfigureAwait(false);
-        return await GetMessageAsync(tenant, published.MessageId, cancellationToken).ConfigureAwait(false);
+        var sent = await GetMessageAsync(tenant, published.MessageId, cancellationToken).ConfigureAwait(false);
+        // A dispatcher makes the delivery after the publish commits, so it may not exist yet; a test event has one, to this
+        // endpoint, due from its publish: the answer says so either way.
+        return sent.Deliveries.Any(d => d.EndpointId == endpoint.Id)
+            ? sent
+            : sent with
+            {
+                Deliveries = [.. sent.Deliveries, new(0, sent.Message.Id, endpoint.Id, DeliveryStatus.Pending, 0, sent.Message.CreatedAt)],
+            };
     }
 
     /// <summary>

@@ -45,6 +45,10 @@ public sealed class ManagementFlowTests
         using (var test = await alice.PostAsJsonAsync($"/webhooks/endpoints/{id}/test", new { eventType = "new-subscription" }))
         {
             Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
+            // Its one delivery, to this endpoint, whether or not a dispatcher has made it yet.
+            var delivery = Assert.Single(JsonNode.Parse(await test.Content.ReadAsStringAsync())!["deliveries"]!.AsArray());
+            Assert.Equal(id, delivery!["endpointId"]!.GetValue<string>());
+            Assert.Contains(delivery["status"]!.GetValue<string>(), new[] { "pending", "succeeded" });
         }
 
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Lines.Count == 3), "the test event");
