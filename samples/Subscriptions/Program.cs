@@ -28,13 +28,12 @@ builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicateProperties = false);
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
 {
-    // A payload the webhook cannot carry is the client's to fix: say why (the status comes from the selector below).
-    if (context.Exception is WebhookPayloadException payload)
+    // A payload over the webhook's size limit is the client's to fix: say why (the status comes from the selector below). Any
+    // other problem with a payload is this app's bug: a 500, logged.
+    if (context.Exception is WebhookPayloadException { Problem: WebhookPayloadProblem.TooLarge } payload)
     {
-        context.ProblemDetails.Detail = payload.Problem == WebhookPayloadProblem.TooLarge
-            ? $"The subscription is {payload.PayloadBytes:N0} bytes as JSON, "
-              + $"over the {payload.MaxPayloadBytes:N0}-byte limit of its webhook."
-            : "The subscription cannot be sent as a webhook.";
+        context.ProblemDetails.Detail = $"The subscription is {payload.PayloadBytes:N0} bytes as JSON, "
+            + $"over the {payload.MaxPayloadBytes:N0}-byte limit of its webhook.";
     }
 });
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
@@ -62,13 +61,12 @@ builder.Services.AddHealthChecks().AddWebhookBacklog();
 builder.Services.AddWebhookDashboard(builder.Configuration.GetSection("Webhooks:Dashboard").Bind);
 
 var app = builder.Build();
-// Unhandled exceptions answer a ProblemDetails, never a stack trace: 413 or 422 for a payload the webhook cannot carry, else 500.
+// Unhandled exceptions answer a ProblemDetails, never a stack trace: 413 for a payload over the webhook's limit, else 500.
 app.UseExceptionHandler(new ExceptionHandlerOptions
 {
     StatusCodeSelector = exception => exception switch
     {
         WebhookPayloadException { Problem: WebhookPayloadProblem.TooLarge } => StatusCodes.Status413PayloadTooLarge,
-        WebhookPayloadException => StatusCodes.Status422UnprocessableEntity,
         // Unreadable JSON bodies: thrown in Development (RouteHandlerOptions.ThrowOnBadRequest), answered 400 elsewhere.
         BadHttpRequestException bad => bad.StatusCode,
         _ => StatusCodes.Status500InternalServerError,
@@ -118,7 +116,7 @@ subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal use
     await using var connection = await database.OpenConnectionAsync();
     await using var transaction = await connection.BeginTransactionAsync();
     // The webhook is stored in this transaction: sent if and only if the subscription commits. Published first, so a payload it
-    // cannot carry throws (413, 422 from the exception handler) before anything is written; a return or throw before the
+    // cannot carry throws (413 from the exception handler) before anything is written; a return or throw before the
     // commit rolls both back.
     await webhooks.PublishAsync("new-subscription", subscription, tenant, transaction: transaction);
     if (!await SubscriptionTable.TryAddAsync(transaction, tenant, subscription))
@@ -134,8 +132,7 @@ subscriptions.MapPost("/", async (Subscription subscription, ClaimsPrincipal use
 .Produces<Subscription>(StatusCodes.Status201Created)
 .ProducesValidationProblem()
 .ProducesProblem(StatusCodes.Status409Conflict)
-.ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+.ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
 subscriptions.MapPut("/{username}", async (
     string username, SubscriptionChange change, ClaimsPrincipal user, DbDataSource database, IWebhookPublisher webhooks) =>
@@ -161,8 +158,7 @@ subscriptions.MapPut("/{username}", async (
 .Produces<Subscription>()
 .ProducesProblem(StatusCodes.Status400BadRequest)
 .ProducesProblem(StatusCodes.Status404NotFound)
-.ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+.ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
 subscriptions.MapGet("/", (ClaimsPrincipal user, DbDataSource database) =>
     SubscriptionTable.ListAsync(database, user.FindFirstValue(ClaimTypes.NameIdentifier)!))

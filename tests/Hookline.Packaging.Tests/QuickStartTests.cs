@@ -60,6 +60,16 @@ public sealed class QuickStartTests(PackedPackages packages)
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType?.MediaType);
         messages = await http.GetFromJsonAsync<JsonElement>("/webhooks/messages");
         Assert.Single(messages.GetProperty("data").EnumerateArray());
+
+        // A body the app cannot read is the caller's mistake too, and a bodiless refusal still says what it is: ProblemDetails.
+        using var malformed = new StringContent("""{"username":"rick","monthlyFee":"abc","startDate":"2026-11-23T10:00:00Z"}""");
+        malformed.Headers.ContentType = new("application/json");
+        using var notJson = new StringContent("username=rick");
+        notJson.Headers.ContentType = new("application/x-www-form-urlencoded");
+        var answers = new[] { await http.PostAsync("/subscriptions", malformed), await http.PostAsync("/subscriptions", notJson) };
+        Assert.Equal(
+            [(HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.UnsupportedMediaType, "application/problem+json")],
+            answers.Select(a => (a.StatusCode, a.Content.Headers.ContentType?.MediaType)));
     }
 
     /// <summary>A new web app in a folder whose NuGet settings take Hookline from the packed folder, set up with the README's Install lines.</summary>
