@@ -1,7 +1,9 @@
 // A webhook receiver on 127.0.0.1 that verifies every request with the official Standard Webhooks
 // library (npm standardwebhooks). Usage: node receiver.mjs <whsec_secret> [port]
 // Prints "listening <port>", then one line per request: "verified <webhook-id> <body>" (answered
-// 204) or "refused <reason>" (answered 400). Stops when its standard input closes (Ctrl+D).
+// 204) or "refused <reason>" (answered 400). Stops on Ctrl+C, or when the pipe on its standard input closes (as when
+// the program that started it ends); run in the background (&), it keeps running.
+import { fstatSync } from "node:fs";
 import { createServer } from "node:http";
 import { Webhook } from "standardwebhooks";
 
@@ -28,5 +30,9 @@ const server = createServer((request, response) => {
   });
 });
 server.listen(Number(port), "127.0.0.1", () => console.log(`listening ${server.address().port}`));
-process.stdin.on("close", () => process.exit(0));
-process.stdin.resume();
+if (fstatSync(0).isFIFO()) {
+  // Started by another program through a pipe: stop with it. (A terminal or /dev/null is not watched: reading a terminal
+  // from the background would stop this process, and /dev/null closes at once.)
+  process.stdin.on("close", () => process.exit(0));
+  process.stdin.resume();
+}
