@@ -38,7 +38,7 @@ public interface IWebhookPublisher
     /// <exception cref="WebhookPayloadException">
     /// The payload cannot be published: <see langword="null"/> or not the declared type, not serializable, or over
     /// <see cref="WebhookOptions.MaxPayloadBytes"/> serialized (see <see cref="WebhookPayloadException.Problem"/>). Nothing is stored.
-    /// When the payload comes from a request, answer with a 4xx (413 for too large).
+    /// When the payload comes from a request, too large is the caller's to fix (413); the other problems are the app's bugs (500).
     /// </exception>
     /// <exception cref="ArgumentException">
     /// A programming error: the webhook is not declared, the method is ambiguous or not declared, or the idempotency or
