@@ -29,11 +29,18 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.AllowDuplicat
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
 {
     // A payload over the webhook's size limit is the client's to fix: say why (the status comes from the selector below). Any
-    // other problem with a payload is this app's bug: a 500, logged.
+    // other problem with a payload is this app's bug: a 500, logged; in Development its answer says why too.
     if (context.Exception is WebhookPayloadException { Problem: WebhookPayloadProblem.TooLarge } payload)
     {
         context.ProblemDetails.Detail = $"The subscription is {payload.PayloadBytes:N0} bytes as JSON, "
             + $"over the {payload.MaxPayloadBytes:N0}-byte limit of its webhook.";
+    }
+    else
+    {
+        // A bodiless 415 (from routing) says what to send; in Development, any other error says why.
+        context.ProblemDetails.Detail ??= context.ProblemDetails.Status == StatusCodes.Status415UnsupportedMediaType
+            ? "Send the body as JSON, with the header Content-Type: application/json."
+            : builder.Environment.IsDevelopment() ? context.Exception?.Message : null;
     }
 });
 builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)

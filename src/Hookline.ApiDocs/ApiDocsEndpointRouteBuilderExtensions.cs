@@ -50,7 +50,8 @@ public static class ApiDocsEndpointRouteBuilderExtensions
 
         return new CompositeEndpointConventionBuilder(
             MapPage(endpoints, docsPrefix, swaggerUi),
-            MapPage(endpoints, redocPrefix, redoc));
+            MapPage(endpoints, redocPrefix, redoc),
+            endpoints.MapGet($"/{redocPrefix}/{RedocBundle.FileName}", RedocBundle.Serve).ExcludeFromDescription());
     }
 
     private static string ToRoutePrefix(string path, string parameterName)

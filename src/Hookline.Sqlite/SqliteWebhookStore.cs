@@ -14,12 +14,19 @@ namespace Hookline.Sqlite;
 /// One partial file per role: <c>.EndpointStore.cs</c>, <c>.MessageAppender.cs</c>, <c>.DeliveryQueue.cs</c>,
 /// <c>.LogReader.cs</c>; this one holds the schema (<see cref="InitializeAsync"/>) and what they share.
 /// </remarks>
-internal sealed partial class SqliteWebhookStore(string connectionString) : IWebhookStore, IDisposable
+/// <param name="connectionString">A Microsoft.Data.Sqlite connection string naming a file.</param>
+/// <param name="delivers">
+/// Whether this process delivers from the file: then it holds the file's delivery lock from <see cref="InitializeAsync"/> on,
+/// and a second process that would deliver from the same file is refused (<see cref="ClaimDelivery"/>).
+/// </param>
+internal sealed partial class SqliteWebhookStore(string connectionString, bool delivers = false) : IWebhookStore, IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly SemaphoreSlim _syncing = new(1, 1);
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private SqliteConnection? _writerConnection;
+    private FileStream? _deliveryLock;
+    private bool _disposed;
     private long _durableCommits;
     private long _syncedCommits;
 
@@ -27,6 +34,11 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
     {
         using (var connection = await OpenForStartAsync(cancellationToken).ConfigureAwait(false))
         {
+            if (delivers)
+            {
+                _deliveryLock ??= ClaimDelivery(connection.DataSource);
+            }
+
             await ExecuteAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken).ConfigureAwait(false);
         }
 
@@ -52,11 +64,42 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Closes the writer connection once the write in progress, if any, is done; writes after this throw.</summary>
     public void Dispose()
     {
-        CloseWriter();
-        _writer.Dispose();
-        _syncing.Dispose();
+        _writer.Wait();
+        try
+        {
+            _disposed = true;
+            CloseWriter();
+            _deliveryLock?.Dispose();
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes the file's delivery lock, <c>{file}-hookline.lock</c>: an OS lock on an open file, which the process loses when it
+    /// exits, however it exits. The embedded store is delivered from by one process; two would share its file's one writer and
+    /// each other's slots unknowingly, so the second is refused at start with the fix.
+    /// </summary>
+    private static FileStream ClaimDelivery(string database)
+    {
+        var path = database + "-hookline.lock";
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new InvalidOperationException(
+                $"Another process delivers webhooks from '{database}' (it holds '{path}'). The SQLite store delivers from one process: "
+                + "to run several instances, use UsePostgreSql (package Hookline.PostgreSql); to publish from this process and leave "
+                + "delivering to the other, set Webhooks:Delivery:Enabled to false (WebhookOptions.Delivery.Enabled).",
+                e);
+        }
     }
 
     /// <summary>Opens the file the first time, turning SQLite's bare "unable to open database file" into the path and the fix.</summary>
@@ -109,6 +152,7 @@ internal sealed partial class SqliteWebhookStore(string connectionString) : IWeb
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             var connection = _writerConnection ??= await OpenWriterAsync(cancellationToken).ConfigureAwait(false);
             using (var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
             {

@@ -1,6 +1,7 @@
 using Hookline;
 using Hookline.Sqlite;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,7 +10,9 @@ public static class SqliteWebhooksBuilderExtensions
 {
     /// <summary>
     /// Stores webhook messages, endpoints, deliveries and attempts in a SQLite file, created and
-    /// migrated at startup: <c>.UseSqlite("Data Source=webhooks.db")</c>.
+    /// migrated at startup: <c>.UseSqlite("Data Source=webhooks.db")</c>. One process delivers from a file: another whose
+    /// delivery is enabled (<see cref="WebhookDeliveryOptions.Enabled"/>) fails to start, naming the fix; several instances share
+    /// a PostgreSQL database instead (<c>UsePostgreSql</c>, package Hookline.PostgreSql).
     /// </summary>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
@@ -26,6 +29,7 @@ public static class SqliteWebhooksBuilderExtensions
                 nameof(connectionString));
         }
 
-        return builder.UseStore(_ => new SqliteWebhookStore(connectionString));
+        return builder.UseStore(services =>
+            new SqliteWebhookStore(connectionString, services.GetRequiredService<IOptions<WebhookOptions>>().Value.Delivery.Enabled));
     }
 }

@@ -1,81 +1,93 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Hookline.Tests;
 
 /// <summary>
 /// The README's Install and Quick start, followed as written by a newcomer: a new <c>dotnet new web</c> app takes the
-/// packages from the packed folder, its Program.cs is the quick start's code block, and it delivers a webhook that the
-/// official Standard Webhooks library verifies.
+/// packages from the packed folder, its Program.cs is the quick start's code block, and the commands of its "Try it" block
+/// deliver a webhook that <c>hookline listen</c> verifies and prints as the README says.
 /// </summary>
 [Collection(PackagesCollection.Name)]
 public sealed class QuickStartTests(PackedPackages packages)
 {
     private static readonly TimeSpan s_timeout = PackedPackages.CommandTimeout;
 
-    [RequiresFact(Requirement.NodeTools)]
-    public async Task QuickStart_AsWritten_BuildsRunsAndDeliversAVerifiedWebhook()
+    [Fact]
+    public async Task QuickStart_AsWritten_BuildsRunsAndDeliversAVerifiedWebhookToHooklineListen()
     {
-        var app = await CreateAppAsync();
-        var token = (await DotnetProcess.RunAsync(app, ["user-jwts", "create", "--name", "alice", "--output", "token"], s_timeout)).Trim();
+        var (root, app) = await CreateAppAsync();
+        var steps = new ShellSteps(Readme.CodeBlock("Quick start", "bash"));
+        Assert.Equal("dotnet tool install --global Hookline.Cli", steps.Command("dotnet tool install"));
+        var hookline = await packages.InstallToolAsync(root);
+        var token = (await DotnetProcess.RunAsync(app, steps.Words("dotnet user-jwts").Words.Skip(1), s_timeout)).Trim();
         await DotnetProcess.RunAsync(app, ["build"], s_timeout);
 
-        await using var running = DotnetProcess.Start(
-            app,
-            ["run", "--no-build", "--urls", "http://127.0.0.1:0"],
-            new Dictionary<string, string> { ["Webhooks__Delivery__AllowedNetworks__0"] = "127.0.0.0/8" });
+        // `dotnet run`, with the README's environment, on a free port rather than 5000.
+        var (environment, run) = steps.Words("dotnet run");
+        Assert.Equal(["dotnet", "run", "--urls", "http://localhost:5000"], run);
+        await using var running = DotnetProcess.Start(app, ["run", "--no-build", "--urls", "http://127.0.0.1:0"], environment);
         using var http = new HttpClient { BaseAddress = new Uri(await running.WaitForLineAsync("Now listening on:", s_timeout)) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
         var document = await http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         Assert.True(document.GetProperty("webhooks").TryGetProperty("new-subscription", out _), document.ToString());
 
-        // Registered through the management API; the receiver needs the secret, so it takes its URL afterwards.
-        var registered = await ReadAsync(await http.PostAsJsonAsync("/webhooks/endpoints", new { url = "http://127.0.0.1:9/hook", eventTypes = new[] { "new-subscription" } }), HttpStatusCode.Created);
-        var endpointId = registered.GetProperty("id").GetString()!;
-        await using var receiver = await NodeReceiver.StartAsync(registered.GetProperty("secret").GetString()!);
-        await ReadAsync(await http.PutAsJsonAsync($"/webhooks/endpoints/{endpointId}", new { url = receiver.Url, eventTypes = new[] { "new-subscription" } }), HttpStatusCode.OK);
+        // Register, listen with the secret the registration answered, publish: in that order, with the README's bodies, the
+        // README's port 9000 swapped for a free one.
+        var port = FreePort().ToString(CultureInfo.InvariantCulture);
+        var registration = steps.Body("/webhooks/endpoints").Replace(":9000/", $":{port}/", StringComparison.Ordinal);
+        var registered = await ReadAsync(await http.PostAsync("/webhooks/endpoints", Json(registration)), HttpStatusCode.Created);
+        var listen = steps.Words("hookline listen").Words
+            .Select(a => a == "whsec_..." ? registered.GetProperty("secret").GetString()! : a == "9000" ? port : a);
+        await using var listener = DotnetProcess.Start(app, [hookline, .. listen.Skip(1)]);
+        await listener.WaitForLineAsync("Listening on", s_timeout);
+        await ReadAsync(await http.PostAsync("/subscriptions", Json(steps.Body("/subscriptions"))), HttpStatusCode.Created);
 
-        var subscription = new { username = "rick", monthlyFee = 9.99m, startDate = "2026-11-23T10:00:00Z" };
-        await ReadAsync(await http.PostAsJsonAsync("/subscriptions", subscription), HttpStatusCode.Created);
-
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (receiver.Lines.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        var line = Assert.Single(receiver.Lines);
-        Assert.StartsWith("verified msg_", line, StringComparison.Ordinal);
-        Assert.Contains("\"username\":\"rick\"", line, StringComparison.Ordinal);
+        // What it prints is what the README says it prints: the verified line (`...` stands for the id and the time), then the body.
+        var expected = Readme.CodeBlock("Quick start", "text").TrimEnd('\n').Split('\n');
+        var verified = await listener.WaitForLineAsync("verified ", s_timeout);
+        var printed = listener.Lines.SkipWhile(l => !l.StartsWith("verified ", StringComparison.Ordinal)).Take(expected.Length).ToList();
+        Assert.Matches("^" + Regex.Escape(expected[0]).Replace(@"\.\.\.", ".+?", StringComparison.Ordinal) + "$", printed[0]);
+        Assert.Equal(expected[1..], printed[1..]);
         var messages = await http.GetFromJsonAsync<JsonElement>("/webhooks/messages");
         var message = Assert.Single(messages.GetProperty("data").EnumerateArray());
-        Assert.Equal(line.Split(' ')[1], message.GetProperty("id").GetString());
+        Assert.Equal(verified.Split(' ')[0], message.GetProperty("id").GetString());
 
         // A payload over the webhook's limit is the caller's to fix: a ProblemDetails, and nothing published.
-        var tooLarge = await http.PostAsJsonAsync("/subscriptions", subscription with { username = new string('r', 300_000) });
+        var subscription = new { username = new string('r', 300_000), monthlyFee = 9.99m, startDate = "2026-11-23T10:00:00Z" };
+        var tooLarge = await http.PostAsJsonAsync("/subscriptions", subscription);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Equal("application/problem+json", tooLarge.Content.Headers.ContentType?.MediaType);
         messages = await http.GetFromJsonAsync<JsonElement>("/webhooks/messages");
         Assert.Single(messages.GetProperty("data").EnumerateArray());
 
-        // A body the app cannot read is the caller's mistake too, and a bodiless refusal still says what it is: ProblemDetails.
-        using var malformed = new StringContent("""{"username":"rick","monthlyFee":"abc","startDate":"2026-11-23T10:00:00Z"}""");
-        malformed.Headers.ContentType = new("application/json");
+        // A body the app cannot read is the caller's mistake, and a refusal says what it is: a ProblemDetails that says what to send,
+        // or, in Development (as `dotnet run` starts it), why.
         using var notJson = new StringContent("username=rick");
         notJson.Headers.ContentType = new("application/x-www-form-urlencoded");
-        var answers = new[] { await http.PostAsync("/subscriptions", malformed), await http.PostAsync("/subscriptions", notJson) };
+        var answers = new[]
+        {
+            await http.PostAsync("/subscriptions", Json("""{"username":"rick","monthlyFee":"abc","startDate":"2026-11-23T10:00:00Z"}""")),
+            await http.PostAsync("/subscriptions", notJson),
+        };
         Assert.Equal(
             [(HttpStatusCode.BadRequest, "application/problem+json"), (HttpStatusCode.UnsupportedMediaType, "application/problem+json")],
             answers.Select(a => (a.StatusCode, a.Content.Headers.ContentType?.MediaType)));
+        var details = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
+        Assert.Contains("as JSON", details[0], StringComparison.Ordinal);
+        Assert.Contains("with the header Content-Type: application/json", details[1], StringComparison.Ordinal);
     }
 
     /// <summary>A new web app in a folder whose NuGet settings take Hookline from the packed folder, set up with the README's Install lines.</summary>
-    private async Task<string> CreateAppAsync()
+    private async Task<(string Root, string App)> CreateAppAsync()
     {
-        var (_, app) = await packages.CreateWebAppAsync("quick-start");
+        var (root, app) = await packages.CreateWebAppAsync("quick-start");
         var install = Readme.InstallCommands();
         Assert.Contains("dotnet add package Hookline", install);
         Assert.Contains("dotnet add package Hookline.Sqlite", install);
@@ -88,7 +100,16 @@ public sealed class QuickStartTests(PackedPackages packages)
         Assert.Contains($"<PackageReference Include=\"Hookline\" Version=\"{packages.Version}\" />", project, StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Readme.CodeBlock("Quick start", "csharp"));
-        return app;
+        return (root, app);
+    }
+
+    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response, HttpStatusCode expected)

@@ -16,12 +16,7 @@ public sealed class ReceivingToolTests(PackedPackages packages)
     public async Task ReceivingWebhooks_AsWritten_GeneratesBuildsRunsAndTakesASignedDelivery()
     {
         var (root, app) = await packages.CreateWebAppAsync("receiving");
-        // Installed as `dotnet tool install --global` does, into a folder of its own (a local tool would go through the machine's
-        // tool resolver cache, which outlives these temporary folders); run as its launcher runs it: `dotnet Hookline.Cli.dll`.
-        var tools = Path.Combine(root, "tools");
-        await DotnetProcess.RunAsync(root, ["tool", "install", "Hookline.Cli", "--tool-path", tools, "--version", packages.Version], s_timeout);
-        var hookline = Directory.EnumerateFiles(Path.Combine(tools, ".store"), "Hookline.Cli.dll", SearchOption.AllDirectories)
-            .Single(f => f.Contains($"{Path.DirectorySeparatorChar}tools{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+        var hookline = await packages.InstallToolAsync(root);
         var document = Path.Combine(TestEnvironment.RepositoryRoot, "tests", "Hookline.Cli.Tests", "Fixtures", "fastapi-webhooks.json");
         var generated = await DotnetProcess.RunAsync(
             app, [hookline, "generate", "--openapi", document, "--namespace", "MyApp.Hooks", "--output", "Hooks", "--name", "Subscriptions"], s_timeout);

@@ -9,6 +9,9 @@ namespace Hookline;
 /// <summary>Builds the OpenAPI operation that describes one webhook request.</summary>
 internal sealed class WebhookOperationFactory(OpenApiDocument document, Func<Type, Task<IOpenApiSchema>> createSchema)
 {
+    private const string DefaultTag = "Webhooks";
+    private const string DefaultTagDescription = "The requests this API sends to the URLs you register.";
+
     private readonly List<IOpenApiParameter> _headers = StandardWebhookHeaders.AddTo(document);
 
     public async Task<OpenApiOperation> CreateAsync(WebhookDefinition webhook, IOpenApiSchema payloadSchema, string operationId)
@@ -36,15 +39,23 @@ internal sealed class WebhookOperationFactory(OpenApiDocument document, Func<Typ
         };
     }
 
-    private HashSet<OpenApiTagReference>? CreateTags(EndpointMetadataCollection metadata)
+    /// <summary>
+    /// The webhook's tags (<c>WithTags</c>), or else <see cref="DefaultTag"/>, so that docs UIs that group by tag (ReDoc) show
+    /// untagged webhooks under a title like the others' rather than the section's key.
+    /// </summary>
+    private HashSet<OpenApiTagReference> CreateTags(EndpointMetadataCollection metadata)
     {
         var names = metadata.GetOrderedMetadata<ITagsMetadata>().SelectMany(t => t.Tags).Distinct().ToList();
+        document.Tags ??= new HashSet<OpenApiTag>();
         if (names.Count == 0)
         {
-            return null;
+            names.Add(DefaultTag);
+            if (!document.Tags.Any(t => t.Name == DefaultTag))
+            {
+                document.Tags.Add(new OpenApiTag { Name = DefaultTag, Description = DefaultTagDescription });
+            }
         }
 
-        document.Tags ??= new HashSet<OpenApiTag>();
         foreach (var name in names.Where(n => !document.Tags.Any(t => t.Name == n)))
         {
             document.Tags.Add(new OpenApiTag { Name = name });

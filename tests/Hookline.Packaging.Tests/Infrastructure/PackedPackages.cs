@@ -49,6 +49,20 @@ public sealed class PackedPackages : IAsyncLifetime
         return (root, Path.Combine(root, "app"));
     }
 
+    /// <summary>
+    /// Installs the <c>hookline</c> tool as <c>dotnet tool install --global</c> does, into a folder of its own under
+    /// <paramref name="root"/> (a local tool would go through the machine's tool resolver cache, which outlives these temporary
+    /// folders).
+    /// </summary>
+    /// <returns>Its <c>Hookline.Cli.dll</c>, to run as its launcher does: <c>dotnet Hookline.Cli.dll</c>.</returns>
+    public async Task<string> InstallToolAsync(string root)
+    {
+        var tools = Path.Combine(root, "tools");
+        await DotnetProcess.RunAsync(root, ["tool", "install", "Hookline.Cli", "--tool-path", tools, "--version", Version], CommandTimeout);
+        return System.IO.Directory.EnumerateFiles(Path.Combine(tools, ".store"), "Hookline.Cli.dll", SearchOption.AllDirectories)
+            .Single(f => f.Contains($"{Path.DirectorySeparatorChar}tools{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+    }
+
     public Task DisposeAsync()
     {
         System.IO.Directory.Delete(Directory, recursive: true);

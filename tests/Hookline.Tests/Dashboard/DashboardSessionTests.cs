@@ -117,7 +117,12 @@ public sealed class DashboardSessionTests
         try
         {
             await using var one = await DashboardApp.StartAsync(store: shared, services: ring);
-            await using var two = await DashboardApp.StartAsync(store: shared, services: ring);
+            // The second does not deliver: one process delivers from a SQLite file.
+            await using var two = await DashboardApp.StartAsync(store: shared, services: s =>
+            {
+                ring?.Invoke(s);
+                s.Configure<WebhookOptions>(o => o.Delivery.Enabled = false);
+            });
             using var alice = one.Client("alice");
             var url = (await DashboardBrowser.CreateLinkAsync(alice))["url"]!.GetValue<string>();
             using var first = DashboardBrowser.At(one.Url);

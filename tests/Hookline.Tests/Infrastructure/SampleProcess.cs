@@ -17,10 +17,9 @@ internal sealed class SampleProcess : IAsyncDisposable
     /// <summary>Where it listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public string Url { get; }
 
-    /// <summary>Starts it with these settings (e.g. <c>ConnectionStrings:Postgres</c>) and waits until it listens.</summary>
-    public static async Task<SampleProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
-    {
-        var process = DotnetProcess.Start(
+    /// <summary>Starts it with these settings (e.g. <c>ConnectionStrings:Postgres</c>), without waiting for anything.</summary>
+    public static DotnetProcess Launch(IReadOnlyDictionary<string, string> settings) =>
+        DotnetProcess.Start(
             AppContext.BaseDirectory,
             [
                 Path.Combine(AppContext.BaseDirectory, "Subscriptions.dll"),
@@ -30,6 +29,11 @@ internal sealed class SampleProcess : IAsyncDisposable
                 "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
                 .. settings.Select(s => $"--{s.Key}={s.Value}"),
             ]);
+
+    /// <summary>Starts it with these settings (e.g. <c>ConnectionStrings:Postgres</c>) and waits until it listens.</summary>
+    public static async Task<SampleProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var process = Launch(settings);
         try
         {
             return new(process, await process.WaitForLineAsync("Now listening on:", TimeSpan.FromSeconds(60)));

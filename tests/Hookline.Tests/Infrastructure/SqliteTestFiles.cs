@@ -10,7 +10,7 @@ internal static class SqliteTestFiles
     public static void Delete(string file)
     {
         SqliteConnection.ClearAllPools();
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-hookline.lock" })
         {
             File.Delete(file + suffix);
         }

@@ -69,7 +69,10 @@ public class WebhookDocumentTests
         Assert.Equal("New Subscription", operation["summary"]!.GetValue<string>());
         Assert.Equal("newSubscriptionPost", operation["operationId"]!.GetValue<string>());
         Assert.Null(operation["deprecated"]);
-        Assert.Null(operation["tags"]);
+        // Untagged webhooks are grouped under one title, described in the document's tags.
+        Assert.Equal(["Webhooks"], operation["tags"]!.AsArray().Select(t => t!.GetValue<string>()));
+        var tag = Assert.Single(document["tags"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "Webhooks")!;
+        Assert.Equal("The requests this API sends to the URLs you register.", tag["description"]!.GetValue<string>());
     }
 
     [Fact]
@@ -117,7 +120,7 @@ public class WebhookDocumentTests
         Assert.Equal(["Billing"], TagsOf(document, "invoice.paid"));
         Assert.Equal(["Billing", "Voids"], TagsOf(document, "invoice.voided"));
         Assert.True(document["webhooks"]!["invoice.paid"]!["post"]!["deprecated"]!.GetValue<bool>());
-        Assert.Empty(TagsOf(document, "ping"));
+        Assert.Equal(["Webhooks"], TagsOf(document, "ping"));
     }
 
     [Fact]

@@ -66,6 +66,14 @@ public sealed class SampleDeliveryTests
              (HttpStatusCode.BadRequest, "application/problem+json")],
             new[] { duplicate, empty, malformed, signedOut, repeated }.Select(r => (r.StatusCode, r.Content.Headers.ContentType?.MediaType)));
         Assert.NotNull(JsonNode.Parse(await empty.Content.ReadAsStringAsync())!["errors"]!["username"]);
+        // In Development, the answer says why: the exception's message. A body that is not JSON is told what to send.
+        var why = JsonNode.Parse(await malformed.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>();
+        Assert.Contains("as JSON", why, StringComparison.Ordinal);
+        using var form = await alice.PostAsync("/subscriptions", new FormUrlEncodedContent([new("username", "jerry")]));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
+        Assert.Equal(
+            "Send the body as JSON, with the header Content-Type: application/json.",
+            JsonNode.Parse(await form.Content.ReadAsStringAsync())!["detail"]!.GetValue<string>());
         await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the first subscription's delivery");
         await sample.NothingPendingAsync(); // Anything the bad requests had published has arrived by now too.
         Assert.Single(receiver.Requests);
