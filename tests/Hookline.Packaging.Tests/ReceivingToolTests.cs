@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 namespace Hookline.Tests;
 
 /// <summary>
-/// The README's "Receiving webhooks", followed as written: the hookline tool installed from the packed folder, a receiver generated
-/// into a new <c>dotnet new web</c> app that takes Hookline.Receiving from the packed folder, its Program.cs the README's code block;
-/// it builds, runs, and takes a delivery that <c>hookline send</c> signs.
+/// docs/receiving.md's "Generate a typed receiver", followed as written: the hookline tool installed from the packed folder, a
+/// receiver generated into a new <c>dotnet new web</c> app that takes Hookline.Receiving from the packed folder, its Program.cs the
+/// page's code block; it builds, runs, and takes a delivery that <c>hookline send</c> signs.
 /// </summary>
 [Collection(PackagesCollection.Name)]
 public sealed class ReceivingToolTests(PackedPackages packages)
@@ -22,7 +22,8 @@ public sealed class ReceivingToolTests(PackedPackages packages)
             app, [hookline, "generate", "--openapi", document, "--namespace", "MyApp.Hooks", "--output", "Hooks", "--name", "Subscriptions"], s_timeout);
         Assert.Contains("wrote   ISubscriptionsWebhooks.cs", generated, StringComparison.Ordinal);
         await DotnetProcess.RunAsync(app, ["add", "package", "Hookline.Receiving", "--version", packages.Version], s_timeout);
-        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Readme.CodeBlock("Receiving webhooks", "csharp"));
+        var program = Readme.DocsCodeBlock("receiving.md", "Generate a typed receiver", "csharp");
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), program);
         await DotnetProcess.RunAsync(app, ["build"], s_timeout);
 
         var secret = "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

@@ -1,20 +1,26 @@
 namespace Hookline.Tests;
 
-/// <summary>The repository's README.md, read the way a newcomer follows it: its sections' code blocks.</summary>
+/// <summary>The repository's README.md and docs/ pages, read the way a newcomer follows them: their sections' code blocks.</summary>
 internal static class Readme
 {
     public static string Text { get; } = File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "README.md"));
 
     /// <summary>The first <paramref name="language"/> code block of the section titled <paramref name="heading"/>.</summary>
-    public static string CodeBlock(string heading, string language)
+    public static string CodeBlock(string heading, string language) => CodeBlock(Text, "README.md", heading, language);
+
+    /// <summary>The first <paramref name="language"/> code block of the section titled <paramref name="heading"/> of a page of docs/.</summary>
+    public static string DocsCodeBlock(string page, string heading, string language) =>
+        CodeBlock(File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "docs", page)), $"docs/{page}", heading, language);
+
+    private static string CodeBlock(string text, string file, string heading, string language)
     {
-        var section = Text.IndexOf($"\n## {heading}\n", StringComparison.Ordinal);
-        Assert.True(section >= 0, $"README.md has no '## {heading}' section.");
-        var next = Text.IndexOf("\n## ", section + 1, StringComparison.Ordinal);
-        var body = Text[section..(next < 0 ? Text.Length : next)];
+        var section = text.IndexOf($"\n## {heading}\n", StringComparison.Ordinal);
+        Assert.True(section >= 0, $"{file} has no '## {heading}' section.");
+        var next = text.IndexOf("\n## ", section + 1, StringComparison.Ordinal);
+        var body = text[section..(next < 0 ? text.Length : next)];
         var fence = $"```{language}\n";
         var start = body.IndexOf(fence, StringComparison.Ordinal);
-        Assert.True(start >= 0, $"README.md's '{heading}' section has no {language} code block.");
+        Assert.True(start >= 0, $"{file}'s '{heading}' section has no {language} code block.");
         start += fence.Length;
         return body[start..body.IndexOf("```", start, StringComparison.Ordinal)];
     }
