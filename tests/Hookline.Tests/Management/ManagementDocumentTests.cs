@@ -127,6 +127,12 @@ public sealed class ManagementDocumentTests
             ["daily", "endpointId", "hourly", "last24Hours"],
             schemas["WebhookEndpointStats"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal("date-time", schemas["WebhookAttemptCount"]!["properties"]!["start"]!["format"]!.GetValue<string>());
+
+        // Any JSON value, null included, is a plain reference to the empty schema: not a oneOf that a null matches twice.
+        Assert.Equal("{}", schemas["JsonNode"]!.ToJsonString());
+        var example = schemas["WebhookEventType"]!["properties"]!["example"]!;
+        Assert.Equal(("#/components/schemas/JsonNode", null), (example["$ref"]?.GetValue<string>(), example["oneOf"]));
+        Assert.Contains("what a test event sends", example["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [RequiresFact(Requirement.NodeTools)]
