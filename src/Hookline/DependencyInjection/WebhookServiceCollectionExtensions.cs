@@ -28,6 +28,7 @@ public static class WebhookServiceCollectionExtensions
             {
                 options.AddDocumentTransformer<WebhookDocumentTransformer>();
                 options.AddSchemaTransformer<OutboundNumberSchemaTransformer>();
+                options.AddSchemaTransformer<AnyJsonSchemaTransformer>();
             });
         }
 

@@ -8,9 +8,11 @@ namespace Hookline;
 /// Describes numbers in webhook payloads as the sender writes them, and in the management API as it reads and writes them.
 /// ASP.NET Core's JSON options read numbers from strings too, so its schemas allow <c>["number","string"]</c> plus a pattern;
 /// Hookline never writes a number as a string (unless <c>WriteAsString</c> says so), and the management API reads numbers only,
-/// so their numbers are plain <c>number</c>/<c>integer</c>. A payload's <c>decimal</c> is documented with the format
-/// <c>decimal</c> (of the OpenAPI format registry), not <c>double</c>, so that generated receivers keep it exact. The app's own
-/// endpoints' schemas are left alone.
+/// so their numbers are plain <c>number</c>/<c>integer</c>. So is a problem's <c>status</c>: ASP.NET Core writes problems (the
+/// management API answers with them) and never reads them, and a client generated from <c>integer | string</c> makes every
+/// caller handle a string that never comes. A payload's <c>decimal</c> is documented with the format <c>decimal</c> (of the
+/// OpenAPI format registry), not <c>double</c>, so that generated receivers keep it exact. The app's own endpoints' schemas are
+/// left alone.
 /// </summary>
 internal sealed class OutboundNumberSchemaTransformer(WebhookCatalog catalog) : IOpenApiSchemaTransformer
 {
@@ -27,9 +29,9 @@ internal sealed class OutboundNumberSchemaTransformer(WebhookCatalog catalog) : 
     {
         const JsonSchemaType Numeric = JsonSchemaType.Number | JsonSchemaType.Integer;
         var payload = s_generatingPayload.Value;
-        if (!payload && context.JsonPropertyInfo?.DeclaringType.Assembly != typeof(OutboundNumberSchemaTransformer).Assembly)
+        if (!payload && !HasPlainNumbers(context.JsonPropertyInfo?.DeclaringType))
         {
-            return Task.CompletedTask; // Neither a payload nor a member of the management API's own types.
+            return Task.CompletedTask; // Neither a payload nor a member of the management API's own types or problems.
         }
 
         if (payload && (Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(decimal))
@@ -52,6 +54,12 @@ internal sealed class OutboundNumberSchemaTransformer(WebhookCatalog catalog) : 
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The management API's own types (it reads and writes numbers only), and problems (only ever written).</summary>
+    private static bool HasPlainNumbers(Type? declaringType) =>
+        declaringType is not null
+        && (declaringType.Assembly == typeof(OutboundNumberSchemaTransformer).Assembly
+            || typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(declaringType));
 
     public readonly struct PayloadScope : IDisposable
     {

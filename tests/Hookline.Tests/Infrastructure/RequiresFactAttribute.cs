@@ -8,6 +8,12 @@ public enum Requirement
 
     /// <summary>Debian's Chromium at <c>/usr/bin/chromium</c>: <c>apt-get install chromium</c>.</summary>
     Chromium,
+
+    /// <summary>The Kiota client generator, the local tool of <c>.config/dotnet-tools.json</c>: <c>dotnet tool restore</c>.</summary>
+    Kiota,
+
+    /// <summary>openapi-typescript, openapi-fetch and TypeScript: <c>npm ci</c> in tests/clients/typescript.</summary>
+    TypeScriptClient,
 }
 
 /// <summary>A fact that needs a tool: skipped with the reason when it is missing, except on CI, where it runs and fails.</summary>
@@ -19,6 +25,8 @@ public sealed class RequiresFactAttribute : FactAttribute
         {
             Requirement.NodeTools => (TestEnvironment.HasNodeTools, "npm ci --prefix tests/node && npm ci --prefix samples/receiver"),
             Requirement.Chromium => (TestEnvironment.HasChromium, "apt-get install chromium"),
+            Requirement.Kiota => (TestEnvironment.HasKiota, "dotnet tool restore"),
+            Requirement.TypeScriptClient => (TestEnvironment.HasTypeScriptClientTools, "npm ci --prefix tests/clients/typescript"),
             _ => throw new ArgumentOutOfRangeException(nameof(requirement)),
         };
         if (!available && !TestEnvironment.IsCI)

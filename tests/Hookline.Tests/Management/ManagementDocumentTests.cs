@@ -50,6 +50,12 @@ public sealed class ManagementDocumentTests
         Assert.Equal("""["null","integer"]""", components["WebhookEndpointRequest"]!["properties"]!["rateLimit"]!["type"]!.ToJsonString());
         Assert.Equal("\"integer\"", components["WebhookEndpointResponse"]!["properties"]!["version"]!["type"]!.ToJsonString());
         Assert.DoesNotContain("\"pattern\"", components["WebhookEndpointResponse"]!.ToJsonString(), StringComparison.Ordinal);
+        // So is a problem's status, which ASP.NET Core writes as a number: a client generated from "integer or string" would
+        // handle strings that never come.
+        Assert.All(
+            ["ProblemDetails", "HttpValidationProblemDetails"],
+            problem => Assert.Equal(
+                """{"type":["null","integer"],"format":"int32"}""", components[problem]!["properties"]!["status"]!.ToJsonString()));
 
         // The costly calls, limited per tenant: 429 with Retry-After.
         var limited = operations.Where(o => o.Operation["responses"]!["429"] is not null).ToList();
@@ -121,6 +127,12 @@ public sealed class ManagementDocumentTests
             ["daily", "endpointId", "hourly", "last24Hours"],
             schemas["WebhookEndpointStats"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal("date-time", schemas["WebhookAttemptCount"]!["properties"]!["start"]!["format"]!.GetValue<string>());
+
+        // Any JSON value, null included, is a plain reference to the empty schema: not a oneOf that a null matches twice.
+        Assert.Equal("{}", schemas["JsonNode"]!.ToJsonString());
+        var example = schemas["WebhookEventType"]!["properties"]!["example"]!;
+        Assert.Equal(("#/components/schemas/JsonNode", null), (example["$ref"]?.GetValue<string>(), example["oneOf"]));
+        Assert.Contains("what a test event sends", example["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [RequiresFact(Requirement.NodeTools)]
