@@ -82,8 +82,9 @@ internal sealed partial class SqliteWebhookStore(string connectionString, bool d
 
     /// <summary>
     /// Takes the file's delivery lock, <c>{file}-hookline.lock</c>: an OS lock on an open file, which the process loses when it
-    /// exits, however it exits. The embedded store is delivered from by one process; two would share its file's one writer and
-    /// each other's slots unknowingly, so the second is refused at start with the fix.
+    /// exits, however it exits. The embedded store serves one instance: its writes queue in this process, and two delivering
+    /// processes would contend for the file's one writer (SQLite's busy waits) with every lease and record; the second is
+    /// refused at start, with the fix.
     /// </summary>
     private static FileStream ClaimDelivery(string database)
     {

@@ -42,10 +42,24 @@ public class SampleFactory : WebApplicationFactory<Program>
     /// The sample as <c>dotnet run</c> starts it, served by Kestrel on 127.0.0.1, with a short retry schedule, and any other
     /// <paramref name="settings"/> (configuration keys such as <c>Webhooks:MaxEndpointsPerTenant</c>).
     /// </summary>
-    public static SampleFactory Development(TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public static SampleFactory Development(TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Start("Development", time, settings);
+
+    /// <summary>
+    /// The sample as deployed (Production), with Development's API keys and loopback destinations set, so that only what an
+    /// environment decides differs (such as what an error's answer says).
+    /// </summary>
+    public static SampleFactory Production() =>
+        Start("Production", null, new Dictionary<string, string?>
+        {
+            ["ApiKeys:" + AliceKey] = "alice",
+            ["Webhooks:Delivery:AllowedNetworks:0"] = "127.0.0.0/8",
+        });
+
+    private static SampleFactory Start(string environment, TimeProvider? time, IReadOnlyDictionary<string, string?>? settings)
     {
         var sample = new SampleFactory(
-            "Development",
+            environment,
             new Dictionary<string, string?>
             {
                 ["Webhooks:Delivery:RetrySchedule:0"] = "00:00:00.200",
