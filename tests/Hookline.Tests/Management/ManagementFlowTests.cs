@@ -145,6 +145,31 @@ public sealed class ManagementFlowTests
     }
 
     [Fact]
+    public async Task Messages_FoundByMessageId_WithTheOtherFilters_AndNeverAnotherTenants()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        await using var sample = SampleFactory.Development();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        using var bob = sample.Client(SampleFactory.BobKey);
+        await ManagementApi.RegisterAsync(alice, receiver.Url);
+        await ManagementApi.SubscribeAsync(alice, "rick");
+        await ManagementApi.SubscribeAsync(alice, "morty");
+        await ManagementApi.SubscribeAsync(bob, "summer");
+        var rick = (await ManagementApi.GetAsync(alice, "/webhooks/messages"))["data"]!.AsArray()[1]!;
+        var id = rick["id"]!.GetValue<string>();
+        async Task<IEnumerable<string>> UsernamesAsync(HttpClient client, string query) =>
+            (await ManagementApi.GetAsync(client, $"/webhooks/messages?{query}"))["data"]!.AsArray()
+            .Select(m => m!["payload"]!["username"]!.GetValue<string>());
+
+        Assert.Equal(["rick"], await UsernamesAsync(alice, $"messageId={id}"));
+        Assert.Equal(["rick"], await UsernamesAsync(alice, $"messageId={id}&eventType=new-subscription&limit=1"));
+        Assert.Empty(await UsernamesAsync(alice, $"messageId={id}&eventType=subscription-changed"));
+        Assert.Empty(await UsernamesAsync(alice, "messageId=msg_01M850S30WTYNBNKC0YYW92ZRX")); // Well formed, but none.
+        Assert.Empty(await UsernamesAsync(bob, $"messageId={id}")); // Alice's: not found for bob, like one that does not exist.
+        Assert.Equal(["summer"], await UsernamesAsync(bob, ""));
+    }
+
+    [Fact]
     public async Task Endpoints_ArePagedNewestFirst_EachOnce()
     {
         await using var sample = SampleFactory.Development();
