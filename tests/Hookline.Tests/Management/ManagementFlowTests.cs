@@ -42,6 +42,8 @@ public sealed class ManagementFlowTests
         var eventType = Assert.Single(
             (await ManagementApi.GetAsync(alice, "/webhooks/event-types"))["data"]!.AsArray(),
             t => t!["name"]!.GetValue<string>() == "new-subscription")!;
+        var declared = JsonNode.Parse("""{"username":"rick","monthlyFee":9.99,"startDate":"2026-03-01T00:00:00+00:00"}""");
+        Assert.True(JsonNode.DeepEquals(declared, eventType["example"]), $"The Subscription's <example>, not {eventType["example"]}");
         using (var test = await alice.PostAsJsonAsync($"/webhooks/endpoints/{id}/test", new { eventType = "new-subscription" }))
         {
             Assert.Equal(HttpStatusCode.Accepted, test.StatusCode);
