@@ -290,17 +290,17 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         watch.AssertOnlyFromTheApp();
     }
 
-    /// <summary>Opens a new link of the tenant's in a new browser context (see <see cref="DashboardPages.OpenAsync"/>).</summary>
+    /// <summary>Opens a new link of the tenant's in a new browser context (see <see cref="DashboardInBrowser.OpenAsync"/>).</summary>
     private async Task<(IPage Page, PageWatch Watch)> OpenAsync(
         string apiKey, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light, bool? readOnly = null)
     {
         using var client = _sample!.Client(apiKey);
-        return await DashboardPages.OpenAsync(_browser!, client, viewport, colorScheme, readOnly);
+        return await DashboardInBrowser.OpenAsync(_browser!, client, viewport, colorScheme, readOnly);
     }
 
-    private static Task<bool> FitsAsync(IPage page) => DashboardPages.FitsAsync(page);
+    private static Task<bool> FitsAsync(IPage page) => DashboardInBrowser.FitsAsync(page);
 
-    private static Task ExpectAccessibleAsync(IPage page, string screen) => DashboardPages.ExpectAccessibleAsync(page, screen);
+    private static Task ExpectAccessibleAsync(IPage page, string screen) => DashboardInBrowser.ExpectAccessibleAsync(page, screen);
 
     public async Task DisposeAsync()
     {

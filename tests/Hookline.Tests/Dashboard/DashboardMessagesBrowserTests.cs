@@ -74,7 +74,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
             m => m.Count == 3 && States(m[0]!).Contains("succeeded", StringComparison.Ordinal),
             "the change, sent");
 
-        var (page, watch) = await DashboardPages.OpenAsync(_browser!, alice);
+        var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice);
         await page.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         var rows = page.Locator("tr.message");
         await Assertions.Expect(rows).ToHaveCountAsync(3);
@@ -114,8 +114,8 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         Assert.InRange((await preview.TextContentAsync())!.Length, 1000, 1501);
         await Assertions.Expect(hostile.GetByText(new Regex("^Show all .+ characters$"))).ToBeVisibleAsync();
         await ExpectNothingRanAsync(page);
-        Assert.True(await DashboardPages.FitsAsync(page), "The message log scrolls sideways at 1280 px.");
-        await DashboardPages.ExpectAccessibleAsync(page, "messages, 1280 px, light", everyImpact: true);
+        Assert.True(await DashboardInBrowser.FitsAsync(page), "The message log scrolls sideways at 1280 px.");
+        await DashboardInBrowser.ExpectAccessibleAsync(page, "messages, 1280 px, light", everyImpact: true);
 
         // A filter is kept in the URL: a reload applies it again.
         await page.GetByLabel("Delivery").SelectOptionAsync("failed");
@@ -161,7 +161,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByLabel("Message id")).ToHaveAttributeAsync("aria-invalid", "true");
         await Assertions.Expect(page.GetByLabel("Message id")).ToBeFocusedAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(0);
-        await DashboardPages.ExpectAccessibleAsync(page, "messages, a refused search", everyImpact: true);
+        await DashboardInBrowser.ExpectAccessibleAsync(page, "messages, a refused search", everyImpact: true);
         await page.GetByLabel("Message id").FillAsync("msg_01M850S30WTYNBNKC0YYW92ZRX");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
         await Assertions.Expect(page.Locator(".empty"))
@@ -173,18 +173,18 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         watch.AssertOnlyFromTheApp();
 
         // On a phone, in dark mode: the log and a message fit the screen.
-        var (phone, phoneWatch) = await DashboardPages.OpenAsync(_browser!, alice, s_phone, ColorScheme.Dark);
+        var (phone, phoneWatch) = await DashboardInBrowser.OpenAsync(_browser!, alice, s_phone, ColorScheme.Dark);
         await phone.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         var phoneRows = phone.Locator("tr.message");
         await Assertions.Expect(phoneRows).ToHaveCountAsync(3);
         await phoneRows.Filter(new() { HasText = hostileId }).Locator("details.payload > summary").ClickAsync();
         await Assertions.Expect(phoneRows.Filter(new() { HasText = rickId }).Locator("li.state-retrying")).ToHaveCountAsync(2);
-        Assert.True(await DashboardPages.FitsAsync(phone), "The message log scrolls sideways at 375 px.");
-        await DashboardPages.ExpectAccessibleAsync(phone, "messages, 375 px, dark", everyImpact: true);
+        Assert.True(await DashboardInBrowser.FitsAsync(phone), "The message log scrolls sideways at 375 px.");
+        await DashboardInBrowser.ExpectAccessibleAsync(phone, "messages, 375 px, dark", everyImpact: true);
         await phoneRows.Filter(new() { HasText = hostileId }).Locator("td.id a").ClickAsync();
         await Assertions.Expect(phone.GetByLabel("Payload")).ToContainTextAsync("<script>window.__pwned = 1</script>");
-        Assert.True(await DashboardPages.FitsAsync(phone), "A message's page scrolls sideways at 375 px.");
-        await DashboardPages.ExpectAccessibleAsync(phone, "message, 375 px, dark", everyImpact: true);
+        Assert.True(await DashboardInBrowser.FitsAsync(phone), "A message's page scrolls sideways at 375 px.");
+        await DashboardInBrowser.ExpectAccessibleAsync(phone, "message, 375 px, dark", everyImpact: true);
         await ExpectNothingRanAsync(phone);
         Assert.True(phoneWatch.Errors.IsEmpty, string.Join("\n", phoneWatch.Errors));
     }
@@ -212,7 +212,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
             alice, "/webhooks/messages", m => m.Count == 1 && States(m[0]!) == "failed:2 failed:2 failed:2", "every delivery failed"))!
             ["id"]!.GetValue<string>();
 
-        var (page, watch) = await DashboardPages.OpenAsync(_browser!, alice, colorScheme: ColorScheme.Dark);
+        var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice, colorScheme: ColorScheme.Dark);
         await page.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         await page.Locator("tr.message td.id a").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "new-subscription" })).ToBeVisibleAsync();
@@ -247,8 +247,8 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         await latest.GetByText(new Regex("^Show all 4.096 characters$")).ClickAsync();
         Assert.Equal(4096 + 10, (await latest.Locator("details.more pre.clip").TextContentAsync())!.Length);
         await ExpectNothingRanAsync(page);
-        Assert.True(await DashboardPages.FitsAsync(page), "A message's page scrolls sideways at 1280 px.");
-        await DashboardPages.ExpectAccessibleAsync(page, "message, 1280 px, dark", everyImpact: true);
+        Assert.True(await DashboardInBrowser.FitsAsync(page), "A message's page scrolls sideways at 1280 px.");
+        await DashboardInBrowser.ExpectAccessibleAsync(page, "message, 1280 px, dark", everyImpact: true);
 
         // Sent again, it succeeds: three attempts counted, three listed (a resend restarts the retry schedule, not the count).
         await flakyCard.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
@@ -265,13 +265,13 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         watch.AssertOnlyFromTheApp();
 
         // On a phone, in light mode.
-        var (phone, phoneWatch) = await DashboardPages.OpenAsync(_browser!, alice, s_phone);
+        var (phone, phoneWatch) = await DashboardInBrowser.OpenAsync(_browser!, alice, s_phone);
         await phone.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         await phone.Locator("tr.message td.id a").ClickAsync();
         await Assertions.Expect(Delivery(phone, flaky.Url).Locator(".delivery-state")).ToHaveTextAsync("Succeeded · 3 attempts");
         await Delivery(phone, flaky.Url).GetByText(new Regex("^Show all 4.096 characters$")).First.ClickAsync();
-        Assert.True(await DashboardPages.FitsAsync(phone), "A message's page scrolls sideways at 375 px.");
-        await DashboardPages.ExpectAccessibleAsync(phone, "message, 375 px, light", everyImpact: true);
+        Assert.True(await DashboardInBrowser.FitsAsync(phone), "A message's page scrolls sideways at 375 px.");
+        await DashboardInBrowser.ExpectAccessibleAsync(phone, "message, 375 px, light", everyImpact: true);
         Assert.True(phoneWatch.Errors.IsEmpty, string.Join("\n", phoneWatch.Errors));
     }
 
@@ -289,7 +289,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         foreach (var (viewport, scheme) in new[] { ((ViewportSize?)null, ColorScheme.Light), (s_phone, ColorScheme.Dark) })
         {
             var screen = $"event types, {viewport?.Width ?? 1280} px, {scheme}";
-            var (page, watch) = await DashboardPages.OpenAsync(_browser!, alice, viewport, scheme);
+            var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice, viewport, scheme);
             await page.GetByRole(AriaRole.Link, new() { Name = "Event types" }).ClickAsync();
 
             var description = page.Locator("p.description");
@@ -313,8 +313,8 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
             await Assertions.Expect(example).ToContainTextAsync("\"planCode\": \"plan code\"");
             await Assertions.Expect(example).Not.ToContainTextAsync("\"string\"");
 
-            Assert.True(await DashboardPages.FitsAsync(page), $"{screen}: scrolls sideways.");
-            await DashboardPages.ExpectAccessibleAsync(page, screen, everyImpact: true);
+            Assert.True(await DashboardInBrowser.FitsAsync(page), $"{screen}: scrolls sideways.");
+            await DashboardInBrowser.ExpectAccessibleAsync(page, screen, everyImpact: true);
             Assert.True(watch.Errors.IsEmpty, string.Join("\n", watch.Errors));
             watch.AssertOnlyFromTheApp();
         }

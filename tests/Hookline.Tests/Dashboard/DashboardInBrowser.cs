@@ -8,7 +8,7 @@ namespace Hookline.Tests.Dashboard;
 /// What the dashboard's browser tests do with its pages: open a tenant's link in a fresh browser context, check that a page fits
 /// the screen and what axe-core finds in it.
 /// </summary>
-internal static class DashboardPages
+internal static class DashboardInBrowser
 {
     /// <summary>
     /// Opens a new link of <paramref name="tenant"/>'s (a client of the management API, signed in as a tenant) in a new browser
