@@ -175,6 +175,7 @@ await SubscriptionTable.CreateAsync(app.Services.GetRequiredService<DbDataSource
 app.Run();
 
 /// <summary>A user's subscription to the service.</summary>
+/// <example>{"username": "rick", "monthlyFee": 9.99, "startDate": "2026-03-01T00:00:00+00:00"}</example>
 /// <param name="Username">The subscriber's user name.</param>
 /// <param name="MonthlyFee">What the subscriber pays each month.</param>
 /// <param name="StartDate">When the subscription starts.</param>

@@ -469,7 +469,13 @@ internal sealed partial class PostgreSqlWebhookStore
     private async Task<IReadOnlyList<DeliveryState>> ReadDeliveriesAsync(
         string where, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         await ReadAsync(
-            $"SELECT id, message_id, endpoint_id, status, attempts, next_attempt_at FROM {{schema}}.deliveries {where} ORDER BY id;",
+            // The attempts counted are the ones logged: the column counts only those since the last resend or recovery (the retry
+            // schedule's place), and not an attempt whose owner had lost its lease.
+            $$"""
+            SELECT d.id, d.message_id, d.endpoint_id, d.status,
+                   (SELECT count(*)::integer FROM {schema}.attempts a WHERE a.delivery_id = d.id), d.next_attempt_at
+            FROM {schema}.deliveries d {{where}} ORDER BY d.id;
+            """,
             reader => new DeliveryState(
                 reader.GetInt64(0),
                 reader.GetString(1),

@@ -1,7 +1,8 @@
 import { api } from './api.js';
 import { html, Loading, useLoad } from './ui.js';
+import { Inline, Markdown } from './markdown.js';
 
-/** The event types: what each is, the shape of its payload as a readable tree, and its example. */
+/** The event types: what each is (its description's Markdown rendered), the shape of its payload as a readable tree, and its example. */
 export function Catalog() {
   const [state] = useLoad(() => api('GET', '/event-types'), []);
   return html`
@@ -12,7 +13,7 @@ export function Catalog() {
         <section class="card" aria-labelledby=${`type-${type.name}`}>
           <h2 id=${`type-${type.name}`}><code>${type.name}</code></h2>
           <p><span class="badge">${type.method}</span> ${type.summary}</p>
-          ${type.description && html`<p>${type.description}</p>`}
+          <${Markdown} text=${type.description} className="description" />
           <h3>Payload</h3>
           <${Schema} schema=${type.schema} root=${type.schema} />
           ${type.example !== null && type.example !== undefined && html`
@@ -35,7 +36,7 @@ function Schema({ schema, root, depth = 0 }) {
     return html`<li>
       <code>${name}</code> <span class="type">${typeName(inner, root)}</span>
       ${required.has(name) ? html` <span class="badge">required</span>` : ''}
-      ${inner?.description && html`<div class="hint">${inner.description}</div>`}
+      ${inner?.description && html`<div class="hint"><${Inline} text=${inner.description} /></div>`}
       ${nested && html`<${Schema} schema=${nested} root=${root} depth=${depth + 1} />`}
     </li>`;
   })}</ul>`;

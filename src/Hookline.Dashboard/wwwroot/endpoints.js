@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from './vendor/hooks.mjs';
 import { api, ApiError, query } from './api.js';
 import { Badge, Field, html, Loading, percent, poll, Problem, Status, Time, useLoad } from './ui.js';
 import { Chart } from './chart.js';
+import { Attempts, outcomeWords } from './attempts.js';
 
 /** The tenant's endpoints, with how deliveries to each went over the last 24 hours. */
 export function EndpointList({ session }) {
@@ -43,7 +44,7 @@ export function EndpointList({ session }) {
     <//>`;
 }
 
-const failure = f => f.statusCode ? `(${f.statusCode})` : `(${f.errorKind})`;
+const failure = f => f.statusCode ? `(${f.statusCode})` : `(${outcomeWords(f)})`;
 
 /** The API's orderings, as the form offers them and the endpoint's page names them. */
 const orderings = [
@@ -360,39 +361,6 @@ function Recover({ endpoint, act }) {
 
 /** A local date-time as a datetime-local input's value. */
 export const localInput = date => new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-
-/**
- * Attempts, newest first: when, outcome, status, duration, the response's start or the error; with <urls> (endpoint id to URL),
- * the endpoint of each instead of its event type.
- */
-export function Attempts({ attempts, urls }) {
-  if (attempts.length === 0) return html`<p class="empty">No attempts yet. Send a test event to see one here.</p>`;
-  return html`
-    <div class="scroll" role="region" aria-label="Attempts" tabindex="0">
-      <table>
-        <thead><tr>
-          <th scope="col">When</th><th scope="col">Result</th><th scope="col">${urls ? 'Endpoint' : 'Event'}</th>
-          <th scope="col">Duration</th><th scope="col">Response or error</th>
-        </tr></thead>
-        <tbody>${attempts.map(a => html`
-          <tr>
-            <td><${Time} value=${a.startedAt} /></td>
-            <td>
-              <span class=${a.succeeded ? 'badge ok' : 'badge bad'}>${a.succeeded ? 'Succeeded' : 'Failed'}</span>
-              ${a.statusCode ?? a.errorKind}
-            </td>
-            <td>${urls
-              ? html`<a href=${`#/endpoints/${a.endpointId}`}>${urls.get(a.endpointId) || a.endpointId}</a>`
-              : html`<a href=${`#/messages/${a.messageId}`}>${a.eventType}</a>`}</td>
-            <td>${Math.round(a.durationMs)} ms</td>
-            <td class="response">
-              ${a.error ? html`<span>${a.error}</span>` : null}${a.responseBody ? html`<pre>${a.responseBody}</pre>` : null}
-            </td>
-          </tr>`)}
-        </tbody>
-      </table>
-    </div>`;
-}
 
 /** What the endpoint's circuit breaker lets through, and why. */
 function Circuit({ circuit }) {

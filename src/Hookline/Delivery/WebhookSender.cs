@@ -86,18 +86,24 @@ internal sealed class WebhookSender : IDisposable
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            var kind = Classify(e, timeout.IsCancellationRequested);
             return new SendOutcome(
                 startedAt,
                 _time.GetElapsedTime(started),
                 null,
                 null,
                 null,
-                Classify(e, timeout.IsCancellationRequested),
-                Storable(e.GetBaseException().Message));
+                kind,
+                // A timeout's exception says only that a task was canceled: say what happened, with the timeout it had.
+                kind == AttemptErrorKind.Timeout ? TimedOut(_timeout) : Storable(e.GetBaseException().Message));
         }
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>What a tenant reads of an attempt that timed out: "Timed out after 15 s".</summary>
+    internal static string TimedOut(TimeSpan timeout) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Timed out after {timeout.TotalSeconds:0.###} s");
 
     /// <summary>The request, signed with the endpoint's active secrets; null (and logged) when they cannot be read.</summary>
     private HttpRequestMessage? SignedRequest(LeasedDelivery delivery, DateTimeOffset now)

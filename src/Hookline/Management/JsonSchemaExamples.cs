@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -32,8 +34,21 @@ internal static class JsonSchemaExamples
         return root;
     }
 
-    /// <summary>An example instance of <paramref name="schema"/> (a standalone one): the first choice of every choice, a value of every property.</summary>
-    public static JsonNode? Example(JsonObject schema) => Example(schema, schema["$defs"] as JsonObject, 0);
+    /// <summary>
+    /// An example instance of <paramref name="schema"/> (a standalone one): where a schema declares an example of the right type
+    /// (<c>examples</c>, or OpenAPI's <c>example</c>, as an XML doc comment's <c>&lt;example&gt;</c> makes), that one; else the first
+    /// choice of every choice, a value of every property, and for a string a value of its format, or its property's name.
+    /// </summary>
+    public static JsonNode? Example(JsonObject schema) => Example(schema, schema["$defs"] as JsonObject, 0, null);
+
+    /// <summary>The example a schema declares, if it has the schema's type: the first of <c>examples</c>, else <c>example</c>.</summary>
+    private static JsonNode? Declared(JsonObject schema)
+    {
+        var declared = schema["examples"] is JsonArray { Count: > 0 } examples ? examples[0]
+            : schema.TryGetPropertyValue("example", out var example) ? example
+            : null;
+        return declared is not null && Fits(declared, schema) ? declared.DeepClone() : null;
+    }
 
     private static JsonNode Rewrite(JsonNode node, JsonObject? components, JsonObject defs)
     {
@@ -67,16 +82,21 @@ internal static class JsonSchemaExamples
         }
     }
 
-    private static JsonNode? Example(JsonNode? schema, JsonObject? defs, int depth)
+    private static JsonNode? Example(JsonNode? schema, JsonObject? defs, int depth, string? name)
     {
         if (schema is not JsonObject s)
         {
             return null;
         }
 
+        if (Declared(s) is { } declared)
+        {
+            return declared;
+        }
+
         if (s["$ref"]?.GetValue<string>() is { } reference)
         {
-            return depth < MaxDepth ? Example(defs?[reference["#/$defs/".Length..]], defs, depth + 1) : null;
+            return depth < MaxDepth ? Example(defs?[reference["#/$defs/".Length..]], defs, depth + 1, name) : null;
         }
 
         if (s["const"] is { } constant)
@@ -93,7 +113,7 @@ internal static class JsonSchemaExamples
         {
             // The first choice that is not just null.
             var choice = choices.FirstOrDefault(c => c?["type"]?.ToString() != "null") ?? choices[0];
-            return Example(choice, defs, depth + 1);
+            return Example(choice, defs, depth + 1, name);
         }
 
         if (s["allOf"] is JsonArray { Count: > 0 } parts)
@@ -101,7 +121,7 @@ internal static class JsonSchemaExamples
             var merged = new JsonObject();
             foreach (var part in parts)
             {
-                if (Example(part, defs, depth + 1) is JsonObject partExample)
+                if (Example(part, defs, depth + 1, name) is JsonObject partExample)
                 {
                     foreach (var (key, value) in partExample.ToList())
                     {
@@ -117,8 +137,8 @@ internal static class JsonSchemaExamples
         return Type(s) switch
         {
             "object" => Object(s, defs, depth),
-            "array" => depth < MaxDepth && Example(s["items"], defs, depth + 1) is { } item ? new JsonArray(item) : new JsonArray(),
-            "string" => String(s),
+            "array" => depth < MaxDepth && Example(s["items"], defs, depth + 1, name) is { } item ? new JsonArray(item) : new JsonArray(),
+            "string" => String(s, name),
             "integer" => JsonValue.Create(Math.Max(1, (long)(s["minimum"]?.GetValue<double>() ?? 1))),
             "number" => JsonValue.Create(Math.Max(1.5, s["minimum"]?.GetValue<double>() ?? 1.5)),
             "boolean" => JsonValue.Create(true),
@@ -133,14 +153,14 @@ internal static class JsonSchemaExamples
         {
             foreach (var (name, property) in properties)
             {
-                example[name] = Example(property, defs, depth + 1);
+                example[name] = Example(property, defs, depth + 1, name);
             }
         }
 
         return example;
     }
 
-    private static JsonNode String(JsonObject schema)
+    private static JsonNode String(JsonObject schema, string? name)
     {
         var value = schema["format"]?.GetValue<string>() switch
         {
@@ -157,7 +177,7 @@ internal static class JsonSchemaExamples
             "ipv6" => "2001:db8::1",
             "byte" => "ZXhhbXBsZQ==",
             "char" => "a",
-            _ => "string",
+            _ => Named(name),
         };
         var min = (int?)schema["minLength"]?.GetValue<double>() ?? 0;
         var max = (int?)schema["maxLength"]?.GetValue<double>() ?? int.MaxValue;
@@ -183,6 +203,69 @@ internal static class JsonSchemaExamples
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A string without a format, by what its property is called: an address for an email or a URL (which OpenAPI documents as
+    /// plain strings), else the name in words ("user name" for userName), not "string".
+    /// </summary>
+    private static string Named(string? name) => Words(name ?? "") switch
+    {
+        "" => "example",
+        var words when LastWord(words) is "email" => "user@example.com",
+        var words when LastWord(words) is "url" or "uri" => "https://example.com/",
+        var words => words,
+    };
+
+    private static string LastWord(string words) => words[(words.LastIndexOf(' ') + 1)..];
+
+    /// <summary>A property's name in lowercase words: <c>userName</c>, <c>user_name</c> and <c>user-name</c> are "user name".</summary>
+    private static string Words(string name)
+    {
+        var words = new StringBuilder(name.Length + 4);
+        for (var i = 0; i < name.Length; i++)
+        {
+            var c = name[i];
+            if (c is '_' or '-' or '.' or ' ')
+            {
+                c = ' ';
+            }
+            else if (char.IsUpper(c) && i > 0 && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]))))
+            {
+                words.Append(' ');
+            }
+
+            words.Append(char.ToLowerInvariant(c));
+        }
+
+        return Regex.Replace(words.ToString(), " {2,}", " ", RegexOptions.None, TimeSpan.FromMilliseconds(100)).Trim();
+    }
+
+    /// <summary>Whether a declared example has the schema's type (any, if it names none) and is one of its enum's values.</summary>
+    private static bool Fits(JsonNode example, JsonObject schema)
+    {
+        if (schema["enum"] is JsonArray values && !values.Any(v => JsonNode.DeepEquals(v, example)))
+        {
+            return false;
+        }
+
+        IEnumerable<string?> types = schema["type"] switch
+        {
+            JsonArray list => list.Select(t => t?.GetValue<string>()),
+            JsonValue one => [one.GetValue<string>()],
+            _ => [],
+        };
+        var kind = example.GetValueKind();
+        return !types.Any() || types.Any(type => type switch
+        {
+            "object" => kind == JsonValueKind.Object,
+            "array" => kind == JsonValueKind.Array,
+            "string" => kind == JsonValueKind.String,
+            "number" => kind == JsonValueKind.Number,
+            "integer" => kind == JsonValueKind.Number && Math.Floor(example.GetValue<double>()) == example.GetValue<double>(),
+            "boolean" => kind is JsonValueKind.True or JsonValueKind.False,
+            _ => false,
+        });
     }
 
     /// <summary>The schema's type: the first that is not null when it lists several.</summary>

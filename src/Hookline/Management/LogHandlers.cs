@@ -15,6 +15,7 @@ internal static class LogHandlers
         HttpContext http,
         WebhookTenantService tenants,
         WebhookCatalog catalog,
+        string? messageId,
         string? eventType,
         string? status,
         string? endpointId,
@@ -25,6 +26,7 @@ internal static class LogHandlers
     {
         var query = new MessageQuery
         {
+            Id = ManagementQuery.MessageId(messageId, "messageId"),
             Webhook = eventType is null ? null : ManagementQuery.EventType(eventType, catalog, "eventType"),
             Status = ManagementQuery.DeliveryStatus(status),
             EndpointId = ManagementQuery.EndpointId(endpointId, "endpointId"),

@@ -44,7 +44,7 @@ public sealed record WebhookMessageResponse
 /// its ordering key), <c>succeeded</c>, <c>failed</c> (retries used up, skipped, or the endpoint disabled) or <c>blocked</c> (at an
 /// endpoint with <c>ordered</c> delivery, retries used up: the later messages of its ordering key wait until it is resent or skipped).
 /// </param>
-/// <param name="Attempts">How many attempts were made.</param>
+/// <param name="Attempts">How many attempts were made, resends included: as many as <c>/attempts</c> lists for it.</param>
 /// <param name="NextAttemptAt">When it is next attempted, while pending.</param>
 public sealed record WebhookDeliveryResponse(string EndpointId, string Status, int Attempts, DateTimeOffset? NextAttemptAt)
 {

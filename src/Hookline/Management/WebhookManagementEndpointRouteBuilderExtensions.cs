@@ -134,9 +134,10 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
 
         api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName(routes.Name("ListWebhookMessages")).WithSummary("List messages")
            .WithDescription(
-               "The events sent to you, newest first, with their delivery to each of your endpoints. Filter by `eventType`, `status` "
-               + "(pending, succeeded, failed, blocked), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) "
-               + "and `cursor`.")
+               "The events sent to you, newest first, with their delivery to each of your endpoints. Find one by `messageId` (the "
+               + "`webhook-id` header your endpoint received: the list holds it or nothing); filter by `eventType`, `status` (pending, "
+               + "succeeded, failed, blocked), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and "
+               + "`cursor`.")
            .WithIdProblems().WithPaging();
         api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync)
            .WithName(routes.Name(ManagementRoutes.GetMessage)).WithSummary("Read a message").WithIdProblems();

@@ -6,7 +6,10 @@ public sealed record LeasedDelivery
     /// <summary>The delivery id.</summary>
     public required long Id { get; init; }
 
-    /// <summary>The attempts already made.</summary>
+    /// <summary>
+    /// The attempts made since it was last scheduled from the start (published, resent or recovered): where its retry schedule
+    /// stands. The log may list more (see <see cref="DeliveryState.Attempts"/>).
+    /// </summary>
     public required int Attempts { get; init; }
 
     /// <summary>The message id: the <c>webhook-id</c> header.</summary>

@@ -7,7 +7,7 @@ namespace Hookline.Tests.Dashboard;
 /// A small app with the dashboard, on Kestrel on loopback, in the environment a test chooses, logging everything (ASP.NET
 /// Core's request log included) to <see cref="Logs"/>. A caller's tenant is its <c>X-Tenant</c> header, a sign-in a browser
 /// does not send on its own. The dashboard's options come from <c>Webhooks:Dashboard</c> settings; the store is a fresh SQLite
-/// file unless the test plugs in one that instances share.
+/// file unless the test plugs in one that instances share; the webhooks are a ping unless the test declares others.
 /// </summary>
 internal sealed class DashboardApp : IAsyncDisposable
 {
@@ -31,7 +31,8 @@ internal sealed class DashboardApp : IAsyncDisposable
         string environment = "Development",
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IWebhooksBuilder>? store = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        Action<WebApplication>? declare = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -57,7 +58,15 @@ internal sealed class DashboardApp : IAsyncDisposable
         builder.Services.AddWebhookDashboard(builder.Configuration.GetSection("Webhooks:Dashboard").Bind);
         services?.Invoke(builder.Services);
         var app = builder.Build();
-        app.Webhooks.MapPost<Ping>("ping");
+        if (declare is null)
+        {
+            app.Webhooks.MapPost<Ping>("ping");
+        }
+        else
+        {
+            declare(app);
+        }
+
         app.MapOpenApi();
         app.MapWebhookManagement("/webhooks");
         app.MapWebhookDashboard(DashboardBrowser.Root);

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Hookline.Tests.Dashboard;
@@ -110,23 +108,22 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
         // The log, filtered to failed deliveries: the test event; resent, it succeeds.
         await page.GetByRole(AriaRole.Link, new() { Name = "Messages" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("tr.message")).ToHaveCountAsync(2);
         await page.GetByLabel("Delivery").SelectOptionAsync("failed");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tr.message")).ToHaveCountAsync(1);
         await ExpectAccessibleAsync(page, "messages");
-        await page.Locator(".card a").First.ClickAsync();
+        await page.Locator("tr.message td.id a").First.ClickAsync();
         await Assertions.Expect(page.GetByLabel("Payload")).ToContainTextAsync("\"monthlyFee\"");
-        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("failed");
+        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("Failed");
         await ExpectAccessibleAsync(page, "message");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Send again" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Sent again")).ToBeVisibleAsync();
-        var messageAttempts = page.GetByRole(AriaRole.Region, new() { Name = "Attempts", Exact = true }).Locator("tbody tr");
+        var messageAttempts = page.GetByRole(AriaRole.Region, new() { Name = $"Attempts to {receiver.Url}" }).Locator("tbody tr");
         await Assertions.Expect(messageAttempts).ToHaveCountAsync(3, new() { Timeout = 30_000 });
         await Assertions.Expect(messageAttempts.First).ToContainTextAsync("Succeeded");
-        await Assertions.Expect(messageAttempts.First).ToContainTextAsync(receiver.Url);
-        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("succeeded");
+        await Assertions.Expect(page.Locator(".card", new() { HasText = receiver.Url })).ToContainTextAsync("Succeeded · 3 attempts");
 
         // The refused URL's 422 is the one failed load; nothing else went wrong or left the app.
         var refused = Assert.Single(watch.Errors);
@@ -158,20 +155,20 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             alice, "/webhooks/messages?status=blocked", m => m.Count == 1, "rick's delivery blocked, its retries used up");
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("tr.message")).ToHaveCountAsync(2);
         await page.GetByLabel("Delivery").SelectOptionAsync("blocked");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".card")).ToHaveCountAsync(1);
-        await page.Locator(".card a").First.ClickAsync();
+        await Assertions.Expect(page.Locator("tr.message")).ToHaveCountAsync(1);
+        await page.Locator("tr.message td.id a").First.ClickAsync();
         await Assertions.Expect(page.GetByLabel("Payload")).ToContainTextAsync("\"rick\"");
         var delivery = page.Locator(".card", new() { HasText = receiver.Url });
-        await Assertions.Expect(delivery).ToContainTextAsync("blocked");
+        await Assertions.Expect(delivery).ToContainTextAsync("Blocked");
         await Assertions.Expect(delivery).ToContainTextAsync("the later messages of its key wait");
         await ExpectAccessibleAsync(page, "message, blocked");
 
         await delivery.GetByRole(AriaRole.Button, new() { Name = "Skip" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Skipped" })).ToBeVisibleAsync();
-        await Assertions.Expect(delivery).ToContainTextAsync("failed");
+        await Assertions.Expect(delivery).ToContainTextAsync("Failed");
         await Assertions.Expect(delivery.GetByRole(AriaRole.Button, new() { Name = "Skip" })).ToHaveCountAsync(0);
         await Management.ManagementApi.EventuallyListsAsync(
             alice, "/webhooks/messages?status=succeeded", m => m.Count == 1, "morty's delivery, sent once rick's was skipped");
@@ -293,66 +290,17 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         watch.AssertOnlyFromTheApp();
     }
 
-    /// <summary>
-    /// Opens a new link of the tenant's in a new browser context, as its user does: the link's page, then its button; the
-    /// dashboard, signed in.
-    /// </summary>
+    /// <summary>Opens a new link of the tenant's in a new browser context (see <see cref="DashboardInBrowser.OpenAsync"/>).</summary>
     private async Task<(IPage Page, PageWatch Watch)> OpenAsync(
         string apiKey, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light, bool? readOnly = null)
     {
         using var client = _sample!.Client(apiKey);
-        var link = (await DashboardBrowser.CreateLinkAsync(client, readOnly))["url"]!.GetValue<string>();
-        var context = await _browser!.NewContextAsync(new()
-        {
-            ViewportSize = viewport ?? new() { Width = 1280, Height = 900 },
-            ColorScheme = colorScheme,
-            Permissions = ["clipboard-read", "clipboard-write"],
-        });
-        var page = await context.NewPageAsync();
-        var watch = new PageWatch(page, new Uri(link).GetLeftPart(UriPartial.Authority));
-        var response = await page.GotoAsync(link);
-        Assert.True(response?.Ok, $"Opening the link answered {response?.Status}");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Open the dashboard" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/webhooks/dashboard/", StringComparison.Ordinal));
-        return (page, watch);
+        return await DashboardInBrowser.OpenAsync(_browser!, client, viewport, colorScheme, readOnly);
     }
 
-    private static Task<bool> FitsAsync(IPage page) => page.EvaluateAsync<bool>("document.documentElement.scrollWidth <= 375");
+    private static Task<bool> FitsAsync(IPage page) => DashboardInBrowser.FitsAsync(page);
 
-    private static async Task ExpectAccessibleAsync(IPage page, string screen)
-    {
-        var result = await page.RunAxe();
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}");
-        Assert.True(!serious.Any(), $"{screen}: {string.Join("; ", serious)}");
-    }
-
-    /// <summary>What a page logs as errors (CSP violations included) and every URL it loads.</summary>
-    private sealed class PageWatch
-    {
-        private readonly string _origin;
-        private readonly ConcurrentQueue<string> _urls = new();
-
-        public PageWatch(IPage page, string origin)
-        {
-            _origin = origin;
-            page.Console += (_, message) =>
-            {
-                if (message.Type == "error")
-                {
-                    Errors.Enqueue(string.IsNullOrEmpty(message.Location) ? message.Text : $"{message.Text} ({message.Location})");
-                }
-            };
-            page.PageError += (_, error) => Errors.Enqueue(error);
-            page.Request += (_, request) => _urls.Enqueue(request.Url);
-        }
-
-        /// <summary>Playwright raises events on its own thread, so the watch collects into concurrent queues.</summary>
-        public ConcurrentQueue<string> Errors { get; } = new();
-
-        public void AssertOnlyFromTheApp() =>
-            Assert.All(_urls.ToArray(), url => Assert.True(url.StartsWith(_origin + "/", StringComparison.Ordinal), url));
-    }
+    private static Task ExpectAccessibleAsync(IPage page, string screen) => DashboardInBrowser.ExpectAccessibleAsync(page, screen);
 
     public async Task DisposeAsync()
     {

@@ -152,6 +152,7 @@ public sealed class WebhookSenderTests : IDisposable
         var outcome = await sending.WaitAsync(Eventually.DefaultTimeout);
 
         Assert.Equal((null, AttemptErrorKind.Timeout, timeout), (outcome.StatusCode, outcome.ErrorKind, outcome.Duration));
+        Assert.Equal("Timed out after 60 s", outcome.Error); // In words, with the timeout it had: not "A task was canceled."
     }
 
     [Fact]

@@ -46,6 +46,12 @@ public sealed class ManagementDocumentTests
         var limits = operations.SelectMany(o => o.Operation["parameters"]?.AsArray() ?? []).Where(p => p!["name"]!.GetValue<string>() == "limit").ToList();
         Assert.Equal(3, limits.Count);
         Assert.All(limits, l => Assert.Equal(("integer", 1, 100), (l!["schema"]!["type"]!.GetValue<string>(), l["schema"]!["minimum"]!.GetValue<int>(), l["schema"]!["maximum"]!.GetValue<int>())));
+        // A message is found by its id (the webhook-id its endpoint received), with the other filters.
+        var listMessages = document["paths"]!["/webhooks/messages"]!["get"]!;
+        Assert.Equal(
+            ["cursor", "endpointId", "eventType", "limit", "messageId", "since", "status", "until"],
+            listMessages["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Contains("Find one by `messageId`", listMessages["description"]!.GetValue<string>());
         var components = document["components"]!["schemas"]!;
         Assert.Equal("""["null","integer"]""", components["WebhookEndpointRequest"]!["properties"]!["rateLimit"]!["type"]!.ToJsonString());
         Assert.Equal("\"integer\"", components["WebhookEndpointResponse"]!["properties"]!["version"]!["type"]!.ToJsonString());

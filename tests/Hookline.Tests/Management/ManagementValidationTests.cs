@@ -146,6 +146,8 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "GET", "/webhooks/messages?eventType=no-such-event", null, 422, "eventType" },
         { "GET", "/webhooks/messages?endpointId=ep_x", null, 400, "endpointId" },
         { "GET", $"/webhooks/messages?endpointId={Missing}", null, 404, "endpointId" },
+        { "GET", "/webhooks/messages?messageId=msg_x", null, 400, "messageId" },
+        { "GET", "/webhooks/messages?messageId=%3Cscript%3E", null, 400, "messageId" },
         { "GET", "/webhooks/messages/msg_x", null, 400, "messageId" },
         { "GET", $"/webhooks/messages/{MissingMessage}", null, 404, "messageId" },
         { "GET", "/webhooks/attempts?status=pending", null, 400, "status" },

@@ -59,6 +59,10 @@ public class SampleAppTests(SampleFactory factory) : IClassFixture<SampleFactory
         Assert.Equal("number", properties["monthlyFee"]!["type"]!.GetValue<string>());
         Assert.Equal("string", properties["startDate"]!["type"]!.GetValue<string>());
         Assert.Equal("date-time", properties["startDate"]!["format"]!.GetValue<string>());
+
+        // The type's <example>: what the event catalog shows and a test event sends.
+        var example = subscription["examples"]![0]!;
+        Assert.Equal(("rick", 9.99m), (example["username"]!.GetValue<string>(), example["monthlyFee"]!.GetValue<decimal>()));
     }
 
     [RequiresFact(Requirement.NodeTools)]

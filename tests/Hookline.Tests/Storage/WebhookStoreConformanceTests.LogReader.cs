@@ -89,6 +89,47 @@ public abstract partial class WebhookStoreConformanceTests
     }
 
     [SkippableFact]
+    public async Task Deliveries_CountTheAttemptsTheLogLists_ThroughResendRecoveryAndALostLease()
+    {
+        var endpoint = await CreateEndpointAsync("alice");
+        var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
+        async Task<(DeliveryStatus Status, int Counted, int Listed)> ReadAsync()
+        {
+            var page = new DeliveryQuery { Tenant = "alice", MessageIds = [stored.MessageId] };
+            var delivery = Assert.Single(await Log.QueryDeliveriesAsync(page, default));
+            Assert.Equal(delivery.Attempts, Assert.Single(await Log.ListDeliveriesAsync(stored.MessageId, default)).Attempts);
+            var listed = await Log.QueryAttemptsAsync(new AttemptQuery { MessageId = stored.MessageId }, default);
+            return (delivery.Status, delivery.Attempts, listed.Count);
+        }
+
+        async Task<LeasedDelivery> LeaseAsync(string owner, DateTimeOffset now) =>
+            Assert.Single(await Queue.LeaseAsync(new(owner, now, now.AddSeconds(30), 10), default));
+
+        // Two attempts, its retries used up.
+        await Queue.CompleteAsync([Result(await LeaseAsync("w", T0), "w", DeliveryStatus.Pending, 500, T0.AddSeconds(5))], T0, default);
+        var last = await LeaseAsync("w", T0.AddSeconds(5));
+        await Queue.CompleteAsync([Result(last, "w", DeliveryStatus.Failed, 500)], T0.AddSeconds(6), default);
+        Assert.Equal((DeliveryStatus.Failed, 2, 2), await ReadAsync());
+
+        // Resent: a fresh retry schedule, the same count; its attempt fails.
+        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddMinutes(1), default));
+        Assert.Equal((DeliveryStatus.Pending, 2, 2), await ReadAsync());
+        var resent = await LeaseAsync("w", T0.AddMinutes(1));
+        Assert.Equal(0, resent.Attempts);
+        await Queue.CompleteAsync([Result(resent, "w", DeliveryStatus.Failed, 500)], T0.AddMinutes(1), default);
+        Assert.Equal((DeliveryStatus.Failed, 3, 3), await ReadAsync());
+
+        // Recovered: a slow dispatcher's lease runs out and a fast one's attempt succeeds; the slow one's late failure was sent,
+        // so it is logged and counted, though it changes nothing else.
+        Assert.Equal(1, await Queue.RecoverAsync(endpoint.Id, T0, T0.AddMinutes(2), default));
+        var slow = await LeaseAsync("slow", T0.AddMinutes(2));
+        var fast = await LeaseAsync("fast", T0.AddMinutes(3));
+        await Queue.CompleteAsync([Result(fast, "fast", DeliveryStatus.Succeeded, 200)], T0.AddMinutes(3), default);
+        await Queue.CompleteAsync([Result(slow, "slow", DeliveryStatus.Failed, 500)], T0.AddMinutes(3), default);
+        Assert.Equal((DeliveryStatus.Succeeded, 5, 5), await ReadAsync());
+    }
+
+    [SkippableFact]
     public async Task QueryAttempts_FiltersByTenantEndpointMessageOutcomeAndTime_NewestFirstInPages()
     {
         var alices = await CreateEndpointAsync("alice");
