@@ -210,5 +210,17 @@ internal static class PostgreSqlSchema
         ALTER TABLE {schema}.deliveries ADD COLUMN seq bigint;
         CREATE INDEX ix_deliveries_ordered ON {schema}.deliveries (endpoint_id, ordering_key, seq NULLS FIRST, id) WHERE status IN (0, 3);
         """,
+        """
+        -- Each hour's latest success (in each shard), kept as its latest failure is: an endpoint's last success reads its newest
+        -- hours, not its attempts. The hours counted before take it from their attempts still stored (one pass over them; every
+        -- shard of an hour with a success gets the hour's latest, which is what reading them together answers).
+        ALTER TABLE {schema}.attempt_hours ADD COLUMN last_succeeded_at timestamptz;
+        UPDATE {schema}.attempt_hours h SET last_succeeded_at = s.at
+        FROM (SELECT d.endpoint_id, date_trunc('hour', a.started_at, 'UTC') AS hour, max(a.started_at) AS at
+              FROM {schema}.attempts a JOIN {schema}.deliveries d ON d.id = a.delivery_id
+              WHERE a.error_kind = 0
+              GROUP BY 1, 2) AS s
+        WHERE h.endpoint_id = s.endpoint_id AND h.hour = s.hour AND h.succeeded > 0;
+        """,
     ];
 }

@@ -37,6 +37,33 @@ internal sealed partial class PostgreSqlWebhookStore
             Time("since", query.Since)).ConfigureAwait(false);
 
     /// <summary>
+    /// Each endpoint's newest hour with a success, by the primary key from its newest hour down (the shards of an hour sorted
+    /// among themselves): a few rows for an endpoint whose latest hour had one, those of every hour it has been failing since
+    /// otherwise. Hours counted before their latest success was kept, whose attempts were gone when it came, answer their start.
+    /// </summary>
+    internal const string LastSuccessesSql =
+        """
+        SELECT e.id, s.at
+        FROM {schema}.endpoints e
+        CROSS JOIN LATERAL (
+            SELECT coalesce(h.last_succeeded_at, h.hour) AS at FROM {schema}.attempt_hours h
+            WHERE h.endpoint_id = e.id AND h.succeeded > 0
+            ORDER BY h.hour DESC, h.last_succeeded_at DESC NULLS LAST
+            LIMIT 1) s
+        WHERE e.tenant = @tenant AND (@endpoint IS NULL OR e.id = @endpoint);
+        """;
+
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> QueryLastSuccessesAsync(
+        string tenant, string? endpointId, CancellationToken cancellationToken) =>
+        (await ReadAsync(
+            LastSuccessesSql,
+            reader => (Id: reader.GetString(0), At: reader.GetFieldValue<DateTimeOffset>(1)),
+            cancellationToken,
+            Text("tenant", tenant),
+            Text("endpoint", endpointId)).ConfigureAwait(false))
+        .ToDictionary(e => e.Id, e => e.At, StringComparer.Ordinal);
+
+    /// <summary>
     /// Counts recorded attempts into their endpoint's hour, in the transaction that records them: one statement for the batch,
     /// into this connection's shard of each hour, so that instances recording at once seldom wait for one another's row; it
     /// locks its rows in (endpoint, hour) order, so that they never deadlock on them.
@@ -55,13 +82,15 @@ internal sealed partial class PostgreSqlWebhookStore
             transaction,
             $$"""
             INSERT INTO {schema}.attempt_hours AS h
-                (endpoint_id, hour, shard, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
+                (endpoint_id, hour, shard, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind,
+                 last_failed_error, last_succeeded_at)
             SELECT r.endpoint_id, date_trunc('hour', r.started_at, 'UTC'), pg_backend_pid() % 8,
                    count(*) FILTER (WHERE r.kind = 0), count(*) FILTER (WHERE r.kind <> 0),
                    max(r.started_at) FILTER (WHERE r.kind <> 0),
                    (array_agg(r.status_code ORDER BY r.started_at DESC, r.n DESC) FILTER (WHERE r.kind <> 0))[1],
                    (array_agg(r.kind ORDER BY r.started_at DESC, r.n DESC) FILTER (WHERE r.kind <> 0))[1],
-                   (array_agg(r.error ORDER BY r.started_at DESC, r.n DESC) FILTER (WHERE r.kind <> 0))[1]
+                   (array_agg(r.error ORDER BY r.started_at DESC, r.n DESC) FILTER (WHERE r.kind <> 0))[1],
+                   max(r.started_at) FILTER (WHERE r.kind = 0)
             FROM unnest(@endpoints, @started, @status, @kind, @error) WITH ORDINALITY
                 AS r (endpoint_id, started_at, status_code, kind, error, n)
             GROUP BY 1, 2
@@ -69,6 +98,7 @@ internal sealed partial class PostgreSqlWebhookStore
             ON CONFLICT (endpoint_id, hour, shard) DO UPDATE SET
                 succeeded = h.succeeded + excluded.succeeded,
                 failed = h.failed + excluded.failed,
+                last_succeeded_at = greatest(h.last_succeeded_at, excluded.last_succeeded_at),
                 last_failed_at = CASE WHEN {{Newer}} THEN excluded.last_failed_at ELSE h.last_failed_at END,
                 last_failed_status_code = CASE WHEN {{Newer}} THEN excluded.last_failed_status_code ELSE h.last_failed_status_code END,
                 last_failed_error_kind = CASE WHEN {{Newer}} THEN excluded.last_failed_error_kind ELSE h.last_failed_error_kind END,

@@ -187,5 +187,16 @@ internal static class SqliteSchema
         ALTER TABLE deliveries ADD COLUMN seq INTEGER;
         CREATE INDEX ix_deliveries_ordered ON deliveries (endpoint_id, ordering_key, seq) WHERE status IN (0, 3);
         """,
+        """
+        -- Each hour's latest success, kept as its latest failure is: an endpoint's last success reads its newest hours, not its
+        -- attempts. The hours counted before take it from their attempts still stored (one pass over them).
+        ALTER TABLE attempt_hours ADD COLUMN last_succeeded_at INTEGER;
+        UPDATE attempt_hours SET last_succeeded_at = s.at
+        FROM (SELECT d.endpoint_id, a.started_at - a.started_at % 3600000 AS hour, max(a.started_at) AS at
+              FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+              WHERE a.error_kind = 0
+              GROUP BY 1, 2) AS s
+        WHERE attempt_hours.endpoint_id = s.endpoint_id AND attempt_hours.hour = s.hour;
+        """,
     ];
 }

@@ -37,6 +37,32 @@ internal sealed partial class SqliteWebhookStore
             ("$endpoint", query.EndpointId),
             ("$since", ToUnix(query.Since))).ConfigureAwait(false);
 
+    /// <summary>
+    /// Each endpoint's newest hour with a success, by the primary key from its newest hour down: one row for an endpoint whose
+    /// latest hour had one, a row an hour it has been failing since otherwise. Hours counted before their latest success was kept,
+    /// whose attempts were gone when it came, answer their start.
+    /// </summary>
+    internal const string LastSuccessesSql =
+        """
+        SELECT e.id, (SELECT ifnull(h.last_succeeded_at, h.hour) FROM attempt_hours h
+                      WHERE h.endpoint_id = e.id AND h.succeeded > 0
+                      ORDER BY h.hour DESC
+                      LIMIT 1)
+        FROM endpoints e
+        WHERE e.tenant = $tenant AND ($endpoint IS NULL OR e.id = $endpoint);
+        """;
+
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> QueryLastSuccessesAsync(
+        string tenant, string? endpointId, CancellationToken cancellationToken) =>
+        (await ReadAsync(
+            LastSuccessesSql,
+            reader => (Id: reader.GetString(0), At: NullableTime(reader, 1)),
+            cancellationToken,
+            ("$tenant", tenant),
+            ("$endpoint", endpointId)).ConfigureAwait(false))
+        .Where(e => e.At is not null)
+        .ToDictionary(e => e.Id, e => e.At!.Value, StringComparer.Ordinal);
+
     /// <summary>Counts recorded attempts into their endpoint's hour, in the transaction that records them.</summary>
     private async Task CountAttemptsAsync(SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, CancellationToken cancellationToken)
     {
@@ -47,11 +73,14 @@ internal sealed partial class SqliteWebhookStore
             transaction,
             $"""
             INSERT INTO attempt_hours
-                (endpoint_id, hour, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error)
-            VALUES ($endpoint, $hour, $succeeded, $failed, $failed_at, $status, $kind, $error)
+                (endpoint_id, hour, succeeded, failed, last_failed_at, last_failed_status_code, last_failed_error_kind, last_failed_error,
+                 last_succeeded_at)
+            VALUES ($endpoint, $hour, $succeeded, $failed, $failed_at, $status, $kind, $error, $succeeded_at)
             ON CONFLICT (endpoint_id, hour) DO UPDATE SET
                 succeeded = succeeded + excluded.succeeded,
                 failed = failed + excluded.failed,
+                last_succeeded_at = CASE WHEN excluded.last_succeeded_at > ifnull(last_succeeded_at, -1)
+                                         THEN excluded.last_succeeded_at ELSE last_succeeded_at END,
                 last_failed_at = CASE WHEN {Newer} THEN excluded.last_failed_at ELSE last_failed_at END,
                 last_failed_status_code = CASE WHEN {Newer} THEN excluded.last_failed_status_code ELSE last_failed_status_code END,
                 last_failed_error_kind = CASE WHEN {Newer} THEN excluded.last_failed_error_kind ELSE last_failed_error_kind END,
@@ -64,18 +93,21 @@ internal sealed partial class SqliteWebhookStore
             ("$failed_at", null),
             ("$status", null),
             ("$kind", null),
-            ("$error", null));
+            ("$error", null),
+            ("$succeeded_at", null));
 
         // One statement an endpoint and hour of the batch, not one an attempt.
         foreach (var hour in results.GroupBy(r => (r.EndpointId, Hour: ToUnix(r.StartedAt) / HourMs * HourMs)))
         {
             var (succeeded, failed) = (0, 0);
             AttemptResult? lastFailure = null;
+            DateTimeOffset? lastSuccess = null;
             foreach (var result in hour)
             {
                 if (result.ErrorKind == AttemptErrorKind.None)
                 {
                     succeeded++;
+                    lastSuccess = lastSuccess is null || result.StartedAt > lastSuccess ? result.StartedAt : lastSuccess;
                 }
                 else
                 {
@@ -92,6 +124,7 @@ internal sealed partial class SqliteWebhookStore
             count.Parameters["$status"].Value = lastFailure?.StatusCode is { } status ? status : DBNull.Value;
             count.Parameters["$kind"].Value = lastFailure is null ? DBNull.Value : (int)lastFailure.ErrorKind;
             count.Parameters["$error"].Value = lastFailure?.Error is { } error ? error : DBNull.Value;
+            count.Parameters["$succeeded_at"].Value = lastSuccess is { } success ? ToUnix(success) : DBNull.Value;
             await count.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
     }

@@ -20,11 +20,18 @@ public sealed record WebhookEndpointStats
     /// <summary>7 counts, oldest first, each of a day (UTC): the last is today, so far.</summary>
     public required IReadOnlyList<WebhookAttemptCount> Daily { get; init; }
 
+    /// <summary>
+    /// When its latest successful attempt started, however long ago, as far back as the counts are kept (the log's retention
+    /// and a week more); <see langword="null"/> when none succeeded in that time.
+    /// </summary>
+    public DateTimeOffset? LastSuccessAt { get; init; }
+
     /// <summary>When the stats reach back to (the first day's start), as of <paramref name="now"/>.</summary>
     internal static DateTimeOffset Since(DateTimeOffset now) => Hour(now).AddHours(-Hour(now).Hour).AddDays(-6);
 
-    /// <summary>An endpoint's stats as of <paramref name="now"/>, from its hours since <see cref="Since"/>.</summary>
-    internal static WebhookEndpointStats From(string endpointId, IReadOnlyList<AttemptHour> hours, DateTimeOffset now)
+    /// <summary>An endpoint's stats as of <paramref name="now"/>, from its hours since <see cref="Since"/> and its last success.</summary>
+    internal static WebhookEndpointStats From(
+        string endpointId, IReadOnlyList<AttemptHour> hours, DateTimeOffset? lastSuccessAt, DateTimeOffset now)
     {
         var thisHour = Hour(now);
         var firstHour = thisHour.AddHours(-23);
@@ -46,6 +53,7 @@ public sealed record WebhookEndpointStats
             },
             Hourly = [.. Enumerable.Range(0, 24).Select(i => Count(past, firstHour.AddHours(i), TimeSpan.FromHours(1)))],
             Daily = [.. Enumerable.Range(0, 7).Select(i => Count(past, firstDay.AddDays(i), TimeSpan.FromDays(1)))],
+            LastSuccessAt = lastSuccessAt?.ToUniversalTime(),
         };
     }
 

@@ -149,7 +149,9 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
            .WithDescription(
                "For each of your endpoints (newest first), or the one given as `endpointId`: how many attempts succeeded and failed in "
                + "each of the last 24 hours and each of the last 7 days (UTC; the last hour and day are the current ones, so far), and "
-               + "over the last 24 hours the totals, the success rate (0-1, null without attempts) and the last failure.")
+               + "over the last 24 hours the totals, the success rate (0-1, null without attempts) and the last failure; and when its "
+               + "latest successful attempt started (`lastSuccessAt`), however long ago, as far back as the counts are kept (the "
+               + "retention and a week more), null if none.")
            .WithIdProblems();
         return api;
     }

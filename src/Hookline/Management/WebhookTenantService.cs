@@ -220,7 +220,8 @@ internal sealed class WebhookTenantService(
 
     /// <summary>
     /// How deliveries to the tenant's endpoints (newest first), or to one of them, went: per hour over the last 24 hours and per day
-    /// over the last 7 (UTC), as of now. Two queries: the endpoints, and their hourly counts kept by the store.
+    /// over the last 7 (UTC), as of now, and when each last succeeded. Three queries: the endpoints, their hourly counts kept by
+    /// the store, and their latest successes, read from those counts.
     /// </summary>
     public async Task<IReadOnlyList<WebhookEndpointStats>> GetStatsAsync(
         string tenant, string? endpointId, CancellationToken cancellationToken)
@@ -232,7 +233,8 @@ internal sealed class WebhookTenantService(
         var query = new AttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = WebhookEndpointStats.Since(now) };
         var hours = (await log.QueryAttemptStatsAsync(query, cancellationToken).ConfigureAwait(false))
             .ToLookup(h => h.EndpointId, StringComparer.Ordinal);
-        return [.. ids.Select(id => WebhookEndpointStats.From(id, [.. hours[id]], now))];
+        var successes = await log.QueryLastSuccessesAsync(tenant, endpointId, cancellationToken).ConfigureAwait(false);
+        return [.. ids.Select(id => WebhookEndpointStats.From(id, [.. hours[id]], successes.TryGetValue(id, out var at) ? at : null, now))];
     }
 
     private static WebhookEndpoint Found(WebhookEndpoint? endpoint, string id) =>

@@ -30,4 +30,16 @@ public interface IWebhookLogReader
     /// <see cref="IWebhookDeliveryQueue.CompleteAsync"/>), never by reading every attempt; kept a week past the retention.
     /// </summary>
     Task<IReadOnlyList<AttemptHour>> QueryAttemptStatsAsync(AttemptStatsQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// When the latest successful attempt at each of a tenant's endpoints, or at one of them (<paramref name="endpointId"/>),
+    /// started: by endpoint id, without the endpoints that have none. Answered from the hourly counts
+    /// (<see cref="QueryAttemptStatsAsync"/>), which keep each hour's latest success: a few rows an endpoint (its newest hour
+    /// with a success, after the hours it has been failing since), never its attempts. So it reaches back as far as they do.
+    /// </summary>
+    /// <param name="tenant">Only this tenant's endpoints.</param>
+    /// <param name="endpointId">Only this endpoint (of the <paramref name="tenant"/>); <see langword="null"/> for all of them.</param>
+    /// <param name="cancellationToken">Stops the query.</param>
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> QueryLastSuccessesAsync(
+        string tenant, string? endpointId, CancellationToken cancellationToken);
 }

@@ -133,6 +133,10 @@ public sealed class ManagementDocumentTests
             ["daily", "endpointId", "hourly", "last24Hours"],
             schemas["WebhookEndpointStats"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
         Assert.Equal("date-time", schemas["WebhookAttemptCount"]!["properties"]!["start"]!["format"]!.GetValue<string>());
+        var lastSuccess = schemas["WebhookEndpointStats"]!["properties"]!["lastSuccessAt"]!;
+        Assert.Equal("date-time", lastSuccess["format"]!.GetValue<string>());
+        Assert.Contains("latest successful attempt", lastSuccess["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("`lastSuccessAt`", stats["description"]!.GetValue<string>(), StringComparison.Ordinal);
 
         // Any JSON value, null included, is a plain reference to the empty schema: not a oneOf that a null matches twice.
         Assert.Equal("{}", schemas["JsonNode"]!.ToJsonString());

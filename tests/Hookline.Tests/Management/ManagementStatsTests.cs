@@ -55,6 +55,7 @@ public sealed class ManagementStatsTests
             ("2026-11-23T00:00:00+00:00", 410, "httpStatus"),
             (last24["lastFailure"]!["at"]!.GetValue<string>(), Count(last24["lastFailure"]!, "statusCode"),
                 last24["lastFailure"]!["errorKind"]!.GetValue<string>()));
+        Assert.Equal("2026-11-22T23:59:59+00:00", mine["lastSuccessAt"]!.GetValue<string>()); // Before the last 24 hours' failure.
 
         var none = stats[0]!;
         Assert.All(
@@ -62,6 +63,7 @@ public sealed class ManagementStatsTests
             b => Assert.Equal((0, 0), (Count(b!, "succeeded"), Count(b!, "failed"))));
         Assert.Null(none["last24Hours"]!["successRate"]);
         Assert.Null(none["last24Hours"]!["lastFailure"]);
+        Assert.Null(none["lastSuccessAt"]);
 
         var one = (await ManagementApi.GetAsync(alice, $"/webhooks/stats?endpointId={endpoint}"))["data"]!.AsArray();
         Assert.Equal(mine.ToJsonString(), Assert.Single(one)!.ToJsonString());

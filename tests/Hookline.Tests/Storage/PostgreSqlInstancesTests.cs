@@ -329,6 +329,39 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
             await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = s_t0 }, default));
     }
 
+    [SkippableFact]
+    public async Task Initialize_SchemaVersion12_KeepsTheLatestSuccessOfEachHourFromItsAttempts()
+    {
+        // Hours counted before: ep_0001's from attempts still stored (both shards of its hour); ep_0002's attempts were purged,
+        // so its hour answers its start.
+        TestPostgres.SkipUnlessAvailable();
+        await SchemaAtVersionAsync(
+            12,
+            """
+            INSERT INTO {schema}.endpoints (id, tenant, url, enabled, secrets, created_at, updated_at, version)
+            VALUES ('ep_0002', 'alice', 'http://127.0.0.1:9/other', true, '[]', '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z', 1);
+            INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at)
+            VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z');
+            INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+            VALUES ('msg_0001', 'ep_0001', 2, 3, '2026-11-23T12:00:00Z', '2026-11-23T12:00:00Z');
+            INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, error_kind, error)
+            SELECT id, t, 10, code, kind, error FROM {schema}.deliveries, (VALUES
+                (timestamptz '2026-11-23T12:20:00Z', 200, 0::smallint, NULL),
+                (timestamptz '2026-11-23T12:10:00Z', 204, 0::smallint, NULL),
+                (timestamptz '2026-11-23T13:01:00Z', 500, 1::smallint, 'later')) AS a (t, code, kind, error);
+            INSERT INTO {schema}.attempt_hours (endpoint_id, hour, shard, succeeded, failed) VALUES
+                ('ep_0001', '2026-11-23T12:00:00Z', 0, 1, 0), ('ep_0001', '2026-11-23T12:00:00Z', 3, 1, 0),
+                ('ep_0001', '2026-11-23T13:00:00Z', 0, 0, 1), ('ep_0002', '2026-11-23T14:00:00Z', 0, 1, 0);
+            """);
+
+        var store = Instance();
+        await store.InitializeAsync(default);
+
+        Assert.Equal(
+            [("ep_0001", s_t0.AddMinutes(20)), ("ep_0002", s_t0.AddHours(2))],
+            (await store.QueryLastSuccessesAsync("alice", null, default)).Select(s => (s.Key, s.Value)).Order());
+    }
+
     /// <summary>This test's schema as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/> (in <c>{schema}</c>).</summary>
     private async Task SchemaAtVersionAsync(int version, string rows)
     {

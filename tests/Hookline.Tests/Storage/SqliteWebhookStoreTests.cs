@@ -203,6 +203,40 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         }
     }
 
+    [Fact]
+    public async Task Initialize_DatabaseOfSchema11_KeepsTheLatestSuccessOfEachHourFromItsAttempts()
+    {
+        // Hours counted before: ep_0001's from attempts still stored; ep_0002's attempts were purged, so its hour answers its start.
+        var file = await DatabaseAtVersionAsync(
+            11,
+            """
+            INSERT INTO endpoints (id, tenant, url, enabled, secrets, created_at, updated_at)
+            VALUES ('ep_0002', 'alice', 'http://127.0.0.1:9/other', 1, '[]', 0, 0);
+            INSERT INTO messages (id, webhook, method, tenant, payload, created_at)
+            VALUES ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0);
+            INSERT INTO deliveries (id, message_id, endpoint_id, status, attempts, next_attempt_at, updated_at)
+            VALUES (1, 'msg_0001', 'ep_0001', 2, 3, 0, 0);
+            INSERT INTO attempts (delivery_id, started_at, duration_us, status_code, error_kind, error) VALUES
+                (1, 1200000, 10, 200, 0, NULL), (1, 600000, 10, 204, 0, NULL), (1, 3660000, 10, 500, 1, 'later');
+            INSERT INTO attempt_hours (endpoint_id, hour, succeeded, failed) VALUES
+                ('ep_0001', 0, 2, 0), ('ep_0001', 3600000, 0, 1), ('ep_0002', 7200000, 1, 0);
+            """);
+        try
+        {
+            using var store = new SqliteWebhookStore($"Data Source={file}");
+            await store.InitializeAsync(default);
+
+            var epoch = DateTimeOffset.UnixEpoch;
+            Assert.Equal(
+                [("ep_0001", epoch.AddMinutes(20)), ("ep_0002", epoch.AddHours(2))],
+                (await store.QueryLastSuccessesAsync("alice", null, default)).Select(s => (s.Key, s.Value)).Order());
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
     /// <summary>A new database file as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/>.</summary>
     private static async Task<string> DatabaseAtVersionAsync(int version, string rows)
     {

@@ -214,4 +214,51 @@ public abstract partial class WebhookStoreConformanceTests
         await Queue.PurgeAsync(T0.AddDays(7).AddHours(1), default);
         Assert.Equal([T0.AddHours(1)], (await StatsAsync("alice", T0.AddDays(-1))).Select(h => h.Start));
     }
+
+    [SkippableFact]
+    public async Task QueryLastSuccesses_AnswersEachEndpointsLatestSuccess_ThroughTheHoursItFailedSince()
+    {
+        var alices = await CreateEndpointAsync("alice");
+        var failing = await CreateEndpointAsync("alice");
+        var idle = await CreateEndpointAsync("alice", eventTypes: ["invoice.paid"]);
+        var bobs = await CreateEndpointAsync("bob");
+        await AppendExpandedAsync([.. Enumerable.Range(0, 5).Select(_ => Message("alice")), Message("bob")], default);
+        var leased = await Queue.LeaseAsync(new("w", T0, T0.AddMinutes(1), 20), default);
+        var a = leased.Where(l => l.EndpointId == alices.Id).OrderBy(l => l.Id).ToList();
+        AttemptResult At(LeasedDelivery delivery, TimeSpan after, bool succeeded) =>
+            Result(delivery, "w", succeeded ? DeliveryStatus.Succeeded : DeliveryStatus.Failed, succeeded ? 200 : 500) with
+            {
+                StartedAt = T0 + after,
+            };
+
+        // Alice's endpoint: successes in hour 12, the later one first; then failures in hours 13 and 14. The other fails only.
+        await Queue.CompleteAsync(
+            [
+                At(a[0], TimeSpan.FromMinutes(50), succeeded: true),
+                At(a[1], TimeSpan.FromHours(1), succeeded: false),
+                At(leased.First(l => l.EndpointId == failing.Id), TimeSpan.FromMinutes(5), succeeded: false),
+                At(leased.Single(l => l.EndpointId == bobs.Id), TimeSpan.FromMinutes(7), succeeded: true),
+            ],
+            T0.AddHours(1),
+            default);
+        await Queue.CompleteAsync([At(a[2], TimeSpan.FromMinutes(20), succeeded: true)], T0.AddHours(1), default); // Late, and earlier.
+        await Queue.CompleteAsync([At(a[3], TimeSpan.FromHours(2), succeeded: false)], T0.AddHours(2), default);
+
+        var successes = await Log.QueryLastSuccessesAsync("alice", null, default);
+
+        Assert.Equal([(alices.Id, T0.AddMinutes(50))], successes.Select(s => (s.Key, s.Value)));
+        Assert.Equal(TimeSpan.Zero, successes[alices.Id].Offset);
+        Assert.Equal([alices.Id], (await Log.QueryLastSuccessesAsync("alice", alices.Id, default)).Keys);
+        Assert.Empty(await Log.QueryLastSuccessesAsync("alice", failing.Id, default));
+        Assert.Empty(await Log.QueryLastSuccessesAsync("alice", idle.Id, default));
+        Assert.Empty(await Log.QueryLastSuccessesAsync("alice", bobs.Id, default)); // Another tenant's endpoint: nothing.
+        Assert.Equal(
+            [(bobs.Id, T0.AddMinutes(7))], (await Log.QueryLastSuccessesAsync("bob", null, default)).Select(s => (s.Key, s.Value)));
+
+        // A success in a later hour is the latest; one purged with its hour is gone.
+        await Queue.CompleteAsync([At(a[4], TimeSpan.FromHours(3).Add(TimeSpan.FromSeconds(1)), succeeded: true)], T0.AddHours(3), default);
+        Assert.Equal(T0.AddHours(3).AddSeconds(1), (await Log.QueryLastSuccessesAsync("alice", null, default))[alices.Id]);
+        await Queue.PurgeAsync(T0.AddDays(7).AddHours(4), default);
+        Assert.Empty(await Log.QueryLastSuccessesAsync("alice", null, default));
+    }
 }
