@@ -95,9 +95,15 @@ public static class WebhookDashboardEndpointRouteBuilderExtensions
             return await next(context).ConfigureAwait(false);
         });
         var management = WebhookManagementEndpointRouteBuilderExtensions.MapManagementApi(api, "/", new ManagementRoutes(".Dashboard"));
-        management.MapGet("/session", (HttpContext http) => TypedResults.Ok(http.Features.Get<ManagementCallerFeature>() is { } link
-            ? new DashboardCaller(link.Tenant, link.ReadOnly, LinkSession: true)
-            : new DashboardCaller(ManagementRequest.Tenant(http), ReadOnly: false, LinkSession: false)));
+        var names = services.GetRequiredService<DashboardTenantNames>();
+        management.MapGet("/session", async (HttpContext http) =>
+        {
+            var (tenant, readOnly, link) = http.Features.Get<ManagementCallerFeature>() is { } session
+                ? (session.Tenant, session.ReadOnly, true)
+                : (ManagementRequest.Tenant(http), false, false);
+            var name = await names.NameAsync(http, tenant).ConfigureAwait(false);
+            return TypedResults.Ok(new DashboardCaller(tenant, name, readOnly, link));
+        });
         return dashboard;
     }
 }

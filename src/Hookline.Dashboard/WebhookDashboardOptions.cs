@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Hookline.Dashboard;
 
 /// <summary>
@@ -19,6 +21,17 @@ public sealed class WebhookDashboardOptions
     /// </summary>
     /// <value>None.</value>
     public string? LogoUrl { get; set; }
+
+    /// <summary>
+    /// The name people know a tenant by, shown in the dashboard's header (who is signed in) and on a link's pages: given the
+    /// request and the tenant, the app's name for it (an organization's name from the app's database, say: take services from
+    /// <see cref="HttpContext.RequestServices"/>, and stop at <see cref="HttpContext.RequestAborted"/>). It runs when the page
+    /// loads and when a link's page names its tenant, never on the API's other calls. <see langword="null"/> or empty: the
+    /// tenant is shown as it is. One that needs no I/O answers with <c>ValueTask.FromResult</c>:
+    /// <c>o.TenantDisplayName = (http, tenant) => ValueTask.FromResult(names.GetValueOrDefault(tenant))</c>.
+    /// </summary>
+    /// <value>None: the tenant is shown as it is.</value>
+    public Func<HttpContext, string, ValueTask<string?>>? TenantDisplayName { get; set; }
 
     /// <summary>
     /// Who may show the dashboard in a frame: CSP <c>frame-ancestors</c> sources such as <c>'self'</c> or

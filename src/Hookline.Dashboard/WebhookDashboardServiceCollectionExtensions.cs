@@ -39,6 +39,7 @@ public static class WebhookDashboardServiceCollectionExtensions
         services.TryAddSingleton<IWebhookDashboardLinks>(sp => sp.GetRequiredService<DashboardLinks>());
         services.TryAddSingleton<DashboardRevocations>();
         services.TryAddSingleton<DashboardSessions>();
+        services.TryAddSingleton<DashboardTenantNames>();
         services.TryAddSingleton<DashboardAssets>();
         services.TryAddSingleton<DashboardSecurity>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IWebhookManagementExtension, DashboardLinksRoute>());

@@ -24,6 +24,7 @@ internal static class DashboardLinkRoutes
         var security = services.GetRequiredService<DashboardSecurity>();
         var sessions = services.GetRequiredService<DashboardSessions>();
         var logger = services.GetRequiredService<ILogger<DashboardLinks>>();
+        var names = services.GetRequiredService<DashboardTenantNames>();
 
         dashboard.MapGet("/links", (HttpContext http) =>
         {
@@ -52,7 +53,9 @@ internal static class DashboardLinkRoutes
             var other = current is not null && current.Tenant != link!.Tenant ? current.Tenant : null;
             if (open.Length == 0 || (other is not null && open != "switch"))
             {
-                return DashboardPages.Confirm(assets, home, token, link!, other, refusedSwitch: open.Length > 0);
+                var tenant = await names.NameAsync(http, link!.Tenant).ConfigureAwait(false);
+                var otherName = other is null ? null : await names.NameAsync(http, other).ConfigureAwait(false);
+                return DashboardPages.Confirm(assets, home, token, link, tenant, otherName, refusedSwitch: open.Length > 0);
             }
 
             (outcome, link) = await links.OpenAsync(token, http.RequestAborted).ConfigureAwait(false);

@@ -30,13 +30,20 @@ internal static class DashboardPages
         """);
 
     /// <summary>
-    /// The page naming the link's tenant, with the button that opens it. When the browser has a session of another tenant,
-    /// it says so, and the button must say "switch" (<paramref name="refusedSwitch"/>: a post without it was refused, 409).
+    /// The page naming the link's tenant (<paramref name="tenantName"/>, its name for people), with the button that opens it.
+    /// When the browser has a session of another tenant (<paramref name="otherTenant"/>, by its name), it says so, and the
+    /// button must say "switch" (<paramref name="refusedSwitch"/>: a post without it was refused, 409).
     /// </summary>
     public static IResult Confirm(
-        DashboardAssets assets, string root, string token, DashboardLinkToken link, string? otherTenant, bool refusedSwitch)
+        DashboardAssets assets,
+        string root,
+        string token,
+        DashboardLinkToken link,
+        string tenantName,
+        string? otherTenant,
+        bool refusedSwitch)
     {
-        var tenant = Encode(link.Tenant);
+        var tenant = Encode(tenantName);
         var access = link.ReadOnly ? " You will be able to look, not to change anything." : "";
         var body = otherTenant is null
             ? $"""
@@ -48,7 +55,7 @@ internal static class DashboardPages
                 Opening this link signs it out of that one, and in to the dashboard of <strong>{tenant}</strong>.</p>
               <p>This link opens the dashboard of <strong>{tenant}</strong>, once.{access} If you did not expect a link to another
                 account, keep the dashboard you have.</p>
-              {Form(root, token, "switch", $"Switch to {link.Tenant}")}
+              {Form(root, token, "switch", $"Switch to {tenantName}")}
               <p><a href="{Encode(root + "/")}">Keep the dashboard of {Encode(otherTenant)}</a></p>
               """;
         return Page(

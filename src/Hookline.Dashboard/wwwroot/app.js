@@ -32,7 +32,10 @@ function Nav({ current }) {
     ${link('#/event-types', 'catalog', 'Event types')}`;
 }
 
-/** Whose webhooks these are, and (for a session a link opened) the way out. */
+/**
+ * Who is signed in (the tenant, by the name the app gives it), and, for a session a link opened, the way out; on every screen,
+ * since the header is the page's own.
+ */
 function Account({ session, onSignOut }) {
   const [error, setError] = useState(null);
   const leave = async () => {
@@ -44,7 +47,7 @@ function Account({ session, onSignOut }) {
     }
   };
   return html`
-    <span class="tenant">Account <strong>${session.tenant}</strong></span>
+    <span class="tenant">Signed in as <strong>${session.name || session.tenant}</strong></span>
     ${session.readOnly && html`<span class="badge">Read-only</span>`}
     ${session.linkSession && html`<button type="button" class="secondary" onClick=${leave}>Sign out</button>`}
     ${error && html`<span class="error" role="alert">${error.message}</span>`}`;

@@ -45,6 +45,7 @@ function detail(attempt) {
 /**
  * Attempts, newest first: when, outcome in words, duration, and the response (escaped, cut short) or the error. <by> names the
  * third column: 'event' (each attempt's message, by its event type), 'endpoint' (with <urls>, endpoint id to URL) or 'none'.
+ * Each cell carries its column's name (data-label), for the narrow screens that stack a row's cells.
  */
 export function Attempts({ attempts, urls, by = urls ? 'endpoint' : 'event', label = 'Attempts', empty }) {
   if (attempts.length === 0) return html`<p class="empty">${empty || 'No attempts yet. Send a test event to see one here.'}</p>`;
@@ -58,16 +59,16 @@ export function Attempts({ attempts, urls, by = urls ? 'endpoint' : 'event', lab
         </tr></thead>
         <tbody>${attempts.map(a => html`
           <tr class=${a.succeeded ? 'attempt succeeded' : 'attempt failed'}>
-            <td><${Time} value=${a.startedAt} /></td>
-            <td class="result">
+            <td data-label="When"><${Time} value=${a.startedAt} /></td>
+            <td class="result" data-label="Result">
               <span class=${a.succeeded ? 'badge ok' : 'badge bad'}>${a.succeeded ? 'Succeeded' : 'Failed'}</span> <span class="outcome"
                 >${outcomeWords(a)}</span>
             </td>
-            ${by === 'endpoint' && html`<td class="endpoint">
+            ${by === 'endpoint' && html`<td class="endpoint" data-label="Endpoint">
               <a href=${`#/endpoints/${a.endpointId}`}>${urls.get(a.endpointId) || a.endpointId}</a></td>`}
-            ${by === 'event' && html`<td><a href=${`#/messages/${a.messageId}`}>${a.eventType}</a></td>`}
-            <td>${Math.round(a.durationMs)} ms</td>
-            <td class="response">
+            ${by === 'event' && html`<td data-label="Event"><a href=${`#/messages/${a.messageId}`}>${a.eventType}</a></td>`}
+            <td data-label="Duration">${Math.round(a.durationMs)} ms</td>
+            <td class="response" data-label="Response or error">
               ${detail(a) && html`<p class="error-detail">${detail(a)}</p>`}
               ${a.responseBody
                 ? html`<${Clipped} text=${pretty(a.responseBody)} chars=${240} lines=${6} />`

@@ -4,13 +4,13 @@ import { Badge, Field, html, Loading, percent, poll, Problem, Status, Time, useL
 import { Chart } from './chart.js';
 import { Attempts, outcomeWords } from './attempts.js';
 
-/** The tenant's endpoints, with how deliveries to each went over the last 24 hours. */
+/** The tenant's endpoints, with how deliveries to each went over the last 24 hours and when each last succeeded. */
 export function EndpointList({ session }) {
   const [state] = useLoad(async () => {
     const [endpoints, stats, types] = await Promise.all([
       api('GET', '/endpoints?limit=100'), api('GET', '/stats'), api('GET', '/event-types'),
     ]);
-    return { endpoints: endpoints.data, stats: new Map(stats.data.map(s => [s.endpointId, s.last24Hours])), types: types.data };
+    return { endpoints: endpoints.data, stats: new Map(stats.data.map(s => [s.endpointId, s])), types: types.data };
   }, []);
   return html`
     <div class="heading">
@@ -25,7 +25,8 @@ export function EndpointList({ session }) {
           ${!session.readOnly && html`<a class="button" href="#/endpoints/new">Add endpoint</a>`}
         </div>`
       : html`<ul class="cards">${endpoints.map(endpoint => {
-          const last = stats.get(endpoint.id);
+          const of = stats.get(endpoint.id);
+          const last = of?.last24Hours;
           return html`<li class="card">
             <h2><a href=${`#/endpoints/${endpoint.id}`}>${endpoint.url}</a></h2>
             <p class="meta">
@@ -33,6 +34,7 @@ export function EndpointList({ session }) {
             </p>
             ${endpoint.description && html`<p>${endpoint.description}</p>`}
             <dl class="figures">
+              <div><dt>Last success</dt><dd><${LastSuccess} at=${of?.lastSuccessAt} /></dd></div>
               <div><dt>Success, 24 h</dt><dd>${percent(last?.successRate)}</dd></div>
               <div><dt>Attempts, 24 h</dt><dd>${(last?.succeeded ?? 0) + (last?.failed ?? 0)}</dd></div>
               <div><dt>Last failure</dt><dd>${last?.lastFailure
@@ -42,6 +44,11 @@ export function EndpointList({ session }) {
           </li>`;
         })}</ul>`}
     <//>`;
+}
+
+/** When an endpoint's latest attempt succeeded, or that none did. */
+function LastSuccess({ at }) {
+  return at ? html`<${Time} value=${at} />` : 'Never';
 }
 
 const failure = f => f.statusCode ? `(${f.statusCode})` : `(${outcomeWords(f)})`;
@@ -159,7 +166,10 @@ function EndpointFields({ id, types, endpoint, navigate }) {
     </form>`;
 }
 
-/** One endpoint: its secret, state, test events, charts and recent attempts. */
+/**
+ * One endpoint, in sections a reader scans and a screen reader jumps between (each a landmark under its heading): its health,
+ * its signing secret, testing it, its attempts, and its advanced settings.
+ */
 export function EndpointPage({ id, session, navigate }) {
   const [state, reload] = useLoad(async () => {
     const [endpoint, stats, attempts, types] = await Promise.all([
@@ -168,27 +178,40 @@ export function EndpointPage({ id, session, navigate }) {
       api('GET', `/attempts${query({ endpointId: id, limit: 20 })}`),
       api('GET', '/event-types'),
     ]);
-    return { endpoint, stats: stats.data[0], attempts: attempts.data, types: types.data };
+    // Only an endpoint in publish order that holds back failures has a blocked queue.
+    const blocked = endpoint.ordering === 'ordered'
+      ? (await api('GET', `/messages${query({ endpointId: id, status: 'blocked', limit: 20 })}`)).data
+      : [];
+    return { endpoint, stats: stats.data[0], attempts: attempts.data, types: types.data, blocked };
   }, [id]);
   return html`<${Loading} state=${state}>${data => html`
     <${EndpointView} ...${data} session=${session} reload=${reload} navigate=${navigate} />`}<//>`;
 }
 
-function EndpointView({ endpoint, stats, attempts, types, session, reload, navigate }) {
+/**
+ * Runs a change for one part of the page, saying in that part what it is doing and then how it went: a status line, and
+ * a problem when it was refused.
+ */
+function useAction(reload) {
   const [status, setStatus] = useState('');
   const [error, setError] = useState(null);
-  const act = async (what, call) => {
+  const run = async (what, call) => {
     setError(null);
     setStatus(`${what}…`);
     try {
       const result = await call();
       setStatus(typeof result === 'string' ? result : `${what}: done.`);
-      await reload();
+      await reload?.();
     } catch (e) {
       setStatus('');
       setError(e);
     }
   };
+  return { status, error, run, setError };
+}
+
+function EndpointView({ endpoint, stats, attempts, types, blocked, session, reload, navigate }) {
+  const top = useAction(reload);
   const change = what => api('POST', `/endpoints/${endpoint.id}/${what}`, { ifMatch: endpoint.version });
   const readOnly = session.readOnly;
   return html`
@@ -198,48 +221,288 @@ function EndpointView({ endpoint, stats, attempts, types, session, reload, navig
       <${Badge} endpoint=${endpoint} />
     </div>
     ${endpoint.description && html`<p>${endpoint.description}</p>`}
-    <dl class="figures">
-      <div><dt>Event types</dt><dd>${endpoint.eventTypes ? endpoint.eventTypes.join(', ') : 'All'}</dd></div>
-      <div><dt>Rate limit</dt><dd>${endpoint.rateLimit ? `${endpoint.rateLimit} a second` : 'None'}</dd></div>
-      <div><dt>Order</dt><dd>${orderings.find(o => o.value === endpoint.ordering)?.shown || endpoint.ordering}</dd></div>
-      <div><dt>Success, 24 h</dt><dd>${percent(stats?.last24Hours.successRate)}</dd></div>
-      <div><dt>Added</dt><dd><${Time} value=${endpoint.createdAt} /></dd></div>
-      ${endpoint.disabledReason && html`<div><dt>Disabled because</dt><dd>${endpoint.disabledReason}</dd></div>`}
-      ${endpoint.failingSince && html`<div><dt>Failing since</dt><dd><${Time} value=${endpoint.failingSince} /></dd></div>`}
-      <div><dt>Deliveries at once</dt><dd><${Circuit} circuit=${endpoint.circuit} /></dd></div>
-    </dl>
-    <${Problem} error=${error} />
-    <${Status} text=${status} />
     ${!readOnly && html`<div class="actions">
       <a class="button" href=${`#/endpoints/${endpoint.id}/edit`}>Edit</a>
       ${endpoint.enabled
-        ? html`<button type="button" class="secondary" onClick=${() => act('Disabling', () => change('disable'))}>Disable</button>`
-        : html`<button type="button" class="secondary" onClick=${() => act('Enabling', () => change('enable'))}>Enable</button>`}
-      <${Delete} endpoint=${endpoint} navigate=${navigate} onError=${setError} />
+        ? html`<button type="button" class="secondary" onClick=${() => top.run('Disabling', () => change('disable'))}>Disable</button>`
+        : html`<button type="button" class="secondary" onClick=${() => top.run('Enabling', () => change('enable'))}>Enable</button>`}
     </div>`}
+    <${Problem} error=${top.error} />
+    <${Status} text=${top.status} />
 
-    <${Secret} endpoint=${endpoint} readOnly=${readOnly} act=${act} />
+    <${Health} endpoint=${endpoint} stats=${stats} blocked=${blocked} readOnly=${readOnly} reload=${reload} />
+    <${Secret} endpoint=${endpoint} readOnly=${readOnly} reload=${reload} />
+    <${TestEvent} endpoint=${endpoint} types=${types} readOnly=${readOnly} reload=${reload} />
 
-    ${!readOnly && html`<${TestEvent} endpoint=${endpoint} types=${types} act=${act} reload=${reload} />`}
-
-    <section aria-labelledby="charts">
-      <h2 id="charts">Deliveries</h2>
-      ${stats && html`<div class="charts">
-        <${Chart} title="Per hour, last 24 hours" counts=${stats.hourly} label="hour" />
-        <${Chart} title="Per day, last 7 days" counts=${stats.daily} label="day" />
-      </div>`}
-    </section>
-
-    <section aria-labelledby="attempts">
+    <section aria-labelledby="attempts" class="part">
       <div class="heading">
         <h2 id="attempts">Recent attempts</h2>
         <button type="button" class="secondary" onClick=${reload}>Refresh</button>
       </div>
       <${Attempts} attempts=${attempts} />
       <p><a href=${`#/messages?endpointId=${endpoint.id}`}>All messages to this endpoint</a></p>
+      ${!readOnly && html`<${Recover} endpoint=${endpoint} reload=${reload} />`}
     </section>
 
-    ${!readOnly && html`<${Recover} endpoint=${endpoint} act=${act} />`}`;
+    <${Advanced} endpoint=${endpoint} types=${types} readOnly=${readOnly} navigate=${navigate} />`;
+}
+
+/** How the endpoint is doing: its state, last success, circuit breaker, order of deliveries (with what blocks it), charts. */
+function Health({ endpoint, stats, blocked, readOnly, reload }) {
+  const last = stats?.last24Hours;
+  const ordering = orderings.find(o => o.value === endpoint.ordering);
+  return html`
+    <section aria-labelledby="health" class="part">
+      <h2 id="health">Health</h2>
+      <dl class="figures">
+        <div><dt>State</dt><dd>${endpoint.enabled
+          ? endpoint.failingSince ? 'Enabled, failing' : 'Enabled'
+          : `Disabled${endpoint.disabledReason ? `: ${endpoint.disabledReason}` : ''}`}</dd></div>
+        <div><dt>Last success</dt><dd><${LastSuccess} at=${stats?.lastSuccessAt} /></dd></div>
+        <div><dt>Success, 24 h</dt><dd>${percent(last?.successRate)}</dd></div>
+        <div><dt>Last failure, 24 h</dt><dd>${last?.lastFailure
+          ? html`<${Time} value=${last.lastFailure.at} /> ${failure(last.lastFailure)}`
+          : 'None'}</dd></div>
+        ${endpoint.failingSince && html`<div><dt>Failing since</dt><dd><${Time} value=${endpoint.failingSince} /></dd></div>`}
+        <div><dt>Circuit breaker</dt><dd>${circuitStates[endpoint.circuit.state] || endpoint.circuit.state}</dd></div>
+        <div><dt>Deliveries at once</dt><dd><${Circuit} circuit=${endpoint.circuit} /></dd></div>
+        <div><dt>Order</dt><dd>${ordering?.shown || endpoint.ordering}</dd></div>
+        <div><dt>Added</dt><dd><${Time} value=${endpoint.createdAt} /></dd></div>
+      </dl>
+      ${endpoint.ordering === 'ordered'
+        && html`<${Blocked} endpoint=${endpoint} blocked=${blocked} readOnly=${readOnly} reload=${reload} />`}
+      <h3>Deliveries</h3>
+      ${stats && html`<div class="charts">
+        <${Chart} title="Per hour, last 24 hours" counts=${stats.hourly} label="hour" />
+        <${Chart} title="Per day, last 7 days" counts=${stats.daily} label="day" />
+      </div>`}
+    </section>`;
+}
+
+/** The circuit breaker's states, as the page names them. */
+const circuitStates = { closed: 'Closed', probing: 'Probing (half-open)', open: 'Open' };
+
+/** The blocked deliveries of an endpoint in publish order: each holds back the later messages of its key until sent or skipped. */
+function Blocked({ endpoint, blocked, readOnly, reload }) {
+  const action = useAction(reload);
+  const resend = message => action.run(`Sending ${message.id} again`, async () => {
+    await api('POST', `/endpoints/${endpoint.id}/messages/${message.id}/resend`);
+    return `${message.id} is being sent again; if it succeeds, the later messages of its key follow.`;
+  });
+  const skip = message => action.run(`Skipping ${message.id}`, async () => {
+    await api('POST', `/endpoints/${endpoint.id}/messages/${message.id}/skip`);
+    return `Skipped ${message.id}: it counts as failed, and the next message of its key goes now.`;
+  });
+  return html`
+    <h3>Blocked deliveries</h3>
+    ${blocked.length === 0
+      ? html`<p>None: no message is holding back the rest of its key.</p>`
+      : html`
+        <p class="hint">Their retries ran out. Each holds back the later messages of its key until it is sent again (and
+          succeeds) or skipped.</p>
+        <ul class="cards blocked">${blocked.map(message => html`
+          <li class="card">
+            <p><a href=${`#/messages/${message.id}`}><code>${message.eventType}</code> <span class="muted">${message.id}</span></a></p>
+            <p class="meta">Published <${Time} value=${message.createdAt} /></p>
+            ${!readOnly && html`<div class="actions">
+              <button type="button" class="secondary" onClick=${() => resend(message)}>Send again</button>
+              <button type="button" class="secondary" onClick=${() => skip(message)}>Skip</button>
+            </div>`}
+          </li>`)}</ul>`}
+    <${Problem} error=${action.error} />
+    <${Status} text=${action.status} />`;
+}
+
+/** The signing secret, and rotating it, together. */
+function Secret({ endpoint, readOnly, reload }) {
+  const [secret, setSecret] = useState(null);
+  const [copied, setCopied] = useState('');
+  const [overlap, setOverlap] = useState('86400');
+  const action = useAction(reload);
+  const reveal = async () => {
+    action.setError(null);
+    try {
+      setSecret((await api('GET', `/endpoints/${endpoint.id}/secret`)).secret);
+    } catch (e) {
+      action.setError(e);
+    }
+  };
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied('Copied.');
+    } catch {
+      setCopied('Could not copy: select the secret and copy it.');
+    }
+  };
+  const rotate = () => action.run('Rotating the secret', async () => {
+    const rotated = await api('POST', `/endpoints/${endpoint.id}/secret/rotate`, {
+      body: { overlapSeconds: Number(overlap) },
+      ifMatch: endpoint.version,
+    });
+    setSecret(rotated.secret);
+    setCopied('');
+    const kept = overlapChoices.find(o => o.value === overlap)?.text;
+    return overlap === '0'
+      ? 'Rotated: the new secret, shown above, signs alone from now on.'
+      : `Rotated: the new secret, shown above, signs from now on; the old one signs too for ${kept}.`;
+  });
+  return html`
+    <section aria-labelledby="secret" class="part">
+      <h2 id="secret">Signing secret</h2>
+      <p class="hint">Verify each delivery's <code>webhook-signature</code> with it (Standard Webhooks).</p>
+      ${readOnly
+        ? html`<p>This session is read-only: it cannot see the secret. Open the dashboard with a link that can change things to
+            see it.</p>`
+        : secret
+          ? html`<div class="secret"><code id="secret-value">${secret}</code>
+              <button type="button" class="secondary" onClick=${copy}>Copy</button>
+              <button type="button" class="secondary" onClick=${() => setSecret(null)}>Hide</button></div>`
+          : html`<button type="button" class="secondary" onClick=${reveal}>Reveal secret</button>`}
+      <${Status} text=${copied} />
+      ${!readOnly && html`
+        <h3>Rotate it</h3>
+        <p class="hint">A new secret signs from now on. Keep the old one signing for a while, so your receiver can switch
+          without missing a delivery.</p>
+        <div class="inline">
+          <label for="overlap">Old secret keeps signing for</label>
+          <select id="overlap" value=${overlap} onChange=${e => setOverlap(e.target.value)}>
+            ${overlapChoices.map(o => html`<option value=${o.value}>${o.text}</option>`)}
+          </select>
+          <button type="button" class="secondary" onClick=${rotate}>Rotate secret</button>
+        </div>
+        <${Problem} error=${action.error} />
+        <${Status} text=${action.status} />`}
+    </section>`;
+}
+
+const overlapChoices = [
+  { value: '0', text: 'no overlap' },
+  { value: '3600', text: '1 hour' },
+  { value: '86400', text: '24 hours' },
+  { value: '604800', text: '7 days' },
+];
+
+/**
+ * Sends the example of an event type to this endpoint only. Next to the button, the page says what was scheduled, then
+ * how its first attempt went (looked for every second for a while).
+ */
+function TestEvent({ endpoint, types, readOnly, reload }) {
+  const offered = endpoint.eventTypes ? types.filter(t => endpoint.eventTypes.includes(t.name)) : types;
+  const [type, setType] = useState(offered[0]?.name || '');
+  const [feedback, setFeedback] = useState('');
+  const [error, setError] = useState(null);
+  const [waiting, setWaiting] = useState(null);
+
+  useEffect(() => {
+    if (!waiting) return undefined;
+    let attempt = null;
+    return poll(
+      async () => {
+        attempt = (await api('GET', `/attempts${query({ endpointId: endpoint.id, messageId: waiting.id, limit: 1 })}`)).data.at(-1);
+        return Boolean(attempt);
+      },
+      async () => {
+        setWaiting(null);
+        setFeedback(attempt
+          ? outcome(waiting, attempt, await api('GET', `/messages/${waiting.id}`).catch(() => null))
+          : `${waiting.eventType} (${waiting.id}) is still waiting for its first attempt: it appears under Recent attempts once made.`);
+        reload();
+      });
+  }, [waiting]);
+
+  const send = async () => {
+    setError(null);
+    setFeedback(`Sending a ${type} test event…`);
+    try {
+      const message = await api('POST', `/endpoints/${endpoint.id}/test`, { body: { eventType: type } });
+      const due = message.deliveries.find(d => d.endpointId === endpoint.id)?.nextAttemptAt;
+      setFeedback(`Scheduled: ${message.eventType} as ${message.id}, to this endpoint only${due ? ', due now' : ''}. `
+        + 'Waiting for its attempt…');
+      setWaiting(message);
+    } catch (e) {
+      setFeedback('');
+      setError(e);
+    }
+  };
+
+  return html`
+    <section aria-labelledby="test" class="part">
+      <h2 id="test">Test</h2>
+      ${readOnly
+        ? html`<p>This session is read-only: it cannot send test events.</p>`
+        : offered.length === 0
+          ? html`<p>This endpoint receives none of the event types the API declares today, so there is nothing to send it.</p>`
+          : html`
+            <p class="hint">Sends the example payload of an event type to this endpoint only, signed like any delivery.</p>
+            <div class="inline test">
+              <label for="test-type">Event type</label>
+              <select id="test-type" value=${type} onChange=${e => setType(e.target.value)}>
+                ${offered.map(t => html`<option value=${t.name}>${t.name}</option>`)}
+              </select>
+              <button type="button" id="test-send" onClick=${send} disabled=${!endpoint.enabled || Boolean(waiting)}
+                aria-describedby="test-feedback">Send test event</button>
+              <p class="status feedback" id="test-feedback" role="status" aria-live="polite">${feedback}</p>
+            </div>
+            ${!endpoint.enabled && html`<p class="hint">Enable the endpoint to send it events.</p>`}
+            <${Problem} error=${error} />`}
+    </section>`;
+}
+
+/** How a test event's attempt went, and what happens next, in words. */
+function outcome(message, attempt, read) {
+  const answered = attempt.statusCode !== null && attempt.statusCode !== undefined;
+  const answer = answered ? `the endpoint answered ${outcomeWords(attempt)}` : outcomeWords(attempt);
+  const took = `${Math.round(attempt.durationMs)} ms`;
+  if (attempt.succeeded) return `Delivered: ${message.eventType} (${message.id}) — ${answer} in ${took}.`;
+  const delivery = read?.deliveries.find(d => d.endpointId === attempt.endpointId);
+  const next = {
+    pending: delivery?.nextAttemptAt ? ` It is tried again from ${new Date(delivery.nextAttemptAt).toLocaleTimeString()}.` : '',
+    failed: ' No retry is left: it failed.',
+    blocked: ' Its retries ran out: it is blocked, holding back the later messages of its key.',
+  }[delivery?.status] || '';
+  return `Failed: ${message.eventType} (${message.id}) — ${answer} after ${took}.${next}`;
+}
+
+function Recover({ endpoint, reload }) {
+  const [since, setSince] = useState(() => localInput(new Date(Date.now() - 24 * 3600 * 1000)));
+  const action = useAction(reload);
+  const recover = () => action.run('Recovering', async () => {
+    const { recovered } = await api('POST', `/endpoints/${endpoint.id}/recover`, { body: { since: new Date(since).toISOString() } });
+    return `${recovered} failed ${recovered === 1 ? 'delivery is' : 'deliveries are'} being sent again.`;
+  });
+  return html`
+    <h3>Recover failed deliveries</h3>
+    <div class="inline">
+      <label for="since">Of messages since</label>
+      <input id="since" type="datetime-local" value=${since} onInput=${e => setSince(e.target.value)} />
+      <button type="button" class="secondary" onClick=${recover} disabled=${!endpoint.enabled}>Send them again</button>
+    </div>
+    <${Problem} error=${action.error} />
+    <${Status} text=${action.status} />`;
+}
+
+/** What the endpoint receives and how fast: its event filter and rate limit, with the way to change them, and deleting it. */
+function Advanced({ endpoint, types, readOnly, navigate }) {
+  const [error, setError] = useState(null);
+  const described = new Map(types.map(t => [t.name, t.summary || t.description]));
+  return html`
+    <section aria-labelledby="advanced" class="part">
+      <h2 id="advanced">Advanced</h2>
+      <dl class="settings">
+        <div><dt>Event types</dt><dd>${endpoint.eventTypes
+          ? html`<ul>${endpoint.eventTypes.map(name => html`<li><code>${name}</code>${described.get(name)
+            ? html` <span class="hint">${described.get(name)}</span>` : ''}</li>`)}</ul>`
+          : 'All, also ones the API adds later'}</dd></div>
+        <div><dt>Rate limit</dt><dd>${endpoint.rateLimit
+          ? `At most ${endpoint.rateLimit} ${endpoint.rateLimit === 1 ? 'delivery' : 'deliveries'} a second`
+          : 'None: as fast as the endpoint takes them'}</dd></div>
+      </dl>
+      ${!readOnly && html`
+        <p><a href=${`#/endpoints/${endpoint.id}/edit`}>Change the event types, rate limit or order</a></p>
+        <${Problem} error=${error} />
+        <div class="actions"><${Delete} endpoint=${endpoint} navigate=${navigate} onError=${setError} /></div>`}
+    </section>`;
 }
 
 function Delete({ endpoint, navigate, onError }) {
@@ -257,106 +520,6 @@ function Delete({ endpoint, navigate, onError }) {
   return html`<span class="confirm" role="group" aria-label="Confirm deletion">Delete this endpoint and its log?
     <button type="button" class="danger" onClick=${remove}>Delete endpoint</button>
     <button type="button" class="secondary" onClick=${() => setAsking(false)}>Keep it</button></span>`;
-}
-
-function Secret({ endpoint, readOnly, act }) {
-  const [secret, setSecret] = useState(null);
-  const [copied, setCopied] = useState('');
-  const [overlap, setOverlap] = useState('86400');
-  const reveal = async () => setSecret((await api('GET', `/endpoints/${endpoint.id}/secret`)).secret);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(secret);
-      setCopied('Copied.');
-    } catch {
-      setCopied('Could not copy: select the secret and copy it.');
-    }
-  };
-  const rotate = () => act('Rotating the secret', async () => {
-    const rotated = await api('POST', `/endpoints/${endpoint.id}/secret/rotate`, {
-      body: { overlapSeconds: Number(overlap) },
-      ifMatch: endpoint.version,
-    });
-    setSecret(rotated.secret);
-    return 'The secret was rotated; the old one keeps signing during the overlap.';
-  });
-  return html`
-    <section aria-labelledby="secret">
-      <h2 id="secret">Signing secret</h2>
-      <p class="hint">Verify each delivery's <code>webhook-signature</code> with it (Standard Webhooks).</p>
-      ${readOnly
-        ? html`<p>This session is read-only: it cannot see the secret. Open the dashboard with a link that can change things to
-            see it.</p>`
-        : secret
-          ? html`<div class="secret"><code id="secret-value">${secret}</code>
-              <button type="button" class="secondary" onClick=${copy}>Copy</button>
-              <button type="button" class="secondary" onClick=${() => setSecret(null)}>Hide</button></div>`
-          : html`<button type="button" class="secondary" onClick=${reveal}>Reveal secret</button>`}
-      <${Status} text=${copied} />
-      ${!readOnly && html`<div class="inline">
-        <label for="overlap">Old secret keeps signing for</label>
-        <select id="overlap" value=${overlap} onChange=${e => setOverlap(e.target.value)}>
-          <option value="0">no overlap</option>
-          <option value="3600">1 hour</option>
-          <option value="86400">24 hours</option>
-          <option value="604800">7 days</option>
-        </select>
-        <button type="button" class="secondary" onClick=${rotate}>Rotate secret</button>
-      </div>`}
-    </section>`;
-}
-
-function TestEvent({ endpoint, types, act, reload }) {
-  const offered = endpoint.eventTypes ? types.filter(t => endpoint.eventTypes.includes(t.name)) : types;
-  const [type, setType] = useState(offered[0]?.name || '');
-  const [waiting, setWaiting] = useState(null);
-
-  useEffect(() => {
-    // After a test send, look for its attempt every second for a while, then stop.
-    if (!waiting) return undefined;
-    return poll(
-      async () => (await api('GET', `/attempts${query({ endpointId: endpoint.id, messageId: waiting })}`)).data.length > 0,
-      () => {
-        setWaiting(null);
-        reload();
-      });
-  }, [waiting]);
-
-  if (offered.length === 0) return null;
-  const send = () => act('Sending a test event', async () => {
-    const message = await api('POST', `/endpoints/${endpoint.id}/test`, { body: { eventType: type } });
-    setWaiting(message.id);
-    return `Sent ${message.eventType} as ${message.id}; its attempt appears below when it is made.`;
-  });
-  return html`
-    <section aria-labelledby="test">
-      <h2 id="test">Send a test event</h2>
-      <div class="inline">
-        <label for="test-type">Event type</label>
-        <select id="test-type" value=${type} onChange=${e => setType(e.target.value)}>
-          ${offered.map(t => html`<option value=${t.name}>${t.name}</option>`)}
-        </select>
-        <button type="button" onClick=${send} disabled=${!endpoint.enabled}>Send test event</button>
-      </div>
-      ${!endpoint.enabled && html`<p class="hint">Enable the endpoint to send it events.</p>`}
-    </section>`;
-}
-
-function Recover({ endpoint, act }) {
-  const [since, setSince] = useState(() => localInput(new Date(Date.now() - 24 * 3600 * 1000)));
-  const recover = () => act('Recovering', async () => {
-    const { recovered } = await api('POST', `/endpoints/${endpoint.id}/recover`, { body: { since: new Date(since).toISOString() } });
-    return `${recovered} failed ${recovered === 1 ? 'delivery is' : 'deliveries are'} being sent again.`;
-  });
-  return html`
-    <section aria-labelledby="recover">
-      <h2 id="recover">Recover failed deliveries</h2>
-      <div class="inline">
-        <label for="since">Of messages since</label>
-        <input id="since" type="datetime-local" value=${since} onInput=${e => setSince(e.target.value)} />
-        <button type="button" class="secondary" onClick=${recover} disabled=${!endpoint.enabled}>Send them again</button>
-      </div>
-    </section>`;
 }
 
 /** A local date-time as a datetime-local input's value. */

@@ -40,7 +40,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         await Assertions.Expect(page.GetByText("No endpoints yet")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".empty")).ToContainTextAsync("Add the URL that should receive new-subscription");
         Assert.EndsWith("/webhooks/dashboard/", page.Url, StringComparison.Ordinal);
-        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Account alice");
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as alice");
         await ExpectAccessibleAsync(page, "endpoints, empty");
 
         // A URL the API refuses: its reason shows next to the field, which takes the focus.
@@ -262,7 +262,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     public async Task LinkOfAnotherTenant_NamesBoth_SwitchesOnlyWhenAsked_AndSignOutEndsTheSession()
     {
         var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
-        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Account alice");
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as alice");
         using var bob = _sample!.Client(SampleFactory.BobKey);
         var link = (await DashboardBrowser.CreateLinkAsync(bob))["url"]!.GetValue<string>();
 
@@ -273,11 +273,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         Assert.DoesNotContain("#", page.Url, StringComparison.Ordinal); // The token left the address bar.
         await ExpectAccessibleAsync(page, "link of another tenant");
         await page.GetByRole(AriaRole.Link, new() { Name = "Keep the dashboard of alice" }).ClickAsync();
-        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Account alice");
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as alice");
 
         await page.GotoAsync(link);
         await page.GetByRole(AriaRole.Button, new() { Name = "Switch to bob" }).ClickAsync();
-        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Account bob");
+        await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as bob");
         await Assertions.Expect(page.GetByText("No endpoints yet")).ToBeVisibleAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
