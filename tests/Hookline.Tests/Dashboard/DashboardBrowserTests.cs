@@ -10,19 +10,12 @@ namespace Hookline.Tests.Dashboard;
 public sealed class DashboardBrowserTests : IAsyncLifetime
 {
     private SampleFactory? _sample;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private TestBrowser? _chromium;
 
     public async Task InitializeAsync()
     {
         _sample = SampleFactory.Development();
-        if (!TestEnvironment.HasChromium && !TestEnvironment.IsCI)
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await TestBrowser.LaunchAsync(_playwright);
+        _chromium = await TestBrowser.StartAsync();
     }
 
     [RequiresFact(Requirement.Chromium)]
@@ -295,7 +288,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
         string apiKey, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light, bool? readOnly = null)
     {
         using var client = _sample!.Client(apiKey);
-        return await DashboardInBrowser.OpenAsync(_browser!, client, viewport, colorScheme, readOnly);
+        return await DashboardInBrowser.OpenAsync(_chromium!.Browser, client, viewport, colorScheme, readOnly);
     }
 
     private static Task<bool> FitsAsync(IPage page) => DashboardInBrowser.FitsAsync(page);
@@ -304,12 +297,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         if (_sample is not null)
         {
             await _sample.DisposeAsync();

@@ -20,19 +20,12 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
     private static readonly string[] s_sections = ["Health", "Signing secret", "Test", "Recent attempts", "Advanced"];
 
     private SampleFactory? _sample;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private TestBrowser? _chromium;
 
     public async Task InitializeAsync()
     {
         _sample = SampleFactory.Development();
-        if (!TestEnvironment.HasChromium && !TestEnvironment.IsCI)
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await TestBrowser.LaunchAsync(_playwright);
+        _chromium = await TestBrowser.StartAsync();
     }
 
     [RequiresFact(Requirement.Chromium)]
@@ -50,7 +43,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
             var screen = $"endpoint, {width} px, {scheme}";
             Volatile.Write(ref down, true);
             var id = await RegisterAsync(alice, new { url = receiver.Url, rateLimit = 5, eventTypes = new[] { "new-subscription" } });
-            var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice, new() { Width = width, Height = 800 }, scheme);
+            var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = width, Height = 800 }, scheme);
             await page.GotoAsync($"{page.Url}#/endpoints/{id}");
 
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = receiver.Url, Level = 1 })).ToBeVisibleAsync();
@@ -138,7 +131,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
             var screen = $"ordered endpoint, {width} px, {scheme}";
             await using var receiver = await TestReceiver.StartAsync(TestReceiver.FailingTheFirstMessage());
             var id = await RegisterAsync(alice, new { url = receiver.Url, ordering = "ordered" });
-            var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice, new() { Width = width, Height = 800 }, scheme);
+            var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = width, Height = 800 }, scheme);
             await page.GotoAsync($"{page.Url}#/endpoints/{id}");
             var health = page.GetByRole(AriaRole.Region, new() { Name = "Health" });
             await Assertions.Expect(health).ToContainTextAsync(
@@ -192,7 +185,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
         var at = (await Management.ManagementApi.GetAsync(alice, $"/webhooks/stats?endpointId={delivered}"))["data"]![0]!["lastSuccessAt"]!;
         foreach (var (width, scheme) in s_screens)
         {
-            var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice, new() { Width = width, Height = 800 }, scheme);
+            var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = width, Height = 800 }, scheme);
 
             var cards = page.Locator(".card");
             await Assertions.Expect(cards).ToHaveCountAsync(2);
@@ -225,7 +218,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice, new() { Width = width, Height = 800 }, scheme);
+                var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = width, Height = 800 }, scheme);
                 var home = page.Url;
                 var screens = new (string Name, string Fragment, ILocator Shown)[]
                 {
@@ -278,7 +271,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
         using var acme = app.Client("t-42");
         using var other = app.Client("t-7");
 
-        var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, acme, new() { Width = 375, Height = 800 }, ColorScheme.Dark);
+        var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, acme, new() { Width = 375, Height = 800 }, ColorScheme.Dark);
 
         var header = page.GetByRole(AriaRole.Banner);
         await Assertions.Expect(header).ToContainTextAsync("Signed in as Acme Pies");
@@ -354,12 +347,11 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         if (_sample is not null)
         {
             await _sample.DisposeAsync();

@@ -21,18 +21,11 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
 
     private static readonly ViewportSize s_phone = new() { Width = 375, Height = 740 };
 
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private TestBrowser? _chromium;
 
     public async Task InitializeAsync()
     {
-        if (!TestEnvironment.HasChromium && !TestEnvironment.IsCI)
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await TestBrowser.LaunchAsync(_playwright);
+        _chromium = await TestBrowser.StartAsync();
     }
 
     [RequiresFact(Requirement.Chromium)]
@@ -74,7 +67,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
             m => m.Count == 3 && States(m[0]!).Contains("succeeded", StringComparison.Ordinal),
             "the change, sent");
 
-        var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice);
+        var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice);
         await page.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         var rows = page.Locator("tr.message");
         await Assertions.Expect(rows).ToHaveCountAsync(3);
@@ -173,7 +166,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         watch.AssertOnlyFromTheApp();
 
         // On a phone, in dark mode: the log and a message fit the screen.
-        var (phone, phoneWatch) = await DashboardInBrowser.OpenAsync(_browser!, alice, s_phone, ColorScheme.Dark);
+        var (phone, phoneWatch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, s_phone, ColorScheme.Dark);
         await phone.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         var phoneRows = phone.Locator("tr.message");
         await Assertions.Expect(phoneRows).ToHaveCountAsync(3);
@@ -212,7 +205,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
             alice, "/webhooks/messages", m => m.Count == 1 && States(m[0]!) == "failed:2 failed:2 failed:2", "every delivery failed"))!
             ["id"]!.GetValue<string>();
 
-        var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice, colorScheme: ColorScheme.Dark);
+        var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, colorScheme: ColorScheme.Dark);
         await page.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         await page.Locator("tr.message td.id a").ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "new-subscription" })).ToBeVisibleAsync();
@@ -265,7 +258,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         watch.AssertOnlyFromTheApp();
 
         // On a phone, in light mode.
-        var (phone, phoneWatch) = await DashboardInBrowser.OpenAsync(_browser!, alice, s_phone);
+        var (phone, phoneWatch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, s_phone);
         await phone.GetByRole(AriaRole.Link, new() { Name = "Messages", Exact = true }).ClickAsync();
         await phone.Locator("tr.message td.id a").ClickAsync();
         await Assertions.Expect(Delivery(phone, flaky.Url).Locator(".delivery-state")).ToHaveTextAsync("Succeeded · 3 attempts");
@@ -289,7 +282,7 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
         foreach (var (viewport, scheme) in new[] { ((ViewportSize?)null, ColorScheme.Light), (s_phone, ColorScheme.Dark) })
         {
             var screen = $"event types, {viewport?.Width ?? 1280} px, {scheme}";
-            var (page, watch) = await DashboardInBrowser.OpenAsync(_browser!, alice, viewport, scheme);
+            var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, viewport, scheme);
             await page.GetByRole(AriaRole.Link, new() { Name = "Event types" }).ClickAsync();
 
             var description = page.Locator("p.description");
@@ -340,12 +333,10 @@ public sealed class DashboardMessagesBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
-
-        _playwright?.Dispose();
     }
 
     /// <summary>A sign-up.</summary>

@@ -18,19 +18,12 @@ public sealed class DocsScreenshots : IAsyncLifetime
         ?? Directory.CreateTempSubdirectory("hookline-screenshots-").FullName;
 
     private SampleFactory? _sample;
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private TestBrowser? _chromium;
 
     public async Task InitializeAsync()
     {
         _sample = SampleFactory.Development();
-        if (!TestEnvironment.HasChromium && !TestEnvironment.IsCI)
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await TestBrowser.LaunchAsync(_playwright);
+        _chromium = await TestBrowser.StartAsync();
     }
 
     [RequiresFact(Requirement.Chromium)]
@@ -54,15 +47,15 @@ public sealed class DocsScreenshots : IAsyncLifetime
         // Nine first attempts: four subscriptions to both endpoints, and the change to the billing service.
         await ManagementApi.EventuallyListsAsync(alice, "/webhooks/attempts?limit=100", a => a.Count >= 9, "the sample's attempts");
 
-        var (page, _) = await DashboardInBrowser.OpenAsync(_browser!, alice);
+        var (page, _) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice);
         await ShootAsync(page, "#/", "Billing service", "dashboard-endpoints.png");
         await ShootAsync(page, $"#/endpoints/{endpoint}", billing.Url, "dashboard-endpoint.png");
         await ShootAsync(page, "#/messages", "summer", "dashboard-messages.png");
         await ShootAsync(page, "#/event-types", "subscription-changed", "dashboard-catalog.png");
-        var (narrow, _) = await DashboardInBrowser.OpenAsync(_browser!, alice, new() { Width = 375, Height = 812 });
+        var (narrow, _) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = 375, Height = 812 });
         await ShootAsync(narrow, $"#/endpoints/{endpoint}", billing.Url, "dashboard-endpoint-375.png");
 
-        var docs = await _browser!.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var docs = await _chromium!.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         await docs.GotoAsync(BaseAddress + "/docs");
         var webhook = docs.Locator(".webhooks .opblock-post", new() { HasText = "new-subscription" });
         await webhook.Locator(".opblock-summary").ClickAsync();
@@ -101,12 +94,11 @@ public sealed class DocsScreenshots : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         if (_sample is not null)
         {
             await _sample.DisposeAsync();

@@ -10,8 +10,7 @@ namespace Hookline.Tests.Docs;
 public sealed class DocsUiBrowserTests : IAsyncLifetime
 {
     private readonly SampleFactory _sample = new();
-    private IPlaywright? _playwright;
-    private IBrowser? _browser;
+    private TestBrowser? _chromium;
     private string _baseAddress = "";
 
     public async Task InitializeAsync()
@@ -19,13 +18,7 @@ public sealed class DocsUiBrowserTests : IAsyncLifetime
         _sample.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         _sample.StartServer();
         _baseAddress = _sample.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        if (!TestEnvironment.HasChromium && !TestEnvironment.IsCI)
-        {
-            return;
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await TestBrowser.LaunchAsync(_playwright);
+        _chromium = await TestBrowser.StartAsync();
     }
 
     [RequiresFact(Requirement.Chromium)]
@@ -64,7 +57,7 @@ public sealed class DocsUiBrowserTests : IAsyncLifetime
 
     private async Task<IPage> OpenAsync(string path)
     {
-        var page = await _browser!.NewPageAsync();
+        var page = await _chromium!.Browser.NewPageAsync();
         // Playwright raises these on its own thread, and a page may still be loading after network idle.
         var sent = new ConcurrentQueue<string>();
         var failed = new ConcurrentQueue<string>();
@@ -91,12 +84,11 @@ public sealed class DocsUiBrowserTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_browser is not null)
+        if (_chromium is not null)
         {
-            await _browser.DisposeAsync();
+            await _chromium.DisposeAsync();
         }
 
-        _playwright?.Dispose();
         await _sample.DisposeAsync();
     }
 }

@@ -46,14 +46,15 @@ public class SampleFactory : WebApplicationFactory<Program>
         Start("Development", time, settings);
 
     /// <summary>
-    /// The sample as deployed (Production), with Development's API keys and loopback destinations set, so that only what an
-    /// environment decides differs (such as what an error's answer says).
+    /// The sample as deployed (Production), with Development's API key for alice, and loopback and plain http destinations
+    /// allowed, so that only what the environment alone decides differs (such as what an error's answer says).
     /// </summary>
     public static SampleFactory Production() =>
         Start("Production", null, new Dictionary<string, string?>
         {
             ["ApiKeys:" + AliceKey] = "alice",
             ["Webhooks:Delivery:AllowedNetworks:0"] = "127.0.0.0/8",
+            ["Webhooks:Delivery:RequireHttps"] = "false",
         });
 
     private static SampleFactory Start(string environment, TimeProvider? time, IReadOnlyDictionary<string, string?>? settings)

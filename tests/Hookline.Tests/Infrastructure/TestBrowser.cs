@@ -3,10 +3,31 @@ using Microsoft.Playwright;
 namespace Hookline.Tests;
 
 /// <summary>Debian's Chromium through Playwright, headless, never downloading a browser and never calling home.</summary>
-internal static class TestBrowser
+internal sealed class TestBrowser : IAsyncDisposable
 {
-    public static Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        playwright.Chromium.LaunchAsync(new()
+    private readonly IPlaywright _playwright;
+
+    private TestBrowser(IPlaywright playwright, IBrowser browser)
+    {
+        _playwright = playwright;
+        Browser = browser;
+    }
+
+    public IBrowser Browser { get; }
+
+    /// <summary>
+    /// Launches it; without Chromium, and not on CI, returns <see langword="null"/>, and the tests that need it skip
+    /// (<c>[RequiresFact(Requirement.Chromium)]</c>).
+    /// </summary>
+    public static async Task<TestBrowser?> StartAsync()
+    {
+        if (!TestEnvironment.HasChromium && !TestEnvironment.IsCI)
+        {
+            return null;
+        }
+
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new()
         {
             ExecutablePath = TestEnvironment.ChromiumPath,
             Headless = true,
@@ -16,4 +37,12 @@ internal static class TestBrowser
                 "--disable-component-update", "--disable-sync",
             ],
         });
+        return new(playwright, browser);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        _playwright.Dispose();
+    }
 }
