@@ -7,17 +7,8 @@ namespace Hookline.Tests.Dashboard;
 /// an endpoint added through the form, a test event sent to a receiver on loopback and its attempt seen; the page fetches
 /// nothing from another host, logs no error (CSP violations included) and has no serious accessibility violation.
 /// </summary>
-public sealed class DashboardBrowserTests : IAsyncLifetime
+public sealed class DashboardBrowserTests : SampleInChromium
 {
-    private SampleFactory? _sample;
-    private TestBrowser? _chromium;
-
-    public async Task InitializeAsync()
-    {
-        _sample = SampleFactory.Development();
-        _chromium = await TestBrowser.StartAsync();
-    }
-
     [RequiresFact(Requirement.Chromium)]
     public async Task Tenant_OpensALink_AddsAnEndpoint_SeesAFailedTestEventAndAPublishedOne_AndResendsTheFailure()
     {
@@ -27,7 +18,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
             context.Response.StatusCode = Volatile.Read(ref down) ? 500 : 204;
             return Task.CompletedTask;
         });
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
 
         await Assertions.Expect(page.GetByText("No endpoints yet")).ToBeVisibleAsync();
@@ -129,7 +120,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     public async Task Tenant_AddsAnOrderedEndpoint_SeesABlockedDelivery_AndSkipsIt_SoTheNextGoes()
     {
         await using var receiver = await TestReceiver.StartAsync(TestReceiver.FailingTheFirstMessage());
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Add endpoint" }).First.ClickAsync();
@@ -174,7 +165,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [RequiresFact(Requirement.Chromium)]
     public async Task Dashboard_At375Pixels_InDarkMode_FitsTheScreen_AndShowsKeyboardFocus()
     {
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         await Management.ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/a-rather-long-path/that/should/wrap/on/a/phone/screen");
         var (page, watch) = await OpenAsync(SampleFactory.AliceKey, new() { Width = 375, Height = 740 }, ColorScheme.Dark);
 
@@ -200,7 +191,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [RequiresFact(Requirement.Chromium)]
     public async Task ReadOnlyLink_ShowsData_WithoutActions_AndAnotherTenantsLinkShowsNoneOfIt()
     {
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         var endpoint = (await Management.ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/alice"))["id"]!.GetValue<string>();
         var (page, watch) = await OpenAsync(SampleFactory.AliceKey, readOnly: true);
 
@@ -225,7 +216,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     [RequiresFact(Requirement.Chromium)]
     public async Task CrossSiteForm_PostedWithTheSession_IsRefused_AndChangesNothing()
     {
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         var endpoint = (await Management.ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/alice"))["id"]!.GetValue<string>();
         var (page, _) = await OpenAsync(SampleFactory.AliceKey);
         await Assertions.Expect(page.GetByText("http://127.0.0.1:9/alice")).ToBeVisibleAsync();
@@ -256,7 +247,7 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     {
         var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
         await Assertions.Expect(page.Locator("header")).ToContainTextAsync("Signed in as alice");
-        using var bob = _sample!.Client(SampleFactory.BobKey);
+        using var bob = Sample.Client(SampleFactory.BobKey);
         var link = (await DashboardBrowser.CreateLinkAsync(bob))["url"]!.GetValue<string>();
 
         await page.GotoAsync(link);
@@ -287,24 +278,11 @@ public sealed class DashboardBrowserTests : IAsyncLifetime
     private async Task<(IPage Page, PageWatch Watch)> OpenAsync(
         string apiKey, ViewportSize? viewport = null, ColorScheme colorScheme = ColorScheme.Light, bool? readOnly = null)
     {
-        using var client = _sample!.Client(apiKey);
-        return await DashboardInBrowser.OpenAsync(_chromium!.Browser, client, viewport, colorScheme, readOnly);
+        using var client = Sample.Client(apiKey);
+        return await DashboardInBrowser.OpenAsync(Browser, client, viewport, colorScheme, readOnly);
     }
 
     private static Task<bool> FitsAsync(IPage page) => DashboardInBrowser.FitsAsync(page);
 
     private static Task ExpectAccessibleAsync(IPage page, string screen) => DashboardInBrowser.ExpectAccessibleAsync(page, screen);
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_sample is not null)
-        {
-            await _sample.DisposeAsync();
-        }
-    }
 }

@@ -11,22 +11,13 @@ namespace Hookline.Tests.Dashboard;
 /// sits next to its button; attempts; advanced settings), the list's last success, who is signed in with the way out on every
 /// screen, and every screen as wide as the viewport at most, with no accessibility violation of any impact.
 /// </summary>
-public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
+public sealed class DashboardEndpointsBrowserTests : SampleInChromium
 {
     /// <summary>A desktop in the light, and a phone in the dark.</summary>
     private static readonly (int Width, ColorScheme Scheme)[] s_screens = [(1280, ColorScheme.Light), (375, ColorScheme.Dark)];
 
     /// <summary>The endpoint page's sections, in order: the headings a screen reader lists, each its landmark's name.</summary>
     private static readonly string[] s_sections = ["Health", "Signing secret", "Test", "Recent attempts", "Advanced"];
-
-    private SampleFactory? _sample;
-    private TestBrowser? _chromium;
-
-    public async Task InitializeAsync()
-    {
-        _sample = SampleFactory.Development();
-        _chromium = await TestBrowser.StartAsync();
-    }
 
     [RequiresFact(Requirement.Chromium)]
     public async Task EndpointPage_InSections_SaysWhatATestScheduled_ThenItsOutcome_NextToTheButton_AndHowTheEndpointIsDoing()
@@ -37,13 +28,13 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
             context.Response.StatusCode = Volatile.Read(ref down) ? 500 : 204;
             return Task.CompletedTask;
         });
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         foreach (var (width, scheme) in s_screens)
         {
             var screen = $"endpoint, {width} px, {scheme}";
             Volatile.Write(ref down, true);
             var id = await RegisterAsync(alice, new { url = receiver.Url, rateLimit = 5, eventTypes = new[] { "new-subscription" } });
-            var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = width, Height = 800 }, scheme);
+            var (page, watch) = await DashboardInBrowser.OpenAsync(Browser, alice, new() { Width = width, Height = 800 }, scheme);
             await page.GotoAsync($"{page.Url}#/endpoints/{id}");
 
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = receiver.Url, Level = 1 })).ToBeVisibleAsync();
@@ -125,13 +116,13 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
     [RequiresFact(Requirement.Chromium)]
     public async Task OrderedEndpoint_ShowsItsBlockedDelivery_UnderHealth_AndSkippingItLetsTheNextGo()
     {
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         foreach (var (width, scheme) in s_screens)
         {
             var screen = $"ordered endpoint, {width} px, {scheme}";
             await using var receiver = await TestReceiver.StartAsync(TestReceiver.FailingTheFirstMessage());
             var id = await RegisterAsync(alice, new { url = receiver.Url, ordering = "ordered" });
-            var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = width, Height = 800 }, scheme);
+            var (page, watch) = await DashboardInBrowser.OpenAsync(Browser, alice, new() { Width = width, Height = 800 }, scheme);
             await page.GotoAsync($"{page.Url}#/endpoints/{id}");
             var health = page.GetByRole(AriaRole.Region, new() { Name = "Health" });
             await Assertions.Expect(health).ToContainTextAsync(
@@ -172,7 +163,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
     public async Task EndpointList_ShowsEachEndpointsLastSuccess_OrNever()
     {
         await using var receiver = await TestReceiver.StartAsync();
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         var delivered = await RegisterAsync(alice, new { url = receiver.Url });
         await RegisterAsync(alice, new { url = "http://127.0.0.1:9/never-answers" });
         using (var sent = await alice.PostAsJsonAsync($"/webhooks/endpoints/{delivered}/test", new { eventType = "new-subscription" }))
@@ -185,7 +176,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
         var at = (await Management.ManagementApi.GetAsync(alice, $"/webhooks/stats?endpointId={delivered}"))["data"]![0]!["lastSuccessAt"]!;
         foreach (var (width, scheme) in s_screens)
         {
-            var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = width, Height = 800 }, scheme);
+            var (page, watch) = await DashboardInBrowser.OpenAsync(Browser, alice, new() { Width = width, Height = 800 }, scheme);
 
             var cards = page.Locator(".card");
             await Assertions.Expect(cards).ToHaveCountAsync(2);
@@ -206,7 +197,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
     {
         // Long words that do not break on their own: a URL, an event's id in the message log's filters, a response body.
         await using var receiver = await TestReceiver.StartAsync(TestReceiver.Status(500, new string('x', 600)));
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         var longUrl = $"{receiver.Url}/a-rather-long-path-without-breaks/that-should-wrap-or-shrink-on-a-phone-screen-0123456789";
         var id = await RegisterAsync(alice, new { url = longUrl, description = "A receiver that answers 500 with a long body" });
         await Management.ManagementApi.SubscribeAsync(alice, "rick");
@@ -218,7 +209,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
         {
             foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
             {
-                var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = width, Height = 800 }, scheme);
+                var (page, watch) = await DashboardInBrowser.OpenAsync(Browser, alice, new() { Width = width, Height = 800 }, scheme);
                 var home = page.Url;
                 var screens = new (string Name, string Fragment, ILocator Shown)[]
                 {
@@ -271,7 +262,7 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
         using var acme = app.Client("t-42");
         using var other = app.Client("t-7");
 
-        var (page, watch) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, acme, new() { Width = 375, Height = 800 }, ColorScheme.Dark);
+        var (page, watch) = await DashboardInBrowser.OpenAsync(Browser, acme, new() { Width = 375, Height = 800 }, ColorScheme.Dark);
 
         var header = page.GetByRole(AriaRole.Banner);
         await Assertions.Expect(header).ToContainTextAsync("Signed in as Acme Pies");
@@ -343,18 +334,5 @@ public sealed class DashboardEndpointsBrowserTests : IAsyncLifetime
         var beside = f!.Y < b!.Y + b.Height && f.Y + f.Height > b.Y && f.X >= b.X + b.Width - 1;
         var below = f.Y >= b.Y + b.Height && f.Y - (b.Y + b.Height) < 24;
         Assert.True(beside || below, $"{screen}: the feedback is at ({f.X}, {f.Y}), the button at ({b.X}, {b.Y}) {b.Width}x{b.Height}");
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_sample is not null)
-        {
-            await _sample.DisposeAsync();
-        }
     }
 }

@@ -12,26 +12,17 @@ namespace Hookline.Tests.Docs;
 /// Swagger UI and ReDoc. <c>eng/screenshots.sh</c> writes them to docs/screenshots (<c>HOOKLINE_SCREENSHOTS</c>); otherwise
 /// they go to a temporary folder, so that every test run checks that each screen still renders what its picture shows.
 /// </summary>
-public sealed class DocsScreenshots : IAsyncLifetime
+public sealed class DocsScreenshots : SampleInChromium
 {
     private readonly string _folder = Environment.GetEnvironmentVariable("HOOKLINE_SCREENSHOTS")
         ?? Directory.CreateTempSubdirectory("hookline-screenshots-").FullName;
-
-    private SampleFactory? _sample;
-    private TestBrowser? _chromium;
-
-    public async Task InitializeAsync()
-    {
-        _sample = SampleFactory.Development();
-        _chromium = await TestBrowser.StartAsync();
-    }
 
     [RequiresFact(Requirement.Chromium)]
     public async Task Screenshots_OfTheSample_ShowEachScreenWithData()
     {
         await using var billing = await TestReceiver.StartAsync();
         await using var staging = await TestReceiver.StartAsync(TestReceiver.Status(503, "Service Unavailable: deploying"));
-        using var alice = _sample!.Client(SampleFactory.AliceKey);
+        using var alice = Sample.Client(SampleFactory.AliceKey);
         var endpoint = await RegisterAsync(alice, billing.Url, "Billing service", ["new-subscription", "subscription-changed"]);
         await RegisterAsync(alice, staging.Url, "Staging: new subscriptions", ["new-subscription"]);
         foreach (var username in new[] { "rick", "morty", "summer", "beth" })
@@ -47,15 +38,15 @@ public sealed class DocsScreenshots : IAsyncLifetime
         // Nine first attempts: four subscriptions to both endpoints, and the change to the billing service.
         await ManagementApi.EventuallyListsAsync(alice, "/webhooks/attempts?limit=100", a => a.Count >= 9, "the sample's attempts");
 
-        var (page, _) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice);
+        var (page, _) = await DashboardInBrowser.OpenAsync(Browser, alice);
         await ShootAsync(page, "#/", "Billing service", "dashboard-endpoints.png");
         await ShootAsync(page, $"#/endpoints/{endpoint}", billing.Url, "dashboard-endpoint.png");
         await ShootAsync(page, "#/messages", "summer", "dashboard-messages.png");
         await ShootAsync(page, "#/event-types", "subscription-changed", "dashboard-catalog.png");
-        var (narrow, _) = await DashboardInBrowser.OpenAsync(_chromium!.Browser, alice, new() { Width = 375, Height = 812 });
+        var (narrow, _) = await DashboardInBrowser.OpenAsync(Browser, alice, new() { Width = 375, Height = 812 });
         await ShootAsync(narrow, $"#/endpoints/{endpoint}", billing.Url, "dashboard-endpoint-375.png");
 
-        var docs = await _chromium!.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var docs = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         await docs.GotoAsync(BaseAddress + "/docs");
         var webhook = docs.Locator(".webhooks .opblock-post", new() { HasText = "new-subscription" });
         await webhook.Locator(".opblock-summary").ClickAsync();
@@ -73,7 +64,7 @@ public sealed class DocsScreenshots : IAsyncLifetime
     }
 
     private string BaseAddress =>
-        _sample!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Sample.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
     private static async Task<string> RegisterAsync(HttpClient client, string url, string description, string[] eventTypes)
     {
@@ -92,17 +83,9 @@ public sealed class DocsScreenshots : IAsyncLifetime
         await page.ScreenshotAsync(new() { Path = Path.Combine(_folder, name), FullPage = true });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        if (_chromium is not null)
-        {
-            await _chromium.DisposeAsync();
-        }
-
-        if (_sample is not null)
-        {
-            await _sample.DisposeAsync();
-        }
+        await base.DisposeAsync();
 
         if (Environment.GetEnvironmentVariable("HOOKLINE_SCREENSHOTS") is null)
         {
