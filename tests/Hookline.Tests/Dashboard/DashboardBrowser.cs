@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Hookline.Tests.Management;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Hookline.Tests.Dashboard;
 
@@ -29,8 +27,7 @@ internal sealed class DashboardBrowser : IDisposable
 
     public HttpClient Client { get; }
 
-    public static DashboardBrowser For(SampleFactory sample) =>
-        new(sample.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+    public static DashboardBrowser For(SampleFactory sample) => new(sample.Url);
 
     public static DashboardBrowser At(string baseAddress) => new(baseAddress);
 

@@ -1,8 +1,6 @@
 using System.Net;
 using Hookline.Tests.Dashboard;
 using Hookline.Tests.Management;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Playwright;
 
 namespace Hookline.Tests.Docs;
@@ -47,12 +45,12 @@ public sealed class DocsScreenshots : SampleInChromium
         await ShootAsync(narrow, $"#/endpoints/{endpoint}", billing.Url, "dashboard-endpoint-375.png");
 
         var docs = await Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
-        await docs.GotoAsync(BaseAddress + "/docs");
+        await docs.GotoAsync(Sample.Url + "/docs");
         var webhook = docs.Locator(".webhooks .opblock-post", new() { HasText = "new-subscription" });
         await webhook.Locator(".opblock-summary").ClickAsync();
         await Assertions.Expect(webhook).ToContainTextAsync("webhook-signature");
         await docs.Locator(".webhooks").ScreenshotAsync(new() { Path = Path.Combine(_folder, "swagger-ui-webhooks.png") });
-        await docs.GotoAsync(BaseAddress + "/redoc");
+        await docs.GotoAsync(Sample.Url + "/redoc");
         await docs.GetByText("new-subscription", new() { Exact = true }).First.ClickAsync();
         await Assertions.Expect(docs.GetByText("monthlyFee").First).ToBeVisibleAsync();
         await docs.ScreenshotAsync(new() { Path = Path.Combine(_folder, "redoc-webhook.png") });
@@ -63,8 +61,6 @@ public sealed class DocsScreenshots : SampleInChromium
             name => Assert.True(new FileInfo(Path.Combine(_folder, name)).Length > 10_000, $"{name} is missing or blank."));
     }
 
-    private string BaseAddress =>
-        Sample.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
     private static async Task<string> RegisterAsync(HttpClient client, string url, string description, string[] eventTypes)
     {

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Playwright;
 
 namespace Hookline.Tests.Docs;
@@ -17,7 +15,7 @@ public sealed class DocsUiBrowserTests : IAsyncLifetime
     {
         _sample.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         _sample.StartServer();
-        _baseAddress = _sample.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        _baseAddress = _sample.Url;
         _chromium = await TestBrowser.StartAsync();
     }
 

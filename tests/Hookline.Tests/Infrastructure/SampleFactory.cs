@@ -1,4 +1,6 @@
 using Hookline.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,6 +24,9 @@ public class SampleFactory : WebApplicationFactory<Program>
 
     /// <summary>The sample's SQLite file.</summary>
     internal string DatabaseFile => _file;
+
+    /// <summary>Where its Kestrel server listens, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public string Url => Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
     /// <summary>Every log message the sample wrote, at every level.</summary>
     internal CapturingLoggerProvider Logs { get; } = new();
