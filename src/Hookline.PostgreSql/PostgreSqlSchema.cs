@@ -222,5 +222,10 @@ internal static class PostgreSqlSchema
               GROUP BY 1, 2) AS s
         WHERE h.endpoint_id = s.endpoint_id AND h.hour = s.hour AND h.succeeded > 0;
         """,
+        """
+        -- Payload filters: per webhook name, the filter its payloads must match to be delivered to the endpoint (an object of
+        -- filter texts; NULL for none), evaluated at fan-out.
+        ALTER TABLE {schema}.endpoints ADD COLUMN filters jsonb;
+        """,
     ];
 }

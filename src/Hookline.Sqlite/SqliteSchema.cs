@@ -198,5 +198,10 @@ internal static class SqliteSchema
               GROUP BY 1, 2) AS s
         WHERE attempt_hours.endpoint_id = s.endpoint_id AND attempt_hours.hour = s.hour;
         """,
+        """
+        -- Payload filters: per webhook name, the filter its payloads must match to be delivered to the endpoint (a JSON object of
+        -- filter texts; NULL for none), evaluated at fan-out.
+        ALTER TABLE endpoints ADD COLUMN filters TEXT;
+        """,
     ];
 }

@@ -146,6 +146,7 @@ internal static class EndpointHandlers
         Url = request.Url,
         Description = request.Description,
         EventTypes = request.EventTypes,
+        Filters = request.Filters,
         RateLimit = request.RateLimit,
         Ordering = ManagementQuery.Ordering(request.Ordering, "ordering"),
     };
