@@ -85,7 +85,8 @@ if (args.Contains("--fan-out"))
     {
         var (_, plain) = await FanOut(receiver, fanOutEndpoints, Concurrency, filtered: false);
         var (_, withFilters) = await FanOut(receiver, fanOutEndpoints, Concurrency, filtered: true);
-        Report($"Fan-out to {fanOutEndpoints:N0} endpoints, round {round}: without filters; with a filter on each", $"{plain}; {withFilters}");
+        Report(
+            $"Fan-out to {fanOutEndpoints:N0} endpoints, round {round}: without filters; with a filter on each", $"{plain}; {withFilters}");
     }
 
     return;
@@ -242,7 +243,8 @@ static async Task<Throughput> EndToEnd(BenchReceiver receiver, int count, int co
 
 // One event to many endpoints of one tenant: how long the publish call takes (it stores the message only; the dispatcher fans
 // it out), then how fast its deliveries are acknowledged and recorded, timed from the publish.
-static async Task<(double PublishMilliseconds, Throughput Drain)> FanOut(BenchReceiver receiver, int endpoints, int concurrency, bool filtered)
+static async Task<(double PublishMilliseconds, Throughput Drain)> FanOut(
+    BenchReceiver receiver, int endpoints, int concurrency, bool filtered)
 {
     var file = NewFile();
     try

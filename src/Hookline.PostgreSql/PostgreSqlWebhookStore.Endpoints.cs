@@ -75,7 +75,8 @@ internal sealed partial class PostgreSqlWebhookStore
                         enabled = @enabled, disabled_reason = @disabled_reason, secrets = @secrets, updated_at = @updated_at,
                         failing_since = @failing_since, rate_limit = @rate_limit, version = version + 1,
                         consecutive_failures = @consecutive_failures, last_failed_at = @last_failed_at, ordering = @ordering,
-                        filters = @filters, due_at = (SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE endpoint_id = @id AND status = 0)
+                        filters = @filters,
+                        due_at = (SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE endpoint_id = @id AND status = 0)
                     WHERE id = @id AND version = @version;
                     """,
                     cancellationToken,

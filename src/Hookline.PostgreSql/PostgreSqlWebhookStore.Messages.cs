@@ -123,7 +123,8 @@ internal sealed partial class PostgreSqlWebhookStore
                     Time("now", now)).ConfigureAwait(false)).Single();
                 if (filtered.MessageIds.Length > 0)
                 {
-                    fanned.AddRange(await ExpandFilteredAsync(connection, transaction, filtered, now, cancellationToken).ConfigureAwait(false));
+                    fanned.AddRange(
+                        await ExpandFilteredAsync(connection, transaction, filtered, now, cancellationToken).ConfigureAwait(false));
                 }
 
                 var due = fanned.GroupBy(f => f.Endpoint, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
@@ -162,7 +163,11 @@ internal sealed partial class PostgreSqlWebhookStore
     /// it: each payload read and parsed once, whatever the number of endpoints.
     /// </summary>
     private async Task<List<(string Endpoint, DateTime DueAt)>> ExpandFilteredAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, FilteredFanOut candidates, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        FilteredFanOut candidates,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var payloads = (await ReadAsync(
             connection,

@@ -176,7 +176,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                 ConsecutiveFailures = reader.IsDBNull(13) ? null : reader.GetInt32(13),
                 LastFailedAt = NullableTime(reader, 14),
                 Ordering = (WebhookOrdering)reader.GetInt32(15),
-                Filters = reader.IsDBNull(16) ? null : JsonSerializer.Deserialize(reader.GetString(16), SqliteJsonContext.Default.DictionaryStringString),
+                Filters = reader.IsDBNull(16) ? null
+                    : JsonSerializer.Deserialize(reader.GetString(16), SqliteJsonContext.Default.DictionaryStringString),
             },
             cancellationToken,
             parameters).ConfigureAwait(false);

@@ -383,7 +383,8 @@ internal sealed class WebhookEndpointManager(
 
             if (string.IsNullOrWhiteSpace(filter))
             {
-                throw new ArgumentException($"The filter for '{webhook}' is empty: leave '{webhook}' out to receive all its payloads.", name);
+                throw new ArgumentException(
+                    $"The filter for '{webhook}' is empty: leave '{webhook}' out to receive all its payloads.", name);
             }
 
             FilterExpression parsed;

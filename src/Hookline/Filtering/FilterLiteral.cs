@@ -29,7 +29,10 @@ internal sealed record FilterLiteral
 
     public static FilterLiteral Null { get; } = new(JsonValueKind.Null, null, null);
 
-    /// <summary>Whether <paramref name="field"/> has this value: the same kind, and for a string the same characters, for a number the same value.</summary>
+    /// <summary>
+    /// Whether <paramref name="field"/> has this value: the same kind, and for a string the same characters, for a number the
+    /// same value.
+    /// </summary>
     public bool EqualsElement(JsonElement field) => Kind switch
     {
         JsonValueKind.String => field.ValueKind == JsonValueKind.String && field.ValueEquals(Text),
@@ -37,9 +40,11 @@ internal sealed record FilterLiteral
         _ => field.ValueKind == Kind,
     };
 
-    /// <summary>How this number compares with <paramref name="field"/>, if both are numbers (a number beyond decimal's range is none).</summary>
+    /// <summary>How this number compares with <paramref name="field"/>, if both are numbers (one beyond decimal's range is none).</summary>
     public int? CompareToElement(JsonElement field) =>
-        Number is { } number && field.ValueKind == JsonValueKind.Number && field.TryGetDecimal(out var value) ? number.CompareTo(value) : null;
+        Number is { } number && field.ValueKind == JsonValueKind.Number && field.TryGetDecimal(out var value)
+            ? number.CompareTo(value)
+            : null;
 
     public override string ToString() => Kind switch
     {

@@ -5,7 +5,9 @@ namespace Hookline.Filtering;
 /// <summary>A field of the payload, by the names of the properties that lead to it (<c>customer.address.country</c>).</summary>
 internal sealed record FilterPath(IReadOnlyList<string> Names)
 {
-    /// <summary>The field's value, if every property on the way is there (of a repeated one, the last, as System.Text.Json deserializes it).</summary>
+    /// <summary>
+    /// The field's value, if every property on the way is there (of a repeated one, the last, as System.Text.Json deserializes it).
+    /// </summary>
     public bool TryResolve(JsonElement payload, out JsonElement value)
     {
         value = payload;

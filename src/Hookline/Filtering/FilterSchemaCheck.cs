@@ -12,7 +12,7 @@ internal static class FilterSchemaCheck
 {
     private const int MaxRefs = 64;
 
-    /// <summary>What is wrong with <paramref name="filter"/> for payloads of <paramref name="schema"/>, for the tenant: empty if nothing.</summary>
+    /// <summary>What is wrong with <paramref name="filter"/> for payloads of <paramref name="schema"/>, for the tenant.</summary>
     public static IReadOnlyList<string> Check(FilterExpression filter, JsonObject schema)
     {
         var errors = new List<string>();
@@ -39,7 +39,8 @@ internal static class FilterSchemaCheck
                 Field(exists.Path, schema, errors);
                 break;
             case CompareFilter compare when Field(compare.Path, schema, errors) is { } field:
-                CheckValue(compare.Path, field, compare.Value, compare.Operator is not (FilterOperator.Equal or FilterOperator.NotEqual), errors);
+                var ordered = compare.Operator is not (FilterOperator.Equal or FilterOperator.NotEqual);
+                CheckValue(compare.Path, field, compare.Value, ordered, errors);
                 break;
             case InFilter @in when Field(@in.Path, schema, errors) is { } field:
                 foreach (var value in @in.Values)
@@ -51,7 +52,7 @@ internal static class FilterSchemaCheck
         }
     }
 
-    /// <summary>What the schema says the field at <paramref name="path"/> is, or null when it cannot say (an error added if it is unknown).</summary>
+    /// <summary>What the schema says the field at <paramref name="path"/> is; null if it cannot say (an error added if unknown).</summary>
     private static FieldShape? Field(FilterPath path, JsonObject root, List<string> errors)
     {
         var current = Flatten(root, root);
@@ -105,9 +106,10 @@ internal static class FilterSchemaCheck
         {
             errors.Add($"'{path}' is {field.Describe()}, so it is never {value}.");
         }
-        else if (value.Kind == JsonValueKind.String && field.Choices(JsonValueKind.String) is { } choices && !choices.Contains(value.Text!))
+        else if (value.Kind == JsonValueKind.String && field.StringChoices() is { } choices && !choices.Contains(value.Text!))
         {
-            errors.Add($"'{path}' is never {value}; it is one of: {string.Join(", ", choices.Select(c => FilterLiteral.String(c).ToString()))}.");
+            var listed = string.Join(", ", choices.Select(c => FilterLiteral.String(c).ToString()));
+            errors.Add($"'{path}' is never {value}; it is one of: {listed}.");
         }
     }
 
@@ -172,11 +174,11 @@ internal static class FilterSchemaCheck
     {
         public HashSet<string> Types { get; } = [.. schemas.SelectMany(TypesOf)];
 
-        /// <summary>The values of this kind the field may hold, if every schema of that kind lists them (<c>enum</c>, <c>const</c>).</summary>
-        public IReadOnlyList<string>? Choices(JsonValueKind kind)
+        /// <summary>The strings the field may hold, if every schema of a string lists them (<c>enum</c>, <c>const</c>).</summary>
+        public IReadOnlyList<string>? StringChoices()
         {
             var ofKind = schemas.Where(s => TypesOf(s).Contains("string")).ToList();
-            if (kind != JsonValueKind.String || ofKind.Count == 0 || ofKind.Any(s => !s.ContainsKey("enum") && !s.ContainsKey("const")))
+            if (ofKind.Count == 0 || ofKind.Any(s => !s.ContainsKey("enum") && !s.ContainsKey("const")))
             {
                 return null;
             }
