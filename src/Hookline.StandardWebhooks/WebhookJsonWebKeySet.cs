@@ -112,9 +112,9 @@ public static class WebhookJsonWebKeySet
         return String(member, "x") is { } x
             && Base64Url.IsValid(x, out var length) && length == WebhookPublicKey.KeyBytes
             && Base64Url.TryDecodeFromChars(x, bytes, out _)
-            && WebhookPublicKey.FromBytes(bytes[..WebhookPublicKey.KeyBytes]) is { } key
-                ? key
-                : throw new FormatException($"keys[{index}]'s 'x' is not the base64url of a {WebhookPublicKey.KeyBytes}-byte Ed25519 public key.");
+                ? WebhookPublicKey.FromBytes(bytes[..WebhookPublicKey.KeyBytes])
+                : throw new FormatException(
+                    $"keys[{index}]'s 'x' is not the base64url of a {WebhookPublicKey.KeyBytes}-byte Ed25519 public key.");
     }
 
     private static string? String(JsonElement member, string name) =>

@@ -109,7 +109,7 @@ public sealed class WebhookSigningKey
                 return false;
             }
 
-            result = new WebhookSigningKey(key, WebhookPublicKey.FromBytes(derived)!);
+            result = new WebhookSigningKey(key, WebhookPublicKey.FromBytes(derived));
             error = null;
             return true;
         }
