@@ -8,8 +8,6 @@ namespace Hookline.PostgreSql;
 
 internal sealed partial class PostgreSqlWebhookStore
 {
-    private string? _database;
-
     /// <summary>The channel every append notifies at commit (<c>pg_notify</c>), so that instances listening learn of new messages at once.</summary>
     internal string Channel => ChannelName(_schema);
 
@@ -40,33 +38,17 @@ internal sealed partial class PostgreSqlWebhookStore
 
         var connection = npgsql.Connection
             ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing it.");
-        var storeDatabase = await StoreDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(connection.Database, storeDatabase, StringComparison.Ordinal))
+        if (!string.Equals(connection.Database, _database, StringComparison.Ordinal))
         {
             throw new InvalidOperationException(
                 $"The transaction is on the PostgreSQL database '{connection.Database}', but the webhook store (UsePostgreSql) is on "
-                + $"'{storeDatabase}'. Publish in a transaction on the store's database: open the NpgsqlConnection with the connection "
+                + $"'{_database}'. Publish in a transaction on the store's database: open the NpgsqlConnection with the connection "
                 + "string (or the NpgsqlDataSource) given to UsePostgreSql.");
         }
 
         var stored = await InsertAsync(connection, npgsql, [message], cancellationToken).ConfigureAwait(false);
         await NotifyAsync(connection, npgsql, cancellationToken).ConfigureAwait(false);
         return stored[0];
-    }
-
-    /// <summary>The name of the store's database, as Npgsql names it (what <see cref="NpgsqlConnection.Database"/> says once open).</summary>
-    private async Task<string> StoreDatabaseAsync(CancellationToken cancellationToken)
-    {
-        if (_database is null)
-        {
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                _database = connection.Database;
-            }
-        }
-
-        return _database;
     }
 
     public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
