@@ -26,7 +26,7 @@ public sealed class WebhookReceivingOptions : IValidatableObject
     /// </summary>
     /// <value>Empty. Each must be a well-formed <c>whsec_</c> secret; at least one secret, public key or
     /// <see cref="PublicKeysUrl"/> is required.</value>
-    [WebhookSecrets]
+    [WebhookKeys(WebhookKeysAttribute.Kind.Secret)]
     public IList<string> Secrets { get; set; } = [];
 
     /// <summary>
@@ -35,7 +35,7 @@ public sealed class WebhookReceivingOptions : IValidatableObject
     /// </summary>
     /// <value>Empty. Each must be a well-formed <c>whpk_</c> key; at least one secret, public key or <see cref="PublicKeysUrl"/>
     /// is required.</value>
-    [WebhookPublicKeys]
+    [WebhookKeys(WebhookKeysAttribute.Kind.PublicKey)]
     public IList<string> PublicKeys { get; set; } = [];
 
     /// <summary>
