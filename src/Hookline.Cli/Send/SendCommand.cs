@@ -10,8 +10,9 @@ namespace Hookline.Cli.Send;
 
 /// <summary>
 /// <c>hookline send &lt;url&gt; --secret &lt;whsec_...&gt; | --signing-key &lt;whsk_...&gt; [--event &lt;name&gt;]
-/// --data &lt;json or @file&gt;</c>: signs one delivery as a Standard Webhooks sender does (<c>v1</c> with each secret, <c>v1a</c> with each signing key, in one
-/// header) and POSTs it, to test a receiver. Exits 0 when the receiver answers 2xx; redirects are not followed.
+/// --data &lt;json or @file&gt;</c>: signs one delivery as a Standard Webhooks sender does (<c>v1</c> with each secret,
+/// <c>v1a</c> with each signing key, in one header) and POSTs it, to test a receiver. Exits 0 when the receiver answers 2xx;
+/// redirects are not followed.
 /// </summary>
 internal static class SendCommand
 {
