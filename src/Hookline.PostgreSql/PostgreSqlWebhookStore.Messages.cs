@@ -74,9 +74,10 @@ internal sealed partial class PostgreSqlWebhookStore
             {
                 // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
-                // null (all) or names its webhook, or only its target endpoint. DO NOTHING: a resend may have made one already. A
-                // message of every tenant is listed for each tenant it reaches, for their logs. (Data-modifying CTEs run to
-                // completion whether or not the query reads them.)
+                // null (all) or names its webhook, or only its target endpoint; none to a polling endpoint (no URL), whose messages
+                // are read from its feed. DO NOTHING: a resend may have made one already. A message of every tenant is listed for
+                // each tenant it reaches (its polling endpoints too), for their logs. (Data-modifying CTEs run to completion whether
+                // or not the query reads them.)
                 var (count, endpoints, dues) = (await ReadAsync(
                     connection,
                     transaction,
@@ -92,7 +93,7 @@ internal sealed partial class PostgreSqlWebhookStore
                         INSERT INTO {schema}.deliveries
                             (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
                         SELECT b.message_id, e.id, 0, 0, b.created_at, @now, b.ordering_key, b.seq FROM batch b JOIN {schema}.endpoints e
-                          ON e.enabled
+                          ON e.enabled AND e.url IS NOT NULL
                          AND (b.tenant IS NULL OR e.tenant = b.tenant)
                          AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
                          AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))

@@ -79,7 +79,7 @@ internal sealed class WebhookEndpointManager(
         return await ChangeAsync(
             id,
             ifVersion,
-            e => (e.Url == valid.Url ? e : NewCircuit(e)) with
+            e => (e.IsPolling == valid.Polling ? (e.Url == valid.Url ? e : NewCircuit(e)) : throw KindChange(e)) with
             {
                 Url = valid.Url,
                 Description = valid.Description,
@@ -229,6 +229,13 @@ internal sealed class WebhookEndpointManager(
         }
     }
 
+    private static ArgumentException KindChange(WebhookEndpoint endpoint) =>
+        new(
+            endpoint.IsPolling
+                ? $"Endpoint '{endpoint.Id}' is a polling endpoint, and stays one: register a new endpoint to have messages sent to a URL."
+                : $"Endpoint '{endpoint.Id}' has a URL, and keeps one: register a new, polling endpoint to read messages instead.",
+            nameof(WebhookEndpointSettings.Polling));
+
     private static WebhookEndpointConflictException Stale(string id, long? ifVersion) =>
         new(
             id,
@@ -246,13 +253,16 @@ internal sealed class WebhookEndpointManager(
         WebhookEndpointSettings settings, string? tenant, string? endpointId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Polling)
+        {
+            return ValidPolling(settings);
+        }
+
         var url = ValidUrl(settings.Url);
         var valid = new WebhookEndpointSettings
         {
             Url = url.AbsoluteUri,
-            Description = settings.Description is { Length: > MaxDescriptionLength }
-                ? throw new ArgumentException($"An endpoint description is at most {MaxDescriptionLength} characters; this one is {settings.Description.Length}.", nameof(settings.Description))
-                : StorableText.RequireReadable(settings.Description, "An endpoint description", nameof(settings.Description)),
+            Description = ValidDescription(settings.Description),
             EventTypes = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes),
             RateLimit = settings.RateLimit is < 1 or > MaxRateLimit
                 ? throw new ArgumentException($"An endpoint's rate limit is 1 to {MaxRateLimit:N0} deliveries a second, or none; not {settings.RateLimit}.", nameof(settings.RateLimit))
@@ -266,6 +276,48 @@ internal sealed class WebhookEndpointManager(
         await destinations.EnsureAllowedAsync(url, tenant, endpointId, nameof(settings.Url), cancellationToken).ConfigureAwait(false);
         return valid;
     }
+
+    /// <summary>
+    /// A polling endpoint's settings: no URL (so no destination to check), no rate limit and no ordering, since nothing is sent to it.
+    /// </summary>
+    private WebhookEndpointSettings ValidPolling(WebhookEndpointSettings settings)
+    {
+        if (settings.Url is not null)
+        {
+            throw new ArgumentException(
+                "A polling endpoint has no URL: its messages are read from its feed, not sent. Leave the URL out, or register an "
+                + "endpoint that is not polling.",
+                nameof(settings.Url));
+        }
+
+        if (settings.RateLimit is not null)
+        {
+            throw new ArgumentException(
+                "A polling endpoint has no rate limit: nothing is sent to it, and it reads its feed as fast as it likes.",
+                nameof(settings.RateLimit));
+        }
+
+        if (settings.Ordering != WebhookOrdering.None)
+        {
+            throw new ArgumentException(
+                "A polling endpoint has no ordering to set: its feed is always read in order, one message after another.",
+                nameof(settings.Ordering));
+        }
+
+        return new WebhookEndpointSettings
+        {
+            Polling = true,
+            Description = ValidDescription(settings.Description),
+            EventTypes = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes),
+        };
+    }
+
+    private static string? ValidDescription(string? description) =>
+        description is { Length: > MaxDescriptionLength }
+            ? throw new ArgumentException(
+                $"An endpoint description is at most {MaxDescriptionLength} characters; this one is {description.Length}.",
+                nameof(WebhookEndpointSettings.Description))
+            : StorableText.RequireReadable(description, "An endpoint description", nameof(WebhookEndpointSettings.Description));
 
     private static Uri ValidUrl(string? url)
     {
