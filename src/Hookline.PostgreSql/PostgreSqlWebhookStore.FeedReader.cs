@@ -82,7 +82,9 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookFeedReader
     /// <summary>
     /// The feed's next messages: the tenant's own and those of every tenant, each by the (tenant, tx, seq) index from the position
     /// on, below the snapshot's xmin, at most a scan of them, merged in (tx, seq) order; whether each matches the endpoint, and the
-    /// running count of those that do, so that the payloads read are only those of the matches within the limit.
+    /// running count of those that do, so that the payloads read are only those of the matches within the limit. Each side is
+    /// ordered as the index is, tenant first: PostgreSQL takes <c>tenant IS NULL</c> for no equality, and would otherwise read
+    /// every row after the position and sort them rather than stop at the scan.
     /// </summary>
     internal static string FeedSql(bool tenant)
     {
@@ -97,12 +99,12 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookFeedReader
         const string After = "(m.tx, m.seq) > (@tx::xid8, @seq) AND m.tx < pg_snapshot_xmin(pg_current_snapshot())";
         var scanned = tenant
             ? $"""
-               ({Scan} WHERE m.tenant = @tenant AND {After} ORDER BY m.tx, m.seq LIMIT @scan)
+               ({Scan} WHERE m.tenant = @tenant AND {After} ORDER BY m.tenant, m.tx, m.seq LIMIT @scan)
                UNION ALL
-               ({Scan} WHERE m.tenant IS NULL AND {After} ORDER BY m.tx, m.seq LIMIT @scan)
+               ({Scan} WHERE m.tenant IS NULL AND {After} ORDER BY m.tenant, m.tx, m.seq LIMIT @scan)
                ORDER BY tx, seq LIMIT @scan
                """
-            : $"{Scan} WHERE m.tenant IS NULL AND {After} ORDER BY m.tx, m.seq LIMIT @scan";
+            : $"{Scan} WHERE m.tenant IS NULL AND {After} ORDER BY m.tenant, m.tx, m.seq LIMIT @scan";
         return $$"""
             WITH scanned AS ({{scanned}}),
             counted AS (SELECT tx, seq, id, matches, count(*) FILTER (WHERE matches) OVER (ORDER BY tx, seq) AS n FROM scanned)
