@@ -44,6 +44,15 @@ internal sealed class FeedWaits(IOptions<WebhookOptions> options)
         return new Slot(this, tenant);
     }
 
+    /// <summary>How many reads of <paramref name="tenant"/> are waiting now.</summary>
+    public int Waiting(string tenant)
+    {
+        lock (_lock)
+        {
+            return _byTenant.GetValueOrDefault(tenant);
+        }
+    }
+
     private void Leave(string tenant)
     {
         lock (_lock)
