@@ -111,7 +111,8 @@ public sealed class ManagementDocumentTests
         }
 
         Assert.Contains("ordering", schemas["WebhookEndpointResponse"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.DoesNotContain("ordering", schemas["WebhookEndpointRequest"]!["required"]?.AsArray().Select(r => r!.GetValue<string>()) ?? []);
+        Assert.DoesNotContain(
+            "ordering", schemas["WebhookEndpointRequest"]!["required"]?.AsArray().Select(r => r!.GetValue<string>()) ?? []);
         Assert.Contains("`blocked`", schemas["WebhookDeliveryResponse"]!["properties"]!["status"]!["description"]!.GetValue<string>());
         var skip = document["paths"]!["/webhooks/endpoints/{endpointId}/messages/{messageId}/skip"]!["post"]!;
         Assert.Equal("Skip a blocked delivery", skip["summary"]!.GetValue<string>());
@@ -145,14 +146,17 @@ public sealed class ManagementDocumentTests
         // A polling endpoint's feed: a cursor, a page size and a wait of whole seconds; its page's items carry the body as text
         // and the three headers under their own names.
         var feed = document["paths"]!["/webhooks/endpoints/{endpointId}/feed"]!["get"]!;
-        Assert.Equal(("ReadWebhookFeed", "Read a polling endpoint's feed"), (feed["operationId"]!.GetValue<string>(), feed["summary"]!.GetValue<string>()));
+        Assert.Equal(
+            ("ReadWebhookFeed", "Read a polling endpoint's feed"), (feed["operationId"]!.GetValue<string>(), feed["summary"]!.GetValue<string>()));
         Assert.Equal(
             ["cursor", "endpointId", "limit", "wait"],
             feed["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
         var wait = feed["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "wait")!["schema"]!;
-        Assert.Equal(("integer", 0, 30), (wait["type"]!.GetValue<string>(), wait["minimum"]!.GetValue<int>(), wait["maximum"]!.GetValue<int>()));
+        Assert.Equal(
+            ("integer", 0, 30), (wait["type"]!.GetValue<string>(), wait["minimum"]!.GetValue<int>(), wait["maximum"]!.GetValue<int>()));
         Assert.Equal(["200", "400", "401", "404", "409", "422", "429"], feed["responses"]!.AsObject().Select(r => r.Key).Order());
-        var feedPage = schemas[feed["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>().Split('/')[^1]]!;
+        var feedPageRef = feed["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var feedPage = schemas[feedPageRef.Split('/')[^1]]!;
         Assert.Equal("#/components/schemas/WebhookFeedItem", feedPage["properties"]!["data"]!["items"]!["$ref"]!.GetValue<string>());
         Assert.Equal(
             ["body", "createdAt", "cursor", "eventType", "headers", "id", "method"],
