@@ -82,6 +82,12 @@ public sealed class CliProcessTests
             "--data @/nonexistent/\\u001B]0;title\\u0007.json: the file could not be read"
         },
         { ["listen", "--port", "0", "--secret", "secret"], "--secret is not a valid webhook secret" },
+        {
+            ["poll", "--url", "http://127.0.0.1:1/webhooks", "--endpoint", "ep_x", "--secret", "{secret}", "--once"],
+            "http://127.0.0.1:1/webhooks/endpoints/ep_x/feed could not be read"
+        },
+        { ["poll", "--url", "ftp://example/webhooks", "--endpoint", "ep_x", "--secret", "{secret}"], "is not an http or https URL" },
+        { ["poll", "--url", "http://127.0.0.1:1/webhooks", "--endpoint", "ep_x", "--secret", "whsec_x"], "--secret is not a valid" },
     };
 
     [Theory]
