@@ -75,6 +75,19 @@ internal sealed class WebhookEndpointManager(
     public async Task<WebhookEndpoint?> UpdateAsync(
         string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(settings);
+        // An endpoint keeps its kind, whatever else the settings say: that refusal first, before the settings of the other kind.
+        if (await endpoints.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is not { } current)
+        {
+            return null;
+        }
+
+        if (current.IsPolling != settings.Polling)
+        {
+            throw KindChange(current);
+        }
+
         var valid = await ValidateAsync(settings, tenant: null, id, cancellationToken).ConfigureAwait(false);
         return await ChangeAsync(
             id,

@@ -233,6 +233,12 @@ public sealed class ManagementFeedTests
             Assert.Contains("stays one", (await ManagementApi.ReadAsync(toUrl))["errors"]!["polling"]![0]!.GetValue<string>());
         }
 
+        using (var leftOut = await alice.PutAsJsonAsync($"/webhooks/endpoints/{id}", new { description = "no polling: true" }))
+        {
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, leftOut.StatusCode);
+            Assert.NotNull((await ManagementApi.ReadAsync(leftOut))["errors"]!["polling"]);
+        }
+
         using (var changed = await alice.PutAsJsonAsync($"/webhooks/endpoints/{id}", new { polling = true, eventTypes = new[] { "pong" } }))
         {
             Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
