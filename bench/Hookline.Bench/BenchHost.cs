@@ -38,6 +38,7 @@ internal sealed class BenchHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
+        builder.Services.AddOpenApi(); // The payload schemas endpoint filters are checked against.
         useStore(builder.Services.AddWebhooks(o =>
         {
             o.Delivery.Enabled = deliver;

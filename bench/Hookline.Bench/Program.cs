@@ -78,6 +78,20 @@ if (args.Contains("--store"))
     return;
 }
 
+if (args.Contains("--fan-out"))
+{
+    // The fan-out rows alone, without and with payload filters, alternating: what filters cost at fan-out.
+    for (var round = 1; round <= rounds; round++)
+    {
+        var (_, plain) = await FanOut(receiver, fanOutEndpoints, Concurrency, filtered: false);
+        var (_, withFilters) = await FanOut(receiver, fanOutEndpoints, Concurrency, filtered: true);
+        Report(
+            $"Fan-out to {fanOutEndpoints:N0} endpoints, round {round}: without filters; with a filter on each", $"{plain}; {withFilters}");
+    }
+
+    return;
+}
+
 // Ceiling and end to end alternate, a round each after an unreported warm-up round (JIT, pools), so
 // all see the same machine; the medians are reported, with the CPU time each delivery cost.
 var ceilings = new List<Throughput>();
@@ -160,10 +174,15 @@ if (postgresUnavailable is null)
         $"Tenant isolation on PostgreSQL, 3 instances delivering (64 slots each, as in the rows above), the same load ({sentOf3} events)",
         $"p50 {p50Of3:0.0} ms, p95 {p95Of3:0.0} ms");
 }
-var (fanOutPublish, fanOutDrain) = await FanOut(receiver, fanOutEndpoints, Concurrency);
+var (fanOutPublish, fanOutDrain) = await FanOut(receiver, fanOutEndpoints, Concurrency, filtered: false);
 Report(
     $"Fan-out: one event to {fanOutEndpoints:N0} endpoints of a tenant (SQLite): PublishAsync, then every delivery acknowledged and recorded",
     $"PublishAsync {fanOutPublish:0.0} ms; {fanOutDrain.PerSecond:0} deliveries/s, {fanOutDrain.CpuMicroseconds:0} µs CPU each");
+var (_, filteredDrain) = await FanOut(receiver, fanOutEndpoints, Concurrency, filtered: true);
+Report(
+    $"The same fan-out, each endpoint with a payload filter the event matches (its own: sequence and data compared)",
+    $"{filteredDrain.PerSecond:0} deliveries/s, {filteredDrain.CpuMicroseconds:0} µs CPU each: ratio to the row above "
+    + $"{filteredDrain.PerSecond / fanOutDrain.PerSecond:0.00}");
 var publishing = await PublishUnderLoad(receiver, quick ? 5 : 30, Concurrency);
 Report(
     $"Publish, 64 concurrent callers for {(quick ? 5 : 30)} s, delivering meanwhile (group commit; {publishing.Calls:N0} calls)",
@@ -224,13 +243,20 @@ static async Task<Throughput> EndToEnd(BenchReceiver receiver, int count, int co
 
 // One event to many endpoints of one tenant: how long the publish call takes (it stores the message only; the dispatcher fans
 // it out), then how fast its deliveries are acknowledged and recorded, timed from the publish.
-static async Task<(double PublishMilliseconds, Throughput Drain)> FanOut(BenchReceiver receiver, int endpoints, int concurrency)
+static async Task<(double PublishMilliseconds, Throughput Drain)> FanOut(
+    BenchReceiver receiver, int endpoints, int concurrency, bool filtered)
 {
     var file = NewFile();
     try
     {
         await using var host = await BenchHost.SqliteAsync(file, deliver: true, concurrency);
-        await Load.Workers(endpoints, 8, i => host.Endpoints.CreateAsync(new() { Url = $"{receiver.Url}?endpoint={i}" }, tenant: "acme"));
+        await Load.Workers(endpoints, 8, i => host.Endpoints.CreateAsync(
+            new()
+            {
+                Url = $"{receiver.Url}?endpoint={i}",
+                Filters = filtered ? new Dictionary<string, string> { ["bench.event"] = $"sequence >= 0 and data != \"{i}\"" } : null,
+            },
+            tenant: "acme"));
         await host.Publisher.PublishAsync("bench.event", BenchEvent.Create(0), tenant: "acme"); // Warm-up.
         await Load.UntilAsync(async () => (await host.Queue.GetBacklogAsync(DateTimeOffset.UtcNow, default)).Pending == 0);
         receiver.Reset();

@@ -223,6 +223,11 @@ internal static class PostgreSqlSchema
         WHERE h.endpoint_id = s.endpoint_id AND h.hour = s.hour AND h.succeeded > 0;
         """,
         """
+        -- Payload filters: per webhook name, the filter its payloads must match to be delivered to the endpoint (an object of
+        -- filter texts; NULL for none), evaluated at fan-out.
+        ALTER TABLE {schema}.endpoints ADD COLUMN filters jsonb;
+        """,
+        """
         -- Polling endpoints and their feed. A polling endpoint has no URL, and fan-out makes it no deliveries. Its feed must never
         -- let a reader's position pass a message that commits later: seq is drawn as a message is inserted, so one with a smaller
         -- seq may commit after a reader has read one with a larger. Each message keeps the id of the transaction that inserted it

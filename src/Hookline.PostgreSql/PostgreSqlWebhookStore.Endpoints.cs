@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hookline.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -8,7 +9,7 @@ internal sealed partial class PostgreSqlWebhookStore
 {
     private const string EndpointColumns =
         "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, "
-        + "version, consecutive_failures, last_failed_at, ordering";
+        + "version, consecutive_failures, last_failed_at, ordering, filters";
 
     public Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken) =>
         WriteAsync(
@@ -32,7 +33,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     $$"""
                     INSERT INTO {schema}.endpoints ({{EndpointColumns}})
                     SELECT @id, @tenant, @url, @description, @event_types, @enabled, @disabled_reason, @secrets, @created_at, @updated_at,
-                           @failing_since, @rate_limit, @version, @consecutive_failures, @last_failed_at, @ordering
+                           @failing_since, @rate_limit, @version, @consecutive_failures, @last_failed_at, @ordering, @filters
                     WHERE @max IS NULL OR (SELECT count(*) FROM {schema}.endpoints WHERE {{TenantIs(endpoint.Tenant)}}) < @max;
                     """,
                     cancellationToken,
@@ -74,6 +75,7 @@ internal sealed partial class PostgreSqlWebhookStore
                         enabled = @enabled, disabled_reason = @disabled_reason, secrets = @secrets, updated_at = @updated_at,
                         failing_since = @failing_since, rate_limit = @rate_limit, version = version + 1,
                         consecutive_failures = @consecutive_failures, last_failed_at = @last_failed_at, ordering = @ordering,
+                        filters = @filters,
                         due_at = (SELECT min(next_attempt_at) FROM {schema}.deliveries WHERE endpoint_id = @id AND status = 0)
                     WHERE id = @id AND version = @version;
                     """,
@@ -165,6 +167,8 @@ internal sealed partial class PostgreSqlWebhookStore
         Integer("consecutive_failures", endpoint.ConsecutiveFailures),
         Time("last_failed_at", endpoint.LastFailedAt),
         Parameter("ordering", NpgsqlDbType.Smallint, (short)endpoint.Ordering),
+        Parameter("filters", NpgsqlDbType.Jsonb, endpoint.Filters is null ? null : JsonSerializer.Serialize(
+            endpoint.Filters.ToDictionary(StringComparer.Ordinal), PostgreSqlJsonContext.Default.DictionaryStringString)),
     ];
 
     private async Task<IReadOnlyList<WebhookEndpoint>> ReadEndpointsAsync(
@@ -189,6 +193,8 @@ internal sealed partial class PostgreSqlWebhookStore
                 ConsecutiveFailures = NullableInteger(reader, 13),
                 LastFailedAt = NullableTime(reader, 14),
                 Ordering = (WebhookOrdering)reader.GetInt16(15),
+                Filters = reader.IsDBNull(16) ? null
+                    : JsonSerializer.Deserialize(reader.GetString(16), PostgreSqlJsonContext.Default.DictionaryStringString),
             },
             cancellationToken,
             parameters).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Hookline.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -7,8 +8,6 @@ namespace Hookline.PostgreSql;
 
 internal sealed partial class PostgreSqlWebhookStore
 {
-    private string? _database;
-
     /// <summary>The channel every append notifies at commit (<c>pg_notify</c>), so that instances listening learn of new messages at once.</summary>
     internal string Channel => ChannelName(_schema);
 
@@ -39,12 +38,11 @@ internal sealed partial class PostgreSqlWebhookStore
 
         var connection = npgsql.Connection
             ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing it.");
-        var storeDatabase = await StoreDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        if (!string.Equals(connection.Database, storeDatabase, StringComparison.Ordinal))
+        if (!string.Equals(connection.Database, _database, StringComparison.Ordinal))
         {
             throw new InvalidOperationException(
                 $"The transaction is on the PostgreSQL database '{connection.Database}', but the webhook store (UsePostgreSql) is on "
-                + $"'{storeDatabase}'. Publish in a transaction on the store's database: open the NpgsqlConnection with the connection "
+                + $"'{_database}'. Publish in a transaction on the store's database: open the NpgsqlConnection with the connection "
                 + "string (or the NpgsqlDataSource) given to UsePostgreSql.");
         }
 
@@ -53,32 +51,18 @@ internal sealed partial class PostgreSqlWebhookStore
         return stored[0];
     }
 
-    /// <summary>The name of the store's database, as Npgsql names it (what <see cref="NpgsqlConnection.Database"/> says once open).</summary>
-    private async Task<string> StoreDatabaseAsync(CancellationToken cancellationToken)
-    {
-        if (_database is null)
-        {
-            var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            await using (connection.ConfigureAwait(false))
-            {
-                _database = connection.Database;
-            }
-        }
-
-        return _database;
-    }
-
     public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
                 // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
-                // null (all) or names its webhook, or only its target endpoint; none to a polling endpoint (no URL), whose messages
-                // are read from its feed. DO NOTHING: a resend may have made one already. A message of every tenant is listed for
-                // each tenant it reaches (its polling endpoints too), for their logs. (Data-modifying CTEs run to completion whether
-                // or not the query reads them.)
-                var (count, endpoints, dues) = (await ReadAsync(
+                // null (all) or names its webhook, or only its target endpoint; here those without a payload filter for the
+                // webhook, the others listed for ExpandFilteredAsync; none to a polling endpoint (no URL), whose messages are read
+                // from its feed. DO NOTHING: a resend may have made one already. A message of every tenant is listed for each
+                // tenant it reaches (its polling endpoints too), for their logs. (Data-modifying CTEs run to completion whether or
+                // not the query reads them.)
+                var (count, fanned, filtered) = (await ReadAsync(
                     connection,
                     transaction,
                     """
@@ -89,33 +73,50 @@ internal sealed partial class PostgreSqlWebhookStore
                             LIMIT @max
                             FOR UPDATE SKIP LOCKED))
                         RETURNING created_at, message_id, webhook, tenant, target_endpoint_id, ordering_key, seq),
+                    reached AS (
+                        SELECT b.*, e.id AS endpoint_id, e.filters ->> b.webhook AS filter, e.url IS NULL AS polling
+                        FROM batch b JOIN {schema}.endpoints e
+                          ON e.enabled
+                         AND (b.tenant IS NULL OR e.tenant = b.tenant)
+                         AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
+                         AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))),
                     fanned AS (
                         INSERT INTO {schema}.deliveries
                             (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
-                        SELECT b.message_id, e.id, 0, 0, b.created_at, @now, b.ordering_key, b.seq FROM batch b JOIN {schema}.endpoints e
-                          ON e.enabled AND e.url IS NOT NULL
-                         AND (b.tenant IS NULL OR e.tenant = b.tenant)
-                         AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
-                         AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))
+                        SELECT message_id, endpoint_id, 0, 0, created_at, @now, ordering_key, seq FROM reached
+                        WHERE filter IS NULL AND NOT polling
                         ON CONFLICT (message_id, endpoint_id) DO NOTHING
                         RETURNING endpoint_id, next_attempt_at),
                     received AS (
                         INSERT INTO {schema}.received_messages (tenant, message_id)
-                        SELECT DISTINCT e.tenant, b.message_id FROM batch b JOIN {schema}.endpoints e
-                          ON b.tenant IS NULL AND e.tenant IS NOT NULL AND e.enabled
-                         AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
-                         AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))
-                        ON CONFLICT DO NOTHING)
-                    SELECT (SELECT count(*) FROM batch), array_agg(endpoint_id ORDER BY endpoint_id), array_agg(due_at ORDER BY endpoint_id)
-                    FROM (SELECT endpoint_id, min(next_attempt_at) AS due_at FROM fanned GROUP BY endpoint_id) AS f;
+                        SELECT DISTINCT e.tenant, r.message_id FROM reached r JOIN {schema}.endpoints e ON e.id = r.endpoint_id
+                        WHERE r.tenant IS NULL AND e.tenant IS NOT NULL
+                        ON CONFLICT DO NOTHING),
+                    sifted AS (SELECT message_id, endpoint_id, filter FROM reached WHERE filter IS NOT NULL AND NOT polling)
+                    SELECT (SELECT count(*) FROM batch),
+                           (SELECT array_agg(endpoint_id ORDER BY endpoint_id) FROM fanned),
+                           (SELECT array_agg(next_attempt_at ORDER BY endpoint_id) FROM fanned),
+                           (SELECT array_agg(message_id ORDER BY message_id, endpoint_id) FROM sifted),
+                           (SELECT array_agg(endpoint_id ORDER BY message_id, endpoint_id) FROM sifted),
+                           (SELECT array_agg(filter ORDER BY message_id, endpoint_id) FROM sifted);
                     """,
                     reader => (
                         reader.GetInt64(0),
-                        reader.IsDBNull(1) ? [] : reader.GetFieldValue<string[]>(1),
-                        reader.IsDBNull(2) ? [] : reader.GetFieldValue<DateTime[]>(2)),
+                        Zip(Array<string>(reader, 1), Array<DateTime>(reader, 2)),
+                        new FilteredFanOut(Array<string>(reader, 3), Array<string>(reader, 4), Array<string>(reader, 5))),
                     cancellationToken,
                     Integer("max", max),
                     Time("now", now)).ConfigureAwait(false)).Single();
+                if (filtered.MessageIds.Length > 0)
+                {
+                    fanned.AddRange(
+                        await ExpandFilteredAsync(connection, transaction, filtered, now, cancellationToken).ConfigureAwait(false));
+                }
+
+                var due = fanned.GroupBy(f => f.Endpoint, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => (Endpoint: g.Key, DueAt: g.Min(f => f.DueAt))).ToList();
+                var endpoints = due.Select(d => d.Endpoint).ToArray();
+                var dues = due.Select(d => d.DueAt).ToArray();
 
                 // Each endpoint is due by its new deliveries' time, if it was not already: locked in id order, so instances
                 // expanding messages to the same endpoints at once wait for one another rather than deadlock.
@@ -142,6 +143,72 @@ internal sealed partial class PostgreSqlWebhookStore
                 return (int)count;
             },
             cancellationToken);
+
+    /// <summary>
+    /// The deliveries of messages being expanded to endpoints with a payload filter for their webhook, where the payload matches
+    /// it: each payload read and parsed once, whatever the number of endpoints.
+    /// </summary>
+    private async Task<List<(string Endpoint, DateTime DueAt)>> ExpandFilteredAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        FilteredFanOut candidates,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var payloads = (await ReadAsync(
+            connection,
+            transaction,
+            "SELECT id, payload FROM {schema}.messages WHERE id = ANY (@ids);",
+            reader => (Id: reader.GetString(0), Payload: reader.GetFieldValue<byte[]>(1)),
+            cancellationToken,
+            TextArray("ids", candidates.MessageIds.Distinct(StringComparer.Ordinal))).ConfigureAwait(false))
+            .ToDictionary(p => p.Id, p => p.Payload, StringComparer.Ordinal);
+        var matched = new List<(string Message, string Endpoint)>();
+        JsonDocument? payload = null;
+        try
+        {
+            for (var i = 0; i < candidates.MessageIds.Length; i++)
+            {
+                if (i == 0 || candidates.MessageIds[i] != candidates.MessageIds[i - 1])
+                {
+                    payload?.Dispose();
+                    payload = JsonDocument.Parse(payloads[candidates.MessageIds[i]]);
+                }
+
+                if (WebhookPayloadFilter.Matches(candidates.Filters[i], payload!.RootElement))
+                {
+                    matched.Add((candidates.MessageIds[i], candidates.EndpointIds[i]));
+                }
+            }
+        }
+        finally
+        {
+            payload?.Dispose();
+        }
+
+        return matched.Count == 0 ? [] : await ReadAsync(
+            connection,
+            transaction,
+            """
+            INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
+            SELECT m.id, f.endpoint_id, 0, 0, m.created_at, @now, m.ordering_key, m.seq
+            FROM unnest(@messages, @endpoints) AS f (message_id, endpoint_id) JOIN {schema}.messages m ON m.id = f.message_id
+            ON CONFLICT (message_id, endpoint_id) DO NOTHING
+            RETURNING endpoint_id, next_attempt_at;
+            """,
+            reader => (reader.GetString(0), reader.GetFieldValue<DateTime>(1)),
+            cancellationToken,
+            TextArray("messages", matched.Select(m => m.Message)),
+            TextArray("endpoints", matched.Select(m => m.Endpoint)),
+            Time("now", now)).ConfigureAwait(false);
+    }
+
+    private static T[] Array<T>(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<T[]>(ordinal);
+
+    private static List<(string Endpoint, DateTime DueAt)> Zip(string[] endpoints, DateTime[] dues) => [.. endpoints.Zip(dues)];
+
+    /// <summary>Pairs of a message being expanded and an endpoint with a payload filter for its webhook, that filter, by message.</summary>
+    private sealed record FilteredFanOut(string[] MessageIds, string[] EndpointIds, string[] Filters);
 
     /// <summary>Inserts a batch of messages in one statement: a round trip per message would cost more than its rows.</summary>
     private async Task<List<StoredMessage>> InsertAsync(

@@ -10,11 +10,27 @@ namespace Hookline.PostgreSql;
 /// Deliveries are leased with <c>FOR UPDATE SKIP LOCKED</c>, so instances never lease the same one; every write is
 /// one transaction, retried when PostgreSQL picks it as a deadlock's victim.
 /// </summary>
+/// <remarks>
+/// Connections: each call takes one connection of the data source (the app's pool, when the app shares it) and gives it back
+/// before it returns; none takes a second while it holds one, nor any while it writes through an app's transaction. So no
+/// holder of a connection ever waits for another, and callers waiting for the pool are served in turn as others finish,
+/// however many wait; were one call to nest, requests at once holding every connection would wait for each other until the
+/// pool's timeout. Each part of an instance's own work holds at most one at a time: the listener (for as long as it
+/// listens), the dispatcher (expanding, then leasing and recording, one after another), the group commit (one batch at a
+/// time), the retention purge, the backlog sampler and the key ring: six at most, besides one per management, dashboard or
+/// health request in progress (docs/scaling.md, "Connections").
+/// </remarks>
 internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
 {
     private const int MaxTries = 3;
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _schema;
+
+    /// <summary>
+    /// The name of the store's database as Npgsql names it (what <see cref="NpgsqlConnection.Database"/> says, from the
+    /// connection's settings), which a transaction an app publishes in must be on.
+    /// </summary>
+    private readonly string _database;
 
     /// <param name="dataSource">Where the database is.</param>
     /// <param name="schema">The PostgreSQL schema that holds Hookline's tables: a plain lowercase name, spliced into SQL unquoted.</param>
@@ -22,6 +38,11 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
     {
         _dataSource = dataSource;
         _schema = schema;
+        // Read off a connection that is never opened. Taking one from the pool to ask, as publishing in an app's transaction did
+        // while that transaction held another, left requests publishing at once each holding a connection and waiting for a
+        // second, until the pool's timeout failed them.
+        using var unopened = dataSource.CreateConnection();
+        _database = unopened.Database;
     }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)

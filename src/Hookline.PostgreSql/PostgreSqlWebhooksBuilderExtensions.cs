@@ -23,7 +23,12 @@ public static class PostgreSqlWebhooksBuilderExtensions
     /// ring elsewhere already (<c>services.AddDataProtection().PersistKeysTo...</c>, in any order), which then stays.
     /// </summary>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
-    /// <param name="connectionString">An Npgsql connection string, such as <c>Host=db;Database=app;Username=app;Password=...</c>.</param>
+    /// <param name="connectionString">
+    /// An Npgsql connection string, such as <c>Host=db;Database=app;Username=app;Password=...</c>. Its <c>Max Pool Size</c>
+    /// (100 by default) needs at least 2 where delivery is enabled, as the listener keeps one. Hookline's own work holds at
+    /// most six connections at once (one per part, never a second while it holds one), the listener's included; management,
+    /// dashboard and health requests take one each while they run.
+    /// </param>
     /// <returns>The builder.</returns>
     public static IWebhooksBuilder UsePostgreSql(this IWebhooksBuilder builder, string connectionString) =>
         builder.UsePostgreSql(connectionString, DefaultSchema);
@@ -56,7 +61,10 @@ public static class PostgreSqlWebhooksBuilderExtensions
     /// </summary>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="dataSource">
-    /// Gives the data source: called once, when Hookline first needs it; Hookline never disposes it.
+    /// Gives the data source: called once, when Hookline first needs it; Hookline never disposes it. Hookline shares its pool
+    /// with the app: its own work holds at most six connections at once (one per part, never a second while it holds one),
+    /// one of them kept by its listener where delivery is enabled; management, dashboard and health requests take one each
+    /// while they run; a publish in the app's transaction takes none beyond the transaction's.
     /// </param>
     /// <returns>The builder.</returns>
     public static IWebhooksBuilder UsePostgreSql(this IWebhooksBuilder builder, Func<IServiceProvider, NpgsqlDataSource> dataSource)

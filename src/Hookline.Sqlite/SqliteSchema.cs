@@ -199,6 +199,11 @@ internal static class SqliteSchema
         WHERE attempt_hours.endpoint_id = s.endpoint_id AND attempt_hours.hour = s.hour;
         """,
         """
+        -- Payload filters: per webhook name, the filter its payloads must match to be delivered to the endpoint (a JSON object of
+        -- filter texts; NULL for none), evaluated at fan-out.
+        ALTER TABLE endpoints ADD COLUMN filters TEXT;
+        """,
+        """
         -- Polling endpoints and their feed. A polling endpoint has no URL: kept as '' (SQLite drops a NOT NULL only by rebuilding
         -- the table), and fan-out makes it no deliveries. Its feed reads the messages in seq order, which is their commit order
         -- (one writer at a time, each message the next seq in its write transaction): a reader past a message has seen every one

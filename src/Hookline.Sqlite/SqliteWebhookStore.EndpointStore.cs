@@ -12,7 +12,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
 
     private const string EndpointColumns =
         "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, "
-        + "version, consecutive_failures, last_failed_at, ordering";
+        + "version, consecutive_failures, last_failed_at, ordering, filters";
 
     public Task<bool> CreateEndpointAsync(WebhookEndpoint endpoint, int? maxPerTenant, CancellationToken cancellationToken) =>
         WriteAsync(
@@ -23,7 +23,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                 $"""
                 INSERT INTO endpoints ({EndpointColumns})
                 SELECT $id, $tenant, $url, $description, $event_types, $enabled, $disabled_reason, $secrets, $created_at, $updated_at,
-                       $failing_since, $rate_limit, $version, $consecutive_failures, $last_failed_at, $ordering
+                       $failing_since, $rate_limit, $version, $consecutive_failures, $last_failed_at, $ordering, $filters
                 WHERE $max IS NULL OR (SELECT count(*) FROM endpoints WHERE tenant IS $tenant) < $max;
                 """,
                 cancellationToken,
@@ -62,7 +62,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                         enabled = $enabled, disabled_reason = $disabled_reason, secrets = $secrets, updated_at = $updated_at,
                         failing_since = $failing_since, rate_limit = $rate_limit, version = version + 1,
                         consecutive_failures = $consecutive_failures, last_failed_at = $last_failed_at, ordering = $ordering,
-                        due_at = (SELECT min(next_attempt_at) FROM deliveries WHERE endpoint_id = $id AND status = 0)
+                        filters = $filters, due_at = (SELECT min(next_attempt_at) FROM deliveries WHERE endpoint_id = $id AND status = 0)
                     WHERE id = $id AND version = $version;
                     """,
                     cancellationToken,
@@ -154,6 +154,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
         ("$consecutive_failures", endpoint.ConsecutiveFailures),
         ("$last_failed_at", endpoint.LastFailedAt is { } failedAt ? ToUnix(failedAt) : null),
         ("$ordering", (int)endpoint.Ordering),
+        ("$filters", endpoint.Filters is null ? null : JsonSerializer.Serialize(
+            endpoint.Filters.ToDictionary(StringComparer.Ordinal), SqliteJsonContext.Default.DictionaryStringString)),
     ];
 
     private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
@@ -177,6 +179,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                 ConsecutiveFailures = reader.IsDBNull(13) ? null : reader.GetInt32(13),
                 LastFailedAt = NullableTime(reader, 14),
                 Ordering = (WebhookOrdering)reader.GetInt32(15),
+                Filters = reader.IsDBNull(16) ? null
+                    : JsonSerializer.Deserialize(reader.GetString(16), SqliteJsonContext.Default.DictionaryStringString),
             },
             cancellationToken,
             parameters).ConfigureAwait(false);

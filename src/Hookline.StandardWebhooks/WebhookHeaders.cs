@@ -9,6 +9,9 @@ public static class WebhookHeaders
     /// <summary><c>webhook-timestamp</c>: when the attempt was signed, in seconds since the Unix epoch.</summary>
     public const string Timestamp = "webhook-timestamp";
 
-    /// <summary><c>webhook-signature</c>: space-separated signatures <c>v1,&lt;base64&gt;</c>, one per secret that signed.</summary>
+    /// <summary>
+    /// <c>webhook-signature</c>: space-separated signatures, one per secret (<c>v1,&lt;base64&gt;</c>) and signing key
+    /// (<c>v1a,&lt;base64&gt;</c>) that signed.
+    /// </summary>
     public const string Signature = "webhook-signature";
 }

@@ -15,8 +15,9 @@ using Microsoft.Extensions.Logging;
 namespace Hookline.Cli.Listen;
 
 /// <summary>
-/// <c>hookline listen --port &lt;p&gt; --secret &lt;whsec_...&gt; [--path /]</c>: a receiver on 127.0.0.1 that verifies each POST
-/// under the path with Hookline.StandardWebhooks and prints it; answers 204 when verified, 401 when not.
+/// <c>hookline listen --port &lt;p&gt; --secret &lt;whsec_...&gt; | --public-key &lt;whpk_...&gt; [--path /]</c>: a receiver on
+/// 127.0.0.1 that verifies each POST under the path with Hookline.StandardWebhooks (<c>v1</c> with the secrets, <c>v1a</c> with
+/// the public keys) and prints it; answers 204 when verified, 401 when not.
 /// </summary>
 internal static class ListenCommand
 {
@@ -25,15 +26,23 @@ internal static class ListenCommand
     public static Command Create()
     {
         var port = new Option<int>("--port") { Description = "The port on 127.0.0.1 (0: any free one).", Required = true };
-        var secret = CliSecrets.CreateOption("The whsec_ secret deliveries must be signed with (repeat it to accept several).");
+        var secret = CliKeys.SecretOption("A whsec_ secret deliveries may be signed with, v1 (repeat it to accept several).");
+        var publicKey = CliKeys.PublicKeyOption(
+            "A whpk_ public key deliveries may be signed for, v1a (repeat it to accept several; with --secret, either verifies).");
         var path = new Option<string>("--path") { Description = "Receive POSTs under this path.", DefaultValueFactory = _ => "/" };
-        var command = new Command("listen", "Receive webhooks on this machine: verify each delivery and print it.") { port, secret, path };
+        var command = new Command("listen", "Receive webhooks on this machine: verify each delivery and print it.")
+        {
+            port, secret, publicKey, path,
+        };
         command.SetAction((result, cancellationToken) =>
-            ListenAsync(result.GetValue(port), CliSecrets.Read(result.GetValue(secret) ?? []), result.GetValue(path)!, cancellationToken));
+        {
+            var (secrets, publicKeys) = CliKeys.ForListen(result.GetValue(secret) ?? [], result.GetValue(publicKey) ?? []);
+            return ListenAsync(result.GetValue(port), new WebhookVerifier(secrets, publicKeys), result.GetValue(path)!, cancellationToken);
+        });
         return command;
     }
 
-    private static async Task<int> ListenAsync(int port, WebhookSecret[] secrets, string path, CancellationToken cancellationToken)
+    private static async Task<int> ListenAsync(int port, WebhookVerifier verifier, string path, CancellationToken cancellationToken)
     {
         if (port is < 0 or > 65535)
         {
@@ -41,7 +50,6 @@ internal static class ListenCommand
         }
 
         var prefix = "/" + path.Trim('/');
-        var verifier = new WebhookVerifier(secrets);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o =>

@@ -27,7 +27,9 @@ internal static class PollCommand
             Required = true,
         };
         var endpoint = new Option<string>("--endpoint") { Description = "The polling endpoint's id, ep_...", Required = true };
-        var secret = CliSecrets.CreateOption("The endpoint's whsec_ secret (repeat it to accept several, as during a rotation).");
+        var secret = CliKeys.SecretOption("The endpoint's whsec_ secret, v1 (repeat it to accept several, as during a rotation).");
+        var publicKey = CliKeys.PublicKeyOption(
+            "A whpk_ public key its messages may be signed for, v1a (repeat it to accept several; with --secret, either verifies).");
         var token = new Option<string?>("--token")
         {
             Description = $"A bearer token for the management API. Default: the {TokenVariable} environment variable.",
@@ -50,12 +52,12 @@ internal static class PollCommand
         var once = new Option<bool>("--once") { Description = "Stop once the feed is read to its end, instead of following it." };
         var command = new Command("poll", "Follow a polling endpoint's feed: verify each message and print it, saving the cursor.")
         {
-            url, endpoint, secret, token, headers, after, cursorFile, wait, once,
+            url, endpoint, secret, publicKey, token, headers, after, cursorFile, wait, once,
         };
         command.SetAction((result, cancellationToken) => new Poller(
                 Target(result.GetValue(url)!, result.GetValue(endpoint)!),
                 result.GetValue(endpoint)!,
-                CliSecrets.Read(result.GetValue(secret) ?? []),
+                CliKeys.ForListen(result.GetValue(secret) ?? [], result.GetValue(publicKey) ?? []),
                 Headers(result.GetValue(token), result.GetValue(headers) ?? []),
                 result.GetValue(cursorFile),
                 Wait(result.GetValue(wait)),
@@ -99,13 +101,13 @@ internal static class PollCommand
     private sealed class Poller(
         Uri feed,
         string endpoint,
-        WebhookSecret[] secrets,
+        (WebhookSecret[] Secrets, WebhookPublicKey[] PublicKeys) keys,
         List<(string Name, string Value)> headers,
         FileInfo? cursorFile,
         int wait,
         bool once)
     {
-        private readonly WebhookVerifier _verifier = new(secrets);
+        private readonly WebhookVerifier _verifier = new(keys.Secrets, keys.PublicKeys);
 
         public async Task<int> RunAsync(string? after, CancellationToken cancellationToken)
         {
@@ -219,7 +221,7 @@ internal static class PollCommand
                 if (verdict != WebhookVerificationResult.Verified)
                 {
                     throw new CliException(
-                        $"message {item.Id} of {endpoint}'s feed does not verify ({verdict}): check --secret. "
+                        $"message {item.Id} of {endpoint}'s feed does not verify ({verdict}): check --secret (and --public-key). "
                         + (cursorFile is null ? "" : $"{cursorFile.FullName} holds the cursor before it."));
                 }
 

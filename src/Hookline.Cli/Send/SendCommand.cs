@@ -9,16 +9,18 @@ using Spectre.Console;
 namespace Hookline.Cli.Send;
 
 /// <summary>
-/// <c>hookline send &lt;url&gt; --secret &lt;whsec_...&gt; [--event &lt;name&gt;] --data &lt;json or @file&gt;</c>: signs one delivery
-/// as a Standard Webhooks sender does and POSTs it, to test a receiver. Exits 0 when the receiver answers 2xx; redirects are not
-/// followed.
+/// <c>hookline send &lt;url&gt; --secret &lt;whsec_...&gt; | --signing-key &lt;whsk_...&gt; [--event &lt;name&gt;]
+/// --data &lt;json or @file&gt;</c>: signs one delivery as a Standard Webhooks sender does (<c>v1</c> with each secret, <c>v1a</c> with each signing key, in one
+/// header) and POSTs it, to test a receiver. Exits 0 when the receiver answers 2xx; redirects are not followed.
 /// </summary>
 internal static class SendCommand
 {
     public static Command Create()
     {
         var url = new Argument<string>("url") { Description = "The receiver's URL; with --event, its webhooks' prefix." };
-        var secret = CliSecrets.CreateOption("The whsec_ secret that signs (repeat it to sign with several, as during a rotation).");
+        var secret = CliKeys.SecretOption("A whsec_ secret that signs, v1 (repeat it to sign with several, as during a rotation).");
+        var signingKey = CliKeys.SigningKeyOption(
+            "A whsk_ signing key that signs, v1a (repeat it for several; with --secret, the header carries both kinds).");
         var eventName = new Option<string?>("--event")
         {
             Description = "The webhook's name, appended to the URL as its last path segment: POST {url}/{event}, "
@@ -28,16 +30,24 @@ internal static class SendCommand
         var id = new Option<string?>("--id") { Description = "The webhook-id. Default: a new msg_ id." };
         var command = new Command("send", "Sign one webhook delivery (Standard Webhooks) and POST it, to test a receiver.")
         {
-            url, secret, eventName, data, id,
+            url, secret, signingKey, eventName, data, id,
         };
-        command.SetAction((result, cancellationToken) => SendAsync(
-            result.GetValue(url)!, CliSecrets.Read(result.GetValue(secret) ?? []), result.GetValue(eventName), result.GetValue(data)!,
-            result.GetValue(id), cancellationToken));
+        command.SetAction((result, cancellationToken) =>
+        {
+            var keys = CliKeys.ForSend(result.GetValue(secret) ?? [], result.GetValue(signingKey) ?? []);
+            return SendAsync(
+                result.GetValue(url)!, keys, result.GetValue(eventName), result.GetValue(data)!, result.GetValue(id), cancellationToken);
+        });
         return command;
     }
 
     private static async Task<int> SendAsync(
-        string url, WebhookSecret[] secrets, string? eventName, string data, string? id, CancellationToken cancellationToken)
+        string url,
+        (WebhookSecret[] Secrets, WebhookSigningKey[] SigningKeys) keys,
+        string? eventName,
+        string data,
+        string? id,
+        CancellationToken cancellationToken)
     {
         var target = Target(url, eventName);
         var body = await BodyAsync(data, cancellationToken).ConfigureAwait(false);
@@ -48,7 +58,7 @@ internal static class SendCommand
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Add(WebhookHeaders.Id, messageId);
         request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(secrets, messageId, timestamp, body));
+        request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(keys.Secrets, keys.SigningKeys, messageId, timestamp, body));
         var version = typeof(SendCommand).Assembly.GetName().Version?.ToString(3);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("hookline-cli", version));
 

@@ -42,6 +42,19 @@ function Schema({ schema, root, depth = 0 }) {
   })}</ul>`;
 }
 
+/** The fields a payload filter may name (docs/filters.md), as `path (type)`: nested objects by dots, a few levels deep. */
+export function filterFields(schema, root = schema, prefix = '', depth = 0) {
+  const resolved = resolve(schema, root);
+  return Object.entries(resolved?.properties || {}).flatMap(([name, property]) => {
+    let inner = resolve(property, root);
+    const variants = (inner?.oneOf || inner?.anyOf || []).map(v => resolve(v, root)).filter(v => v?.type !== 'null');
+    if (!inner?.type && !inner?.properties && variants.length === 1) inner = variants[0];
+    const path = `${prefix}${name}`;
+    const nested = inner?.properties && depth < 3 ? filterFields(inner, root, `${path}.`, depth + 1) : [];
+    return [`${path} (${typeName(inner, root)})`, ...nested];
+  });
+}
+
 function resolve(schema, root) {
   let current = schema;
   for (let i = 0; current?.$ref && i < 10; i++) {

@@ -3,6 +3,7 @@ import { api, ApiError, query } from './api.js';
 import { Badge, endpointName, Field, html, Loading, percent, poll, Problem, Status, Time, useLoad } from './ui.js';
 import { Chart } from './chart.js';
 import { Attempts, outcomeWords } from './attempts.js';
+import { filterFields } from './catalog.js';
 
 /** The tenant's endpoints, with how deliveries to each went over the last 24 hours and when each last succeeded. */
 export function EndpointList({ session }) {
@@ -68,6 +69,12 @@ const orderings = [
   },
 ];
 
+/** The filters typed for the event types offered, without empty ones; null when there are none. */
+function filtersOf(offered, typed) {
+  const kept = offered.map(t => [t.name, (typed[t.name] || '').trim()]).filter(([, filter]) => filter);
+  return kept.length > 0 ? Object.fromEntries(kept) : null;
+}
+
 /** Adds an endpoint, or changes one: event types chosen from the catalog, each refusal next to its field. */
 export function EndpointForm({ id, navigate }) {
   const [state] = useLoad(async () => ({
@@ -84,6 +91,7 @@ function EndpointFields({ id, types, endpoint, navigate }) {
   const [description, setDescription] = useState(endpoint?.description || '');
   const [all, setAll] = useState(!endpoint?.eventTypes);
   const [chosen, setChosen] = useState(new Set(endpoint?.eventTypes || []));
+  const [filters, setFilters] = useState(endpoint?.filters || {});
   const [rateLimit, setRateLimit] = useState(endpoint?.rateLimit ?? '');
   const [ordering, setOrdering] = useState(endpoint?.ordering || 'none');
   const [error, setError] = useState(null);
@@ -108,11 +116,17 @@ function EndpointFields({ id, types, endpoint, navigate }) {
     setBusy(true);
     setError(null);
     const body = polling
-      ? { polling, description: description.trim() || null, eventTypes: all ? null : [...chosen] }
+      ? {
+        polling,
+        description: description.trim() || null,
+        eventTypes: all ? null : [...chosen],
+        filters: filtersOf(all ? types : types.filter(t => chosen.has(t.name)), filters),
+      }
       : {
         url: url.trim(),
         description: description.trim() || null,
         eventTypes: all ? null : [...chosen],
+        filters: filtersOf(all ? types : types.filter(t => chosen.has(t.name)), filters),
         rateLimit: rateLimit === '' ? null : Number(rateLimit),
         ordering,
       };
@@ -128,9 +142,11 @@ function EndpointFields({ id, types, endpoint, navigate }) {
   };
 
   const typesRefused = error?.field('eventTypes').length > 0;
+  const filtered = all ? types : types.filter(t => chosen.has(t.name));
   return html`
     <form ref=${form} onSubmit=${submit} novalidate>
-      <${Problem} error=${error} skip=${['url', 'description', 'eventTypes', 'rateLimit', 'ordering']} />
+      <${Problem} error=${error}
+        skip=${['url', 'description', 'eventTypes', 'rateLimit', 'ordering', ...types.map(t => `filters.${t.name}`)]} />
       ${polling
         ? html`<p class="hint">A polling endpoint: nothing is sent to it; its messages are read from its feed.</p>`
         : html`<${Field} id="url" label="URL" hint="Where the events are sent: https, reachable from the internet." error=${error}>
@@ -150,6 +166,18 @@ function EndpointFields({ id, types, endpoint, navigate }) {
           </label>`)}
         ${typesRefused && html`<p class="error" id="eventTypes-error">${error.field('eventTypes').join(' ')}</p>`}
       </fieldset>
+      ${filtered.length > 0 && html`
+        <fieldset class="field">
+          <legend>Filters (optional)</legend>
+          <p class="hint">Receive only the events whose payload matches, such as <code>amount >= 100 and country in ["FR", "DE"]</code>;
+            empty for every event.</p>
+          ${filtered.map(type => html`
+            <${Field} id=${`filters.${type.name}`} label=${type.name} error=${error}
+              hint=${`Fields: ${filterFields(type.schema).join(', ') || 'none declared'}.`}>
+              ${props => html`<input ...${props} value=${filters[type.name] || ''} spellcheck="false" autocomplete="off"
+                onInput=${e => setFilters({ ...filters, [type.name]: e.target.value })} />`}
+            <//>`)}
+        </fieldset>`}
       <${Field} id="description" label="Description (optional)" hint="A note for yourself." error=${error}>
         ${props => html`<input ...${props} value=${description} onInput=${e => setDescription(e.target.value)} />`}
       <//>
@@ -509,6 +537,8 @@ function Advanced({ endpoint, types, readOnly, navigate }) {
           ? html`<ul>${endpoint.eventTypes.map(name => html`<li><code>${name}</code>${described.get(name)
             ? html` <span class="hint">${described.get(name)}</span>` : ''}</li>`)}</ul>`
           : 'All, also ones the API adds later'}</dd></div>
+        ${endpoint.filters && html`<div><dt>Filters</dt><dd><ul>${Object.entries(endpoint.filters).map(([name, filter]) =>
+          html`<li><code>${name}</code>: <code>${filter}</code></li>`)}</ul></dd></div>`}
         <div><dt>Rate limit</dt><dd>${endpoint.rateLimit
           ? `At most ${endpoint.rateLimit} ${endpoint.rateLimit === 1 ? 'delivery' : 'deliveries'} a second`
           : 'None: as fast as the endpoint takes them'}</dd></div>

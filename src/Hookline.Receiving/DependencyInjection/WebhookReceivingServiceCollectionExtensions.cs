@@ -49,6 +49,9 @@ public static class WebhookReceivingServiceCollectionExtensions
         services.AddHybridCache();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WebhookReplayGuard>();
+        services.TryAddSingleton<WebhookPublicKeySets>();
+        // Fetches PublicKeysUrl; AddHttpClient(WebhookReceivingOptions.PublicKeysHttpClientName) adds a proxy or a handler.
+        services.AddHttpClient(WebhookReceivingOptions.PublicKeysHttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton<WebhookRequestVerifier>();
         services.TryAddEnumerable(
             ServiceDescriptor.Singleton<IValidateOptions<WebhookReceivingOptions>, WebhookReceivingOptionsValidator>());

@@ -20,4 +20,11 @@ internal sealed partial class WebhookRequestVerifier
 
     [LoggerMessage(105, LogLevel.Warning, "Refused webhook {WebhookId} on {Path}: a copy of it is being handled.")]
     private static partial void LogRunning(ILogger logger, PathString path, string webhookId);
+
+    [LoggerMessage(
+        106,
+        LogLevel.Error,
+        "Refused webhook {WebhookId} on {Path} with 503: no secret or public key to verify it with, as the sender's key set could "
+            + "not be fetched (see the earlier warning).")]
+    private static partial void LogNoKeys(ILogger logger, PathString path, string webhookId);
 }

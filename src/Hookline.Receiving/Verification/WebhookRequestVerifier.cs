@@ -9,25 +9,28 @@ namespace Hookline.Receiving;
 
 /// <summary>
 /// What every verified endpoint runs before its handler: read the raw body (buffered, within the limit), verify it with the
-/// sender's secrets, claim the id in the replay guard, rewind the body for model binding. Refusals are ProblemDetails that name
-/// the failed check and never echo the secret or the body.
+/// sender's secrets and public keys (those configured, and those of its key set URL), claim the id in the replay guard, rewind
+/// the body for model binding. Refusals are ProblemDetails that name the failed check and never echo the secret or the body.
 /// </summary>
 internal sealed partial class WebhookRequestVerifier
 {
     private readonly IOptionsMonitor<WebhookReceivingOptions> _options;
     private readonly WebhookReplayGuard _replays;
+    private readonly WebhookPublicKeySets _keySets;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookRequestVerifier> _logger;
-    private readonly ConcurrentDictionary<string, WebhookVerifier> _verifiers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CachedVerifier> _verifiers = new(StringComparer.Ordinal);
 
     public WebhookRequestVerifier(
         IOptionsMonitor<WebhookReceivingOptions> options,
         WebhookReplayGuard replays,
+        WebhookPublicKeySets keySets,
         TimeProvider time,
         ILogger<WebhookRequestVerifier> logger)
     {
         _options = options;
         _replays = replays;
+        _keySets = keySets;
         _time = time;
         _logger = logger;
         // Secrets rotated in configuration take effect without a restart.
@@ -60,17 +63,27 @@ internal sealed partial class WebhookRequestVerifier
             return;
         }
 
-        var result = Verifier(sender, options).Verify(
-            messageId,
-            request.Headers[WebhookHeaders.Timestamp],
-            request.Headers[WebhookHeaders.Signature],
-            body.GetBuffer().AsSpan(0, (int)body.Length));
+        if (await VerifyAsync(context, sender, options, messageId, body).ConfigureAwait(false) is not { } result)
+        {
+            LogNoKeys(_logger, request.Path, messageId);
+            await WriteProblemAsync(
+                context,
+                StatusCodes.Status503ServiceUnavailable,
+                "Webhook verification keys unavailable",
+                "The public keys this webhook is verified with could not be fetched; retry later.",
+                null).ConfigureAwait(false);
+            return;
+        }
+
         if (result != WebhookVerificationResult.Verified)
         {
             LogRefused(_logger, request.Path, messageId, result);
             await WriteProblemAsync(
-                context, StatusCodes.Status401Unauthorized, "Webhook signature verification failed", Describe(result, options), result)
-                .ConfigureAwait(false);
+                context,
+                StatusCodes.Status401Unauthorized,
+                "Webhook signature verification failed",
+                Describe(result, options),
+                result).ConfigureAwait(false);
             return;
         }
 
@@ -140,15 +153,51 @@ internal sealed partial class WebhookRequestVerifier
         }
     }
 
-    private WebhookVerifier Verifier(string sender, WebhookReceivingOptions options) =>
-        _verifiers.GetOrAdd(
-            sender,
-            static (_, state) => new WebhookVerifier(state.options.Secrets.Select(WebhookSecret.Parse))
-            {
-                TimeProvider = state.time,
-                Tolerance = state.options.Tolerance,
-            },
-            (options, time: _time));
+    /// <summary>
+    /// Verifies the request with the sender's secrets and public keys. When a <c>v1a</c> signature matches none and the sender
+    /// publishes a key set, the set is fetched again (within its bounds) and, if it changed, the request verified again: the
+    /// sender may have begun signing with a new key. Null when there is nothing to verify with: no secret nor public key is
+    /// configured, and the key set could not be fetched.
+    /// </summary>
+    private async Task<WebhookVerificationResult?> VerifyAsync(
+        HttpContext context, string sender, WebhookReceivingOptions options, string messageId, MemoryStream body)
+    {
+        var headers = context.Request.Headers;
+        var url = options.PublicKeysUrl;
+        var cancellation = context.RequestAborted;
+        var keys = url is null ? null : await _keySets.GetAsync(url, options.PublicKeysRefreshInterval, cancellation).ConfigureAwait(false);
+        var timestamp = headers[WebhookHeaders.Timestamp].ToString();
+        var signature = headers[WebhookHeaders.Signature].ToString();
+        var bytes = body.GetBuffer().AsMemory(0, (int)body.Length);
+        var result = Verifier(sender, options, keys)?.Verify(messageId, timestamp, signature, bytes.Span);
+        if (url is not null
+            && result is null or WebhookVerificationResult.NoMatchingSignature
+            && signature.Contains("v1a,", StringComparison.Ordinal)
+            && await _keySets.RefreshAsync(url, cancellation).ConfigureAwait(false) is var refreshed
+            && !ReferenceEquals(refreshed, keys))
+        {
+            result = Verifier(sender, options, refreshed)?.Verify(messageId, timestamp, signature, bytes.Span);
+        }
+
+        return result;
+    }
+
+    /// <summary>The sender's verifier for these fetched keys, made once per change; null when there is nothing to verify with.</summary>
+    private WebhookVerifier? Verifier(string sender, WebhookReceivingOptions options, WebhookPublicKeySet? keys)
+    {
+        if (_verifiers.TryGetValue(sender, out var cached) && ReferenceEquals(cached.Keys, keys))
+        {
+            return cached.Verifier;
+        }
+
+        WebhookSecret[] secrets = [.. options.Secrets.Select(WebhookSecret.Parse)];
+        WebhookPublicKey[] publicKeys = [.. options.PublicKeys.Select(WebhookPublicKey.Parse).Concat(keys?.Keys ?? []).Distinct()];
+        var verifier = secrets.Length == 0 && publicKeys.Length == 0
+            ? null
+            : new WebhookVerifier(secrets, publicKeys) { TimeProvider = _time, Tolerance = options.Tolerance };
+        _verifiers[sender] = new CachedVerifier(verifier, keys);
+        return verifier;
+    }
 
     /// <summary>The whole body, buffered so that model binding can read it again; null when it is over the limit.</summary>
     private static async Task<MemoryStream?> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellation)
@@ -185,8 +234,12 @@ internal sealed partial class WebhookRequestVerifier
             $"The {WebhookHeaders.Timestamp} header is more than {options.Tolerance} in the past (server time {_time.GetUtcNow():O}).",
         WebhookVerificationResult.TimestampInFuture =>
             $"The {WebhookHeaders.Timestamp} header is more than {options.Tolerance} in the future (server time {_time.GetUtcNow():O}).",
-        _ => $"No v1 signature in the {WebhookHeaders.Signature} header matches the body with any of the configured secrets.",
+        _ => $"No v1 or v1a signature in the {WebhookHeaders.Signature} header matches the body with any of the configured secrets "
+            + "or public keys.",
     };
+
+    /// <summary>A verifier, and the fetched keys it was made with (null when the sender publishes no key set).</summary>
+    private sealed record CachedVerifier(WebhookVerifier? Verifier, WebhookPublicKeySet? Keys);
 
     private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail, WebhookVerificationResult? result)
     {

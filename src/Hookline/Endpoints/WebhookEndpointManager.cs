@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Hookline.Filtering;
+using Hookline.Management;
 using Hookline.Storage;
 using Microsoft.Extensions.Options;
 
@@ -7,6 +10,7 @@ internal sealed class WebhookEndpointManager(
     IWebhookEndpointStore endpoints,
     IWebhookDeliveryQueue queue,
     WebhookCatalog catalog,
+    WebhookEventTypes eventTypes,
     DestinationPolicy destinations,
     DispatchSignal signal,
     IOptions<WebhookOptions> options,
@@ -46,6 +50,7 @@ internal sealed class WebhookEndpointManager(
             Url = valid.Url,
             Description = valid.Description,
             EventTypes = valid.EventTypes,
+            Filters = valid.Filters,
             RateLimit = valid.RateLimit,
             Ordering = valid.Ordering,
             Secrets = [new WebhookEndpointSecret(secret ?? WebhookSecret.Generate(), now)],
@@ -97,6 +102,7 @@ internal sealed class WebhookEndpointManager(
                 Url = valid.Url,
                 Description = valid.Description,
                 EventTypes = valid.EventTypes,
+                Filters = valid.Filters,
                 RateLimit = valid.RateLimit,
                 Ordering = valid.Ordering,
                 UpdatedAt = Now(),
@@ -268,15 +274,17 @@ internal sealed class WebhookEndpointManager(
         ArgumentNullException.ThrowIfNull(settings);
         if (settings.Polling)
         {
-            return ValidPolling(settings);
+            return await ValidPollingAsync(settings).ConfigureAwait(false);
         }
 
         var url = ValidUrl(settings.Url);
+        var types = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes);
         var valid = new WebhookEndpointSettings
         {
             Url = url.AbsoluteUri,
             Description = ValidDescription(settings.Description),
-            EventTypes = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes),
+            EventTypes = types,
+            Filters = await ValidFiltersAsync(settings.Filters, types).ConfigureAwait(false),
             RateLimit = settings.RateLimit is < 1 or > MaxRateLimit
                 ? throw new ArgumentException($"An endpoint's rate limit is 1 to {MaxRateLimit:N0} deliveries a second, or none; not {settings.RateLimit}.", nameof(settings.RateLimit))
                 : settings.RateLimit,
@@ -291,9 +299,10 @@ internal sealed class WebhookEndpointManager(
     }
 
     /// <summary>
-    /// A polling endpoint's settings: no URL (so no destination to check), no rate limit and no ordering, since nothing is sent to it.
+    /// A polling endpoint's settings: no URL (so no destination to check), no rate limit and no ordering, since nothing is sent to
+    /// it; its event types and payload filters as any endpoint's, applied to its feed.
     /// </summary>
-    private WebhookEndpointSettings ValidPolling(WebhookEndpointSettings settings)
+    private async Task<WebhookEndpointSettings> ValidPollingAsync(WebhookEndpointSettings settings)
     {
         if (settings.Url is not null)
         {
@@ -317,11 +326,13 @@ internal sealed class WebhookEndpointManager(
                 nameof(settings.Ordering));
         }
 
+        var types = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes);
         return new WebhookEndpointSettings
         {
             Polling = true,
             Description = ValidDescription(settings.Description),
-            EventTypes = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes),
+            EventTypes = types,
+            Filters = await ValidFiltersAsync(settings.Filters, types).ConfigureAwait(false),
         };
     }
 
@@ -392,5 +403,76 @@ internal sealed class WebhookEndpointManager(
         }
 
         return [.. eventTypes.Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Checks each filter: for a declared webhook the endpoint receives, readable, and naming only fields of the webhook's payload
+    /// schema (as the OpenAPI document has it) with values they can hold, so that a typo is refused rather than matching nothing.
+    /// </summary>
+    private async Task<Dictionary<string, string>?> ValidFiltersAsync(IReadOnlyDictionary<string, string>? filters, List<string>? receives)
+    {
+        if (filters is null || filters.Count == 0)
+        {
+            return null;
+        }
+
+        IReadOnlyList<WebhookEventType> types;
+        try
+        {
+            types = await eventTypes.GetAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            var document = options.Value.Management.DocumentName;
+            throw new InvalidOperationException(
+                $"Endpoint filters are checked against the webhooks' payload schemas in the OpenAPI document '{document}': add it with "
+                + $"builder.Services.AddOpenApi(\"{document}\") (or set WebhookOptions.Management.DocumentName).",
+                e);
+        }
+
+        foreach (var (webhook, filter) in filters.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            var name = $"{nameof(WebhookEndpointSettings.Filters)}.{webhook}";
+            if (catalog.Find(webhook).Count == 0)
+            {
+                throw new ArgumentException(
+                    $"There is a filter for '{webhook}', but no webhook of that name is declared; declared: "
+                    + $"{string.Join(", ", catalog.Names.Order(StringComparer.Ordinal).Select(d => $"'{d}'"))}.",
+                    name);
+            }
+
+            if (receives is not null && !receives.Contains(webhook, StringComparer.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"The filter for '{webhook}' would never apply: the endpoint does not receive '{webhook}'. Add it to the event "
+                    + "types, or remove the filter.",
+                    name);
+            }
+
+            if (string.IsNullOrWhiteSpace(filter))
+            {
+                throw new ArgumentException(
+                    $"The filter for '{webhook}' is empty: leave '{webhook}' out to receive all its payloads.", name);
+            }
+
+            FilterExpression parsed;
+            try
+            {
+                parsed = PayloadFilterParser.Parse(filter);
+            }
+            catch (FilterSyntaxException e)
+            {
+                throw new ArgumentException($"The filter for '{webhook}' cannot be read: {e.Message}", name);
+            }
+
+            // A webhook left out of the document has no schema to check against: its filter is only read.
+            if (types.FirstOrDefault(t => t.Name == webhook)?.Schema is JsonObject schema
+                && FilterSchemaCheck.Check(parsed, schema) is { Count: > 0 } errors)
+            {
+                throw new ArgumentException($"The filter for '{webhook}' would never match as written: {string.Join(" ", errors)}", name);
+            }
+        }
+
+        return new Dictionary<string, string>(filters, StringComparer.Ordinal);
     }
 }

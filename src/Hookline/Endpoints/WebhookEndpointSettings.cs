@@ -25,6 +25,13 @@ public sealed record WebhookEndpointSettings
     public IReadOnlyList<string>? EventTypes { get; init; }
 
     /// <summary>
+    /// Per declared webhook name, a filter its payloads must match to be delivered to the endpoint, such as
+    /// <c>plan == "pro" and amount &gt;= 100</c> (docs/filters.md); checked against the webhook's payload schema.
+    /// <see langword="null"/>, or a webhook left out, for every payload.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Filters { get; init; }
+
+    /// <summary>
     /// At most this many deliveries a second, across every app instance sharing the store, 1 to 10,000; <see langword="null"/>
     /// for no limit.
     /// </summary>

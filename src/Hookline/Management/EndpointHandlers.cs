@@ -147,6 +147,7 @@ internal static class EndpointHandlers
         Polling = request.Polling,
         Description = request.Description,
         EventTypes = request.EventTypes,
+        Filters = request.Filters,
         RateLimit = request.RateLimit,
         Ordering = ManagementQuery.Ordering(request.Ordering, "ordering"),
     };

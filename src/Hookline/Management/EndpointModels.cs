@@ -27,6 +27,15 @@ public sealed record WebhookEndpointRequest
     /// <summary>The event types to receive (at least one); leave out, or null, to receive all.</summary>
     public IReadOnlyList<string>? EventTypes { get; init; }
 
+    /// <summary>
+    /// Per event type, a filter its payloads must match to be delivered here, such as <c>plan == "pro" and amount &gt;= 100</c>:
+    /// comparisons (<c>==</c>, <c>!=</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>), <c>in [...]</c> and <c>exists(...)</c> on
+    /// payload fields (<c>customer.country</c>), joined by <c>and</c>, <c>or</c>, <c>not</c> and parentheses; at most 1,000 characters.
+    /// Checked against the event type's payload schema: an unknown field or a value the field never holds is refused. Leave an
+    /// event type out, or this null, to receive all its payloads.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Filters { get; init; }
+
     /// <summary>At most this many deliveries a second, 1 to 10,000; leave out for no limit.</summary>
     public int? RateLimit { get; init; }
 
@@ -56,6 +65,9 @@ public sealed record WebhookEndpointResponse
 
     /// <summary>The event types it receives; null for all.</summary>
     public IReadOnlyList<string>? EventTypes { get; init; }
+
+    /// <summary>Per event type, the filter its payloads must match to be delivered here; null for none.</summary>
+    public IReadOnlyDictionary<string, string>? Filters { get; init; }
 
     /// <summary>At most this many deliveries a second; null for no limit.</summary>
     public int? RateLimit { get; init; }
@@ -103,6 +115,7 @@ public sealed record WebhookEndpointResponse
         Polling = endpoint.IsPolling,
         Description = endpoint.Description,
         EventTypes = endpoint.EventTypes,
+        Filters = endpoint.Filters,
         RateLimit = endpoint.RateLimit,
         Ordering = ManagementQuery.OrderingName(endpoint.Ordering),
         Enabled = endpoint.Enabled,

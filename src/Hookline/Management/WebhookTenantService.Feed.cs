@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hookline.Storage;
 
 namespace Hookline.Management;
@@ -46,7 +47,7 @@ internal sealed partial class WebhookTenantService
         FeedPage page;
         try
         {
-            page = await feed.ReadFeedAsync(query, cancellationToken).ConfigureAwait(false);
+            page = await ReadFilteredAsync(query, cancellationToken).ConfigureAwait(false);
         }
         catch (FormatException)
         {
@@ -85,10 +86,34 @@ internal sealed partial class WebhookTenantService
 
             notified = signal.NextNotification;
             query = query with { After = page.Position };
-            page = await feed.ReadFeedAsync(query, cancellationToken).ConfigureAwait(false);
+            page = await ReadFilteredAsync(query, cancellationToken).ConfigureAwait(false);
         }
 
         return Signed(endpoint, page);
+    }
+
+    /// <summary>
+    /// A read of the store's feed, less the messages whose payload does not pass the endpoint's filter for their webhook
+    /// (<see cref="WebhookEndpoint.Filters"/>), as fan-out leaves them out of deliveries: the page's position passes them all the same.
+    /// </summary>
+    private async Task<FeedPage> ReadFilteredAsync(FeedQuery query, CancellationToken cancellationToken)
+    {
+        var page = await feed.ReadFeedAsync(query, cancellationToken).ConfigureAwait(false);
+        if (query.Endpoint.Filters is not { Count: > 0 } filters)
+        {
+            return page;
+        }
+
+        return page with
+        {
+            Messages = [.. page.Messages.Where(m => !filters.TryGetValue(m.Message.Webhook, out var filter) || Passes(filter, m.Message))],
+        };
+    }
+
+    private static bool Passes(string filter, WebhookMessage message)
+    {
+        using var payload = JsonDocument.Parse(message.Payload);
+        return WebhookPayloadFilter.Matches(filter, payload.RootElement);
     }
 
     /// <summary>Whether <paramref name="notified"/> completed before <paramref name="pause"/> passed (or the wait was stopped).</summary>

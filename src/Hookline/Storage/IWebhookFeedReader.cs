@@ -18,7 +18,8 @@ public interface IWebhookFeedReader
     /// <see cref="FeedQuery.Limit"/> of them, read from at most <see cref="FeedQuery.Scan"/> messages looked at. A message is in an
     /// endpoint's feed when it is of the endpoint's tenant or of every tenant (an endpoint of no tenant: of no tenant only), was
     /// published at or after the endpoint's creation, has no target endpoint or this one (a test event), and is of one of the
-    /// endpoint's event types (all, without a filter); the endpoint as given is what is matched, whatever the store holds.
+    /// endpoint's event types (all, without a filter); the endpoint as given is what is matched, whatever the store holds. Its
+    /// payload filters (<see cref="WebhookEndpoint.Filters"/>) are not the store's to apply: Hookline applies them to the page.
     /// </summary>
     /// <returns>
     /// The page: its messages, each with its position; the position read up to (past the messages looked at that do not match,

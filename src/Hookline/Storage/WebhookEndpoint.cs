@@ -28,6 +28,12 @@ public sealed record WebhookEndpoint
     public IReadOnlyList<string>? EventTypes { get; init; }
 
     /// <summary>
+    /// Per webhook name, the filter its payloads must match to be delivered here (docs/filters.md; see
+    /// <see cref="WebhookPayloadFilter"/>); <see langword="null"/> for none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Filters { get; init; }
+
+    /// <summary>
     /// At most this many deliveries a second, across every app instance sharing the store; <see langword="null"/> for no limit.
     /// </summary>
     public int? RateLimit { get; init; }

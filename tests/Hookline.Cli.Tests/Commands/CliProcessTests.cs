@@ -48,6 +48,44 @@ public sealed class CliProcessTests
     }
 
     [Fact]
+    public async Task ListenAndSend_SigningKeyAndItsPublicKey_Verified204_AnotherKeyIsRefused401()
+    {
+        var signingKey = WebhookSigningKey.Generate();
+        var publicKey = WebhookSigningKey.Parse(signingKey).PublicKey.ToString();
+        await using var listen = Cli.Start("listen", "--port", "0", "--public-key", publicKey);
+        var url = (await listen.WaitForLineAsync("Listening on", Cli.Timeout)).Split(' ')[0];
+
+        var (sent, sentOutput) = await Cli.RunAsync("send", url, "--signing-key", signingKey, "--id", "msg_v1a", "--data", "{}");
+        var (forged, forgedOutput) = await Cli.RunAsync(
+            "send", url, "--signing-key", WebhookSigningKey.Generate(), "--id", "msg_forged", "--data", "{}");
+
+        Assert.True(sent == 0, sentOutput);
+        Assert.Contains("204 No Content", sentOutput, StringComparison.Ordinal);
+        Assert.Equal(1, forged);
+        Assert.Contains("NoMatchingSignature", forgedOutput, StringComparison.Ordinal);
+        await listen.WaitForLineAsync("verified msg_v1a", Cli.Timeout);
+        await listen.WaitForLineAsync("refused msg_forged", Cli.Timeout);
+    }
+
+    [Theory]
+    [InlineData("--secret")]
+    [InlineData("--public-key")]
+    public async Task ListenAndSend_HeaderWithBothSchemes_IsVerifiedByAListenerOfEither(string listenerHas)
+    {
+        var secret = WebhookSecret.Generate();
+        var signingKey = WebhookSigningKey.Generate();
+        var accepted = listenerHas == "--secret" ? secret : WebhookSigningKey.Parse(signingKey).PublicKey.ToString();
+        await using var listen = Cli.Start("listen", "--port", "0", listenerHas, accepted);
+        var url = (await listen.WaitForLineAsync("Listening on", Cli.Timeout)).Split(' ')[0];
+
+        var (exitCode, output) = await Cli.RunAsync(
+            "send", url, "--secret", secret, "--signing-key", signingKey, "--id", "msg_both", "--data", "{}");
+
+        Assert.True(exitCode == 0, output);
+        await listen.WaitForLineAsync("verified msg_both", Cli.Timeout);
+    }
+
+    [Fact]
     public async Task Send_DataFromAFile_IsSentAsWritten()
     {
         var secret = WebhookSecret.Generate();
@@ -83,6 +121,14 @@ public sealed class CliProcessTests
         },
         { ["listen", "--port", "0", "--secret", "secret"], "--secret is not a valid webhook secret" },
         {
+            ["send", "http://127.0.0.1:1/hooks", "--signing-key", "{public-key}", "--data", "{}"],
+            "--signing-key is not a valid webhook signing key: This is a public key ('whpk_'), which verifies"
+        },
+        {
+            ["listen", "--port", "0", "--public-key", "{signing-key}"],
+            "--public-key is not a valid webhook public key: This is a signing key ('whsk_'), which stays with the sender"
+        },
+        {
             ["poll", "--url", "http://127.0.0.1:1/webhooks", "--endpoint", "ep_x", "--secret", "{secret}", "--once"],
             "http://127.0.0.1:1/webhooks/endpoints/ep_x/feed could not be read"
         },
@@ -98,12 +144,15 @@ public sealed class CliProcessTests
         File.WriteAllText(folder.File("no-webhooks.json"), """{"openapi":"3.1.0","info":{"title":"T","version":"1"},"paths":{}}""");
         File.WriteAllText(folder.File("not-openapi.json"), """{"hello":"world"}""");
         var secret = WebhookSecret.Generate();
+        var signingKey = WebhookSigningKey.Generate();
         string Fill(string argument) => argument
             .Replace("{no-webhooks}", folder.File("no-webhooks.json"), StringComparison.Ordinal)
             .Replace("{not-openapi}", folder.File("not-openapi.json"), StringComparison.Ordinal)
             .Replace("{fastapi}", Fixtures.FastApiPath, StringComparison.Ordinal)
             .Replace("{out}", folder.File("out"), StringComparison.Ordinal)
-            .Replace("{secret}", secret, StringComparison.Ordinal);
+            .Replace("{secret}", secret, StringComparison.Ordinal)
+            .Replace("{signing-key}", signingKey, StringComparison.Ordinal)
+            .Replace("{public-key}", WebhookSigningKey.Parse(signingKey).PublicKey.ToString(), StringComparison.Ordinal);
 
         var (exitCode, output) = await Cli.RunAsync([.. arguments.Select(Fill)]);
 
@@ -112,6 +161,7 @@ public sealed class CliProcessTests
         Assert.StartsWith("hookline: ", line, StringComparison.Ordinal);
         Assert.Contains(expected, line, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(signingKey["whsk_".Length..], output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(folder.File("out")), "Nothing is written when generation fails.");
     }
 

@@ -28,7 +28,7 @@ public sealed class PollCommandTests
         {
             var rick = await poll.WaitForLineAsync("verified msg_", Cli.Timeout);
             Assert.Matches($"^\\w+ event=new-subscription at=.+ endpoint={id}$", rick);
-            Assert.Contains("\"username\": \"rick\"", poll.Output, StringComparison.Ordinal);
+            await poll.WaitForLineAsync("\"username\": \"rick\"", Cli.Timeout);
             await WaitForAsync(() => File.Exists(cursorFile), "the cursor after rick saved");
             var afterRick = File.ReadAllText(cursorFile);
 

@@ -11,8 +11,8 @@ internal static class Cli
     public static DotnetProcess StartWith(
         IReadOnlyDictionary<string, string>? environment, string? standardInput, params string[] arguments)
     {
-        // Empty counts as unset: a HOOKLINE_SECRET of whoever runs the tests must not stand in for a missing secret.
-        var variables = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["HOOKLINE_SECRET"] = "" };
+        // Empty counts as unset: a HOOKLINE_SECRET or HOOKLINE_SIGNING_KEY of whoever runs the tests must not stand in for a missing one.
+        var variables = new Dictionary<string, string> { ["NO_COLOR"] = "1", ["HOOKLINE_SECRET"] = "", ["HOOKLINE_SIGNING_KEY"] = "" };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             variables[name] = value;

@@ -117,6 +117,39 @@ public sealed class DashboardBrowserTests : SampleInChromium
     }
 
     [RequiresFact(Requirement.Chromium)]
+    public async Task Tenant_AddsAFilteredEndpoint_OfferedThePayloadsFields_TypoRefusedAtTheField_AndReceivesOnlyMatches()
+    {
+        await using var receiver = await TestReceiver.StartAsync();
+        using var alice = Sample.Client(SampleFactory.AliceKey);
+        var (page, watch) = await OpenAsync(SampleFactory.AliceKey);
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Add endpoint" }).First.ClickAsync();
+        await page.GetByLabel("URL").FillAsync(receiver.Url);
+        var filter = page.GetByLabel("new-subscription", new() { Exact = true });
+        await Assertions.Expect(filter).ToHaveAccessibleDescriptionAsync(
+            new System.Text.RegularExpressions.Regex("Fields: username \\(string\\), monthlyFee \\(number.*\\), startDate \\(string"));
+        await filter.FillAsync("usrname == \"rick\"");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+        await Assertions.Expect(filter).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(filter).ToBeFocusedAsync();
+        await Assertions.Expect(filter).ToHaveAccessibleDescriptionAsync(new System.Text.RegularExpressions.Regex("no field 'usrname'"));
+        await ExpectAccessibleAsync(page, "add endpoint, filter refused");
+
+        await filter.FillAsync("username == \"rick\"");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = receiver.Url })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Advanced" }))
+            .ToContainTextAsync("Filtersnew-subscription: username == \"rick\"");
+
+        await Management.ManagementApi.SubscribeAsync(alice, "morty");
+        await Management.ManagementApi.SubscribeAsync(alice, "rick");
+        await Management.ManagementApi.EventuallyListsAsync(alice, "/webhooks/messages", m => m.Count == 2, "both messages");
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "rick's delivery");
+        Assert.Contains("\"rick\"", System.Text.Encoding.UTF8.GetString(Assert.Single(receiver.Requests).Body), StringComparison.Ordinal);
+        watch.AssertOnlyFromTheApp();
+    }
+
+    [RequiresFact(Requirement.Chromium)]
     public async Task Tenant_AddsAnOrderedEndpoint_SeesABlockedDelivery_AndSkipsIt_SoTheNextGoes()
     {
         await using var receiver = await TestReceiver.StartAsync(TestReceiver.FailingTheFirstMessage());

@@ -71,6 +71,33 @@ public sealed class ManagementFeedTests
     [SkippableTheory]
     [InlineData(FeedApps.Sqlite)]
     [InlineData(FeedApps.PostgreSql)]
+    public async Task Feed_OfAnEndpointWithAPayloadFilter_HoldsOnlyThePayloadsThatMatch_AsADeliveryWould(string store)
+    {
+        await using var apps = new FeedApps(store);
+        var app = await apps.StartAsync();
+        using var alice = FeedApps.Client(app, "alice");
+        using var registered = await alice.PostAsJsonAsync(
+            "/webhooks/endpoints", new { polling = true, filters = new Dictionary<string, string> { ["ping"] = "sequence >= 3" } });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var id = (await ManagementApi.ReadAsync(registered))["id"]!.GetValue<string>();
+        var publisher = app.Services.GetRequiredService<IWebhookPublisher>();
+
+        foreach (var sequence in new[] { 1, 3, 2, 4 })
+        {
+            await publisher.PublishAsync("ping", new Ping(sequence), tenant: "alice");
+        }
+
+        await publisher.PublishAsync("pong", new Ping(0), tenant: "alice"); // No filter for pong: all of its payloads.
+        var (items, cursor) = await FeedApps.ReadAsync(alice, id, cursor: null, count: 3);
+
+        Assert.Equal(
+            ["""{"sequence":3}""", """{"sequence":4}""", """{"sequence":0}"""], items.Select(i => i["body"]!.GetValue<string>()));
+        Assert.Empty((await ManagementApi.GetAsync(alice, FeedApps.FeedPath(id, cursor)))["data"]!.AsArray());
+    }
+
+    [SkippableTheory]
+    [InlineData(FeedApps.Sqlite)]
+    [InlineData(FeedApps.PostgreSql)]
     public async Task Feed_AWaitingRead_AnswersAsSoonAsAMessageIsPublished(string store)
     {
         // Polling every 30 s: only the publish's notification can answer it within seconds.

@@ -88,6 +88,16 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"before\\u0000after\"}}", 422, "description" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"\\u001b]52;c;aGk=\\u0007\"}}", 422, "description" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"description\":\"{new string('d', 70_000)}\"}}", 413, "body" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":\"monthlyFee > 1\"}}", 400, "filters" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":{{\"new-subscription\":5}}}}", 400, "filters" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":{{\"new-subscription\":\"montlyFee > 1\"}}}}", 422, "filters.new-subscription" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":{{\"new-subscription\":\"username > 1\"}}}}", 422, "filters.new-subscription" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":{{\"new-subscription\":\"monthlyFee >\"}}}}", 422, "filters.new-subscription" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":{{\"new-subscription\":\"\"}}}}", 422, "filters.new-subscription" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":{{\"new-subscription\":null}}}}", 422, "filters.new-subscription" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":{{\"no-such-event\":\"a == 1\"}}}}", 422, "filters.no-such-event" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"eventTypes\":[\"subscription-changed\"],\"filters\":{{\"new-subscription\":\"monthlyFee > 1\"}}}}", 422, "filters.new-subscription" },
+        { "POST", "/webhooks/endpoints", $"{{{Ok},\"filters\":{{\"new-subscription\":\"{new string('(', 40)}\"}}}}", 422, "filters.new-subscription" },
 
         // Changing one: its id, then its body.
         { "PUT", "/webhooks/endpoints/not-an-id", $"{{{Ok}}}", 400, "endpointId" },

@@ -139,10 +139,23 @@ internal sealed class ReceiverApp : IAsyncDisposable
     }
 
     /// <summary>Signs <paramref name="body"/> with Hookline.StandardWebhooks at the fake clock's time and posts it.</summary>
-    public Task<HttpResponseMessage> PostSignedAsync(string path, string body, string id, params string[] secrets)
+    public Task<HttpResponseMessage> PostSignedAsync(string path, string body, string id, params string[] secrets) =>
+        PostSignedAsync(path, body, id, secrets, []);
+
+    /// <summary>
+    /// Signs <paramref name="body"/> with the secrets (<c>v1</c>) and the <c>whsk_</c> signing keys (<c>v1a</c>) at the fake clock's
+    /// time and posts it.
+    /// </summary>
+    public Task<HttpResponseMessage> PostSignedAsync(
+        string path, string body, string id, IReadOnlyList<string> secrets, IReadOnlyList<string> signingKeys)
     {
         var timestamp = Time.GetUtcNow().ToUnixTimeSeconds();
-        var signature = WebhookSigner.Sign([.. secrets.Select(WebhookSecret.Parse)], id, timestamp, Encoding.UTF8.GetBytes(body));
+        var signature = WebhookSigner.Sign(
+            [.. secrets.Select(WebhookSecret.Parse)],
+            [.. signingKeys.Select(WebhookSigningKey.Parse)],
+            id,
+            timestamp,
+            Encoding.UTF8.GetBytes(body));
         return PostAsync(path, body, id, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture), signature);
     }
 

@@ -8,12 +8,83 @@ namespace Hookline.Tests.Receiving;
 public sealed class WebhookReceivingOptionsTests
 {
     [Fact]
-    public async Task Start_NoSecrets_FailsSayingWhereToSetThem()
+    public async Task Start_NoSecretsNorPublicKeys_FailsSayingWhereToSetThem()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(_ => { }));
 
-        Assert.Contains("No webhook secret is configured", error.Message, StringComparison.Ordinal);
-        Assert.Contains("WebhookReceiving:Secrets", error.Message, StringComparison.Ordinal);
+        Assert.Contains("No webhook secret or public key is configured", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WebhookReceiving:Secrets (whsec_ secrets)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WebhookReceiving:PublicKeys (whpk_ public keys)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WebhookReceiving:PublicKeysUrl", error.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> EnoughToVerify => new() { "secret", "public key", "key set URL" };
+
+    [Theory]
+    [MemberData(nameof(EnoughToVerify))]
+    public async Task Start_AnyOneWayToVerify_Starts(string configured) =>
+        await StartAsync(o =>
+        {
+            if (configured == "secret")
+            {
+                o.Secrets = [WebhookSecret.Generate()];
+            }
+            else if (configured == "public key")
+            {
+                o.PublicKeys = [WebhookSigningKey.Parse(WebhookSigningKey.Generate()).PublicKey.ToString()];
+            }
+            else
+            {
+                o.PublicKeysUrl = new Uri("https://keys.example.com/webhooks/jwks.json"); // fetched on the first request, not at start
+            }
+        });
+
+    [Fact]
+    public async Task Start_MalformedPublicKey_FailsSayingWhichAndHow_WithoutPrintingAKeyGivenByMistake()
+    {
+        var good = WebhookSigningKey.Parse(WebhookSigningKey.Generate()).PublicKey.ToString();
+        var signingKey = WebhookSigningKey.Generate();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o => o.PublicKeys = [good, signingKey]));
+
+        Assert.Contains(
+            "PublicKeys[1] is malformed: This is a signing key ('whsk_'), which stays with the sender",
+            error.Message,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(signingKey["whsk_".Length..], error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://keys.example.com/jwks.json")]
+    [InlineData("ftp://127.0.0.1/jwks.json")]
+    [InlineData("/jwks.json")]
+    public async Task Start_KeySetUrlNotHttpsNorLoopback_Fails(string url)
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(
+            () => StartAsync(o => o.PublicKeysUrl = new Uri(url, UriKind.RelativeOrAbsolute)));
+
+        Assert.Contains(
+            "PublicKeysUrl must be an absolute https URL (http only to localhost or a loopback address)",
+            error.Message,
+            StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000/jwks.json")]
+    [InlineData("http://localhost/jwks.json")]
+    [InlineData("http://[::1]/jwks.json")]
+    public async Task Start_KeySetUrlOverHttpToLoopback_Starts(string url) => await StartAsync(o => o.PublicKeysUrl = new Uri(url));
+
+    [Fact]
+    public async Task Start_KeySetRefreshIntervalUnderAMinute_Fails()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(o =>
+        {
+            o.PublicKeysUrl = new Uri("https://keys.example.com/jwks.json");
+            o.PublicKeysRefreshInterval = TimeSpan.FromSeconds(30);
+        }));
+
+        Assert.Contains("PublicKeysRefreshInterval must be between 00:01:00 and 1.00:00:00", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,6 +132,8 @@ public sealed class WebhookReceivingOptionsTests
 
         Assert.Equal((TimeSpan.FromMinutes(5), 1024 * 1024, true), (options.Tolerance, options.MaxBodyBytes, options.EnableReplayGuard));
         Assert.Empty(options.Secrets);
+        Assert.Empty(options.PublicKeys);
+        Assert.Equal((null, TimeSpan.FromHours(1)), (options.PublicKeysUrl, options.PublicKeysRefreshInterval));
     }
 
     [Fact]

@@ -29,12 +29,18 @@ internal sealed class SampleCluster : IAsyncDisposable
     /// <summary>Instance <paramref name="index"/>'s current process.</summary>
     public SampleProcess this[int index] => _instances[index].Process;
 
-    /// <summary>Starts <paramref name="count"/> instances with these settings (configuration keys) besides the connection string.</summary>
-    public static async Task<SampleCluster> StartAsync(int count, IReadOnlyDictionary<string, string> settings)
+    /// <summary>
+    /// Starts <paramref name="count"/> instances with these settings (configuration keys) besides the connection string, each with
+    /// a pool of <paramref name="maxPoolSize"/> connections.
+    /// </summary>
+    public static async Task<SampleCluster> StartAsync(int count, IReadOnlyDictionary<string, string> settings, int maxPoolSize = 20)
     {
         var name = TestPostgres.NewSchema();
-        // A pool of 20 connections each: requests beyond wait for one, rather than take the server past its 100 (its default).
-        var connectionString = new NpgsqlConnectionStringBuilder(await TestPostgres.CreateDatabaseAsync(name)) { MaxPoolSize = 20 };
+        // A pool of 20 connections each by default: requests beyond wait for one, rather than take the server past its 100 (its default).
+        var connectionString = new NpgsqlConnectionStringBuilder(await TestPostgres.CreateDatabaseAsync(name))
+        {
+            MaxPoolSize = maxPoolSize,
+        };
         var cluster = new SampleCluster(name, connectionString.ConnectionString, settings);
         try
         {

@@ -9,8 +9,8 @@ using Xunit.Abstractions;
 namespace Hookline.Tests.Sample;
 
 /// <summary>
-/// Three instances of the sample on one PostgreSQL database, as a deployment runs them: they publish 10,000 events between
-/// them and deliver them while one is killed and another restarted.
+/// Instances of the sample on one PostgreSQL database, as a deployment runs them: three publish 10,000 events between them
+/// and deliver them while one is killed and another restarted; one with a pool of two connections publishes and delivers.
 /// </summary>
 public sealed class SampleInstancesTests(ITestOutputHelper output)
 {
@@ -102,6 +102,39 @@ public sealed class SampleInstancesTests(ITestOutputHelper output)
         Assert.True(duplicates <= inFlightAtKill, $"{duplicates} sent twice, more than the {inFlightAtKill} in flight at the kill.");
         Assert.True(
             SampleCluster.Delivered(restarted) > 0 && SampleCluster.Delivered(untouched) > 0, "A surviving instance delivered nothing.");
+    }
+
+    /// <summary>
+    /// One instance with a pool of two connections: its listener holds one, so its publishes, 32 requests at once each in its own
+    /// transaction, and its dispatcher's leases take turns with the other, from its first request on, and every one is answered.
+    /// </summary>
+    [SkippableFact]
+    public async Task OneInstance_PoolOfTwo_PublishesAtOnceWhileDelivering_AllCreatedAndDelivered()
+    {
+        const int Count = 320;
+        TestPostgres.SkipUnlessAvailable();
+        await using var server = await TestReceiver.StartAsync();
+        await using var instances = await SampleCluster.StartAsync(
+            1, new Dictionary<string, string> { ["Webhooks:Delivery:PollInterval"] = "00:00:00.100" }, maxPoolSize: 2);
+        foreach (var key in new[] { SampleFactory.AliceKey, SampleFactory.BobKey })
+        {
+            using var tenant = instances[0].Client(key);
+            await ManagementApi.RegisterAsync(tenant, server.Url);
+        }
+
+        using var http = new HttpClient();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, RequestsAtOnce).Select(_ => Task.Run(async () =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < Count; i = Interlocked.Increment(ref next))
+            {
+                await SubscribeAsync(http, instances[0], i);
+            }
+        })));
+
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(server.Requests.Select(r => r.Headers["webhook-id"]).Distinct().Count() == Count),
+            "every event delivered");
     }
 
     /// <summary>Subscribes user <paramref name="i"/> through <paramref name="instance"/>, as alice or bob: it must be created.</summary>

@@ -6,6 +6,7 @@ public class WebhookVerifierTests
 {
     private const string Timestamp = "1614265330";
     private static readonly WebhookSecret s_secret = WebhookSecret.Parse(SpecVector.Secret);
+    private static readonly WebhookPublicKey s_publicKey = WebhookPublicKey.Parse(AsymmetricVector.PublicKey);
     private readonly FakeTimeProvider _time = new(SpecVector.SignedAt);
 
     [Fact]
@@ -139,13 +140,129 @@ public class WebhookVerifierTests
     }
 
     [Fact]
+    public void Verify_V1aSpecificationMessage_Verified() =>
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(PublicKeyVerifier(), AsymmetricVector.Signature));
+
+    [Fact]
+    public void Verify_V1aChangedBodyIdOrTimestamp_NoMatchingSignature()
+    {
+        var verifier = PublicKeyVerifier();
+        byte[] changed = [.. SpecVector.BodyBytes, (byte)'\n'];
+
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(verifier, AsymmetricVector.Signature, changed));
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(verifier, AsymmetricVector.Signature, id: "msg_other"));
+        Assert.Equal(
+            WebhookVerificationResult.NoMatchingSignature,
+            verifier.Verify(SpecVector.MessageId, "1614265331", AsymmetricVector.Signature, SpecVector.BodyBytes));
+    }
+
+    [Fact]
+    public void Verify_V1aOtherPublicKey_NoMatchingSignature()
+    {
+        var verifier = new WebhookVerifier(WebhookSigningKey.Parse(WebhookSigningKey.Generate()).PublicKey) { TimeProvider = _time };
+
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(verifier, AsymmetricVector.Signature));
+    }
+
+    [Fact]
+    public void Verify_OneScheme_IgnoresTheOthersSignatures()
+    {
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(Verifier(), AsymmetricVector.Signature));
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(PublicKeyVerifier(), SpecVector.Signature));
+    }
+
+    public static TheoryData<string> EitherSchemeMatching => new()
+    {
+        SpecVector.Signature,
+        AsymmetricVector.Signature,
+        $"{SpecVector.Signature} {AsymmetricVector.Signature}",
+        $"{AsymmetricVector.Signature} {SpecVector.Signature}",
+        $"v1,bm90IHRoZSByaWdodCBvbmUgZWl0aGVyLCBubw== {AsymmetricVector.Signature}", // a forged v1 beside a good v1a
+        $"{SpecVector.Signature} v1a,{new string('A', 86)}==", // a good v1 beside a forged v1a
+        $"v2,abc v1b,{AsymmetricVector.Signature[4..]} v1a,bad {AsymmetricVector.Signature}", // unknown versions and junk ignored
+    };
+
+    [Theory]
+    [MemberData(nameof(EitherSchemeMatching))]
+    public void Verify_SecretAndPublicKey_AnyMatchingEntryVerifies(string header)
+    {
+        var verifier = new WebhookVerifier([s_secret], [s_publicKey]) { TimeProvider = _time };
+
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(verifier, header));
+    }
+
+    public static TheoryData<string> NoMatchingV1a => new()
+    {
+        AsymmetricVector.Signature[..^4], // 63 bytes
+        AsymmetricVector.Signature[..^2] + "AAAAAA", // 69 bytes
+        AsymmetricVector.Signature.Replace("v1a,", "V1A,", StringComparison.Ordinal),
+        AsymmetricVector.Signature.Replace("v1a,", "v1,", StringComparison.Ordinal), // the right bytes under another version
+        AsymmetricVector.Signature.Replace("v1a,", "v1a", StringComparison.Ordinal),
+        AsymmetricVector.Signature.Replace("fldx", "fldy", StringComparison.Ordinal), // one bit changed
+        AsymmetricVector.Signature[4..],
+        "v1a,",
+    };
+
+    [Theory]
+    [MemberData(nameof(NoMatchingV1a))]
+    public void Verify_MalformedOrAlteredV1a_NoMatchingSignature(string header) =>
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(PublicKeyVerifier(), header));
+
+    [Fact]
+    public void Verify_V1aSignedFiveMinutesAgo_VerifiedAndASecondMoreIsTooOld()
+    {
+        var verifier = PublicKeyVerifier();
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(verifier, AsymmetricVector.Signature));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(WebhookVerificationResult.TimestampTooOld, Verify(verifier, AsymmetricVector.Signature));
+    }
+
+    [Fact]
+    public void Verify_V1aSignedMoreThanFiveMinutesAhead_TimestampInFuture()
+    {
+        var early = new FakeTimeProvider(SpecVector.SignedAt - TimeSpan.FromMinutes(5) - TimeSpan.FromSeconds(1));
+
+        Assert.Equal(
+            WebhookVerificationResult.TimestampInFuture,
+            Verify(new WebhookVerifier(s_publicKey) { TimeProvider = early }, AsymmetricVector.Signature));
+    }
+
+    [Fact]
+    public void Verify_DuringAKeyRotation_AcceptsEitherPublicKey()
+    {
+        var next = WebhookSigningKey.Parse(WebhookSigningKey.Generate());
+        var both = new WebhookVerifier(s_publicKey, next.PublicKey) { TimeProvider = _time };
+        var byNext = WebhookSigner.Sign(next, SpecVector.MessageId, SpecVector.Timestamp, SpecVector.BodyBytes);
+
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(both, AsymmetricVector.Signature));
+        Assert.Equal(WebhookVerificationResult.Verified, Verify(both, byNext));
+        Assert.Equal(WebhookVerificationResult.NoMatchingSignature, Verify(PublicKeyVerifier(), byNext));
+    }
+
+    [Theory]
+    [InlineData(15, WebhookVerificationResult.Verified)]
+    [InlineData(16, WebhookVerificationResult.NoMatchingSignature)]
+    public void Verify_ManyV1aSignatures_ChecksTheFirstSixteen(int before, WebhookVerificationResult expected)
+    {
+        var forged = string.Concat(Enumerable.Repeat($"v1a,{new string('A', 86)}== ", before));
+
+        Assert.Equal(expected, Verify(PublicKeyVerifier(), forged + AsymmetricVector.Signature));
+    }
+
+    [Fact]
     public void Constructor_NoSecretsOrANegativeTolerance_Throws()
     {
-        Assert.Throws<ArgumentException>(() => new WebhookVerifier());
+        Assert.Throws<ArgumentException>(() => new WebhookVerifier(Array.Empty<WebhookSecret>()));
+        Assert.Throws<ArgumentException>(() => new WebhookVerifier(Array.Empty<WebhookPublicKey>()));
+        Assert.Throws<ArgumentException>(() => new WebhookVerifier([], Array.Empty<WebhookPublicKey>()));
         Assert.Throws<ArgumentOutOfRangeException>(() => new WebhookVerifier(s_secret) { Tolerance = TimeSpan.FromSeconds(-1) });
     }
 
     private WebhookVerifier Verifier() => new(s_secret) { TimeProvider = _time };
+
+    private WebhookVerifier PublicKeyVerifier() => new(s_publicKey) { TimeProvider = _time };
 
     private WebhookVerificationResult Verify(string signature) => Verify(Verifier(), signature);
 

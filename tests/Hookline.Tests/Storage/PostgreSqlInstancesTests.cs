@@ -363,12 +363,12 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
     }
 
     [SkippableFact]
-    public async Task Initialize_SchemaVersion13_FeedsItsMessagesOldestFirst_AndThoseOfLaterTransactionsAfterThem()
+    public async Task Initialize_SchemaVersion14_FeedsItsMessagesOldestFirst_AndThoseOfLaterTransactionsAfterThem()
     {
         // Two messages from before ordered delivery (no seq), one from after it.
         TestPostgres.SkipUnlessAvailable();
         await SchemaAtVersionAsync(
-            13,
+            14,
             """
             INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, seq) VALUES
                 ('msg_0002', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:01Z', NULL),

@@ -100,6 +100,27 @@ public sealed class PostgreSqlWebhookStoreTests : WebhookStoreConformanceTests
         Assert.Equal(published.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal)); // Each once: none skipped, none twice.
     }
 
+    [SkippableFact]
+    public async Task AppendInTransaction_TheAppHoldsThePoolsLastConnection_TakesNoOther()
+    {
+        // As when every connection of an instance's pool is held by a request publishing in its transaction: a publish that took
+        // one more would wait for the connections that its caller and the others hold, until the pool times out.
+        var onlyOne = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString) { MaxPoolSize = 1, Timeout = 3 };
+        await using var dataSource = NpgsqlDataSource.Create(onlyOne.ConnectionString);
+        var store = new PostgreSqlWebhookStore(dataSource, _schema);
+        await store.InitializeAsync(default);
+        var message = new NewMessage("msg_pool", "new-subscription", "POST", "alice", "{}"u8.ToArray(), T0);
+
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            Assert.Equal(new StoredMessage(message.Id, false), await store.AppendAsync(message, transaction, default));
+            await transaction.CommitAsync();
+        }
+
+        Assert.NotNull(await store.GetMessageAsync(message.Id, default));
+    }
+
     public override async Task DisposeAsync()
     {
         if (_dataSource is not null)

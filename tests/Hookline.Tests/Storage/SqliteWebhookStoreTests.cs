@@ -238,11 +238,11 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
     }
 
     [Fact]
-    public async Task Initialize_DatabaseOfSchema12_FeedsItsMessagesOldestFirst_AndNumbersNewOnesAfterThem()
+    public async Task Initialize_DatabaseOfSchema13_FeedsItsMessagesOldestFirst_AndNumbersNewOnesAfterThem()
     {
         // Two messages from before ordered delivery (no seq), one from after it.
         var file = await DatabaseAtVersionAsync(
-            12,
+            13,
             """
             INSERT INTO messages (id, webhook, method, tenant, payload, created_at, seq) VALUES
                 ('msg_0002', 'new-subscription', 'POST', 'alice', x'7b7d', 1000, NULL),
