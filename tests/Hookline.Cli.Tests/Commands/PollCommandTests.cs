@@ -100,7 +100,8 @@ public sealed class PollCommandTests
 
     private static async Task<(string Id, string Secret)> RegisterPollingAsync(HttpClient alice)
     {
-        using var response = await alice.PostAsJsonAsync("/webhooks/endpoints", new { polling = true, eventTypes = new[] { "new-subscription" } });
+        using var response = await alice.PostAsJsonAsync(
+            "/webhooks/endpoints", new { polling = true, eventTypes = new[] { "new-subscription" } });
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
         return (body["id"]!.GetValue<string>(), body["secret"]!.GetValue<string>());

@@ -230,7 +230,8 @@ public sealed class DashboardEndpointsBrowserTests : SampleInChromium
             await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 })).ToBeVisibleAsync();
             var saved = await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{id}");
-            Assert.Equal((true, $"behind the firewall, {width}"), (saved["polling"]!.GetValue<bool>(), saved["description"]!.GetValue<string>()));
+            Assert.Equal(
+                (true, $"behind the firewall, {width}"), (saved["polling"]!.GetValue<bool>(), saved["description"]!.GetValue<string>()));
 
             Assert.True(watch.Errors.IsEmpty, string.Join("\n", watch.Errors));
             await page.Context.CloseAsync();

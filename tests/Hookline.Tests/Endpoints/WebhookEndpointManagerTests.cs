@@ -109,7 +109,8 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     [Fact]
     public async Task Create_Polling_StoresAnEndpointWithoutAUrl_WhoseSettingsOfTheOtherKindAreRefused()
     {
-        var polling = await Endpoints.CreateAsync(new() { Polling = true, EventTypes = ["ping"], Description = "firewalled" }, tenant: "acme");
+        var polling = await Endpoints.CreateAsync(
+            new() { Polling = true, EventTypes = ["ping"], Description = "firewalled" }, tenant: "acme");
         var sent = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" }, tenant: "acme");
 
         Assert.Equal((null, true, "firewalled"), (polling.Url, polling.IsPolling, polling.Description));
@@ -124,7 +125,8 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
             (new() { Description = "neither" }, "Url"),
         })
         {
-            Assert.Equal(parameter, (await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(settings, tenant: "acme"))).ParamName);
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(settings, tenant: "acme"));
+            Assert.Equal(parameter, refused.ParamName);
         }
 
         // An endpoint keeps its kind: a polling one is not given a URL, one with a URL is not made polling.

@@ -78,7 +78,8 @@ internal sealed class FeedApps(string store) : IAsyncDisposable
     }
 
     /// <summary>Reads the feed from <paramref name="cursor"/>, waiting for messages, until it has <paramref name="count"/>.</summary>
-    public static async Task<(List<JsonNode> Items, string Cursor)> ReadAsync(HttpClient client, string endpointId, string? cursor, int count)
+    public static async Task<(List<JsonNode> Items, string Cursor)> ReadAsync(
+        HttpClient client, string endpointId, string? cursor, int count)
     {
         var items = new List<JsonNode>();
         var deadline = DateTime.UtcNow.AddSeconds(30);

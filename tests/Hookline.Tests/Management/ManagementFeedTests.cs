@@ -57,9 +57,11 @@ public sealed class ManagementFeedTests
 
         // Read on from the page's cursor: nothing more. From an item's: the ones after it, again.
         var after = await ManagementApi.GetAsync(alice, FeedApps.FeedPath(id, cursor));
-        Assert.Equal((0, cursor, false), (after["data"]!.AsArray().Count, after["nextCursor"]!.GetValue<string>(), after["more"]!.GetValue<bool>()));
+        Assert.Equal(
+            (0, cursor, false), (after["data"]!.AsArray().Count, after["nextCursor"]!.GetValue<string>(), after["more"]!.GetValue<bool>()));
         var again = await ManagementApi.GetAsync(alice, FeedApps.FeedPath(id, items[0]["cursor"]!.GetValue<string>()));
-        Assert.Equal(items.Skip(1).Select(i => i["id"]!.GetValue<string>()), again["data"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+        Assert.Equal(
+            items.Skip(1).Select(i => i["id"]!.GetValue<string>()), again["data"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
 
         // Never sent anything: no delivery to it, no attempt.
         var messages = await ManagementApi.GetAsync(alice, "/webhooks/messages");
@@ -153,7 +155,8 @@ public sealed class ManagementFeedTests
         var page = await ManagementApi.ReadAsync(response);
 
         Assert.InRange(waited.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
-        Assert.Equal((0, cursor, false), (page["data"]!.AsArray().Count, page["nextCursor"]!.GetValue<string>(), page["more"]!.GetValue<bool>()));
+        Assert.Equal(
+            (0, cursor, false), (page["data"]!.AsArray().Count, page["nextCursor"]!.GetValue<string>(), page["more"]!.GetValue<bool>()));
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
     }
 
@@ -194,7 +197,8 @@ public sealed class ManagementFeedTests
             Assert.NotNull(problem["errors"]![field]);
         }
 
-        Assert.Contains("has a URL", (await ManagementApi.ReadAsync(await alice.GetAsync(FeedApps.FeedPath(sent))))["detail"]!.GetValue<string>());
+        var hasUrl = await ManagementApi.ReadAsync(await alice.GetAsync(FeedApps.FeedPath(sent)));
+        Assert.Contains("has a URL", hasUrl["detail"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync(FeedApps.FeedPath(id))).StatusCode);
     }
 
@@ -294,7 +298,8 @@ public sealed class ManagementFeedTests
 
         // Rotated: the feed is signed with the new secret and, through the overlap, the old one.
         var old = endpoint["secret"]!.GetValue<string>();
-        var rotated = (await ManagementApi.ReadAsync(await alice.PostAsync($"/webhooks/endpoints/{id}/secret/rotate", null)))["secret"]!.GetValue<string>();
+        using var rotation = await alice.PostAsync($"/webhooks/endpoints/{id}/secret/rotate", null);
+        var rotated = (await ManagementApi.ReadAsync(rotation))["secret"]!.GetValue<string>();
         var item = Assert.Single((await ManagementApi.GetAsync(alice, FeedApps.FeedPath(id)))["data"]!.AsArray())!;
         foreach (var secret in new[] { old, rotated })
         {

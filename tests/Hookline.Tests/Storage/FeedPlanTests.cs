@@ -57,9 +57,10 @@ public sealed class FeedPlanTests(ITestOutputHelper output)
             }
 
             output.WriteLine(string.Join(Environment.NewLine, plan));
-            Assert.Equal(
-                2, plan.Count(step => step.StartsWith("SEARCH m USING INDEX ix_messages_tenant_seq (tenant=? AND seq>?)", StringComparison.Ordinal)));
-            Assert.Contains(plan, step => step.StartsWith("SEARCH m USING INDEX sqlite_autoindex_messages_1 (id=?)", StringComparison.Ordinal));
+            const string BothSides = "SEARCH m USING INDEX ix_messages_tenant_seq (tenant=? AND seq>?)";
+            Assert.Equal(2, plan.Count(step => step.StartsWith(BothSides, StringComparison.Ordinal)));
+            Assert.Contains(
+                plan, step => step.StartsWith("SEARCH m USING INDEX sqlite_autoindex_messages_1 (id=?)", StringComparison.Ordinal));
             Assert.DoesNotContain(plan, step => step.StartsWith("SCAN m", StringComparison.Ordinal));
         }
         finally
@@ -103,7 +104,8 @@ public sealed class FeedPlanTests(ITestOutputHelper output)
             explain.Parameters.AddWithValue("limit", NpgsqlTypes.NpgsqlDbType.Integer, 50);
             explain.Parameters.AddWithValue("since", NpgsqlTypes.NpgsqlDbType.TimestampTz, DateTimeOffset.UnixEpoch);
             explain.Parameters.AddWithValue("endpoint", NpgsqlTypes.NpgsqlDbType.Text, "ep_0001");
-            explain.Parameters.Add(new NpgsqlParameter("types", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = DBNull.Value });
+            explain.Parameters.Add(
+                new NpgsqlParameter("types", NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text) { Value = DBNull.Value });
             var plan = new List<string>();
             await using (var reader = await explain.ExecuteReaderAsync())
             {
@@ -116,8 +118,10 @@ public sealed class FeedPlanTests(ITestOutputHelper output)
             output.WriteLine(string.Join(Environment.NewLine, plan));
             Assert.DoesNotContain(plan, step => step.Contains("Seq Scan", StringComparison.Ordinal));
             Assert.Equal(2, plan.Count(step => step.Contains("Index Scan using ix_messages_feed", StringComparison.Ordinal)));
-            var scanned = plan.Where(step => step.Contains(" Scan ", StringComparison.Ordinal) && step.Contains("rows=", StringComparison.Ordinal))
-                .Select(step => int.Parse(step[(step.IndexOf("rows=", StringComparison.Ordinal) + 5)..].Split(' ', ')')[0], System.Globalization.CultureInfo.InvariantCulture))
+            var scanned = plan
+                .Where(step => step.Contains(" Scan ", StringComparison.Ordinal) && step.Contains("rows=", StringComparison.Ordinal))
+                .Select(step => step[(step.IndexOf("rows=", StringComparison.Ordinal) + 5)..].Split(' ', ')')[0])
+                .Select(rows => int.Parse(rows, System.Globalization.CultureInfo.InvariantCulture))
                 .ToList();
             Assert.NotEmpty(scanned);
             Assert.All(scanned, rows => Assert.InRange(rows, 0, Scan));
