@@ -2,12 +2,13 @@ using System.CommandLine;
 using Hookline.Cli.Generate;
 using Hookline.Cli.Generating;
 using Hookline.Cli.Listen;
+using Hookline.Cli.Poll;
 using Hookline.Cli.Send;
 using Hookline.Cli.Shared;
 
 namespace Hookline.Cli;
 
-/// <summary>The <c>hookline</c> command: <c>generate</c>, <c>listen</c> and <c>send</c>.</summary>
+/// <summary>The <c>hookline</c> command: <c>generate</c>, <c>listen</c>, <c>poll</c> and <c>send</c>.</summary>
 internal static class Program
 {
     private static async Task<int> Main(string[] args)
@@ -15,12 +16,14 @@ internal static class Program
         // A command named as the tool is installed, not a RootCommand: that one takes its name from the assembly (Hookline.Cli).
         var root = new Command(
             "hookline",
-            "Receive webhooks: generate typed receivers from OpenAPI documents, listen for deliveries, send signed ones.")
+            "Receive webhooks: generate typed receivers from OpenAPI documents, listen for deliveries, follow a polling endpoint's "
+            + "feed, send signed ones.")
         {
             new System.CommandLine.Help.HelpOption(),
             new VersionOption(),
             GenerateCommand.Create(),
             ListenCommand.Create(),
+            PollCommand.Create(),
             SendCommand.Create(),
         };
 

@@ -227,5 +227,22 @@ internal static class PostgreSqlSchema
         -- filter texts; NULL for none), evaluated at fan-out.
         ALTER TABLE {schema}.endpoints ADD COLUMN filters jsonb;
         """,
+        """
+        -- Polling endpoints and their feed. A polling endpoint has no URL, and fan-out makes it no deliveries. Its feed must never
+        -- let a reader's position pass a message that commits later: seq is drawn as a message is inserted, so one with a smaller
+        -- seq may commit after a reader has read one with a larger. Each message keeps the id of the transaction that inserted it
+        -- (tx: the app's own, for a publish in its transaction); the feed orders by (tx, seq) and reads only messages whose tx is
+        -- below the current snapshot's xmin, every transaction below which has ended: nothing can appear there after a read. A
+        -- transaction that stays open after writing holds the feed back until it ends. Messages stored before keep tx 0 (a
+        -- constant default: no rewrite), before every other; those stored before ordered delivery get places in seq before every
+        -- other, oldest first. A tenant's feed reads its own messages and those of every tenant (tenant NULL) by (tenant, tx, seq).
+        ALTER TABLE {schema}.endpoints ALTER COLUMN url DROP NOT NULL;
+        ALTER TABLE {schema}.messages ADD COLUMN tx xid8 NOT NULL DEFAULT '0';
+        ALTER TABLE {schema}.messages ALTER COLUMN tx SET DEFAULT pg_current_xact_id();
+        UPDATE {schema}.messages m SET seq = o.seq
+        FROM (SELECT id, -row_number() OVER (ORDER BY created_at DESC, id DESC) AS seq FROM {schema}.messages WHERE seq IS NULL) AS o
+        WHERE m.id = o.id;
+        CREATE INDEX ix_messages_feed ON {schema}.messages (tenant, tx, seq);
+        """,
     ];
 }

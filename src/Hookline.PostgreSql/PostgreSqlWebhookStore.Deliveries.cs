@@ -367,18 +367,18 @@ internal sealed partial class PostgreSqlWebhookStore
                     """
                     WITH due AS (
                         UPDATE {schema}.endpoints SET due_at = @now
-                        WHERE id = @endpoint AND enabled AND (due_at IS NULL OR due_at > @now)
+                        WHERE id = @endpoint AND enabled AND url IS NOT NULL AND (due_at IS NULL OR due_at > @now)
                           AND EXISTS (SELECT 1 FROM {schema}.messages WHERE id = @message)),
                     received AS (
                         INSERT INTO {schema}.received_messages (tenant, message_id)
                         SELECT e.tenant, m.id FROM {schema}.messages m, {schema}.endpoints e
-                        WHERE m.id = @message AND e.id = @endpoint AND e.enabled AND e.tenant IS NOT NULL
+                        WHERE m.id = @message AND e.id = @endpoint AND e.enabled AND e.url IS NOT NULL AND e.tenant IS NOT NULL
                           AND m.tenant IS DISTINCT FROM e.tenant
                         ON CONFLICT DO NOTHING)
                     INSERT INTO {schema}.deliveries AS d
                         (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
                     SELECT m.id, e.id, 0, 0, @now, @now, m.ordering_key, m.seq FROM {schema}.messages m, {schema}.endpoints e
-                    WHERE m.id = @message AND e.id = @endpoint AND e.enabled
+                    WHERE m.id = @message AND e.id = @endpoint AND e.enabled AND e.url IS NOT NULL
                     ON CONFLICT (message_id, endpoint_id)
                     DO UPDATE SET status = 0, attempts = 0, next_attempt_at = @now, lease_owner = NULL, updated_at = @now
                     WHERE d.lease_owner IS NULL OR d.next_attempt_at <= @now;

@@ -179,7 +179,7 @@ internal sealed partial class PostgreSqlWebhookStore
             {
                 Id = reader.GetString(0),
                 Tenant = NullableText(reader, 1),
-                Url = reader.GetString(2),
+                Url = NullableText(reader, 2),
                 Description = NullableText(reader, 3),
                 EventTypes = reader.IsDBNull(4) ? null : reader.GetFieldValue<string[]>(4),
                 Enabled = reader.GetBoolean(5),

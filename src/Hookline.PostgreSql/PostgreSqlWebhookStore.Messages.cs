@@ -58,9 +58,10 @@ internal sealed partial class PostgreSqlWebhookStore
                 // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
                 // null (all) or names its webhook, or only its target endpoint; here those without a payload filter for the
-                // webhook, the others listed for ExpandFilteredAsync. DO NOTHING: a resend may have made one already. A message of
-                // every tenant is listed for each tenant it reaches, for their logs. (Data-modifying CTEs run to completion
-                // whether or not the query reads them.)
+                // webhook, the others listed for ExpandFilteredAsync; none to a polling endpoint (no URL), whose messages are read
+                // from its feed. DO NOTHING: a resend may have made one already. A message of every tenant is listed for each
+                // tenant it reaches (its polling endpoints too), for their logs. (Data-modifying CTEs run to completion whether or
+                // not the query reads them.)
                 var (count, fanned, filtered) = (await ReadAsync(
                     connection,
                     transaction,
@@ -73,7 +74,8 @@ internal sealed partial class PostgreSqlWebhookStore
                             FOR UPDATE SKIP LOCKED))
                         RETURNING created_at, message_id, webhook, tenant, target_endpoint_id, ordering_key, seq),
                     reached AS (
-                        SELECT b.*, e.id AS endpoint_id, e.filters ->> b.webhook AS filter FROM batch b JOIN {schema}.endpoints e
+                        SELECT b.*, e.id AS endpoint_id, e.filters ->> b.webhook AS filter, e.url IS NULL AS polling
+                        FROM batch b JOIN {schema}.endpoints e
                           ON e.enabled
                          AND (b.tenant IS NULL OR e.tenant = b.tenant)
                          AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
@@ -81,20 +83,22 @@ internal sealed partial class PostgreSqlWebhookStore
                     fanned AS (
                         INSERT INTO {schema}.deliveries
                             (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
-                        SELECT message_id, endpoint_id, 0, 0, created_at, @now, ordering_key, seq FROM reached WHERE filter IS NULL
+                        SELECT message_id, endpoint_id, 0, 0, created_at, @now, ordering_key, seq FROM reached
+                        WHERE filter IS NULL AND NOT polling
                         ON CONFLICT (message_id, endpoint_id) DO NOTHING
                         RETURNING endpoint_id, next_attempt_at),
                     received AS (
                         INSERT INTO {schema}.received_messages (tenant, message_id)
                         SELECT DISTINCT e.tenant, r.message_id FROM reached r JOIN {schema}.endpoints e ON e.id = r.endpoint_id
                         WHERE r.tenant IS NULL AND e.tenant IS NOT NULL
-                        ON CONFLICT DO NOTHING)
+                        ON CONFLICT DO NOTHING),
+                    sifted AS (SELECT message_id, endpoint_id, filter FROM reached WHERE filter IS NOT NULL AND NOT polling)
                     SELECT (SELECT count(*) FROM batch),
                            (SELECT array_agg(endpoint_id ORDER BY endpoint_id) FROM fanned),
                            (SELECT array_agg(next_attempt_at ORDER BY endpoint_id) FROM fanned),
-                           (SELECT array_agg(message_id ORDER BY message_id, endpoint_id) FROM reached WHERE filter IS NOT NULL),
-                           (SELECT array_agg(endpoint_id ORDER BY message_id, endpoint_id) FROM reached WHERE filter IS NOT NULL),
-                           (SELECT array_agg(filter ORDER BY message_id, endpoint_id) FROM reached WHERE filter IS NOT NULL);
+                           (SELECT array_agg(message_id ORDER BY message_id, endpoint_id) FROM sifted),
+                           (SELECT array_agg(endpoint_id ORDER BY message_id, endpoint_id) FROM sifted),
+                           (SELECT array_agg(filter ORDER BY message_id, endpoint_id) FROM sifted);
                     """,
                     reader => (
                         reader.GetInt64(0),

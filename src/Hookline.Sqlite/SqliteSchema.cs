@@ -203,5 +203,20 @@ internal static class SqliteSchema
         -- filter texts; NULL for none), evaluated at fan-out.
         ALTER TABLE endpoints ADD COLUMN filters TEXT;
         """,
+        """
+        -- Polling endpoints and their feed. A polling endpoint has no URL: kept as '' (SQLite drops a NOT NULL only by rebuilding
+        -- the table), and fan-out makes it no deliveries. Its feed reads the messages in seq order, which is their commit order
+        -- (one writer at a time, each message the next seq in its write transaction): a reader past a message has seen every one
+        -- before it. The last seq given is kept apart, so that it never goes back when retention purges the newest messages
+        -- (max(seq) + 1 would, and a reader's position would pass over the next ones). Messages stored before ordered delivery
+        -- have no seq: they take places before every other, oldest first. A tenant's feed reads its own messages and those of
+        -- every tenant (tenant NULL) by (tenant, seq).
+        UPDATE messages SET seq = o.seq
+        FROM (SELECT id, -row_number() OVER (ORDER BY created_at DESC, id DESC) AS seq FROM messages WHERE seq IS NULL) AS o
+        WHERE messages.id = o.id;
+        CREATE TABLE message_seq (last INTEGER NOT NULL);
+        INSERT INTO message_seq (last) SELECT ifnull(max(seq), 0) FROM messages;
+        CREATE INDEX ix_messages_tenant_seq ON messages (tenant, seq);
+        """,
     ];
 }

@@ -359,12 +359,14 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 """
                 INSERT OR IGNORE INTO received_messages (tenant, message_id)
                 SELECT e.tenant, m.id FROM messages m, endpoints e
-                WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1 AND e.tenant IS NOT NULL AND m.tenant IS NOT e.tenant;
+                WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1 AND e.url <> '' AND e.tenant IS NOT NULL
+                  AND m.tenant IS NOT e.tenant;
                 UPDATE endpoints SET due_at = $now
-                WHERE id = $endpoint AND enabled = 1 AND ifnull(due_at > $now, 1) AND EXISTS (SELECT 1 FROM messages WHERE id = $message);
+                WHERE id = $endpoint AND enabled = 1 AND url <> '' AND ifnull(due_at > $now, 1)
+                  AND EXISTS (SELECT 1 FROM messages WHERE id = $message);
                 INSERT INTO deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
                 SELECT m.id, e.id, 0, 0, $now, $now, m.ordering_key, m.seq FROM messages m, endpoints e
-                WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1
+                WHERE m.id = $message AND e.id = $endpoint AND e.enabled = 1 AND e.url <> ''
                 ON CONFLICT (message_id, endpoint_id)
                 DO UPDATE SET status = 0, attempts = 0, next_attempt_at = $now, lease_owner = NULL, updated_at = $now
                 WHERE deliveries.lease_owner IS NULL OR deliveries.next_attempt_at <= $now;

@@ -7,6 +7,9 @@ namespace Hookline.Sqlite;
 /// <summary>Endpoints (<see cref="IWebhookEndpointStore"/>), written compare-and-set on their version.</summary>
 internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
 {
+    /// <summary>A polling endpoint's stored URL: the column is NOT NULL, and no URL an endpoint may have is empty.</summary>
+    private const string PollingUrl = "";
+
     private const string EndpointColumns =
         "id, tenant, url, description, event_types, enabled, disabled_reason, secrets, created_at, updated_at, failing_since, rate_limit, "
         + "version, consecutive_failures, last_failed_at, ordering, filters";
@@ -137,7 +140,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
     [
         ("$id", endpoint.Id),
         ("$tenant", endpoint.Tenant),
-        ("$url", endpoint.Url),
+        ("$url", endpoint.Url ?? PollingUrl),
         ("$description", endpoint.Description),
         ("$event_types", endpoint.EventTypes is null ? null : JsonSerializer.Serialize([.. endpoint.EventTypes], SqliteJsonContext.Default.ListString)),
         ("$enabled", endpoint.Enabled),
@@ -162,7 +165,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
             {
                 Id = reader.GetString(0),
                 Tenant = NullableText(reader, 1),
-                Url = reader.GetString(2),
+                Url = reader.GetString(2) is { Length: > 0 } url ? url : null,
                 Description = NullableText(reader, 3),
                 EventTypes = reader.IsDBNull(4) ? null : JsonSerializer.Deserialize(reader.GetString(4), SqliteJsonContext.Default.ListString),
                 Enabled = reader.GetBoolean(5),

@@ -69,9 +69,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             connection,
             transaction,
             """
+            UPDATE message_seq SET last = last + 1;
             INSERT INTO messages (id, webhook, method, tenant, payload, created_at, idempotency_key, target_endpoint_id, ordering_key, seq)
             VALUES ($id, $webhook, $method, $tenant, $payload, $created_at, $key, $endpoint, $ordering_key,
-                    (SELECT ifnull(max(seq), 0) + 1 FROM messages));
+                    (SELECT last FROM message_seq));
             INSERT INTO unexpanded (created_at, message_id, webhook, tenant, target_endpoint_id, ordering_key, seq)
             VALUES ($created_at, $id, $webhook, $tenant, $endpoint, $ordering_key, (SELECT seq FROM messages WHERE id = $id));
             """,
@@ -122,8 +123,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                 // One writer at a time, so every statement sees the same oldest waiting messages. Fan out: one pending delivery,
                 // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
                 // null (all) or names its webhook, or only its target endpoint; here those without a payload filter for the
-                // webhook, then those with one whose filter the payload matches. OR IGNORE: a resend may have made one already. A
-                // message of every tenant is listed for each tenant it reaches, for their logs.
+                // webhook, then those with one whose filter the payload matches; none to a polling endpoint (url ''), whose
+                // messages are read from its feed. OR IGNORE: a resend may have made one already. A message of every tenant is
+                // listed for each tenant it reaches (its polling endpoints too), for their logs.
                 await Prepared(
                     transaction,
                     """
@@ -136,7 +138,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                     INSERT OR IGNORE INTO deliveries
                         (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
                     SELECT m.id, e.id, 0, 0, m.created_at, $now, m.ordering_key, m.seq FROM expanding m JOIN endpoints e
-                      ON e.enabled = 1
+                      ON e.enabled = 1 AND e.url <> ''
                      AND (m.tenant IS NULL OR e.tenant = m.tenant)
                      AND (m.target IS NULL OR e.id = m.target)
                      AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = m.webhook))
@@ -179,7 +181,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             """
             SELECT m.id, e.id, f.value, m.created_at, m.ordering_key, m.seq, p.payload
             FROM expanding m JOIN messages p ON p.id = m.id JOIN endpoints e
-              ON e.enabled = 1
+              ON e.enabled = 1 AND e.url <> ''
              AND (m.tenant IS NULL OR e.tenant = m.tenant)
              AND (m.target IS NULL OR e.id = m.target)
              AND (e.event_types IS NULL OR EXISTS (SELECT 1 FROM json_each(e.event_types) WHERE value = m.webhook))

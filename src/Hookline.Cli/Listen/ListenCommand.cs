@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -12,7 +11,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Spectre.Console;
 
 namespace Hookline.Cli.Listen;
 
@@ -24,7 +22,6 @@ namespace Hookline.Cli.Listen;
 internal static class ListenCommand
 {
     private const int MaxBodyBytes = 1024 * 1024;
-    private static readonly Lock Printing = new();
 
     public static Command Create()
     {
@@ -96,7 +93,7 @@ internal static class ListenCommand
         var timestamp = Header(WebhookHeaders.Timestamp);
         var verdict = verifier.Verify(id, timestamp, Header(WebhookHeaders.Signature), body);
         var text = Encoding.UTF8.GetString(body);
-        Print(request.Path, EventOf(context, text), id, timestamp, verdict, text);
+        DeliveryPrinter.Print($"path={request.Path}", EventOf(context, text), id, timestamp, verdict, text, "answered 401");
         var answer = verdict == WebhookVerificationResult.Verified
             ? Results.NoContent()
             : Results.Problem(
@@ -127,26 +124,5 @@ internal static class ListenCommand
         }
 
         return context.Request.RouteValues["event"] is string { Length: > 0 } fromPath ? $"{fromPath} (from the path)" : "-";
-    }
-
-    private static void Print(string path, string eventName, string? id, string? timestamp, WebhookVerificationResult verdict, string body)
-    {
-        var when = long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds < 253402300800
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("u", CultureInfo.InvariantCulture)
-            : timestamp ?? "-";
-        var verified = verdict == WebhookVerificationResult.Verified;
-        lock (Printing)
-        {
-            var (color, word) = verified ? ("green", "verified") : ("red", "refused");
-            var delivery = TerminalText.Escape($"{id ?? "-"} event={eventName} at={when} path={path}");
-            AnsiConsole.MarkupLineInterpolated($"[{color}]{word}[/] {delivery}");
-            if (!verified)
-            {
-                AnsiConsole.MarkupLineInterpolated($"  [red]{verdict}[/]: answered 401");
-            }
-
-            Console.WriteLine(TerminalText.Escape(Json.Pretty(body), keepLineFeeds: true));
-            Console.WriteLine();
-        }
     }
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from './vendor/hooks.mjs';
 import { api, ApiError, query } from './api.js';
-import { Badge, Field, html, Loading, percent, poll, Problem, Status, Time, useLoad } from './ui.js';
+import { Badge, endpointName, Field, html, Loading, percent, poll, Problem, Status, Time, useLoad } from './ui.js';
 import { Chart } from './chart.js';
 import { Attempts, outcomeWords } from './attempts.js';
 import { filterFields } from './catalog.js';
@@ -29,7 +29,7 @@ export function EndpointList({ session }) {
           const of = stats.get(endpoint.id);
           const last = of?.last24Hours;
           return html`<li class="card">
-            <h2><a href=${`#/endpoints/${endpoint.id}`}>${endpoint.url}</a></h2>
+            <h2><a href=${`#/endpoints/${endpoint.id}`}>${endpointName(endpoint)}</a></h2>
             <p class="meta">
               <${Badge} endpoint=${endpoint} /> ${endpoint.eventTypes ? endpoint.eventTypes.join(', ') : 'All event types'}
             </p>
@@ -109,18 +109,27 @@ function EndpointFields({ id, types, endpoint, navigate }) {
     setChosen(next);
   };
 
+  // A polling endpoint (no URL: its messages are read from its feed) stays one: its form has no URL, rate limit or order.
+  const polling = endpoint?.polling === true;
   const submit = async event => {
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const body = {
-      url: url.trim(),
-      description: description.trim() || null,
-      eventTypes: all ? null : [...chosen],
-      filters: filtersOf(all ? types : types.filter(t => chosen.has(t.name)), filters),
-      rateLimit: rateLimit === '' ? null : Number(rateLimit),
-      ordering,
-    };
+    const body = polling
+      ? {
+        polling,
+        description: description.trim() || null,
+        eventTypes: all ? null : [...chosen],
+        filters: filtersOf(all ? types : types.filter(t => chosen.has(t.name)), filters),
+      }
+      : {
+        url: url.trim(),
+        description: description.trim() || null,
+        eventTypes: all ? null : [...chosen],
+        filters: filtersOf(all ? types : types.filter(t => chosen.has(t.name)), filters),
+        rateLimit: rateLimit === '' ? null : Number(rateLimit),
+        ordering,
+      };
     try {
       const saved = id
         ? await api('PUT', `/endpoints/${id}`, { body, ifMatch: endpoint.version })
@@ -138,9 +147,11 @@ function EndpointFields({ id, types, endpoint, navigate }) {
     <form ref=${form} onSubmit=${submit} novalidate>
       <${Problem} error=${error}
         skip=${['url', 'description', 'eventTypes', 'rateLimit', 'ordering', ...types.map(t => `filters.${t.name}`)]} />
-      <${Field} id="url" label="URL" hint="Where the events are sent: https, reachable from the internet." error=${error}>
+      ${polling
+        ? html`<p class="hint">A polling endpoint: nothing is sent to it; its messages are read from its feed.</p>`
+        : html`<${Field} id="url" label="URL" hint="Where the events are sent: https, reachable from the internet." error=${error}>
         ${props => html`<input ...${props} type="url" required value=${url} onInput=${e => setUrl(e.target.value)} autocomplete="url" />`}
-      <//>
+      <//>`}
       <fieldset class=${typesRefused ? 'field invalid' : 'field'} aria-describedby=${typesRefused ? 'eventTypes-error' : undefined}>
         <legend>Event types</legend>
         <label class="check">
@@ -170,8 +181,8 @@ function EndpointFields({ id, types, endpoint, navigate }) {
       <${Field} id="description" label="Description (optional)" hint="A note for yourself." error=${error}>
         ${props => html`<input ...${props} value=${description} onInput=${e => setDescription(e.target.value)} />`}
       <//>
-      <${Field} id="rateLimit" label="Rate limit (optional)" hint="At most this many deliveries a second; empty for no limit."
-        error=${error}>
+      ${!polling && html`<${Field} id="rateLimit" label="Rate limit (optional)"
+        hint="At most this many deliveries a second; empty for no limit." error=${error}>
         ${props => html`<input ...${props} type="number" min="1" max="10000" inputmode="numeric" value=${rateLimit}
           onInput=${e => setRateLimit(e.target.value)} />`}
       <//>
@@ -181,7 +192,7 @@ function EndpointFields({ id, types, endpoint, navigate }) {
         ${props => html`<select ...${props} value=${ordering} onChange=${e => setOrdering(e.target.value)}>
           ${orderings.map(o => html`<option value=${o.value}>${o.choice}</option>`)}
         </select>`}
-      <//>
+      <//>`}
       <div class="actions">
         <button type="submit" disabled=${busy}>${id ? 'Save' : 'Add endpoint'}</button>
         <a href=${id ? `#/endpoints/${id}` : '#/'}>Cancel</a>
@@ -240,7 +251,7 @@ function EndpointView({ endpoint, stats, attempts, types, blocked, session, relo
   return html`
     <p><a href="#/">← Endpoints</a></p>
     <div class="heading">
-      <h1 class="url">${endpoint.url}</h1>
+      <h1 class="url">${endpointName(endpoint)}</h1>
       <${Badge} endpoint=${endpoint} />
     </div>
     ${endpoint.description && html`<p>${endpoint.description}</p>`}
@@ -264,7 +275,7 @@ function EndpointView({ endpoint, stats, attempts, types, blocked, session, relo
       </div>
       <${Attempts} attempts=${attempts} />
       <p><a href=${`#/messages?endpointId=${endpoint.id}`}>All messages to this endpoint</a></p>
-      ${!readOnly && html`<${Recover} endpoint=${endpoint} reload=${reload} />`}
+      ${!readOnly && !endpoint.polling && html`<${Recover} endpoint=${endpoint} reload=${reload} />`}
     </section>
 
     <${Advanced} endpoint=${endpoint} types=${types} readOnly=${readOnly} navigate=${navigate} />`;
@@ -287,9 +298,12 @@ function Health({ endpoint, stats, blocked, readOnly, reload }) {
           ? html`<${Time} value=${last.lastFailure.at} /> ${failure(last.lastFailure)}`
           : 'None'}</dd></div>
         ${endpoint.failingSince && html`<div><dt>Failing since</dt><dd><${Time} value=${endpoint.failingSince} /></dd></div>`}
-        <div><dt>Circuit breaker</dt><dd>${circuitStates[endpoint.circuit.state] || endpoint.circuit.state}</dd></div>
-        <div><dt>Deliveries at once</dt><dd><${Circuit} circuit=${endpoint.circuit} /></dd></div>
-        <div><dt>Order</dt><dd>${ordering?.shown || endpoint.ordering}</dd></div>
+        ${endpoint.polling
+          ? html`<div><dt>Kind</dt><dd>Polling: nothing is sent; its messages are read from its feed, in order</dd></div>`
+          : html`
+            <div><dt>Circuit breaker</dt><dd>${circuitStates[endpoint.circuit.state] || endpoint.circuit.state}</dd></div>
+            <div><dt>Deliveries at once</dt><dd><${Circuit} circuit=${endpoint.circuit} /></dd></div>
+            <div><dt>Order</dt><dd>${ordering?.shown || endpoint.ordering}</dd></div>`}
         <div><dt>Added</dt><dd><${Time} value=${endpoint.createdAt} /></dd></div>
       </dl>
       ${endpoint.ordering === 'ordered'
@@ -439,6 +453,12 @@ function TestEvent({ endpoint, types, readOnly, reload }) {
     setFeedback(`Sending a ${type} test event…`);
     try {
       const message = await api('POST', `/endpoints/${endpoint.id}/test`, { body: { eventType: type } });
+      if (endpoint.polling) {
+        // Nothing is sent to a polling endpoint: the event waits in its feed for its reader.
+        setFeedback(`Published: ${message.eventType} as ${message.id}, in this endpoint's feed only, for its reader to read.`);
+        return;
+      }
+
       const due = message.deliveries.find(d => d.endpointId === endpoint.id)?.nextAttemptAt;
       setFeedback(`Scheduled: ${message.eventType} as ${message.id}, to this endpoint only${due ? ', due now' : ''}. `
         + 'Waiting for its attempt…');

@@ -3,7 +3,7 @@ import { api, ApiError, query } from './api.js';
 import { Attempts } from './attempts.js';
 import { localInput } from './endpoints.js';
 import { clip, Clipped, Visible } from './text.js';
-import { html, Loading, poll, Problem, Status, Time, useLoad } from './ui.js';
+import { endpointName, html, Loading, poll, Problem, Status, Time, useLoad } from './ui.js';
 
 /** The log's filters, as the URL's query keeps them (so a reload, a shared link, back and forward show the same list). */
 const filterNames = ['messageId', 'eventType', 'status', 'endpointId', 'since', 'until'];
@@ -42,7 +42,7 @@ export function MessageLog({ params, navigate }) {
       ${refused
         ? unplaced && html`<${Problem} error=${refused} />`
         : html`<${Loading} state=${state}>${messages => html`
-            <${MessageTable} messages=${messages.data} urls=${new Map(endpoints.map(e => [e.id, e.url]))} />
+            <${MessageTable} messages=${messages.data} urls=${new Map(endpoints.map(e => [e.id, endpointName(e)]))} />
             ${messages.data.length === 0 && html`<p class="empty">${empty(filters, cursor)}</p>`}
             <nav class="pager" aria-label="Pages">
               ${cursor && html`<a href=${`#/messages${query(filters)}`}>Newest</a>`}
@@ -105,7 +105,7 @@ function Filters({ filters, types, endpoints, error, onApply }) {
         <option value="succeeded">Succeeded</option><option value="failed">Failed</option><option value="blocked">Blocked</option>
       </select>`)}
       ${field('endpointId', 'Endpoint', props => html`<select ...${props}>
-        <option value="">Any</option>${endpoints.map(e => html`<option value=${e.id}>${e.url}</option>`)}
+        <option value="">Any</option>${endpoints.map(e => html`<option value=${e.id}>${endpointName(e)}</option>`)}
       </select>`)}
       ${field('since', 'Since', props => html`<input ...${props} type="datetime-local" />`)}
       ${field('until', 'Until', props => html`<input ...${props} type="datetime-local" />`)}
@@ -198,7 +198,7 @@ export function MessagePage({ id, session }) {
       api('GET', `/attempts${query({ messageId: id, limit: 100 })}`),
       api('GET', '/endpoints?limit=100'),
     ]);
-    return { message, attempts, urls: new Map(endpoints.data.map(e => [e.id, e.url])) };
+    return { message, attempts, urls: new Map(endpoints.data.map(e => [e.id, endpointName(e)])) };
   }, [id]);
   const [status, setStatus] = useState('');
   const [error, setError] = useState(null);

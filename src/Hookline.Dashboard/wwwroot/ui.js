@@ -66,6 +66,9 @@ export function Status({ text }) {
   return html`<p class="status" role="status" aria-live="polite">${text || ''}</p>`;
 }
 
+/** What an endpoint is called on the page: its URL, or for a polling endpoint (which has none) that, with its id. */
+export const endpointName = endpoint => endpoint.url ?? `Polling endpoint ${endpoint.id}`;
+
 export function Badge({ endpoint }) {
   if (endpoint.enabled && !endpoint.failingSince) return html`<span class="badge ok">Enabled</span>`;
   if (endpoint.enabled) return html`<span class="badge warn">Failing</span>`;

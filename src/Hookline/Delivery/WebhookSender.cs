@@ -121,17 +121,16 @@ internal sealed class WebhookSender : IDisposable
 
     private static HttpRequestMessage CreateRequest(LeasedDelivery delivery, IEnumerable<WebhookEndpointSecret> plain, DateTimeOffset now)
     {
-        var timestamp = now.ToUnixTimeSeconds();
-        WebhookSecret[] secrets = [.. plain.Where(s => s.IsActive(now)).Select(s => WebhookSecret.Parse(s.Value))];
+        var signature = DeliverySignature.Sign(plain, delivery.MessageId, delivery.Payload.Span, now);
         var request = new HttpRequestMessage(new HttpMethod(delivery.Method), delivery.Url)
         {
             Content = new ReadOnlyMemoryContent(delivery.Payload),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.UserAgent.Add(s_userAgent);
-        request.Headers.Add(WebhookHeaders.Id, delivery.MessageId);
-        request.Headers.Add(WebhookHeaders.Timestamp, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookHeaders.Signature, WebhookSigner.Sign(secrets, delivery.MessageId, timestamp, delivery.Payload.Span));
+        request.Headers.Add(WebhookHeaders.Id, signature.Id);
+        request.Headers.Add(WebhookHeaders.Timestamp, signature.Timestamp);
+        request.Headers.Add(WebhookHeaders.Signature, signature.Signature);
         request.Headers.Add("traceparent", TraceParent(Activity.Current));
         request.Options.Set(GuardedConnector.EndpointId, delivery.EndpointId);
         return request;

@@ -108,6 +108,20 @@ internal sealed class WebhookOptionsValidator : IValidateOptions<WebhookOptions>
             failures.Add($"Webhooks:Management:CostlyCalls:Burst must be positive; it is {costly.Burst}.");
         }
 
+        var feed = options.Management.Feed;
+        var longest = Management.FeedWaits.LongestMaxWait;
+        if (feed.MaxWait < TimeSpan.Zero || feed.MaxWait > longest)
+        {
+            failures.Add($"Webhooks:Management:Feed:MaxWait must be from 0 to {longest.TotalMinutes:F0} minutes; it is {feed.MaxWait}.");
+        }
+
+        if (feed.MaxWaitingPerTenant <= 0 || feed.MaxWaiting <= 0)
+        {
+            failures.Add(
+                "Webhooks:Management:Feed:MaxWaitingPerTenant and MaxWaiting must be positive; "
+                + $"they are {feed.MaxWaitingPerTenant} and {feed.MaxWaiting}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -19,9 +19,9 @@ public static class WebhooksBuilderExtensions
     /// <remarks>
     /// The store is registered under each of its roles (<see cref="IWebhookEndpointStore"/>,
     /// <see cref="IWebhookMessageAppender"/>, <see cref="IWebhookDeliveryQueue"/>, <see cref="IWebhookLogReader"/>,
-    /// <see cref="IWebhookDashboardStateStore"/>), one instance behind all five; <see cref="IWebhookStore"/> itself is not a
-    /// service. A store that learns of messages appended by other instances wakes this one's dispatcher through
-    /// <see cref="IWebhookDispatchWaker"/>.
+    /// <see cref="IWebhookFeedReader"/>, <see cref="IWebhookDashboardStateStore"/>), one instance behind all six;
+    /// <see cref="IWebhookStore"/> itself is not a service. A store that learns of messages appended by other instances wakes
+    /// this one's dispatcher (and reads of polling endpoints' feeds waiting for messages) through <see cref="IWebhookDispatchWaker"/>.
     /// </remarks>
     /// <param name="builder">The builder from <c>AddWebhooks()</c>.</param>
     /// <param name="store">Creates the store, once.</param>
@@ -41,6 +41,7 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton<IWebhookDeliveryQueue>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.TryAddSingleton<IWebhookMessageAppender>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.TryAddSingleton<IWebhookLogReader>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
+        services.TryAddSingleton<IWebhookFeedReader>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.TryAddSingleton<IWebhookDashboardStateStore>(sp => sp.GetRequiredService<SecretProtectingStore>().Inner);
         services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
@@ -56,6 +57,7 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton<WebhookPublisher>();
         services.TryAddSingleton<Hookline.Management.WebhookEventTypes>();
         services.TryAddSingleton<Hookline.Management.CostlyCallLimiter>();
+        services.TryAddSingleton<Hookline.Management.FeedWaits>();
         services.TryAddSingleton<Hookline.Management.WebhookTenantService>();
         services.TryAddSingleton<WebhookEndpointManager>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcher>());

@@ -36,6 +36,8 @@ public interface IWebhookEndpointManager
 
     /// <summary>
     /// Replaces an endpoint's URL, description, webhooks and rate limit; its secrets and whether it is enabled stay as they are.
+    /// A polling endpoint stays one, and one with a URL keeps one: settings of the other kind throw an
+    /// <see cref="ArgumentException"/> naming <see cref="WebhookEndpointSettings.Polling"/>.
     /// </summary>
     /// <param name="id">The endpoint's id.</param>
     /// <param name="settings">The new settings.</param>
@@ -106,8 +108,9 @@ public interface IWebhookEndpointManager
     /// now, when nothing changes (<see cref="DeliveryResend.InFlight"/>): a resend never sends it twice at once.
     /// </summary>
     /// <returns>
-    /// <see cref="DeliveryResend.Resent"/>; <see cref="DeliveryResend.NotFound"/> when the message or the endpoint does not exist or
-    /// the endpoint is disabled; <see cref="DeliveryResend.InFlight"/> when the delivery is being attempted (resend it after).
+    /// <see cref="DeliveryResend.Resent"/>; <see cref="DeliveryResend.NotFound"/> when the message or the endpoint does not exist, or
+    /// the endpoint is disabled or a polling endpoint (never sent anything: its feed is read again from an earlier cursor);
+    /// <see cref="DeliveryResend.InFlight"/> when the delivery is being attempted (resend it after).
     /// </returns>
     Task<DeliveryResend> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
 

@@ -80,11 +80,24 @@ internal sealed class WebhookEndpointManager(
     public async Task<WebhookEndpoint?> UpdateAsync(
         string id, WebhookEndpointSettings settings, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(settings);
+        // An endpoint keeps its kind, whatever else the settings say: that refusal first, before the settings of the other kind.
+        if (await endpoints.GetEndpointAsync(id, cancellationToken).ConfigureAwait(false) is not { } current)
+        {
+            return null;
+        }
+
+        if (current.IsPolling != settings.Polling)
+        {
+            throw KindChange(current);
+        }
+
         var valid = await ValidateAsync(settings, tenant: null, id, cancellationToken).ConfigureAwait(false);
         return await ChangeAsync(
             id,
             ifVersion,
-            e => (e.Url == valid.Url ? e : NewCircuit(e)) with
+            e => (e.IsPolling == valid.Polling ? (e.Url == valid.Url ? e : NewCircuit(e)) : throw KindChange(e)) with
             {
                 Url = valid.Url,
                 Description = valid.Description,
@@ -235,6 +248,13 @@ internal sealed class WebhookEndpointManager(
         }
     }
 
+    private static ArgumentException KindChange(WebhookEndpoint endpoint) =>
+        new(
+            endpoint.IsPolling
+                ? $"Endpoint '{endpoint.Id}' is a polling endpoint, and stays one: register a new endpoint to have messages sent to a URL."
+                : $"Endpoint '{endpoint.Id}' has a URL, and keeps one: register a new, polling endpoint to read messages instead.",
+            nameof(WebhookEndpointSettings.Polling));
+
     private static WebhookEndpointConflictException Stale(string id, long? ifVersion) =>
         new(
             id,
@@ -252,14 +272,17 @@ internal sealed class WebhookEndpointManager(
         WebhookEndpointSettings settings, string? tenant, string? endpointId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Polling)
+        {
+            return await ValidPollingAsync(settings).ConfigureAwait(false);
+        }
+
         var url = ValidUrl(settings.Url);
         var types = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes);
         var valid = new WebhookEndpointSettings
         {
             Url = url.AbsoluteUri,
-            Description = settings.Description is { Length: > MaxDescriptionLength }
-                ? throw new ArgumentException($"An endpoint description is at most {MaxDescriptionLength} characters; this one is {settings.Description.Length}.", nameof(settings.Description))
-                : StorableText.RequireReadable(settings.Description, "An endpoint description", nameof(settings.Description)),
+            Description = ValidDescription(settings.Description),
             EventTypes = types,
             Filters = await ValidFiltersAsync(settings.Filters, types).ConfigureAwait(false),
             RateLimit = settings.RateLimit is < 1 or > MaxRateLimit
@@ -274,6 +297,51 @@ internal sealed class WebhookEndpointManager(
         await destinations.EnsureAllowedAsync(url, tenant, endpointId, nameof(settings.Url), cancellationToken).ConfigureAwait(false);
         return valid;
     }
+
+    /// <summary>
+    /// A polling endpoint's settings: no URL (so no destination to check), no rate limit and no ordering, since nothing is sent to
+    /// it; its event types and payload filters as any endpoint's, applied to its feed.
+    /// </summary>
+    private async Task<WebhookEndpointSettings> ValidPollingAsync(WebhookEndpointSettings settings)
+    {
+        if (settings.Url is not null)
+        {
+            throw new ArgumentException(
+                "A polling endpoint has no URL: its messages are read from its feed, not sent. Leave the URL out, or register an "
+                + "endpoint that is not polling.",
+                nameof(settings.Url));
+        }
+
+        if (settings.RateLimit is not null)
+        {
+            throw new ArgumentException(
+                "A polling endpoint has no rate limit: nothing is sent to it, and it reads its feed as fast as it likes.",
+                nameof(settings.RateLimit));
+        }
+
+        if (settings.Ordering != WebhookOrdering.None)
+        {
+            throw new ArgumentException(
+                "A polling endpoint has no ordering to set: its feed is always read in order, one message after another.",
+                nameof(settings.Ordering));
+        }
+
+        var types = settings.EventTypes is null ? null : ValidEventTypes(settings.EventTypes);
+        return new WebhookEndpointSettings
+        {
+            Polling = true,
+            Description = ValidDescription(settings.Description),
+            EventTypes = types,
+            Filters = await ValidFiltersAsync(settings.Filters, types).ConfigureAwait(false),
+        };
+    }
+
+    private static string? ValidDescription(string? description) =>
+        description is { Length: > MaxDescriptionLength }
+            ? throw new ArgumentException(
+                $"An endpoint description is at most {MaxDescriptionLength} characters; this one is {description.Length}.",
+                nameof(WebhookEndpointSettings.Description))
+            : StorableText.RequireReadable(description, "An endpoint description", nameof(WebhookEndpointSettings.Description));
 
     private static Uri ValidUrl(string? url)
     {

@@ -1,10 +1,22 @@
 namespace Hookline;
 
-/// <summary>What the owner of an endpoint sets: where deliveries go and which webhooks they carry.</summary>
+/// <summary>
+/// What the owner of an endpoint sets: where deliveries go (or that its messages are read instead) and which webhooks they carry.
+/// </summary>
 public sealed record WebhookEndpointSettings
 {
-    /// <summary>The absolute http(s) URL to deliver to, without credentials or a fragment; at most 2,048 characters.</summary>
-    public required string Url { get; init; }
+    /// <summary>
+    /// The absolute http(s) URL to deliver to, without credentials or a fragment; at most 2,048 characters. None for a
+    /// <see cref="Polling"/> endpoint.
+    /// </summary>
+    public string? Url { get; init; }
+
+    /// <summary>
+    /// Whether it is a polling endpoint: one without a URL, never sent anything, whose messages its owner reads from its feed
+    /// (the management API's <c>GET /endpoints/{id}/feed</c>), signed as a delivery is. It has no rate limit and no ordering
+    /// (its feed is in commit order), and stays a polling endpoint: an endpoint does not change between the two kinds.
+    /// </summary>
+    public bool Polling { get; init; }
 
     /// <summary>A note for the owner; at most 1,024 characters.</summary>
     public string? Description { get; init; }

@@ -144,6 +144,7 @@ internal static class EndpointHandlers
     private static WebhookEndpointSettings Settings(WebhookEndpointRequest request) => new()
     {
         Url = request.Url,
+        Polling = request.Polling,
         Description = request.Description,
         EventTypes = request.EventTypes,
         Filters = request.Filters,

@@ -8,9 +8,18 @@ namespace Hookline.Management;
 /// <summary>An endpoint's settings: to register one, or to replace them.</summary>
 public sealed record WebhookEndpointRequest
 {
-    /// <summary>The absolute https URL (http only where allowed) that deliveries are sent to; no credentials, no fragment, at most 2,048 characters.</summary>
-    [Required]
-    public string Url { get; init; } = "";
+    /// <summary>
+    /// The absolute https URL (http only where allowed) that deliveries are sent to; no credentials, no fragment, at most 2,048
+    /// characters. Required, but for a polling endpoint, which has none.
+    /// </summary>
+    public string? Url { get; init; }
+
+    /// <summary>
+    /// True for a polling endpoint: no URL, nothing sent; you read its messages from its feed (<c>GET /endpoints/{id}/feed</c>),
+    /// each with the signature headers a delivery carries. No rate limit or ordering. An endpoint stays of the kind it was
+    /// registered as.
+    /// </summary>
+    public bool Polling { get; init; }
 
     /// <summary>A note for yourself, at most 1,024 characters.</summary>
     public string? Description { get; init; }
@@ -45,8 +54,11 @@ public sealed record WebhookEndpointResponse
     /// <summary>The endpoint's id, <c>ep_...</c>.</summary>
     public required string Id { get; init; }
 
-    /// <summary>Where deliveries are sent.</summary>
-    public required string Url { get; init; }
+    /// <summary>Where deliveries are sent; null for a polling endpoint.</summary>
+    public required string? Url { get; init; }
+
+    /// <summary>Whether it is a polling endpoint: nothing is sent to it, and you read its messages from its feed.</summary>
+    public required bool Polling { get; init; }
 
     /// <summary>A note for yourself.</summary>
     public string? Description { get; init; }
@@ -100,6 +112,7 @@ public sealed record WebhookEndpointResponse
     {
         Id = endpoint.Id,
         Url = endpoint.Url,
+        Polling = endpoint.IsPolling,
         Description = endpoint.Description,
         EventTypes = endpoint.EventTypes,
         Filters = endpoint.Filters,

@@ -10,6 +10,7 @@ internal static class ManagementQuery
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
+    private const string FeedCursorVersion = "1:";
 
     private static readonly Dictionary<string, WebhookOrdering> s_orderings =
         Enum.GetValues<WebhookOrdering>().ToDictionary(OrderingName, StringComparer.Ordinal);
@@ -74,6 +75,26 @@ internal static class ManagementQuery
 
     /// <summary>An opaque cursor: the last item's id, so the next page starts after it whatever was added since.</summary>
     public static string Cursor(string lastId) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(lastId));
+
+    /// <summary>
+    /// A feed's cursor: the store's position (none: the feed's start), behind a version, so that a client never builds one and a
+    /// later form can be told apart.
+    /// </summary>
+    public static string FeedCursor(string? position) => Cursor(FeedCursorVersion + position);
+
+    /// <summary>The store's position in a feed's cursor; <see langword="null"/> for the start (no cursor, or one of the start).</summary>
+    public static string? FromFeedCursor(string? cursor) =>
+        FromCursor(cursor, value => value.StartsWith(FeedCursorVersion, StringComparison.Ordinal)) is { } value
+        && value.Length > FeedCursorVersion.Length
+            ? value[FeedCursorVersion.Length..]
+            : null;
+
+    /// <summary>How long a feed read may wait: a whole number of seconds from 0 to <paramref name="max"/>; none when left out.</summary>
+    public static TimeSpan Wait(string? value, TimeSpan max) =>
+        value is null ? TimeSpan.Zero
+        : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= max.TotalSeconds
+            ? TimeSpan.FromSeconds(seconds)
+            : throw ManagementProblem.BadRequest("wait", $"wait is a whole number of seconds from 0 to {max.TotalSeconds:F0}.");
 
     public static string? FromCursor(string? cursor, Func<string, bool> isValid)
     {

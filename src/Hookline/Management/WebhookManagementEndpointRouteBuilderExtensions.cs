@@ -81,7 +81,9 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
             .WithDescription("Your endpoints, newest first; page with `limit` (1-100, default 50) and `cursor`.")
             .ProducesValidationProblem(StatusCodes.Status400BadRequest).WithPaging();
         list.MapPost("/", EndpointHandlers.CreateAsync).WithName(routes.Name("CreateWebhookEndpoint")).WithSummary("Register an endpoint")
-            .WithDescription($"Registers a URL to receive webhooks. The answer carries its `whsec_` signing secret, and its `ETag`.{cap}")
+            .WithDescription(
+                "Registers a URL to receive webhooks, or a polling endpoint (`\"polling\": true`, no URL) whose messages you read from "
+                + $"its feed. The answer carries its `whsec_` signing secret, and its `ETag`.{cap}")
             .Accepts<WebhookEndpointRequest>("application/json").WithBodyProblems().ProducesProblem(StatusCodes.Status409Conflict);
 
         var one = list.MapGroup("/{endpointId}").WithIdProblems();
@@ -131,6 +133,22 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
                + "is the message. A delivery that is not blocked is refused (409): only a blocked delivery can be skipped; a failed "
                + "one can be resent.")
            .WithConflict();
+
+        var feed = options.Management.Feed;
+        one.MapGet("/feed", FeedHandlers.ReadAsync)
+           .WithName(routes.Name("ReadWebhookFeed")).WithSummary("Read a polling endpoint's feed")
+           .WithDescription(
+               "For receivers that cannot be reached at a URL: the messages of a polling endpoint, oldest first, after `cursor` (none: "
+               + "from its registration on), at most `limit` (1-100, default 50) and about 1 MiB of bodies. Each carries its body as "
+               + "a delivery sends it (as text) and the headers a delivery carries (`webhook-id`, `webhook-timestamp`, "
+               + "`webhook-signature`), signed with the endpoint's secrets now: verify them as you would a delivery. Keep `nextCursor` "
+               + "once you have handled the page and read on from it: each message comes once per walk of the feed, never skipped "
+               + "(at least once: a read from an older cursor gets messages again; drop a `webhook-id` you handled). With `wait` "
+               + $"(seconds, 0-{feed.MaxWait.TotalSeconds:F0}) an empty read waits for messages and answers as soon as one is "
+               + $"published. You may have {feed.MaxWaitingPerTenant} reads waiting at once: one more is answered 429, with "
+               + "`Retry-After`. The endpoint's event types filter the feed; messages go when retention removes them, and a cursor "
+               + "behind them reads on from the oldest kept. An endpoint with a URL, or a disabled one, is refused (409).")
+           .WithPaging().WithWait(feed.MaxWait).WithConflict().WithRetryAfter();
 
         api.MapGet("/messages", LogHandlers.ListMessagesAsync).WithName(routes.Name("ListWebhookMessages")).WithSummary("List messages")
            .WithDescription(
@@ -199,8 +217,39 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
             return Task.CompletedTask;
         });
 
+    /// <summary>A feed read's <c>wait</c> as what it is, a whole number of seconds up to <paramref name="max"/>.</summary>
+    private static TBuilder WithWait<TBuilder>(this TBuilder builder, TimeSpan max)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Parameters?.FirstOrDefault(p => p.Name == "wait") is OpenApiParameter wait)
+            {
+                wait.Description = "When the feed has nothing after `cursor`, how many seconds to wait for messages: "
+                    + $"0 to {max.TotalSeconds:F0} (default 0, answer at once).";
+                wait.Schema = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Integer,
+                    Format = "int32",
+                    Minimum = "0",
+                    Maximum = max.TotalSeconds.ToString("F0", CultureInfo.InvariantCulture),
+                };
+            }
+
+            if (operation.Parameters?.FirstOrDefault(p => p.Name == "cursor") is OpenApiParameter cursor)
+            {
+                cursor.Description =
+                    "Where to read on from: the `nextCursor` of a page, or an item's `cursor`, as given; none for the start.";
+            }
+
+            return Task.CompletedTask;
+        });
+
     /// <summary>429: the tenant's costly calls are used up for now; <c>Retry-After</c> says for how long.</summary>
     private static TBuilder WithCostlyCallLimit<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithRetryAfter();
+
+    /// <summary>429: a limit of the tenant's is reached for now; <c>Retry-After</c> says for how long.</summary>
+    private static TBuilder WithRetryAfter<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
         builder.ProducesProblem(StatusCodes.Status429TooManyRequests).AddOpenApiOperationTransformer((operation, _, _) =>
         {

@@ -36,4 +36,8 @@ public sealed class WebhookManagementOptions
     /// </summary>
     /// <value>20 at once, then 60 a minute.</value>
     public WebhookCostlyCallOptions CostlyCalls { get; } = new();
+
+    /// <summary>How polling endpoints' feeds may be read: the longest wait, and how many reads may wait at once.</summary>
+    /// <value>Waits of up to 30 seconds; 10 waiting reads per tenant, 1,000 in all, in this app instance.</value>
+    public WebhookFeedOptions Feed { get; } = new();
 }

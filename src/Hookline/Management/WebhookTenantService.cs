@@ -1,4 +1,5 @@
 using Hookline.Storage;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hookline.Management;
@@ -6,17 +7,22 @@ namespace Hookline.Management;
 /// <summary>
 /// What a tenant may see and do with its webhooks: the management API's handlers (and, through that API, the dashboard) call
 /// nothing else. An id of another tenant's is not found, exactly like one that does not exist. The rule of which messages and
-/// deliveries a tenant sees is the store's query, given the tenant; of which endpoints, <see cref="GetEndpointAsync"/>.
+/// deliveries a tenant sees is the store's query, given the tenant; of which endpoints, <see cref="GetEndpointAsync"/>. Reading a
+/// polling endpoint's feed is in <c>WebhookTenantService.Feed.cs</c>.
 /// </summary>
-internal sealed class WebhookTenantService(
+internal sealed partial class WebhookTenantService(
     IWebhookEndpointStore endpoints,
     IWebhookLogReader log,
+    IWebhookFeedReader feed,
     IWebhookEndpointManager manager,
     WebhookPublisher publisher,
     WebhookEventTypes eventTypes,
     IOptions<WebhookOptions> options,
     CostlyCallLimiter costlyCalls,
-    TimeProvider time)
+    FeedWaits feedWaits,
+    DispatchSignal signal,
+    TimeProvider time,
+    IHostApplicationLifetime? lifetime = null)
 {
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
 
@@ -99,8 +105,8 @@ internal sealed class WebhookTenantService(
         var published = await publisher.PublishExampleAsync(type, tenant, endpoint.Id, cancellationToken).ConfigureAwait(false);
         var sent = await GetMessageAsync(tenant, published.MessageId, cancellationToken).ConfigureAwait(false);
         // A dispatcher makes the delivery after the publish commits, so it may not exist yet; a test event has one, to this
-        // endpoint, due from its publish: the answer says so either way.
-        return sent.Deliveries.Any(d => d.EndpointId == endpoint.Id)
+        // endpoint, due from its publish: the answer says so either way. A polling endpoint has none: the event is in its feed.
+        return endpoint.IsPolling || sent.Deliveries.Any(d => d.EndpointId == endpoint.Id)
             ? sent
             : sent with
             {
@@ -115,6 +121,7 @@ internal sealed class WebhookTenantService(
         string tenant, WebhookEndpoint endpoint, string messageId, CancellationToken cancellationToken)
     {
         var message = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
+        RequireSent(endpoint, "nothing can be sent again: read the message again from its feed, with a cursor from before it.");
         RequireEnabled(endpoint);
         costlyCalls.Take(tenant);
         return await manager.ResendAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false) switch
@@ -137,6 +144,7 @@ internal sealed class WebhookTenantService(
         string tenant, WebhookEndpoint endpoint, string messageId, CancellationToken cancellationToken)
     {
         var message = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
+        RequireSent(endpoint, "it has no deliveries to skip: its feed is read in order, and a message you cannot handle is yours to pass.");
         var skipped = await manager.SkipAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false);
         var after = await GetMessageAsync(tenant, messageId, cancellationToken).ConfigureAwait(false);
         if (skipped)
@@ -160,6 +168,8 @@ internal sealed class WebhookTenantService(
     /// <summary>Sends again the endpoint's failed deliveries of messages published since a time.</summary>
     public Task<int> RecoverAsync(string tenant, WebhookEndpoint endpoint, DateTimeOffset since, CancellationToken cancellationToken)
     {
+        RequireSent(
+            endpoint, "no delivery to it can fail: its messages stay in its feed until retention, read them from an earlier cursor.");
         RequireEnabled(endpoint);
         costlyCalls.Take(tenant);
         return manager.RecoverAsync(endpoint.Id, since, cancellationToken);
@@ -239,6 +249,16 @@ internal sealed class WebhookTenantService(
 
     private static WebhookEndpoint Found(WebhookEndpoint? endpoint, string id) =>
         endpoint ?? throw ManagementProblem.NotFound("endpointId", id); // Deleted meanwhile.
+
+    /// <summary>Refuses (409) a call about deliveries for a polling endpoint, which never has any, saying <paramref name="why"/>.</summary>
+    private static void RequireSent(WebhookEndpoint endpoint, string why)
+    {
+        if (endpoint.IsPolling)
+        {
+            throw ManagementProblem.Conflict(
+                "endpointId", $"Endpoint '{endpoint.Id}' is a polling endpoint, never sent anything, so {why}");
+        }
+    }
 
     private static void RequireEnabled(WebhookEndpoint endpoint)
     {

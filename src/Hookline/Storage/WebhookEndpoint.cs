@@ -1,6 +1,9 @@
 namespace Hookline.Storage;
 
-/// <summary>A URL a tenant registered to receive webhooks.</summary>
+/// <summary>
+/// A URL a tenant registered to receive webhooks; or a polling endpoint, without one, whose messages the tenant reads from its feed
+/// (<see cref="IWebhookFeedReader"/>) instead of receiving them.
+/// </summary>
 public sealed record WebhookEndpoint
 {
     /// <summary>The id, <c>ep_...</c>.</summary>
@@ -9,8 +12,14 @@ public sealed record WebhookEndpoint
     /// <summary>The tenant that owns the endpoint; <see langword="null"/> for an endpoint of no tenant.</summary>
     public string? Tenant { get; init; }
 
-    /// <summary>The absolute http(s) URL deliveries are POSTed (or PUT, ...) to.</summary>
-    public required string Url { get; init; }
+    /// <summary>
+    /// The absolute http(s) URL deliveries are POSTed (or PUT, ...) to; <see langword="null"/> for a polling endpoint, which is
+    /// never sent anything: fan-out makes no deliveries to it, and its messages are read from its feed.
+    /// </summary>
+    public required string? Url { get; init; }
+
+    /// <summary>Whether it is a polling endpoint (it has no <see cref="Url"/>): read, not sent to.</summary>
+    public bool IsPolling => Url is null;
 
     /// <summary>A note for the tenant.</summary>
     public string? Description { get; init; }

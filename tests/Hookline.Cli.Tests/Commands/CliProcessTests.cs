@@ -128,6 +128,12 @@ public sealed class CliProcessTests
             ["listen", "--port", "0", "--public-key", "{signing-key}"],
             "--public-key is not a valid webhook public key: This is a signing key ('whsk_'), which stays with the sender"
         },
+        {
+            ["poll", "--url", "http://127.0.0.1:1/webhooks", "--endpoint", "ep_x", "--secret", "{secret}", "--once"],
+            "http://127.0.0.1:1/webhooks/endpoints/ep_x/feed could not be read"
+        },
+        { ["poll", "--url", "ftp://example/webhooks", "--endpoint", "ep_x", "--secret", "{secret}"], "is not an http or https URL" },
+        { ["poll", "--url", "http://127.0.0.1:1/webhooks", "--endpoint", "ep_x", "--secret", "whsec_x"], "--secret is not a valid" },
     };
 
     [Theory]

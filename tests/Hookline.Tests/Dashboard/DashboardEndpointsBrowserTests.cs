@@ -193,6 +193,52 @@ public sealed class DashboardEndpointsBrowserTests : SampleInChromium
     }
 
     [RequiresFact(Requirement.Chromium)]
+    public async Task PollingEndpoint_IsNamedByItsId_ItsPageSaysItIsRead_AndItsFormKeepsItPolling()
+    {
+        using var alice = Sample.Client(SampleFactory.AliceKey);
+        var id = await RegisterAsync(alice, new { polling = true, eventTypes = new[] { "new-subscription" } });
+        var name = $"Polling endpoint {id}";
+        foreach (var (width, scheme) in s_screens)
+        {
+            var screen = $"polling endpoint, {width} px, {scheme}";
+            var (page, watch) = await DashboardInBrowser.OpenAsync(Browser, alice, new() { Width = width, Height = 800 }, scheme);
+
+            await Assertions.Expect(page.Locator(".card h2 a")).ToHaveTextAsync(name);
+            await ExpectNoViolationsAsync(page, $"{screen}, the list");
+            await page.GotoAsync($"{page.Url.Split('#')[0]}#/endpoints/{id}");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 })).ToBeVisibleAsync();
+            var health = page.GetByRole(AriaRole.Region, new() { Name = "Health" });
+            await Assertions.Expect(health).ToContainTextAsync("KindPolling: nothing is sent; its messages are read from its feed");
+            await Assertions.Expect(health).Not.ToContainTextAsync("Circuit breaker");
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Recover failed deliveries" })).ToHaveCountAsync(0);
+
+            // Its test event goes to its feed: said at once, not waited for as an attempt.
+            var test = page.GetByRole(AriaRole.Region, new() { Name = "Test", Exact = true });
+            await test.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
+            await Assertions.Expect(test.GetByRole(AriaRole.Status)).ToContainTextAsync(
+                new System.Text.RegularExpressions.Regex("^Published: new-subscription as msg_\\w+, in this endpoint's feed only"));
+            await ExpectFitsAsync(page, screen);
+            await ExpectNoViolationsAsync(page, screen);
+
+            // Its form has no URL, rate limit or order, and saving keeps it polling.
+            await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Edit endpoint" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByLabel("URL", new() { Exact = true })).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByLabel("Rate limit (optional)")).ToHaveCountAsync(0);
+            await ExpectNoViolationsAsync(page, $"{screen}, its form");
+            await page.GetByLabel("Description (optional)").FillAsync($"behind the firewall, {width}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 })).ToBeVisibleAsync();
+            var saved = await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{id}");
+            Assert.Equal(
+                (true, $"behind the firewall, {width}"), (saved["polling"]!.GetValue<bool>(), saved["description"]!.GetValue<string>()));
+
+            Assert.True(watch.Errors.IsEmpty, string.Join("\n", watch.Errors));
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [RequiresFact(Requirement.Chromium)]
     public async Task EveryScreen_NamesWhoIsSignedIn_OffersSignOut_AndFitsTheViewport_InLightAndDark()
     {
         // Long words that do not break on their own: a URL, an event's id in the message log's filters, a response body.

@@ -70,6 +70,40 @@ public class WebhookOptionsTests
     public Task Start_NoCostlyCallBurst_FailsNamingTheOption() =>
         AssertStartFails(o => o.Management.CostlyCalls.Burst = 0, "Webhooks:Management:CostlyCalls:Burst must be positive");
 
+    [Theory]
+    [InlineData(301, 10, 1000, "Webhooks:Management:Feed:MaxWait must be from 0 to 5 minutes")]
+    [InlineData(-1, 10, 1000, "Webhooks:Management:Feed:MaxWait must be from 0 to 5 minutes")]
+    [InlineData(30, 0, 1000, "Webhooks:Management:Feed:MaxWaitingPerTenant and MaxWaiting must be positive")]
+    [InlineData(30, 10, 0, "Webhooks:Management:Feed:MaxWaitingPerTenant and MaxWaiting must be positive")]
+    public Task Start_FeedLimitsOutOfRange_FailsNamingTheOption(int maxWaitSeconds, int perTenant, int all, string expected) =>
+        AssertStartFails(
+            o =>
+            {
+                o.Management.Feed.MaxWait = TimeSpan.FromSeconds(maxWaitSeconds);
+                o.Management.Feed.MaxWaitingPerTenant = perTenant;
+                o.Management.Feed.MaxWaiting = all;
+            },
+            expected);
+
+    [Fact]
+    public void FeedLimits_HaveTheirDocumentedDefaults_AndBindFromConfiguration()
+    {
+        var defaults = new WebhookOptions().Management.Feed;
+        Assert.Equal((TimeSpan.FromSeconds(30), 10, 1_000), (defaults.MaxWait, defaults.MaxWaitingPerTenant, defaults.MaxWaiting));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Webhooks:Management:Feed:MaxWait"] = "00:00:20",
+            ["Webhooks:Management:Feed:MaxWaitingPerTenant"] = "2",
+            ["Webhooks:Management:Feed:MaxWaiting"] = "50",
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddWebhooks(configuration.GetSection("Webhooks").Bind);
+
+        var feed = services.BuildServiceProvider().GetRequiredService<IOptions<WebhookOptions>>().Value.Management.Feed;
+
+        Assert.Equal((TimeSpan.FromSeconds(20), 2, 50), (feed.MaxWait, feed.MaxWaitingPerTenant, feed.MaxWaiting));
+    }
+
     [Fact]
     public void TenantLimits_HaveTheirDocumentedDefaults_AndBindFromConfiguration()
     {

@@ -107,6 +107,39 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Create_Polling_StoresAnEndpointWithoutAUrl_WhoseSettingsOfTheOtherKindAreRefused()
+    {
+        var polling = await Endpoints.CreateAsync(
+            new() { Polling = true, EventTypes = ["ping"], Description = "firewalled" }, tenant: "acme");
+        var sent = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" }, tenant: "acme");
+
+        Assert.Equal((null, true, "firewalled"), (polling.Url, polling.IsPolling, polling.Description));
+        Assert.Single(polling.Secrets);
+        Assert.Equivalent(polling, await Endpoints.GetAsync(polling.Id));
+        foreach (var (settings, parameter) in new (WebhookEndpointSettings, string)[]
+        {
+            (new() { Polling = true, Url = "https://127.0.0.1:9/" }, "Url"),
+            (new() { Polling = true, RateLimit = 5 }, "RateLimit"),
+            (new() { Polling = true, Ordering = WebhookOrdering.Ordered }, "Ordering"),
+            (new() { Polling = true, EventTypes = ["invoice.voided"] }, "EventTypes"),
+            (new() { Description = "neither" }, "Url"),
+        })
+        {
+            var refused = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(settings, tenant: "acme"));
+            Assert.Equal(parameter, refused.ParamName);
+        }
+
+        // An endpoint keeps its kind: a polling one is not given a URL, one with a URL is not made polling.
+        Assert.Equal("Polling", (await Assert.ThrowsAsync<ArgumentException>(
+            () => Endpoints.UpdateAsync(polling.Id, new() { Url = "https://127.0.0.1:9/" }))).ParamName);
+        Assert.Equal("Polling", (await Assert.ThrowsAsync<ArgumentException>(
+            () => Endpoints.UpdateAsync(sent.Id, new() { Polling = true }))).ParamName);
+        Assert.Equal("now", (await Endpoints.UpdateAsync(polling.Id, new() { Polling = true, Description = "now" }))!.Description);
+        Assert.Equal(2, (await Endpoints.ListAsync("acme")).Count);
+        Assert.Equal(DeliveryResend.NotFound, await Endpoints.ResendAsync("msg_01JD3X0000000000000000000Z", polling.Id));
+    }
+
+    [Fact]
     public async Task Update_ReplacesTheSettingsOnly()
     {
         var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/a", EventTypes = ["ping"] }, tenant: "acme");

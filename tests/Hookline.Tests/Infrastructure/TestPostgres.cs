@@ -73,6 +73,26 @@ internal static class TestPostgres
         await ExecuteAsync($"DROP SCHEMA IF EXISTS {schema} CASCADE;");
     }
 
+    /// <summary>
+    /// Waits until every transaction that had begun writing on the server when called has ended (whoever runs it, in whatever
+    /// database): from then on a polling endpoint's feed holds what they committed, as it reads only below the snapshot's xmin.
+    /// </summary>
+    public static async Task SettleAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var next = new NpgsqlCommand("SELECT pg_snapshot_xmax(pg_current_snapshot())::text;", connection);
+        var xmax = (string)(await next.ExecuteScalarAsync())!;
+        await using var settled = new NpgsqlCommand("SELECT pg_snapshot_xmin(pg_current_snapshot()) >= @xmax::xid8;", connection);
+        settled.Parameters.AddWithValue("xmax", xmax);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (!(bool)(await settled.ExecuteScalarAsync())!)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), "Transactions on the test server stayed open for 30 s.");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Runs <paramref name="sql"/> on the test server, on a connection of its own.</summary>
     public static async Task ExecuteAsync(string sql)
     {

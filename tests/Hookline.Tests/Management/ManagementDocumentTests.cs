@@ -18,7 +18,7 @@ public sealed class ManagementDocumentTests
             .ToList();
 
         // With the dashboard's dashboard-links and dashboard-sessions; its own copy of the API is not documented.
-        Assert.Equal(20, operations.Count);
+        Assert.Equal(21, operations.Count);
         var revoke = document["paths"]!["/webhooks/dashboard-sessions"]!["delete"]!;
         Assert.Equal("End your dashboard sessions", revoke["summary"]!.GetValue<string>());
         Assert.Equal(["204", "401"], revoke["responses"]!.AsObject().Select(r => r.Key).Order());
@@ -40,11 +40,12 @@ public sealed class ManagementDocumentTests
         Assert.Equal("#/components/schemas/ProblemDetails", create["409"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
         Assert.Contains("You may have 100 endpoints at most", document["paths"]!["/webhooks/endpoints"]!["post"]!["description"]!.GetValue<string>());
         Assert.Equal("#/components/schemas/HttpValidationProblemDetails", create["422"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
-        Assert.Equal(["url"], document["components"]!["schemas"]!["WebhookEndpointRequest"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        // A URL, but for a polling endpoint: the API says which is missing (422), not the schema.
+        Assert.Empty(document["components"]!["schemas"]!["WebhookEndpointRequest"]!["required"]?.AsArray() ?? []);
 
         // Lists page with a whole number, and the API's numbers are plain JSON numbers (it reads no "5" for 5).
         var limits = operations.SelectMany(o => o.Operation["parameters"]?.AsArray() ?? []).Where(p => p!["name"]!.GetValue<string>() == "limit").ToList();
-        Assert.Equal(3, limits.Count);
+        Assert.Equal(4, limits.Count);
         Assert.All(limits, l => Assert.Equal(("integer", 1, 100), (l!["schema"]!["type"]!.GetValue<string>(), l["schema"]!["minimum"]!.GetValue<int>(), l["schema"]!["maximum"]!.GetValue<int>())));
         // A message is found by its id (the webhook-id its endpoint received), with the other filters.
         var listMessages = document["paths"]!["/webhooks/messages"]!["get"]!;
@@ -63,10 +64,11 @@ public sealed class ManagementDocumentTests
             problem => Assert.Equal(
                 """{"type":["null","integer"],"format":"int32"}""", components[problem]!["properties"]!["status"]!.ToJsonString()));
 
-        // The costly calls, limited per tenant: 429 with Retry-After.
+        // The costly calls, limited per tenant, and the feed's waiting reads: 429 with Retry-After.
         var limited = operations.Where(o => o.Operation["responses"]!["429"] is not null).ToList();
         Assert.Equal(
             [
+                "get /webhooks/endpoints/{endpointId}/feed",
                 "post /webhooks/endpoints/{endpointId}/messages/{messageId}/resend",
                 "post /webhooks/endpoints/{endpointId}/recover",
                 "post /webhooks/endpoints/{endpointId}/test",
@@ -77,7 +79,9 @@ public sealed class ManagementDocumentTests
             var tooMany = o.Operation["responses"]!["429"]!;
             Assert.Equal("#/components/schemas/ProblemDetails", tooMany["content"]!["application/problem+json"]!["schema"]!["$ref"]!.GetValue<string>());
             Assert.Equal("integer", tooMany["headers"]!["Retry-After"]!["schema"]!["type"]!.GetValue<string>());
-            Assert.Contains("share a limit of 60 a minute (20 at once) per tenant", o.Operation["description"]!.GetValue<string>());
+            Assert.Contains(
+                o.Method == "get" ? "You may have 10 reads waiting at once" : "share a limit of 60 a minute (20 at once) per tenant",
+                o.Operation["description"]!.GetValue<string>());
         });
 
         // Changes under If-Match document 412 (and 409: overtaken by others, or the secret limit).
@@ -107,7 +111,8 @@ public sealed class ManagementDocumentTests
         }
 
         Assert.Contains("ordering", schemas["WebhookEndpointResponse"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
-        Assert.DoesNotContain("ordering", schemas["WebhookEndpointRequest"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
+        Assert.DoesNotContain(
+            "ordering", schemas["WebhookEndpointRequest"]!["required"]?.AsArray().Select(r => r!.GetValue<string>()) ?? []);
         Assert.Contains("`blocked`", schemas["WebhookDeliveryResponse"]!["properties"]!["status"]!["description"]!.GetValue<string>());
         var skip = document["paths"]!["/webhooks/endpoints/{endpointId}/messages/{messageId}/skip"]!["post"]!;
         Assert.Equal("Skip a blocked delivery", skip["summary"]!.GetValue<string>());
@@ -137,6 +142,31 @@ public sealed class ManagementDocumentTests
         Assert.Equal("date-time", lastSuccess["format"]!.GetValue<string>());
         Assert.Contains("latest successful attempt", lastSuccess["description"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("`lastSuccessAt`", stats["description"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        // A polling endpoint's feed: a cursor, a page size and a wait of whole seconds; its page's items carry the body as text
+        // and the three headers under their own names.
+        var feed = document["paths"]!["/webhooks/endpoints/{endpointId}/feed"]!["get"]!;
+        Assert.Equal("ReadWebhookFeed", feed["operationId"]!.GetValue<string>());
+        Assert.Equal("Read a polling endpoint's feed", feed["summary"]!.GetValue<string>());
+        Assert.Equal(
+            ["cursor", "endpointId", "limit", "wait"],
+            feed["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+        var wait = feed["parameters"]!.AsArray().Single(p => p!["name"]!.GetValue<string>() == "wait")!["schema"]!;
+        Assert.Equal(
+            ("integer", 0, 30), (wait["type"]!.GetValue<string>(), wait["minimum"]!.GetValue<int>(), wait["maximum"]!.GetValue<int>()));
+        Assert.Equal(["200", "400", "401", "404", "409", "422", "429"], feed["responses"]!.AsObject().Select(r => r.Key).Order());
+        var feedPageRef = feed["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>();
+        var feedPage = schemas[feedPageRef.Split('/')[^1]]!;
+        Assert.Equal("#/components/schemas/WebhookFeedItem", feedPage["properties"]!["data"]!["items"]!["$ref"]!.GetValue<string>());
+        Assert.Equal(
+            ["body", "createdAt", "cursor", "eventType", "headers", "id", "method"],
+            schemas["WebhookFeedItem"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal("string", schemas["WebhookFeedItem"]!["properties"]!["body"]!["type"]!.GetValue<string>());
+        Assert.Equal(
+            ["webhook-id", "webhook-signature", "webhook-timestamp"],
+            schemas["WebhookFeedHeaders"]!["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Contains("never skipped", feed["description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("polling", schemas["WebhookEndpointResponse"]!["required"]!.AsArray().Select(r => r!.GetValue<string>()));
 
         // Any JSON value, null included, is a plain reference to the empty schema: not a oneOf that a null matches twice.
         Assert.Equal("{}", schemas["JsonNode"]!.ToJsonString());

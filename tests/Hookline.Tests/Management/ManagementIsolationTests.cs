@@ -123,9 +123,9 @@ public sealed class ManagementIsolationTests
             .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Path: Path(e.RoutePattern.RawText!))))
             .ToList();
 
-        // The management API's 18 routes, dashboard-links and dashboard-sessions, and the dashboard's copy of the 18 with its
+        // The management API's 19 routes, dashboard-links and dashboard-sessions, and the dashboard's copy of the 19 with its
         // session route.
-        Assert.Equal(39, routes.Count);
+        Assert.Equal(41, routes.Count);
         foreach (var client in new[] { anonymous, wrong })
         {
             foreach (var (method, path) in routes)

@@ -47,7 +47,8 @@ public sealed class ManagementValidationTests(ManagementValidationFixture fixtur
         { "POST", "/webhooks/endpoints", "null", 400, "body" },
         { "POST", "/webhooks/endpoints", "[]", 400, "body" },
         { "POST", "/webhooks/endpoints", "", 400, "body" },
-        { "POST", "/webhooks/endpoints", "{\"url\":null}", 400, "url" },
+        { "POST", "/webhooks/endpoints", "{\"url\":null}", 422, "url" }, // No URL, and not a polling endpoint.
+        { "POST", "/webhooks/endpoints", "{\"polling\":\"yes\"}", 400, "polling" },
         { "POST", "/webhooks/endpoints", "{\"url\":42}", 400, "url" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":\"fast\"}}", 400, "rateLimit" },
         { "POST", "/webhooks/endpoints", $"{{{Ok},\"rateLimit\":\"5\"}}", 400, "rateLimit" }, // A number, as documented: not a string.

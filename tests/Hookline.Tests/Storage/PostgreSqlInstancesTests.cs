@@ -362,6 +362,33 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
             (await store.QueryLastSuccessesAsync("alice", null, default)).Select(s => (s.Key, s.Value)).Order());
     }
 
+    [SkippableFact]
+    public async Task Initialize_SchemaVersion14_FeedsItsMessagesOldestFirst_AndThoseOfLaterTransactionsAfterThem()
+    {
+        // Two messages from before ordered delivery (no seq), one from after it.
+        TestPostgres.SkipUnlessAvailable();
+        await SchemaAtVersionAsync(
+            14,
+            """
+            INSERT INTO {schema}.messages (id, webhook, method, tenant, payload, created_at, seq) VALUES
+                ('msg_0002', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:01Z', NULL),
+                ('msg_0001', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:00Z', NULL),
+                ('msg_0003', 'new-subscription', 'POST', 'alice', '\x7b7d', '2026-11-23T12:00:02Z', 1);
+            """);
+
+        var store = Instance();
+        await store.InitializeAsync(default);
+        var polling = new WebhookEndpoint { Id = "ep_0002", Tenant = "alice", Url = null, Secrets = [], CreatedAt = s_t0 };
+        Assert.True(await store.CreateEndpointAsync(polling, null, default));
+        var later = new NewMessage("msg_0004", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes("{}"), s_t0);
+        await store.AppendAsync([later], default);
+        await TestPostgres.SettleAsync();
+
+        var page = await store.ReadFeedAsync(new FeedQuery { Endpoint = polling }, default);
+
+        Assert.Equal(["msg_0001", "msg_0002", "msg_0003", "msg_0004"], page.Messages.Select(m => m.Message.Id));
+    }
+
     /// <summary>This test's schema as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/> (in <c>{schema}</c>).</summary>
     private async Task SchemaAtVersionAsync(int version, string rows)
     {

@@ -237,6 +237,41 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         }
     }
 
+    [Fact]
+    public async Task Initialize_DatabaseOfSchema13_FeedsItsMessagesOldestFirst_AndNumbersNewOnesAfterThem()
+    {
+        // Two messages from before ordered delivery (no seq), one from after it.
+        var file = await DatabaseAtVersionAsync(
+            13,
+            """
+            INSERT INTO messages (id, webhook, method, tenant, payload, created_at, seq) VALUES
+                ('msg_0002', 'new-subscription', 'POST', 'alice', x'7b7d', 1000, NULL),
+                ('msg_0001', 'new-subscription', 'POST', 'alice', x'7b7d', 0, NULL),
+                ('msg_0003', 'new-subscription', 'POST', 'alice', x'7b7d', 2000, 1);
+            """);
+        try
+        {
+            using var store = new SqliteWebhookStore($"Data Source={file}");
+            await store.InitializeAsync(default);
+            var polling = new WebhookEndpoint
+            {
+                Id = "ep_0002", Tenant = "alice", Url = null, Secrets = [], CreatedAt = DateTimeOffset.UnixEpoch,
+            };
+            Assert.True(await store.CreateEndpointAsync(polling, null, default));
+            var later = new NewMessage(
+                "msg_0004", "new-subscription", "POST", "alice", "{}"u8.ToArray(), DateTimeOffset.UnixEpoch.AddDays(1));
+            await store.AppendAsync([later], default);
+
+            var page = await store.ReadFeedAsync(new FeedQuery { Endpoint = polling }, default);
+
+            Assert.Equal(["msg_0001", "msg_0002", "msg_0003", "msg_0004"], page.Messages.Select(m => m.Message.Id));
+        }
+        finally
+        {
+            SqliteTestFiles.Delete(file);
+        }
+    }
+
     /// <summary>A new database file as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/>.</summary>
     private static async Task<string> DatabaseAtVersionAsync(int version, string rows)
     {

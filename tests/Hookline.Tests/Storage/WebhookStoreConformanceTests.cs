@@ -90,7 +90,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         return endpoint;
     }
 
-    private WebhookEndpoint NewEndpoint(string? tenant) => new()
+    private protected WebhookEndpoint NewEndpoint(string? tenant) => new()
     {
         Id = $"ep_{Interlocked.Increment(ref _ids):D4}",
         Tenant = tenant,
@@ -108,7 +108,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         return stored;
     }
 
-    private NewMessage Message(
+    private protected NewMessage Message(
         string? tenant, string? key = null, DateTimeOffset? at = null, string? endpointId = null, string? orderingKey = null) =>
         new($"msg_{Interlocked.Increment(ref _ids):D4}", "new-subscription", "POST", tenant, s_payload, at ?? T0, key, endpointId, orderingKey);
 

@@ -1,0 +1,6 @@
+namespace Hookline.Storage;
+
+/// <summary>A message of a polling endpoint's feed, with its place in it.</summary>
+/// <param name="Message">The message, its payload as stored: the bytes a delivery sends.</param>
+/// <param name="Position">Its place: a read after it (<see cref="FeedQuery.After"/>) starts with the next message.</param>
+public sealed record FeedMessage(WebhookMessage Message, string Position);
