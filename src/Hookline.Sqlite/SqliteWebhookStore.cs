@@ -166,7 +166,14 @@ internal sealed partial class SqliteWebhookStore(string connectionString, bool d
         }
         catch
         {
-            CloseWriter(); // The next write starts from a new connection, whatever state this one was left in.
+            // A write the database refused was rolled back, and the connection is kept. Closing it could make it the file's
+            // last connection that has read in WAL mode, whose close checkpoints and deletes the WAL under pooled readers; one
+            // such reader then prepared against a stale schema ("no such table"). One left inside a transaction is closed.
+            if (_writerConnection is { } writer && SQLitePCL.raw.sqlite3_get_autocommit(writer.Handle) == 0)
+            {
+                CloseWriter();
+            }
+
             throw;
         }
         finally

@@ -71,6 +71,7 @@ function App() {
   useEffect(() => {
     const changed = () => setHash(location.hash);
     addEventListener('hashchange', changed);
+    changed(); // A hash changed between the first render and now raised no event this listener heard.
     api('GET', '/session').then(setSession, setFailure);
     return () => removeEventListener('hashchange', changed);
   }, []);

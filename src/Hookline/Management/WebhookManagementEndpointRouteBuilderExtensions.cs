@@ -154,8 +154,8 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
            .WithDescription(
                "The events sent to you, newest first, with their delivery to each of your endpoints. Find one by `messageId` (the "
                + "`webhook-id` header your endpoint received: the list holds it or nothing); filter by `eventType`, `status` (pending, "
-               + "succeeded, failed, blocked), `endpointId`, and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and "
-               + "`cursor`.")
+               + "succeeded, failed, blocked), `endpointId` (a message lists there once its delivery is made, a moment after it is "
+               + "published), and time (`since`, `until`, ISO 8601); page with `limit` (1-100) and `cursor`.")
            .WithIdProblems().WithPaging();
         api.MapGet("/messages/{messageId}", LogHandlers.GetMessageAsync)
            .WithName(routes.Name(ManagementRoutes.GetMessage)).WithSummary("Read a message").WithIdProblems();

@@ -272,6 +272,35 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         }
     }
 
+    [Fact]
+    public async Task Complete_AnAttemptTheDatabaseRefuses_KeepsTheWriterAndItsWal_AndTheNextWriteGoesOn()
+    {
+        await CreateEndpointAsync("alice");
+        var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
+        var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
+        await ExecuteAsync("CREATE TRIGGER refuse BEFORE INSERT ON attempts BEGIN SELECT RAISE(FAIL, 'refused'); END;");
+
+        await Assert.ThrowsAsync<SqliteException>(
+            () => Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default));
+
+        // Closing the writer would have made it the file's last connection in WAL mode: its close deletes the WAL, under the
+        // pooled readers that read the file before the migrations.
+        Assert.True(File.Exists(_file + "-wal"), "the WAL is kept while the store is open");
+        Assert.Empty(await Log.ListAttemptsAsync(stored.MessageId, default));
+        await ExecuteAsync("DROP TRIGGER refuse;");
+        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(2), default);
+        Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={_file};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A new database file as an older Hookline left it: the first <paramref name="version"/> migrations, endpoint ep_0001, then <paramref name="rows"/>.</summary>
     private static async Task<string> DatabaseAtVersionAsync(int version, string rows)
     {

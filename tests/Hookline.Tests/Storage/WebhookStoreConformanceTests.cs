@@ -75,7 +75,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         Assert.Equal(JsonSerializer.Serialize(expected), JsonSerializer.Serialize(actual));
 
     /// <summary>Registers an endpoint; by default one whose latest attempt succeeded (its circuit closed), else a new one.</summary>
-    private async Task<WebhookEndpoint> CreateEndpointAsync(
+    private protected async Task<WebhookEndpoint> CreateEndpointAsync(
         string? tenant,
         IReadOnlyList<string>? eventTypes = null,
         int? rateLimit = null,
@@ -101,7 +101,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     };
 
     /// <summary>Appends messages and expands them, as the dispatcher does after the commit: what the other roles' tests start from.</summary>
-    private async Task<IReadOnlyList<StoredMessage>> AppendExpandedAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    private protected async Task<IReadOnlyList<StoredMessage>> AppendExpandedAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
     {
         var stored = await Messages.AppendAsync(messages, cancellationToken);
         await Queue.ExpandAsync(T0, 1_000, cancellationToken);
@@ -128,7 +128,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         }
     }
 
-    private static AttemptResult Result(LeasedDelivery leased, string owner, DeliveryStatus status, int statusCode, DateTimeOffset? next = null) => new()
+    private protected static AttemptResult Result(LeasedDelivery leased, string owner, DeliveryStatus status, int statusCode, DateTimeOffset? next = null) => new()
     {
         DeliveryId = leased.Id,
         EndpointId = leased.EndpointId,

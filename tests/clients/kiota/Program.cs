@@ -78,10 +78,7 @@ try
         message.Deliveries is [{ EndpointId: var to }] && to == id,
         $"the test event has one delivery, to {id}: {string.Join(", ", message.Deliveries?.Select(d => d.EndpointId) ?? [])}");
 
-    var messages = Required(await alice.Webhooks.Messages.GetAsync(r => r.QueryParameters.EndpointId = id), "the messages");
-    Expect(messages.Data?.Any(m => m.Id == message.Id) == true, $"the messages to {id} list {message.Id}");
-
-    // The attempt is logged once the dispatcher has made it.
+    // The attempt is logged once the dispatcher has made it, and the message lists under the endpoint once its delivery is made.
     var attempt = await FirstAttemptAsync(id, message.Id!);
     Expect(
         (attempt.MessageId, attempt.EndpointId, attempt.EventType) == (message.Id, id, "new-subscription"),
@@ -89,6 +86,9 @@ try
     Expect(
         attempt.Succeeded == true && attempt.StatusCode is >= 200 and < 300 && attempt.DurationMs >= 0 && attempt.Id > 0,
         $"the attempt succeeded: {attempt.StatusCode} {attempt.ErrorKind} {attempt.Error}");
+
+    var messages = Required(await alice.Webhooks.Messages.GetAsync(r => r.QueryParameters.EndpointId = id), "the messages");
+    Expect(messages.Data?.Any(m => m.Id == message.Id) == true, $"the messages to {id} list {message.Id}");
 
     // Another tenant's endpoint is not found, whatever the call.
     Expect(await StatusAsync(() => bob.Webhooks.Endpoints[id].GetAsync()) == 404, "bob reading alice's endpoint is answered 404");

@@ -112,10 +112,7 @@ async function drive(): Promise<string> {
   expect(message.eventType === "new-subscription", `the test event is a new-subscription: ${message.eventType}`);
   expect(single(message.deliveries, "the test event's deliveries").endpointId === id, `the test event's delivery is to ${id}`);
 
-  const messages = await alice.GET("/webhooks/messages", { params: { query: { endpointId: id } } });
-  expect(messages.data?.data.some(m => m.id === message.id) === true, `the messages to ${id} list ${message.id}`);
-
-  // The attempt is logged once the dispatcher has made it.
+  // The attempt is logged once the dispatcher has made it, and the message lists under the endpoint once its delivery is made.
   const attempt = await firstAttempt(id, message.id);
   expect(
     attempt.messageId === message.id && attempt.endpointId === id && attempt.eventType === "new-subscription",
@@ -124,6 +121,9 @@ async function drive(): Promise<string> {
   expect(
     attempt.succeeded && status >= 200 && status < 300 && attempt.durationMs >= 0 && attempt.id > 0,
     `the attempt succeeded: ${attempt.statusCode} ${attempt.errorKind} ${attempt.error}`);
+
+  const messages = await alice.GET("/webhooks/messages", { params: { query: { endpointId: id } } });
+  expect(messages.data?.data.some(m => m.id === message.id) === true, `the messages to ${id} list ${message.id}`);
 
   // Another tenant's endpoint is not found, whatever the call.
   const bobReads = await bob.GET("/webhooks/endpoints/{endpointId}", path);
