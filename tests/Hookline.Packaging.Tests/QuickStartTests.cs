@@ -52,7 +52,7 @@ public sealed class QuickStartTests(PackedPackages packages)
         // What it prints is what the README says it prints: the verified line (`...` stands for the id and the time), then the body.
         var expected = Readme.CodeBlock("Quick start", "text").TrimEnd('\n').Split('\n');
         var verified = await listener.WaitForLineAsync("verified ", s_timeout);
-        var printed = listener.Lines.SkipWhile(l => !l.StartsWith("verified ", StringComparison.Ordinal)).Take(expected.Length).ToList();
+        var printed = await PrintedAsync(listener, expected.Length);
         Assert.Matches("^" + Regex.Escape(expected[0]).Replace(@"\.\.\.", ".+?", StringComparison.Ordinal) + "$", printed[0]);
         Assert.Equal(expected[1..], printed[1..]);
         var messages = await http.GetFromJsonAsync<JsonElement>("/webhooks/messages");
@@ -82,6 +82,22 @@ public sealed class QuickStartTests(PackedPackages packages)
         var details = await Task.WhenAll(answers.Select(a => a.Content.ReadAsStringAsync()));
         Assert.Contains("as JSON", details[0], StringComparison.Ordinal);
         Assert.Contains("with the header Content-Type: application/json", details[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>The verified line and the <paramref name="count"/> - 1 lines after it, once the tool has printed them all.</summary>
+    private static async Task<List<string>> PrintedAsync(DotnetProcess listener, int count)
+    {
+        var deadline = DateTime.UtcNow + s_timeout;
+        while (true)
+        {
+            var printed = listener.Lines.SkipWhile(l => !l.StartsWith("verified ", StringComparison.Ordinal)).Take(count).ToList();
+            if (printed.Count == count || DateTime.UtcNow > deadline)
+            {
+                return printed;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>A new web app in a folder whose NuGet settings take Hookline from the packed folder, set up with the README's Install lines.</summary>

@@ -94,6 +94,8 @@ function EndpointFields({ id, types, endpoint, navigate }) {
   const [filters, setFilters] = useState(endpoint?.filters || {});
   const [rateLimit, setRateLimit] = useState(endpoint?.rateLimit ?? '');
   const [ordering, setOrdering] = useState(endpoint?.ordering || 'none');
+  // Not offered by the form yet: an edit keeps how the endpoint signs (a PUT without them would mean v1).
+  const signatureSchemes = endpoint?.signatureSchemes ?? null;
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const form = useRef(null);
@@ -121,6 +123,7 @@ function EndpointFields({ id, types, endpoint, navigate }) {
         description: description.trim() || null,
         eventTypes: all ? null : [...chosen],
         filters: filtersOf(all ? types : types.filter(t => chosen.has(t.name)), filters),
+        signatureSchemes,
       }
       : {
         url: url.trim(),
@@ -129,6 +132,7 @@ function EndpointFields({ id, types, endpoint, navigate }) {
         filters: filtersOf(all ? types : types.filter(t => chosen.has(t.name)), filters),
         rateLimit: rateLimit === '' ? null : Number(rateLimit),
         ordering,
+        signatureSchemes,
       };
     try {
       const saved = id

@@ -42,6 +42,14 @@ internal sealed class WebhookEndpointManager(
         }
 
         var valid = await ValidateAsync(settings, tenant, endpointId: null, cancellationToken).ConfigureAwait(false);
+        if (secret is not null && !valid.SignatureSchemes!.Contains(WebhookSignatureScheme.V1))
+        {
+            throw new ArgumentException(
+                "A secret signs v1 signatures, and this endpoint does not sign with v1: add V1 to its SignatureSchemes, or leave "
+                + "the secret out.",
+                nameof(secret));
+        }
+
         var now = Now();
         var endpoint = new WebhookEndpoint
         {
@@ -53,7 +61,7 @@ internal sealed class WebhookEndpointManager(
             Filters = valid.Filters,
             RateLimit = valid.RateLimit,
             Ordering = valid.Ordering,
-            Secrets = [new WebhookEndpointSecret(secret ?? WebhookSecret.Generate(), now)],
+            Secrets = [.. valid.SignatureSchemes!.Select(scheme => NewSecret(scheme, now, scheme == WebhookSignatureScheme.V1 ? secret : null))],
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -97,18 +105,49 @@ internal sealed class WebhookEndpointManager(
         return await ChangeAsync(
             id,
             ifVersion,
-            e => (e.IsPolling == valid.Polling ? (e.Url == valid.Url ? e : NewCircuit(e)) : throw KindChange(e)) with
+            e =>
             {
-                Url = valid.Url,
-                Description = valid.Description,
-                EventTypes = valid.EventTypes,
-                Filters = valid.Filters,
-                RateLimit = valid.RateLimit,
-                Ordering = valid.Ordering,
-                UpdatedAt = Now(),
+                var now = Now();
+                return (e.IsPolling == valid.Polling ? (e.Url == valid.Url ? e : NewCircuit(e)) : throw KindChange(e)) with
+                {
+                    Url = valid.Url,
+                    Description = valid.Description,
+                    EventTypes = valid.EventTypes,
+                    Filters = valid.Filters,
+                    RateLimit = valid.RateLimit,
+                    Ordering = valid.Ordering,
+                    Secrets = Resign(e, valid.SignatureSchemes!, now),
+                    UpdatedAt = now,
+                };
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// An endpoint's secrets for <paramref name="schemes"/>: a new current one for each scheme it did not sign with; the
+    /// current one of each scheme it drops signs on for the default overlap, as after a rotation.
+    /// </summary>
+    private static List<WebhookEndpointSecret> Resign(WebhookEndpoint endpoint, IReadOnlyList<WebhookSignatureScheme> schemes, DateTimeOffset now)
+    {
+        var current = endpoint.SignatureSchemes;
+        List<WebhookEndpointSecret> secrets =
+        [
+            .. schemes.Except(current).Select(scheme => NewSecret(scheme, now)),
+            .. endpoint.Secrets
+                .Select(s => s.ExpiresAt is null && !schemes.Contains(s.Scheme) ? s with { ExpiresAt = now + s_defaultOverlap } : s)
+                .Where(s => s.IsActive(now)),
+        ];
+        return Limited(endpoint.Id, secrets);
+    }
+
+    private static WebhookEndpointSecret NewSecret(WebhookSignatureScheme scheme, DateTimeOffset now, string? secret = null) =>
+        new(scheme == WebhookSignatureScheme.V1a ? WebhookSigningKey.Generate() : secret ?? WebhookSecret.Generate(), now);
+
+    /// <summary>Every active secret signs every delivery: a flood of rotations or scheme changes must not grow that header without bound.</summary>
+    private static List<WebhookEndpointSecret> Limited(string endpointId, List<WebhookEndpointSecret> secrets) =>
+        secrets.Count > MaxActiveSecrets
+            ? throw new WebhookSecretLimitException(endpointId, MaxActiveSecrets, secrets.Where(s => s.ExpiresAt is not null).Min(s => s.ExpiresAt)!.Value)
+            : secrets;
 
     public Task<WebhookEndpoint?> EnableAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default) =>
         ChangeAsync(
@@ -149,20 +188,14 @@ internal sealed class WebhookEndpointManager(
             {
                 var now = Now();
 
-                // The current secret signs on until the overlap ends; ones already past theirs are dropped.
+                // A new current secret (or key) for each scheme; the current ones sign on until the overlap ends, and ones
+                // already past theirs are dropped.
                 List<WebhookEndpointSecret> secrets =
                 [
-                    new WebhookEndpointSecret(WebhookSecret.Generate(), now),
+                    .. e.SignatureSchemes.Select(scheme => NewSecret(scheme, now)),
                     .. e.Secrets.Select(s => s.ExpiresAt is null ? s with { ExpiresAt = now + keep } : s).Where(s => s.IsActive(now)),
                 ];
-
-                // Every active secret signs every delivery: a flood of rotations must not grow that header without bound.
-                if (secrets.Count > MaxActiveSecrets)
-                {
-                    throw new WebhookSecretLimitException(e.Id, MaxActiveSecrets, secrets.Min(s => s.ExpiresAt)!.Value);
-                }
-
-                return e with { Secrets = secrets, UpdatedAt = now };
+                return e with { Secrets = Limited(e.Id, secrets), UpdatedAt = now };
             },
             cancellationToken);
     }
@@ -293,6 +326,7 @@ internal sealed class WebhookEndpointManager(
                 : throw new ArgumentException(
                     $"An endpoint's ordering is {string.Join(", ", Enum.GetNames<WebhookOrdering>())}; not {(int)settings.Ordering}.",
                     nameof(settings.Ordering)),
+            SignatureSchemes = ValidSignatureSchemes(settings.SignatureSchemes),
         };
         await destinations.EnsureAllowedAsync(url, tenant, endpointId, nameof(settings.Url), cancellationToken).ConfigureAwait(false);
         return valid;
@@ -333,7 +367,33 @@ internal sealed class WebhookEndpointManager(
             Description = ValidDescription(settings.Description),
             EventTypes = types,
             Filters = await ValidFiltersAsync(settings.Filters, types).ConfigureAwait(false),
+            SignatureSchemes = ValidSignatureSchemes(settings.SignatureSchemes),
         };
+    }
+
+    /// <summary>The schemes an endpoint signs with: <see cref="WebhookSignatureScheme.V1"/> when left out; at least one, each once.</summary>
+    private static List<WebhookSignatureScheme> ValidSignatureSchemes(IReadOnlyList<WebhookSignatureScheme>? schemes)
+    {
+        if (schemes is null)
+        {
+            return [WebhookSignatureScheme.V1];
+        }
+
+        const string Field = nameof(WebhookEndpointSettings.SignatureSchemes);
+        var names = string.Join(", ", Enum.GetNames<WebhookSignatureScheme>());
+        if (schemes.Count == 0)
+        {
+            throw new ArgumentException($"An endpoint signs with at least one scheme ({names}); leave them out for V1.", Field);
+        }
+
+        foreach (var scheme in schemes.Where(s => !Enum.IsDefined(s)))
+        {
+            throw new ArgumentException($"An endpoint's signature schemes are {names}; not {(int)scheme}.", Field);
+        }
+
+        return schemes.Distinct().Count() == schemes.Count
+            ? [.. schemes.Order()]
+            : throw new ArgumentException("An endpoint lists each signature scheme once.", Field);
     }
 
     private static string? ValidDescription(string? description) =>

@@ -72,7 +72,7 @@ internal static class EndpointHandlers
     }
 
     public static async Task<Ok<WebhookSecretResponse>> GetSecretAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
-        TypedResults.Ok(new WebhookSecretResponse((await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false)).Secrets[0].Value));
+        TypedResults.Ok(WebhookSecretResponse.Of(await EndpointAsync(http, tenants, endpointId).ConfigureAwait(false)));
 
     public static async Task<Ok<WebhookSecretResponse>> RotateSecretAsync(HttpContext http, WebhookTenantService tenants, string endpointId)
     {
@@ -83,7 +83,7 @@ internal static class EndpointHandlers
         var rotated = await Changing(() => tenants.RotateSecretAsync(endpoint, overlap, ifVersion, http.RequestAborted))
             .ConfigureAwait(false);
         EntityTags.Set(http, rotated);
-        return TypedResults.Ok(new WebhookSecretResponse(rotated.Secrets[0].Value));
+        return TypedResults.Ok(WebhookSecretResponse.Of(rotated));
     }
 
     public static async Task<AcceptedAtRoute<WebhookMessageResponse>> SendTestAsync(
@@ -150,6 +150,7 @@ internal static class EndpointHandlers
         Filters = request.Filters,
         RateLimit = request.RateLimit,
         Ordering = ManagementQuery.Ordering(request.Ordering, "ordering"),
+        SignatureSchemes = ManagementQuery.SignatureSchemes(request.SignatureSchemes, "signatureSchemes"),
     };
 
     /// <summary>The endpoint as the answer's body, its version as the answer's ETag.</summary>

@@ -46,6 +46,13 @@ public sealed record WebhookEndpointRequest
     /// ordering key, in publish order; a delivery whose retries run out fails and the next one goes).
     /// </summary>
     public string? Ordering { get; init; }
+
+    /// <summary>
+    /// How deliveries are signed, in the <c>webhook-signature</c> header: <c>v1</c> (HMAC-SHA256 with a <c>whsec_</c> secret you
+    /// hold too; the default), <c>v1a</c> (Ed25519: you verify with the endpoint's <c>whpk_</c> public keys, which cannot sign),
+    /// or both while your receiver moves from one to the other. A scheme dropped keeps signing for 24 hours.
+    /// </summary>
+    public IReadOnlyList<string>? SignatureSchemes { get; init; }
 }
 
 /// <summary>A URL registered to receive webhooks.</summary>
@@ -104,7 +111,19 @@ public sealed record WebhookEndpointResponse
     /// </summary>
     public required long Version { get; init; }
 
-    /// <summary>The <c>whsec_</c> signing secret: only in the answer to registering it (read it later from its <c>secret</c>).</summary>
+    /// <summary>How deliveries are signed: <c>v1</c> (a <c>whsec_</c> secret), <c>v1a</c> (Ed25519, verified with <c>publicKeys</c>), or both.</summary>
+    public required IReadOnlyList<string> SignatureSchemes { get; init; }
+
+    /// <summary>
+    /// The public keys that verify its <c>v1a</c> signatures: the current one, and those still signing in a rotation's
+    /// overlap. Empty when it does not sign with <c>v1a</c>.
+    /// </summary>
+    public required IReadOnlyList<WebhookPublicKeyResponse> PublicKeys { get; init; }
+
+    /// <summary>
+    /// The <c>whsec_</c> signing secret: only in the answer to registering it (read it later from its <c>secret</c>), and only
+    /// when it signs with <c>v1</c>.
+    /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
 
@@ -126,8 +145,30 @@ public sealed record WebhookEndpointResponse
         Circuit = new WebhookEndpointCircuit(
             JsonNamingPolicy.CamelCase.ConvertName(circuit.State.ToString()), endpoint.ConsecutiveFailures ?? 0, circuit.OpenUntil),
         Version = endpoint.Version,
-        Secret = withSecret ? endpoint.Secrets[0].Value : null,
+        SignatureSchemes = [.. endpoint.SignatureSchemes.Select(SchemeName)],
+        PublicKeys = WebhookPublicKeyResponse.Of(endpoint),
+        Secret = withSecret ? WebhookSecretResponse.CurrentSecret(endpoint) : null,
     };
+
+    /// <summary>A signature scheme as the API and the <c>webhook-signature</c> header name it: <c>v1</c>, <c>v1a</c>.</summary>
+    internal static string SchemeName(WebhookSignatureScheme scheme) => scheme.ToString().ToLowerInvariant();
+}
+
+/// <summary>A public key that verifies an endpoint's <c>v1a</c> signatures.</summary>
+/// <param name="PublicKey">The key, <c>whpk_...</c>: give it to your receiver (it cannot sign).</param>
+/// <param name="Kid">Its RFC 7638 thumbprint, which names it in a JSON Web Key Set.</param>
+/// <param name="ExpiresAt">When it stops signing, after a rotation; null for the current key.</param>
+public sealed record WebhookPublicKeyResponse(string PublicKey, string Kid, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>The public keys of the endpoint's active signing keys, current first.</summary>
+    internal static IReadOnlyList<WebhookPublicKeyResponse> Of(WebhookEndpoint endpoint) =>
+    [
+        .. endpoint.Secrets.Where(s => s.Scheme == WebhookSignatureScheme.V1a).OrderBy(s => s.ExpiresAt is not null).Select(s =>
+        {
+            var key = WebhookSigningKey.Parse(s.Value).PublicKey;
+            return new WebhookPublicKeyResponse(key.ToString(), key.Thumbprint, s.ExpiresAt);
+        }),
+    ];
 }
 
 /// <summary>
@@ -143,9 +184,20 @@ public sealed record WebhookEndpointResponse
 /// <param name="OpenUntil">When an open circuit lets its next probe through.</param>
 public sealed record WebhookEndpointCircuit(string State, int ConsecutiveFailures, DateTimeOffset? OpenUntil);
 
-/// <summary>An endpoint's signing secret.</summary>
-/// <param name="Secret">The current <c>whsec_</c> secret: deliveries are signed with it (and, during a rotation's overlap, also with the previous one).</param>
-public sealed record WebhookSecretResponse(string Secret);
+/// <summary>An endpoint's signing secret, and the public keys of its signing keys.</summary>
+/// <param name="Secret">
+/// The current <c>whsec_</c> secret: deliveries are signed with it (and, during a rotation's overlap, also with the previous
+/// one); null when the endpoint signs with <c>v1a</c> only.
+/// </param>
+/// <param name="PublicKeys">The public keys that verify its <c>v1a</c> signatures; empty when it does not sign with <c>v1a</c>.</param>
+public sealed record WebhookSecretResponse(string? Secret, IReadOnlyList<WebhookPublicKeyResponse> PublicKeys)
+{
+    internal static WebhookSecretResponse Of(WebhookEndpoint endpoint) => new(CurrentSecret(endpoint), WebhookPublicKeyResponse.Of(endpoint));
+
+    /// <summary>The current <c>whsec_</c> secret; never a <c>whsk_</c> signing key, which only the sender holds.</summary>
+    internal static string? CurrentSecret(WebhookEndpoint endpoint) =>
+        endpoint.Secrets.FirstOrDefault(s => s.ExpiresAt is null && s.Scheme == WebhookSignatureScheme.V1)?.Value;
+}
 
 /// <summary>How to rotate a signing secret.</summary>
 public sealed record WebhookSecretRotationRequest

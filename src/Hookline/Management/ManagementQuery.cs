@@ -33,6 +33,15 @@ internal static class ManagementQuery
         : throw ManagementProblem.Unprocessable(
             field, $"{field} is {string.Join(", ", s_orderings.Keys)} (leave it out for none); not '{Shorten(value)}'.");
 
+    /// <summary>Signature schemes from their API names (<c>v1</c>, <c>v1a</c>); null when left out. The manager checks the rest.</summary>
+    public static List<WebhookSignatureScheme>? SignatureSchemes(IReadOnlyList<string>? values, string field) =>
+        values?.Select(value => value switch
+        {
+            "v1" => WebhookSignatureScheme.V1,
+            "v1a" => WebhookSignatureScheme.V1a,
+            _ => throw ManagementProblem.Unprocessable(field, $"{field} holds v1, v1a or both; not '{Shorten(value ?? "null")}'."),
+        }).ToList();
+
     /// <summary>An error kind as the API names it: <c>none</c>, <c>httpStatus</c>, <c>timeout</c>...</summary>
     public static string ErrorKindName(Storage.AttemptErrorKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 

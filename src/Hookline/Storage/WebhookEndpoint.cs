@@ -47,8 +47,15 @@ public sealed record WebhookEndpoint
     /// <summary>Why it was disabled, if it was.</summary>
     public string? DisabledReason { get; init; }
 
-    /// <summary>The signing secrets: the current one and those still in their rotation overlap.</summary>
+    /// <summary>
+    /// The signing secrets and keys: the current one of each <see cref="SignatureSchemes">scheme</see>, and those still in their
+    /// rotation overlap.
+    /// </summary>
     public required IReadOnlyList<WebhookEndpointSecret> Secrets { get; init; }
+
+    /// <summary>The schemes it signs with from now on: those of its current <see cref="Secrets"/> (the ones that do not expire).</summary>
+    public IReadOnlyList<WebhookSignatureScheme> SignatureSchemes =>
+        [.. Secrets.Where(s => s.ExpiresAt is null).Select(s => s.Scheme).Distinct().Order()];
 
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }

@@ -193,6 +193,38 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SignatureSchemes_EachHasItsCurrentSecret_RotationRenewsEach_ADroppedOneSignsForADay()
+    {
+        var both = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/", SignatureSchemes = [WebhookSignatureScheme.V1a, WebhookSignatureScheme.V1] });
+        Assert.Equal([WebhookSignatureScheme.V1, WebhookSignatureScheme.V1a], both.SignatureSchemes);
+        Assert.Equal(["whsec_", "whsk_"], both.Secrets.Select(s => s.Value[..(s.Value.IndexOf('_') + 1)]));
+        _time.Advance(TimeSpan.FromMinutes(1));
+
+        var rotated = (await Endpoints.RotateSecretAsync(both.Id))!;
+        Assert.Equal(both.SignatureSchemes, rotated.SignatureSchemes);
+        Assert.Equal(4, rotated.Secrets.Count(s => s.IsActive(_time.GetUtcNow())));
+        Assert.All(both.Secrets, old => Assert.Equal(_time.GetUtcNow().AddHours(24), rotated.Secrets.Single(s => s.Value == old.Value).ExpiresAt));
+
+        var v1a = (await Endpoints.UpdateAsync(both.Id, new() { Url = "https://127.0.0.1:9/", SignatureSchemes = [WebhookSignatureScheme.V1a] }))!;
+        Assert.Equal([WebhookSignatureScheme.V1a], v1a.SignatureSchemes);
+        var key = rotated.Secrets.Single(s => s.ExpiresAt is null && s.Scheme == WebhookSignatureScheme.V1a);
+        Assert.Contains(key, v1a.Secrets); // Kept as it was: a scheme kept keeps its key.
+        Assert.Equal(
+            _time.GetUtcNow().AddHours(24),
+            v1a.Secrets.Single(s => s.Value == rotated.Secrets.Single(r => r.ExpiresAt is null && r.Scheme == WebhookSignatureScheme.V1).Value).ExpiresAt);
+    }
+
+    [Fact]
+    public async Task SignatureSchemes_ASecretForAnEndpointWithoutV1_IsRefused()
+    {
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Endpoints.CreateAsync(
+            new() { Url = "https://127.0.0.1:9/", SignatureSchemes = [WebhookSignatureScheme.V1a] }, secret: WebhookSecret.Generate()));
+
+        Assert.Equal("secret", error.ParamName);
+        Assert.Contains("add V1 to its SignatureSchemes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Changes_AtAStaleVersion_ThrowAndChangeNothing()
     {
         var created = await Endpoints.CreateAsync(new() { Url = "https://127.0.0.1:9/" });
