@@ -354,8 +354,9 @@ function Blocked({ endpoint, blocked, readOnly, reload }) {
     <${Status} text=${action.status} />`;
 }
 
-/** The signing secret, and rotating it, together. */
+/** The signing secret and public keys, and rotating them, together. */
 function Secret({ endpoint, readOnly, reload }) {
+  const symmetric = endpoint.signatureSchemes.includes('v1');
   const [secret, setSecret] = useState(null);
   const [copied, setCopied] = useState('');
   const [overlap, setOverlap] = useState('86400');
@@ -384,15 +385,20 @@ function Secret({ endpoint, readOnly, reload }) {
     setSecret(rotated.secret);
     setCopied('');
     const kept = overlapChoices.find(o => o.value === overlap)?.text;
+    const both = symmetric && endpoint.signatureSchemes.includes('v1a');
+    const renewed = !symmetric ? 'the new key' : both ? 'the new secret, shown above, and key' : 'the new secret, shown above,';
+    const [sign, old] = both ? ['sign', 'the old ones sign'] : ['signs', 'the old one signs'];
     return overlap === '0'
-      ? 'Rotated: the new secret, shown above, signs alone from now on.'
-      : `Rotated: the new secret, shown above, signs from now on; the old one signs too for ${kept}.`;
+      ? `Rotated: ${renewed} ${sign} alone from now on.`
+      : `Rotated: ${renewed} ${sign} from now on; ${old} too for ${kept}.`;
   });
   return html`
     <section aria-labelledby="secret" class="part">
       <h2 id="secret">Signing secret</h2>
       <p class="hint">Verify each delivery's <code>webhook-signature</code> with it (Standard Webhooks).</p>
-      ${readOnly
+      ${!symmetric
+        ? html`<p>None: this endpoint signs with <code>v1a</code> only. Verify its deliveries with its public keys.</p>`
+        : readOnly
         ? html`<p>This session is read-only: it cannot see the secret. Open the dashboard with a link that can change things to
             see it.</p>`
         : secret
@@ -401,9 +407,14 @@ function Secret({ endpoint, readOnly, reload }) {
               <button type="button" class="secondary" onClick=${() => setSecret(null)}>Hide</button></div>`
           : html`<button type="button" class="secondary" onClick=${reveal}>Reveal secret</button>`}
       <${Status} text=${copied} />
+      ${endpoint.publicKeys.length > 0 && html`
+        <h3>Public keys</h3>
+        <p class="hint">They verify the <code>v1a</code> signatures, and cannot sign: give them to your receiver.</p>
+        <ul class="keys">${endpoint.publicKeys.map(k => html`<li><code>${k.publicKey}</code>${' '}<span class="hint">${k.expiresAt
+          ? html`signs until <${Time} value=${k.expiresAt} />` : 'current'}</span></li>`)}</ul>`}
       ${!readOnly && html`
         <h3>Rotate it</h3>
-        <p class="hint">A new secret signs from now on. Keep the old one signing for a while, so your receiver can switch
+        <p class="hint">A new secret (and key) signs from now on. Keep the old ones signing for a while, so your receiver can switch
           without missing a delivery.</p>
         <div class="inline">
           <label for="overlap">Old secret keeps signing for</label>

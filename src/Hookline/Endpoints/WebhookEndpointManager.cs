@@ -61,7 +61,7 @@ internal sealed class WebhookEndpointManager(
             Filters = valid.Filters,
             RateLimit = valid.RateLimit,
             Ordering = valid.Ordering,
-            Secrets = [.. valid.SignatureSchemes!.Select(scheme => NewSecret(scheme, now, scheme == WebhookSignatureScheme.V1 ? secret : null))],
+            Secrets = [.. valid.SignatureSchemes!.Select(s => NewSecret(s, now, s == WebhookSignatureScheme.V1 ? secret : null))],
             CreatedAt = now,
             UpdatedAt = now,
             Version = 1,
@@ -127,7 +127,8 @@ internal sealed class WebhookEndpointManager(
     /// An endpoint's secrets for <paramref name="schemes"/>: a new current one for each scheme it did not sign with; the
     /// current one of each scheme it drops signs on for the default overlap, as after a rotation.
     /// </summary>
-    private static List<WebhookEndpointSecret> Resign(WebhookEndpoint endpoint, IReadOnlyList<WebhookSignatureScheme> schemes, DateTimeOffset now)
+    private static List<WebhookEndpointSecret> Resign(
+        WebhookEndpoint endpoint, IReadOnlyList<WebhookSignatureScheme> schemes, DateTimeOffset now)
     {
         var current = endpoint.SignatureSchemes;
         List<WebhookEndpointSecret> secrets =
@@ -143,10 +144,13 @@ internal sealed class WebhookEndpointManager(
     private static WebhookEndpointSecret NewSecret(WebhookSignatureScheme scheme, DateTimeOffset now, string? secret = null) =>
         new(scheme == WebhookSignatureScheme.V1a ? WebhookSigningKey.Generate() : secret ?? WebhookSecret.Generate(), now);
 
-    /// <summary>Every active secret signs every delivery: a flood of rotations or scheme changes must not grow that header without bound.</summary>
+    /// <summary>
+    /// Every active secret signs every delivery: a flood of rotations or scheme changes must not grow that header without bound.
+    /// </summary>
     private static List<WebhookEndpointSecret> Limited(string endpointId, List<WebhookEndpointSecret> secrets) =>
         secrets.Count > MaxActiveSecrets
-            ? throw new WebhookSecretLimitException(endpointId, MaxActiveSecrets, secrets.Where(s => s.ExpiresAt is not null).Min(s => s.ExpiresAt)!.Value)
+            ? throw new WebhookSecretLimitException(
+                endpointId, MaxActiveSecrets, secrets.Where(s => s.ExpiresAt is not null).Min(s => s.ExpiresAt)!.Value)
             : secrets;
 
     public Task<WebhookEndpoint?> EnableAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default) =>
@@ -371,7 +375,9 @@ internal sealed class WebhookEndpointManager(
         };
     }
 
-    /// <summary>The schemes an endpoint signs with: <see cref="WebhookSignatureScheme.V1"/> when left out; at least one, each once.</summary>
+    /// <summary>
+    /// The schemes an endpoint signs with: <see cref="WebhookSignatureScheme.V1"/> when left out; at least one, each once.
+    /// </summary>
     private static List<WebhookSignatureScheme> ValidSignatureSchemes(IReadOnlyList<WebhookSignatureScheme>? schemes)
     {
         if (schemes is null)

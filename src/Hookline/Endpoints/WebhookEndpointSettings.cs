@@ -38,8 +38,9 @@ public sealed record WebhookEndpointSettings
     public int? RateLimit { get; init; }
 
     /// <summary>
-    /// How its deliveries are signed: <see cref="WebhookSignatureScheme.V1"/> (a <c>whsec_</c> secret), <see cref="WebhookSignatureScheme.V1a"/>
-    /// (a <c>whsk_</c> signing key, verified with its <c>whpk_</c> public key), or both while receivers move from one to the
+    /// How its deliveries are signed: <see cref="WebhookSignatureScheme.V1"/> (a <c>whsec_</c> secret),
+    /// <see cref="WebhookSignatureScheme.V1a"/> (a <c>whsk_</c> signing key, verified with its <c>whpk_</c> public key), or both
+    /// while receivers move from one to the
     /// other; <see langword="null"/> for <see cref="WebhookSignatureScheme.V1"/>. A scheme dropped keeps signing for a day
     /// (as a rotated secret does), so receivers still verifying with it have time to move.
     /// </summary>

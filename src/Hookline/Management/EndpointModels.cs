@@ -111,7 +111,9 @@ public sealed record WebhookEndpointResponse
     /// </summary>
     public required long Version { get; init; }
 
-    /// <summary>How deliveries are signed: <c>v1</c> (a <c>whsec_</c> secret), <c>v1a</c> (Ed25519, verified with <c>publicKeys</c>), or both.</summary>
+    /// <summary>
+    /// How deliveries are signed: <c>v1</c> (a <c>whsec_</c> secret), <c>v1a</c> (Ed25519, verified with <c>publicKeys</c>), or both.
+    /// </summary>
     public required IReadOnlyList<string> SignatureSchemes { get; init; }
 
     /// <summary>
@@ -192,7 +194,8 @@ public sealed record WebhookEndpointCircuit(string State, int ConsecutiveFailure
 /// <param name="PublicKeys">The public keys that verify its <c>v1a</c> signatures; empty when it does not sign with <c>v1a</c>.</param>
 public sealed record WebhookSecretResponse(string? Secret, IReadOnlyList<WebhookPublicKeyResponse> PublicKeys)
 {
-    internal static WebhookSecretResponse Of(WebhookEndpoint endpoint) => new(CurrentSecret(endpoint), WebhookPublicKeyResponse.Of(endpoint));
+    internal static WebhookSecretResponse Of(WebhookEndpoint endpoint) =>
+        new(CurrentSecret(endpoint), WebhookPublicKeyResponse.Of(endpoint));
 
     /// <summary>The current <c>whsec_</c> secret; never a <c>whsk_</c> signing key, which only the sender holds.</summary>
     internal static string? CurrentSecret(WebhookEndpoint endpoint) =>

@@ -40,6 +40,19 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
             extension.Map(api);
         }
 
+        // Beside the group, not in it: the app's conventions on the group (RequireAuthorization) must not reach a receiver
+        // fetching public keys.
+        endpoints.MapGet($"{prefix.TrimEnd('/')}/endpoints/{{endpointId}}/jwks.json", PublicKeyHandlers.GetKeySetAsync)
+            .WithTags(Tag).WithMetadata(ManagementRoutes.Main).WithName(ManagementRoutes.Main.Name("GetWebhookEndpointKeySet"))
+            .WithSummary("Read an endpoint's public keys")
+            .WithDescription(
+                "The public keys that verify the endpoint's `v1a` signatures, as a JSON Web Key Set (RFC 7517; Ed25519 keys as in "
+                + "RFC 8037, each named by its RFC 7638 thumbprint as `kid`): the current key, and during a rotation's overlap the "
+                + "one before. Needs no API key, so your receiver can fetch it holding no credential; cache it up to "
+                + $"{PublicKeyHandlers.MaxAgeSeconds} seconds, and fetch it again when a signature matches no key you hold. Empty when "
+                + "the endpoint does not sign with `v1a`.")
+            .Produces<WebhookJsonWebKeySetDocument>(StatusCodes.Status200OK, "application/jwk-set+json")
+            .WithIdProblems();
         return api;
     }
 

@@ -193,6 +193,39 @@ public sealed class DashboardEndpointsBrowserTests : SampleInChromium
     }
 
     [RequiresFact(Requirement.Chromium)]
+    public async Task V1aEndpoint_ShowsItsPublicKey_NoSecret_AndItsFormKeepsItsSchemes()
+    {
+        using var alice = Sample.Client(SampleFactory.AliceKey);
+        var id = await RegisterAsync(alice, new { url = "http://127.0.0.1:9/hook", signatureSchemes = new[] { "v1a" } });
+        var key = (await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{id}"))["publicKeys"]![0]!["publicKey"]!.GetValue<string>();
+        foreach (var (width, scheme) in s_screens)
+        {
+            var screen = $"v1a endpoint, {width} px, {scheme}";
+            var (page, watch) = await DashboardInBrowser.OpenAsync(Browser, alice, new() { Width = width, Height = 800 }, scheme);
+            await page.GotoAsync($"{page.Url.Split('#')[0]}#/endpoints/{id}");
+
+            var signing = page.GetByRole(AriaRole.Region, new() { Name = "Signing secret" });
+            await Assertions.Expect(signing).ToContainTextAsync("None: this endpoint signs with v1a only.");
+            await Assertions.Expect(signing.GetByRole(AriaRole.Button, new() { Name = "Reveal secret" })).ToHaveCountAsync(0);
+            await Assertions.Expect(signing.GetByRole(AriaRole.Heading, new() { Name = "Public keys", Level = 3 })).ToBeVisibleAsync();
+            await Assertions.Expect(signing.GetByRole(AriaRole.Listitem)).ToContainTextAsync([$"{key} current"]);
+            await ExpectFitsAsync(page, screen);
+            await ExpectNoViolationsAsync(page, screen);
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
+            await page.GetByLabel("Description (optional)").FillAsync($"v1a, {width}");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            var heading = page.GetByRole(AriaRole.Heading, new() { Name = "http://127.0.0.1:9/hook", Level = 1 });
+            await Assertions.Expect(heading).ToBeVisibleAsync();
+            var saved = await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{id}");
+            Assert.Equal(["v1a"], saved["signatureSchemes"]!.AsArray().Select(s => s!.GetValue<string>()));
+
+            Assert.True(watch.Errors.IsEmpty, string.Join("\n", watch.Errors));
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [RequiresFact(Requirement.Chromium)]
     public async Task PollingEndpoint_IsNamedByItsId_ItsPageSaysItIsRead_AndItsFormKeepsItPolling()
     {
         using var alice = Sample.Client(SampleFactory.AliceKey);

@@ -18,7 +18,14 @@ public sealed class ManagementDocumentTests
             .ToList();
 
         // With the dashboard's dashboard-links and dashboard-sessions; its own copy of the API is not documented.
-        Assert.Equal(21, operations.Count);
+        Assert.Equal(22, operations.Count);
+        // An endpoint's public keys need no API key: no 401, and the set's schema.
+        var keySet = document["paths"]!["/webhooks/endpoints/{endpointId}/jwks.json"]!["get"]!;
+        Assert.Equal(["200", "400", "404", "422"], keySet["responses"]!.AsObject().Select(r => r.Key).Order());
+        Assert.Equal(
+            "#/components/schemas/WebhookJsonWebKeySetDocument",
+            keySet["responses"]!["200"]!["content"]!["application/jwk-set+json"]!["schema"]!["$ref"]!.GetValue<string>());
+        operations.RemoveAll(o => o.Path.EndsWith("/jwks.json", StringComparison.Ordinal));
         var revoke = document["paths"]!["/webhooks/dashboard-sessions"]!["delete"]!;
         Assert.Equal("End your dashboard sessions", revoke["summary"]!.GetValue<string>());
         Assert.Equal(["204", "401"], revoke["responses"]!.AsObject().Select(r => r.Key).Order());

@@ -78,6 +78,41 @@ public sealed class ManagementSignatureSchemesTests
         Assert.NotNull(keys[1]!["expiresAt"]);
     }
 
+    [RequiresFact(Requirement.NodeTools)]
+    public async Task KeySet_NeedsNoApiKey_HoldsTheEndpointsPublicKeys_AndVerifiesItsDeliveries()
+    {
+        await using var sample = SampleFactory.Development();
+        await using var receiver = await TestReceiver.StartAsync();
+        using var alice = sample.Client(SampleFactory.AliceKey);
+        using var anyone = sample.Client(null);
+        using var created = await alice.PostAsJsonAsync("/webhooks/endpoints", new { url = receiver.Url, signatureSchemes = new[] { "v1a" } });
+        var endpoint = await ManagementApi.ReadAsync(created);
+        var id = endpoint["id"]!.GetValue<string>();
+        var v1 = await ManagementApi.RegisterAsync(alice, "http://127.0.0.1:9/hook");
+
+        using var response = await anyone.GetAsync($"/webhooks/endpoints/{id}/jwks.json");
+        using var none = await anyone.GetAsync($"/webhooks/endpoints/{v1["id"]}/jwks.json");
+        using var unknown = await anyone.GetAsync("/webhooks/endpoints/ep_01M94S5KQ210KQ32CQD9J30P28/jwks.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/jwk-set+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("public, max-age=300", response.Headers.CacheControl?.ToString());
+        var json = await response.Content.ReadAsStringAsync();
+        var published = Assert.Single(WebhookJsonWebKeySet.Parse(json));
+        Assert.Equal(endpoint["publicKeys"]![0]!["publicKey"]!.GetValue<string>(), published.ToString());
+        Assert.Empty(WebhookJsonWebKeySet.Parse(await none.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+
+        // Node verifies a delivery with the published JSON Web Key, as a receiver that fetched the set would.
+        using var test = await alice.PostAsJsonAsync($"/webhooks/endpoints/{id}/test", new { eventType = "new-subscription" });
+        await Eventually.HoldsAsync(() => Task.FromResult(receiver.Requests.Count == 1), "the test event delivered");
+        var request = receiver.Requests[0];
+        var jwk = JsonNode.Parse(json)!["keys"]![0]!.ToJsonString();
+        var verified = await NodeTool.WithFileAsync(jwk, key => NodeTool.WithFileAsync(Encoding.UTF8.GetString(request.Body), body => NodeTool.RunToExitAsync(
+            "ed25519.mjs", "verify", key, request.Headers["webhook-id"], request.Headers["webhook-timestamp"], request.Headers["webhook-signature"], body)));
+        Assert.Equal((0, "verified"), (verified.ExitCode, verified.Output.Trim()));
+    }
+
     [Theory]
     [InlineData("""["v2"]""", "signatureSchemes holds v1, v1a or both; not 'v2'.")]
     [InlineData("""["V1"]""", "signatureSchemes holds v1, v1a or both; not 'V1'.")]
