@@ -168,8 +168,9 @@ internal sealed partial class SqliteWebhookStore(string connectionString, bool d
         {
             // A write the database refused was rolled back, and the connection is kept. Closing it could make it the file's
             // last connection that has read in WAL mode, whose close checkpoints and deletes the WAL under pooled readers; one
-            // such reader then prepared against a stale schema ("no such table"). One left inside a transaction is closed.
-            if (_writerConnection is { } writer && SQLitePCL.raw.sqlite3_get_autocommit(writer.Handle) == 0)
+            // such reader then prepared against a stale schema ("no such table"). One left inside a transaction, or broken, is
+            // closed.
+            if (_writerConnection is { } writer && (writer.Handle is not { } handle || SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0))
             {
                 CloseWriter();
             }
