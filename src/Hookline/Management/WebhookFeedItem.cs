@@ -26,8 +26,8 @@ public sealed record WebhookFeedItem
 
     /// <summary>
     /// The three headers a delivery carries: <c>webhook-id</c>, <c>webhook-timestamp</c> (when it was read) and
-    /// <c>webhook-signature</c> (one <c>v1,</c> signature per secret of the endpoint signing now). Any Standard Webhooks library
-    /// verifies <see cref="Body"/> with them, as it verifies a delivery.
+    /// <c>webhook-signature</c> (one <c>v1,</c> signature per secret, and one <c>v1a,</c> per signing key, of the endpoint signing
+    /// now). Any Standard Webhooks library verifies <see cref="Body"/> with them, as it verifies a delivery.
     /// </summary>
     public required WebhookFeedHeaders Headers { get; init; }
 
