@@ -54,6 +54,12 @@ function LastSuccess({ at }) {
 
 const failure = f => f.statusCode ? `(${f.statusCode})` : `(${outcomeWords(f)})`;
 
+/** The API's signature schemes, as the form offers them. */
+const schemes = [
+  { value: 'v1', text: 'HMAC-SHA256 with a secret (whsec_) your receiver holds too' },
+  { value: 'v1a', text: 'Ed25519: your receiver verifies with public keys (whpk_), which cannot sign' },
+];
+
 /** The API's orderings, as the form offers them and the endpoint's page names them. */
 const orderings = [
   { value: 'none', choice: 'Any order (fastest)', shown: 'Any order' },
@@ -94,8 +100,7 @@ function EndpointFields({ id, types, endpoint, navigate }) {
   const [filters, setFilters] = useState(endpoint?.filters || {});
   const [rateLimit, setRateLimit] = useState(endpoint?.rateLimit ?? '');
   const [ordering, setOrdering] = useState(endpoint?.ordering || 'none');
-  // Not offered by the form yet: an edit keeps how the endpoint signs (a PUT without them would mean v1).
-  const signatureSchemes = endpoint?.signatureSchemes ?? null;
+  const [signatureSchemes, setSignatureSchemes] = useState(endpoint?.signatureSchemes ?? ['v1']);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const form = useRef(null);
@@ -104,6 +109,10 @@ function EndpointFields({ id, types, endpoint, navigate }) {
     // After a refusal, take the keyboard to the first field at fault.
     form.current?.querySelector('[aria-invalid="true"]')?.focus();
   }, [error]);
+
+  // Listed in the API's order (v1 then v1a), whichever is ticked first.
+  const toggleScheme = name => setSignatureSchemes(schemes.map(o => o.value)
+    .filter(value => value === name ? !signatureSchemes.includes(name) : signatureSchemes.includes(value)));
 
   const toggle = name => {
     const next = new Set(chosen);
@@ -146,11 +155,13 @@ function EndpointFields({ id, types, endpoint, navigate }) {
   };
 
   const typesRefused = error?.field('eventTypes').length > 0;
+  const schemesRefused = error?.field('signatureSchemes').length > 0;
   const filtered = all ? types : types.filter(t => chosen.has(t.name));
   return html`
     <form ref=${form} onSubmit=${submit} novalidate>
       <${Problem} error=${error}
-        skip=${['url', 'description', 'eventTypes', 'rateLimit', 'ordering', ...types.map(t => `filters.${t.name}`)]} />
+        skip=${['url', 'description', 'eventTypes', 'rateLimit', 'ordering', 'signatureSchemes',
+          ...types.map(t => `filters.${t.name}`)]} />
       ${polling
         ? html`<p class="hint">A polling endpoint: nothing is sent to it; its messages are read from its feed.</p>`
         : html`<${Field} id="url" label="URL" hint="Where the events are sent: https, reachable from the internet." error=${error}>
@@ -182,6 +193,20 @@ function EndpointFields({ id, types, endpoint, navigate }) {
                 onInput=${e => setFilters({ ...filters, [type.name]: e.target.value })} />`}
             <//>`)}
         </fieldset>`}
+      <fieldset class=${schemesRefused ? 'field invalid' : 'field'}
+        aria-describedby=${schemesRefused ? 'signatureSchemes-error' : undefined}>
+        <legend>Signatures</legend>
+        <p class="hint">How each delivery is signed. Tick both while your receiver moves from one to the other; one left off
+          signs on for a day.</p>
+        ${schemes.map((scheme, index) => html`
+          <label class="check">
+            <input id=${index === 0 ? 'signatureSchemes' : undefined} type="checkbox" name="signatureSchemes" value=${scheme.value}
+              aria-invalid=${index === 0 && schemesRefused ? 'true' : undefined}
+              checked=${signatureSchemes.includes(scheme.value)} onChange=${() => toggleScheme(scheme.value)} />
+            <span><code>${scheme.value}</code> <span class="hint">${scheme.text}</span></span>
+          </label>`)}
+        ${schemesRefused && html`<p class="error" id="signatureSchemes-error">${error.field('signatureSchemes').join(' ')}</p>`}
+      </fieldset>
       <${Field} id="description" label="Description (optional)" hint="A note for yourself." error=${error}>
         ${props => html`<input ...${props} value=${description} onInput=${e => setDescription(e.target.value)} />`}
       <//>

@@ -193,14 +193,15 @@ public sealed class DashboardEndpointsBrowserTests : SampleInChromium
     }
 
     [RequiresFact(Requirement.Chromium)]
-    public async Task V1aEndpoint_ShowsItsPublicKey_NoSecret_AndItsFormKeepsItsSchemes()
+    public async Task V1aEndpoint_ShowsItsPublicKey_NoSecret_AndItsFormChangesItsSchemes()
     {
         using var alice = Sample.Client(SampleFactory.AliceKey);
-        var id = await RegisterAsync(alice, new { url = "http://127.0.0.1:9/hook", signatureSchemes = new[] { "v1a" } });
-        var key = (await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{id}"))["publicKeys"]![0]!["publicKey"]!.GetValue<string>();
         foreach (var (width, scheme) in s_screens)
         {
             var screen = $"v1a endpoint, {width} px, {scheme}";
+            var url = $"http://127.0.0.1:9/v1a-{width}";
+            var id = await RegisterAsync(alice, new { url, signatureSchemes = new[] { "v1a" } });
+            var key = (await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{id}"))["publicKeys"]![0]!["publicKey"]!.GetValue<string>();
             var (page, watch) = await DashboardInBrowser.OpenAsync(Browser, alice, new() { Width = width, Height = 800 }, scheme);
             await page.GotoAsync($"{page.Url.Split('#')[0]}#/endpoints/{id}");
 
@@ -212,15 +213,28 @@ public sealed class DashboardEndpointsBrowserTests : SampleInChromium
             await ExpectFitsAsync(page, screen);
             await ExpectNoViolationsAsync(page, screen);
 
+            // The form ticks how it signs; none ticked is refused at the field, which takes the focus.
             await page.GetByRole(AriaRole.Link, new() { Name = "Edit" }).ClickAsync();
-            await page.GetByLabel("Description (optional)").FillAsync($"v1a, {width}");
+            var v1 = page.GetByRole(AriaRole.Checkbox, new() { Name = "v1 HMAC-SHA256" });
+            var v1a = page.GetByRole(AriaRole.Checkbox, new() { Name = "v1a Ed25519" });
+            await Assertions.Expect(v1).Not.ToBeCheckedAsync();
+            await Assertions.Expect(v1a).ToBeCheckedAsync();
+            await v1a.UncheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-            var heading = page.GetByRole(AriaRole.Heading, new() { Name = "http://127.0.0.1:9/hook", Level = 1 });
-            await Assertions.Expect(heading).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#signatureSchemes-error")).ToHaveTextAsync(
+                "An endpoint signs with at least one scheme (V1, V1a); leave them out for V1.");
+            await Assertions.Expect(v1).ToBeFocusedAsync();
+            await ExpectNoViolationsAsync(page, $"{screen}, its form refused");
+            await v1.CheckAsync();
+            await v1a.CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = url, Level = 1 })).ToBeVisibleAsync();
             var saved = await ManagementApi.GetAsync(alice, $"/webhooks/endpoints/{id}");
-            Assert.Equal(["v1a"], saved["signatureSchemes"]!.AsArray().Select(s => s!.GetValue<string>()));
+            Assert.Equal(["v1", "v1a"], saved["signatureSchemes"]!.AsArray().Select(s => s!.GetValue<string>()));
 
-            Assert.True(watch.Errors.IsEmpty, string.Join("\n", watch.Errors));
+            // The refusal's 422 is the one failed load.
+            var refused = Assert.Single(watch.Errors);
+            Assert.StartsWith("Failed to load resource: the server responded with a status of 422", refused, StringComparison.Ordinal);
             await page.Context.CloseAsync();
         }
     }
