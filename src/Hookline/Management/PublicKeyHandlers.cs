@@ -12,12 +12,14 @@ internal static class PublicKeyHandlers
     /// <summary>How long a receiver, or a cache on the way, may keep the set: a new key is published before it signs alone.</summary>
     public const int MaxAgeSeconds = 300;
 
-    public static async Task<IResult> GetKeySetAsync(HttpContext http, IWebhookEndpointManager manager, TimeProvider time, string endpointId)
+    public static async Task<IResult> GetKeySetAsync(
+        HttpContext http, IWebhookEndpointManager manager, TimeProvider time, string endpointId)
     {
         try
         {
             var id = ManagementQuery.EndpointId(endpointId, "endpointId")!;
-            var endpoint = await manager.GetAsync(id, http.RequestAborted).ConfigureAwait(false) ?? throw ManagementProblem.NotFound("endpointId", id);
+            var endpoint = await manager.GetAsync(id, http.RequestAborted).ConfigureAwait(false)
+                ?? throw ManagementProblem.NotFound("endpointId", id);
             var now = time.GetUtcNow();
             var keys = endpoint.Secrets.Where(s => s.Scheme == WebhookSignatureScheme.V1a && s.IsActive(now))
                 .Select(s => WebhookSigningKey.Parse(s.Value).PublicKey);
