@@ -298,7 +298,7 @@ static async Task<StoreCost> PostgreSqlStoreAlone(BenchReceiver receiver, int co
 }
 
 // A 204 for a delivery leased by the store-alone rows.
-static AttemptResult Acknowledged(LeasedDelivery delivery) => new()
+static WebhookCompletedAttempt Acknowledged(WebhookLeasedDelivery delivery) => new()
 {
     DeliveryId = delivery.Id,
     EndpointId = delivery.EndpointId,
@@ -306,8 +306,8 @@ static AttemptResult Acknowledged(LeasedDelivery delivery) => new()
     StartedAt = DateTimeOffset.UtcNow,
     Duration = TimeSpan.FromMilliseconds(1),
     StatusCode = 204,
-    ErrorKind = AttemptErrorKind.None,
-    Status = DeliveryStatus.Succeeded,
+    ErrorKind = WebhookAttemptErrorKind.None,
+    Status = WebhookDeliveryStatus.Succeeded,
 };
 
 // A store's own cost, one call after another with nothing else running: append 64 messages (durably; ids in order,
@@ -321,7 +321,7 @@ static async Task<StoreCost> StoreAlone(BenchHost host, BenchReceiver receiver, 
 
     // A first delivery acknowledged, unmeasured: a new endpoint takes one attempt at a time until one succeeds.
     var first = DateTimeOffset.UtcNow;
-    await host.Messages.AppendAsync([new NewMessage($"msg_{int.MaxValue:D26}", "bench.event", "POST", null, payload, first)], default);
+    await host.Messages.AppendAsync([new WebhookNewMessage($"msg_{int.MaxValue:D26}", "bench.event", "POST", null, payload, first)], default);
     await host.Queue.ExpandAsync(first, 1, default);
     await host.Queue.CompleteAsync([.. (await host.Queue.LeaseAsync(new("bench", first, first.AddSeconds(30), 1), default)).Select(Acknowledged)], first, default);
     var measure = start(count);
@@ -329,7 +329,7 @@ static async Task<StoreCost> StoreAlone(BenchHost host, BenchReceiver receiver, 
     {
         var now = DateTimeOffset.UtcNow;
         var started = Stopwatch.GetTimestamp();
-        await host.Messages.AppendAsync([.. Enumerable.Range(sequence, Batch).Select(i => new NewMessage($"msg_{i:D26}", "bench.event", "POST", null, payload, now))], default);
+        await host.Messages.AppendAsync([.. Enumerable.Range(sequence, Batch).Select(i => new WebhookNewMessage($"msg_{i:D26}", "bench.event", "POST", null, payload, now))], default);
         var appended = Stopwatch.GetTimestamp();
         await host.Queue.ExpandAsync(now, Batch, default);
         var expanded = Stopwatch.GetTimestamp();

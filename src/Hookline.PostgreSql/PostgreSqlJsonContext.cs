@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Hookline.Storage;
 
 namespace Hookline.PostgreSql;
 

@@ -10,7 +10,7 @@ namespace Hookline.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlWebhookStore
 {
-    public async Task<IReadOnlyList<AttemptHour>> QueryAttemptStatsAsync(AttemptStatsQuery query, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookAttemptHour>> QueryAttemptStatsAsync(WebhookAttemptStatsQuery query, CancellationToken cancellationToken) =>
         await ReadAsync(
             """
             SELECT h.endpoint_id, h.hour, sum(h.succeeded)::integer, sum(h.failed)::integer, max(h.last_failed_at),
@@ -22,14 +22,14 @@ internal sealed partial class PostgreSqlWebhookStore
             GROUP BY h.endpoint_id, h.hour
             ORDER BY h.endpoint_id, h.hour;
             """,
-            reader => new AttemptHour(
+            reader => new WebhookAttemptHour(
                 reader.GetString(0),
                 reader.GetFieldValue<DateTimeOffset>(1),
                 reader.GetInt32(2),
                 reader.GetInt32(3),
                 NullableTime(reader, 4) is { } failedAt
-                    ? new AttemptFailure(
-                        failedAt, NullableInteger(reader, 5), (AttemptErrorKind)reader.GetInt16(6), NullableText(reader, 7))
+                    ? new WebhookLastFailure(
+                        failedAt, NullableInteger(reader, 5), (WebhookAttemptErrorKind)reader.GetInt16(6), NullableText(reader, 7))
                     : null),
             cancellationToken,
             Text("tenant", query.Tenant),
@@ -71,7 +71,7 @@ internal sealed partial class PostgreSqlWebhookStore
     private Task<int> CountAttemptsAsync(
         NpgsqlConnection connection,
         NpgsqlTransaction transaction,
-        IReadOnlyList<AttemptResult> results,
+        IReadOnlyList<WebhookCompletedAttempt> results,
         CancellationToken cancellationToken)
     {
         // A later failure of the hour replaces the one kept; an earlier one (a batch finishing late) does not.

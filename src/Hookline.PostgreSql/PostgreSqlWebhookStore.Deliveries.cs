@@ -6,7 +6,7 @@ namespace Hookline.PostgreSql;
 
 internal sealed partial class PostgreSqlWebhookStore
 {
-    public Task<LeaseResult> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
+    public Task<WebhookLeaseResult> LeaseAsync(WebhookLeaseRequest request, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -18,7 +18,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 // The endpoints that may have due deliveries, longest waiting first. SKIP LOCKED: instances leasing at once each
                 // take other endpoints, without waiting for one another; the lock makes an endpoint's admission one lease at a time
                 // across instances.
-                var admission = new LeaseAdmission(request);
+                var admission = new WebhookLeaseAdmission(request);
                 var endpoints = await ReadAsync(
                     connection,
                     transaction,
@@ -34,7 +34,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     Integer("endpoints", admission.EndpointsToRead)).ConfigureAwait(false);
                 if (endpoints.Count == 0)
                 {
-                    return new LeaseResult([], await NextDueAsync(connection, transaction, request.Now, cancellationToken).ConfigureAwait(false));
+                    return new WebhookLeaseResult([], await NextDueAsync(connection, transaction, request.Now, cancellationToken).ConfigureAwait(false));
                 }
 
                 // A statement of its own, so its snapshot is taken under the endpoint locks: it sees every lease committed by the
@@ -53,7 +53,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     """,
                     reader =>
                     {
-                        admission.AddEndpoint(new LeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(8))
+                        admission.AddEndpoint(new WebhookLeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(8))
                         {
                             RateLimit = NullableInteger(reader, 2),
                             NextSendAt = NullableTime(reader, 3),
@@ -140,12 +140,12 @@ internal sealed partial class PostgreSqlWebhookStore
                     JOIN {schema}.endpoints e ON e.id = l.endpoint_id
                     ORDER BY l.n;
                     """,
-                    reader => new LeasedDelivery
+                    reader => new WebhookLeasedDelivery
                     {
                         Id = reader.GetInt64(0),
                         Attempts = reader.GetInt32(1),
                         MessageId = reader.GetString(2),
-                        Webhook = reader.GetString(3),
+                        EventType = reader.GetString(3),
                         Method = reader.GetString(4),
                         Payload = reader.GetFieldValue<byte[]>(5),
                         EndpointId = reader.GetString(6),
@@ -192,7 +192,7 @@ internal sealed partial class PostgreSqlWebhookStore
                         NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
                         rescheduled.Select(id => Stored(admission.NextSends.TryGetValue(id, out var at) ? at : null)).ToArray()))
                     .ConfigureAwait(false);
-                return new LeaseResult(leased, next is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null);
+                return new WebhookLeaseResult(leased, next is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null);
             },
             cancellationToken);
 
@@ -208,7 +208,7 @@ internal sealed partial class PostgreSqlWebhookStore
             ? new DateTimeOffset(at, TimeSpan.Zero)
             : null;
 
-    public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task CompleteAsync(IReadOnlyList<WebhookCompletedAttempt> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -219,14 +219,14 @@ internal sealed partial class PostgreSqlWebhookStore
 
     /// <summary>Records attempts and applies their outcome to deliveries and endpoints (<see cref="CompleteAsync"/>), in the caller's transaction.</summary>
     private async Task RecordAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WebhookCompletedAttempt> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // An attempt is recorded if its delivery still exists (its endpoint may have been deleted meanwhile: then there is
         // nothing left to record it against; one deleted while this runs fails the batch on the foreign key, and the retry
         // leaves it out). A delivery is updated only while its lease is still ours (leased again by another dispatcher after
         // ours expired, its outcome wins), and only those attempts move their endpoints' health: in this statement when every
         // attempt applied, as under load they do, else in one of its own.
-        var health = EndpointHealth.Of(results);
+        var health = WebhookEndpointHealth.Of(results);
         var outcomes = await ReadAsync(
             connection,
             transaction,
@@ -276,7 +276,7 @@ internal sealed partial class PostgreSqlWebhookStore
         var applied = results.Where(r => !unapplied.ContainsKey(r.DeliveryId)).ToList();
         if (applied.Count is > 0 && applied.Count < results.Count)
         {
-            NpgsqlParameter[] parameters = [Time("now", now), .. HealthParameters(EndpointHealth.Of(applied))];
+            NpgsqlParameter[] parameters = [Time("now", now), .. HealthParameters(WebhookEndpointHealth.Of(applied))];
             await ExecuteAsync(connection, transaction, $"{MarkHealth};", cancellationToken, parameters).ConfigureAwait(false);
         }
 
@@ -303,7 +303,7 @@ internal sealed partial class PostgreSqlWebhookStore
     }
 
     /// <summary>
-    /// Sets each endpoint's failing since and failures in a row from its <see cref="EndpointHealth"/> (<see cref="HealthParameters"/>),
+    /// Sets each endpoint's failing since and failures in a row from its <see cref="WebhookEndpointHealth"/> (<see cref="HealthParameters"/>),
     /// raising its version and making it due at once (a lease decides what its circuit lets through) when they change; from the row
     /// as it is when locked, so that instances recording at once add up their failures. Ends in a <c>WHERE</c> clause a caller may
     /// extend.
@@ -324,7 +324,7 @@ internal sealed partial class PostgreSqlWebhookStore
                   (CASE WHEN h.ok OR h.since_success THEN h.failures ELSE coalesce(e.consecutive_failures, 0) + h.failures END))
         """;
 
-    private static NpgsqlParameter[] HealthParameters(IReadOnlyList<EndpointHealth> health) =>
+    private static NpgsqlParameter[] HealthParameters(IReadOnlyList<WebhookEndpointHealth> health) =>
     [
         TextArray("endpoints", health.Select(h => h.EndpointId)),
         Parameter("ok", NpgsqlDbType.Array | NpgsqlDbType.Boolean, health.Select(h => h.Succeeded).ToArray()),
@@ -334,7 +334,7 @@ internal sealed partial class PostgreSqlWebhookStore
         Parameter("last", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, health.Select(h => Stored(h.LastFailedAt)).ToArray()),
     ];
 
-    public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
+    public Task ReleaseAsync(string owner, IReadOnlyList<WebhookReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
         WriteAsync(
             (connection, transaction) => ExecuteAsync(
                 connection,
@@ -355,7 +355,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 Text("owner", owner)),
             cancellationToken);
 
-    public Task<DeliveryResend> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<WebhookResendOutcome> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -389,7 +389,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     Time("now", now)).ConfigureAwait(false) > 0;
                 if (resent)
                 {
-                    return DeliveryResend.Resent;
+                    return WebhookResendOutcome.Resent;
                 }
 
                 // A statement of its own, so it reads the lease the conflict clause saw even if that committed after the upsert began.
@@ -405,7 +405,7 @@ internal sealed partial class PostgreSqlWebhookStore
                     Text("message", messageId),
                     Text("endpoint", endpointId),
                     Time("now", now)).ConfigureAwait(false) is true;
-                return inFlight ? DeliveryResend.InFlight : DeliveryResend.NotFound;
+                return inFlight ? WebhookResendOutcome.InFlight : WebhookResendOutcome.NotFound;
             },
             cancellationToken);
 
@@ -456,17 +456,17 @@ internal sealed partial class PostgreSqlWebhookStore
                 System.Globalization.CultureInfo.InvariantCulture),
             cancellationToken);
 
-    public Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
         ReadDeliveriesAsync("WHERE message_id = @message", cancellationToken, Text("message", messageId));
 
-    public Task<IReadOnlyList<DeliveryState>> QueryDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken) =>
         ReadDeliveriesAsync(
             "WHERE message_id = ANY (@messages) AND endpoint_id IN (SELECT id FROM {schema}.endpoints WHERE tenant = @tenant)",
             cancellationToken,
             Parameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Text, query.MessageIds.ToArray()),
             Text("tenant", query.Tenant));
 
-    private async Task<IReadOnlyList<DeliveryState>> ReadDeliveriesAsync(
+    private async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(
         string where, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         await ReadAsync(
             // The attempts counted are the ones logged: the column counts only those since the last resend or recovery (the retry
@@ -476,20 +476,20 @@ internal sealed partial class PostgreSqlWebhookStore
                    (SELECT count(*)::integer FROM {schema}.attempts a WHERE a.delivery_id = d.id), d.next_attempt_at
             FROM {schema}.deliveries d {{where}} ORDER BY d.id;
             """,
-            reader => new DeliveryState(
+            reader => new WebhookDelivery(
                 reader.GetInt64(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                (DeliveryStatus)reader.GetInt16(3),
+                (WebhookDeliveryStatus)reader.GetInt16(3),
                 reader.GetInt32(4),
                 reader.GetFieldValue<DateTimeOffset>(5)),
             cancellationToken,
             parameters).ConfigureAwait(false);
 
-    public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
         ReadAttemptsAsync("WHERE d.message_id = @message ORDER BY a.id", cancellationToken, Text("message", messageId));
 
-    public Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookAttempt>> QueryAttemptsAsync(WebhookAttemptQuery query, CancellationToken cancellationToken) =>
         ReadAttemptsAsync(
             """
             WHERE (@tenant IS NULL OR d.endpoint_id IN (SELECT id FROM {schema}.endpoints WHERE tenant = @tenant))
@@ -507,14 +507,14 @@ internal sealed partial class PostgreSqlWebhookStore
             Text("tenant", query.Tenant),
             Text("endpoint", query.EndpointId),
             Text("message", query.MessageId),
-            Text("webhook", query.Webhook),
+            Text("webhook", query.EventType),
             Boolean("succeeded", query.Succeeded),
             Time("since", query.Since),
             Time("until", query.Until),
             Bigint("before", query.Before),
             Integer("limit", query.Limit));
 
-    public async Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async Task<WebhookBacklog> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await ReadAsync(
             // A message not yet fanned out waits too, due since it was published: one item, whatever it expands into.
             """
@@ -524,11 +524,11 @@ internal sealed partial class PostgreSqlWebhookStore
                        (SELECT min(created_at) FROM {schema}.unexpanded WHERE created_at <= @now)),
                    (SELECT count(*) FROM {schema}.endpoints WHERE enabled AND consecutive_failures > 0);
             """,
-            reader => new BacklogStats(reader.GetInt64(0), NullableTime(reader, 1), reader.GetInt64(2)),
+            reader => new WebhookBacklog(reader.GetInt64(0), NullableTime(reader, 1), reader.GetInt64(2)),
             cancellationToken,
             Time("now", now)).ConfigureAwait(false)).Single();
 
-    private async Task<IReadOnlyList<DeliveryAttempt>> ReadAttemptsAsync(
+    private async Task<IReadOnlyList<WebhookAttempt>> ReadAttemptsAsync(
         string whereAndOrder, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
         await ReadAsync(
             $$"""
@@ -537,7 +537,7 @@ internal sealed partial class PostgreSqlWebhookStore
             FROM {schema}.attempts a JOIN {schema}.deliveries d ON d.id = a.delivery_id JOIN {schema}.messages m ON m.id = d.message_id
             {{whereAndOrder}};
             """,
-            reader => new DeliveryAttempt(
+            reader => new WebhookAttempt(
                 reader.GetInt64(0),
                 reader.GetInt64(1),
                 reader.GetString(2),
@@ -547,7 +547,7 @@ internal sealed partial class PostgreSqlWebhookStore
                 TimeSpan.FromMicroseconds(reader.GetInt64(6)),
                 NullableInteger(reader, 7),
                 NullableText(reader, 8),
-                (AttemptErrorKind)reader.GetInt16(9),
+                (WebhookAttemptErrorKind)reader.GetInt16(9),
                 NullableText(reader, 10)),
             cancellationToken,
             parameters).ConfigureAwait(false);

@@ -51,7 +51,7 @@ internal sealed partial class PostgreSqlWebhookStore
             cancellationToken,
             Text("tenant", tenant)).ConfigureAwait(false);
 
-    public async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(EndpointQuery query, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(WebhookEndpointQuery query, CancellationToken cancellationToken) =>
         await ReadEndpointsAsync(
             $$"""
             SELECT {{EndpointColumns}} FROM {schema}.endpoints

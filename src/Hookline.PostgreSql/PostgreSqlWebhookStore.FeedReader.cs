@@ -13,7 +13,7 @@ namespace Hookline.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlWebhookStore : IWebhookFeedReader
 {
-    public async Task<FeedPage> ReadFeedAsync(FeedQuery query, CancellationToken cancellationToken)
+    public async Task<WebhookFeedResult> ReadFeedAsync(WebhookFeedQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var endpoint = query.Endpoint;
@@ -44,7 +44,7 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookFeedReader
             Text("endpoint", endpoint.Id),
             Parameter("types", NpgsqlDbType.Array | NpgsqlDbType.Text, endpoint.EventTypes?.ToArray())).ConfigureAwait(false);
 
-        var messages = new List<FeedMessage>();
+        var messages = new List<WebhookFeedEntry>();
         var position = query.After;
         var more = rows.Count == query.Scan;
         foreach (var row in rows)
@@ -58,11 +58,11 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookFeedReader
             position = string.Create(CultureInfo.InvariantCulture, $"{row.Tx}.{row.Seq}");
             if (row.Message is { } message)
             {
-                messages.Add(new FeedMessage(message, position));
+                messages.Add(new WebhookFeedEntry(message, position));
             }
         }
 
-        return new FeedPage(messages, position, more);
+        return new WebhookFeedResult(messages, position, more);
     }
 
     private static (long Tx, long Seq) ParsePosition(string position)

@@ -14,8 +14,8 @@ internal sealed partial class PostgreSqlWebhookStore
     /// <summary>The notification channel of the store in <paramref name="schema"/>; <see cref="PostgreSqlMessageListener"/> listens on it.</summary>
     internal static string ChannelName(string schema) => $"{schema}_messages";
 
-    public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<StoredMessage>>(
+    public Task<IReadOnlyList<WebhookPublishResult>> AppendAsync(IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<WebhookPublishResult>>(
             async (connection, transaction) =>
             {
                 var results = await InsertAsync(connection, transaction, messages, cancellationToken).ConfigureAwait(false);
@@ -24,7 +24,7 @@ internal sealed partial class PostgreSqlWebhookStore
             },
             cancellationToken);
 
-    public async Task<StoredMessage> AppendAsync(NewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task<WebhookPublishResult> AppendAsync(WebhookNewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(transaction);
@@ -211,8 +211,8 @@ internal sealed partial class PostgreSqlWebhookStore
     private sealed record FilteredFanOut(string[] MessageIds, string[] EndpointIds, string[] Filters);
 
     /// <summary>Inserts a batch of messages in one statement: a round trip per message would cost more than its rows.</summary>
-    private async Task<List<StoredMessage>> InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    private async Task<List<WebhookPublishResult>> InsertAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken)
     {
         // A repeated idempotency key stores nothing (in the batch too: the first wins); a repeated id fails the batch.
         var inserted = (await ReadAsync(
@@ -236,7 +236,7 @@ internal sealed partial class PostgreSqlWebhookStore
             reader => reader.GetString(0),
             cancellationToken,
             TextArray("ids", messages.Select(m => m.Id)),
-            TextArray("webhooks", messages.Select(m => m.Webhook)),
+            TextArray("webhooks", messages.Select(m => m.EventType)),
             TextArray("methods", messages.Select(m => m.Method)),
             TextArray("tenants", messages.Select(m => m.Tenant)),
             Parameter("payloads", NpgsqlDbType.Array | NpgsqlDbType.Bytea, messages.Select(m => m.Payload.ToArray()).ToArray()),
@@ -244,12 +244,12 @@ internal sealed partial class PostgreSqlWebhookStore
             TextArray("keys", messages.Select(m => m.IdempotencyKey)),
             TextArray("endpoints", messages.Select(m => m.EndpointId)),
             TextArray("ordering_keys", messages.Select(m => m.OrderingKey ?? ""))).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
-        var results = new List<StoredMessage>(messages.Count);
+        var results = new List<WebhookPublishResult>(messages.Count);
         foreach (var message in messages)
         {
             // Remove: the same message twice in a batch is stored once, and the second is its repeat.
             results.Add(inserted.Remove(message.Id)
-                ? new StoredMessage(message.Id, IsRepeat: false)
+                ? new WebhookPublishResult(message.Id, IsRepeat: false)
                 : await FirstWithKeyAsync(connection, transaction, message, cancellationToken).ConfigureAwait(false));
         }
 
@@ -257,8 +257,8 @@ internal sealed partial class PostgreSqlWebhookStore
     }
 
     /// <summary>The message that already holds <paramref name="message"/>'s idempotency key.</summary>
-    private async Task<StoredMessage> FirstWithKeyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, NewMessage message, CancellationToken cancellationToken)
+    private async Task<WebhookPublishResult> FirstWithKeyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, WebhookNewMessage message, CancellationToken cancellationToken)
     {
         var first = await ScalarAsync(
             connection,
@@ -267,7 +267,7 @@ internal sealed partial class PostgreSqlWebhookStore
             cancellationToken,
             Text("tenant", message.Tenant),
             Text("key", message.IdempotencyKey)).ConfigureAwait(false) as string;
-        return new StoredMessage(
+        return new WebhookPublishResult(
             first ?? throw new InvalidOperationException(
                 $"The idempotency key '{message.IdempotencyKey}' is taken by a message this transaction cannot see (its snapshot is older); "
                 + "retry the transaction."),
@@ -283,13 +283,13 @@ internal sealed partial class PostgreSqlWebhookStore
             $"SELECT {MessageColumns} FROM {{schema}}.messages m WHERE m.id = @id;", cancellationToken, Text("id", id))
             .ConfigureAwait(false)).SingleOrDefault();
 
-    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(WebhookMessageQuery query, CancellationToken cancellationToken) =>
         ReadMessagesAsync(
             MessagesSql(query.Tenant is not null, query.Before is not null),
             cancellationToken,
             Text("tenant", query.Tenant),
             Text("id", query.Id),
-            Text("webhook", query.Webhook),
+            Text("webhook", query.EventType),
             Text("endpoint", query.EndpointId),
             Parameter("status", NpgsqlDbType.Smallint, (short?)query.Status),
             Time("since", query.Since),

@@ -11,7 +11,7 @@ internal sealed partial class SqliteWebhookStore
 {
     private const long HourMs = 3_600_000;
 
-    public async Task<IReadOnlyList<AttemptHour>> QueryAttemptStatsAsync(AttemptStatsQuery query, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookAttemptHour>> QueryAttemptStatsAsync(WebhookAttemptStatsQuery query, CancellationToken cancellationToken) =>
         await ReadAsync(
             """
             SELECT h.endpoint_id, h.hour, h.succeeded, h.failed, h.last_failed_at, h.last_failed_status_code, h.last_failed_error_kind,
@@ -20,17 +20,17 @@ internal sealed partial class SqliteWebhookStore
             WHERE e.tenant = $tenant AND ($endpoint IS NULL OR e.id = $endpoint)
             ORDER BY h.endpoint_id, h.hour;
             """,
-            reader => new AttemptHour(
+            reader => new WebhookAttemptHour(
                 reader.GetString(0),
                 FromUnix(reader.GetInt64(1)),
                 reader.GetInt32(2),
                 reader.GetInt32(3),
                 reader.IsDBNull(4)
                     ? null
-                    : new AttemptFailure(
+                    : new WebhookLastFailure(
                         FromUnix(reader.GetInt64(4)),
                         reader.IsDBNull(5) ? null : reader.GetInt32(5),
-                        (AttemptErrorKind)reader.GetInt32(6),
+                        (WebhookAttemptErrorKind)reader.GetInt32(6),
                         NullableText(reader, 7))),
             cancellationToken,
             ("$tenant", query.Tenant),
@@ -64,7 +64,7 @@ internal sealed partial class SqliteWebhookStore
         .ToDictionary(e => e.Id, e => e.At!.Value, StringComparer.Ordinal);
 
     /// <summary>Counts recorded attempts into their endpoint's hour, in the transaction that records them.</summary>
-    private async Task CountAttemptsAsync(SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, CancellationToken cancellationToken)
+    private async Task CountAttemptsAsync(SqliteTransaction transaction, IReadOnlyList<WebhookCompletedAttempt> results, CancellationToken cancellationToken)
     {
         // A later failure of the hour replaces the one kept; an earlier one (a batch finishing late) does not.
         const string Newer =
@@ -100,11 +100,11 @@ internal sealed partial class SqliteWebhookStore
         foreach (var hour in results.GroupBy(r => (r.EndpointId, Hour: ToUnix(r.StartedAt) / HourMs * HourMs)))
         {
             var (succeeded, failed) = (0, 0);
-            AttemptResult? lastFailure = null;
+            WebhookCompletedAttempt? lastFailure = null;
             DateTimeOffset? lastSuccess = null;
             foreach (var result in hour)
             {
-                if (result.ErrorKind == AttemptErrorKind.None)
+                if (result.ErrorKind == WebhookAttemptErrorKind.None)
                 {
                     succeeded++;
                     lastSuccess = lastSuccess is null || result.StartedAt > lastSuccess ? result.StartedAt : lastSuccess;

@@ -6,7 +6,7 @@ namespace Hookline.Sqlite;
 /// <summary>The delivery queue (<see cref="IWebhookDeliveryQueue"/>): lease, complete, release, resend, recover, backlog, purge.</summary>
 internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 {
-    public Task<LeaseResult> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken) =>
+    public Task<WebhookLeaseResult> LeaseAsync(WebhookLeaseRequest request, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -17,7 +17,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
                 // The only writer: nothing leases between reading the endpoints' state and writing what the admission decided.
                 // The endpoints that may have due deliveries, longest waiting first, each with its leased deliveries counted.
-                var admission = new LeaseAdmission(request);
+                var admission = new WebhookLeaseAdmission(request);
                 var now = ToUnix(request.Now);
                 var endpoints = new List<string>();
                 var ready = Prepared(
@@ -39,7 +39,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         endpoints.Add(reader.GetString(0));
-                        admission.AddEndpoint(new LeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(8))
+                        admission.AddEndpoint(new WebhookLeaseEndpoint(reader.GetString(0), NullableText(reader, 1), reader.GetInt32(8))
                         {
                             RateLimit = reader.IsDBNull(2) ? null : reader.GetInt32(2),
                             NextSendAt = NullableTime(reader, 3),
@@ -80,7 +80,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
                 // A lease moves the delivery's due time to the lease's end: if the owner never completes it, it is simply due
                 // again then. A delivery not taken is left as it is.
-                var leased = new List<LeasedDelivery>();
+                var leased = new List<WebhookLeasedDelivery>();
                 var lease = Prepared(
                     transaction,
                     "UPDATE deliveries SET next_attempt_at = $until, lease_owner = $owner WHERE id = $id;",
@@ -112,12 +112,12 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                         secrets.Add(endpointId, endpointSecrets);
                     }
 
-                    leased.Add(new LeasedDelivery
+                    leased.Add(new WebhookLeasedDelivery
                     {
                         Id = id,
                         Attempts = reader.GetInt32(0),
                         MessageId = reader.GetString(1),
-                        Webhook = reader.GetString(2),
+                        EventType = reader.GetString(2),
                         Method = reader.GetString(3),
                         Payload = (byte[])reader.GetValue(4),
                         EndpointId = endpointId,
@@ -159,7 +159,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
                 var nextDue = await Prepared(transaction, "SELECT min(due_at) FROM endpoints WHERE due_at > $now;", ("$now", now))
                     .ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                return new LeaseResult(leased, nextDue is long dueAt ? FromUnix(dueAt) : null);
+                return new WebhookLeaseResult(leased, nextDue is long dueAt ? FromUnix(dueAt) : null);
             },
             cancellationToken,
             durable: false);
@@ -188,7 +188,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         LIMIT $limit;
         """;
 
-    public Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task CompleteAsync(IReadOnlyList<WebhookCompletedAttempt> results, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -200,7 +200,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
 
     /// <summary>Records attempts and applies their outcome to deliveries and endpoints (<see cref="CompleteAsync"/>), in the caller's transaction.</summary>
     private async Task RecordAsync(
-        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken)
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<WebhookCompletedAttempt> results, DateTimeOffset now, CancellationToken cancellationToken)
     {
         // An attempt is recorded if its delivery still exists (its endpoint may have been deleted meanwhile: then there is
         // nothing left to record it against, and its id may be another delivery's by now). A delivery is updated only while
@@ -232,8 +232,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             ("$now", ToUnix(now)),
             ("$id", null),
             ("$owner", null));
-        var recorded = new List<AttemptResult>(results.Count);
-        var applied = new List<AttemptResult>(results.Count);
+        var recorded = new List<WebhookCompletedAttempt>(results.Count);
+        var applied = new List<WebhookCompletedAttempt>(results.Count);
         foreach (var result in results)
         {
             insertAttempt.Parameters["$delivery"].Value = result.DeliveryId;
@@ -288,7 +288,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             "UPDATE endpoints SET due_at = $now WHERE id = $id AND ordering <> 0 AND ifnull(due_at > $now, 1);",
             ("$now", ToUnix(now)),
             ("$id", null));
-        foreach (var health in EndpointHealth.Of(applied))
+        foreach (var health in WebhookEndpointHealth.Of(applied))
         {
             orderedDue.Parameters["$id"].Value = health.EndpointId;
             await orderedDue.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -322,7 +322,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         await CountAttemptsAsync(transaction, recorded, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
+    public Task ReleaseAsync(string owner, IReadOnlyList<WebhookReleasedDelivery> deliveries, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {
@@ -349,7 +349,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             cancellationToken,
             durable: false);
 
-    public Task<DeliveryResend> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<WebhookResendOutcome> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
             // A delivery in flight (leased, its lease not yet run out) is left to its attempt: clearing its lease would let another
             // dispatcher send it while the first still does. changes() is the delivery upsert's count: 0 when it was left alone.
@@ -381,9 +381,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                 ("$endpoint", endpointId),
                 ("$now", ToUnix(now))).ConfigureAwait(false) switch
             {
-                "resent" => DeliveryResend.Resent,
-                "in flight" => DeliveryResend.InFlight,
-                _ => DeliveryResend.NotFound,
+                "resent" => WebhookResendOutcome.Resent,
+                "in flight" => WebhookResendOutcome.InFlight,
+                _ => WebhookResendOutcome.NotFound,
             },
             cancellationToken);
 
@@ -432,7 +432,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             },
             cancellationToken);
 
-    public async Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+    public async Task<WebhookBacklog> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await ReadAsync(
             // A message not yet fanned out waits too, due since it was published: one item, whatever it expands into.
             """
@@ -443,7 +443,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                        SELECT min(created_at) FROM unexpanded WHERE created_at <= $now)),
                    (SELECT count(*) FROM endpoints WHERE enabled = 1 AND consecutive_failures > 0);
             """,
-            reader => new BacklogStats(reader.GetInt64(0), NullableTime(reader, 1), reader.GetInt64(2)),
+            reader => new WebhookBacklog(reader.GetInt64(0), NullableTime(reader, 1), reader.GetInt64(2)),
             cancellationToken,
             ("$now", ToUnix(now))).ConfigureAwait(false)).Single();
 

@@ -39,7 +39,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
     public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? tenant, CancellationToken cancellationToken) =>
         QueryEndpointsAsync($"SELECT {EndpointColumns} FROM endpoints WHERE tenant IS $tenant ORDER BY created_at, id;", cancellationToken, ("$tenant", tenant));
 
-    public Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(EndpointQuery query, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(WebhookEndpointQuery query, CancellationToken cancellationToken) =>
         QueryEndpointsAsync(
             // Two statements rather than "$before IS NULL OR ...", which would keep SQLite from seeking the index to the cursor.
             query.Before is null

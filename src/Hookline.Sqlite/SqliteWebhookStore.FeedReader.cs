@@ -11,7 +11,7 @@ namespace Hookline.Sqlite;
 /// </summary>
 internal sealed partial class SqliteWebhookStore : IWebhookFeedReader
 {
-    public async Task<FeedPage> ReadFeedAsync(FeedQuery query, CancellationToken cancellationToken)
+    public async Task<WebhookFeedResult> ReadFeedAsync(WebhookFeedQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var endpoint = query.Endpoint;
@@ -42,7 +42,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookFeedReader
             ("$types", types))
             .ConfigureAwait(false);
 
-        var messages = new List<FeedMessage>();
+        var messages = new List<WebhookFeedEntry>();
         var position = query.After;
         var more = rows.Count == query.Scan;
         foreach (var row in rows)
@@ -56,11 +56,11 @@ internal sealed partial class SqliteWebhookStore : IWebhookFeedReader
             position = row.Seq.ToString(CultureInfo.InvariantCulture);
             if (row.Message is { } message)
             {
-                messages.Add(new FeedMessage(message, position));
+                messages.Add(new WebhookFeedEntry(message, position));
             }
         }
 
-        return new FeedPage(messages, position, more);
+        return new WebhookFeedResult(messages, position, more);
     }
 
     private static long ParsePosition(string position) =>

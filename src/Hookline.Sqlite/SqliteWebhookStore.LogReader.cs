@@ -10,13 +10,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
         (await ReadMessagesAsync($"SELECT {MessageColumns} FROM messages m WHERE m.id = $id;", cancellationToken, ("$id", id))
             .ConfigureAwait(false)).SingleOrDefault();
 
-    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(WebhookMessageQuery query, CancellationToken cancellationToken) =>
         ReadMessagesAsync(
             MessagesSql(query.Tenant is not null, query.Before is not null),
             cancellationToken,
             ("$tenant", query.Tenant),
             ("$id", query.Id),
-            ("$webhook", query.Webhook),
+            ("$webhook", query.EventType),
             ("$endpoint", query.EndpointId),
             ("$status", (int?)query.Status),
             ("$since", query.Since is { } since ? ToUnix(since) : null),
@@ -83,10 +83,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
             cancellationToken,
             parameters).ConfigureAwait(false);
 
-    public Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
         ReadDeliveriesAsync("WHERE message_id = $message", cancellationToken, ("$message", messageId));
 
-    public Task<IReadOnlyList<DeliveryState>> QueryDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken) =>
         ReadDeliveriesAsync(
             """
             WHERE message_id IN (SELECT value FROM json_each($messages))
@@ -96,7 +96,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
             ("$messages", JsonSerializer.Serialize([.. query.MessageIds], SqliteJsonContext.Default.ListString)),
             ("$tenant", query.Tenant));
 
-    private async Task<IReadOnlyList<DeliveryState>> ReadDeliveriesAsync(
+    private async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(
         string where, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         await ReadAsync(
             // The attempts counted are the ones logged: the column counts only those since the last resend or recovery (the retry
@@ -106,20 +106,20 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
                    (SELECT count(*) FROM attempts a WHERE a.delivery_id = d.id), d.next_attempt_at
             FROM deliveries d {where} ORDER BY d.id;
             """,
-            reader => new DeliveryState(
+            reader => new WebhookDelivery(
                 reader.GetInt64(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                (DeliveryStatus)reader.GetInt32(3),
+                (WebhookDeliveryStatus)reader.GetInt32(3),
                 reader.GetInt32(4),
                 FromUnix(reader.GetInt64(5))),
             cancellationToken,
             parameters).ConfigureAwait(false);
 
-    public Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
         ReadAttemptsAsync("WHERE d.message_id = $message ORDER BY a.id", cancellationToken, ("$message", messageId));
 
-    public Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookAttempt>> QueryAttemptsAsync(WebhookAttemptQuery query, CancellationToken cancellationToken) =>
         ReadAttemptsAsync(
             """
             WHERE ($tenant IS NULL OR d.endpoint_id IN (SELECT id FROM endpoints WHERE tenant = $tenant))
@@ -137,21 +137,21 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
             ("$tenant", query.Tenant),
             ("$endpoint", query.EndpointId),
             ("$message", query.MessageId),
-            ("$webhook", query.Webhook),
+            ("$webhook", query.EventType),
             ("$succeeded", query.Succeeded),
             ("$since", query.Since is { } since ? ToUnix(since) : null),
             ("$until", query.Until is { } until ? ToUnix(until) : null),
             ("$before", query.Before),
             ("$limit", query.Limit));
 
-    private async Task<IReadOnlyList<DeliveryAttempt>> ReadAttemptsAsync(string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+    private async Task<IReadOnlyList<WebhookAttempt>> ReadAttemptsAsync(string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         await ReadAsync(
             $"""
             SELECT a.id, a.delivery_id, d.message_id, d.endpoint_id, m.webhook, a.started_at, a.duration_us, a.status_code, a.response_body, a.error_kind, a.error
             FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN messages m ON m.id = d.message_id
             {whereAndOrder};
             """,
-            reader => new DeliveryAttempt(
+            reader => new WebhookAttempt(
                 reader.GetInt64(0),
                 reader.GetInt64(1),
                 reader.GetString(2),
@@ -161,7 +161,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
                 TimeSpan.FromMicroseconds(reader.GetInt64(6)),
                 reader.IsDBNull(7) ? null : reader.GetInt32(7),
                 NullableText(reader, 8),
-                (AttemptErrorKind)reader.GetInt32(9),
+                (WebhookAttemptErrorKind)reader.GetInt32(9),
                 NullableText(reader, 10)),
             cancellationToken,
             parameters).ConfigureAwait(false);

@@ -13,12 +13,12 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
 {
     private string? _file;
 
-    public Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<StoredMessage>>(
+    public Task<IReadOnlyList<WebhookPublishResult>> AppendAsync(IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<WebhookPublishResult>>(
             (connection, transaction) => InsertAsync(connection, transaction, messages, cancellationToken),
             cancellationToken);
 
-    public async Task<StoredMessage> AppendAsync(NewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task<WebhookPublishResult> AppendAsync(WebhookNewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(transaction);
@@ -56,8 +56,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
         return _file;
     }
 
-    private static async Task<IReadOnlyList<StoredMessage>> InsertAsync(
-        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<WebhookPublishResult>> InsertAsync(
+        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken)
     {
         using var findRepeat = Command(
             connection,
@@ -86,7 +86,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             ("$endpoint", null),
             ("$ordering_key", null));
 
-        var results = new List<StoredMessage>(messages.Count);
+        var results = new List<WebhookPublishResult>(messages.Count);
         foreach (var message in messages)
         {
             if (message.IdempotencyKey is not null)
@@ -95,13 +95,13 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
                 findRepeat.Parameters["$key"].Value = message.IdempotencyKey;
                 if (await findRepeat.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string firstId)
                 {
-                    results.Add(new StoredMessage(firstId, IsRepeat: true));
+                    results.Add(new WebhookPublishResult(firstId, IsRepeat: true));
                     continue;
                 }
             }
 
             insertMessage.Parameters["$id"].Value = message.Id;
-            insertMessage.Parameters["$webhook"].Value = message.Webhook;
+            insertMessage.Parameters["$webhook"].Value = message.EventType;
             insertMessage.Parameters["$method"].Value = message.Method;
             insertMessage.Parameters["$tenant"].Value = (object?)message.Tenant ?? DBNull.Value;
             insertMessage.Parameters["$payload"].Value = message.Payload.ToArray();
@@ -110,7 +110,7 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
             insertMessage.Parameters["$endpoint"].Value = (object?)message.EndpointId ?? DBNull.Value;
             insertMessage.Parameters["$ordering_key"].Value = message.OrderingKey ?? "";
             await insertMessage.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            results.Add(new StoredMessage(message.Id, IsRepeat: false));
+            results.Add(new WebhookPublishResult(message.Id, IsRepeat: false));
         }
 
         return results;

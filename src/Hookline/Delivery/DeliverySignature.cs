@@ -1,5 +1,4 @@
 using System.Globalization;
-using Hookline.Storage;
 
 namespace Hookline;
 

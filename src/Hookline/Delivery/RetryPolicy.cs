@@ -16,14 +16,6 @@ internal enum RetryAction
     EndpointGone,
 }
 
-/// <summary>The outcome of one attempt, as the retry policy sees it.</summary>
-/// <param name="StatusCode">The HTTP status, or <see langword="null"/> when no response came (timeout, refused, reset, DNS, TLS).</param>
-/// <param name="RetryAfter">The wait a <c>Retry-After</c> header asked for, if any.</param>
-internal readonly record struct AttemptOutcome(int? StatusCode, TimeSpan? RetryAfter = null)
-{
-    public bool IsSuccess => StatusCode is >= 200 and <= 299;
-}
-
 /// <summary>The policy's verdict on an attempt.</summary>
 internal readonly record struct RetryDecision(RetryAction Action, DateTimeOffset? NextAttemptAt = null);
 
@@ -38,18 +30,19 @@ internal sealed class RetryPolicy(WebhookDeliveryOptions options)
 
     /// <summary>Decides after attempt number <paramref name="attempt"/> (1 for the first).</summary>
     /// <param name="attempt">The attempt that just ended, counted from 1.</param>
-    /// <param name="outcome">How it ended.</param>
+    /// <param name="statusCode">The HTTP status, or <see langword="null"/> when no response came (timeout, refused, reset, DNS, TLS).</param>
+    /// <param name="retryAfter">The wait a <c>Retry-After</c> header asked for, if any.</param>
     /// <param name="now">When it ended.</param>
     /// <param name="jitterSample">A uniform random number in [0, 1) that picks the jitter.</param>
-    public RetryDecision Decide(int attempt, AttemptOutcome outcome, DateTimeOffset now, double jitterSample)
+    public RetryDecision Decide(int attempt, int? statusCode, TimeSpan? retryAfter, DateTimeOffset now, double jitterSample)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(attempt, 1);
-        if (outcome.IsSuccess)
+        if (statusCode is >= 200 and <= 299)
         {
             return new(RetryAction.Succeeded);
         }
 
-        if (outcome.StatusCode == 410)
+        if (statusCode == 410)
         {
             return new(RetryAction.EndpointGone);
         }
@@ -60,8 +53,8 @@ internal sealed class RetryPolicy(WebhookDeliveryOptions options)
         }
 
         var scheduled = _schedule[attempt - 1] * (1 + (options.RetryJitter * ((2 * jitterSample) - 1)));
-        var asked = outcome.RetryAfter is { } retryAfter && retryAfter > TimeSpan.Zero
-            ? TimeSpan.FromTicks(Math.Min(retryAfter.Ticks, options.MaxRetryAfter.Ticks))
+        var asked = retryAfter is { } wait && wait > TimeSpan.Zero
+            ? TimeSpan.FromTicks(Math.Min(wait.Ticks, options.MaxRetryAfter.Ticks))
             : TimeSpan.Zero;
         return new(RetryAction.Retry, now + (asked > scheduled ? asked : scheduled));
     }

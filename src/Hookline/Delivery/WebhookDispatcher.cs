@@ -32,7 +32,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     private readonly WebhookDeliveryOptions _options;
     private readonly RetryPolicy _policy;
     private readonly SemaphoreSlim _slots;
-    private readonly ConcurrentQueue<AttemptResult> _finished = new();
+    private readonly ConcurrentQueue<WebhookCompletedAttempt> _finished = new();
     private readonly ConcurrentDictionary<Task, bool> _inFlight = new();
     private readonly ConcurrentQueue<long> _aborted = new();
     private readonly Dictionary<string, int> _inFlightByTenant = new(StringComparer.Ordinal);
@@ -115,10 +115,10 @@ internal sealed class WebhookDispatcher : BackgroundService
         // Taken after the slots: an attempt queues its result before it frees its slot, so each slot this lease fills again
         // comes with its last attempt, recorded in the lease's transaction.
         var finished = TakeFinished();
-        LeaseResult leased;
+        WebhookLeaseResult leased;
         try
         {
-            var request = new LeaseRequest(_owner, now, now + (2 * _options.Timeout), free)
+            var request = new WebhookLeaseRequest(_owner, now, now + (2 * _options.Timeout), free)
             {
                 MaxPerEndpoint = _options.MaxConcurrencyPerEndpoint,
                 MaxPerTenant = _options.MaxConcurrencyPerTenant ?? _options.MaxConcurrency,
@@ -227,7 +227,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
-    private void CountInFlight(LeasedDelivery delivery, int change)
+    private void CountInFlight(WebhookLeasedDelivery delivery, int change)
     {
         var tenant = delivery.Tenant ?? string.Empty;
         lock (_inFlightByTenant)
@@ -246,7 +246,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         _metrics.RecordInFlight(delivery.Tenant, change);
     }
 
-    private void Start(LeasedDelivery delivery)
+    private void Start(WebhookLeasedDelivery delivery)
     {
         CountInFlight(delivery, 1);
         var attempt = DeliverAsync(delivery);
@@ -254,7 +254,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         _ = attempt.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task DeliverAsync(LeasedDelivery delivery)
+    private async Task DeliverAsync(WebhookLeasedDelivery delivery)
     {
         try
         {
@@ -272,9 +272,9 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
-    private List<AttemptResult> TakeFinished()
+    private List<WebhookCompletedAttempt> TakeFinished()
     {
-        var finished = new List<AttemptResult>();
+        var finished = new List<WebhookCompletedAttempt>();
         while (_finished.TryDequeue(out var result))
         {
             finished.Add(result);
@@ -288,7 +288,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     /// each is recorded alone, so that one the store refuses is set aside (logged, and sent again when its lease ends) without
     /// taking the rest of its batch with it.
     /// </summary>
-    private async Task RecordAsync(List<AttemptResult> results)
+    private async Task RecordAsync(List<WebhookCompletedAttempt> results)
     {
         if (results.Count == 0 || await TryCompleteAsync(results).ConfigureAwait(false) is not { } error)
         {
@@ -312,7 +312,7 @@ internal sealed class WebhookDispatcher : BackgroundService
     }
 
     /// <summary>Records <paramref name="results"/> in one batch: the store's error if it failed.</summary>
-    private async Task<Exception?> TryCompleteAsync(IReadOnlyList<AttemptResult> results)
+    private async Task<Exception?> TryCompleteAsync(IReadOnlyList<WebhookCompletedAttempt> results)
     {
         try
         {
@@ -326,10 +326,10 @@ internal sealed class WebhookDispatcher : BackgroundService
     }
 
     /// <summary>Sends one attempt and judges it; <see langword="null"/> when shutdown cancelled it (it is released, not recorded).</summary>
-    private async Task<AttemptResult?> AttemptAsync(LeasedDelivery delivery)
+    private async Task<WebhookCompletedAttempt?> AttemptAsync(WebhookLeasedDelivery delivery)
     {
         using var activity = StartActivity(delivery);
-        SendOutcome outcome;
+        AttemptOutcome outcome;
         try
         {
             outcome = await _sender.SendAsync(delivery, _abort.Token).ConfigureAwait(false);
@@ -343,7 +343,7 @@ internal sealed class WebhookDispatcher : BackgroundService
         var result = Judge(delivery, outcome);
         activity?.SetTag("http.response.status_code", outcome.StatusCode);
         activity?.SetTag("hookline.outcome", OutcomeName(result.Status));
-        if (result.Status != DeliveryStatus.Succeeded)
+        if (result.Status != WebhookDeliveryStatus.Succeeded)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ErrorType(result));
         }
@@ -351,10 +351,10 @@ internal sealed class WebhookDispatcher : BackgroundService
         return result;
     }
 
-    private AttemptResult Judge(LeasedDelivery delivery, SendOutcome outcome)
+    private WebhookCompletedAttempt Judge(WebhookLeasedDelivery delivery, AttemptOutcome outcome)
     {
         var now = _time.GetUtcNow();
-        var decision = _policy.Decide(delivery.Attempts + 1, outcome.ToAttemptOutcome(), now, Random.Shared.NextDouble());
+        var decision = _policy.Decide(delivery.Attempts + 1, outcome.StatusCode, outcome.RetryAfter, now, Random.Shared.NextDouble());
         var failingSince = delivery.FailingSince ?? outcome.StartedAt;
         var disable = decision.Action switch
         {
@@ -365,13 +365,13 @@ internal sealed class WebhookDispatcher : BackgroundService
         };
         var status = decision.Action switch
         {
-            RetryAction.Succeeded => DeliveryStatus.Succeeded,
-            RetryAction.Retry when disable is null => DeliveryStatus.Pending,
+            RetryAction.Succeeded => WebhookDeliveryStatus.Succeeded,
+            RetryAction.Retry when disable is null => WebhookDeliveryStatus.Pending,
             // Given up on: at an ordered endpoint it holds back the later deliveries of its key, unless disabling fails them all.
-            _ when disable is null && delivery.Ordering == WebhookOrdering.Ordered => DeliveryStatus.Blocked,
-            _ => DeliveryStatus.Failed,
+            _ when disable is null && delivery.Ordering == WebhookOrdering.Ordered => WebhookDeliveryStatus.Blocked,
+            _ => WebhookDeliveryStatus.Failed,
         };
-        return new AttemptResult
+        return new WebhookCompletedAttempt
         {
             DeliveryId = delivery.Id,
             EndpointId = delivery.EndpointId,
@@ -383,25 +383,25 @@ internal sealed class WebhookDispatcher : BackgroundService
             ErrorKind = outcome.ErrorKind,
             Error = outcome.Error,
             Status = status,
-            NextAttemptAt = status == DeliveryStatus.Pending ? decision.NextAttemptAt : null,
+            NextAttemptAt = status == WebhookDeliveryStatus.Pending ? decision.NextAttemptAt : null,
             DisableEndpointReason = disable,
         };
     }
 
-    private void Report(LeasedDelivery delivery, AttemptResult result)
+    private void Report(WebhookLeasedDelivery delivery, WebhookCompletedAttempt result)
     {
         var attempt = delivery.Attempts + 1;
-        _metrics.RecordAttempt(delivery.Webhook, OutcomeName(result.Status), ErrorType(result), result.Duration);
+        _metrics.RecordAttempt(delivery.EventType, OutcomeName(result.Status), ErrorType(result), result.Duration);
         switch (result.Status)
         {
-            case DeliveryStatus.Succeeded:
-                _logger.Delivered(delivery.MessageId, delivery.Webhook, delivery.EndpointId, result.StatusCode, result.Duration.TotalMilliseconds);
+            case WebhookDeliveryStatus.Succeeded:
+                _logger.Delivered(delivery.MessageId, delivery.EventType, delivery.EndpointId, result.StatusCode, result.Duration.TotalMilliseconds);
                 break;
-            case DeliveryStatus.Pending:
-                _logger.WillRetry(attempt, delivery.MessageId, delivery.Webhook, delivery.EndpointId, result.ErrorKind, result.StatusCode, result.Error, result.NextAttemptAt!.Value);
+            case WebhookDeliveryStatus.Pending:
+                _logger.WillRetry(attempt, delivery.MessageId, delivery.EventType, delivery.EndpointId, result.ErrorKind, result.StatusCode, result.Error, result.NextAttemptAt!.Value);
                 break;
             default:
-                _logger.GaveUp(attempt, delivery.MessageId, delivery.Webhook, delivery.EndpointId, result.ErrorKind, result.StatusCode, result.Error);
+                _logger.GaveUp(attempt, delivery.MessageId, delivery.EventType, delivery.EndpointId, result.ErrorKind, result.StatusCode, result.Error);
                 break;
         }
 
@@ -411,12 +411,12 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
-    private static Activity? StartActivity(LeasedDelivery delivery)
+    private static Activity? StartActivity(WebhookLeasedDelivery delivery)
     {
-        var activity = WebhookDiagnostics.ActivitySource.StartActivity($"webhook {delivery.Webhook}", ActivityKind.Client);
+        var activity = WebhookDiagnostics.ActivitySource.StartActivity($"webhook {delivery.EventType}", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("hookline.webhook", delivery.Webhook);
+            activity.SetTag("hookline.webhook", delivery.EventType);
             activity.SetTag("hookline.message_id", delivery.MessageId);
             activity.SetTag("hookline.endpoint_id", delivery.EndpointId);
             activity.SetTag("hookline.attempt", delivery.Attempts + 1);
@@ -426,30 +426,30 @@ internal sealed class WebhookDispatcher : BackgroundService
         return activity;
     }
 
-    private static string OutcomeName(DeliveryStatus status) => status switch
+    private static string OutcomeName(WebhookDeliveryStatus status) => status switch
     {
-        DeliveryStatus.Succeeded => "succeeded",
-        DeliveryStatus.Pending => "retrying",
+        WebhookDeliveryStatus.Succeeded => "succeeded",
+        WebhookDeliveryStatus.Pending => "retrying",
         _ => "failed",
     };
 
-    private static string? ErrorType(AttemptResult result) => result.ErrorKind switch
+    private static string? ErrorType(WebhookCompletedAttempt result) => result.ErrorKind switch
     {
-        AttemptErrorKind.None => null,
-        AttemptErrorKind.HttpStatus => result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        WebhookAttemptErrorKind.None => null,
+        WebhookAttemptErrorKind.HttpStatus => result.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture),
         var kind => kind.ToString().ToLowerInvariant(),
     };
 
     private async Task ReleaseAbortedAsync()
     {
         var now = _time.GetUtcNow();
-        if (_aborted.ToArray() is { Length: > 0 } ids && await ReleaseAsync([.. ids.Select(id => new ReleasedDelivery(id, now))]).ConfigureAwait(false))
+        if (_aborted.ToArray() is { Length: > 0 } ids && await ReleaseAsync([.. ids.Select(id => new WebhookReleasedDelivery(id, now))]).ConfigureAwait(false))
         {
             _logger.Released(ids.Length);
         }
     }
 
-    private async Task<bool> ReleaseAsync(IReadOnlyList<ReleasedDelivery> deliveries)
+    private async Task<bool> ReleaseAsync(IReadOnlyList<WebhookReleasedDelivery> deliveries)
     {
         try
         {

@@ -57,7 +57,7 @@ internal sealed class WebhookSender : IDisposable
         _timeout = delivery.Timeout;
     }
 
-    public async Task<SendOutcome> SendAsync(LeasedDelivery delivery, CancellationToken cancellationToken)
+    public async Task<AttemptOutcome> SendAsync(WebhookLeasedDelivery delivery, CancellationToken cancellationToken)
     {
         var startedAt = _time.GetUtcNow();
         var started = _time.GetTimestamp();
@@ -65,7 +65,7 @@ internal sealed class WebhookSender : IDisposable
         if (request is null)
         {
             // This attempt fails, and only this one: the rest of its batch is sent, and it follows the retry schedule.
-            return new SendOutcome(startedAt, _time.GetElapsedTime(started), null, null, null, AttemptErrorKind.Signing, NotSignedError);
+            return new AttemptOutcome(startedAt, _time.GetElapsedTime(started), null, null, null, WebhookAttemptErrorKind.Signing, NotSignedError);
         }
 
         using var timeout = new CancellationTokenSource(_timeout, _time);
@@ -75,19 +75,19 @@ internal sealed class WebhookSender : IDisposable
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var body = await ReadSnippetAsync(response.Content, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            return new SendOutcome(
+            return new AttemptOutcome(
                 startedAt,
                 _time.GetElapsedTime(started),
                 status,
                 body,
                 RetryAfter(response.Headers.RetryAfter, startedAt),
-                status is >= 200 and <= 299 ? AttemptErrorKind.None : AttemptErrorKind.HttpStatus,
+                status is >= 200 and <= 299 ? WebhookAttemptErrorKind.None : WebhookAttemptErrorKind.HttpStatus,
                 null);
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var kind = Classify(e, timeout.IsCancellationRequested);
-            return new SendOutcome(
+            return new AttemptOutcome(
                 startedAt,
                 _time.GetElapsedTime(started),
                 null,
@@ -95,7 +95,7 @@ internal sealed class WebhookSender : IDisposable
                 null,
                 kind,
                 // A timeout's exception says only that a task was canceled: say what happened, with the timeout it had.
-                kind == AttemptErrorKind.Timeout ? TimedOut(_timeout) : Storable(e.GetBaseException().Message));
+                kind == WebhookAttemptErrorKind.Timeout ? TimedOut(_timeout) : Storable(e.GetBaseException().Message));
         }
     }
 
@@ -106,7 +106,7 @@ internal sealed class WebhookSender : IDisposable
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Timed out after {timeout.TotalSeconds:0.###} s");
 
     /// <summary>The request, signed with the endpoint's active secrets; null (and logged) when they cannot be read.</summary>
-    private HttpRequestMessage? SignedRequest(LeasedDelivery delivery, DateTimeOffset now)
+    private HttpRequestMessage? SignedRequest(WebhookLeasedDelivery delivery, DateTimeOffset now)
     {
         try
         {
@@ -119,7 +119,7 @@ internal sealed class WebhookSender : IDisposable
         }
     }
 
-    private static HttpRequestMessage CreateRequest(LeasedDelivery delivery, IEnumerable<WebhookEndpointSecret> plain, DateTimeOffset now)
+    private static HttpRequestMessage CreateRequest(WebhookLeasedDelivery delivery, IEnumerable<WebhookEndpointSecret> plain, DateTimeOffset now)
     {
         var signature = DeliverySignature.Sign(plain, delivery.MessageId, delivery.Payload.Span, now);
         var request = new HttpRequestMessage(new HttpMethod(delivery.Method), delivery.Url)
@@ -171,11 +171,11 @@ internal sealed class WebhookSender : IDisposable
         _ => null,
     };
 
-    private static AttemptErrorKind Classify(Exception error, bool timedOut)
+    private static WebhookAttemptErrorKind Classify(Exception error, bool timedOut)
     {
         if (timedOut && error is OperationCanceledException)
         {
-            return AttemptErrorKind.Timeout;
+            return WebhookAttemptErrorKind.Timeout;
         }
 
         for (var inner = error; inner is not null; inner = inner.InnerException)
@@ -183,24 +183,24 @@ internal sealed class WebhookSender : IDisposable
             switch (inner)
             {
                 case DestinationForbiddenException:
-                    return AttemptErrorKind.Forbidden;
+                    return WebhookAttemptErrorKind.Forbidden;
                 case AuthenticationException:
-                    return AttemptErrorKind.Tls;
+                    return WebhookAttemptErrorKind.Tls;
                 case SocketException { SocketErrorCode: SocketError.ConnectionRefused }:
-                    return AttemptErrorKind.ConnectionRefused;
+                    return WebhookAttemptErrorKind.ConnectionRefused;
                 case SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted }:
-                    return AttemptErrorKind.ConnectionReset;
+                    return WebhookAttemptErrorKind.ConnectionReset;
                 case SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }:
-                    return AttemptErrorKind.Dns;
+                    return WebhookAttemptErrorKind.Dns;
                 case HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError }:
-                    return AttemptErrorKind.Dns;
+                    return WebhookAttemptErrorKind.Dns;
                 case HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }:
-                    return AttemptErrorKind.Tls;
+                    return WebhookAttemptErrorKind.Tls;
                 case HttpRequestException { HttpRequestError: HttpRequestError.ResponseEnded }:
-                    return AttemptErrorKind.ConnectionReset;
+                    return WebhookAttemptErrorKind.ConnectionReset;
             }
         }
 
-        return AttemptErrorKind.Other;
+        return WebhookAttemptErrorKind.Other;
     }
 }

@@ -47,7 +47,7 @@ internal sealed class BacklogSampler(IWebhookDeliveryQueue queue, TimeProvider t
     }
 
     /// <summary>Backlog statistics and when they were read.</summary>
-    public sealed record Sample(BacklogStats Stats, DateTimeOffset At)
+    public sealed record Sample(WebhookBacklog Stats, DateTimeOffset At)
     {
         /// <summary>How long the oldest due delivery had waited, when read.</summary>
         public TimeSpan OldestDueAge => Stats.OldestDueAge(At);

@@ -12,10 +12,10 @@ internal static partial class WebhookLog
     public static partial void Delivered(this ILogger logger, string messageId, string webhook, string endpointId, int? statusCode, double durationMs);
 
     [LoggerMessage(2, LogLevel.Information, "Attempt {Attempt} to deliver {MessageId} ({Webhook}) to endpoint {EndpointId} failed ({ErrorKind} {StatusCode}: {Error}); next attempt at {NextAttemptAt:O}.")]
-    public static partial void WillRetry(this ILogger logger, int attempt, string messageId, string webhook, string endpointId, Storage.AttemptErrorKind errorKind, int? statusCode, string? error, DateTimeOffset nextAttemptAt);
+    public static partial void WillRetry(this ILogger logger, int attempt, string messageId, string webhook, string endpointId, Storage.WebhookAttemptErrorKind errorKind, int? statusCode, string? error, DateTimeOffset nextAttemptAt);
 
     [LoggerMessage(3, LogLevel.Warning, "Gave up delivering {MessageId} ({Webhook}) to endpoint {EndpointId} after {Attempt} attempts ({ErrorKind} {StatusCode}: {Error}); a resend or recovery replays it.")]
-    public static partial void GaveUp(this ILogger logger, int attempt, string messageId, string webhook, string endpointId, Storage.AttemptErrorKind errorKind, int? statusCode, string? error);
+    public static partial void GaveUp(this ILogger logger, int attempt, string messageId, string webhook, string endpointId, Storage.WebhookAttemptErrorKind errorKind, int? statusCode, string? error);
 
     [LoggerMessage(4, LogLevel.Warning, "Disabled webhook endpoint {EndpointId}: {Reason}")]
     public static partial void EndpointDisabled(this ILogger logger, string endpointId, string reason);

@@ -105,17 +105,17 @@ public interface IWebhookEndpointManager
 
     /// <summary>
     /// Delivers a message to an enabled endpoint again, now, whatever happened before; unless that delivery is being attempted right
-    /// now, when nothing changes (<see cref="DeliveryResend.InFlight"/>): a resend never sends it twice at once.
+    /// now, when nothing changes (<see cref="WebhookResendOutcome.InFlight"/>): a resend never sends it twice at once.
     /// </summary>
     /// <returns>
-    /// <see cref="DeliveryResend.Resent"/>; <see cref="DeliveryResend.NotFound"/> when the message or the endpoint does not exist, or
+    /// <see cref="WebhookResendOutcome.Resent"/>; <see cref="WebhookResendOutcome.NotFound"/> when the message or the endpoint does not exist, or
     /// the endpoint is disabled or a polling endpoint (never sent anything: its feed is read again from an earlier cursor);
-    /// <see cref="DeliveryResend.InFlight"/> when the delivery is being attempted (resend it after).
+    /// <see cref="WebhookResendOutcome.InFlight"/> when the delivery is being attempted (resend it after).
     /// </returns>
-    Task<DeliveryResend> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
+    Task<WebhookResendOutcome> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Gives up on a <see cref="DeliveryStatus.Blocked"/> delivery (it becomes <see cref="DeliveryStatus.Failed"/>), so that the
+    /// Gives up on a <see cref="WebhookDeliveryStatus.Blocked"/> delivery (it becomes <see cref="WebhookDeliveryStatus.Failed"/>), so that the
     /// later deliveries of its ordering key go (<see cref="WebhookOrdering.Ordered"/>).
     /// </summary>
     /// <returns>Whether the delivery was blocked (and is now skipped).</returns>

@@ -204,12 +204,12 @@ internal sealed class WebhookEndpointManager(
             cancellationToken);
     }
 
-    public async Task<DeliveryResend> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default)
+    public async Task<WebhookResendOutcome> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(endpointId);
         var resent = await queue.ResendAsync(messageId, endpointId, Now(), cancellationToken).ConfigureAwait(false);
-        if (resent == DeliveryResend.Resent)
+        if (resent == WebhookResendOutcome.Resent)
         {
             signal.Notify();
         }

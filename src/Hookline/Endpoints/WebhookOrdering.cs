@@ -15,13 +15,13 @@ public enum WebhookOrdering
     None = 0,
 
     /// <summary>
-    /// In publish order per ordering key. A delivery whose retries run out is <see cref="Storage.DeliveryStatus.Blocked"/>: the
+    /// In publish order per ordering key. A delivery whose retries run out is <see cref="Storage.WebhookDeliveryStatus.Blocked"/>: the
     /// later ones of its key wait until it is resent (and succeeds) or skipped.
     /// </summary>
     Ordered = 1,
 
     /// <summary>
-    /// In publish order per ordering key. A delivery whose retries run out is <see cref="Storage.DeliveryStatus.Failed"/> and the
+    /// In publish order per ordering key. A delivery whose retries run out is <see cref="Storage.WebhookDeliveryStatus.Failed"/> and the
     /// next one of its key goes.
     /// </summary>
     OrderedSkipFailures = 2,

@@ -137,7 +137,7 @@ internal static class EndpointHandlers
     }
 
     /// <summary>The caller's endpoint named by the route's <c>endpointId</c>.</summary>
-    private static Task<Storage.WebhookEndpoint> EndpointAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
+    private static Task<WebhookEndpoint> EndpointAsync(HttpContext http, WebhookTenantService tenants, string endpointId) =>
         tenants.GetEndpointAsync(
             ManagementRequest.Tenant(http), ManagementQuery.EndpointId(endpointId, "endpointId")!, http.RequestAborted);
 
@@ -154,7 +154,7 @@ internal static class EndpointHandlers
     };
 
     /// <summary>The endpoint as the answer's body, its version as the answer's ETag.</summary>
-    private static Ok<WebhookEndpointResponse> Answer(HttpContext http, WebhookTenantService tenants, Storage.WebhookEndpoint endpoint)
+    private static Ok<WebhookEndpointResponse> Answer(HttpContext http, WebhookTenantService tenants, WebhookEndpoint endpoint)
     {
         EntityTags.Set(http, endpoint);
         return TypedResults.Ok(WebhookEndpointResponse.From(endpoint, tenants.Circuit(endpoint)));

@@ -129,7 +129,7 @@ public sealed record WebhookEndpointResponse
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Secret { get; init; }
 
-    internal static WebhookEndpointResponse From(WebhookEndpoint endpoint, EndpointCircuit circuit, bool withSecret = false) => new()
+    internal static WebhookEndpointResponse From(WebhookEndpoint endpoint, WebhookCircuit circuit, bool withSecret = false) => new()
     {
         Id = endpoint.Id,
         Url = endpoint.Url,

@@ -28,7 +28,7 @@ internal static class FeedHandlers
                 .. read.Messages.Select(m => new WebhookFeedItem
                 {
                     Id = m.Message.Message.Id,
-                    EventType = m.Message.Message.Webhook,
+                    EventType = m.Message.Message.EventType,
                     Method = m.Message.Message.Method,
                     CreatedAt = m.Message.Message.CreatedAt,
                     Body = System.Text.Encoding.UTF8.GetString(m.Message.Message.Payload.Span),

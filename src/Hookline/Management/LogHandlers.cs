@@ -24,11 +24,11 @@ internal static class LogHandlers
         string? limit,
         string? cursor)
     {
-        var query = new MessageQuery
+        var query = new WebhookMessageQuery
         {
             Id = ManagementQuery.MessageId(messageId, "messageId"),
-            Webhook = eventType is null ? null : ManagementQuery.EventType(eventType, catalog, "eventType"),
-            Status = ManagementQuery.DeliveryStatus(status),
+            EventType = eventType is null ? null : ManagementQuery.EventType(eventType, catalog, "eventType"),
+            Status = ManagementQuery.WebhookDeliveryStatus(status),
             EndpointId = ManagementQuery.EndpointId(endpointId, "endpointId"),
             Since = ManagementQuery.Time(since, "since"),
             Until = ManagementQuery.Time(until, "until"),
@@ -70,11 +70,11 @@ internal static class LogHandlers
         string? limit,
         string? cursor)
     {
-        var query = new AttemptQuery
+        var query = new WebhookAttemptQuery
         {
             EndpointId = ManagementQuery.EndpointId(endpointId, "endpointId"),
             MessageId = ManagementQuery.MessageId(messageId, "messageId"),
-            Webhook = eventType is null ? null : ManagementQuery.EventType(eventType, catalog, "eventType"),
+            EventType = eventType is null ? null : ManagementQuery.EventType(eventType, catalog, "eventType"),
             Succeeded = ManagementQuery.AttemptSucceeded(status),
             Since = ManagementQuery.Time(since, "since"),
             Until = ManagementQuery.Time(until, "until"),

@@ -27,10 +27,10 @@ public sealed record WebhookMessageResponse
     /// <summary>Its delivery to each of your endpoints.</summary>
     public required IReadOnlyList<WebhookDeliveryResponse> Deliveries { get; init; }
 
-    internal static WebhookMessageResponse From(WebhookMessage message, IEnumerable<DeliveryState> deliveries) => new()
+    internal static WebhookMessageResponse From(WebhookMessage message, IEnumerable<WebhookDelivery> deliveries) => new()
     {
         Id = message.Id,
-        EventType = message.Webhook,
+        EventType = message.EventType,
         CreatedAt = message.CreatedAt,
         Payload = JsonSerializer.Deserialize<JsonElement>(message.Payload.Span),
         Deliveries = [.. deliveries.Select(WebhookDeliveryResponse.From)],
@@ -48,11 +48,11 @@ public sealed record WebhookMessageResponse
 /// <param name="NextAttemptAt">When it is next attempted, while pending.</param>
 public sealed record WebhookDeliveryResponse(string EndpointId, string Status, int Attempts, DateTimeOffset? NextAttemptAt)
 {
-    internal static WebhookDeliveryResponse From(DeliveryState delivery) => new(
+    internal static WebhookDeliveryResponse From(WebhookDelivery delivery) => new(
         delivery.EndpointId,
         ManagementQuery.StatusName(delivery.Status),
         delivery.Attempts,
-        delivery.Status == DeliveryStatus.Pending ? delivery.NextAttemptAt : null);
+        delivery.Status == WebhookDeliveryStatus.Pending ? delivery.NextAttemptAt : null);
 }
 
 /// <summary>One attempt at delivering a message to an endpoint.</summary>
@@ -94,15 +94,15 @@ public sealed record WebhookAttemptResponse
     /// <summary>The failure, in words.</summary>
     public string? Error { get; init; }
 
-    internal static WebhookAttemptResponse From(DeliveryAttempt attempt) => new()
+    internal static WebhookAttemptResponse From(WebhookAttempt attempt) => new()
     {
         Id = attempt.Id,
         MessageId = attempt.MessageId,
         EndpointId = attempt.EndpointId,
-        EventType = attempt.Webhook,
+        EventType = attempt.EventType,
         StartedAt = attempt.StartedAt,
         DurationMs = attempt.Duration.TotalMilliseconds,
-        Succeeded = attempt.ErrorKind == AttemptErrorKind.None,
+        Succeeded = attempt.ErrorKind == WebhookAttemptErrorKind.None,
         StatusCode = attempt.StatusCode,
         ResponseBody = attempt.ResponseBody,
         ErrorKind = ManagementQuery.ErrorKindName(attempt.ErrorKind),

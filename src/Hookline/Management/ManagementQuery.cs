@@ -15,11 +15,11 @@ internal static class ManagementQuery
     private static readonly Dictionary<string, WebhookOrdering> s_orderings =
         Enum.GetValues<WebhookOrdering>().ToDictionary(OrderingName, StringComparer.Ordinal);
 
-    public static string StatusName(Storage.DeliveryStatus status) => status switch
+    public static string StatusName(Storage.WebhookDeliveryStatus status) => status switch
     {
-        Storage.DeliveryStatus.Pending => "pending",
-        Storage.DeliveryStatus.Succeeded => "succeeded",
-        Storage.DeliveryStatus.Blocked => "blocked",
+        Storage.WebhookDeliveryStatus.Pending => "pending",
+        Storage.WebhookDeliveryStatus.Succeeded => "succeeded",
+        Storage.WebhookDeliveryStatus.Blocked => "blocked",
         _ => "failed",
     };
 
@@ -43,7 +43,7 @@ internal static class ManagementQuery
         }).ToList();
 
     /// <summary>An error kind as the API names it: <c>none</c>, <c>httpStatus</c>, <c>timeout</c>...</summary>
-    public static string ErrorKindName(Storage.AttemptErrorKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
+    public static string ErrorKindName(Storage.WebhookAttemptErrorKind kind) => JsonNamingPolicy.CamelCase.ConvertName(kind.ToString());
 
     public static string? MessageId(string? value, string field) => Id(value, field, "msg_");
 
@@ -59,13 +59,13 @@ internal static class ManagementQuery
         : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time
         : throw ManagementProblem.BadRequest(field, $"{field} is a date and time in ISO 8601, such as 2026-01-31T12:00:00Z.");
 
-    public static Storage.DeliveryStatus? DeliveryStatus(string? value) => value switch
+    public static Storage.WebhookDeliveryStatus? WebhookDeliveryStatus(string? value) => value switch
     {
         null => null,
-        "pending" => Storage.DeliveryStatus.Pending,
-        "succeeded" => Storage.DeliveryStatus.Succeeded,
-        "failed" => Storage.DeliveryStatus.Failed,
-        "blocked" => Storage.DeliveryStatus.Blocked,
+        "pending" => Storage.WebhookDeliveryStatus.Pending,
+        "succeeded" => Storage.WebhookDeliveryStatus.Succeeded,
+        "failed" => Storage.WebhookDeliveryStatus.Failed,
+        "blocked" => Storage.WebhookDeliveryStatus.Blocked,
         _ => throw ManagementProblem.BadRequest("status", "status is pending, succeeded, failed or blocked."),
     };
 

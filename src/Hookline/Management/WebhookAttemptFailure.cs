@@ -20,7 +20,7 @@ public sealed record WebhookAttemptFailure
     /// <summary>The failure, in words.</summary>
     public string? Error { get; init; }
 
-    internal static WebhookAttemptFailure From(AttemptFailure failure) => new()
+    internal static WebhookAttemptFailure From(WebhookLastFailure failure) => new()
     {
         At = failure.At.ToUniversalTime(),
         StatusCode = failure.StatusCode,

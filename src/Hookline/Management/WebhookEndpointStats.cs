@@ -31,7 +31,7 @@ public sealed record WebhookEndpointStats
 
     /// <summary>An endpoint's stats as of <paramref name="now"/>, from its hours since <see cref="Since"/> and its last success.</summary>
     internal static WebhookEndpointStats From(
-        string endpointId, IReadOnlyList<AttemptHour> hours, DateTimeOffset? lastSuccessAt, DateTimeOffset now)
+        string endpointId, IReadOnlyList<WebhookAttemptHour> hours, DateTimeOffset? lastSuccessAt, DateTimeOffset now)
     {
         var thisHour = Hour(now);
         var firstHour = thisHour.AddHours(-23);
@@ -47,7 +47,7 @@ public sealed record WebhookEndpointStats
                 Succeeded = succeeded,
                 Failed = failed,
                 SuccessRate = succeeded + failed == 0 ? null : (double)succeeded / (succeeded + failed),
-                LastFailure = last24.Select(h => h.LastFailure).OfType<AttemptFailure>().MaxBy(f => f.At) is { } last
+                LastFailure = last24.Select(h => h.LastFailure).OfType<WebhookLastFailure>().MaxBy(f => f.At) is { } last
                     ? WebhookAttemptFailure.From(last)
                     : null,
             },
@@ -63,7 +63,7 @@ public sealed record WebhookEndpointStats
         return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    private static WebhookAttemptCount Count(List<AttemptHour> hours, DateTimeOffset start, TimeSpan length)
+    private static WebhookAttemptCount Count(List<WebhookAttemptHour> hours, DateTimeOffset start, TimeSpan length)
     {
         var within = hours.Where(h => h.Start >= start && h.Start < start + length).ToList();
         return new WebhookAttemptCount(start, within.Sum(h => h.Succeeded), within.Sum(h => h.Failed));

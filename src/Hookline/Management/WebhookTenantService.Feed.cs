@@ -42,9 +42,9 @@ internal sealed partial class WebhookTenantService
         }
 
         using var slot = wait > TimeSpan.Zero ? feedWaits.Enter(tenant) : null;
-        var query = new FeedQuery { Endpoint = endpoint, After = after, Limit = limit };
+        var query = new WebhookFeedQuery { Endpoint = endpoint, After = after, Limit = limit };
         var notified = signal.NextNotification;
-        FeedPage page;
+        WebhookFeedResult page;
         try
         {
             page = await ReadFilteredAsync(query, cancellationToken).ConfigureAwait(false);
@@ -96,7 +96,7 @@ internal sealed partial class WebhookTenantService
     /// A read of the store's feed, less the messages whose payload does not pass the endpoint's filter for their webhook
     /// (<see cref="WebhookEndpoint.Filters"/>), as fan-out leaves them out of deliveries: the page's position passes them all the same.
     /// </summary>
-    private async Task<FeedPage> ReadFilteredAsync(FeedQuery query, CancellationToken cancellationToken)
+    private async Task<WebhookFeedResult> ReadFilteredAsync(WebhookFeedQuery query, CancellationToken cancellationToken)
     {
         var page = await feed.ReadFeedAsync(query, cancellationToken).ConfigureAwait(false);
         if (query.Endpoint.Filters is not { Count: > 0 } filters)
@@ -106,7 +106,7 @@ internal sealed partial class WebhookTenantService
 
         return page with
         {
-            Messages = [.. page.Messages.Where(m => !filters.TryGetValue(m.Message.Webhook, out var filter) || Passes(filter, m.Message))],
+            Messages = [.. page.Messages.Where(m => !filters.TryGetValue(m.Message.EventType, out var filter) || Passes(filter, m.Message))],
         };
     }
 
@@ -127,10 +127,10 @@ internal sealed partial class WebhookTenantService
     }
 
     /// <summary>The page's messages up to <see cref="MaxFeedPageBytes"/>, each signed now; the position after the last one kept.</summary>
-    private TenantFeed Signed(WebhookEndpoint endpoint, FeedPage page)
+    private TenantFeed Signed(WebhookEndpoint endpoint, WebhookFeedResult page)
     {
         var now = time.GetUtcNow();
-        var kept = new List<(FeedMessage, DeliverySignature)>(page.Messages.Count);
+        var kept = new List<(WebhookFeedEntry, DeliverySignature)>(page.Messages.Count);
         long bytes = 0;
         foreach (var message in page.Messages)
         {

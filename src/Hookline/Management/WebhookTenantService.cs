@@ -27,8 +27,8 @@ internal sealed partial class WebhookTenantService(
     private static readonly TimeSpan s_maxOverlap = TimeSpan.FromDays(7);
 
     /// <summary>An endpoint's circuit breaker now.</summary>
-    public EndpointCircuit Circuit(WebhookEndpoint endpoint) =>
-        EndpointCircuit.Of(
+    public WebhookCircuit Circuit(WebhookEndpoint endpoint) =>
+        WebhookCircuit.Of(
             endpoint.ConsecutiveFailures,
             endpoint.FailingSince,
             endpoint.LastFailedAt,
@@ -46,7 +46,7 @@ internal sealed partial class WebhookTenantService(
     /// <summary>A page of the tenant's endpoints, newest first.</summary>
     public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(
         string tenant, string? before, int limit, CancellationToken cancellationToken) =>
-        endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = tenant, Before = before, Limit = limit }, cancellationToken);
+        endpoints.QueryEndpointsAsync(new WebhookEndpointQuery { Tenant = tenant, Before = before, Limit = limit }, cancellationToken);
 
     public Task<WebhookEndpoint> CreateEndpointAsync(
         string tenant, WebhookEndpointSettings settings, CancellationToken cancellationToken) =>
@@ -110,7 +110,7 @@ internal sealed partial class WebhookTenantService(
             ? sent
             : sent with
             {
-                Deliveries = [.. sent.Deliveries, new(0, sent.Message.Id, endpoint.Id, DeliveryStatus.Pending, 0, sent.Message.CreatedAt)],
+                Deliveries = [.. sent.Deliveries, new(0, sent.Message.Id, endpoint.Id, WebhookDeliveryStatus.Pending, 0, sent.Message.CreatedAt)],
             };
     }
 
@@ -126,8 +126,8 @@ internal sealed partial class WebhookTenantService(
         costlyCalls.Take(tenant);
         return await manager.ResendAsync(message.Message.Id, endpoint.Id, cancellationToken).ConfigureAwait(false) switch
         {
-            DeliveryResend.Resent => message.Message,
-            DeliveryResend.InFlight => throw ManagementProblem.Conflict(
+            WebhookResendOutcome.Resent => message.Message,
+            WebhookResendOutcome.InFlight => throw ManagementProblem.Conflict(
                 "messageId",
                 $"Message '{messageId}' is being delivered to endpoint '{endpoint.Id}' right now; resend it after that attempt "
                 + "ends (it then appears in the message's attempts)."),
@@ -156,10 +156,10 @@ internal sealed partial class WebhookTenantService(
         throw ManagementProblem.Conflict("messageId", after.Deliveries.FirstOrDefault(d => d.EndpointId == endpoint.Id)?.Status switch
         {
             null => $"Message '{messageId}' has no delivery to endpoint '{endpoint.Id}', so there is nothing to skip.",
-            DeliveryStatus.Failed => $"{delivery} has failed already: only a blocked delivery can be skipped. Resend it to deliver "
+            WebhookDeliveryStatus.Failed => $"{delivery} has failed already: only a blocked delivery can be skipped. Resend it to deliver "
                 + "it again.",
-            DeliveryStatus.Succeeded => $"{delivery} has succeeded: only a blocked delivery can be skipped.",
-            DeliveryStatus.Blocked => $"{delivery} became blocked while you asked: skip it again.",
+            WebhookDeliveryStatus.Succeeded => $"{delivery} has succeeded: only a blocked delivery can be skipped.",
+            WebhookDeliveryStatus.Blocked => $"{delivery} became blocked while you asked: skip it again.",
             _ => $"{delivery} is pending (to be attempted, retried, or waiting for the earlier messages of its ordering key): only "
                 + "a blocked delivery can be skipped.",
         });
@@ -180,7 +180,7 @@ internal sealed partial class WebhookTenantService(
     /// </summary>
     /// <exception cref="ManagementProblem">404: it does not exist, or the tenant may not see it.</exception>
     public async Task<TenantMessage> GetMessageAsync(string tenant, string messageId, CancellationToken cancellationToken) =>
-        (await ListMessagesAsync(tenant, new MessageQuery { Id = messageId, Limit = 1 }, cancellationToken).ConfigureAwait(false))
+        (await ListMessagesAsync(tenant, new WebhookMessageQuery { Id = messageId, Limit = 1 }, cancellationToken).ConfigureAwait(false))
         .SingleOrDefault()
         ?? throw ManagementProblem.NotFound("messageId", messageId);
 
@@ -189,7 +189,7 @@ internal sealed partial class WebhookTenantService(
     /// queries, however many messages. A filter on another tenant's endpoint is not found.
     /// </summary>
     public async Task<IReadOnlyList<TenantMessage>> ListMessagesAsync(
-        string tenant, MessageQuery query, CancellationToken cancellationToken)
+        string tenant, WebhookMessageQuery query, CancellationToken cancellationToken)
     {
         if (query.EndpointId is { } endpointId)
         {
@@ -202,7 +202,7 @@ internal sealed partial class WebhookTenantService(
             return [];
         }
 
-        var page = new DeliveryQuery { Tenant = tenant, MessageIds = [.. messages.Select(m => m.Id)] };
+        var page = new WebhookDeliveryQuery { Tenant = tenant, MessageIds = [.. messages.Select(m => m.Id)] };
         var deliveries = (await log.QueryDeliveriesAsync(page, cancellationToken).ConfigureAwait(false))
             .ToLookup(d => d.MessageId, StringComparer.Ordinal);
         return [.. messages.Select(m => new TenantMessage(m, [.. deliveries[m.Id]]))];
@@ -212,8 +212,8 @@ internal sealed partial class WebhookTenantService(
     /// The attempts at the tenant's endpoints matching <paramref name="query"/>. A filter on another tenant's endpoint, or on
     /// a message the tenant may not see, is not found.
     /// </summary>
-    public async Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(
-        string tenant, AttemptQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(
+        string tenant, WebhookAttemptQuery query, CancellationToken cancellationToken)
     {
         if (query.EndpointId is { } endpointId)
         {
@@ -240,7 +240,7 @@ internal sealed partial class WebhookTenantService(
             ? [.. (await endpoints.ListEndpointsAsync(tenant, cancellationToken).ConfigureAwait(false)).Select(e => e.Id).Reverse()]
             : [(await GetEndpointAsync(tenant, endpointId, cancellationToken).ConfigureAwait(false)).Id];
         var now = time.GetUtcNow();
-        var query = new AttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = WebhookEndpointStats.Since(now) };
+        var query = new WebhookAttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = WebhookEndpointStats.Since(now) };
         var hours = (await log.QueryAttemptStatsAsync(query, cancellationToken).ConfigureAwait(false))
             .ToLookup(h => h.EndpointId, StringComparer.Ordinal);
         var successes = await log.QueryLastSuccessesAsync(tenant, endpointId, cancellationToken).ConfigureAwait(false);

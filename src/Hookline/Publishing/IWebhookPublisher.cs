@@ -12,10 +12,10 @@ public interface IWebhookPublisher
     /// Serializes <paramref name="payload"/> once, exactly as documented, and stores it before returning: durably on its own
     /// (concurrent publishes share a commit), or through <paramref name="transaction"/>, stored if and only if the app commits
     /// it. After the commit the dispatcher fans the message out to every enabled endpoint then subscribed to
-    /// <paramref name="webhook"/>, and delivers it.
+    /// <paramref name="eventType"/>, and delivers it.
     /// </summary>
     /// <typeparam name="TPayload">The payload type; the value must be of the webhook's declared payload type.</typeparam>
-    /// <param name="webhook">The declared webhook name.</param>
+    /// <param name="eventType">The event type: the declared webhook's name.</param>
     /// <param name="payload">The body.</param>
     /// <param name="tenant">Whose endpoints receive it; <see langword="null"/> for every tenant's.</param>
     /// <param name="idempotencyKey">A key unique per tenant: publishing it again returns the first message and stores nothing.</param>
@@ -45,8 +45,8 @@ public interface IWebhookPublisher
     /// ordering key is empty or over 256 characters; or the transaction is of a provider the store cannot write through.
     /// </exception>
     /// <exception cref="InvalidOperationException">The transaction is on another database than the store's.</exception>
-    Task<PublishResult> PublishAsync<TPayload>(
-        string webhook,
+    Task<WebhookPublishResult> PublishAsync<TPayload>(
+        string eventType,
         TPayload payload,
         string? tenant = null,
         string? idempotencyKey = null,

@@ -10,14 +10,14 @@ namespace Hookline;
 public sealed class WebhookPayloadException : ArgumentException
 {
     /// <summary>Creates the exception.</summary>
-    /// <param name="webhook">The webhook being published.</param>
+    /// <param name="eventType">The event type being published.</param>
     /// <param name="problem">Why the payload cannot be published.</param>
     /// <param name="message">What is wrong and how to fix it.</param>
     /// <param name="payloadBytes">For <see cref="WebhookPayloadProblem.TooLarge"/>, the serialized size.</param>
     /// <param name="maxPayloadBytes">For <see cref="WebhookPayloadProblem.TooLarge"/>, the limit.</param>
     /// <param name="innerException">For <see cref="WebhookPayloadProblem.NotSerializable"/>, the serializer's error.</param>
     public WebhookPayloadException(
-        string webhook,
+        string eventType,
         WebhookPayloadProblem problem,
         string message,
         int? payloadBytes = null,
@@ -25,14 +25,14 @@ public sealed class WebhookPayloadException : ArgumentException
         Exception? innerException = null)
         : base(message, "payload", innerException)
     {
-        Webhook = webhook;
+        EventType = eventType;
         Problem = problem;
         PayloadBytes = payloadBytes;
         MaxPayloadBytes = maxPayloadBytes;
     }
 
-    /// <summary>The webhook being published.</summary>
-    public string Webhook { get; }
+    /// <summary>The event type being published: the declared webhook's name.</summary>
+    public string EventType { get; }
 
     /// <summary>Why the payload cannot be published.</summary>
     public WebhookPayloadProblem Problem { get; }

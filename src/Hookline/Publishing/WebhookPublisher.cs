@@ -11,10 +11,10 @@ namespace Hookline;
 /// </summary>
 internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAppender messages, DispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
 {
-    private readonly GroupCommit<NewMessage, StoredMessage> _appends = new(batch => messages.AppendAsync(batch, CancellationToken.None));
+    private readonly GroupCommit<WebhookNewMessage, WebhookPublishResult> _appends = new(batch => messages.AppendAsync(batch, CancellationToken.None));
 
-    public async Task<PublishResult> PublishAsync<TPayload>(
-        string webhook,
+    public async Task<WebhookPublishResult> PublishAsync<TPayload>(
+        string eventType,
         TPayload payload,
         string? tenant = null,
         string? idempotencyKey = null,
@@ -23,14 +23,14 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
         DbTransaction? transaction = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(webhook);
-        var definition = Find(webhook, method);
+        ArgumentNullException.ThrowIfNull(eventType);
+        var definition = Find(eventType, method);
         if (payload is null || !definition.PayloadType.IsInstanceOfType(payload))
         {
             throw new WebhookPayloadException(
                 definition.Name,
                 WebhookPayloadProblem.WrongType,
-                $"Webhook '{webhook}' is declared with payload type '{definition.PayloadType}'; "
+                $"Webhook '{eventType}' is declared with payload type '{definition.PayloadType}'; "
                 + $"it cannot send {(payload is null ? "null" : $"a '{payload.GetType()}'")}.");
         }
 
@@ -61,7 +61,7 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
             throw new WebhookPayloadException(
                 definition.Name,
                 WebhookPayloadProblem.NotSerializable,
-                $"Webhook '{webhook}': the payload cannot be serialized as JSON: {e.Message}",
+                $"Webhook '{eventType}': the payload cannot be serialized as JSON: {e.Message}",
                 innerException: e);
         }
 
@@ -71,14 +71,14 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
             throw new WebhookPayloadException(
                 definition.Name,
                 WebhookPayloadProblem.TooLarge,
-                $"Webhook '{webhook}': the payload is {body.Length} bytes serialized, over the {limit}-byte limit "
+                $"Webhook '{eventType}': the payload is {body.Length} bytes serialized, over the {limit}-byte limit "
                 + "(WebhookOptions.MaxPayloadBytes). Send less, e.g. an id the receiver can fetch.",
                 body.Length,
                 limit);
         }
 
         var now = time.GetUtcNow();
-        var message = new NewMessage(
+        var message = new WebhookNewMessage(
             WebhookIds.NewMessageId(now), definition.Name, definition.Method, tenant, body, now, idempotencyKey, OrderingKey: orderingKey);
         if (transaction is null)
         {
@@ -95,18 +95,18 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
             signal.Notify();
         }
 
-        return new PublishResult(stored.MessageId, stored.IsRepeat);
+        return new WebhookPublishResult(stored.MessageId, stored.IsRepeat);
     }
 
     /// <summary>Sends an event type's example payload (valid against its documented schema) to one endpoint: a test event.</summary>
-    public Task<PublishResult> PublishExampleAsync(Management.WebhookEventType type, string tenant, string endpointId, CancellationToken cancellationToken)
+    public Task<WebhookPublishResult> PublishExampleAsync(Management.WebhookEventType type, string tenant, string endpointId, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(type.Example, catalog.SerializerOptions);
         var now = time.GetUtcNow();
-        return StoreAsync(new NewMessage(WebhookIds.NewMessageId(now), type.Name, type.Method, tenant, body, now, EndpointId: endpointId), cancellationToken);
+        return StoreAsync(new WebhookNewMessage(WebhookIds.NewMessageId(now), type.Name, type.Method, tenant, body, now, EndpointId: endpointId), cancellationToken);
     }
 
-    private async Task<PublishResult> StoreAsync(NewMessage message, CancellationToken cancellationToken)
+    private async Task<WebhookPublishResult> StoreAsync(WebhookNewMessage message, CancellationToken cancellationToken)
     {
         var stored = await _appends.AddAsync(message, cancellationToken).ConfigureAwait(false);
         if (!stored.IsRepeat)
@@ -115,28 +115,28 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
             signal.Notify();
         }
 
-        return new PublishResult(stored.MessageId, stored.IsRepeat);
+        return new WebhookPublishResult(stored.MessageId, stored.IsRepeat);
     }
 
-    private WebhookDefinition Find(string webhook, string? method)
+    private WebhookDefinition Find(string eventType, string? method)
     {
-        var matches = catalog.Find(webhook);
+        var matches = catalog.Find(eventType);
         if (matches.Count == 0)
         {
             var known = string.Join(", ", catalog.Names.Select(n => $"'{n}'"));
             throw new ArgumentException(
-                $"No webhook named '{webhook}' is declared. Declare it with app.Webhooks.MapPost<T>(\"{webhook}\"){(known.Length > 0 ? $"; declared: {known}" : "")}.",
-                nameof(webhook));
+                $"No webhook named '{eventType}' is declared. Declare it with app.Webhooks.MapPost<T>(\"{eventType}\"){(known.Length > 0 ? $"; declared: {known}" : "")}.",
+                nameof(eventType));
         }
 
         if (method is not null)
         {
             return matches.FirstOrDefault(d => string.Equals(d.Method, method, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"Webhook '{webhook}' is not declared for {method}; it is for {string.Join(", ", matches.Select(d => d.Method))}.", nameof(method));
+                ?? throw new ArgumentException($"Webhook '{eventType}' is not declared for {method}; it is for {string.Join(", ", matches.Select(d => d.Method))}.", nameof(method));
         }
 
         return matches.Count == 1
             ? matches[0]
-            : throw new ArgumentException($"Webhook '{webhook}' is declared for {string.Join(", ", matches.Select(d => d.Method))}; say which with the method argument.", nameof(method));
+            : throw new ArgumentException($"Webhook '{eventType}' is declared for {string.Join(", ", matches.Select(d => d.Method))}; say which with the method argument.", nameof(method));
     }
 }

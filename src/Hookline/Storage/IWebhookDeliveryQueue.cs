@@ -20,10 +20,10 @@ public interface IWebhookDeliveryQueue
     Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Records <see cref="LeaseRequest.Completed"/>, then leases up to <see cref="LeaseRequest.Max"/> due deliveries to
-    /// <see cref="LeaseRequest.Owner"/> until <see cref="LeaseRequest.LeaseUntil"/>, all in one transaction: it reads the
+    /// Records <see cref="WebhookLeaseRequest.Completed"/>, then leases up to <see cref="WebhookLeaseRequest.Max"/> due deliveries to
+    /// <see cref="WebhookLeaseRequest.Owner"/> until <see cref="WebhookLeaseRequest.LeaseUntil"/>, all in one transaction: it reads the
     /// endpoints that may have due deliveries, longest waiting first, and each one's oldest due deliveries, and takes those
-    /// <see cref="LeaseAdmission"/> admits, so the endpoint limits (<see cref="LeaseRequest.MaxPerEndpoint"/>, its rate limit,
+    /// <see cref="WebhookLeaseAdmission"/> admits, so the endpoint limits (<see cref="WebhookLeaseRequest.MaxPerEndpoint"/>, its rate limit,
     /// its circuit) hold across every dispatcher leasing from the store at once. A due delivery not taken is left as it is:
     /// pending, unattempted, its due time unchanged. A lease that ends without completion makes the delivery due again, so a
     /// crashed dispatcher loses nothing. Every write that makes a delivery pending or due (fan-out, a retry, a resend, a
@@ -31,36 +31,36 @@ public interface IWebhookDeliveryQueue
     /// makes it due at once.
     /// </summary>
     /// <returns>
-    /// The deliveries leased: fewer than <see cref="LeaseRequest.Max"/> when fewer are due, some were held back, or their endpoints
+    /// The deliveries leased: fewer than <see cref="WebhookLeaseRequest.Max"/> when fewer are due, some were held back, or their endpoints
     /// were being leased by another dispatcher at that moment (a store may skip those rather than wait): so an empty result does not
-    /// mean nothing is due. With them, <see cref="LeaseResult.NextDueAt"/>: when the next endpoint is due after the lease.
+    /// mean nothing is due. With them, <see cref="WebhookLeaseResult.NextDueAt"/>: when the next endpoint is due after the lease.
     /// </returns>
-    Task<LeaseResult> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken);
+    Task<WebhookLeaseResult> LeaseAsync(WebhookLeaseRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Records attempts and applies their outcome to deliveries and endpoints, in one transaction. Each
     /// change to an endpoint (failing since, no longer failing, disabled) raises its version. An attempt whose delivery is no
-    /// longer leased to its <see cref="AttemptResult.LeaseOwner"/> (its lease ran out and another dispatcher took it) is
+    /// longer leased to its <see cref="WebhookCompletedAttempt.LeaseOwner"/> (its lease ran out and another dispatcher took it) is
     /// logged, and changes neither the delivery nor its endpoint: the newer lease's outcome wins. An attempt whose delivery is
     /// gone (its endpoint was deleted meanwhile) is dropped, and the rest of the batch is recorded. The outcomes apply
     /// whatever their order in the batch: the deliveries first, then each endpoint's health, then disabling.
     /// </summary>
-    Task CompleteAsync(IReadOnlyList<AttemptResult> results, DateTimeOffset now, CancellationToken cancellationToken);
+    Task CompleteAsync(IReadOnlyList<WebhookCompletedAttempt> results, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Gives leased deliveries back unattempted, each due at its own time: those whose attempts shutdown cancelled.
     /// </summary>
-    Task ReleaseAsync(string owner, IReadOnlyList<ReleasedDelivery> deliveries, CancellationToken cancellationToken);
+    Task ReleaseAsync(string owner, IReadOnlyList<WebhookReleasedDelivery> deliveries, CancellationToken cancellationToken);
 
     /// <summary>
     /// Makes the delivery of a message to an enabled endpoint pending and due now, with a fresh schedule (creating it if needed),
     /// unless it is being attempted right now: a delivery leased until after <paramref name="now"/> is left as it is, so a resend
     /// never makes a second concurrent send of it.
     /// </summary>
-    Task<DeliveryResend> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<WebhookResendOutcome> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Gives up on a <see cref="DeliveryStatus.Blocked"/> delivery: it becomes <see cref="DeliveryStatus.Failed"/>, and its
+    /// Gives up on a <see cref="WebhookDeliveryStatus.Blocked"/> delivery: it becomes <see cref="WebhookDeliveryStatus.Failed"/>, and its
     /// endpoint due at <paramref name="now"/>, so that the next delivery of its ordering key goes.
     /// </summary>
     /// <param name="messageId">The delivery's message.</param>
@@ -80,7 +80,7 @@ public interface IWebhookDeliveryQueue
     /// How many deliveries are pending, plus the messages waiting to be expanded (one each), and since when the oldest due one has
     /// waited (a message waiting to be expanded is due since its creation).
     /// </summary>
-    Task<BacklogStats> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken);
+    Task<WebhookBacklog> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Deletes messages created before <paramref name="before"/> that are expanded and have no pending delivery, with their

@@ -27,7 +27,7 @@ public interface IWebhookEndpointStore
     Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? tenant, CancellationToken cancellationToken);
 
     /// <summary>A page of a tenant's endpoints matching <paramref name="query"/>, newest first.</summary>
-    Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(EndpointQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(WebhookEndpointQuery query, CancellationToken cancellationToken);
 
     /// <summary>
     /// Compare-and-set: replaces an endpoint's fields only if its stored version is still

@@ -14,8 +14,8 @@ namespace Hookline.Storage;
 public interface IWebhookFeedReader
 {
     /// <summary>
-    /// The messages of <see cref="FeedQuery.Endpoint"/>'s feed after <see cref="FeedQuery.After"/>, in feed order: at most
-    /// <see cref="FeedQuery.Limit"/> of them, read from at most <see cref="FeedQuery.Scan"/> messages looked at. A message is in an
+    /// The messages of <see cref="WebhookFeedQuery.Endpoint"/>'s feed after <see cref="WebhookFeedQuery.After"/>, in feed order: at most
+    /// <see cref="WebhookFeedQuery.Limit"/> of them, read from at most <see cref="WebhookFeedQuery.Scan"/> messages looked at. A message is in an
     /// endpoint's feed when it is of the endpoint's tenant or of every tenant (an endpoint of no tenant: of no tenant only), was
     /// published at or after the endpoint's creation, has no target endpoint or this one (a test event), and is of one of the
     /// endpoint's event types (all, without a filter); the endpoint as given is what is matched, whatever the store holds. Its
@@ -25,6 +25,6 @@ public interface IWebhookFeedReader
     /// The page: its messages, each with its position; the position read up to (past the messages looked at that do not match,
     /// so a filter that matches few never makes the next read look at them again); and whether more can be read at once.
     /// </returns>
-    /// <exception cref="FormatException"><see cref="FeedQuery.After"/> is not a position this store gives out.</exception>
-    Task<FeedPage> ReadFeedAsync(FeedQuery query, CancellationToken cancellationToken);
+    /// <exception cref="FormatException"><see cref="WebhookFeedQuery.After"/> is not a position this store gives out.</exception>
+    Task<WebhookFeedResult> ReadFeedAsync(WebhookFeedQuery query, CancellationToken cancellationToken);
 }

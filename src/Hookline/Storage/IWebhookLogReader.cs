@@ -10,26 +10,26 @@ public interface IWebhookLogReader
     Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Messages matching <paramref name="query"/>, newest first.</summary>
-    Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(MessageQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookMessage>> QueryMessagesAsync(WebhookMessageQuery query, CancellationToken cancellationToken);
 
     /// <summary>The deliveries of a message.</summary>
-    Task<IReadOnlyList<DeliveryState>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken);
 
     /// <summary>The deliveries of some messages to one tenant's endpoints, in id order.</summary>
-    Task<IReadOnlyList<DeliveryState>> QueryDeliveriesAsync(DeliveryQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken);
 
     /// <summary>The attempts at delivering a message, oldest first.</summary>
-    Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken);
 
     /// <summary>Attempts matching <paramref name="query"/>, newest first.</summary>
-    Task<IReadOnlyList<DeliveryAttempt>> QueryAttemptsAsync(AttemptQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookAttempt>> QueryAttemptsAsync(WebhookAttemptQuery query, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The attempts at a tenant's endpoints counted by endpoint and hour (UTC), from <see cref="AttemptStatsQuery.Since"/>: only the
+    /// The attempts at a tenant's endpoints counted by endpoint and hour (UTC), from <see cref="WebhookAttemptStatsQuery.Since"/>: only the
     /// hours with attempts, by endpoint id then hour. Answered from counts kept as attempts are recorded (see
     /// <see cref="IWebhookDeliveryQueue.CompleteAsync"/>), never by reading every attempt; kept a week past the retention.
     /// </summary>
-    Task<IReadOnlyList<AttemptHour>> QueryAttemptStatsAsync(AttemptStatsQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookAttemptHour>> QueryAttemptStatsAsync(WebhookAttemptStatsQuery query, CancellationToken cancellationToken);
 
     /// <summary>
     /// When the latest successful attempt at each of a tenant's endpoints, or at one of them (<paramref name="endpointId"/>),

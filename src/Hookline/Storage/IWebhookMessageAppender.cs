@@ -14,7 +14,7 @@ public interface IWebhookMessageAppender
 {
     /// <summary>Stores messages, not yet expanded into deliveries, in one durable transaction: all or nothing.</summary>
     /// <returns>One result per message, in order.</returns>
-    Task<IReadOnlyList<StoredMessage>> AppendAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken);
+    Task<IReadOnlyList<WebhookPublishResult>> AppendAsync(IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores a message, not yet expanded into deliveries, through the app's own <paramref name="transaction"/>: it is
@@ -22,5 +22,5 @@ public interface IWebhookMessageAppender
     /// </summary>
     /// <exception cref="ArgumentException">The transaction is of a database provider this store cannot write through.</exception>
     /// <exception cref="InvalidOperationException">The transaction is on another database than the store's.</exception>
-    Task<StoredMessage> AppendAsync(NewMessage message, DbTransaction transaction, CancellationToken cancellationToken);
+    Task<WebhookPublishResult> AppendAsync(WebhookNewMessage message, DbTransaction transaction, CancellationToken cancellationToken);
 }

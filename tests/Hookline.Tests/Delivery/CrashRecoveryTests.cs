@@ -57,7 +57,7 @@ public sealed class CrashRecoveryTests
             }
 
             var deliveries = await Task.WhenAll(published.Select(id => publisher.Log.ListDeliveriesAsync(id, default)));
-            Assert.All(deliveries, d => Assert.Equal(DeliveryStatus.Succeeded, Assert.Single(d).Status));
+            Assert.All(deliveries, d => Assert.Equal(WebhookDeliveryStatus.Succeeded, Assert.Single(d).Status));
             Assert.Equal(published.Order(), ReceivedIds(receiver).Order());
             // Attempts in flight at the kill were never recorded: their leases ran out and they were sent again.
             Assert.True(receiver.Requests.Count > Messages, "Nothing was in flight at the kill, so lease recovery went untested.");

@@ -81,7 +81,7 @@ public sealed class OrderedDeliveryTests
         // Three attempts (the schedule's two retries), then blocked: the other key went meanwhile, its own key did not.
         await Eventually.ReadsAsync(
             () => host.Log.ListDeliveriesAsync(blocked.MessageId, default),
-            d => d is [{ Status: DeliveryStatus.Blocked }], // None until the message is expanded.
+            d => d is [{ Status: WebhookDeliveryStatus.Blocked }], // None until the message is expanded.
             "the first message, blocked");
         await Eventually.HoldsAsync(() => Task.FromResult(received.Contains(3)), "the other key's message");
         Assert.Equal([1, 1, 1, 3], received.Order());
@@ -89,6 +89,6 @@ public sealed class OrderedDeliveryTests
         Assert.True(await host.Endpoints.SkipAsync(blocked.MessageId, endpoint.Id));
 
         await Eventually.HoldsAsync(() => Task.FromResult(received.Contains(2)), "the next message of the key, once skipped");
-        Assert.Equal(DeliveryStatus.Failed, (await host.Log.ListDeliveriesAsync(blocked.MessageId, default)).Single().Status);
+        Assert.Equal(WebhookDeliveryStatus.Failed, (await host.Log.ListDeliveriesAsync(blocked.MessageId, default)).Single().Status);
     }
 }

@@ -11,11 +11,11 @@ public class RetryPolicyTests
     [InlineData(204)]
     [InlineData(299)]
     public void Decide_AnyTwoHundred_Succeeds(int status) =>
-        Assert.Equal(new RetryDecision(RetryAction.Succeeded), _policy.Decide(3, new AttemptOutcome(status), s_now, 0.5));
+        Assert.Equal(new RetryDecision(RetryAction.Succeeded), _policy.Decide(3, status, null, s_now, 0.5));
 
     [Fact]
     public void Decide_Gone_DisablesTheEndpoint() =>
-        Assert.Equal(new RetryDecision(RetryAction.EndpointGone), _policy.Decide(1, new AttemptOutcome(410), s_now, 0.5));
+        Assert.Equal(new RetryDecision(RetryAction.EndpointGone), _policy.Decide(1, 410, null, s_now, 0.5));
 
     // jitterSample 0.5 is no jitter: each retry waits exactly its scheduled time.
     [Theory]
@@ -30,14 +30,14 @@ public class RetryPolicyTests
     [InlineData(1, 300, 5)]
     [InlineData(1, 429, 5)]
     public void Decide_Failure_RetriesOnTheSchedule(int attempt, int? status, int waitSeconds) =>
-        Assert.Equal(new RetryDecision(RetryAction.Retry, s_now.AddSeconds(waitSeconds)), _policy.Decide(attempt, new AttemptOutcome(status), s_now, 0.5));
+        Assert.Equal(new RetryDecision(RetryAction.Retry, s_now.AddSeconds(waitSeconds)), _policy.Decide(attempt, status, null, s_now, 0.5));
 
     [Theory]
     [InlineData(8, 500)]
     [InlineData(8, null)]
     [InlineData(12, 503)]
     public void Decide_AfterTheLastAttempt_Fails(int attempt, int? status) =>
-        Assert.Equal(new RetryDecision(RetryAction.Failed), _policy.Decide(attempt, new AttemptOutcome(status), s_now, 0.5));
+        Assert.Equal(new RetryDecision(RetryAction.Failed), _policy.Decide(attempt, status, null, s_now, 0.5));
 
     [Theory]
     [InlineData(0.0, 0.8)]
@@ -46,7 +46,7 @@ public class RetryPolicyTests
     [InlineData(0.999999, 1.2)]
     public void Decide_JitterSample_StretchesTheWaitByUpToTwentyPercent(double sample, double factor)
     {
-        var decision = _policy.Decide(2, new AttemptOutcome(500), s_now, sample);
+        var decision = _policy.Decide(2, 500, null, s_now, sample);
 
         Assert.Equal(300 * factor, (decision.NextAttemptAt!.Value - s_now).TotalSeconds, precision: 3);
     }
@@ -58,7 +58,7 @@ public class RetryPolicyTests
     [InlineData(1, 0, 5)]
     public void Decide_RetryAfter_IsHonouredWithinBounds(int attempt, int retryAfterSeconds, int waitSeconds)
     {
-        var decision = _policy.Decide(attempt, new AttemptOutcome(429, TimeSpan.FromSeconds(retryAfterSeconds)), s_now, 0.5);
+        var decision = _policy.Decide(attempt, 429, TimeSpan.FromSeconds(retryAfterSeconds), s_now, 0.5);
 
         Assert.Equal(new RetryDecision(RetryAction.Retry, s_now.AddSeconds(waitSeconds)), decision);
     }
@@ -68,7 +68,7 @@ public class RetryPolicyTests
     {
         var policy = new RetryPolicy(new WebhookDeliveryOptions { RetrySchedule = [] });
 
-        Assert.Equal(RetryAction.Failed, policy.Decide(1, new AttemptOutcome(500), s_now, 0.5).Action);
+        Assert.Equal(RetryAction.Failed, policy.Decide(1, 500, null, s_now, 0.5).Action);
     }
 
     [Theory]

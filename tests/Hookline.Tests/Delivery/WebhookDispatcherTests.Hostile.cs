@@ -37,12 +37,12 @@ public sealed partial class WebhookDispatcherTests
             Assert.Empty(lost.Requests);
             var failed = attempts.Where(a => a.EndpointId == lostId).ToList();
             Assert.Equal(3, failed.Count); // The first attempt and the schedule's two retries.
-            Assert.All(failed, a => Assert.Equal((AttemptErrorKind.Signing, null, WebhookSender.NotSignedError), (a.ErrorKind, a.StatusCode, a.Error)));
+            Assert.All(failed, a => Assert.Equal((WebhookAttemptErrorKind.Signing, null, WebhookSender.NotSignedError), (a.ErrorKind, a.StatusCode, a.Error)));
             Assert.DoesNotContain(failed, a => a.Error!.Contains("key ring", StringComparison.Ordinal)); // The operator's fix is logged.
             Assert.Contains(logs.Messages, m => m.Contains(published.MessageId, StringComparison.Ordinal) && m.Contains("key ring", StringComparison.Ordinal));
             var deliveries = await host.Log.ListDeliveriesAsync(published.MessageId, default);
-            Assert.Equal(DeliveryStatus.Failed, deliveries.Single(d => d.EndpointId == lostId).Status);
-            Assert.Equal(DeliveryStatus.Succeeded, deliveries.Single(d => d.EndpointId != lostId).Status);
+            Assert.Equal(WebhookDeliveryStatus.Failed, deliveries.Single(d => d.EndpointId == lostId).Status);
+            Assert.Equal(WebhookDeliveryStatus.Succeeded, deliveries.Single(d => d.EndpointId != lostId).Status);
         }
         finally
         {

@@ -20,7 +20,7 @@ public sealed partial class WebhookDispatcherTests
         var published = await host.Publisher.PublishAsync("ping", new Ping(7));
 
         var attempt = Assert.Single(await AttemptsAsync(host, published.MessageId, 1));
-        Assert.Equal((204, AttemptErrorKind.None, endpoint.Id), (attempt.StatusCode, attempt.ErrorKind, attempt.EndpointId));
+        Assert.Equal((204, WebhookAttemptErrorKind.None, endpoint.Id), (attempt.StatusCode, attempt.ErrorKind, attempt.EndpointId));
         var request = Assert.Single(receiver.Requests);
         Assert.Equal("""{"sequence":7}""", Encoding.UTF8.GetString(request.Body));
         Assert.Equal(published.MessageId, request.Headers["webhook-id"]);
@@ -28,7 +28,7 @@ public sealed partial class WebhookDispatcherTests
         Assert.Equal(WebhookSigner.Sign(WebhookSecret.Parse(endpoint.Secrets[0].Value), published.MessageId, timestamp, request.Body), request.Headers["webhook-signature"]);
         Assert.Matches(TraceParent(), request.Headers["traceparent"]);
         var delivery = Assert.Single(await host.Log.ListDeliveriesAsync(published.MessageId, default));
-        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+        Assert.Equal((WebhookDeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
     }
 
     [Fact]
@@ -42,10 +42,10 @@ public sealed partial class WebhookDispatcherTests
 
         var attempts = await AttemptsAsync(host, published.MessageId, 3);
         Assert.Equal(
-            [(500, AttemptErrorKind.HttpStatus, "down"), (null, AttemptErrorKind.ConnectionReset, null), (200, AttemptErrorKind.None, "ok")],
+            [(500, WebhookAttemptErrorKind.HttpStatus, "down"), (null, WebhookAttemptErrorKind.ConnectionReset, null), (200, WebhookAttemptErrorKind.None, "ok")],
             attempts.Select(a => (a.StatusCode, a.ErrorKind, a.ResponseBody)));
         Assert.All(receiver.Requests, r => Assert.Equal(published.MessageId, r.Headers["webhook-id"]));
-        Assert.Equal(DeliveryStatus.Succeeded, (await DeliveryAsync(host, published.MessageId)).Status);
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, (await DeliveryAsync(host, published.MessageId)).Status);
     }
 
     [Fact]
@@ -57,13 +57,13 @@ public sealed partial class WebhookDispatcherTests
         var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
 
         var published = await host.Publisher.PublishAsync("ping", new Ping(1));
-        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Failed, "the delivery fails");
+        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == WebhookDeliveryStatus.Failed, "the delivery fails");
 
         Assert.Equal(3, failed.Attempts); // The first attempt and the two retries of the schedule.
         Assert.Equal(3, receiver.Requests.Count);
         healthy = true;
         Assert.Equal(1, await host.Endpoints.RecoverAsync(endpoint.Id, DateTimeOffset.UnixEpoch));
-        await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Succeeded, "the recovered delivery succeeds");
+        await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == WebhookDeliveryStatus.Succeeded, "the recovered delivery succeeds");
         Assert.Equal(4, receiver.Requests.Count);
     }
 
@@ -76,11 +76,11 @@ public sealed partial class WebhookDispatcherTests
         var published = await host.Publisher.PublishAsync("ping", new Ping(1));
         await AttemptsAsync(host, published.MessageId, 1);
 
-        Assert.Equal(DeliveryResend.Resent, await host.Endpoints.ResendAsync(published.MessageId, endpoint.Id));
+        Assert.Equal(WebhookResendOutcome.Resent, await host.Endpoints.ResendAsync(published.MessageId, endpoint.Id));
 
         await AttemptsAsync(host, published.MessageId, 2);
         Assert.Equal([published.MessageId, published.MessageId], receiver.Requests.Select(r => r.Headers["webhook-id"]));
-        Assert.Equal(DeliveryResend.NotFound, await host.Endpoints.ResendAsync("msg_unknown", endpoint.Id));
+        Assert.Equal(WebhookResendOutcome.NotFound, await host.Endpoints.ResendAsync("msg_unknown", endpoint.Id));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed partial class WebhookDispatcherTests
 
         var published = await host.Publisher.PublishAsync("ping", new Ping(1));
 
-        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Failed, "the delivery fails");
+        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == WebhookDeliveryStatus.Failed, "the delivery fails");
         Assert.Equal(1, failed.Attempts);
         var disabled = (await host.Endpoints.GetAsync(endpoint.Id))!;
         Assert.Equal((false, "It answered 410 Gone."), (disabled.Enabled, disabled.DisabledReason));
@@ -148,10 +148,10 @@ public sealed partial class WebhookDispatcherTests
         time.Advance(timeout);
 
         var timedOut = Assert.Single(await AttemptsAsync(host, published.MessageId, 1));
-        Assert.Equal((null, AttemptErrorKind.Timeout, timeout), (timedOut.StatusCode, timedOut.ErrorKind, timedOut.Duration));
+        Assert.Equal((null, WebhookAttemptErrorKind.Timeout, timeout), (timedOut.StatusCode, timedOut.ErrorKind, timedOut.Duration));
         var attempts = await AttemptsAdvancingAsync(time, host, published.MessageId, 2);
-        Assert.Equal([AttemptErrorKind.Timeout, AttemptErrorKind.None], attempts.Select(a => a.ErrorKind));
-        Assert.Equal(DeliveryStatus.Succeeded, (await DeliveryAsync(host, published.MessageId)).Status);
+        Assert.Equal([WebhookAttemptErrorKind.Timeout, WebhookAttemptErrorKind.None], attempts.Select(a => a.ErrorKind));
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, (await DeliveryAsync(host, published.MessageId)).Status);
     }
 
     [Fact]
@@ -164,14 +164,14 @@ public sealed partial class WebhookDispatcherTests
         var endpoint = await host.Endpoints.CreateAsync(new() { Url = receiver.Url });
         var first = await host.Publisher.PublishAsync("ping", new Ping(1));
         var failingSince = time.GetUtcNow();
-        await Eventually.ReadsAsync(() => DeliveryAsync(host, first.MessageId), d => d.Status == DeliveryStatus.Failed, "the first delivery fails");
+        await Eventually.ReadsAsync(() => DeliveryAsync(host, first.MessageId), d => d.Status == WebhookDeliveryStatus.Failed, "the first delivery fails");
         var failing = (await host.Endpoints.GetAsync(endpoint.Id))!;
         Assert.Equal((true, failingSince), (failing.Enabled, failing.FailingSince));
 
         time.Advance(TimeSpan.FromDays(5));
         var published = await host.Publisher.PublishAsync("ping", new Ping(2));
 
-        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Failed, "the delivery fails");
+        var failed = await Eventually.ReadsAsync(() => DeliveryAsync(host, published.MessageId), d => d.Status == WebhookDeliveryStatus.Failed, "the delivery fails");
         Assert.Equal(1, failed.Attempts);
         var disabled = (await host.Endpoints.GetAsync(endpoint.Id))!;
         Assert.False(disabled.Enabled);
@@ -306,7 +306,7 @@ public sealed partial class WebhookDispatcherTests
             await ExecuteAsync(file, "DROP TRIGGER full_disk;");
 
             var delivery = await Eventually.ReadsAsync(
-                () => DeliveryAsync(host, published.MessageId), d => d.Status == DeliveryStatus.Succeeded, "the delivery is recorded");
+                () => DeliveryAsync(host, published.MessageId), d => d.Status == WebhookDeliveryStatus.Succeeded, "the delivery is recorded");
             Assert.Equal(1, delivery.Attempts); // The lost record is not counted; the attempt after the lease ran out is.
             Assert.Equal(2, receiver.Requests.Count); // At least once: sent again, with the same webhook-id.
             Assert.Single(receiver.Requests.Select(r => r.Headers["webhook-id"]).Distinct());
@@ -349,7 +349,7 @@ public sealed partial class WebhookDispatcherTests
 
             await using var after = await StartAsync(o => o.Delivery.Enabled = false, file: file);
             var delivery = await DeliveryAsync(after, messageId);
-            Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+            Assert.Equal((WebhookDeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
         }
         finally
         {
@@ -382,13 +382,13 @@ public sealed partial class WebhookDispatcherTests
             await using (var stopped = await StartAsync(o => o.Delivery.Enabled = false, file: file))
             {
                 var released = await DeliveryAsync(stopped, messageId);
-                Assert.Equal((DeliveryStatus.Pending, 0), (released.Status, released.Attempts));
+                Assert.Equal((WebhookDeliveryStatus.Pending, 0), (released.Status, released.Attempts));
                 Assert.InRange(released.NextAttemptAt, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow); // Due now, not when the 2-minute lease would end.
                 Assert.Empty(await stopped.Log.ListAttemptsAsync(messageId, default));
             }
 
             await using var restarted = await StartAsync(file: file);
-            await Eventually.ReadsAsync(() => DeliveryAsync(restarted, messageId), d => d.Status == DeliveryStatus.Succeeded, "the released delivery is delivered after a restart");
+            await Eventually.ReadsAsync(() => DeliveryAsync(restarted, messageId), d => d.Status == WebhookDeliveryStatus.Succeeded, "the released delivery is delivered after a restart");
         }
         finally
         {
@@ -429,7 +429,7 @@ public sealed partial class WebhookDispatcherTests
             services,
             file);
 
-    internal static async Task<IReadOnlyList<DeliveryAttempt>> AttemptsAsync(SqliteTestHost host, string messageId, int count) =>
+    internal static async Task<IReadOnlyList<WebhookAttempt>> AttemptsAsync(SqliteTestHost host, string messageId, int count) =>
         await Eventually.ReadsAsync(() => host.Log.ListAttemptsAsync(messageId, default), a => a.Count >= count, $"{count} attempts at {messageId}");
 
     /// <summary>A clock that moves only when told, from the real now (to the ms, as stored) as deliveries go over real HTTP.</summary>
@@ -454,7 +454,7 @@ public sealed partial class WebhookDispatcherTests
     /// Waits for <paramref name="count"/> attempts at <paramref name="messageId"/>, moving <paramref name="time"/> on a poll interval
     /// at every look, so a retry falls due and the dispatcher's poll timer fires whenever it waits on it.
     /// </summary>
-    private static Task<IReadOnlyList<DeliveryAttempt>> AttemptsAdvancingAsync(
+    private static Task<IReadOnlyList<WebhookAttempt>> AttemptsAdvancingAsync(
         FakeTimeProvider time, SqliteTestHost host, string messageId, int count) =>
         Eventually.ReadsAsync(
             async () =>
@@ -471,7 +471,7 @@ public sealed partial class WebhookDispatcherTests
             $"{count} attempts at {messageId}");
 
     /// <summary>The message's one delivery, once the dispatcher has fanned the message out.</summary>
-    private static async Task<DeliveryState> DeliveryAsync(SqliteTestHost host, string messageId) =>
+    private static async Task<WebhookDelivery> DeliveryAsync(SqliteTestHost host, string messageId) =>
         Assert.Single(await Eventually.ReadsAsync(() => host.Log.ListDeliveriesAsync(messageId, default), d => d.Count > 0, $"{messageId} is fanned out"));
 
     private static void InterlockedMax(ref int target, int value)

@@ -21,7 +21,7 @@ public sealed class WebhookSenderTests : IDisposable
 
         var outcome = await _loopbackAllowed.SendAsync(Delivery(receiver.Url), default);
 
-        Assert.Equal((204, AttemptErrorKind.None), (outcome.StatusCode, outcome.ErrorKind));
+        Assert.Equal((204, WebhookAttemptErrorKind.None), (outcome.StatusCode, outcome.ErrorKind));
         var request = Assert.Single(receiver.Requests);
         Assert.Equal(("POST", "/hook"), (request.Method, request.Path));
         Assert.Equal(s_body, request.Body);
@@ -41,7 +41,7 @@ public sealed class WebhookSenderTests : IDisposable
 
         var outcome = await sender.SendAsync(Delivery(receiver.Url), default);
 
-        Assert.Equal((null, AttemptErrorKind.Forbidden), (outcome.StatusCode, outcome.ErrorKind));
+        Assert.Equal((null, WebhookAttemptErrorKind.Forbidden), (outcome.StatusCode, outcome.ErrorKind));
         Assert.Contains("not allowed", outcome.Error);
         Assert.DoesNotContain("Loopback", outcome.Error);
         Assert.DoesNotContain("AllowedNetworks", outcome.Error);
@@ -58,7 +58,7 @@ public sealed class WebhookSenderTests : IDisposable
         // A label over 63 characters: the resolver refuses the name without asking any server.
         var unresolved = await sender.SendAsync(Delivery($"http://{new string('a', 64)}.example/hook"), default);
 
-        Assert.Equal((AttemptErrorKind.Forbidden, refused.Error), (unresolved.ErrorKind, unresolved.Error));
+        Assert.Equal((WebhookAttemptErrorKind.Forbidden, refused.Error), (unresolved.ErrorKind, unresolved.Error));
         Assert.Empty(receiver.Requests);
     }
 
@@ -70,7 +70,7 @@ public sealed class WebhookSenderTests : IDisposable
 
         var outcome = await sender.SendAsync(Delivery(receiver.Url), default);
 
-        Assert.Equal((null, AttemptErrorKind.Forbidden), (outcome.StatusCode, outcome.ErrorKind));
+        Assert.Equal((null, WebhookAttemptErrorKind.Forbidden), (outcome.StatusCode, outcome.ErrorKind));
         Assert.Contains("Use an https URL.", outcome.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("RequireHttps", outcome.Error, StringComparison.Ordinal); // A server option tenants cannot change.
         Assert.Empty(receiver.Requests);
@@ -84,7 +84,7 @@ public sealed class WebhookSenderTests : IDisposable
 
         var outcome = await sender.SendAsync(Delivery(receiver.Url.Replace("127.0.0.1", "localhost")), default);
 
-        Assert.Equal(AttemptErrorKind.Forbidden, outcome.ErrorKind);
+        Assert.Equal(WebhookAttemptErrorKind.Forbidden, outcome.ErrorKind);
         Assert.Empty(receiver.Requests);
     }
 
@@ -95,7 +95,7 @@ public sealed class WebhookSenderTests : IDisposable
 
         var outcome = await _loopbackAllowed.SendAsync(Delivery(receiver.Url), default);
 
-        Assert.Equal((500, AttemptErrorKind.HttpStatus, "database down"), (outcome.StatusCode, outcome.ErrorKind, outcome.ResponseBody));
+        Assert.Equal((500, WebhookAttemptErrorKind.HttpStatus, "database down"), (outcome.StatusCode, outcome.ErrorKind, outcome.ResponseBody));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class WebhookSenderTests : IDisposable
 
         var outcome = await _loopbackAllowed.SendAsync(Delivery(receiver.Url), default);
 
-        Assert.Equal((302, AttemptErrorKind.HttpStatus), (outcome.StatusCode, outcome.ErrorKind));
+        Assert.Equal((302, WebhookAttemptErrorKind.HttpStatus), (outcome.StatusCode, outcome.ErrorKind));
         Assert.Single(receiver.Requests);
     }
 
@@ -151,7 +151,7 @@ public sealed class WebhookSenderTests : IDisposable
         time.Advance(timeout);
         var outcome = await sending.WaitAsync(Eventually.DefaultTimeout);
 
-        Assert.Equal((null, AttemptErrorKind.Timeout, timeout), (outcome.StatusCode, outcome.ErrorKind, outcome.Duration));
+        Assert.Equal((null, WebhookAttemptErrorKind.Timeout, timeout), (outcome.StatusCode, outcome.ErrorKind, outcome.Duration));
         Assert.Equal("Timed out after 60 s", outcome.Error); // In words, with the timeout it had: not "A task was canceled."
     }
 
@@ -162,7 +162,7 @@ public sealed class WebhookSenderTests : IDisposable
 
         var outcome = await _loopbackAllowed.SendAsync(Delivery(receiver.Url), default);
 
-        Assert.Equal((null, AttemptErrorKind.ConnectionReset), (outcome.StatusCode, outcome.ErrorKind));
+        Assert.Equal((null, WebhookAttemptErrorKind.ConnectionReset), (outcome.StatusCode, outcome.ErrorKind));
     }
 
     [Fact]
@@ -175,7 +175,7 @@ public sealed class WebhookSenderTests : IDisposable
 
         var outcome = await _loopbackAllowed.SendAsync(Delivery($"http://127.0.0.1:{port}/hook"), default);
 
-        Assert.Equal(AttemptErrorKind.ConnectionRefused, outcome.ErrorKind);
+        Assert.Equal(WebhookAttemptErrorKind.ConnectionRefused, outcome.ErrorKind);
     }
 
     [Fact]
@@ -208,12 +208,12 @@ public sealed class WebhookSenderTests : IDisposable
         return TestSenders.Create(options, time);
     }
 
-    private static LeasedDelivery Delivery(string url) => new()
+    private static WebhookLeasedDelivery Delivery(string url) => new()
     {
         Id = 1,
         Attempts = 0,
         MessageId = "msg_1",
-        Webhook = "new-subscription",
+        EventType = "new-subscription",
         Method = "POST",
         Payload = s_body,
         EndpointId = "ep_1",

@@ -136,7 +136,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
             () => Endpoints.UpdateAsync(sent.Id, new() { Polling = true }))).ParamName);
         Assert.Equal("now", (await Endpoints.UpdateAsync(polling.Id, new() { Polling = true, Description = "now" }))!.Description);
         Assert.Equal(2, (await Endpoints.ListAsync("acme")).Count);
-        Assert.Equal(DeliveryResend.NotFound, await Endpoints.ResendAsync("msg_01JD3X0000000000000000000Z", polling.Id));
+        Assert.Equal(WebhookResendOutcome.NotFound, await Endpoints.ResendAsync("msg_01JD3X0000000000000000000Z", polling.Id));
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class WebhookEndpointManagerTests : IAsyncLifetime
         var disabled = await Endpoints.DisableAsync(created.Id, "Maintenance");
 
         Assert.Equal((false, "Maintenance"), (disabled!.Enabled, disabled.DisabledReason));
-        Assert.Equal(DeliveryStatus.Failed, Assert.Single(await _host.Log.ListDeliveriesAsync(pending, default)).Status);
+        Assert.Equal(WebhookDeliveryStatus.Failed, Assert.Single(await _host.Log.ListDeliveriesAsync(pending, default)).Status);
         Assert.Empty(await _host.Log.ListDeliveriesAsync(await PublishExpandedAsync(new Ping(2)), default));
         var enabled = await Endpoints.EnableAsync(created.Id);
         Assert.Equal((true, null, null), (enabled!.Enabled, enabled.DisabledReason, enabled.FailingSince));

@@ -47,7 +47,7 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
         await using var receiver = await TestReceiver.StartAsync();
         var publisher = await StartAsync(store, receiver);
 
-        PublishResult published;
+        WebhookPublishResult published;
         await using (var connection = await OpenAppConnectionAsync(store))
         await using (var transaction = await connection.BeginTransactionAsync())
         {
@@ -67,7 +67,7 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
         await using var receiver = await TestReceiver.StartAsync();
         var publisher = await StartAsync(store, receiver);
 
-        PublishResult rolledBack;
+        WebhookPublishResult rolledBack;
         await using (var connection = await OpenAppConnectionAsync(store))
         await using (var transaction = await connection.BeginTransactionAsync())
         {
@@ -87,7 +87,7 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
         await using var receiver = await TestReceiver.StartAsync();
         var webhooks = await StartAsync(store, receiver);
 
-        PublishResult published;
+        WebhookPublishResult published;
         await using (var db = NewDbContext(store))
         await using (var tx = await db.Database.BeginTransactionAsync())
         {
@@ -108,7 +108,7 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
         await using var receiver = await TestReceiver.StartAsync();
         var webhooks = await StartAsync(store, receiver);
 
-        PublishResult rolledBack;
+        WebhookPublishResult rolledBack;
         await using (var db = NewDbContext(store))
         await using (var tx = await db.Database.BeginTransactionAsync())
         {
@@ -128,7 +128,7 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
     {
         await using var receiver = await TestReceiver.StartAsync();
         var publisher = await StartAsync(store, receiver);
-        var results = new List<PublishResult>();
+        var results = new List<WebhookPublishResult>();
 
         for (var i = 0; i < 2; i++)
         {
@@ -138,7 +138,7 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
             await transaction.CommitAsync();
         }
 
-        Assert.Equal(new PublishResult(results[0].MessageId, IsRepeat: true), results[1]);
+        Assert.Equal(new WebhookPublishResult(results[0].MessageId, IsRepeat: true), results[1]);
         var after = await publisher.PublishAsync("ping", new Ping(3));
         // Both are sent at once, in either order: wait for both, then nothing else came (the repeat stored nothing to send).
         string[] expected = [results[0].MessageId, after.MessageId];
@@ -241,14 +241,14 @@ public sealed class TransactionalPublishTests : IAsyncLifetime
         return connection;
     }
 
-    private async Task AssertStoredAndDeliveredAsync(string store, TestReceiver receiver, PublishResult published, string username)
+    private async Task AssertStoredAndDeliveredAsync(string store, TestReceiver receiver, WebhookPublishResult published, string username)
     {
         var request = await Eventually.ReadsAsync(() => Task.FromResult(receiver.Requests), r => r.Count > 0, "the committed webhook arrives");
         Assert.Equal(published.MessageId, Assert.Single(request).Headers["webhook-id"]);
         Assert.Equal([username], await SubscriptionsAsync(store));
     }
 
-    private async Task AssertNothingStoredOrSentAsync(string store, IWebhookPublisher publisher, TestReceiver receiver, PublishResult rolledBack)
+    private async Task AssertNothingStoredOrSentAsync(string store, IWebhookPublisher publisher, TestReceiver receiver, WebhookPublishResult rolledBack)
     {
         // A webhook published after it arrives; by then the dispatcher has looked at everything stored before it.
         var after = await publisher.PublishAsync("ping", new Ping(2));

@@ -1,5 +1,4 @@
 using System.Text;
-using Hookline.Storage;
 
 namespace Hookline.Tests.Publishing;
 
@@ -41,7 +40,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
         Assert.Equal(
             """{"id":"inv_1","amount":12.50,"rate":0.5,"lines":2,"cents":null,"customer":{"name":"Rick","address":null},"items":[]}""",
             Encoding.UTF8.GetString(leased.Payload.Span));
-        Assert.Equal(("invoice.paid", "POST", result.MessageId), (leased.Webhook, leased.Method, leased.MessageId));
+        Assert.Equal(("invoice.paid", "POST", result.MessageId), (leased.EventType, leased.Method, leased.MessageId));
     }
 
     [Fact]
@@ -58,7 +57,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
     {
         var error = await Assert.ThrowsAsync<WebhookPayloadException>(() => _host.Publisher.PublishAsync("invoice.paid", new Ping(1)));
 
-        Assert.Equal((WebhookPayloadProblem.WrongType, "invoice.paid", "payload"), (error.Problem, error.Webhook, error.ParamName));
+        Assert.Equal((WebhookPayloadProblem.WrongType, "invoice.paid", "payload"), (error.Problem, error.EventType, error.ParamName));
         Assert.Contains($"Webhook 'invoice.paid' is declared with payload type '{typeof(Invoice)}'; it cannot send a '{typeof(Ping)}'", error.Message);
     }
 
@@ -91,7 +90,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<WebhookPayloadException>(() => _host.Publisher.PublishAsync("tree", root, tenant: "alice"));
 
-        Assert.Equal((WebhookPayloadProblem.NotSerializable, "tree"), (error.Problem, error.Webhook));
+        Assert.Equal((WebhookPayloadProblem.NotSerializable, "tree"), (error.Problem, error.EventType));
         Assert.IsType<System.Text.Json.JsonException>(error.InnerException);
         Assert.Contains("cannot be serialized", error.Message);
         Assert.Equal(0, (await _host.Queue.GetBacklogAsync(DateTimeOffset.MaxValue.AddDays(-1), default)).Pending);
@@ -127,7 +126,7 @@ public sealed class WebhookPublisherTests : IAsyncLifetime
 
         var repeat = await _host.Publisher.PublishAsync("invoice.paid", NewInvoice(), tenant: "alice", idempotencyKey: "order-42");
 
-        Assert.Equal(new PublishResult(first.MessageId, true), repeat);
+        Assert.Equal(new WebhookPublishResult(first.MessageId, true), repeat);
     }
 
     [Theory]

@@ -21,8 +21,8 @@ public sealed class LeaseAdmissionTests
     public void Admit_OneClosedEndpoint_TakesWhatItsLimitsAllowOldestFirst(
         int maxPerEndpoint, int leased, int? rateLimit, int? nextSendInMs, int due, int taken)
     {
-        var admission = new LeaseAdmission(Request(100) with { MaxPerEndpoint = maxPerEndpoint });
-        admission.AddEndpoint(new LeaseEndpoint("ep_1", "t", leased)
+        var admission = new WebhookLeaseAdmission(Request(100) with { MaxPerEndpoint = maxPerEndpoint });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_1", "t", leased)
         {
             RateLimit = rateLimit,
             NextSendAt = nextSendInMs is { } ms ? s_now.AddMilliseconds(ms) : null,
@@ -37,9 +37,9 @@ public sealed class LeaseAdmissionTests
     [Fact]
     public void Admit_ReadsOneMoreThanItMayTake_SoItKnowsWhetherSomeAreLeft()
     {
-        var admission = new LeaseAdmission(Request(100) with { MaxPerEndpoint = 8 });
-        admission.AddEndpoint(new LeaseEndpoint("ep_closed", "t", 3) { ConsecutiveFailures = 0 });
-        admission.AddEndpoint(new LeaseEndpoint("ep_new", "t", 0));
+        var admission = new WebhookLeaseAdmission(Request(100) with { MaxPerEndpoint = 8 });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_closed", "t", 3) { ConsecutiveFailures = 0 });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_new", "t", 0));
         AddDue(admission, "ep_closed", 1, 2);
 
         Assert.Equal(6, admission.DueToRead("ep_closed"));
@@ -54,10 +54,10 @@ public sealed class LeaseAdmissionTests
     public void Admit_TenantsWithWork_GetSlotsInTurnFewestHeldFirst()
     {
         // Tenant a already holds 4 of the dispatcher's slots, on two endpoints with long backlogs; b holds none.
-        var admission = new LeaseAdmission(Request(8) with { InFlight = new Dictionary<string, int> { ["a"] = 4 } });
-        admission.AddEndpoint(new LeaseEndpoint("ep_a1", "a", 2) { ConsecutiveFailures = 0 });
-        admission.AddEndpoint(new LeaseEndpoint("ep_a2", "a", 2) { ConsecutiveFailures = 0 });
-        admission.AddEndpoint(new LeaseEndpoint("ep_b", "b", 0) { ConsecutiveFailures = 0 });
+        var admission = new WebhookLeaseAdmission(Request(8) with { InFlight = new Dictionary<string, int> { ["a"] = 4 } });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_a1", "a", 2) { ConsecutiveFailures = 0 });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_a2", "a", 2) { ConsecutiveFailures = 0 });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_b", "b", 0) { ConsecutiveFailures = 0 });
         AddDue(admission, "ep_a1", 100, 9, dueSecondsAgo: 60);
         AddDue(admission, "ep_a2", 200, 9, dueSecondsAgo: 60);
         AddDue(admission, "ep_b", 300, 9);
@@ -72,11 +72,11 @@ public sealed class LeaseAdmissionTests
     [Fact]
     public void DueAgainAt_ServedGoesBehind_NotReachedKeepsItsPlace_FullGoesBehind()
     {
-        var admission = new LeaseAdmission(Request(1) with { MaxPerEndpoint = 2 });
+        var admission = new WebhookLeaseAdmission(Request(1) with { MaxPerEndpoint = 2 });
         var waited = s_now.AddSeconds(-5);
-        admission.AddEndpoint(new LeaseEndpoint("ep_served", "t", 0) { ConsecutiveFailures = 0, DueAt = waited.AddSeconds(-1) });
-        admission.AddEndpoint(new LeaseEndpoint("ep_waiting", "t", 0) { ConsecutiveFailures = 0, DueAt = waited });
-        admission.AddEndpoint(new LeaseEndpoint("ep_full", "u", 2) { ConsecutiveFailures = 0, DueAt = waited });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_served", "t", 0) { ConsecutiveFailures = 0, DueAt = waited.AddSeconds(-1) });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_waiting", "t", 0) { ConsecutiveFailures = 0, DueAt = waited });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_full", "u", 2) { ConsecutiveFailures = 0, DueAt = waited });
         AddDue(admission, "ep_served", 1, 3, dueSecondsAgo: 6);
         AddDue(admission, "ep_waiting", 10, 3, dueSecondsAgo: 5);
         AddDue(admission, "ep_full", 20, 3, dueSecondsAgo: 5);
@@ -91,12 +91,12 @@ public sealed class LeaseAdmissionTests
     [Fact]
     public void Admit_OneTenantAlone_IsLentEverySlotUpToItsCap()
     {
-        var lent = new LeaseAdmission(Request(6));
-        var capped = new LeaseAdmission(Request(6) with { MaxPerTenant = 4, InFlight = new Dictionary<string, int> { ["a"] = 1 } });
+        var lent = new WebhookLeaseAdmission(Request(6));
+        var capped = new WebhookLeaseAdmission(Request(6) with { MaxPerTenant = 4, InFlight = new Dictionary<string, int> { ["a"] = 1 } });
         foreach (var admission in new[] { lent, capped })
         {
-            admission.AddEndpoint(new LeaseEndpoint("ep_a", "a", 0) { ConsecutiveFailures = 0 });
-            admission.AddEndpoint(new LeaseEndpoint("ep_none", null, 0) { ConsecutiveFailures = 0 });
+            admission.AddEndpoint(new WebhookLeaseEndpoint("ep_a", "a", 0) { ConsecutiveFailures = 0 });
+            admission.AddEndpoint(new WebhookLeaseEndpoint("ep_none", null, 0) { ConsecutiveFailures = 0 });
             AddDue(admission, "ep_a", 1, 9);
             AddDue(admission, "ep_none", 100, 1);
         }
@@ -123,26 +123,26 @@ public sealed class LeaseAdmissionTests
     {
         var failingSince = failingSecondsAgo is { } since ? s_now.AddSeconds(-since) : (DateTimeOffset?)null;
         var failedAt = failedSecondsAgo is { } ago ? s_now.AddSeconds(-ago) : (DateTimeOffset?)null;
-        var admission = new LeaseAdmission(Request(100) with { MaxPerEndpoint = 8 });
+        var admission = new WebhookLeaseAdmission(Request(100) with { MaxPerEndpoint = 8 });
         admission.AddEndpoint(
-            new LeaseEndpoint("ep_1", "t", leased) { ConsecutiveFailures = failures, FailingSince = failingSince, LastFailedAt = failedAt });
+            new WebhookLeaseEndpoint("ep_1", "t", leased) { ConsecutiveFailures = failures, FailingSince = failingSince, LastFailedAt = failedAt });
         AddDue(admission, "ep_1", 1, 3);
 
         Assert.Equal(taken, admission.Admit().Count);
         var expected = openSeconds is { } open ? failedAt!.Value.AddSeconds(open) : leased > 0 ? s_now.AddSeconds(30) : s_now;
         Assert.Equal(expected, admission.DueAgainAt("ep_1"));
         Assert.Equal(
-            openSeconds is null ? EndpointCircuitState.Probing : EndpointCircuitState.Open,
-            EndpointCircuit.Of(failures, failingSince, failedAt, s_now, new WebhookCircuitBreakerOptions()).State);
+            openSeconds is null ? WebhookCircuitState.Probing : WebhookCircuitState.Open,
+            WebhookCircuit.Of(failures, failingSince, failedAt, s_now, new WebhookCircuitBreakerOptions()).State);
     }
 
     [Fact]
     public void NextSends_OnlyRateLimitedEndpointsThatSent_AtTheirNextSlot()
     {
-        var admission = new LeaseAdmission(Request(100));
-        admission.AddEndpoint(new LeaseEndpoint("ep_sent", null, 0) { RateLimit = 10, ConsecutiveFailures = 0 });
-        admission.AddEndpoint(new LeaseEndpoint("ep_waiting", null, 0) { RateLimit = 10, NextSendAt = s_now.AddMilliseconds(50), ConsecutiveFailures = 0 });
-        admission.AddEndpoint(new LeaseEndpoint("ep_unlimited", null, 0) { ConsecutiveFailures = 0 });
+        var admission = new WebhookLeaseAdmission(Request(100));
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_sent", null, 0) { RateLimit = 10, ConsecutiveFailures = 0 });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_waiting", null, 0) { RateLimit = 10, NextSendAt = s_now.AddMilliseconds(50), ConsecutiveFailures = 0 });
+        admission.AddEndpoint(new WebhookLeaseEndpoint("ep_unlimited", null, 0) { ConsecutiveFailures = 0 });
         AddDue(admission, "ep_sent", 1, 2);
         AddDue(admission, "ep_waiting", 10, 2);
         AddDue(admission, "ep_unlimited", 20, 2);
@@ -155,9 +155,9 @@ public sealed class LeaseAdmissionTests
         Assert.Throws<InvalidOperationException>(() => admission.AddDue("ep_unknown", 99, s_now));
     }
 
-    private static LeaseRequest Request(int max) => new("w", s_now, s_now.AddSeconds(30), max);
+    private static WebhookLeaseRequest Request(int max) => new("w", s_now, s_now.AddSeconds(30), max);
 
-    private static void AddDue(LeaseAdmission admission, string endpointId, long firstId, int count, int dueSecondsAgo = 1)
+    private static void AddDue(WebhookLeaseAdmission admission, string endpointId, long firstId, int count, int dueSecondsAgo = 1)
     {
         for (var i = 0; i < Math.Min(count, admission.DueToRead(endpointId)); i++)
         {

@@ -162,7 +162,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         Assert.True(leasedAt.Select(l => l.Owner).Distinct().Count() > 1, "One instance leased everything: the others never ran at once.");
     }
 
-    private static AttemptResult Succeeded(LeasedDelivery delivery, string owner, DateTimeOffset at) => new()
+    private static WebhookCompletedAttempt Succeeded(WebhookLeasedDelivery delivery, string owner, DateTimeOffset at) => new()
     {
         DeliveryId = delivery.Id,
         EndpointId = delivery.EndpointId,
@@ -170,8 +170,8 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         StartedAt = at,
         Duration = TimeSpan.FromMilliseconds(1),
         StatusCode = 204,
-        ErrorKind = AttemptErrorKind.None,
-        Status = DeliveryStatus.Succeeded,
+        ErrorKind = WebhookAttemptErrorKind.None,
+        Status = WebhookDeliveryStatus.Succeeded,
     };
 
     /// <summary>Endpoints of alice's with these ids (whose latest attempt succeeded), and <paramref name="messages"/> messages for her, one a millisecond.</summary>
@@ -197,7 +197,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
 
         var payload = Encoding.UTF8.GetBytes("{}");
         await store.AppendAsync(
-            [.. Enumerable.Range(0, messages).Select(i => new NewMessage($"msg_{i:D4}", "new-subscription", "POST", "alice", payload, s_t0.AddMilliseconds(i), null))],
+            [.. Enumerable.Range(0, messages).Select(i => new WebhookNewMessage($"msg_{i:D4}", "new-subscription", "POST", "alice", payload, s_t0.AddMilliseconds(i), null))],
             default);
     }
 
@@ -248,7 +248,7 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
 
         Assert.Equal(0, await store.ExpandAsync(s_t0, 10, default));
         Assert.Equal(0, (await store.GetBacklogAsync(s_t0.AddDays(1), default)).Pending);
-        await store.AppendAsync([new NewMessage("msg_0002", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes("{}"), s_t0)], default);
+        await store.AppendAsync([new WebhookNewMessage("msg_0002", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes("{}"), s_t0)], default);
         Assert.Equal(1, await store.ExpandAsync(s_t0, 10, default)); // New messages wait to be expanded.
     }
 
@@ -275,10 +275,10 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
 
         Assert.Equal(
             [
-                new AttemptHour("ep_0001", s_t0, 0, 2, new AttemptFailure(s_t0.AddMinutes(20), 502, AttemptErrorKind.HttpStatus, "later")),
-                new AttemptHour("ep_0001", s_t0.AddHours(1), 1, 0, null),
+                new WebhookAttemptHour("ep_0001", s_t0, 0, 2, new WebhookLastFailure(s_t0.AddMinutes(20), 502, WebhookAttemptErrorKind.HttpStatus, "later")),
+                new WebhookAttemptHour("ep_0001", s_t0.AddHours(1), 1, 0, null),
             ],
-            await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = s_t0 }, default));
+            await store.QueryAttemptStatsAsync(new WebhookAttemptStatsQuery { Tenant = "alice", Since = s_t0 }, default));
     }
 
     [SkippableFact]
@@ -325,8 +325,8 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
             """);
 
         Assert.Equal(
-            [new AttemptHour("ep_0001", s_t0, 7, 2, new AttemptFailure(s_t0.AddMinutes(20), null, AttemptErrorKind.Timeout, "later"))],
-            await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = s_t0 }, default));
+            [new WebhookAttemptHour("ep_0001", s_t0, 7, 2, new WebhookLastFailure(s_t0.AddMinutes(20), null, WebhookAttemptErrorKind.Timeout, "later"))],
+            await store.QueryAttemptStatsAsync(new WebhookAttemptStatsQuery { Tenant = "alice", Since = s_t0 }, default));
     }
 
     [SkippableFact]
@@ -380,11 +380,11 @@ public sealed class PostgreSqlInstancesTests : IAsyncLifetime
         await store.InitializeAsync(default);
         var polling = new WebhookEndpoint { Id = "ep_0002", Tenant = "alice", Url = null, Secrets = [], CreatedAt = s_t0 };
         Assert.True(await store.CreateEndpointAsync(polling, null, default));
-        var later = new NewMessage("msg_0004", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes("{}"), s_t0);
+        var later = new WebhookNewMessage("msg_0004", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes("{}"), s_t0);
         await store.AppendAsync([later], default);
         await TestPostgres.SettleAsync();
 
-        var page = await store.ReadFeedAsync(new FeedQuery { Endpoint = polling }, default);
+        var page = await store.ReadFeedAsync(new WebhookFeedQuery { Endpoint = polling }, default);
 
         Assert.Equal(["msg_0001", "msg_0002", "msg_0003", "msg_0004"], page.Messages.Select(m => m.Message.Id));
     }

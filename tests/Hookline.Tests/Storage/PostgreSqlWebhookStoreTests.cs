@@ -33,7 +33,7 @@ public sealed class PostgreSqlWebhookStoreTests : WebhookStoreConformanceTests
         string? position = null;
         async Task PollAsync()
         {
-            var page = await Store.ReadFeedAsync(new FeedQuery { Endpoint = endpoint, After = position }, default);
+            var page = await Store.ReadFeedAsync(new WebhookFeedQuery { Endpoint = endpoint, After = position }, default);
             seen.AddRange(page.Messages.Select(m => m.Message.Id));
             position = page.Position;
         }
@@ -71,7 +71,7 @@ public sealed class PostgreSqlWebhookStoreTests : WebhookStoreConformanceTests
         {
             while (!done.IsCancellationRequested)
             {
-                var page = await Store.ReadFeedAsync(new FeedQuery { Endpoint = endpoint, After = position }, default);
+                var page = await Store.ReadFeedAsync(new WebhookFeedQuery { Endpoint = endpoint, After = position }, default);
                 seen.AddRange(page.Messages.Select(m => m.Message.Id));
                 position = page.Position;
             }
@@ -94,7 +94,7 @@ public sealed class PostgreSqlWebhookStoreTests : WebhookStoreConformanceTests
         await TestPostgres.SettleAsync();
         await done.CancelAsync();
         await reader;
-        var page = await Store.ReadFeedAsync(new FeedQuery { Endpoint = endpoint, After = position }, default);
+        var page = await Store.ReadFeedAsync(new WebhookFeedQuery { Endpoint = endpoint, After = position }, default);
         seen.AddRange(page.Messages.Select(m => m.Message.Id));
 
         Assert.Equal(published.Order(StringComparer.Ordinal), seen.Order(StringComparer.Ordinal)); // Each once: none skipped, none twice.
@@ -109,12 +109,12 @@ public sealed class PostgreSqlWebhookStoreTests : WebhookStoreConformanceTests
         await using var dataSource = NpgsqlDataSource.Create(onlyOne.ConnectionString);
         var store = new PostgreSqlWebhookStore(dataSource, _schema);
         await store.InitializeAsync(default);
-        var message = new NewMessage("msg_pool", "new-subscription", "POST", "alice", "{}"u8.ToArray(), T0);
+        var message = new WebhookNewMessage("msg_pool", "new-subscription", "POST", "alice", "{}"u8.ToArray(), T0);
 
         await using (var connection = await dataSource.OpenConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            Assert.Equal(new StoredMessage(message.Id, false), await store.AppendAsync(message, transaction, default));
+            Assert.Equal(new WebhookPublishResult(message.Id, false), await store.AppendAsync(message, transaction, default));
             await transaction.CommitAsync();
         }
 

@@ -8,10 +8,10 @@ public sealed class QueryLimitTests
     [Fact]
     public void Limit_BelowZero_IsRefusedByEveryQuery()
     {
-        Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => new MessageQuery { Limit = -1 }).ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AttemptQuery { Limit = -1 });
-        Assert.Throws<ArgumentOutOfRangeException>(() => new EndpointQuery { Tenant = "acme", Limit = -1 });
-        Assert.Equal(0, new MessageQuery { Limit = 0 }.Limit);
-        Assert.Equal(50, new AttemptQuery().Limit);
+        Assert.Equal("value", Assert.Throws<ArgumentOutOfRangeException>(() => new WebhookMessageQuery { Limit = -1 }).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WebhookAttemptQuery { Limit = -1 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WebhookEndpointQuery { Tenant = "acme", Limit = -1 });
+        Assert.Equal(0, new WebhookMessageQuery { Limit = 0 }.Limit);
+        Assert.Equal(50, new WebhookAttemptQuery().Limit);
     }
 }

@@ -76,7 +76,7 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
 
             var endpoint = (await store.GetEndpointAsync("ep_0001", default))!;
             Assert.Equal(1, endpoint.Version);
-            Assert.Equal(["ep_0001"], (await store.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice" }, default)).Select(e => e.Id));
+            Assert.Equal(["ep_0001"], (await store.QueryEndpointsAsync(new WebhookEndpointQuery { Tenant = "alice" }, default)).Select(e => e.Id));
             Assert.Equal(WebhookEndpointWrite.Written, await store.UpdateEndpointAsync(endpoint with { Description = "migrated" }, default));
             Assert.Equal(2, (await store.GetEndpointAsync("ep_0001", default))!.Version);
         }
@@ -152,13 +152,13 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
             await store.InitializeAsync(default);
 
             var epoch = DateTimeOffset.UnixEpoch;
-            var hours = await store.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = "alice", Since = epoch }, default);
+            var hours = await store.QueryAttemptStatsAsync(new WebhookAttemptStatsQuery { Tenant = "alice", Since = epoch }, default);
 
             Assert.Equal(
                 [
-                    new AttemptHour(
-                        "ep_0001", epoch, 0, 2, new AttemptFailure(epoch.AddMinutes(20), 502, AttemptErrorKind.HttpStatus, "later")),
-                    new AttemptHour("ep_0001", epoch.AddHours(1), 1, 0, null),
+                    new WebhookAttemptHour(
+                        "ep_0001", epoch, 0, 2, new WebhookLastFailure(epoch.AddMinutes(20), 502, WebhookAttemptErrorKind.HttpStatus, "later")),
+                    new WebhookAttemptHour("ep_0001", epoch.AddHours(1), 1, 0, null),
                 ],
                 hours);
         }
@@ -258,11 +258,11 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
                 Id = "ep_0002", Tenant = "alice", Url = null, Secrets = [], CreatedAt = DateTimeOffset.UnixEpoch,
             };
             Assert.True(await store.CreateEndpointAsync(polling, null, default));
-            var later = new NewMessage(
+            var later = new WebhookNewMessage(
                 "msg_0004", "new-subscription", "POST", "alice", "{}"u8.ToArray(), DateTimeOffset.UnixEpoch.AddDays(1));
             await store.AppendAsync([later], default);
 
-            var page = await store.ReadFeedAsync(new FeedQuery { Endpoint = polling }, default);
+            var page = await store.ReadFeedAsync(new WebhookFeedQuery { Endpoint = polling }, default);
 
             Assert.Equal(["msg_0001", "msg_0002", "msg_0003", "msg_0004"], page.Messages.Select(m => m.Message.Id));
         }
@@ -281,14 +281,14 @@ public sealed class SqliteWebhookStoreTests : WebhookStoreConformanceTests
         await ExecuteAsync("CREATE TRIGGER refuse BEFORE INSERT ON attempts BEGIN SELECT RAISE(FAIL, 'refused'); END;");
 
         await Assert.ThrowsAsync<SqliteException>(
-            () => Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default));
+            () => Queue.CompleteAsync([Result(leased, "w", WebhookDeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default));
 
         // Closing the writer would have made it the file's last connection in WAL mode: its close deletes the WAL, under the
         // pooled readers that read the file before the migrations.
         Assert.True(File.Exists(_file + "-wal"), "the WAL is kept while the store is open");
         Assert.Empty(await Log.ListAttemptsAsync(stored.MessageId, default));
         await ExecuteAsync("DROP TRIGGER refuse;");
-        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(2), default);
+        await Queue.CompleteAsync([Result(leased, "w", WebhookDeliveryStatus.Succeeded, 204)], T0.AddSeconds(2), default);
         Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
     }
 

@@ -15,7 +15,7 @@ public abstract partial class WebhookStoreConformanceTests
 
         Assert.Equal(2, leased.Count);
         var first = leased[0];
-        Assert.Equal((0, "new-subscription", "POST", endpoint.Id, endpoint.Url), (first.Attempts, first.Webhook, first.Method, first.EndpointId, first.Url));
+        Assert.Equal((0, "new-subscription", "POST", endpoint.Id, endpoint.Url), (first.Attempts, first.EventType, first.Method, first.EndpointId, first.Url));
         Assert.Equal(s_payload, first.Payload.ToArray());
         Assert.Equal(endpoint.Secrets, first.Secrets);
         var third = await Queue.LeaseAsync(new("worker-1", T0.AddSeconds(10), T0.AddSeconds(40), 10), default);
@@ -94,7 +94,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(other.Id, Assert.Single(second).EndpointId);
         // Not attempted, not counted, not moved: it keeps its place, ahead of anything published to the endpoint later.
         var held = Assert.Single(await Log.ListDeliveriesAsync(messages[1].MessageId, default));
-        Assert.Equal((DeliveryStatus.Pending, 0, T0.AddMilliseconds(1)), (held.Status, held.Attempts, held.NextAttemptAt));
+        Assert.Equal((WebhookDeliveryStatus.Pending, 0, T0.AddMilliseconds(1)), (held.Status, held.Attempts, held.NextAttemptAt));
         await AppendExpandedAsync([Message("alice", at: T0.AddMilliseconds(20))], default);
         var again = now.AddMilliseconds(50);
         Assert.Empty(await Queue.LeaseAsync(new("w2", again, again.AddSeconds(30), 10) { MaxPerEndpoint = 1 }, default));
@@ -116,7 +116,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(2, afterExpiry.Count);
         Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddSeconds(31), T0.AddSeconds(61), 10) { MaxPerEndpoint = 2 }, default));
 
-        await Queue.CompleteAsync([Result(afterExpiry[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(31), default);
+        await Queue.CompleteAsync([Result(afterExpiry[0], "w", WebhookDeliveryStatus.Succeeded, 200)], T0.AddSeconds(31), default);
         Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(32), T0.AddSeconds(62), 10) { MaxPerEndpoint = 2 }, default));
         var attempts = new List<int>();
         foreach (var message in messages)
@@ -134,16 +134,16 @@ public abstract partial class WebhookStoreConformanceTests
         var messages = await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddMilliseconds(1))], default);
         var first = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(1), T0.AddSeconds(30), 10) { MaxPerEndpoint = 1 }, default));
 
-        var request = new LeaseRequest("w", T0.AddSeconds(2), T0.AddSeconds(30), 10)
+        var request = new WebhookLeaseRequest("w", T0.AddSeconds(2), T0.AddSeconds(30), 10)
         {
             MaxPerEndpoint = 1,
-            Completed = [Result(first, "w", DeliveryStatus.Pending, 503, next: T0.AddMinutes(5))],
+            Completed = [Result(first, "w", WebhookDeliveryStatus.Pending, 503, next: T0.AddMinutes(5))],
         };
         var second = Assert.Single(await Queue.LeaseAsync(request, default));
 
         Assert.Equal(messages[1].MessageId, second.MessageId); // The endpoint's one slot was free: the first attempt is done.
         var retrying = Assert.Single(await Log.ListDeliveriesAsync(messages[0].MessageId, default));
-        Assert.Equal((DeliveryStatus.Pending, 1, T0.AddMinutes(5)), (retrying.Status, retrying.Attempts, retrying.NextAttemptAt));
+        Assert.Equal((WebhookDeliveryStatus.Pending, 1, T0.AddMinutes(5)), (retrying.Status, retrying.Attempts, retrying.NextAttemptAt));
         Assert.Equal(503, Assert.Single(await Log.ListAttemptsAsync(messages[0].MessageId, default)).StatusCode);
         Assert.Equal(T0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince); // The attempt started at T0.
     }
@@ -159,7 +159,7 @@ public abstract partial class WebhookStoreConformanceTests
         var retrying = await Queue.LeaseAsync(
             new("w", T0.AddSeconds(2), T0.AddSeconds(32), 10)
             {
-                Completed = [Result(Assert.Single(leased), "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(7))],
+                Completed = [Result(Assert.Single(leased), "w", WebhookDeliveryStatus.Pending, 503, next: T0.AddSeconds(7))],
             },
             default);
 
@@ -188,7 +188,7 @@ public abstract partial class WebhookStoreConformanceTests
         var held = (await Log.ListDeliveriesAsync(messages[1].MessageId, default))
             .Concat(await Log.ListDeliveriesAsync(messages[2].MessageId, default));
         Assert.Equal(
-            [(DeliveryStatus.Pending, 0, T0.AddMilliseconds(100)), (DeliveryStatus.Pending, 0, T0.AddMilliseconds(101))],
+            [(WebhookDeliveryStatus.Pending, 0, T0.AddMilliseconds(100)), (WebhookDeliveryStatus.Pending, 0, T0.AddMilliseconds(101))],
             held.Select(d => (d.Status, d.Attempts, d.NextAttemptAt)));
         Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddMilliseconds(249), T0.AddSeconds(30), 10), default));
         var next = await Queue.LeaseAsync(new("other", T0.AddMilliseconds(250), T0.AddSeconds(30), 10), default);
@@ -253,10 +253,10 @@ public abstract partial class WebhookStoreConformanceTests
         var probe = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(1), T0.AddSeconds(31), 10) { MaxPerEndpoint = 8 }, default));
         Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddSeconds(2), T0.AddSeconds(32), 10) { MaxPerEndpoint = 8 }, default));
 
-        var request = new LeaseRequest("w", T0.AddSeconds(3), T0.AddSeconds(33), 10)
+        var request = new WebhookLeaseRequest("w", T0.AddSeconds(3), T0.AddSeconds(33), 10)
         {
             MaxPerEndpoint = 8,
-            Completed = [Result(probe, "w", DeliveryStatus.Succeeded, 200)],
+            Completed = [Result(probe, "w", WebhookDeliveryStatus.Succeeded, 200)],
         };
 
         Assert.Equal(3, (await Queue.LeaseAsync(request, default)).Count);
@@ -269,19 +269,19 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice");
         var messages = await AppendExpandedAsync([.. Enumerable.Range(0, 6).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
         var breaker = new WebhookCircuitBreakerOptions { FailureThreshold = 2, BreakDuration = TimeSpan.FromSeconds(10) };
-        LeaseRequest Lease(int seconds, params AttemptResult[] completed) =>
+        WebhookLeaseRequest Lease(int seconds, params WebhookCompletedAttempt[] completed) =>
             new("w", T0.AddSeconds(seconds), T0.AddSeconds(seconds + 30), 10) { MaxPerEndpoint = 8, CircuitBreaker = breaker, Completed = completed };
         var first = await Queue.LeaseAsync(Lease(1), default);
         Assert.Equal(6, first.Count);
 
         // Two failures in a row (started at T0 + 1 s): open until T0 + 11 s. The four in flight end meanwhile, as retries.
-        var failed = first.Take(2).Select(d => Result(d, "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(2)) with { StartedAt = T0.AddSeconds(1) });
+        var failed = first.Take(2).Select(d => Result(d, "w", WebhookDeliveryStatus.Pending, 503, next: T0.AddSeconds(2)) with { StartedAt = T0.AddSeconds(1) });
         var open = await Queue.LeaseAsync(Lease(2, [.. failed]), default);
         var stored = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
         Assert.Equal((2, T0.AddSeconds(1)), (stored.ConsecutiveFailures, stored.LastFailedAt));
         Assert.Empty(open);
         Assert.Equal(T0.AddSeconds(11), open.NextDueAt);
-        var retrying = first.Skip(2).Select(d => Result(d, "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(3)) with { StartedAt = T0.AddSeconds(1) });
+        var retrying = first.Skip(2).Select(d => Result(d, "w", WebhookDeliveryStatus.Pending, 503, next: T0.AddSeconds(3)) with { StartedAt = T0.AddSeconds(1) });
         Assert.Empty(await Queue.LeaseAsync(Lease(3, [.. retrying]), default));
         Assert.Empty(await Queue.LeaseAsync(Lease(10), default));
         Assert.Equal([1, 1, 1, 1, 1, 1], await AttemptsAsync(messages));
@@ -290,11 +290,11 @@ public abstract partial class WebhookStoreConformanceTests
         // succeeds closes it.
         var probe = Assert.Single(await Queue.LeaseAsync(Lease(11), default));
         Assert.Equal(messages[0].MessageId, probe.MessageId);
-        var reopened = await Queue.LeaseAsync(Lease(12, Result(probe, "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(12)) with { StartedAt = T0.AddSeconds(11) }), default);
+        var reopened = await Queue.LeaseAsync(Lease(12, Result(probe, "w", WebhookDeliveryStatus.Pending, 503, next: T0.AddSeconds(12)) with { StartedAt = T0.AddSeconds(11) }), default);
         Assert.Empty(reopened);
         Assert.Equal(T0.AddSeconds(21), reopened.NextDueAt);
         var second = Assert.Single(await Queue.LeaseAsync(Lease(21), default));
-        var closed = await Queue.LeaseAsync(Lease(22, Result(second, "w", DeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(21) }), default);
+        var closed = await Queue.LeaseAsync(Lease(22, Result(second, "w", WebhookDeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(21) }), default);
         Assert.Equal(5, closed.Count);
         Assert.Equal(0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.ConsecutiveFailures);
     }
@@ -320,12 +320,12 @@ public abstract partial class WebhookStoreConformanceTests
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
         var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
 
-        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default);
+        await Queue.CompleteAsync([Result(leased, "w", WebhookDeliveryStatus.Succeeded, 204)], T0.AddSeconds(1), default);
 
         var delivery = Assert.Single(await Log.ListDeliveriesAsync(stored.MessageId, default));
-        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+        Assert.Equal((WebhookDeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
         var attempt = Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
-        Assert.Equal(new DeliveryAttempt(attempt.Id, leased.Id, stored.MessageId, endpoint.Id, "new-subscription", T0, TimeSpan.FromMilliseconds(12.5), 204, "ok", AttemptErrorKind.None, null), attempt);
+        Assert.Equal(new WebhookAttempt(attempt.Id, leased.Id, stored.MessageId, endpoint.Id, "new-subscription", T0, TimeSpan.FromMilliseconds(12.5), 204, "ok", WebhookAttemptErrorKind.None, null), attempt);
         Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
         Assert.Null((await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
     }
@@ -340,7 +340,7 @@ public abstract partial class WebhookStoreConformanceTests
         const string Error = "Bad \"gateway\" \\ 💥";
 
         await Queue.CompleteAsync(
-            [Result(leased, "w", DeliveryStatus.Pending, 502, next: T0.AddMinutes(1)) with { ResponseBody = Body, Error = Error }],
+            [Result(leased, "w", WebhookDeliveryStatus.Pending, 502, next: T0.AddMinutes(1)) with { ResponseBody = Body, Error = Error }],
             T0,
             default);
 
@@ -355,7 +355,7 @@ public abstract partial class WebhookStoreConformanceTests
         await AppendExpandedAsync([Message("alice")], default);
         var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
 
-        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Pending, 500, next: T0.AddSeconds(5))], T0, default);
+        await Queue.CompleteAsync([Result(leased, "w", WebhookDeliveryStatus.Pending, 500, next: T0.AddSeconds(5))], T0, default);
 
         Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddSeconds(4), T0.AddSeconds(34), 10), default));
         var again = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddSeconds(5), T0.AddSeconds(35), 10), default));
@@ -363,7 +363,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(T0, again.FailingSince);
         Assert.Equal(T0, (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
 
-        await Queue.CompleteAsync([Result(again, "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(6), default);
+        await Queue.CompleteAsync([Result(again, "w", WebhookDeliveryStatus.Succeeded, 200)], T0.AddSeconds(6), default);
         Assert.Null((await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince);
     }
 
@@ -373,18 +373,18 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([.. Enumerable.Range(0, 6).Select(i => Message("alice", at: T0.AddMilliseconds(i)))], default);
         var leased = await Queue.LeaseAsync(new("w", T0.AddSeconds(1), T0.AddSeconds(30), 10), default);
-        AttemptResult At(int second, DeliveryStatus status, int statusCode) =>
-            Result(leased[second], "w", status, statusCode, next: status == DeliveryStatus.Pending ? T0.AddHours(1) : null)
+        WebhookCompletedAttempt At(int second, WebhookDeliveryStatus status, int statusCode) =>
+            Result(leased[second], "w", status, statusCode, next: status == WebhookDeliveryStatus.Pending ? T0.AddHours(1) : null)
             with { StartedAt = T0.AddSeconds(second) };
         async Task<DateTimeOffset?> FailingSinceAsync() => (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.FailingSince;
 
         await Queue.CompleteAsync(
-            [At(0, DeliveryStatus.Pending, 500), At(1, DeliveryStatus.Succeeded, 200), At(2, DeliveryStatus.Pending, 502), At(3, DeliveryStatus.Failed, 500)],
+            [At(0, WebhookDeliveryStatus.Pending, 500), At(1, WebhookDeliveryStatus.Succeeded, 200), At(2, WebhookDeliveryStatus.Pending, 502), At(3, WebhookDeliveryStatus.Failed, 500)],
             T0.AddSeconds(4),
             default);
         Assert.Equal(T0.AddSeconds(2), await FailingSinceAsync()); // The first failure after the latest success.
 
-        await Queue.CompleteAsync([At(4, DeliveryStatus.Pending, 503), At(5, DeliveryStatus.Succeeded, 204)], T0.AddSeconds(6), default);
+        await Queue.CompleteAsync([At(4, WebhookDeliveryStatus.Pending, 503), At(5, WebhookDeliveryStatus.Succeeded, 204)], T0.AddSeconds(6), default);
         Assert.Null(await FailingSinceAsync());
         foreach (var delivery in leased)
         {
@@ -400,11 +400,11 @@ public abstract partial class WebhookStoreConformanceTests
         var stale = Assert.Single(await Queue.LeaseAsync(new("slow", T0, T0.AddSeconds(30), 10), default));
         Assert.Single(await Queue.LeaseAsync(new("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10), default));
 
-        await Queue.CompleteAsync([Result(stale, "slow", DeliveryStatus.Failed, 500)], T0.AddSeconds(31), default);
+        await Queue.CompleteAsync([Result(stale, "slow", WebhookDeliveryStatus.Failed, 500)], T0.AddSeconds(31), default);
 
         // Its attempt was sent: logged, and so counted; its outcome is not applied.
         var delivery = Assert.Single(await Log.ListDeliveriesAsync(stored.MessageId, default));
-        Assert.Equal((DeliveryStatus.Pending, 1), (delivery.Status, delivery.Attempts));
+        Assert.Equal((WebhookDeliveryStatus.Pending, 1), (delivery.Status, delivery.Attempts));
         Assert.Single(await Log.ListAttemptsAsync(stored.MessageId, default));
         Assert.Equal(0, Assert.Single(await Queue.LeaseAsync(new("other", T0.AddSeconds(61), T0.AddSeconds(91), 10), default)).Attempts);
     }
@@ -417,14 +417,14 @@ public abstract partial class WebhookStoreConformanceTests
         await AppendExpandedAsync([Message("alice")], default);
         var stale = Assert.Single(await Queue.LeaseAsync(new("slow", T0, T0.AddSeconds(30), 10), default));
         var taken = Assert.Single(await Queue.LeaseAsync(new("fast", T0.AddSeconds(30), T0.AddSeconds(60), 10), default));
-        await Queue.CompleteAsync([Result(taken, "fast", DeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(30) }], T0.AddSeconds(31), default);
+        await Queue.CompleteAsync([Result(taken, "fast", WebhookDeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(30) }], T0.AddSeconds(31), default);
         await AppendExpandedAsync([Message("bob", at: T0.AddSeconds(31))], default);
         var stillOurs = Assert.Single(await Queue.LeaseAsync(new("slow", T0.AddSeconds(31), T0.AddSeconds(61), 10), default));
 
         await Queue.CompleteAsync(
             [
-                Result(stale, "slow", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "It answered 410 Gone." },
-                Result(stillOurs, "slow", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)) with { StartedAt = T0.AddSeconds(31) },
+                Result(stale, "slow", WebhookDeliveryStatus.Failed, 410) with { DisableEndpointReason = "It answered 410 Gone." },
+                Result(stillOurs, "slow", WebhookDeliveryStatus.Pending, 500, next: T0.AddMinutes(1)) with { StartedAt = T0.AddSeconds(31) },
             ],
             T0.AddSeconds(32),
             default);
@@ -444,21 +444,21 @@ public abstract partial class WebhookStoreConformanceTests
 
         await Queue.CompleteAsync(
             [
-                Result(leased[0], "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "It answered 410 Gone." },
-                Result(leased[1], "w", DeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(1) },
+                Result(leased[0], "w", WebhookDeliveryStatus.Failed, 410) with { DisableEndpointReason = "It answered 410 Gone." },
+                Result(leased[1], "w", WebhookDeliveryStatus.Succeeded, 200) with { StartedAt = T0.AddSeconds(1) },
             ],
             T0.AddSeconds(2),
             default);
 
-        async Task<(DeliveryStatus, int)> DeliveryAsync(StoredMessage message)
+        async Task<(WebhookDeliveryStatus, int)> DeliveryAsync(WebhookPublishResult message)
         {
             var delivery = Assert.Single(await Log.ListDeliveriesAsync(message.MessageId, default));
             return (delivery.Status, delivery.Attempts);
         }
 
-        Assert.Equal((DeliveryStatus.Failed, 1), await DeliveryAsync(messages[0]));
-        Assert.Equal((DeliveryStatus.Succeeded, 1), await DeliveryAsync(messages[1]));
-        Assert.Equal((DeliveryStatus.Failed, 0), await DeliveryAsync(messages[2])); // Pending, never sent: failed with its endpoint.
+        Assert.Equal((WebhookDeliveryStatus.Failed, 1), await DeliveryAsync(messages[0]));
+        Assert.Equal((WebhookDeliveryStatus.Succeeded, 1), await DeliveryAsync(messages[1]));
+        Assert.Equal((WebhookDeliveryStatus.Failed, 0), await DeliveryAsync(messages[2])); // Pending, never sent: failed with its endpoint.
         var disabled = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
         Assert.Equal((false, "It answered 410 Gone.", (DateTimeOffset?)null), (disabled.Enabled, disabled.DisabledReason, disabled.FailingSince));
     }
@@ -475,12 +475,12 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(WebhookEndpointWrite.Written, await Endpoints.DeleteEndpointAsync(deleted.Id, null, default));
 
         await Queue.CompleteAsync(
-            [.. leased.Select(l => Result(l, "w", DeliveryStatus.Succeeded, 200) with { ResponseBody = $"for {l.EndpointId}" })],
+            [.. leased.Select(l => Result(l, "w", WebhookDeliveryStatus.Succeeded, 200) with { ResponseBody = $"for {l.EndpointId}" })],
             T0.AddSeconds(1),
             default);
 
         var delivery = Assert.Single(await Log.ListDeliveriesAsync(kept.MessageId, default));
-        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+        Assert.Equal((WebhookDeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
         // A delivery made after the delete (SQLite may give it the deleted delivery's id) has no attempt but its own.
         await CreateEndpointAsync("bob");
         var later = (await AppendExpandedAsync([Message("bob")], default))[0];
@@ -494,16 +494,16 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice"), Message("alice"), Message("alice"), Message("alice")], default);
         var leased = await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default);
-        async Task<long> VersionAfterAsync(AttemptResult result)
+        async Task<long> VersionAfterAsync(WebhookCompletedAttempt result)
         {
             await Queue.CompleteAsync([result], T0.AddSeconds(1), default);
             return (await Endpoints.GetEndpointAsync(endpoint.Id, default))!.Version;
         }
 
-        Assert.Equal(2, await VersionAfterAsync(Result(leased[0], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Failing since.
-        Assert.Equal(3, await VersionAfterAsync(Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Two in a row.
-        Assert.Equal(4, await VersionAfterAsync(Result(leased[2], "w", DeliveryStatus.Succeeded, 200))); // Failing no more.
-        Assert.InRange(await VersionAfterAsync(Result(leased[3], "w", DeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }), 5, long.MaxValue);
+        Assert.Equal(2, await VersionAfterAsync(Result(leased[0], "w", WebhookDeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Failing since.
+        Assert.Equal(3, await VersionAfterAsync(Result(leased[1], "w", WebhookDeliveryStatus.Pending, 500, next: T0.AddMinutes(1)))); // Two in a row.
+        Assert.Equal(4, await VersionAfterAsync(Result(leased[2], "w", WebhookDeliveryStatus.Succeeded, 200))); // Failing no more.
+        Assert.InRange(await VersionAfterAsync(Result(leased[3], "w", WebhookDeliveryStatus.Failed, 410) with { DisableEndpointReason = "410 Gone" }), 5, long.MaxValue);
         var disabled = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
         Assert.Equal((false, "410 Gone"), (disabled.Enabled, disabled.DisabledReason));
 
@@ -529,14 +529,14 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
         var leased = Assert.Single(await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default));
-        await Queue.CompleteAsync([Result(leased, "w", DeliveryStatus.Failed, 500)], T0, default);
+        await Queue.CompleteAsync([Result(leased, "w", WebhookDeliveryStatus.Failed, 500)], T0, default);
 
-        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddHours(1), default));
+        Assert.Equal(WebhookResendOutcome.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddHours(1), default));
 
         var again = Assert.Single(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
         Assert.Equal((stored.MessageId, 0), (again.MessageId, again.Attempts));
-        Assert.Equal(DeliveryResend.NotFound, await Queue.ResendAsync("msg_unknown", endpoint.Id, T0, default));
-        Assert.Equal(DeliveryResend.NotFound, await Queue.ResendAsync(stored.MessageId, "ep_unknown", T0, default));
+        Assert.Equal(WebhookResendOutcome.NotFound, await Queue.ResendAsync("msg_unknown", endpoint.Id, T0, default));
+        Assert.Equal(WebhookResendOutcome.NotFound, await Queue.ResendAsync(stored.MessageId, "ep_unknown", T0, default));
     }
 
     [SkippableFact]
@@ -546,7 +546,7 @@ public abstract partial class WebhookStoreConformanceTests
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
         var later = await CreateEndpointAsync("alice");
 
-        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored.MessageId, later.Id, T0, default));
+        Assert.Equal(WebhookResendOutcome.Resent, await Queue.ResendAsync(stored.MessageId, later.Id, T0, default));
 
         Assert.Equal(2, (await Log.ListDeliveriesAsync(stored.MessageId, default)).Count);
     }
@@ -559,17 +559,17 @@ public abstract partial class WebhookStoreConformanceTests
         var leased = await Queue.LeaseAsync(new("w", T0, T0.AddSeconds(30), 10), default);
         var inFlight = leased.Single(l => l.MessageId == stored[0].MessageId);
 
-        Assert.Equal(DeliveryResend.InFlight, await Queue.ResendAsync(stored[0].MessageId, endpoint.Id, T0.AddSeconds(10), default));
+        Assert.Equal(WebhookResendOutcome.InFlight, await Queue.ResendAsync(stored[0].MessageId, endpoint.Id, T0.AddSeconds(10), default));
 
         // Still leased to w: no other dispatcher sends it meanwhile, and w's attempt is recorded as the delivery's outcome.
         Assert.Empty(await Queue.LeaseAsync(new("other", T0.AddSeconds(10), T0.AddSeconds(40), 10), default));
-        await Queue.CompleteAsync([Result(inFlight, "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(11), default);
+        await Queue.CompleteAsync([Result(inFlight, "w", WebhookDeliveryStatus.Succeeded, 200)], T0.AddSeconds(11), default);
         var delivery = (await Log.ListDeliveriesAsync(stored[0].MessageId, default)).Single();
-        Assert.Equal((DeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
+        Assert.Equal((WebhookDeliveryStatus.Succeeded, 1), (delivery.Status, delivery.Attempts));
 
         // Once the attempt has ended, or its lease has run out (its dispatcher crashed), a resend goes through.
-        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored[0].MessageId, endpoint.Id, T0.AddSeconds(12), default));
-        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored[1].MessageId, endpoint.Id, T0.AddSeconds(30), default));
+        Assert.Equal(WebhookResendOutcome.Resent, await Queue.ResendAsync(stored[0].MessageId, endpoint.Id, T0.AddSeconds(12), default));
+        Assert.Equal(WebhookResendOutcome.Resent, await Queue.ResendAsync(stored[1].MessageId, endpoint.Id, T0.AddSeconds(30), default));
         var again = await Queue.LeaseAsync(new("other", T0.AddSeconds(30), T0.AddSeconds(60), 10), default);
         Assert.Equal([stored[0].MessageId, stored[1].MessageId], again.Select(l => l.MessageId).Order(StringComparer.Ordinal));
         Assert.All(again, l => Assert.Equal(0, l.Attempts));
@@ -581,7 +581,7 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddHours(2)), Message("alice", at: T0.AddHours(3))], default);
         var leased = await Queue.LeaseAsync(new("w", T0.AddHours(3), T0.AddHours(4), 10), default);
-        await Queue.CompleteAsync([.. leased.Take(2).Select(l => Result(l, "w", DeliveryStatus.Failed, 500)), Result(leased[2], "w", DeliveryStatus.Succeeded, 200)], T0.AddHours(3), default);
+        await Queue.CompleteAsync([.. leased.Take(2).Select(l => Result(l, "w", WebhookDeliveryStatus.Failed, 500)), Result(leased[2], "w", WebhookDeliveryStatus.Succeeded, 200)], T0.AddHours(3), default);
 
         var recovered = await Queue.RecoverAsync(endpoint.Id, T0.AddHours(1), T0.AddHours(5), default);
 
@@ -603,8 +603,8 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(1, await Queue.RecoverAsync(endpoint.Id, T0, T0.AddSeconds(1), default));
 
         Assert.Empty(await Queue.LeaseAsync(new("w2", T0.AddSeconds(2), T0.AddSeconds(32), 10), default));
-        await Queue.CompleteAsync([Result(inFlight, "w", DeliveryStatus.Succeeded, 200)], T0.AddSeconds(3), default);
-        Assert.Equal(DeliveryStatus.Succeeded, Assert.Single(await Log.ListDeliveriesAsync(message.MessageId, default)).Status);
+        await Queue.CompleteAsync([Result(inFlight, "w", WebhookDeliveryStatus.Succeeded, 200)], T0.AddSeconds(3), default);
+        Assert.Equal(WebhookDeliveryStatus.Succeeded, Assert.Single(await Log.ListDeliveriesAsync(message.MessageId, default)).Status);
         Assert.Empty(await Queue.LeaseAsync(new("w2", T0.AddSeconds(31), T0.AddSeconds(61), 10), default));
     }
 
@@ -614,13 +614,13 @@ public abstract partial class WebhookStoreConformanceTests
         await CreateEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(5)), Message("alice", at: T0.AddHours(1))], default);
 
-        Assert.Equal(new BacklogStats(3, T0), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
+        Assert.Equal(new WebhookBacklog(3, T0), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
         var leased = await Queue.LeaseAsync(new("w", T0.AddSeconds(10), T0.AddSeconds(40), 1), default);
-        Assert.Equal(new BacklogStats(3, T0.AddSeconds(5)), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
+        Assert.Equal(new WebhookBacklog(3, T0.AddSeconds(5)), await Queue.GetBacklogAsync(T0.AddSeconds(10), default));
 
         // Its attempt failed: the endpoint counts as failing.
-        await Queue.CompleteAsync([Result(Assert.Single(leased), "w", DeliveryStatus.Pending, 503, next: T0.AddMinutes(1))], T0.AddSeconds(11), default);
-        Assert.Equal(new BacklogStats(3, T0.AddSeconds(5), 1), await Queue.GetBacklogAsync(T0.AddSeconds(11), default));
+        await Queue.CompleteAsync([Result(Assert.Single(leased), "w", WebhookDeliveryStatus.Pending, 503, next: T0.AddMinutes(1))], T0.AddSeconds(11), default);
+        Assert.Equal(new WebhookBacklog(3, T0.AddSeconds(5), 1), await Queue.GetBacklogAsync(T0.AddSeconds(11), default));
     }
 
     [SkippableFact]
@@ -629,7 +629,7 @@ public abstract partial class WebhookStoreConformanceTests
         await CreateEndpointAsync("alice");
         var messages = await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddDays(1)), Message("alice", at: T0.AddDays(40))], default);
         var leased = await Queue.LeaseAsync(new("w", T0.AddDays(1), T0.AddDays(2), 1), default);
-        await Queue.CompleteAsync([Result(leased[0], "w", DeliveryStatus.Succeeded, 200)], T0.AddDays(1), default);
+        await Queue.CompleteAsync([Result(leased[0], "w", WebhookDeliveryStatus.Succeeded, 200)], T0.AddDays(1), default);
 
         var purged = await Queue.PurgeAsync(T0.AddDays(30), default);
 
@@ -665,7 +665,7 @@ public abstract partial class WebhookStoreConformanceTests
 
         var deliveries = await Log.ListDeliveriesAsync(stored.MessageId, default);
         Assert.Equal(new[] { all.Id, matching.Id }.Order(), deliveries.Select(d => d.EndpointId).Order());
-        Assert.All(deliveries, d => Assert.Equal((DeliveryStatus.Pending, 0, T0), (d.Status, d.Attempts, d.NextAttemptAt)));
+        Assert.All(deliveries, d => Assert.Equal((WebhookDeliveryStatus.Pending, 0, T0), (d.Status, d.Attempts, d.NextAttemptAt)));
         Assert.Equal(2, (await Queue.GetBacklogAsync(T0, default)).Pending);
     }
 
@@ -725,7 +725,7 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await Messages.AppendAsync([Message("alice")], default))[0];
-        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0, default));
+        Assert.Equal(WebhookResendOutcome.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0, default));
 
         Assert.Equal(1, await Queue.ExpandAsync(T0, 10, default));
 
@@ -755,7 +755,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(Count * 2, (await Queue.GetBacklogAsync(T0.AddHours(1), default)).Pending);
     }
 
-    private async Task<List<int>> AttemptsAsync(IEnumerable<StoredMessage> messages)
+    private async Task<List<int>> AttemptsAsync(IEnumerable<WebhookPublishResult> messages)
     {
         var attempts = new List<int>();
         foreach (var message in messages)

@@ -113,15 +113,15 @@ public abstract partial class WebhookStoreConformanceTests
 
         await CreateEndpointAsync(null);
 
-        var first = await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Limit = 2 }, default);
-        var second = await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = first[^1].Id, Limit = 2 }, default);
-        var last = await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = second[^1].Id, Limit = 2 }, default);
+        var first = await Endpoints.QueryEndpointsAsync(new WebhookEndpointQuery { Tenant = "alice", Limit = 2 }, default);
+        var second = await Endpoints.QueryEndpointsAsync(new WebhookEndpointQuery { Tenant = "alice", Before = first[^1].Id, Limit = 2 }, default);
+        var last = await Endpoints.QueryEndpointsAsync(new WebhookEndpointQuery { Tenant = "alice", Before = second[^1].Id, Limit = 2 }, default);
 
         Assert.Equal(alices.AsEnumerable().Reverse(), first.Concat(second).Concat(last).Select(e => e.Id));
         Assert.Single(last);
         Assert.All(first.Concat(second).Concat(last), e => Assert.Equal("alice", e.Tenant));
-        Assert.Single(await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = null }, default));
-        Assert.Empty(await Endpoints.QueryEndpointsAsync(new EndpointQuery { Tenant = "alice", Before = alices[0] }, default));
+        Assert.Single(await Endpoints.QueryEndpointsAsync(new WebhookEndpointQuery { Tenant = null }, default));
+        Assert.Empty(await Endpoints.QueryEndpointsAsync(new WebhookEndpointQuery { Tenant = "alice", Before = alices[0] }, default));
     }
 
     [SkippableFact]

@@ -19,7 +19,7 @@ public abstract partial class WebhookStoreConformanceTests
     protected virtual Task SettleAsync() => Task.CompletedTask;
 
     /// <summary>Reads a feed once what was committed before is readable.</summary>
-    private async Task<FeedPage> ReadSettledAsync(FeedQuery query)
+    private async Task<WebhookFeedResult> ReadSettledAsync(WebhookFeedQuery query)
     {
         await SettleAsync();
         return await Feed.ReadFeedAsync(query, default);
@@ -47,7 +47,7 @@ public abstract partial class WebhookStoreConformanceTests
         var deliveries = await Log.QueryDeliveriesAsync(
             new() { Tenant = "alice", MessageIds = [.. stored.Select(s => s.MessageId)] }, default);
         Assert.Equal([sent.Id, sent.Id], deliveries.Select(d => d.EndpointId));
-        Assert.Equal(DeliveryResend.NotFound, await Queue.ResendAsync(stored[0].MessageId, polling.Id, T0.AddMinutes(1), default));
+        Assert.Equal(WebhookResendOutcome.NotFound, await Queue.ResendAsync(stored[0].MessageId, polling.Id, T0.AddMinutes(1), default));
         Assert.Empty(await Log.ListDeliveriesAsync(stored[2].MessageId, default));
         var leased = await Queue.LeaseAsync(new("w", T0.AddMinutes(2), T0.AddMinutes(3), 10), default);
         Assert.Equal([sent.Id, sent.Id], leased.Select(l => l.EndpointId));
@@ -71,7 +71,7 @@ public abstract partial class WebhookStoreConformanceTests
         var later = (await Messages.AppendAsync([Message("alice", at: T0.AddSeconds(5))], default))[0];
         string[] expected = [stored[1].MessageId, stored[2].MessageId, stored[5].MessageId, later.MessageId];
 
-        var all = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint });
+        var all = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint });
         var walked = await WalkAsync(endpoint, limit: 1);
 
         Assert.Equal(expected, all.Messages.Select(m => m.Message.Id));
@@ -79,12 +79,12 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(all.Messages[^1].Position, all.Position);
         Assert.Equal(expected, walked);
         var first = all.Messages[0].Message;
-        Assert.Equal(("new-subscription", "POST", "alice", T0), (first.Webhook, first.Method, first.Tenant, first.CreatedAt));
+        Assert.Equal(("new-subscription", "POST", "alice", T0), (first.EventType, first.Method, first.Tenant, first.CreatedAt));
         Assert.Equal(s_payload, first.Payload.ToArray());
         // Read again from an item's position: the messages after it, once more (at least once, as the consumer asks).
-        var again = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, After = all.Messages[1].Position });
+        var again = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, After = all.Messages[1].Position });
         Assert.Equal(expected[2..], again.Messages.Select(m => m.Message.Id));
-        var empty = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, After = all.Position });
+        var empty = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, After = all.Position });
         Assert.Equal((0, all.Position, false), (empty.Messages.Count, empty.Position, empty.More));
     }
 
@@ -94,7 +94,7 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreatePollingEndpointAsync(null);
         var stored = await Messages.AppendAsync([Message("alice"), Message(null)], default);
 
-        var page = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint });
+        var page = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint });
 
         Assert.Equal([stored[1].MessageId], page.Messages.Select(m => m.Message.Id));
     }
@@ -105,8 +105,8 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreatePollingEndpointAsync("alice");
         var stored = await Messages.AppendAsync([Message("alice"), Message("alice"), Message("alice")], default);
 
-        var page = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, Limit = 2 });
-        var rest = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, After = page.Position, Limit = 2 });
+        var page = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, Limit = 2 });
+        var rest = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, After = page.Position, Limit = 2 });
 
         Assert.Equal((2, true), (page.Messages.Count, page.More));
         Assert.Equal(page.Messages[^1].Position, page.Position);
@@ -119,11 +119,11 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreatePollingEndpointAsync("alice", ["invoice.paid"]);
         await Messages.AppendAsync([Message("alice"), Message("alice"), Message("alice")], default); // new-subscription
-        var paid = (await Messages.AppendAsync([Message("alice") with { Webhook = "invoice.paid" }], default))[0];
+        var paid = (await Messages.AppendAsync([Message("alice") with { EventType = "invoice.paid" }], default))[0];
 
-        var first = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, Scan = 2 });
-        var second = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, Scan = 2, After = first.Position });
-        var all = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint });
+        var first = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, Scan = 2 });
+        var second = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, Scan = 2, After = first.Position });
+        var all = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint });
 
         Assert.Equal((0, true), (first.Messages.Count, first.More));
         Assert.NotNull(first.Position);
@@ -142,7 +142,7 @@ public abstract partial class WebhookStoreConformanceTests
         string? position = null;
         async Task PollAsync()
         {
-            var page = await Feed.ReadFeedAsync(new FeedQuery { Endpoint = endpoint, After = position }, default);
+            var page = await Feed.ReadFeedAsync(new WebhookFeedQuery { Endpoint = endpoint, After = position }, default);
             seen.AddRange(page.Messages.Select(m => m.Message.Id));
             position = page.Position;
         }
@@ -170,7 +170,7 @@ public abstract partial class WebhookStoreConformanceTests
         foreach (var position in new[] { "", "x", "1.2.3", " 1", "01", "1e3", "18446744073709551616" })
         {
             await Assert.ThrowsAsync<FormatException>(
-                () => Feed.ReadFeedAsync(new FeedQuery { Endpoint = endpoint, After = position }, default));
+                () => Feed.ReadFeedAsync(new WebhookFeedQuery { Endpoint = endpoint, After = position }, default));
         }
     }
 
@@ -179,17 +179,17 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreatePollingEndpointAsync("alice");
         await AppendExpandedAsync([Message("alice", at: T0), Message("alice", at: T0.AddSeconds(1))], default);
-        var start = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, Limit = 1 });
-        var read = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint });
+        var start = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, Limit = 1 });
+        var read = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint });
         Assert.Equal(2, await Queue.PurgeAsync(T0.AddDays(30), default));
 
         var next = (await Messages.AppendAsync([Message("alice", at: T0.AddDays(31))], default))[0];
 
         // A store that numbered messages from the largest kept would give the next one a place the reader has passed.
-        var afterRead = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, After = read.Position });
+        var afterRead = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, After = read.Position });
         Assert.Equal([next.MessageId], afterRead.Messages.Select(m => m.Message.Id));
         // A position behind the purged ones reads on from the oldest kept.
-        var afterStart = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, After = start.Position });
+        var afterStart = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, After = start.Position });
         Assert.Equal([next.MessageId], afterStart.Messages.Select(m => m.Message.Id));
     }
 
@@ -200,7 +200,7 @@ public abstract partial class WebhookStoreConformanceTests
         string? position = null;
         for (var reads = 0; reads < 100; reads++)
         {
-            var page = await ReadSettledAsync(new FeedQuery { Endpoint = endpoint, After = position, Limit = limit });
+            var page = await ReadSettledAsync(new WebhookFeedQuery { Endpoint = endpoint, After = position, Limit = limit });
             seen.AddRange(page.Messages.Select(m => m.Message.Id));
             position = page.Position;
             if (!page.More)

@@ -15,7 +15,7 @@ public abstract partial class WebhookStoreConformanceTests
         var pro = await FilteredEndpointAsync("new-subscription", "plan == \"pro\" and seats >= 2");
         var all = (await CreateEndpointAsync("alice")).Id;
         var otherWebhook = await FilteredEndpointAsync("cancelled-subscription", "plan == \"none\"");
-        NewMessage Payload(string json) =>
+        WebhookNewMessage Payload(string json) =>
             new($"msg_{Interlocked.Increment(ref _ids):D4}", "new-subscription", "POST", "alice", Encoding.UTF8.GetBytes(json), T0, null, null, null);
         var matching = Payload("""{"plan":"pro","seats":3}""");
         var tooFew = Payload("""{"plan":"pro","seats":1}""");
@@ -25,7 +25,7 @@ public abstract partial class WebhookStoreConformanceTests
         await Messages.AppendAsync([matching, tooFew, free, bare], default);
         Assert.Equal(4, await Queue.ExpandAsync(T0, 10, default));
 
-        async Task<string[]> EndpointsOf(NewMessage message) =>
+        async Task<string[]> EndpointsOf(WebhookNewMessage message) =>
             [.. (await Log.ListDeliveriesAsync(message.Id, default)).Select(d => d.EndpointId).Order(StringComparer.Ordinal)];
         Assert.Equal(new[] { pro, all, otherWebhook }.Order(StringComparer.Ordinal), await EndpointsOf(matching));
         foreach (var message in new[] { tooFew, free, bare })
@@ -47,7 +47,7 @@ public abstract partial class WebhookStoreConformanceTests
             ids.Add(await FilteredEndpointAsync("new-subscription", $"seats >= {seats}"));
         }
 
-        var message = new NewMessage("msg_filtered", "new-subscription", "POST", "alice", """{"seats":3}"""u8.ToArray(), T0, null, null, null);
+        var message = new WebhookNewMessage("msg_filtered", "new-subscription", "POST", "alice", """{"seats":3}"""u8.ToArray(), T0, null, null, null);
         await Messages.AppendAsync([message], default);
         await Queue.ExpandAsync(T0, 10, default);
 

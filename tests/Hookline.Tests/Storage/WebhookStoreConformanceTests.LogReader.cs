@@ -16,7 +16,7 @@ public abstract partial class WebhookStoreConformanceTests
         var message = await Log.GetMessageAsync(stored.MessageId, default);
 
         Assert.NotNull(message);
-        Assert.Equal((stored.MessageId, "new-subscription", "POST", "alice", T0.AddSeconds(1)), (message.Id, message.Webhook, message.Method, message.Tenant, message.CreatedAt));
+        Assert.Equal((stored.MessageId, "new-subscription", "POST", "alice", T0.AddSeconds(1)), (message.Id, message.EventType, message.Method, message.Tenant, message.CreatedAt));
         Assert.Equal(s_payload, message.Payload.ToArray());
         Assert.Null(await Log.GetMessageAsync("msg_unknown", default));
     }
@@ -28,20 +28,20 @@ public abstract partial class WebhookStoreConformanceTests
         var bobs = await CreateEndpointAsync("bob");
         var stored = await AppendExpandedAsync([Message("alice", at: T0), Message(tenant: null, at: T0.AddMinutes(1)), Message("bob", at: T0.AddMinutes(2))], default);
         var (alices, everyones, bobsOwn) = (stored[0].MessageId, stored[1].MessageId, stored[2].MessageId);
-        async Task<IEnumerable<string>> IdsAsync(MessageQuery query) => (await Log.QueryMessagesAsync(query, default)).Select(m => m.Id);
+        async Task<IEnumerable<string>> IdsAsync(WebhookMessageQuery query) => (await Log.QueryMessagesAsync(query, default)).Select(m => m.Id);
 
-        Assert.Equal([bobsOwn, everyones, alices], await IdsAsync(new MessageQuery()));
-        Assert.Equal([everyones, alices], await IdsAsync(new MessageQuery { Tenant = "alice" })); // Its own, and one delivered to it.
-        Assert.Equal([bobsOwn, everyones], await IdsAsync(new MessageQuery { EndpointId = bobs.Id }));
-        Assert.Equal([everyones, alices], await IdsAsync(new MessageQuery { Tenant = "alice", Status = DeliveryStatus.Pending }));
-        Assert.Empty(await IdsAsync(new MessageQuery { Status = DeliveryStatus.Succeeded }));
-        Assert.Empty(await IdsAsync(new MessageQuery { Webhook = "invoice.paid" }));
-        Assert.Equal([bobsOwn, everyones], await IdsAsync(new MessageQuery { Since = T0.AddMinutes(1) }));
-        Assert.Equal([alices], await IdsAsync(new MessageQuery { Until = T0.AddMinutes(1) }));
-        Assert.Equal([bobsOwn], await IdsAsync(new MessageQuery { Limit = 1 }));
-        Assert.Equal([everyones], await IdsAsync(new MessageQuery { Before = bobsOwn, Limit = 1 }));
-        Assert.Equal([everyones], await IdsAsync(new MessageQuery { Tenant = "alice", Id = everyones }));
-        Assert.Empty(await IdsAsync(new MessageQuery { Tenant = "alice", Id = bobsOwn })); // Neither published for alice nor sent to her.
+        Assert.Equal([bobsOwn, everyones, alices], await IdsAsync(new WebhookMessageQuery()));
+        Assert.Equal([everyones, alices], await IdsAsync(new WebhookMessageQuery { Tenant = "alice" })); // Its own, and one delivered to it.
+        Assert.Equal([bobsOwn, everyones], await IdsAsync(new WebhookMessageQuery { EndpointId = bobs.Id }));
+        Assert.Equal([everyones, alices], await IdsAsync(new WebhookMessageQuery { Tenant = "alice", Status = WebhookDeliveryStatus.Pending }));
+        Assert.Empty(await IdsAsync(new WebhookMessageQuery { Status = WebhookDeliveryStatus.Succeeded }));
+        Assert.Empty(await IdsAsync(new WebhookMessageQuery { EventType = "invoice.paid" }));
+        Assert.Equal([bobsOwn, everyones], await IdsAsync(new WebhookMessageQuery { Since = T0.AddMinutes(1) }));
+        Assert.Equal([alices], await IdsAsync(new WebhookMessageQuery { Until = T0.AddMinutes(1) }));
+        Assert.Equal([bobsOwn], await IdsAsync(new WebhookMessageQuery { Limit = 1 }));
+        Assert.Equal([everyones], await IdsAsync(new WebhookMessageQuery { Before = bobsOwn, Limit = 1 }));
+        Assert.Equal([everyones], await IdsAsync(new WebhookMessageQuery { Tenant = "alice", Id = everyones }));
+        Assert.Empty(await IdsAsync(new WebhookMessageQuery { Tenant = "alice", Id = bobsOwn })); // Neither published for alice nor sent to her.
     }
 
     [SkippableFact]
@@ -57,7 +57,7 @@ public abstract partial class WebhookStoreConformanceTests
         {
             var seen = new List<string>();
             string? before = null;
-            while ((await Log.QueryMessagesAsync(new MessageQuery { Tenant = "alice", Before = before, Limit = 1 }, default)).SingleOrDefault() is { } message)
+            while ((await Log.QueryMessagesAsync(new WebhookMessageQuery { Tenant = "alice", Before = before, Limit = 1 }, default)).SingleOrDefault() is { } message)
             {
                 seen.Add(before = message.Id);
             }
@@ -66,7 +66,7 @@ public abstract partial class WebhookStoreConformanceTests
         }
 
         Assert.Equal([ids[3], ids[2], ids[1], ids[0]], await PagesAsync());
-        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(ids[4], alices.Id, T0.AddMinutes(5), default)); // Bob's message, resent to alice's endpoint.
+        Assert.Equal(WebhookResendOutcome.Resent, await Queue.ResendAsync(ids[4], alices.Id, T0.AddMinutes(5), default)); // Bob's message, resent to alice's endpoint.
         Assert.Equal([ids[4], ids[3], ids[2], ids[1], ids[0]], await PagesAsync());
     }
 
@@ -78,7 +78,7 @@ public abstract partial class WebhookStoreConformanceTests
         var stored = await AppendExpandedAsync([Message(tenant: null), Message("alice"), Message("bob")], default);
         var ids = stored.Select(s => s.MessageId).ToList();
         async Task<IEnumerable<(string, string)>> DeliveriesAsync(string tenant, IReadOnlyList<string> messageIds) =>
-            (await Log.QueryDeliveriesAsync(new DeliveryQuery { Tenant = tenant, MessageIds = messageIds }, default))
+            (await Log.QueryDeliveriesAsync(new WebhookDeliveryQuery { Tenant = tenant, MessageIds = messageIds }, default))
             .Select(d => (d.MessageId, d.EndpointId));
 
         Assert.Equal([(ids[0], alices.Id), (ids[1], alices.Id)], await DeliveriesAsync("alice", ids));
@@ -93,40 +93,40 @@ public abstract partial class WebhookStoreConformanceTests
     {
         var endpoint = await CreateEndpointAsync("alice");
         var stored = (await AppendExpandedAsync([Message("alice")], default))[0];
-        async Task<(DeliveryStatus Status, int Counted, int Listed)> ReadAsync()
+        async Task<(WebhookDeliveryStatus Status, int Counted, int Listed)> ReadAsync()
         {
-            var page = new DeliveryQuery { Tenant = "alice", MessageIds = [stored.MessageId] };
+            var page = new WebhookDeliveryQuery { Tenant = "alice", MessageIds = [stored.MessageId] };
             var delivery = Assert.Single(await Log.QueryDeliveriesAsync(page, default));
             Assert.Equal(delivery.Attempts, Assert.Single(await Log.ListDeliveriesAsync(stored.MessageId, default)).Attempts);
-            var listed = await Log.QueryAttemptsAsync(new AttemptQuery { MessageId = stored.MessageId }, default);
+            var listed = await Log.QueryAttemptsAsync(new WebhookAttemptQuery { MessageId = stored.MessageId }, default);
             return (delivery.Status, delivery.Attempts, listed.Count);
         }
 
-        async Task<LeasedDelivery> LeaseAsync(string owner, DateTimeOffset now) =>
+        async Task<WebhookLeasedDelivery> LeaseAsync(string owner, DateTimeOffset now) =>
             Assert.Single(await Queue.LeaseAsync(new(owner, now, now.AddSeconds(30), 10), default));
 
         // Two attempts, its retries used up.
-        await Queue.CompleteAsync([Result(await LeaseAsync("w", T0), "w", DeliveryStatus.Pending, 500, T0.AddSeconds(5))], T0, default);
+        await Queue.CompleteAsync([Result(await LeaseAsync("w", T0), "w", WebhookDeliveryStatus.Pending, 500, T0.AddSeconds(5))], T0, default);
         var last = await LeaseAsync("w", T0.AddSeconds(5));
-        await Queue.CompleteAsync([Result(last, "w", DeliveryStatus.Failed, 500)], T0.AddSeconds(6), default);
-        Assert.Equal((DeliveryStatus.Failed, 2, 2), await ReadAsync());
+        await Queue.CompleteAsync([Result(last, "w", WebhookDeliveryStatus.Failed, 500)], T0.AddSeconds(6), default);
+        Assert.Equal((WebhookDeliveryStatus.Failed, 2, 2), await ReadAsync());
 
         // Resent: a fresh retry schedule, the same count; its attempt fails.
-        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddMinutes(1), default));
-        Assert.Equal((DeliveryStatus.Pending, 2, 2), await ReadAsync());
+        Assert.Equal(WebhookResendOutcome.Resent, await Queue.ResendAsync(stored.MessageId, endpoint.Id, T0.AddMinutes(1), default));
+        Assert.Equal((WebhookDeliveryStatus.Pending, 2, 2), await ReadAsync());
         var resent = await LeaseAsync("w", T0.AddMinutes(1));
         Assert.Equal(0, resent.Attempts);
-        await Queue.CompleteAsync([Result(resent, "w", DeliveryStatus.Failed, 500)], T0.AddMinutes(1), default);
-        Assert.Equal((DeliveryStatus.Failed, 3, 3), await ReadAsync());
+        await Queue.CompleteAsync([Result(resent, "w", WebhookDeliveryStatus.Failed, 500)], T0.AddMinutes(1), default);
+        Assert.Equal((WebhookDeliveryStatus.Failed, 3, 3), await ReadAsync());
 
         // Recovered: a slow dispatcher's lease runs out and a fast one's attempt succeeds; the slow one's late failure was sent,
         // so it is logged and counted, though it changes nothing else.
         Assert.Equal(1, await Queue.RecoverAsync(endpoint.Id, T0, T0.AddMinutes(2), default));
         var slow = await LeaseAsync("slow", T0.AddMinutes(2));
         var fast = await LeaseAsync("fast", T0.AddMinutes(3));
-        await Queue.CompleteAsync([Result(fast, "fast", DeliveryStatus.Succeeded, 200)], T0.AddMinutes(3), default);
-        await Queue.CompleteAsync([Result(slow, "slow", DeliveryStatus.Failed, 500)], T0.AddMinutes(3), default);
-        Assert.Equal((DeliveryStatus.Succeeded, 5, 5), await ReadAsync());
+        await Queue.CompleteAsync([Result(fast, "fast", WebhookDeliveryStatus.Succeeded, 200)], T0.AddMinutes(3), default);
+        await Queue.CompleteAsync([Result(slow, "slow", WebhookDeliveryStatus.Failed, 500)], T0.AddMinutes(3), default);
+        Assert.Equal((WebhookDeliveryStatus.Succeeded, 5, 5), await ReadAsync());
     }
 
     [SkippableFact]
@@ -137,24 +137,24 @@ public abstract partial class WebhookStoreConformanceTests
         var stored = await AppendExpandedAsync([Message("alice", at: T0), Message("bob", at: T0.AddSeconds(1))], default);
         var leased = await Queue.LeaseAsync(new("w", T0.AddSeconds(10), T0.AddSeconds(40), 10), default);
         await Queue.CompleteAsync(
-            [Result(leased[0], "w", DeliveryStatus.Succeeded, 200), Result(leased[1], "w", DeliveryStatus.Pending, 500, next: T0.AddMinutes(1))],
+            [Result(leased[0], "w", WebhookDeliveryStatus.Succeeded, 200), Result(leased[1], "w", WebhookDeliveryStatus.Pending, 500, next: T0.AddMinutes(1))],
             T0.AddSeconds(11),
             default);
-        async Task<IEnumerable<string>> MessageIdsAsync(AttemptQuery query) => (await Log.QueryAttemptsAsync(query, default)).Select(a => a.MessageId);
+        async Task<IEnumerable<string>> MessageIdsAsync(WebhookAttemptQuery query) => (await Log.QueryAttemptsAsync(query, default)).Select(a => a.MessageId);
 
-        var all = await Log.QueryAttemptsAsync(new AttemptQuery(), default);
+        var all = await Log.QueryAttemptsAsync(new WebhookAttemptQuery(), default);
         Assert.Equal([stored[1].MessageId, stored[0].MessageId], all.Select(a => a.MessageId));
         Assert.True(all[0].Id > all[1].Id);
-        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { Tenant = "alice" }));
-        Assert.Equal([stored[1].MessageId], await MessageIdsAsync(new AttemptQuery { EndpointId = bobs.Id }));
-        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { MessageId = stored[0].MessageId }));
-        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { Succeeded = true }));
-        Assert.Equal([stored[1].MessageId], await MessageIdsAsync(new AttemptQuery { Succeeded = false }));
-        Assert.Empty(await MessageIdsAsync(new AttemptQuery { Tenant = "alice", EndpointId = bobs.Id }));
-        Assert.Empty(await MessageIdsAsync(new AttemptQuery { Webhook = "invoice.paid" }));
-        Assert.Equal(2, (await MessageIdsAsync(new AttemptQuery { Since = T0 })).Count());
-        Assert.Empty(await MessageIdsAsync(new AttemptQuery { Until = T0 }));
-        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new AttemptQuery { Before = all[0].Id, Limit = 1 }));
+        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new WebhookAttemptQuery { Tenant = "alice" }));
+        Assert.Equal([stored[1].MessageId], await MessageIdsAsync(new WebhookAttemptQuery { EndpointId = bobs.Id }));
+        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new WebhookAttemptQuery { MessageId = stored[0].MessageId }));
+        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new WebhookAttemptQuery { Succeeded = true }));
+        Assert.Equal([stored[1].MessageId], await MessageIdsAsync(new WebhookAttemptQuery { Succeeded = false }));
+        Assert.Empty(await MessageIdsAsync(new WebhookAttemptQuery { Tenant = "alice", EndpointId = bobs.Id }));
+        Assert.Empty(await MessageIdsAsync(new WebhookAttemptQuery { EventType = "invoice.paid" }));
+        Assert.Equal(2, (await MessageIdsAsync(new WebhookAttemptQuery { Since = T0 })).Count());
+        Assert.Empty(await MessageIdsAsync(new WebhookAttemptQuery { Until = T0 }));
+        Assert.Equal([stored[0].MessageId], await MessageIdsAsync(new WebhookAttemptQuery { Before = all[0].Id, Limit = 1 }));
         Assert.Equal(alices.Id, all[1].EndpointId);
     }
 
@@ -168,12 +168,12 @@ public abstract partial class WebhookStoreConformanceTests
         var leased = await Queue.LeaseAsync(new("w", T0, T0.AddMinutes(1), 10), default);
         var a = leased.Where(l => l.EndpointId == alices.Id).OrderBy(l => l.Id).ToList();
         var b = leased.Single(l => l.EndpointId == bobs.Id);
-        AttemptResult At(LeasedDelivery delivery, TimeSpan after, int? status, AttemptErrorKind kind = AttemptErrorKind.HttpStatus) =>
-            Result(delivery, "w", status is >= 200 and < 300 ? DeliveryStatus.Succeeded : DeliveryStatus.Failed, status ?? 0) with
+        WebhookCompletedAttempt At(WebhookLeasedDelivery delivery, TimeSpan after, int? status, WebhookAttemptErrorKind kind = WebhookAttemptErrorKind.HttpStatus) =>
+            Result(delivery, "w", status is >= 200 and < 300 ? WebhookDeliveryStatus.Succeeded : WebhookDeliveryStatus.Failed, status ?? 0) with
             {
                 StartedAt = T0 + after,
                 StatusCode = status,
-                ErrorKind = status is >= 200 and < 300 ? AttemptErrorKind.None : kind,
+                ErrorKind = status is >= 200 and < 300 ? WebhookAttemptErrorKind.None : kind,
                 Error = status is >= 200 and < 300 ? null : $"failed after {after}",
             };
 
@@ -181,27 +181,27 @@ public abstract partial class WebhookStoreConformanceTests
             [
                 At(a[0], TimeSpan.FromHours(1) - TimeSpan.FromMilliseconds(1), 200), // The last instant of hour 12.
                 At(a[1], TimeSpan.FromMinutes(10), 500),
-                At(a[2], TimeSpan.FromHours(1), null, AttemptErrorKind.Timeout), // The first instant of hour 13.
+                At(a[2], TimeSpan.FromHours(1), null, WebhookAttemptErrorKind.Timeout), // The first instant of hour 13.
                 At(b, TimeSpan.FromMinutes(5), 503),
             ],
             T0.AddHours(1),
             default);
         await Queue.CompleteAsync([At(a[3], TimeSpan.FromMinutes(5), 502)], T0.AddHours(1), default); // Late, and earlier than the 500.
-        Task<IReadOnlyList<AttemptHour>> StatsAsync(string tenant, DateTimeOffset since, string? endpointId = null) =>
-            Log.QueryAttemptStatsAsync(new AttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = since }, default);
+        Task<IReadOnlyList<WebhookAttemptHour>> StatsAsync(string tenant, DateTimeOffset since, string? endpointId = null) =>
+            Log.QueryAttemptStatsAsync(new WebhookAttemptStatsQuery { Tenant = tenant, EndpointId = endpointId, Since = since }, default);
 
         var hours = await StatsAsync("alice", T0);
 
         Assert.Equal(
             [
-                new AttemptHour(
-                    alices.Id, T0, 1, 2, new AttemptFailure(T0.AddMinutes(10), 500, AttemptErrorKind.HttpStatus, "failed after 00:10:00")),
-                new AttemptHour(
+                new WebhookAttemptHour(
+                    alices.Id, T0, 1, 2, new WebhookLastFailure(T0.AddMinutes(10), 500, WebhookAttemptErrorKind.HttpStatus, "failed after 00:10:00")),
+                new WebhookAttemptHour(
                     alices.Id,
                     T0.AddHours(1),
                     0,
                     1,
-                    new AttemptFailure(T0.AddHours(1), null, AttemptErrorKind.Timeout, "failed after 01:00:00")),
+                    new WebhookLastFailure(T0.AddHours(1), null, WebhookAttemptErrorKind.Timeout, "failed after 01:00:00")),
             ],
             hours);
         Assert.All(hours, h => Assert.Equal(TimeSpan.Zero, h.Start.Offset));
@@ -225,8 +225,8 @@ public abstract partial class WebhookStoreConformanceTests
         await AppendExpandedAsync([.. Enumerable.Range(0, 5).Select(_ => Message("alice")), Message("bob")], default);
         var leased = await Queue.LeaseAsync(new("w", T0, T0.AddMinutes(1), 20), default);
         var a = leased.Where(l => l.EndpointId == alices.Id).OrderBy(l => l.Id).ToList();
-        AttemptResult At(LeasedDelivery delivery, TimeSpan after, bool succeeded) =>
-            Result(delivery, "w", succeeded ? DeliveryStatus.Succeeded : DeliveryStatus.Failed, succeeded ? 200 : 500) with
+        WebhookCompletedAttempt At(WebhookLeasedDelivery delivery, TimeSpan after, bool succeeded) =>
+            Result(delivery, "w", succeeded ? WebhookDeliveryStatus.Succeeded : WebhookDeliveryStatus.Failed, succeeded ? 200 : 500) with
             {
                 StartedAt = T0 + after,
             };

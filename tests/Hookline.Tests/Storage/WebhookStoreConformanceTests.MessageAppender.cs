@@ -16,10 +16,10 @@ public abstract partial class WebhookStoreConformanceTests
         var stored = Assert.Single(await Messages.AppendAsync([Message("alice")], default));
 
         Assert.False(stored.IsRepeat);
-        Assert.Equal("new-subscription", (await Log.GetMessageAsync(stored.MessageId, default))!.Webhook);
+        Assert.Equal("new-subscription", (await Log.GetMessageAsync(stored.MessageId, default))!.EventType);
         Assert.Empty(await Log.ListDeliveriesAsync(stored.MessageId, default));
         Assert.Empty(await Queue.LeaseAsync(new("w", T0.AddHours(1), T0.AddHours(2), 10), default));
-        Assert.Equal(new BacklogStats(1, T0), await Queue.GetBacklogAsync(T0.AddMinutes(1), default)); // It waits to be fanned out.
+        Assert.Equal(new WebhookBacklog(1, T0), await Queue.GetBacklogAsync(T0.AddMinutes(1), default)); // It waits to be fanned out.
     }
 
     [SkippableFact]
@@ -30,9 +30,9 @@ public abstract partial class WebhookStoreConformanceTests
 
         var results = await Messages.AppendAsync([Message("alice", key: "k1"), Message("bob", key: "k1"), Message("alice", key: "k1")], default);
 
-        Assert.Equal(new StoredMessage(first.MessageId, true), results[0]);
+        Assert.Equal(new WebhookPublishResult(first.MessageId, true), results[0]);
         Assert.False(results[1].IsRepeat);
-        Assert.Equal(new StoredMessage(first.MessageId, true), results[2]);
+        Assert.Equal(new WebhookPublishResult(first.MessageId, true), results[2]);
         Assert.Equal(2, await Queue.ExpandAsync(T0, 10, default));
         Assert.Single(await Log.ListDeliveriesAsync(first.MessageId, default));
     }
@@ -45,7 +45,7 @@ public abstract partial class WebhookStoreConformanceTests
 
         var results = await Messages.AppendAsync([message, message], default);
 
-        Assert.Equal([new StoredMessage(message.Id, false), new StoredMessage(message.Id, true)], results);
+        Assert.Equal([new WebhookPublishResult(message.Id, false), new WebhookPublishResult(message.Id, true)], results);
         Assert.Equal(1, await Queue.ExpandAsync(T0, 10, default));
     }
 
@@ -71,7 +71,7 @@ public abstract partial class WebhookStoreConformanceTests
         await using (var connection = await OpenAppConnectionAsync())
         await using (var transaction = await connection.BeginTransactionAsync())
         {
-            Assert.Equal(new StoredMessage(message.Id, false), await Messages.AppendAsync(message, transaction, default));
+            Assert.Equal(new WebhookPublishResult(message.Id, false), await Messages.AppendAsync(message, transaction, default));
             await transaction.CommitAsync();
         }
 
@@ -106,11 +106,11 @@ public abstract partial class WebhookStoreConformanceTests
         await using var transaction = await connection.BeginTransactionAsync();
         var repeat = await Messages.AppendAsync(Message("alice", key: "k1"), transaction, default);
         var again = Message("alice", key: "k2");
-        Assert.Equal(new StoredMessage(again.Id, false), await Messages.AppendAsync(again, transaction, default));
-        Assert.Equal(new StoredMessage(again.Id, true), await Messages.AppendAsync(Message("alice", key: "k2"), transaction, default));
+        Assert.Equal(new WebhookPublishResult(again.Id, false), await Messages.AppendAsync(again, transaction, default));
+        Assert.Equal(new WebhookPublishResult(again.Id, true), await Messages.AppendAsync(Message("alice", key: "k2"), transaction, default));
         await transaction.CommitAsync();
 
-        Assert.Equal(new StoredMessage(first.MessageId, true), repeat);
+        Assert.Equal(new WebhookPublishResult(first.MessageId, true), repeat);
     }
 
     [SkippableFact]

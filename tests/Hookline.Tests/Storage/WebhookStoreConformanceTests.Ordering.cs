@@ -9,7 +9,7 @@ namespace Hookline.Tests.Storage;
 /// </summary>
 public abstract partial class WebhookStoreConformanceTests
 {
-    private static LeaseRequest OrderedLease(int seconds, params AttemptResult[] completed) =>
+    private static WebhookLeaseRequest OrderedLease(int seconds, params WebhookCompletedAttempt[] completed) =>
         new("w", T0.AddSeconds(seconds), T0.AddSeconds(seconds + 30), 10) { MaxPerEndpoint = 8, Completed = completed };
 
     [SkippableFact]
@@ -28,7 +28,7 @@ public abstract partial class WebhookStoreConformanceTests
         Assert.Equal(new[] { a1.Id, b1.Id }.Order(), first.Select(d => d.MessageId).Order());
         Assert.Empty(await Queue.LeaseAsync(OrderedLease(2), default));
 
-        var done = first.Select(d => Result(d, "w", DeliveryStatus.Succeeded, 200)).ToArray();
+        var done = first.Select(d => Result(d, "w", WebhookDeliveryStatus.Succeeded, 200)).ToArray();
         Assert.Equal([a2.Id], (await Queue.LeaseAsync(OrderedLease(3, done), default)).Select(d => d.MessageId));
     }
 
@@ -41,8 +41,8 @@ public abstract partial class WebhookStoreConformanceTests
         var first = await Queue.LeaseAsync(OrderedLease(1), default);
         var (a1, b1) = (first.Single(d => d.MessageId == messages[0].MessageId), first.Single(d => d.MessageId == messages[2].MessageId));
 
-        var retry = Result(a1, "w", DeliveryStatus.Pending, 503, next: T0.AddSeconds(60));
-        Assert.Empty(await Queue.LeaseAsync(OrderedLease(2, retry, Result(b1, "w", DeliveryStatus.Succeeded, 200)), default));
+        var retry = Result(a1, "w", WebhookDeliveryStatus.Pending, 503, next: T0.AddSeconds(60));
+        Assert.Empty(await Queue.LeaseAsync(OrderedLease(2, retry, Result(b1, "w", WebhookDeliveryStatus.Succeeded, 200)), default));
 
         Assert.Equal([messages[0].MessageId], (await Queue.LeaseAsync(OrderedLease(60), default)).Select(d => d.MessageId));
     }
@@ -65,15 +65,15 @@ public abstract partial class WebhookStoreConformanceTests
         var messages = await AppendExpandedAsync([Message("alice", orderingKey: "a"), Message("alice", orderingKey: "a")], default);
         var head = Assert.Single(await Queue.LeaseAsync(OrderedLease(1), default));
 
-        var blocked = await Queue.LeaseAsync(OrderedLease(2, Result(head, "w", DeliveryStatus.Blocked, 503)), default);
+        var blocked = await Queue.LeaseAsync(OrderedLease(2, Result(head, "w", WebhookDeliveryStatus.Blocked, 503)), default);
         Assert.Empty(blocked);
         Assert.Null(blocked.NextDueAt); // Nothing to poll for: only a skip or a resend moves the key.
-        Assert.Equal(DeliveryStatus.Blocked, (await Log.ListDeliveriesAsync(head.MessageId, default)).Single().Status);
+        Assert.Equal(WebhookDeliveryStatus.Blocked, (await Log.ListDeliveriesAsync(head.MessageId, default)).Single().Status);
         Assert.False(await Queue.SkipAsync(messages[1].MessageId, endpoint.Id, T0.AddSeconds(3), default)); // Not blocked.
 
         Assert.True(await Queue.SkipAsync(head.MessageId, endpoint.Id, T0.AddSeconds(3), default));
 
-        Assert.Equal(DeliveryStatus.Failed, (await Log.ListDeliveriesAsync(head.MessageId, default)).Single().Status);
+        Assert.Equal(WebhookDeliveryStatus.Failed, (await Log.ListDeliveriesAsync(head.MessageId, default)).Single().Status);
         Assert.Equal([messages[1].MessageId], (await Queue.LeaseAsync(OrderedLease(3), default)).Select(d => d.MessageId));
         Assert.False(await Queue.SkipAsync(head.MessageId, endpoint.Id, T0.AddSeconds(4), default));
     }
@@ -84,9 +84,9 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice", ordering: WebhookOrdering.Ordered);
         var messages = await AppendExpandedAsync([Message("alice", orderingKey: "a"), Message("alice", orderingKey: "a")], default);
         var head = Assert.Single(await Queue.LeaseAsync(OrderedLease(1), default));
-        await Queue.CompleteAsync([Result(head, "w", DeliveryStatus.Blocked, 503)], T0.AddSeconds(2), default);
+        await Queue.CompleteAsync([Result(head, "w", WebhookDeliveryStatus.Blocked, 503)], T0.AddSeconds(2), default);
 
-        Assert.Equal(DeliveryResend.Resent, await Queue.ResendAsync(head.MessageId, endpoint.Id, T0.AddSeconds(3), default));
+        Assert.Equal(WebhookResendOutcome.Resent, await Queue.ResendAsync(head.MessageId, endpoint.Id, T0.AddSeconds(3), default));
 
         var again = Assert.Single(await Queue.LeaseAsync(OrderedLease(3), default));
         Assert.Equal((messages[0].MessageId, 0), (again.MessageId, again.Attempts));
@@ -98,7 +98,7 @@ public abstract partial class WebhookStoreConformanceTests
         var endpoint = await CreateEndpointAsync("alice", ordering: WebhookOrdering.Ordered);
         await AppendExpandedAsync([Message("alice", orderingKey: "a"), Message("alice", orderingKey: "a")], default);
         var head = Assert.Single(await Queue.LeaseAsync(OrderedLease(1), default));
-        await Queue.CompleteAsync([Result(head, "w", DeliveryStatus.Blocked, 503)], T0.AddSeconds(2), default);
+        await Queue.CompleteAsync([Result(head, "w", WebhookDeliveryStatus.Blocked, 503)], T0.AddSeconds(2), default);
 
         Assert.Equal(1, await Queue.RecoverAsync(endpoint.Id, T0, T0.AddSeconds(3), default));
 
@@ -128,7 +128,7 @@ public abstract partial class WebhookStoreConformanceTests
         var messages = await AppendExpandedAsync(
             [Message("alice", orderingKey: "a"), Message("alice", orderingKey: "a"), Message("alice", orderingKey: "a")], default);
         var head = Assert.Single(await Queue.LeaseAsync(OrderedLease(1), default));
-        await Queue.CompleteAsync([Result(head, "w", DeliveryStatus.Blocked, 503)], T0.AddSeconds(2), default);
+        await Queue.CompleteAsync([Result(head, "w", WebhookDeliveryStatus.Blocked, 503)], T0.AddSeconds(2), default);
         Assert.Empty(await Queue.LeaseAsync(OrderedLease(2), default));
 
         var stored = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
@@ -140,7 +140,7 @@ public abstract partial class WebhookStoreConformanceTests
                 stored with { Ordering = WebhookOrdering.None, ConsecutiveFailures = 0, UpdatedAt = T0.AddSeconds(3) },
                 default));
 
-        Assert.Equal(DeliveryStatus.Failed, (await Log.ListDeliveriesAsync(head.MessageId, default)).Single().Status);
+        Assert.Equal(WebhookDeliveryStatus.Failed, (await Log.ListDeliveriesAsync(head.MessageId, default)).Single().Status);
         var rest = await Queue.LeaseAsync(OrderedLease(3), default);
         Assert.Equal(new[] { messages[1].MessageId, messages[2].MessageId }.Order(), rest.Select(d => d.MessageId).Order());
         Assert.All(rest, d => Assert.Equal(WebhookOrdering.None, d.Ordering));

@@ -66,7 +66,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         var updated = (await Endpoints.GetEndpointAsync(endpoint.Id, default))!;
         Assert.Equal((kept, kept, TimeSpan.Zero), (updated.UpdatedAt, updated.FailingSince!.Value, updated.UpdatedAt.Offset));
         Assert.Equal(kept, (await Log.GetMessageAsync(stored.MessageId, default))!.CreatedAt);
-        Assert.Single(await Log.QueryMessagesAsync(new MessageQuery { Since = kept.AddTicks(9_999) }, default));
+        Assert.Single(await Log.QueryMessagesAsync(new WebhookMessageQuery { Since = kept.AddTicks(9_999) }, default));
         Assert.Single(await Queue.LeaseAsync(new("w", kept.AddTicks(1), kept.AddSeconds(30), 10), default)); // Due at .123, as stored.
     }
 
@@ -101,14 +101,14 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
     };
 
     /// <summary>Appends messages and expands them, as the dispatcher does after the commit: what the other roles' tests start from.</summary>
-    private protected async Task<IReadOnlyList<StoredMessage>> AppendExpandedAsync(IReadOnlyList<NewMessage> messages, CancellationToken cancellationToken)
+    private protected async Task<IReadOnlyList<WebhookPublishResult>> AppendExpandedAsync(IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken)
     {
         var stored = await Messages.AppendAsync(messages, cancellationToken);
         await Queue.ExpandAsync(T0, 1_000, cancellationToken);
         return stored;
     }
 
-    private protected NewMessage Message(
+    private protected WebhookNewMessage Message(
         string? tenant, string? key = null, DateTimeOffset? at = null, string? endpointId = null, string? orderingKey = null) =>
         new($"msg_{Interlocked.Increment(ref _ids):D4}", "new-subscription", "POST", tenant, s_payload, at ?? T0, key, endpointId, orderingKey);
 
@@ -128,7 +128,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         }
     }
 
-    private protected static AttemptResult Result(LeasedDelivery leased, string owner, DeliveryStatus status, int statusCode, DateTimeOffset? next = null) => new()
+    private protected static WebhookCompletedAttempt Result(WebhookLeasedDelivery leased, string owner, WebhookDeliveryStatus status, int statusCode, DateTimeOffset? next = null) => new()
     {
         DeliveryId = leased.Id,
         EndpointId = leased.EndpointId,
@@ -137,7 +137,7 @@ public abstract partial class WebhookStoreConformanceTests : IAsyncLifetime
         Duration = TimeSpan.FromMilliseconds(12.5),
         StatusCode = statusCode,
         ResponseBody = "ok",
-        ErrorKind = statusCode is >= 200 and < 300 ? AttemptErrorKind.None : AttemptErrorKind.HttpStatus,
+        ErrorKind = statusCode is >= 200 and < 300 ? WebhookAttemptErrorKind.None : WebhookAttemptErrorKind.HttpStatus,
         Status = status,
         NextAttemptAt = next,
     };

@@ -2,7 +2,7 @@ using Hookline.Storage;
 
 namespace Hookline;
 
-/// <summary>What one HTTP attempt did.</summary>
+/// <summary>What one attempt did: the sender's answer, which the retry policy judges and the store records.</summary>
 /// <param name="StartedAt">When it started.</param>
 /// <param name="Duration">How long it took.</param>
 /// <param name="StatusCode">The response status, if a response came.</param>
@@ -10,7 +10,11 @@ namespace Hookline;
 /// <param name="RetryAfter">The wait a <c>Retry-After</c> header asked for.</param>
 /// <param name="ErrorKind">How it failed, if it did.</param>
 /// <param name="Error">The failure's message.</param>
-internal sealed record SendOutcome(DateTimeOffset StartedAt, TimeSpan Duration, int? StatusCode, string? ResponseBody, TimeSpan? RetryAfter, AttemptErrorKind ErrorKind, string? Error)
-{
-    public AttemptOutcome ToAttemptOutcome() => new(StatusCode, RetryAfter);
-}
+internal sealed record AttemptOutcome(
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    int? StatusCode,
+    string? ResponseBody,
+    TimeSpan? RetryAfter,
+    WebhookAttemptErrorKind ErrorKind,
+    string? Error);

@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>How an attempt ended, when it did not end with a 2xx.</summary>
-public enum AttemptErrorKind
+public enum WebhookAttemptErrorKind
 {
     /// <summary>It succeeded.</summary>
     None,

@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>Which endpoints to list, newest first (by id, which orders by creation).</summary>
-public sealed record EndpointQuery
+public sealed record WebhookEndpointQuery
 {
     /// <summary>The tenant whose endpoints to list; <see langword="null"/> for the endpoints of no tenant.</summary>
     public string? Tenant { get; init; }

@@ -9,13 +9,13 @@ namespace Hookline.Storage;
 /// </summary>
 /// <param name="deliveries">The deliveries leased.</param>
 /// <param name="nextDueAt">
-/// The earliest time, after the lease's <see cref="LeaseRequest.Now"/>, at which an endpoint is due; <see langword="null"/> when
+/// The earliest time, after the lease's <see cref="WebhookLeaseRequest.Now"/>, at which an endpoint is due; <see langword="null"/> when
 /// there is none.
 /// </param>
-public sealed class LeaseResult(IReadOnlyList<LeasedDelivery> deliveries, DateTimeOffset? nextDueAt) : IReadOnlyList<LeasedDelivery>
+public sealed class WebhookLeaseResult(IReadOnlyList<WebhookLeasedDelivery> deliveries, DateTimeOffset? nextDueAt) : IReadOnlyList<WebhookLeasedDelivery>
 {
     /// <summary>
-    /// The earliest time, after the lease's <see cref="LeaseRequest.Now"/>, at which an endpoint is due: a delivery of it waits
+    /// The earliest time, after the lease's <see cref="WebhookLeaseRequest.Now"/>, at which an endpoint is due: a delivery of it waits
     /// for a retry, its rate limit, its circuit or a lease that may run out; <see langword="null"/> when there is none. An
     /// endpoint that waits only for a slot is due now, not after: a finished attempt wakes the dispatcher.
     /// </summary>
@@ -25,10 +25,10 @@ public sealed class LeaseResult(IReadOnlyList<LeasedDelivery> deliveries, DateTi
     public int Count => deliveries.Count;
 
     /// <inheritdoc />
-    public LeasedDelivery this[int index] => deliveries[index];
+    public WebhookLeasedDelivery this[int index] => deliveries[index];
 
     /// <inheritdoc />
-    public IEnumerator<LeasedDelivery> GetEnumerator() => deliveries.GetEnumerator();
+    public IEnumerator<WebhookLeasedDelivery> GetEnumerator() => deliveries.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>Which part of a polling endpoint's feed to read (<see cref="IWebhookFeedReader.ReadFeedAsync"/>).</summary>
-public sealed record FeedQuery
+public sealed record WebhookFeedQuery
 {
     /// <summary>
     /// The endpoint whose feed to read: its <see cref="WebhookEndpoint.Id"/>, <see cref="WebhookEndpoint.Tenant"/>,
@@ -10,7 +10,7 @@ public sealed record FeedQuery
     public required WebhookEndpoint Endpoint { get; init; }
 
     /// <summary>
-    /// Only messages after this position (a <see cref="FeedPage.Position"/> or <see cref="FeedMessage.Position"/> this store gave
+    /// Only messages after this position (a <see cref="WebhookFeedResult.Position"/> or <see cref="WebhookFeedEntry.Position"/> this store gave
     /// out); <see langword="null"/> to read from the start. A position older than every message kept reads from the oldest kept.
     /// </summary>
     public string? After { get; init; }

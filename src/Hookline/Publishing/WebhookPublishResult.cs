@@ -7,4 +7,4 @@ namespace Hookline;
 /// Which endpoints receive the message is decided after it is committed, when the dispatcher fans it out to the endpoints
 /// matching then; the message's deliveries are in the log (<c>GET /messages/{id}</c>) from that moment.
 /// </remarks>
-public sealed record PublishResult(string MessageId, bool IsRepeat);
+public sealed record WebhookPublishResult(string MessageId, bool IsRepeat);

@@ -1,7 +1,7 @@
-namespace Hookline.Storage;
+namespace Hookline;
 
-/// <summary>What became of a resend (<see cref="IWebhookDeliveryQueue.ResendAsync"/>).</summary>
-public enum DeliveryResend
+/// <summary>What became of a resend (<see cref="Storage.IWebhookDeliveryQueue.ResendAsync"/>).</summary>
+public enum WebhookResendOutcome
 {
     /// <summary>The delivery is pending and due now, with a fresh schedule; created if the message had none to the endpoint.</summary>
     Resent,

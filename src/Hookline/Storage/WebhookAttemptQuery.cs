@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>Which attempts to list, newest first. Every filter left <see langword="null"/> matches all.</summary>
-public sealed record AttemptQuery
+public sealed record WebhookAttemptQuery
 {
     /// <summary>Only attempts at this tenant's endpoints; <see langword="null"/> for every endpoint's.</summary>
     public string? Tenant { get; init; }
@@ -12,8 +12,8 @@ public sealed record AttemptQuery
     /// <summary>Only attempts at delivering this message.</summary>
     public string? MessageId { get; init; }
 
-    /// <summary>Only attempts of this webhook.</summary>
-    public string? Webhook { get; init; }
+    /// <summary>Only attempts of this event type.</summary>
+    public string? EventType { get; init; }
 
     /// <summary>Only attempts that succeeded (<see langword="true"/>) or failed (<see langword="false"/>).</summary>
     public bool? Succeeded { get; init; }

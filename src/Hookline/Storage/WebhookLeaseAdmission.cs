@@ -4,12 +4,12 @@ namespace Hookline.Storage;
 /// The rule a store applies, inside its lease transaction, to decide which due deliveries a lease takes. One rule for every
 /// store, so that it holds across every dispatcher sharing the store:
 /// <list type="bullet">
-/// <item>an endpoint takes at most what its circuit allows (<see cref="EndpointCircuit"/>) less what it has leased already,
+/// <item>an endpoint takes at most what its circuit allows (<see cref="WebhookCircuit"/>) less what it has leased already,
 /// and a rate-limited one a send every 1/rate seconds, no bursts;</item>
 /// <item>within an endpoint, the oldest due delivery goes first, and one not taken keeps its place (it is not rewritten);</item>
 /// <item>the lease's slots go to the tenants whose deliveries the dispatcher holds the fewest of, then within a tenant to its
 /// endpoints that hold the fewest, one slot at a time (max-min fair): a slot nobody else wants is lent, up to
-/// <see cref="LeaseRequest.MaxPerTenant"/>.</item>
+/// <see cref="WebhookLeaseRequest.MaxPerTenant"/>.</item>
 /// </list>
 /// </summary>
 /// <remarks>
@@ -19,15 +19,15 @@ namespace Hookline.Storage;
 /// then leases those <see cref="Admit"/> returns, and writes back <see cref="NextSends"/> and each endpoint's
 /// <see cref="DueAgainAt"/>, in the same transaction.
 /// </remarks>
-public sealed class LeaseAdmission
+public sealed class WebhookLeaseAdmission
 {
-    private readonly LeaseRequest _request;
+    private readonly WebhookLeaseRequest _request;
     private readonly Dictionary<string, EndpointState> _endpoints = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _nextSends = new(StringComparer.Ordinal);
 
     /// <summary>Starts deciding one lease.</summary>
     /// <param name="request">The lease.</param>
-    public LeaseAdmission(LeaseRequest request)
+    public WebhookLeaseAdmission(WebhookLeaseRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         _request = request;
@@ -46,14 +46,14 @@ public sealed class LeaseAdmission
 
     /// <summary>Tells an endpoint that may have due deliveries, as the store holds it now.</summary>
     /// <param name="endpoint">The endpoint.</param>
-    public void AddEndpoint(LeaseEndpoint endpoint)
+    public void AddEndpoint(WebhookLeaseEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        var circuit = EndpointCircuit.Of(
+        var circuit = WebhookCircuit.Of(
             endpoint.ConsecutiveFailures, endpoint.FailingSince, endpoint.LastFailedAt, _request.Now, _request.CircuitBreaker);
         var room = Math.Max(0, circuit.MaxConcurrency(_request.MaxPerEndpoint) - endpoint.Leased);
         DateTimeOffset? waitUntil = circuit.OpenUntil;
-        if (circuit.State == EndpointCircuitState.Probing && room == 0)
+        if (circuit.State == WebhookCircuitState.Probing && room == 0)
         {
             // Its attempt in flight makes it due again when recorded (as every attempt of a probing endpoint changes its health),
             // or when its lease runs out, at the latest by the end of this one.
@@ -82,7 +82,7 @@ public sealed class LeaseAdmission
     public int DueToRead(string endpointId) => Endpoint(endpointId).Room + 1;
 
     /// <summary>
-    /// Whether an endpoint told with <see cref="AddEndpoint"/> receives its deliveries in order (<see cref="LeaseEndpoint.Ordered"/>):
+    /// Whether an endpoint told with <see cref="AddEndpoint"/> receives its deliveries in order (<see cref="WebhookLeaseEndpoint.Ordered"/>):
     /// then the store tells only the due heads of its ordering keys.
     /// </summary>
     /// <param name="endpointId">The endpoint.</param>
@@ -94,7 +94,7 @@ public sealed class LeaseAdmission
     /// <param name="dueAt">When it is due.</param>
     public void AddDue(string endpointId, long deliveryId, DateTimeOffset dueAt) => Endpoint(endpointId).Due.Add((deliveryId, dueAt));
 
-    /// <summary>Decides which due deliveries the lease takes, up to <see cref="LeaseRequest.Max"/>.</summary>
+    /// <summary>Decides which due deliveries the lease takes, up to <see cref="WebhookLeaseRequest.Max"/>.</summary>
     /// <returns>The deliveries to lease, in the order they were given their slots.</returns>
     public IReadOnlyList<long> Admit()
     {
@@ -177,9 +177,9 @@ public sealed class LeaseAdmission
         ? state
         : throw new InvalidOperationException($"The endpoint '{endpointId}' was not added before its deliveries.");
 
-    private sealed class EndpointState(LeaseEndpoint endpoint, int room, DateTimeOffset? waitUntil)
+    private sealed class EndpointState(WebhookLeaseEndpoint endpoint, int room, DateTimeOffset? waitUntil)
     {
-        public LeaseEndpoint Endpoint { get; } = endpoint;
+        public WebhookLeaseEndpoint Endpoint { get; } = endpoint;
 
         /// <summary>How many it may take in this lease.</summary>
         public int Room { get; } = room;

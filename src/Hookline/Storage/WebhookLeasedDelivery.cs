@@ -1,22 +1,22 @@
 namespace Hookline.Storage;
 
 /// <summary>A due delivery, leased to one dispatcher until the lease expires.</summary>
-public sealed record LeasedDelivery
+public sealed record WebhookLeasedDelivery
 {
     /// <summary>The delivery id.</summary>
     public required long Id { get; init; }
 
     /// <summary>
     /// The attempts made since it was last scheduled from the start (published, resent or recovered): where its retry schedule
-    /// stands. The log may list more (see <see cref="DeliveryState.Attempts"/>).
+    /// stands. The log may list more (see <see cref="WebhookDelivery.Attempts"/>).
     /// </summary>
     public required int Attempts { get; init; }
 
     /// <summary>The message id: the <c>webhook-id</c> header.</summary>
     public required string MessageId { get; init; }
 
-    /// <summary>The webhook name.</summary>
-    public required string Webhook { get; init; }
+    /// <summary>The event type: the declared webhook's name.</summary>
+    public required string EventType { get; init; }
 
     /// <summary>The HTTP method.</summary>
     public required string Method { get; init; }

@@ -7,7 +7,7 @@ namespace Hookline.Storage;
 /// <param name="Status">Where it stands.</param>
 /// <param name="Attempts">
 /// The attempts made, as the log lists them (<see cref="IWebhookLogReader.QueryAttemptsAsync"/>): every one since it was created,
-/// resends and recoveries included (they restart the retry schedule, see <see cref="LeasedDelivery.Attempts"/>, not this count).
+/// resends and recoveries included (they restart the retry schedule, see <see cref="WebhookLeasedDelivery.Attempts"/>, not this count).
 /// </param>
 /// <param name="NextAttemptAt">When a pending delivery is next tried (or its lease ends).</param>
-public sealed record DeliveryState(long Id, string MessageId, string EndpointId, DeliveryStatus Status, int Attempts, DateTimeOffset NextAttemptAt);
+public sealed record WebhookDelivery(long Id, string MessageId, string EndpointId, WebhookDeliveryStatus Status, int Attempts, DateTimeOffset NextAttemptAt);

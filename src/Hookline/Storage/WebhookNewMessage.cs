@@ -2,7 +2,7 @@ namespace Hookline.Storage;
 
 /// <summary>A message to store; after it is committed, it is fanned out to every enabled endpoint it matches then.</summary>
 /// <param name="Id">The message id, <c>msg_...</c>: the <c>webhook-id</c> header.</param>
-/// <param name="Webhook">The webhook name.</param>
+/// <param name="EventType">The event type: the declared webhook's name.</param>
 /// <param name="Method">The HTTP method.</param>
 /// <param name="Tenant">The tenant whose endpoints receive it; <see langword="null"/> for every tenant's.</param>
 /// <param name="Payload">The serialized body, sent as is on every attempt.</param>
@@ -14,9 +14,9 @@ namespace Hookline.Storage;
 /// messages published without a key. A store gives each message its place in publish order as it stores it: one stored (and
 /// committed) before another was stored comes first.
 /// </param>
-public sealed record NewMessage(
+public sealed record WebhookNewMessage(
     string Id,
-    string Webhook,
+    string EventType,
     string Method,
     string? Tenant,
     ReadOnlyMemory<byte> Payload,

@@ -5,4 +5,4 @@ namespace Hookline.Storage;
 /// <param name="StatusCode">The response's status code, if there was a response.</param>
 /// <param name="ErrorKind">How it failed.</param>
 /// <param name="Error">The failure, in words.</param>
-public sealed record AttemptFailure(DateTimeOffset At, int? StatusCode, AttemptErrorKind ErrorKind, string? Error);
+public sealed record WebhookLastFailure(DateTimeOffset At, int? StatusCode, WebhookAttemptErrorKind ErrorKind, string? Error);

@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>Which attempts to count, hour by hour: those at one tenant's endpoints since a time.</summary>
-public sealed record AttemptStatsQuery
+public sealed record WebhookAttemptStatsQuery
 {
     /// <summary>Only attempts at this tenant's endpoints.</summary>
     public required string Tenant { get; init; }

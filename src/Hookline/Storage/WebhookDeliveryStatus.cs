@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>Where a delivery stands.</summary>
-public enum DeliveryStatus
+public enum WebhookDeliveryStatus
 {
     /// <summary>Waiting for its next attempt (or in flight under a lease).</summary>
     Pending = 0,

@@ -8,7 +8,7 @@ namespace Hookline.Storage;
 /// <param name="Now">The time of the lease: deliveries due by then may be leased.</param>
 /// <param name="LeaseUntil">When the lease ends: a delivery not completed by then is due again.</param>
 /// <param name="Max">How many deliveries at most, across all endpoints.</param>
-public sealed record LeaseRequest(string Owner, DateTimeOffset Now, DateTimeOffset LeaseUntil, int Max)
+public sealed record WebhookLeaseRequest(string Owner, DateTimeOffset Now, DateTimeOffset LeaseUntil, int Max)
 {
     /// <summary>
     /// How many deliveries to one endpoint whose circuit is closed may be leased at once, by every dispatcher sharing the store
@@ -38,5 +38,5 @@ public sealed record LeaseRequest(string Owner, DateTimeOffset Now, DateTimeOffs
     /// busy dispatcher pays one transaction for the attempts it finished and the deliveries it takes next.
     /// </summary>
     /// <value>None.</value>
-    public IReadOnlyList<AttemptResult> Completed { get; init; } = [];
+    public IReadOnlyList<WebhookCompletedAttempt> Completed { get; init; } = [];
 }

@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>Which deliveries to list: those of some messages to one tenant's endpoints.</summary>
-public sealed record DeliveryQuery
+public sealed record WebhookDeliveryQuery
 {
     /// <summary>Only deliveries to this tenant's endpoints.</summary>
     public required string Tenant { get; init; }

@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>What one attempt did, and what follows for its delivery and endpoint.</summary>
-public sealed record AttemptResult
+public sealed record WebhookCompletedAttempt
 {
     /// <summary>The delivery attempted.</summary>
     public required long DeliveryId { get; init; }
@@ -28,13 +28,13 @@ public sealed record AttemptResult
     public string? ResponseBody { get; init; }
 
     /// <summary>How it failed, if it did.</summary>
-    public required AttemptErrorKind ErrorKind { get; init; }
+    public required WebhookAttemptErrorKind ErrorKind { get; init; }
 
     /// <summary>The failure's message, if any (without U+0000, like <see cref="ResponseBody"/>).</summary>
     public string? Error { get; init; }
 
     /// <summary>The delivery's new state.</summary>
-    public required DeliveryStatus Status { get; init; }
+    public required WebhookDeliveryStatus Status { get; init; }
 
     /// <summary>When to retry, for a pending delivery.</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }

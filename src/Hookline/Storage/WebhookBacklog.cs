@@ -9,7 +9,7 @@ namespace Hookline.Storage;
 /// <param name="FailingEndpoints">
 /// How many enabled endpoints' latest attempt failed: their circuit lets one attempt through at a time, or none while open.
 /// </param>
-public sealed record BacklogStats(long Pending, DateTimeOffset? OldestDueAt, long FailingEndpoints = 0)
+public sealed record WebhookBacklog(long Pending, DateTimeOffset? OldestDueAt, long FailingEndpoints = 0)
 {
     /// <summary>How long the longest-waiting due delivery has waited at <paramref name="now"/>; zero when none is due.</summary>
     public TimeSpan OldestDueAge(DateTimeOffset now) => OldestDueAt is { } due && due < now ? now - due : TimeSpan.Zero;

@@ -15,25 +15,25 @@ namespace Hookline.Storage;
 /// <paramref name="Succeeded"/>.
 /// </param>
 /// <param name="LastFailedAt">Its latest failure of the batch, if any failed after its latest success.</param>
-public sealed record EndpointHealth(
+public sealed record WebhookEndpointHealth(
     string EndpointId, bool Succeeded, bool FailingSinceSuccess, DateTimeOffset? FailingFrom, int Failures, DateTimeOffset? LastFailedAt)
 {
     /// <summary>The health of each endpoint the attempts went to, in endpoint id order (ordinal).</summary>
     /// <param name="results">The attempts of one batch.</param>
     /// <returns>One health per endpoint.</returns>
-    public static IReadOnlyList<EndpointHealth> Of(IEnumerable<AttemptResult> results) =>
+    public static IReadOnlyList<WebhookEndpointHealth> Of(IEnumerable<WebhookCompletedAttempt> results) =>
         [.. results.GroupBy(r => r.EndpointId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Of)];
 
-    private static EndpointHealth Of(IGrouping<string, AttemptResult> attempts)
+    private static WebhookEndpointHealth Of(IGrouping<string, WebhookCompletedAttempt> attempts)
     {
-        var lastSuccess = attempts.Where(a => a.Status == DeliveryStatus.Succeeded).Max(a => (DateTimeOffset?)a.StartedAt);
+        var lastSuccess = attempts.Where(a => a.Status == WebhookDeliveryStatus.Succeeded).Max(a => (DateTimeOffset?)a.StartedAt);
         var failuresAfter = attempts
-            .Where(a => a.Status != DeliveryStatus.Succeeded && (lastSuccess is null || a.StartedAt > lastSuccess))
+            .Where(a => a.Status != WebhookDeliveryStatus.Succeeded && (lastSuccess is null || a.StartedAt > lastSuccess))
             .Select(a => a.StartedAt)
             .ToList();
         return failuresAfter.Count == 0
-            ? new EndpointHealth(attempts.Key, Succeeded: true, FailingSinceSuccess: false, FailingFrom: null, 0, null)
-            : new EndpointHealth(
+            ? new WebhookEndpointHealth(attempts.Key, Succeeded: true, FailingSinceSuccess: false, FailingFrom: null, 0, null)
+            : new WebhookEndpointHealth(
                 attempts.Key,
                 Succeeded: false,
                 FailingSinceSuccess: lastSuccess is not null,

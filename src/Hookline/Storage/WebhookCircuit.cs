@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>The state of an endpoint's circuit breaker (<see cref="WebhookCircuitBreakerOptions"/>).</summary>
-public enum EndpointCircuitState
+public enum WebhookCircuitState
 {
     /// <summary>Its latest attempt succeeded: it takes attempts up to its concurrency limit.</summary>
     Closed,
@@ -19,7 +19,7 @@ public enum EndpointCircuitState
 /// </summary>
 /// <param name="State">The state.</param>
 /// <param name="OpenUntil">When an open circuit lets its probe through.</param>
-public readonly record struct EndpointCircuit(EndpointCircuitState State, DateTimeOffset? OpenUntil)
+public readonly record struct WebhookCircuit(WebhookCircuitState State, DateTimeOffset? OpenUntil)
 {
     /// <summary>Works out an endpoint's circuit.</summary>
     /// <param name="consecutiveFailures">Its failed attempts since its latest success; <see langword="null"/> if never attempted.</param>
@@ -34,7 +34,7 @@ public readonly record struct EndpointCircuit(EndpointCircuitState State, DateTi
     /// so each failed probe about doubles the break, and attempts that were in flight when it opened, failing about at once,
     /// do not lengthen it.
     /// </remarks>
-    public static EndpointCircuit Of(
+    public static WebhookCircuit Of(
         int? consecutiveFailures,
         DateTimeOffset? failingSince,
         DateTimeOffset? lastFailedAt,
@@ -44,7 +44,7 @@ public readonly record struct EndpointCircuit(EndpointCircuitState State, DateTi
         ArgumentNullException.ThrowIfNull(options);
         if (consecutiveFailures == 0)
         {
-            return new EndpointCircuit(EndpointCircuitState.Closed, null);
+            return new WebhookCircuit(WebhookCircuitState.Closed, null);
         }
 
         if (consecutiveFailures >= options.FailureThreshold && lastFailedAt is { } failedAt)
@@ -54,11 +54,11 @@ public readonly record struct EndpointCircuit(EndpointCircuitState State, DateTi
             var openUntil = failedAt + TimeSpan.FromTicks(openFor);
             if (openUntil > now)
             {
-                return new EndpointCircuit(EndpointCircuitState.Open, openUntil);
+                return new WebhookCircuit(WebhookCircuitState.Open, openUntil);
             }
         }
 
-        return new EndpointCircuit(EndpointCircuitState.Probing, null);
+        return new WebhookCircuit(WebhookCircuitState.Probing, null);
     }
 
     /// <summary>How many attempts the endpoint may have at once in this state.</summary>
@@ -66,8 +66,8 @@ public readonly record struct EndpointCircuit(EndpointCircuitState State, DateTi
     /// <returns>The limit.</returns>
     public int MaxConcurrency(int maxPerEndpoint) => State switch
     {
-        EndpointCircuitState.Closed => maxPerEndpoint,
-        EndpointCircuitState.Probing => 1,
+        WebhookCircuitState.Closed => maxPerEndpoint,
+        WebhookCircuitState.Probing => 1,
         _ => 0,
     };
 }

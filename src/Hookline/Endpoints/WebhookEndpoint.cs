@@ -1,8 +1,8 @@
-namespace Hookline.Storage;
+namespace Hookline;
 
 /// <summary>
 /// A URL a tenant registered to receive webhooks; or a polling endpoint, without one, whose messages the tenant reads from its feed
-/// (<see cref="IWebhookFeedReader"/>) instead of receiving them.
+/// (<see cref="Storage.IWebhookFeedReader"/>) instead of receiving them.
 /// </summary>
 public sealed record WebhookEndpoint
 {
@@ -29,7 +29,7 @@ public sealed record WebhookEndpoint
 
     /// <summary>
     /// Per webhook name, the filter its payloads must match to be delivered here (docs/filters.md; see
-    /// <see cref="WebhookPayloadFilter"/>); <see langword="null"/> for none.
+    /// <see cref="Storage.WebhookPayloadFilter"/>); <see langword="null"/> for none.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Filters { get; init; }
 
@@ -67,7 +67,7 @@ public sealed record WebhookEndpoint
     public DateTimeOffset? FailingSince { get; init; }
 
     /// <summary>
-    /// Its failed attempts since its latest success, which its circuit breaker follows (<see cref="EndpointCircuit"/>);
+    /// Its failed attempts since its latest success, which its circuit breaker follows (<see cref="Storage.WebhookCircuit"/>);
     /// <see langword="null"/> if it was never attempted, or not since it was enabled.
     /// </summary>
     public int? ConsecutiveFailures { get; init; }

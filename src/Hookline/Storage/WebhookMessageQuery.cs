@@ -1,7 +1,7 @@
 namespace Hookline.Storage;
 
 /// <summary>Which messages to list, newest first. Every filter left <see langword="null"/> matches all.</summary>
-public sealed record MessageQuery
+public sealed record WebhookMessageQuery
 {
     /// <summary>
     /// Only messages this tenant can see: published for it, or delivered to one of its endpoints.
@@ -12,14 +12,14 @@ public sealed record MessageQuery
     /// <summary>Only the message with this id.</summary>
     public string? Id { get; init; }
 
-    /// <summary>Only messages of this webhook.</summary>
-    public string? Webhook { get; init; }
+    /// <summary>Only messages of this event type.</summary>
+    public string? EventType { get; init; }
 
     /// <summary>Only messages with a delivery to this endpoint.</summary>
     public string? EndpointId { get; init; }
 
     /// <summary>Only messages with a delivery in this state (to the <see cref="EndpointId"/> or to one of the <see cref="Tenant"/>'s endpoints, if given).</summary>
-    public DeliveryStatus? Status { get; init; }
+    public WebhookDeliveryStatus? Status { get; init; }
 
     /// <summary>Only messages published at or after this time.</summary>
     public DateTimeOffset? Since { get; init; }

@@ -1,4 +1,4 @@
-namespace Hookline.Storage;
+namespace Hookline;
 
 /// <summary>A signing secret of an endpoint: a <c>whsec_</c> secret (<c>v1</c>) or a <c>whsk_</c> signing key (<c>v1a</c>).</summary>
 /// <param name="Value">The secret, <c>whsec_...</c>, or the signing key, <c>whsk_...</c>.</param>

@@ -1,10 +1,10 @@
 namespace Hookline.Storage;
 
-/// <summary>An endpoint that a lease may take deliveries for, as the store holds it at the lease (<see cref="LeaseAdmission"/>).</summary>
+/// <summary>An endpoint that a lease may take deliveries for, as the store holds it at the lease (<see cref="WebhookLeaseAdmission"/>).</summary>
 /// <param name="Id">The endpoint.</param>
 /// <param name="Tenant">Its tenant; <see langword="null"/> for none.</param>
 /// <param name="Leased">How many of its deliveries are leased now (leases not yet run out), by any dispatcher.</param>
-public sealed record LeaseEndpoint(string Id, string? Tenant, int Leased)
+public sealed record WebhookLeaseEndpoint(string Id, string? Tenant, int Leased)
 {
     /// <summary>When it is due, as the store holds it: when it may next have a delivery a lease can take.</summary>
     public DateTimeOffset? DueAt { get; init; }
@@ -14,7 +14,7 @@ public sealed record LeaseEndpoint(string Id, string? Tenant, int Leased)
 
     /// <summary>
     /// Whether it receives its deliveries in order (<see cref="WebhookOrdering"/>): then the store tells only the due heads of its
-    /// ordering keys (<see cref="LeaseAdmission.AddDue"/>), each key's oldest in publish order, when none of its key is in flight.
+    /// ordering keys (<see cref="WebhookLeaseAdmission.AddDue"/>), each key's oldest in publish order, when none of its key is in flight.
     /// </summary>
     public bool Ordered { get; init; }
 
