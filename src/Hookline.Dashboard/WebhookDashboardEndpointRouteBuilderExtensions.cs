@@ -73,7 +73,7 @@ public static class WebhookDashboardEndpointRouteBuilderExtensions
         dashboard.MapPost("/sign-out", (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "no-store";
-            if (ManagementCsrf.Refuse(http.Request) is { } forgery)
+            if (WebhookManagementCsrf.Refuse(http.Request) is { } forgery)
             {
                 return forgery;
             }
@@ -89,18 +89,18 @@ public static class WebhookDashboardEndpointRouteBuilderExtensions
             http.Response.Headers.CacheControl = "no-store";
             if (await sessions.ResumeAsync(http).ConfigureAwait(false) is { } session)
             {
-                http.Features.Set(new ManagementCallerFeature(session.Tenant, session.ReadOnly));
+                http.Features.Set(new WebhookManagementCaller(session.Tenant, session.ReadOnly));
             }
 
             return await next(context).ConfigureAwait(false);
         });
-        var management = WebhookManagementEndpointRouteBuilderExtensions.MapManagementApi(api, "/", new ManagementRoutes(".Dashboard"));
+        var management = api.MapWebhookManagementRoutes("/", ".Dashboard");
         var names = services.GetRequiredService<DashboardTenantNames>();
         management.MapGet("/session", async (HttpContext http) =>
         {
-            var (tenant, readOnly, link) = http.Features.Get<ManagementCallerFeature>() is { } session
+            var (tenant, readOnly, link) = http.Features.Get<WebhookManagementCaller>() is { } session
                 ? (session.Tenant, session.ReadOnly, true)
-                : (ManagementRequest.Tenant(http), false, false);
+                : (http.GetWebhookTenant(), false, false);
             var name = await names.NameAsync(http, tenant).ConfigureAwait(false);
             return TypedResults.Ok(new DashboardCaller(tenant, name, readOnly, link));
         });

@@ -49,6 +49,6 @@ internal sealed partial class PostgreSqlKeyRingCheck(
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(104, LogLevel.Warning, Unprotected + " Outside Development the app would not start.")]
+    [LoggerMessage(3004, LogLevel.Warning, Unprotected + " Outside Development the app would not start.")]
     private static partial void LogUnprotected(ILogger logger);
 }

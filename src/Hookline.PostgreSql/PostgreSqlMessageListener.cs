@@ -85,18 +85,18 @@ internal sealed partial class PostgreSqlMessageListener(
 
     private static partial class Log
     {
-        [LoggerMessage(101, LogLevel.Debug, "Listening for new webhook messages on the PostgreSQL channel {Channel}.")]
+        [LoggerMessage(3001, LogLevel.Debug, "Listening for new webhook messages on the PostgreSQL channel {Channel}.")]
         public static partial void Listening(ILogger logger, string channel);
 
         [LoggerMessage(
-            102,
+            3002,
             LogLevel.Warning,
             "Lost the connection listening on the PostgreSQL channel {Channel}; reconnecting in {Delay}. "
             + "Until then, other instances' publishes are delivered at the next poll.")]
         public static partial void ConnectionLost(ILogger logger, Exception exception, string channel, TimeSpan delay);
 
         [LoggerMessage(
-            103,
+            3003,
             LogLevel.Warning,
             "Could not listen on the PostgreSQL channel {Channel}; trying again in {Delay}. "
             + "Until then, other instances' publishes are delivered at the next poll.")]

@@ -34,7 +34,7 @@ internal sealed class DashboardLinksRoute : IWebhookManagementExtension
     private static async Task<Created<WebhookDashboardLink>> CreateAsync(
         HttpContext http, DashboardLinks links, IHostEnvironment environment, ILogger<DashboardLinks> logger)
     {
-        var request = await ManagementRequest.ReadAsync(http.Request, new WebhookDashboardLinkRequest()).ConfigureAwait(false);
+        var request = await http.Request.ReadWebhookManagementBodyAsync(new WebhookDashboardLinkRequest()).ConfigureAwait(false);
         // The Host header is the caller's to choose: outside Development, a link is absolute only under the configured URL, and
         // otherwise a path from the app's root, which the caller opens on the host it called.
         var baseUrl = links.PublicBaseUrl;
@@ -48,13 +48,13 @@ internal sealed class DashboardLinksRoute : IWebhookManagementExtension
             baseUrl = http.Request.PathBase;
         }
 
-        var link = links.Create(ManagementRequest.Tenant(http), request.ReadOnly ?? false, baseUrl);
+        var link = links.Create(http.GetWebhookTenant(), request.ReadOnly ?? false, baseUrl);
         return TypedResults.Created(link.Url, link);
     }
 
     private static async Task<NoContent> RevokeAsync(HttpContext http, IWebhookDashboardLinks links)
     {
-        await links.RevokeAsync(ManagementRequest.Tenant(http), http.RequestAborted).ConfigureAwait(false);
+        await links.RevokeAsync(http.GetWebhookTenant(), http.RequestAborted).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
 }

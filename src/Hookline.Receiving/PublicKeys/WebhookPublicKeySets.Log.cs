@@ -5,11 +5,11 @@ namespace Hookline.Receiving;
 // The URL without its query, which may carry a token.
 internal sealed partial class WebhookPublicKeySets
 {
-    [LoggerMessage(107, LogLevel.Information, "Fetched {KeyCount} webhook public keys from {Url}.")]
+    [LoggerMessage(5007, LogLevel.Information, "Fetched {KeyCount} webhook public keys from {Url}.")]
     private static partial void LogFetched(ILogger logger, string url, int keyCount);
 
     [LoggerMessage(
-        108,
+        5008,
         LogLevel.Warning,
         "Could not fetch the webhook public keys from {Url}; verifying with the {KeyCount} fetched before: {Error}")]
     private static partial void LogFetchFailed(ILogger logger, string url, int keyCount, string error);

@@ -1,4 +1,3 @@
-using Hookline.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -55,7 +55,7 @@ public static class WebhooksBuilderExtensions
         services.TryAddSingleton<BacklogSampler>();
         services.TryAddSingleton<WebhookMetrics>();
         services.TryAddSingleton<WebhookPublisher>();
-        services.TryAddSingleton<Hookline.Management.WebhookEventTypes>();
+        services.TryAddSingleton<WebhookEventTypes>();
         services.TryAddSingleton<Hookline.Management.CostlyCallLimiter>();
         services.TryAddSingleton<Hookline.Management.FeedWaits>();
         services.TryAddSingleton<Hookline.Management.WebhookTenantService>();

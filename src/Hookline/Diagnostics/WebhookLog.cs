@@ -8,48 +8,48 @@ namespace Hookline;
 /// </summary>
 internal static partial class WebhookLog
 {
-    [LoggerMessage(1, LogLevel.Debug, "Delivered {MessageId} ({Webhook}) to endpoint {EndpointId}: {StatusCode} in {DurationMs:0.0} ms.")]
-    public static partial void Delivered(this ILogger logger, string messageId, string webhook, string endpointId, int? statusCode, double durationMs);
+    [LoggerMessage(1001, LogLevel.Debug, "Delivered {MessageId} ({EventType}) to endpoint {EndpointId}: {StatusCode} in {DurationMs:0.0} ms.")]
+    public static partial void Delivered(this ILogger logger, string messageId, string eventType, string endpointId, int? statusCode, double durationMs);
 
-    [LoggerMessage(2, LogLevel.Information, "Attempt {Attempt} to deliver {MessageId} ({Webhook}) to endpoint {EndpointId} failed ({ErrorKind} {StatusCode}: {Error}); next attempt at {NextAttemptAt:O}.")]
-    public static partial void WillRetry(this ILogger logger, int attempt, string messageId, string webhook, string endpointId, Storage.WebhookAttemptErrorKind errorKind, int? statusCode, string? error, DateTimeOffset nextAttemptAt);
+    [LoggerMessage(1002, LogLevel.Information, "Attempt {Attempt} to deliver {MessageId} ({EventType}) to endpoint {EndpointId} failed ({ErrorKind} {StatusCode}: {Error}); next attempt at {NextAttemptAt:O}.")]
+    public static partial void WillRetry(this ILogger logger, int attempt, string messageId, string eventType, string endpointId, Storage.WebhookAttemptErrorKind errorKind, int? statusCode, string? error, DateTimeOffset nextAttemptAt);
 
-    [LoggerMessage(3, LogLevel.Warning, "Gave up delivering {MessageId} ({Webhook}) to endpoint {EndpointId} after {Attempt} attempts ({ErrorKind} {StatusCode}: {Error}); a resend or recovery replays it.")]
-    public static partial void GaveUp(this ILogger logger, int attempt, string messageId, string webhook, string endpointId, Storage.WebhookAttemptErrorKind errorKind, int? statusCode, string? error);
+    [LoggerMessage(1003, LogLevel.Warning, "Gave up delivering {MessageId} ({EventType}) to endpoint {EndpointId} after {Attempt} attempts ({ErrorKind} {StatusCode}: {Error}); a resend or recovery replays it.")]
+    public static partial void GaveUp(this ILogger logger, int attempt, string messageId, string eventType, string endpointId, Storage.WebhookAttemptErrorKind errorKind, int? statusCode, string? error);
 
-    [LoggerMessage(4, LogLevel.Warning, "Disabled webhook endpoint {EndpointId}: {Reason}")]
+    [LoggerMessage(1004, LogLevel.Warning, "Disabled webhook endpoint {EndpointId}: {Reason}")]
     public static partial void EndpointDisabled(this ILogger logger, string endpointId, string reason);
 
-    [LoggerMessage(5, LogLevel.Error, "The webhook dispatcher could not lease deliveries; it tries again in {Delay}.")]
+    [LoggerMessage(1005, LogLevel.Error, "The webhook dispatcher could not lease deliveries; it tries again in {Delay}.")]
     public static partial void LeaseFailed(this ILogger logger, Exception exception, TimeSpan delay);
 
     [LoggerMessage(
-        6,
+        1006,
         LogLevel.Error,
         "Could not record an attempt of delivery {DeliveryId} to endpoint {EndpointId}; the rest of its batch is recorded on "
         + "its own, and this delivery is attempted again when its lease ends.")]
     public static partial void AttemptNotRecorded(this ILogger logger, Exception exception, long deliveryId, string endpointId);
 
-    [LoggerMessage(7, LogLevel.Information, "Stopping: gave {Count} in-flight webhook deliveries back to the store, due now.")]
+    [LoggerMessage(1007, LogLevel.Information, "Stopping: gave {Count} in-flight webhook deliveries back to the store, due now.")]
     public static partial void Released(this ILogger logger, int count);
 
-    [LoggerMessage(8, LogLevel.Error, "Could not give {Count} leased webhook deliveries back unattempted; they are due again when their lease ends.")]
+    [LoggerMessage(1008, LogLevel.Error, "Could not give {Count} leased webhook deliveries back unattempted; they are due again when their lease ends.")]
     public static partial void ReleaseFailed(this ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(9, LogLevel.Information, "Deleted {Count} webhook messages created before {Before:O}, with their deliveries and attempts.")]
+    [LoggerMessage(1009, LogLevel.Information, "Deleted {Count} webhook messages created before {Before:O}, with their deliveries and attempts.")]
     public static partial void Purged(this ILogger logger, int count, DateTimeOffset before);
 
-    [LoggerMessage(10, LogLevel.Error, "Could not delete old webhook messages; trying again in {Delay}.")]
+    [LoggerMessage(1010, LogLevel.Error, "Could not delete old webhook messages; trying again in {Delay}.")]
     public static partial void PurgeFailed(this ILogger logger, Exception exception, TimeSpan delay);
 
-    [LoggerMessage(11, LogLevel.Warning, "Could not read the webhook backlog for metrics.")]
+    [LoggerMessage(1011, LogLevel.Warning, "Could not read the webhook backlog for metrics.")]
     public static partial void BacklogSampleFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(12, LogLevel.Error, "The webhook dispatcher could not fan published messages out to their endpoints; it tries again when it next wakes or polls.")]
+    [LoggerMessage(1012, LogLevel.Error, "The webhook dispatcher could not fan published messages out to their endpoints; it tries again when it next wakes or polls.")]
     public static partial void ExpandFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(
-        13,
+        1013,
         LogLevel.Information,
         "Refused {Host} as a webhook destination (tenant {Tenant}, endpoint {EndpointId}): it resolves to {Addresses}. "
         + "Webhooks go only to public addresses and to the networks in WebhookOptions.Delivery.AllowedNetworks "
@@ -57,7 +57,7 @@ internal static partial class WebhookLog
     public static partial void DestinationRefused(this ILogger logger, string host, string? tenant, string? endpointId, string addresses);
 
     [LoggerMessage(
-        14,
+        1014,
         LogLevel.Warning,
         "Refused to connect to {Host} for webhook endpoint {EndpointId}: it resolves to {Addresses}. "
         + "Webhooks go only to public addresses and to the networks in WebhookOptions.Delivery.AllowedNetworks "
@@ -65,7 +65,7 @@ internal static partial class WebhookLog
     public static partial void ConnectRefused(this ILogger logger, string host, string? endpointId, string addresses);
 
     [LoggerMessage(
-        15,
+        1015,
         LogLevel.Error,
         "Could not sign webhook message {MessageId} for endpoint {EndpointId}: nothing was sent, the attempt is recorded as "
         + "failed and retried on its schedule.")]

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Hookline.Filtering;
-using Hookline.Management;
 using Hookline.Storage;
 using Microsoft.Extensions.Options;
 

@@ -29,12 +29,12 @@ internal static class ManagementRequest
     public static async ValueTask<object?> ResolveTenantAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        if (ManagementCsrf.Refuse(http.Request) is { } forgery)
+        if (WebhookManagementCsrf.Refuse(http.Request) is { } forgery)
         {
             return forgery;
         }
 
-        var caller = http.Features.Get<ManagementCallerFeature>();
+        var caller = http.Features.Get<WebhookManagementCaller>();
         var options = http.RequestServices.GetRequiredService<IOptions<WebhookOptions>>().Value.Management;
         var tenant = caller?.Tenant ?? (options.TenantResolver is { } resolve
             ? await resolve(http).ConfigureAwait(false)
@@ -65,7 +65,8 @@ internal static class ManagementRequest
         }
     }
 
-    public static string Tenant(HttpContext http) => (string)http.Items[s_tenantKey]!;
+    public static string Tenant(HttpContext http) => http.Items[s_tenantKey] as string
+        ?? throw new InvalidOperationException("This route is outside the webhook management API, which finds the caller's tenant.");
 
     /// <summary>
     /// What a read-only caller may not do, or null: change anything, or see a signing secret (with it, anyone could sign

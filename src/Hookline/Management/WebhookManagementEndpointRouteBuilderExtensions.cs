@@ -28,9 +28,9 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
     /// </summary>
     /// <param name="endpoints">The app.</param>
     /// <param name="prefix">The route prefix, such as <c>/webhooks</c>.</param>
-    /// <returns>The route group, for conventions such as <c>RequireAuthorization</c>.</returns>
+    /// <returns>The API's routes, for conventions such as <c>RequireAuthorization</c>.</returns>
     /// <exception cref="InvalidOperationException">Webhook delivery (a store) or OpenAPI is not set up.</exception>
-    public static RouteGroupBuilder MapWebhookManagement(this IEndpointRouteBuilder endpoints, string prefix)
+    public static IEndpointConventionBuilder MapWebhookManagement(this IEndpointRouteBuilder endpoints, string prefix)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         ArgumentException.ThrowIfNullOrEmpty(prefix);
@@ -57,10 +57,27 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
     }
 
     /// <summary>
-    /// Maps the management API's routes under <paramref name="prefix"/>: for <c>MapWebhookManagement</c>, and again for the
-    /// dashboard (same handlers, same tenant service), whose copy carries its own route names.
+    /// Maps the management API's routes again, under <paramref name="prefix"/>, for a package that serves a user interface over
+    /// them, as the dashboard does: the same handlers, tenant rules and answers, with route names ending in
+    /// <paramref name="routeNameSuffix"/> (a route name is unique in an app), and without the public key set and the routes of
+    /// <see cref="IWebhookManagementExtension"/>s. Set a <see cref="WebhookManagementCaller"/> feature on a request to name its
+    /// tenant. Leave these routes out of the app's OpenAPI document (<c>ExcludeFromDescription</c>): the document describes
+    /// <c>MapWebhookManagement</c>'s.
     /// </summary>
-    internal static RouteGroupBuilder MapManagementApi(IEndpointRouteBuilder endpoints, string prefix, ManagementRoutes routes)
+    /// <param name="endpoints">The route builder to map into, such as the package's own group.</param>
+    /// <param name="prefix">The route prefix under <paramref name="endpoints"/>.</param>
+    /// <param name="routeNameSuffix">Appended to every route name, such as <c>.Dashboard</c>.</param>
+    /// <returns>The group, to which the package adds its own routes: they run after the caller's tenant is found.</returns>
+    /// <exception cref="InvalidOperationException">Webhook delivery (a store) or OpenAPI is not set up.</exception>
+    public static RouteGroupBuilder MapWebhookManagementRoutes(this IEndpointRouteBuilder endpoints, string prefix, string routeNameSuffix)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        ArgumentException.ThrowIfNullOrEmpty(routeNameSuffix);
+        return MapManagementApi(endpoints, prefix, new ManagementRoutes(routeNameSuffix));
+    }
+
+    private static RouteGroupBuilder MapManagementApi(IEndpointRouteBuilder endpoints, string prefix, ManagementRoutes routes)
     {
         var services = endpoints.ServiceProvider;
         if (services.GetService<Hookline.Storage.IWebhookEndpointStore>() is null)

@@ -99,7 +99,7 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
     }
 
     /// <summary>Sends an event type's example payload (valid against its documented schema) to one endpoint: a test event.</summary>
-    public Task<WebhookPublishResult> PublishExampleAsync(Management.WebhookEventType type, string tenant, string endpointId, CancellationToken cancellationToken)
+    public Task<WebhookPublishResult> PublishExampleAsync(WebhookEventType type, string tenant, string endpointId, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(type.Example, catalog.SerializerOptions);
         var now = time.GetUtcNow();

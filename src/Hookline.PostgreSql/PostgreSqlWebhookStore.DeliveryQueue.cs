@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Hookline.Storage;
 using Npgsql;
 using NpgsqlTypes;
@@ -456,64 +457,6 @@ internal sealed partial class PostgreSqlWebhookStore
                 System.Globalization.CultureInfo.InvariantCulture),
             cancellationToken);
 
-    public Task<IReadOnlyList<WebhookDelivery>> ListDeliveriesAsync(string messageId, CancellationToken cancellationToken) =>
-        ReadDeliveriesAsync("WHERE message_id = @message", cancellationToken, Text("message", messageId));
-
-    public Task<IReadOnlyList<WebhookDelivery>> QueryDeliveriesAsync(WebhookDeliveryQuery query, CancellationToken cancellationToken) =>
-        ReadDeliveriesAsync(
-            "WHERE message_id = ANY (@messages) AND endpoint_id IN (SELECT id FROM {schema}.endpoints WHERE tenant = @tenant)",
-            cancellationToken,
-            Parameter("messages", NpgsqlDbType.Array | NpgsqlDbType.Text, query.MessageIds.ToArray()),
-            Text("tenant", query.Tenant));
-
-    private async Task<IReadOnlyList<WebhookDelivery>> ReadDeliveriesAsync(
-        string where, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
-        await ReadAsync(
-            // The attempts counted are the ones logged: the column counts only those since the last resend or recovery (the retry
-            // schedule's place), and not an attempt whose owner had lost its lease.
-            $$"""
-            SELECT d.id, d.message_id, d.endpoint_id, d.status,
-                   (SELECT count(*)::integer FROM {schema}.attempts a WHERE a.delivery_id = d.id), d.next_attempt_at
-            FROM {schema}.deliveries d {{where}} ORDER BY d.id;
-            """,
-            reader => new WebhookDelivery(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                (WebhookDeliveryStatus)reader.GetInt16(3),
-                reader.GetInt32(4),
-                reader.GetFieldValue<DateTimeOffset>(5)),
-            cancellationToken,
-            parameters).ConfigureAwait(false);
-
-    public Task<IReadOnlyList<WebhookAttempt>> ListAttemptsAsync(string messageId, CancellationToken cancellationToken) =>
-        ReadAttemptsAsync("WHERE d.message_id = @message ORDER BY a.id", cancellationToken, Text("message", messageId));
-
-    public Task<IReadOnlyList<WebhookAttempt>> QueryAttemptsAsync(WebhookAttemptQuery query, CancellationToken cancellationToken) =>
-        ReadAttemptsAsync(
-            """
-            WHERE (@tenant IS NULL OR d.endpoint_id IN (SELECT id FROM {schema}.endpoints WHERE tenant = @tenant))
-              AND (@endpoint IS NULL OR d.endpoint_id = @endpoint)
-              AND (@message IS NULL OR d.message_id = @message)
-              AND (@webhook IS NULL OR m.webhook = @webhook)
-              AND (@succeeded IS NULL OR (a.error_kind = 0) = @succeeded)
-              AND (@since IS NULL OR a.started_at >= @since)
-              AND (@until IS NULL OR a.started_at < @until)
-              AND (@before IS NULL OR a.id < @before)
-            ORDER BY a.id DESC
-            LIMIT @limit
-            """,
-            cancellationToken,
-            Text("tenant", query.Tenant),
-            Text("endpoint", query.EndpointId),
-            Text("message", query.MessageId),
-            Text("webhook", query.EventType),
-            Boolean("succeeded", query.Succeeded),
-            Time("since", query.Since),
-            Time("until", query.Until),
-            Bigint("before", query.Before),
-            Integer("limit", query.Limit));
-
     public async Task<WebhookBacklog> GetBacklogAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         (await ReadAsync(
             // A message not yet fanned out waits too, due since it was published: one item, whatever it expands into.
@@ -528,27 +471,195 @@ internal sealed partial class PostgreSqlWebhookStore
             cancellationToken,
             Time("now", now)).ConfigureAwait(false)).Single();
 
-    private async Task<IReadOnlyList<WebhookAttempt>> ReadAttemptsAsync(
-        string whereAndOrder, CancellationToken cancellationToken, params NpgsqlParameter[] parameters) =>
-        await ReadAsync(
-            $$"""
-            SELECT a.id, a.delivery_id, d.message_id, d.endpoint_id, m.webhook, a.started_at, a.duration_us, a.status_code, a.response_body,
-                   a.error_kind, a.error
-            FROM {schema}.attempts a JOIN {schema}.deliveries d ON d.id = a.delivery_id JOIN {schema}.messages m ON m.id = d.message_id
-            {{whereAndOrder}};
-            """,
-            reader => new WebhookAttempt(
-                reader.GetInt64(0),
-                reader.GetInt64(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetFieldValue<DateTimeOffset>(5),
-                TimeSpan.FromMicroseconds(reader.GetInt64(6)),
-                NullableInteger(reader, 7),
-                NullableText(reader, 8),
-                (WebhookAttemptErrorKind)reader.GetInt16(9),
-                NullableText(reader, 10)),
+    public Task<int> ExpandAsync(DateTimeOffset now, int max, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (connection, transaction) =>
+            {
+                // SKIP LOCKED: instances expanding at once each take other messages off the queue. Fan out: one pending delivery,
+                // due from the message's creation, per enabled endpoint of its tenant (or of every tenant) whose event filter is
+                // null (all) or names its webhook, or only its target endpoint; here those without a payload filter for the
+                // webhook, the others listed for ExpandFilteredAsync; none to a polling endpoint (no URL), whose messages are read
+                // from its feed. DO NOTHING: a resend may have made one already. A message of every tenant is listed for each
+                // tenant it reaches (its polling endpoints too), for their logs. (Data-modifying CTEs run to completion whether or
+                // not the query reads them.)
+                var (count, fanned, filtered) = (await ReadAsync(
+                    connection,
+                    transaction,
+                    """
+                    WITH batch AS (
+                        DELETE FROM {schema}.unexpanded WHERE ctid = ANY (ARRAY(
+                            SELECT ctid FROM {schema}.unexpanded
+                            ORDER BY created_at, message_id
+                            LIMIT @max
+                            FOR UPDATE SKIP LOCKED))
+                        RETURNING created_at, message_id, webhook, tenant, target_endpoint_id, ordering_key, seq),
+                    reached AS (
+                        SELECT b.*, e.id AS endpoint_id, e.filters ->> b.webhook AS filter, e.url IS NULL AS polling
+                        FROM batch b JOIN {schema}.endpoints e
+                          ON e.enabled
+                         AND (b.tenant IS NULL OR e.tenant = b.tenant)
+                         AND (b.target_endpoint_id IS NULL OR e.id = b.target_endpoint_id)
+                         AND (e.event_types IS NULL OR b.webhook = ANY (e.event_types))),
+                    fanned AS (
+                        INSERT INTO {schema}.deliveries
+                            (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
+                        SELECT message_id, endpoint_id, 0, 0, created_at, @now, ordering_key, seq FROM reached
+                        WHERE filter IS NULL AND NOT polling
+                        ON CONFLICT (message_id, endpoint_id) DO NOTHING
+                        RETURNING endpoint_id, next_attempt_at),
+                    received AS (
+                        INSERT INTO {schema}.received_messages (tenant, message_id)
+                        SELECT DISTINCT e.tenant, r.message_id FROM reached r JOIN {schema}.endpoints e ON e.id = r.endpoint_id
+                        WHERE r.tenant IS NULL AND e.tenant IS NOT NULL
+                        ON CONFLICT DO NOTHING),
+                    sifted AS (SELECT message_id, endpoint_id, filter FROM reached WHERE filter IS NOT NULL AND NOT polling)
+                    SELECT (SELECT count(*) FROM batch),
+                           (SELECT array_agg(endpoint_id ORDER BY endpoint_id) FROM fanned),
+                           (SELECT array_agg(next_attempt_at ORDER BY endpoint_id) FROM fanned),
+                           (SELECT array_agg(message_id ORDER BY message_id, endpoint_id) FROM sifted),
+                           (SELECT array_agg(endpoint_id ORDER BY message_id, endpoint_id) FROM sifted),
+                           (SELECT array_agg(filter ORDER BY message_id, endpoint_id) FROM sifted);
+                    """,
+                    reader => (
+                        reader.GetInt64(0),
+                        Zip(Array<string>(reader, 1), Array<DateTime>(reader, 2)),
+                        new FilteredFanOut(Array<string>(reader, 3), Array<string>(reader, 4), Array<string>(reader, 5))),
+                    cancellationToken,
+                    Integer("max", max),
+                    Time("now", now)).ConfigureAwait(false)).Single();
+                if (filtered.MessageIds.Length > 0)
+                {
+                    fanned.AddRange(
+                        await ExpandFilteredAsync(connection, transaction, filtered, now, cancellationToken).ConfigureAwait(false));
+                }
+
+                var due = fanned.GroupBy(f => f.Endpoint, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => (Endpoint: g.Key, DueAt: g.Min(f => f.DueAt))).ToList();
+                var endpoints = due.Select(d => d.Endpoint).ToArray();
+                var dues = due.Select(d => d.DueAt).ToArray();
+
+                // Each endpoint is due by its new deliveries' time, if it was not already: locked in id order, so instances
+                // expanding messages to the same endpoints at once wait for one another rather than deadlock.
+                if (endpoints.Length > 0)
+                {
+                    await ExecuteAsync(
+                        connection,
+                        transaction,
+                        """
+                        UPDATE {schema}.endpoints e SET due_at = x.due_at
+                        FROM (
+                            SELECT l.id, n.due_at FROM unnest(@endpoints, @dues) AS n (id, due_at)
+                            JOIN {schema}.endpoints l ON l.id = n.id
+                            WHERE l.due_at IS NULL OR l.due_at > n.due_at
+                            ORDER BY l.id
+                            FOR NO KEY UPDATE OF l) AS x
+                        WHERE e.id = x.id AND (e.due_at IS NULL OR e.due_at > x.due_at);
+                        """,
+                        cancellationToken,
+                        TextArray("endpoints", endpoints),
+                        Parameter("dues", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, dues)).ConfigureAwait(false);
+                }
+
+                return (int)count;
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// The deliveries of messages being expanded to endpoints with a payload filter for their webhook, where the payload matches
+    /// it: each payload read and parsed once, whatever the number of endpoints.
+    /// </summary>
+    private async Task<List<(string Endpoint, DateTime DueAt)>> ExpandFilteredAsync(
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        FilteredFanOut candidates,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var payloads = (await ReadAsync(
+            connection,
+            transaction,
+            "SELECT id, payload FROM {schema}.messages WHERE id = ANY (@ids);",
+            reader => (Id: reader.GetString(0), Payload: reader.GetFieldValue<byte[]>(1)),
             cancellationToken,
-            parameters).ConfigureAwait(false);
+            TextArray("ids", candidates.MessageIds.Distinct(StringComparer.Ordinal))).ConfigureAwait(false))
+            .ToDictionary(p => p.Id, p => p.Payload, StringComparer.Ordinal);
+        var matched = new List<(string Message, string Endpoint)>();
+        JsonDocument? payload = null;
+        try
+        {
+            for (var i = 0; i < candidates.MessageIds.Length; i++)
+            {
+                if (i == 0 || candidates.MessageIds[i] != candidates.MessageIds[i - 1])
+                {
+                    payload?.Dispose();
+                    payload = JsonDocument.Parse(payloads[candidates.MessageIds[i]]);
+                }
+
+                if (WebhookPayloadFilter.Matches(candidates.Filters[i], payload!.RootElement))
+                {
+                    matched.Add((candidates.MessageIds[i], candidates.EndpointIds[i]));
+                }
+            }
+        }
+        finally
+        {
+            payload?.Dispose();
+        }
+
+        return matched.Count == 0 ? [] : await ReadAsync(
+            connection,
+            transaction,
+            """
+            INSERT INTO {schema}.deliveries (message_id, endpoint_id, status, attempts, next_attempt_at, updated_at, ordering_key, seq)
+            SELECT m.id, f.endpoint_id, 0, 0, m.created_at, @now, m.ordering_key, m.seq
+            FROM unnest(@messages, @endpoints) AS f (message_id, endpoint_id) JOIN {schema}.messages m ON m.id = f.message_id
+            ON CONFLICT (message_id, endpoint_id) DO NOTHING
+            RETURNING endpoint_id, next_attempt_at;
+            """,
+            reader => (reader.GetString(0), reader.GetFieldValue<DateTime>(1)),
+            cancellationToken,
+            TextArray("messages", matched.Select(m => m.Message)),
+            TextArray("endpoints", matched.Select(m => m.Endpoint)),
+            Time("now", now)).ConfigureAwait(false);
+    }
+
+    private static T[] Array<T>(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? [] : reader.GetFieldValue<T[]>(ordinal);
+
+    private static List<(string Endpoint, DateTime DueAt)> Zip(string[] endpoints, DateTime[] dues) => [.. endpoints.Zip(dues)];
+
+    /// <summary>Pairs of a message being expanded and an endpoint with a payload filter for its webhook, that filter, by message.</summary>
+    private sealed record FilteredFanOut(string[] MessageIds, string[] EndpointIds, string[] Filters);
+
+    public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        const int ChunkSize = 5_000;
+        var total = 0;
+        int purged;
+        do
+        {
+            // Bounded chunks, each its own short transaction: no long lock. Deliveries and attempts go with their message (cascade).
+            purged = await WriteAsync(
+                (connection, transaction) => ExecuteAsync(
+                    connection,
+                    transaction,
+                    """
+                    DELETE FROM {schema}.messages WHERE id IN (
+                        SELECT id FROM {schema}.messages m
+                        WHERE created_at < @before
+                          AND NOT EXISTS (SELECT 1 FROM {schema}.unexpanded u WHERE u.created_at = m.created_at AND u.message_id = m.id)
+                          AND NOT EXISTS (SELECT 1 FROM {schema}.deliveries d WHERE d.message_id = m.id AND d.status IN (0, 3))
+                        LIMIT @chunk
+                        FOR UPDATE SKIP LOCKED);
+                    """,
+                    cancellationToken,
+                    Time("before", before),
+                    Integer("chunk", ChunkSize)),
+                cancellationToken).ConfigureAwait(false);
+            total += purged;
+        }
+        while (purged == ChunkSize);
+
+        await PurgeAttemptHoursAsync(before, cancellationToken).ConfigureAwait(false);
+        return total;
+    }
 }

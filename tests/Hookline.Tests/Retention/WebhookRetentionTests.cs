@@ -1,7 +1,7 @@
 using Hookline.Tests.Delivery;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Hookline.Tests.Storage;
+namespace Hookline.Tests.Retention;
 
 public sealed class WebhookRetentionTests
 {

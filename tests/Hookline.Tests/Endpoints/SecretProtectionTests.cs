@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Data.Sqlite;
 
-namespace Hookline.Tests.Storage;
+namespace Hookline.Tests.Endpoints;
 
 /// <summary>Endpoint secrets are encrypted at rest with Data Protection: the file never holds one in the clear.</summary>
 public sealed class SecretProtectionTests

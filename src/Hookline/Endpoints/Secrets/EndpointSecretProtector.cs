@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 
-namespace Hookline.Storage;
+namespace Hookline;
 
 /// <summary>
 /// Encrypts endpoint signing secrets for the store and decrypts them for whoever needs them in the clear (the management API,

@@ -1,4 +1,6 @@
-namespace Hookline.Storage;
+using Hookline.Storage;
+
+namespace Hookline;
 
 /// <summary>
 /// Keeps endpoint signing secrets encrypted at rest: whatever the store, it is only ever given encrypted secrets, and the

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
-using Hookline.Management;
 
-namespace Hookline.Tests.Management;
+namespace Hookline.Tests.EventTypes;
 
 /// <summary>
 /// The example of an event type (what the catalog shows and a test event sends): the one its type declares, else values that

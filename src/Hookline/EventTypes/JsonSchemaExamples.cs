@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Hookline.Management;
+namespace Hookline;
 
 /// <summary>Turns an OpenAPI payload schema into a standalone JSON Schema, and makes an example that is valid against it.</summary>
 internal static class JsonSchemaExamples

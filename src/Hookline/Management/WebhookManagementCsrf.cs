@@ -10,12 +10,14 @@ namespace Hookline.Management;
 /// preflight (older browsers send no <c>Sec-Fetch-Site</c>). API clients (API keys, bearer tokens) send neither header and
 /// are not concerned: nothing a browser sends on its own authenticates them.
 /// </summary>
-internal static class ManagementCsrf
+public static class WebhookManagementCsrf
 {
     /// <summary>The header, with the value <c>1</c>, that a cookie-authenticated change must carry.</summary>
     public const string Header = "X-Hookline-Csrf";
 
     /// <summary>The 403 answer to a request refused as a possible forgery, or null.</summary>
+    /// <param name="request">The request, refused if it is a change sent from another site, or with cookies and without <see cref="Header"/>.</param>
+    /// <returns>A problem answer, or <see langword="null"/> when the request may go on.</returns>
     public static IResult? Refuse(HttpRequest request) => Refusal(request) is { } forgery
         ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Possible cross-site request forgery.", detail: forgery)
         : null;
