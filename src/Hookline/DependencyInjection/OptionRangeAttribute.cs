@@ -6,7 +6,8 @@ namespace Hookline;
 /// <see cref="RangeAttribute"/> whose message is its <see cref="ValidationAttribute.ErrorMessage"/>, which names the option as
 /// configuration spells it (<c>Webhooks:Delivery:Timeout</c>). The options validator generator swaps <c>[Range]</c> for a copy
 /// of its own that ignores <c>ErrorMessage</c> (dotnet/runtime#123137, open in .NET 10) and keeps a subclass as it is: use
-/// <c>[Range]</c> again once that is fixed. Limits are read in the invariant culture.
+/// <c>[Range]</c> again once that is fixed. Limits are read in the invariant culture. Hookline.Receiving, which does not reference
+/// Hookline, compiles this file too.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class OptionRangeAttribute : RangeAttribute
