@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 
 namespace Hookline.Dashboard;
@@ -5,14 +7,19 @@ namespace Hookline.Dashboard;
 /// <summary>
 /// How the webhook dashboard (<c>MapWebhookDashboard</c>) looks, who may frame it, and how long its links and sessions last.
 /// </summary>
-public sealed class WebhookDashboardOptions
+public sealed partial class WebhookDashboardOptions : IValidatableObject
 {
+    private const string AccentColorError = "Webhooks:Dashboard:AccentColor must be #rgb or #rrggbb.";
+
     /// <summary>The page's title and heading.</summary>
-    /// <value><c>Webhooks</c>.</value>
+    /// <value><c>Webhooks</c>. Not empty.</value>
+    [Required(ErrorMessage = "Webhooks:Dashboard:Title must not be empty.")]
     public string Title { get; set; } = "Webhooks";
 
     /// <summary>The colour of buttons, links and focus rings, as <c>#rgb</c> or <c>#rrggbb</c>.</summary>
     /// <value><c>#2563eb</c>.</value>
+    [Required(ErrorMessage = AccentColorError)]
+    [RegularExpression("^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$", ErrorMessage = AccentColorError)]
     public string AccentColor { get; set; } = "#2563eb";
 
     /// <summary>
@@ -51,14 +58,55 @@ public sealed class WebhookDashboardOptions
     public string? PublicBaseUrl { get; set; }
 
     /// <summary>How long a one-time link can be opened after it is made.</summary>
-    /// <value>10 minutes.</value>
+    /// <value>10 minutes. Positive.</value>
+    [OptionRange(typeof(TimeSpan), "00:00:00", OptionRangeAttribute.MaxTimeSpan, MinimumIsExclusive = true,
+        ErrorMessage = "Webhooks:Dashboard:LinkLifetime must be positive.")]
     public TimeSpan LinkLifetime { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>A session opened by a link ends after this long without a call to the dashboard's API.</summary>
-    /// <value>30 minutes.</value>
+    /// <value>30 minutes. Positive.</value>
+    [OptionRange(typeof(TimeSpan), "00:00:00", OptionRangeAttribute.MaxTimeSpan, MinimumIsExclusive = true,
+        ErrorMessage = "Webhooks:Dashboard:SessionIdleTimeout must be positive.")]
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>A session opened by a link ends this long after it was opened, however active.</summary>
-    /// <value>8 hours.</value>
+    /// <value>8 hours. Positive.</value>
+    [OptionRange(typeof(TimeSpan), "00:00:00", OptionRangeAttribute.MaxTimeSpan, MinimumIsExclusive = true,
+        ErrorMessage = "Webhooks:Dashboard:SessionLifetime must be positive.")]
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// The rules data annotations cannot state, checked with them at start: each URL and frame source is one the page's
+    /// Content-Security-Policy and links can hold.
+    /// </summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (LogoUrl is { } logo && DashboardSecurity.LogoSource(logo) is null)
+        {
+            yield return new ValidationResult(
+                $"Webhooks:Dashboard:LogoUrl must be a path on the app (/logo.svg) or an absolute https URL; it is '{logo}'.");
+        }
+
+        if (PublicBaseUrl is { } publicBase && !IsBaseUrl(publicBase))
+        {
+            yield return new ValidationResult(
+                "Webhooks:Dashboard:PublicBaseUrl must be the app's absolute http(s) URL, without a query or fragment, such as "
+                + $"https://api.example.com; it is '{publicBase}'.");
+        }
+
+        foreach (var source in FrameAncestors.Where(s => !FrameSource().IsMatch(s ?? "")))
+        {
+            yield return new ValidationResult(
+                $"Webhooks:Dashboard:FrameAncestors holds '{source}': use 'self' or origins such as https://app.example.com.");
+        }
+    }
+
+    private static bool IsBaseUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && uri.UserInfo.Length == 0
+        && !url.Contains('?', StringComparison.Ordinal) && !url.Contains('#', StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^('self'|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?)$")]
+    private static partial Regex FrameSource();
 }

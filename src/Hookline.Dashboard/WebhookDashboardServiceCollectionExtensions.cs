@@ -24,7 +24,7 @@ public static class WebhookDashboardServiceCollectionExtensions
         this IServiceCollection services, Action<WebhookDashboardOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<WebhookDashboardOptions>().ValidateOnStart();
+        services.AddOptionsWithValidateOnStart<WebhookDashboardOptions>();
         if (configure is not null)
         {
             services.Configure(configure);

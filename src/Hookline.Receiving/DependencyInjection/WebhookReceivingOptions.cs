@@ -49,18 +49,19 @@ public sealed class WebhookReceivingOptions : IValidatableObject
 
     /// <summary>How long the key set fetched from <see cref="PublicKeysUrl"/> is used before it is fetched again.</summary>
     /// <value>1 hour. 1 minute to 1 day.</value>
-    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
+    [OptionRange(typeof(TimeSpan), "00:01:00", "1.00:00:00",
+        ErrorMessage = "WebhookReceiving:PublicKeysRefreshInterval must be from 1 minute to 1 day.")]
     public TimeSpan PublicKeysRefreshInterval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How far <c>webhook-timestamp</c> may be from the clock, either way.</summary>
     /// <value><see cref="WebhookVerifier.DefaultTolerance"/>: 5 minutes, as the official libraries. Also how long the replay guard
     /// remembers a handled id at least. 1 second to 1 day.</value>
-    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    [OptionRange(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "WebhookReceiving:Tolerance must be from 1 second to 1 day.")]
     public TimeSpan Tolerance { get; set; } = WebhookVerifier.DefaultTolerance;
 
     /// <summary>The largest request body read and verified, in bytes; a larger one is refused with 413 before it is read.</summary>
     /// <value><see cref="DefaultMaxBodyBytes"/>: 1 MiB, four times Hookline's own payload limit.</value>
-    [Range(1, int.MaxValue)]
+    [OptionRange(1, int.MaxValue, ErrorMessage = "WebhookReceiving:MaxBodyBytes must be positive.")]
     public int MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
 
     /// <summary>
@@ -87,8 +88,8 @@ public sealed class WebhookReceivingOptions : IValidatableObject
         if (PublicKeysUrl is { } url && !IsKeySetUrl(url))
         {
             yield return new ValidationResult(
-                "PublicKeysUrl must be an absolute https URL (http only to localhost or a loopback address): the keys it serves decide "
-                + "which webhooks are genuine.",
+                "WebhookReceiving:PublicKeysUrl must be an absolute https URL (http only to localhost or a loopback address): the keys "
+                + "it serves decide which webhooks are genuine.",
                 [nameof(PublicKeysUrl)]);
         }
     }

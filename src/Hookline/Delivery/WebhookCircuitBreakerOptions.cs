@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Hookline;
 
 /// <summary>
@@ -8,17 +10,31 @@ namespace Hookline;
 /// the circuit; a failure opens it again for as long as the endpoint has been failing (about twice as long each time), up to
 /// <see cref="MaxBreakDuration"/>. Deliveries waiting for an open circuit keep their place and their attempts.
 /// </summary>
-public sealed class WebhookCircuitBreakerOptions
+public sealed class WebhookCircuitBreakerOptions : IValidatableObject
 {
     /// <summary>How many failed attempts in a row, since the endpoint's latest success, open its circuit.</summary>
-    /// <value>5.</value>
+    /// <value>5. At least 1.</value>
+    [OptionRange(1, int.MaxValue, ErrorMessage = "Webhooks:Delivery:CircuitBreaker:FailureThreshold must be positive.")]
     public int FailureThreshold { get; set; } = 5;
 
     /// <summary>How long the circuit stays open the first time, at least.</summary>
-    /// <value>30 seconds.</value>
+    /// <value>30 seconds. Positive, and at most <see cref="MaxBreakDuration"/>.</value>
+    [OptionRange(typeof(TimeSpan), "00:00:00", OptionRangeAttribute.MaxTimeSpan, MinimumIsExclusive = true,
+        ErrorMessage = "Webhooks:Delivery:CircuitBreaker:BreakDuration must be positive.")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The longest the circuit stays open between two probes.</summary>
-    /// <value>10 minutes.</value>
+    /// <value>10 minutes. At least <see cref="BreakDuration"/>.</value>
     public TimeSpan MaxBreakDuration { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The rule data annotations cannot state, checked with them at start: the first break is the shortest.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (MaxBreakDuration < BreakDuration)
+        {
+            yield return new ValidationResult(
+                "Webhooks:Delivery:CircuitBreaker:BreakDuration must be at most MaxBreakDuration; "
+                + $"they are {BreakDuration} and {MaxBreakDuration}.");
+        }
+    }
 }

@@ -21,7 +21,7 @@ public static class WebhookServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         if (!services.Any(d => d.ServiceType == typeof(WebhookRegistry)))
         {
-            services.AddOptions<WebhookOptions>().ValidateOnStart();
+            services.AddOptionsWithValidateOnStart<WebhookOptions>();
             // An instance, not a factory: declarations made at registration time land in it before the container exists.
             services.AddSingleton(new WebhookRegistry());
             services.ConfigureAll<OpenApiOptions>(options =>

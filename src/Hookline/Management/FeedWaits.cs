@@ -8,9 +8,6 @@ namespace Hookline.Management;
 /// </summary>
 internal sealed class FeedWaits(IOptions<WebhookOptions> options)
 {
-    /// <summary>The most <see cref="WebhookFeedOptions.MaxWait"/> may be: a read held longer outlives most proxies' patience.</summary>
-    public static readonly TimeSpan LongestMaxWait = TimeSpan.FromMinutes(5);
-
     private readonly Dictionary<string, int> _byTenant = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private int _total;

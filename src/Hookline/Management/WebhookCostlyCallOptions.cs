@@ -22,10 +22,15 @@ public sealed class WebhookCostlyCallOptions
     /// How many costly calls a tenant may make per minute over time: its bucket gains one call every 60 / <c>PerMinute</c> seconds,
     /// up to <see cref="Burst"/>. <see langword="null"/> for no limit.
     /// </summary>
-    /// <value>60: one a second on average, far more than anyone clicking in the dashboard makes, and a bound on a script.</value>
+    /// <value>
+    /// 60: one a second on average, far more than anyone clicking in the dashboard makes, and a bound on a script. At least 1, or
+    /// <see langword="null"/>.
+    /// </value>
+    [OptionRange(1, int.MaxValue, ErrorMessage = "Webhooks:Management:CostlyCalls:PerMinute must be positive, or null for no limit.")]
     public int? PerMinute { get; set; } = 60;
 
     /// <summary>How many costly calls a tenant may make at once after a pause: the size of its bucket, which starts full.</summary>
-    /// <value>20.</value>
+    /// <value>20. At least 1.</value>
+    [OptionRange(1, int.MaxValue, ErrorMessage = "Webhooks:Management:CostlyCalls:Burst must be positive.")]
     public int Burst { get; set; } = 20;
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Hookline;
 
@@ -35,9 +36,11 @@ public sealed class WebhookManagementOptions
     /// 429 with <c>Retry-After</c>.
     /// </summary>
     /// <value>20 at once, then 60 a minute.</value>
+    [ValidateObjectMembers]
     public WebhookCostlyCallOptions CostlyCalls { get; } = new();
 
     /// <summary>How polling endpoints' feeds may be read: the longest wait, and how many reads may wait at once.</summary>
     /// <value>Waits of up to 30 seconds; 10 waiting reads per tenant, 1,000 in all, in this app instance.</value>
+    [ValidateObjectMembers]
     public WebhookFeedOptions Feed { get; } = new();
 }

@@ -16,6 +16,11 @@ public sealed class DashboardOptionsTests
     [InlineData("FrameAncestors", "https://app.example.com; script-src *", "FrameAncestors holds")]
     [InlineData("FrameAncestors", "*", "FrameAncestors holds")]
     [InlineData("Title", " ", "Title must not be empty")]
+    [InlineData("Title", "", "Title must not be empty")]
+    [InlineData("AccentColor", "", "AccentColor must be #rgb or #rrggbb")]
+    [InlineData("AccentColor", "#fff\n", "AccentColor must be #rgb or #rrggbb")]
+    [InlineData("FrameAncestors", "", "FrameAncestors holds")]
+    [InlineData("SessionLifetime", "00:00:00", "SessionLifetime must be positive")]
     [InlineData("SessionIdleTimeout", "00:00:00", "SessionIdleTimeout must be positive")]
     [InlineData("LinkLifetime", "-00:01:00", "LinkLifetime must be positive")]
     [InlineData("PublicBaseUrl", "api.example.com", "PublicBaseUrl must be the app's absolute http(s) URL")]
@@ -36,6 +41,29 @@ public sealed class DashboardOptionsTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The values each rule allows, at its edges: accepted.</summary>
+    [Theory]
+    [InlineData("AccentColor", "#ABC")]
+    [InlineData("AccentColor", "#a1b2c3")]
+    [InlineData("LogoUrl", "/brand/logo.svg")]
+    [InlineData("LogoUrl", "https://cdn.example.com/logo.svg")]
+    [InlineData("PublicBaseUrl", "http://localhost:5000")]
+    [InlineData("PublicBaseUrl", "https://example.com/api")]
+    [InlineData("FrameAncestors", "'self'")]
+    [InlineData("FrameAncestors", "https://*.example.com:8443")]
+    [InlineData("LinkLifetime", "00:00:00.0000001")]
+    [InlineData("SessionLifetime", "10675199.02:48:05.4775807")]
+    public void Validate_EdgeValue_Succeeds(string option, string value)
+    {
+        var options = new WebhookDashboardOptions();
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [option + (option == "FrameAncestors" ? ":0" : "")] = value })
+            .Build()
+            .Bind(options);
+
+        Assert.True(new WebhookDashboardOptionsValidator().Validate(Options.DefaultName, options).Succeeded, $"{option} = {value} was refused.");
     }
 
     [Fact]

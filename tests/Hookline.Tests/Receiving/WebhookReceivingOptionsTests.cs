@@ -64,7 +64,7 @@ public sealed class WebhookReceivingOptionsTests
             () => StartAsync(o => o.PublicKeysUrl = new Uri(url, UriKind.RelativeOrAbsolute)));
 
         Assert.Contains(
-            "PublicKeysUrl must be an absolute https URL (http only to localhost or a loopback address)",
+            "WebhookReceiving:PublicKeysUrl must be an absolute https URL (http only to localhost or a loopback address)",
             error.Message,
             StringComparison.Ordinal);
     }
@@ -84,7 +84,8 @@ public sealed class WebhookReceivingOptionsTests
             o.PublicKeysRefreshInterval = TimeSpan.FromSeconds(30);
         }));
 
-        Assert.Contains("PublicKeysRefreshInterval must be between 00:01:00 and 1.00:00:00", error.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "WebhookReceiving:PublicKeysRefreshInterval must be from 1 minute to 1 day", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,9 +121,8 @@ public sealed class WebhookReceivingOptionsTests
             o.MaxBodyBytes = 0;
         }));
 
-        Assert.Contains(
-            "WebhookReceivingOptions.Tolerance must be between 00:00:01 and 1.00:00:00", error.Message, StringComparison.Ordinal);
-        Assert.Contains("WebhookReceivingOptions.MaxBodyBytes must be between 1 and", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WebhookReceiving:Tolerance must be from 1 second to 1 day", error.Message, StringComparison.Ordinal);
+        Assert.Contains("WebhookReceiving:MaxBodyBytes must be positive", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
