@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -80,6 +81,34 @@ public sealed class WebhookHttpClientTests
         Assert.Equal(["/hook", "/hook"], receiver.Requests.Select(r => r.Path)); // "/elsewhere" is never asked for.
         Assert.All(receiver.Requests, r => Assert.DoesNotContain("cookie", r.Headers.Keys));
         Assert.All(receiver.Requests, r => Assert.DoesNotContain("authorization", r.Headers.Keys));
+    }
+
+    [Fact]
+    public async Task Send_ClientConfiguredBeforeHooklineRegistersIt_GetsTheAppsHandlerAndHooklinesSafety()
+    {
+        using var certificate = SelfSignedLoopbackCertificate();
+        await using var receiver = await TestReceiver.StartAsync(
+            context =>
+            {
+                context.Response.Redirect("/elsewhere", permanent: false, preserveMethod: true); // 307: the POST would be repeated.
+                return Task.CompletedTask;
+            },
+            certificate);
+        var options = new WebhookOptions();
+        options.Delivery.AllowedNetworks = ["127.0.0.1/32"];
+        // The app's own handler, which alone trusts the receiver's certificate, and allows redirects.
+        var handler = new SocketsHttpHandler { AllowAutoRedirect = true };
+        handler.SslOptions.RemoteCertificateValidationCallback = Trusting(certificate);
+        using var sender = TestSenders.Create(options, services: services => services
+            .AddHttpClient(WebhookDeliveryOptions.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => handler)
+            .AddHttpMessageHandler(() => new StampingHandler("x-egress")), servicesFirst: true);
+
+        var outcome = await sender.SendAsync(Delivery(receiver.Url), default);
+
+        Assert.Equal(307, outcome.StatusCode);
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal(("/hook", "1"), (request.Path, request.Headers["x-egress"]));
     }
 
     [Fact]
@@ -191,10 +220,12 @@ public sealed class WebhookHttpClientTests
             handler.Proxy = new WebProxy(proxy.Url);
             if (trusted is not null)
             {
-                handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                    certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString();
+                handler.SslOptions.RemoteCertificateValidationCallback = Trusting(trusted);
             }
         });
+
+    private static RemoteCertificateValidationCallback Trusting(X509Certificate2 trusted) => (_, certificate, _, _) =>
+        certificate is not null && certificate.GetCertHashString() == trusted.GetCertHashString();
 
     private static async Task<Exception> StartFailureAsync(Action<IHttpClientBuilder> configure)
     {

@@ -13,9 +13,16 @@ internal static class TestSenders
     /// <param name="options">Hookline's options.</param>
     /// <param name="time">The clock; the system's by default.</param>
     /// <param name="services">What the app adds, e.g. its configuration of the delivery client.</param>
-    public static TestSender Create(WebhookOptions options, TimeProvider? time = null, Action<IServiceCollection>? services = null)
+    /// <param name="servicesFirst">Whether the app adds them before Hookline registers the client (after, by default).</param>
+    public static TestSender Create(
+        WebhookOptions options, TimeProvider? time = null, Action<IServiceCollection>? services = null, bool servicesFirst = false)
     {
         var collection = new ServiceCollection();
+        if (servicesFirst)
+        {
+            services?.Invoke(collection);
+        }
+
         collection.AddLogging();
         collection.AddSingleton(Options.Create(options));
         collection.AddSingleton(new DestinationPolicy(Options.Create(options)));
@@ -23,7 +30,11 @@ internal static class TestSenders
         collection.AddSingleton(time ?? TimeProvider.System);
         collection.AddSingleton<WebhookSender>();
         collection.AddWebhookHttpClient();
-        services?.Invoke(collection);
+        if (!servicesFirst)
+        {
+            services?.Invoke(collection);
+        }
+
         return new TestSender(collection.BuildServiceProvider());
     }
 }
