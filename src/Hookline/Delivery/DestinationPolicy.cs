@@ -88,6 +88,25 @@ internal sealed class DestinationPolicy
         return allowed;
     }
 
+    /// <summary>
+    /// Refuses, before a request leaves through a proxy, a host any of whose addresses is refused: the proxy resolves the name
+    /// again and may connect to any of them.
+    /// </summary>
+    /// <param name="host">The host name or address literal of the URL being sent to.</param>
+    /// <param name="endpointId">The endpoint being sent to, for the log.</param>
+    /// <param name="cancellationToken">Cancels the resolution.</param>
+    /// <exception cref="DestinationForbiddenException">An address is refused, or the name has no address.</exception>
+    /// <exception cref="SocketException">The resolver failed (it may not next time).</exception>
+    public async Task EnsureAllAllowedAsync(string host, string? endpointId, CancellationToken cancellationToken)
+    {
+        var addresses = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        if (addresses.Length == 0 || addresses.Any(a => !IsAllowed(a)))
+        {
+            _logger.ConnectRefused(host, endpointId, Describe(addresses));
+            throw new DestinationForbiddenException();
+        }
+    }
+
     /// <summary>What <paramref name="host"/> is or resolves to: none when the name does not exist or has no address.</summary>
     private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken)
     {

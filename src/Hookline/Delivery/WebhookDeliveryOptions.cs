@@ -8,6 +8,17 @@ namespace Hookline;
 public sealed class WebhookDeliveryOptions : IValidatableObject
 {
     /// <summary>
+    /// The name of the <see cref="HttpClient"/> that delivers webhooks, for <c>IHttpClientFactory</c>: configure it with
+    /// <c>services.AddHttpClient(WebhookDeliveryOptions.HttpClientName)</c>, adding handlers (<c>AddHttpMessageHandler</c>)
+    /// or setting the <see cref="SocketsHttpHandler"/> Hookline gives it
+    /// (<c>UseSocketsHttpHandler((handler, _) =&gt; handler.Proxy = ...)</c>).
+    /// Hookline secures the handler after your configuration: it follows no redirects, sends no cookies or credentials, and
+    /// connects only where the destination policy allows. What <c>ConfigureHttpClientDefaults</c> sets for every client does
+    /// not reach this one.
+    /// </summary>
+    public const string HttpClientName = "Hookline.Webhooks";
+
+    /// <summary>
     /// Whether this process delivers webhooks. Turn it off on instances that only publish, when
     /// other instances sharing the store deliver.
     /// </summary>

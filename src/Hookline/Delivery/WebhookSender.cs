@@ -11,10 +11,11 @@ using Microsoft.Extensions.Options;
 namespace Hookline;
 
 /// <summary>
-/// Sends one attempt: the stored bytes, signed with every active secret, over pooled connections
-/// that never follow redirects and connect only where the destination policy allows.
+/// Sends one attempt: the stored bytes, signed with every active secret, through the <see cref="IHttpClientFactory"/> client
+/// <see cref="WebhookDeliveryOptions.HttpClientName"/>, whose pooled connections never follow redirects and connect only where
+/// the destination policy allows (<see cref="WebhookHttpClientSetup"/>).
 /// </summary>
-internal sealed class WebhookSender : IDisposable
+internal sealed class WebhookSender
 {
     public const int ResponseSnippetBytes = 4096;
     private static readonly ProductInfoHeaderValue s_userAgent = new("Hookline", typeof(WebhookSender).Assembly.GetName().Version?.ToString(3));
@@ -24,33 +25,21 @@ internal sealed class WebhookSender : IDisposable
         "Nothing was sent: the sender could not read this endpoint's signing secret. The API's operator can fix this; "
         + "the delivery is retried on its schedule.";
 
-    private readonly HttpClient _client;
+    private readonly IHttpClientFactory _clients;
     private readonly EndpointSecretProtector _secrets;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
 
     public WebhookSender(
+        IHttpClientFactory clients,
         IOptions<WebhookOptions> options,
-        DestinationPolicy policy,
         EndpointSecretProtector secrets,
         TimeProvider time,
         ILogger<WebhookSender> logger)
     {
         var delivery = options.Value.Delivery;
-        _client = new HttpClient(new SocketsHttpHandler
-        {
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            UseProxy = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectCallback = GuardedConnector.Create(policy),
-            // The traceparent header is ours: the attempt's activity (see CreateRequest), not an HttpClient activity.
-            ActivityHeadersPropagator = null,
-        })
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        _clients = clients;
         _secrets = secrets;
         _time = time;
         _logger = logger;
@@ -72,7 +61,12 @@ internal sealed class WebhookSender : IDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            // A client per attempt, as IHttpClientFactory intends (its handler is shared and pooled); the attempt's timeout is
+            // Delivery.Timeout on the TimeProvider, whatever the app set on the client.
+            using var client = _clients.CreateClient(WebhookDeliveryOptions.HttpClientName);
+            client.Timeout = Timeout.InfiniteTimeSpan;
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token)
+                .ConfigureAwait(false);
             var body = await ReadSnippetAsync(response.Content, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             return new AttemptOutcome(
@@ -98,8 +92,6 @@ internal sealed class WebhookSender : IDisposable
                 kind == WebhookAttemptErrorKind.Timeout ? TimedOut(_timeout) : Storable(e.GetBaseException().Message));
         }
     }
-
-    public void Dispose() => _client.Dispose();
 
     /// <summary>What a tenant reads of an attempt that timed out: "Timed out after 15 s".</summary>
     internal static string TimedOut(TimeSpan timeout) =>

@@ -2,6 +2,7 @@ using Hookline;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ public static class WebhookServiceCollectionExtensions
                 options.AddSchemaTransformer<OutboundNumberSchemaTransformer>();
                 options.AddSchemaTransformer<AnyJsonSchemaTransformer>();
             });
+            services.AddWebhookHttpClient();
         }
 
         if (configure is not null)
@@ -51,6 +53,14 @@ public static class WebhookServiceCollectionExtensions
     private static InvalidOperationException MissingStore<TService>() => new(
         $"{typeof(TService).Name} needs a webhook store, and none is added: add one with "
         + "builder.Services.AddWebhooks().UseSqlite(\"Data Source=webhooks.db\") (package Hookline.Sqlite), or UseStore(...).");
+
+    /// <summary>The client that delivers webhooks; the app configures it under the same name, Hookline secures it last.</summary>
+    internal static void AddWebhookHttpClient(this IServiceCollection services)
+    {
+        // The factory's own request logs name each receiver's URL; Hookline logs attempts by endpoint id instead.
+        services.AddHttpClient(WebhookDeliveryOptions.HttpClientName).RemoveAllLoggers();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HttpClientFactoryOptions>, WebhookHttpClientSetup>());
+    }
 
     internal static WebhookRegistry GetWebhookRegistry(this IServiceCollection services) =>
         services.LastOrDefault(d => d.ServiceType == typeof(WebhookRegistry))?.ImplementationInstance as WebhookRegistry

@@ -6,7 +6,7 @@ namespace Hookline.Tests.Delivery;
 /// <summary>Our signed requests, checked by the official Standard Webhooks library (npm) in a Node receiver.</summary>
 public sealed class WebhookSenderInteropTests : IDisposable
 {
-    private readonly WebhookSender _sender = CreateSender();
+    private readonly TestSender _sender = CreateSender();
 
     public void Dispose() => _sender.Dispose();
 
@@ -46,7 +46,7 @@ public sealed class WebhookSenderInteropTests : IDisposable
         Assert.Contains("signature", outcome.ResponseBody, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static WebhookSender CreateSender()
+    private static TestSender CreateSender()
     {
         var options = new WebhookOptions();
         options.Delivery.AllowedNetworks = ["127.0.0.0/8"];

@@ -10,7 +10,7 @@ public sealed class WebhookSenderTests : IDisposable
 {
     private static readonly byte[] s_body = Encoding.UTF8.GetBytes("""{"username":"rick","monthlyFee":12.5}""");
     private static readonly string s_secret = WebhookSecret.Generate();
-    private readonly WebhookSender _loopbackAllowed = CreateSender(["127.0.0.0/8"]);
+    private readonly TestSender _loopbackAllowed = CreateSender(["127.0.0.0/8"]);
 
     public void Dispose() => _loopbackAllowed.Dispose();
 
@@ -198,7 +198,7 @@ public sealed class WebhookSenderTests : IDisposable
             request.Headers["webhook-signature"].Split(' '));
     }
 
-    private static WebhookSender CreateSender(
+    private static TestSender CreateSender(
         List<string> allowedNetworks, TimeSpan? timeout = null, bool requireHttps = false, TimeProvider? time = null)
     {
         var options = new WebhookOptions();

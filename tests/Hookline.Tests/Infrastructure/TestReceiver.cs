@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
@@ -24,10 +25,18 @@ internal sealed class TestReceiver : IAsyncDisposable
     public IReadOnlyList<ReceivedRequest> Requests => [.. _requests];
 
     /// <summary>Starts a receiver; <paramref name="respond"/> answers each request (default: 204).</summary>
-    public static async Task<TestReceiver> StartAsync(Func<HttpContext, Task>? respond = null)
+    /// <param name="respond">Answers each request.</param>
+    /// <param name="certificate">When set, the receiver takes https with it.</param>
+    public static async Task<TestReceiver> StartAsync(Func<HttpContext, Task>? respond = null, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var receiver = new TestReceiver(app);
