@@ -44,7 +44,8 @@ public static class ApiDocsEndpointRouteBuilderExtensions
                 options.RoutePrefix = redocPrefix;
                 options.DocumentTitle = "API reference";
                 options.SpecUrl = documentUrl;
-                options.IndexStream = () => typeof(ApiDocsEndpointRouteBuilderExtensions).Assembly.GetManifestResourceStream(RedocIndexResource)!;
+                options.IndexStream = () =>
+                    typeof(ApiDocsEndpointRouteBuilderExtensions).Assembly.GetManifestResourceStream(RedocIndexResource)!;
             })
             .Build();
 
@@ -60,7 +61,8 @@ public static class ApiDocsEndpointRouteBuilderExtensions
         var prefix = path.Trim('/');
         return prefix.Length > 0 && !prefix.Contains('{')
             ? prefix
-            : throw new ArgumentException($"'{path}' is not a usable path for a docs page; use a literal path such as \"/docs\".", parameterName);
+            : throw new ArgumentException(
+                $"'{path}' is not a usable path for a docs page; use a literal path such as \"/docs\".", parameterName);
     }
 
     private static IEndpointConventionBuilder MapPage(IEndpointRouteBuilder endpoints, string prefix, RequestDelegate page) =>

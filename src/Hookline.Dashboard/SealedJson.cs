@@ -15,7 +15,9 @@ internal sealed class SealedJson<T>(IDataProtector protector, JsonTypeInfo<T> ty
 {
     public string Seal(T value) => Base64Url.EncodeToString(protector.Protect(JsonSerializer.SerializeToUtf8Bytes(value, type)));
 
-    /// <summary>The value, or <see langword="null"/> when the text is not one this app sealed (tampered, malformed, another key ring).</summary>
+    /// <summary>
+    /// The value, or <see langword="null"/> when the text is not one this app sealed (tampered, malformed, another key ring).
+    /// </summary>
     public T? Open(string text)
     {
         try

@@ -10,7 +10,8 @@ namespace Hookline.PostgreSql;
 /// </summary>
 internal sealed partial class PostgreSqlWebhookStore
 {
-    public async Task<IReadOnlyList<WebhookAttemptHour>> QueryAttemptStatsAsync(WebhookAttemptStatsQuery query, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookAttemptHour>> QueryAttemptStatsAsync(
+        WebhookAttemptStatsQuery query, CancellationToken cancellationToken) =>
         await ReadAsync(
             """
             SELECT h.endpoint_id, h.hour, sum(h.succeeded)::integer, sum(h.failed)::integer, max(h.last_failed_at),

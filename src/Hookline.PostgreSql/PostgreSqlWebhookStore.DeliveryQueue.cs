@@ -35,7 +35,8 @@ internal sealed partial class PostgreSqlWebhookStore
                     Integer("endpoints", admission.EndpointsToRead)).ConfigureAwait(false);
                 if (endpoints.Count == 0)
                 {
-                    return new WebhookLeaseResult([], await NextDueAsync(connection, transaction, request.Now, cancellationToken).ConfigureAwait(false));
+                    return new WebhookLeaseResult(
+                        [], await NextDueAsync(connection, transaction, request.Now, cancellationToken).ConfigureAwait(false));
                 }
 
                 // A statement of its own, so its snapshot is taken under the endpoint locks: it sees every lease committed by the
@@ -218,9 +219,16 @@ internal sealed partial class PostgreSqlWebhookStore
             },
             cancellationToken);
 
-    /// <summary>Records attempts and applies their outcome to deliveries and endpoints (<see cref="CompleteAsync"/>), in the caller's transaction.</summary>
+    /// <summary>
+    /// Records attempts and applies their outcome to deliveries and endpoints (<see cref="CompleteAsync"/>), in the caller's
+    /// transaction.
+    /// </summary>
     private async Task RecordAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WebhookCompletedAttempt> results, DateTimeOffset now, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<WebhookCompletedAttempt> results,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         // An attempt is recorded if its delivery still exists (its endpoint may have been deleted meanwhile: then there is
         // nothing left to record it against; one deleted while this runs fails the batch on the foreign key, and the retry
@@ -234,7 +242,8 @@ internal sealed partial class PostgreSqlWebhookStore
             $$"""
             WITH r AS (
                 SELECT * FROM unnest(@ids, @endpoint_ids, @owners, @statuses, @next, @started, @durations, @codes, @bodies, @kinds, @errors)
-                    AS r (id, endpoint_id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body, error_kind, error)),
+                    AS r (id, endpoint_id, owner, status, next_attempt_at, started_at, duration_us, status_code, response_body,
+                        error_kind, error)),
             recorded AS (
                 INSERT INTO {schema}.attempts (delivery_id, started_at, duration_us, status_code, response_body, error_kind, error)
                 SELECT id, started_at, duration_us, status_code, response_body, error_kind, error FROM r
@@ -264,7 +273,10 @@ internal sealed partial class PostgreSqlWebhookStore
                 Parameter("statuses", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.Status).ToArray()),
                 Parameter("next", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.NextAttemptAt)).ToArray()),
                 Parameter("started", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, results.Select(r => Stored(r.StartedAt)).ToArray()),
-                Parameter("durations", NpgsqlDbType.Array | NpgsqlDbType.Bigint, results.Select(r => r.Duration.Ticks / TimeSpan.TicksPerMicrosecond).ToArray()),
+                Parameter(
+                    "durations",
+                    NpgsqlDbType.Array | NpgsqlDbType.Bigint,
+                    results.Select(r => r.Duration.Ticks / TimeSpan.TicksPerMicrosecond).ToArray()),
                 Parameter("codes", NpgsqlDbType.Array | NpgsqlDbType.Integer, results.Select(r => r.StatusCode).ToArray()),
                 TextArray("bodies", results.Select(r => r.ResponseBody)),
                 Parameter("kinds", NpgsqlDbType.Array | NpgsqlDbType.Smallint, results.Select(r => (short)r.ErrorKind).ToArray()),
@@ -304,7 +316,8 @@ internal sealed partial class PostgreSqlWebhookStore
     }
 
     /// <summary>
-    /// Sets each endpoint's failing since and failures in a row from its <see cref="WebhookEndpointHealth"/> (<see cref="HealthParameters"/>),
+    /// Sets each endpoint's failing since and failures in a row from its <see cref="WebhookEndpointHealth"/>
+    /// (<see cref="HealthParameters"/>),
     /// raising its version and making it due at once (a lease decides what its circuit lets through) when they change; from the row
     /// as it is when locked, so that instances recording at once add up their failures. Ends in a <c>WHERE</c> clause a caller may
     /// extend.
@@ -356,7 +369,8 @@ internal sealed partial class PostgreSqlWebhookStore
                 Text("owner", owner)),
             cancellationToken);
 
-    public Task<WebhookResendOutcome> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<WebhookResendOutcome> ResendAsync(
+        string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
             async (connection, transaction) =>
             {

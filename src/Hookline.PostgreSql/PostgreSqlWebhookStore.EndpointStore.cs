@@ -51,7 +51,8 @@ internal sealed partial class PostgreSqlWebhookStore
             cancellationToken,
             Text("tenant", tenant)).ConfigureAwait(false);
 
-    public async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(WebhookEndpointQuery query, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(
+        WebhookEndpointQuery query, CancellationToken cancellationToken) =>
         await ReadEndpointsAsync(
             $$"""
             SELECT {{EndpointColumns}} FROM {schema}.endpoints
@@ -90,7 +91,8 @@ internal sealed partial class PostgreSqlWebhookStore
 
                 if (!endpoint.Enabled)
                 {
-                    await FailPendingAsync(connection, transaction, endpoint.Id, endpoint.UpdatedAt, cancellationToken).ConfigureAwait(false);
+                    await FailPendingAsync(connection, transaction, endpoint.Id, endpoint.UpdatedAt, cancellationToken)
+                        .ConfigureAwait(false);
                 }
 
                 if (endpoint.Ordering != WebhookOrdering.Ordered)
@@ -140,7 +142,11 @@ internal sealed partial class PostgreSqlWebhookStore
     /// applied (it is no longer pending), and a recover before its lease ends waits for it rather than sending it twice at once.
     /// </summary>
     private Task<int> FailPendingAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        string endpointId,
+        DateTimeOffset now,
+        CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection,
             transaction,

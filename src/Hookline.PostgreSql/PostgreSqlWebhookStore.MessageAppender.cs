@@ -7,13 +7,18 @@ namespace Hookline.PostgreSql;
 
 internal sealed partial class PostgreSqlWebhookStore
 {
-    /// <summary>The channel every append notifies at commit (<c>pg_notify</c>), so that instances listening learn of new messages at once.</summary>
+    /// <summary>
+    /// The channel every append notifies at commit (<c>pg_notify</c>), so that instances listening learn of new messages at once.
+    /// </summary>
     internal string Channel => ChannelName(_schema);
 
-    /// <summary>The notification channel of the store in <paramref name="schema"/>; <see cref="PostgreSqlMessageListener"/> listens on it.</summary>
+    /// <summary>
+    /// The notification channel of the store in <paramref name="schema"/>; <see cref="PostgreSqlMessageListener"/> listens on it.
+    /// </summary>
     internal static string ChannelName(string schema) => $"{schema}_messages";
 
-    public Task<IReadOnlyList<WebhookPublishResult>> AppendAsync(IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookPublishResult>> AppendAsync(
+        IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<WebhookPublishResult>>(
             async (connection, transaction) =>
             {
@@ -23,7 +28,8 @@ internal sealed partial class PostgreSqlWebhookStore
             },
             cancellationToken);
 
-    public async Task<WebhookPublishResult> AppendAsync(WebhookNewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task<WebhookPublishResult> AppendAsync(
+        WebhookNewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(transaction);
@@ -36,7 +42,8 @@ internal sealed partial class PostgreSqlWebhookStore
         }
 
         var connection = npgsql.Connection
-            ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing it.");
+            ?? throw new InvalidOperationException(
+                "The transaction has already been committed or rolled back; publish before committing it.");
         if (!string.Equals(connection.Database, _database, StringComparison.Ordinal))
         {
             throw new InvalidOperationException(
@@ -52,7 +59,10 @@ internal sealed partial class PostgreSqlWebhookStore
 
     /// <summary>Inserts a batch of messages in one statement: a round trip per message would cost more than its rows.</summary>
     private async Task<List<WebhookPublishResult>> InsertAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken)
+        NpgsqlConnection connection,
+        NpgsqlTransaction transaction,
+        IReadOnlyList<WebhookNewMessage> messages,
+        CancellationToken cancellationToken)
     {
         // A repeated idempotency key stores nothing (in the batch too: the first wins); a repeated id fails the batch.
         var inserted = (await ReadAsync(
@@ -109,12 +119,15 @@ internal sealed partial class PostgreSqlWebhookStore
             Text("key", message.IdempotencyKey)).ConfigureAwait(false) as string;
         return new WebhookPublishResult(
             first ?? throw new InvalidOperationException(
-                $"The idempotency key '{message.IdempotencyKey}' is taken by a message this transaction cannot see (its snapshot is older); "
+                $"The idempotency key '{message.IdempotencyKey}' is taken by a message this transaction cannot see "
+                + "(its snapshot is older); "
                 + "retry the transaction."),
             IsRepeat: true);
     }
 
-    /// <summary>Tells listening instances, at commit, that messages wait to be expanded (notifications of one transaction coalesce).</summary>
+    /// <summary>
+    /// Tells listening instances, at commit, that messages wait to be expanded (notifications of one transaction coalesce).
+    /// </summary>
     private Task<int> NotifyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
         ExecuteAsync(connection, transaction, "SELECT pg_notify(@channel, '');", cancellationToken, Text("channel", Channel));
 }

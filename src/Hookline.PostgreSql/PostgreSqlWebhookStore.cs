@@ -68,7 +68,11 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
             await using var _ = transaction.ConfigureAwait(false);
             // Instances starting together migrate one after the other: the lock is held until this transaction ends.
             await ExecuteAsync(
-                    connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@lock));", cancellationToken, Text("lock", $"hookline:{_schema}"))
+                    connection,
+                    transaction,
+                    "SELECT pg_advisory_xact_lock(hashtext(@lock));",
+                    cancellationToken,
+                    Text("lock", $"hookline:{_schema}"))
                 .ConfigureAwait(false);
             await ExecuteAsync(
                 connection,
@@ -127,7 +131,8 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
                         return result;
                     }
                     catch (PostgresException e)
-                        when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && tries < MaxTries)
+                        when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                            && tries < MaxTries)
                     {
                         // Rolled back on dispose; nothing of it was stored, so it runs again whole.
                     }
@@ -199,7 +204,11 @@ internal sealed partial class PostgreSqlWebhookStore : IWebhookStore
 
     /// <summary>Runs one command with <paramref name="run"/>, disposing it after.</summary>
     private async Task<T> RunAsync<T>(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters, Func<NpgsqlCommand, Task<T>> run)
+        NpgsqlConnection connection,
+        NpgsqlTransaction? transaction,
+        string sql,
+        NpgsqlParameter[] parameters,
+        Func<NpgsqlCommand, Task<T>> run)
     {
         var command = Command(connection, transaction, sql, parameters);
         await using (command.ConfigureAwait(false))

@@ -11,7 +11,8 @@ internal sealed partial class SqliteWebhookStore
 {
     private const long HourMs = 3_600_000;
 
-    public async Task<IReadOnlyList<WebhookAttemptHour>> QueryAttemptStatsAsync(WebhookAttemptStatsQuery query, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookAttemptHour>> QueryAttemptStatsAsync(
+        WebhookAttemptStatsQuery query, CancellationToken cancellationToken) =>
         await ReadAsync(
             """
             SELECT h.endpoint_id, h.hour, h.succeeded, h.failed, h.last_failed_at, h.last_failed_status_code, h.last_failed_error_kind,
@@ -64,7 +65,8 @@ internal sealed partial class SqliteWebhookStore
         .ToDictionary(e => e.Id, e => e.At!.Value, StringComparer.Ordinal);
 
     /// <summary>Counts recorded attempts into their endpoint's hour, in the transaction that records them.</summary>
-    private async Task CountAttemptsAsync(SqliteTransaction transaction, IReadOnlyList<WebhookCompletedAttempt> results, CancellationToken cancellationToken)
+    private async Task CountAttemptsAsync(
+        SqliteTransaction transaction, IReadOnlyList<WebhookCompletedAttempt> results, CancellationToken cancellationToken)
     {
         // A later failure of the hour replaces the one kept; an earlier one (a batch finishing late) does not.
         const string Newer =

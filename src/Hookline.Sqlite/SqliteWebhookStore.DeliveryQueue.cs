@@ -199,9 +199,16 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             cancellationToken,
             durable: false);
 
-    /// <summary>Records attempts and applies their outcome to deliveries and endpoints (<see cref="CompleteAsync"/>), in the caller's transaction.</summary>
+    /// <summary>
+    /// Records attempts and applies their outcome to deliveries and endpoints (<see cref="CompleteAsync"/>), in the caller's
+    /// transaction.
+    /// </summary>
     private async Task RecordAsync(
-        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<WebhookCompletedAttempt> results, DateTimeOffset now, CancellationToken cancellationToken)
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        IReadOnlyList<WebhookCompletedAttempt> results,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         // An attempt is recorded if its delivery still exists (its endpoint may have been deleted meanwhile: then there is
         // nothing left to record it against, and its id may be another delivery's by now). A delivery is updated only while
@@ -225,7 +232,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
         var updateDelivery = Prepared(
             transaction,
             """
-            UPDATE deliveries SET status = $status, attempts = attempts + 1, next_attempt_at = ifnull($next, next_attempt_at), lease_owner = NULL, updated_at = $now
+            UPDATE deliveries SET status = $status, attempts = attempts + 1, next_attempt_at = ifnull($next, next_attempt_at),
+                lease_owner = NULL, updated_at = $now
             WHERE id = $id AND lease_owner = $owner AND status = 0;
             """,
             ("$status", null),
@@ -350,7 +358,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
             cancellationToken,
             durable: false);
 
-    public Task<WebhookResendOutcome> ResendAsync(string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<WebhookResendOutcome> ResendAsync(
+        string messageId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(
             // A delivery in flight (leased, its lease not yet run out) is left to its attempt: clearing its lease would let another
             // dispatcher send it while the first still does. changes() is the delivery upsert's count: 0 when it was left alone.
@@ -473,11 +482,24 @@ internal sealed partial class SqliteWebhookStore : IWebhookDeliveryQueue
                         cancellationToken,
                         ("$before", ToUnix(before)),
                         ("$chunk", ChunkSize)).ConfigureAwait(false);
-                    await ExecuteAsync(connection, transaction, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE message_id IN (SELECT id FROM purge));", cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(
+                            connection,
+                            transaction,
+                            "DELETE FROM attempts WHERE delivery_id IN "
+                            + "(SELECT id FROM deliveries WHERE message_id IN (SELECT id FROM purge));",
+                            cancellationToken)
+                        .ConfigureAwait(false);
+                    await ExecuteAsync(
+                            connection,
+                            transaction,
+                            "DELETE FROM deliveries WHERE message_id IN (SELECT id FROM purge);",
+                            cancellationToken)
+                        .ConfigureAwait(false);
                     const string PurgeReceived = "DELETE FROM received_messages WHERE message_id IN (SELECT id FROM purge);";
                     await ExecuteAsync(connection, transaction, PurgeReceived, cancellationToken).ConfigureAwait(false);
-                    var count = await ExecuteAsync(connection, transaction, "DELETE FROM messages WHERE id IN (SELECT id FROM purge);", cancellationToken).ConfigureAwait(false);
+                    var count = await ExecuteAsync(
+                            connection, transaction, "DELETE FROM messages WHERE id IN (SELECT id FROM purge);", cancellationToken)
+                        .ConfigureAwait(false);
                     await ExecuteAsync(connection, transaction, "DROP TABLE temp.purge;", cancellationToken).ConfigureAwait(false);
                     return count;
                 },

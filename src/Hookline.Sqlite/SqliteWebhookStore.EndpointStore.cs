@@ -32,12 +32,17 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
 
     public async Task<WebhookEndpoint?> GetEndpointAsync(string id, CancellationToken cancellationToken)
     {
-        var endpoints = await QueryEndpointsAsync($"SELECT {EndpointColumns} FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
+        var endpoints = await QueryEndpointsAsync(
+                $"SELECT {EndpointColumns} FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id))
+            .ConfigureAwait(false);
         return endpoints.SingleOrDefault();
     }
 
     public Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? tenant, CancellationToken cancellationToken) =>
-        QueryEndpointsAsync($"SELECT {EndpointColumns} FROM endpoints WHERE tenant IS $tenant ORDER BY created_at, id;", cancellationToken, ("$tenant", tenant));
+        QueryEndpointsAsync(
+            $"SELECT {EndpointColumns} FROM endpoints WHERE tenant IS $tenant ORDER BY created_at, id;",
+            cancellationToken,
+            ("$tenant", tenant));
 
     public Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(WebhookEndpointQuery query, CancellationToken cancellationToken) =>
         QueryEndpointsAsync(
@@ -76,7 +81,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
 
                 if (!endpoint.Enabled)
                 {
-                    await FailPendingAsync(connection, transaction, endpoint.Id, ToUnix(endpoint.UpdatedAt), cancellationToken).ConfigureAwait(false);
+                    await FailPendingAsync(connection, transaction, endpoint.Id, ToUnix(endpoint.UpdatedAt), cancellationToken)
+                        .ConfigureAwait(false);
                 }
 
                 if (endpoint.Ordering != WebhookOrdering.Ordered)
@@ -107,12 +113,22 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                     return WebhookEndpointWrite.Stale;
                 }
 
-                await ExecuteAsync(connection, transaction, "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE endpoint_id = $id);", cancellationToken, ("$id", id)).ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, "DELETE FROM deliveries WHERE endpoint_id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
+                await ExecuteAsync(
+                        connection,
+                        transaction,
+                        "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE endpoint_id = $id);",
+                        cancellationToken,
+                        ("$id", id))
+                    .ConfigureAwait(false);
+                await ExecuteAsync(
+                        connection, transaction, "DELETE FROM deliveries WHERE endpoint_id = $id;", cancellationToken, ("$id", id))
+                    .ConfigureAwait(false);
                 await ExecuteAsync(
                         connection, transaction, "DELETE FROM attempt_hours WHERE endpoint_id = $id;", cancellationToken, ("$id", id))
                     .ConfigureAwait(false);
-                await ExecuteAsync(connection, transaction, "DELETE FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id)).ConfigureAwait(false);
+                await ExecuteAsync(
+                        connection, transaction, "DELETE FROM endpoints WHERE id = $id;", cancellationToken, ("$id", id))
+                    .ConfigureAwait(false);
                 return WebhookEndpointWrite.Written;
             },
             cancellationToken);
@@ -127,7 +143,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
     /// Fails a disabled endpoint's pending deliveries. One in flight keeps its lease: its attempt's outcome is logged but not
     /// applied (it is no longer pending), and a recover before its lease ends waits for it rather than sending it twice at once.
     /// </summary>
-    private static Task FailPendingAsync(SqliteConnection connection, SqliteTransaction transaction, string endpointId, long now, CancellationToken cancellationToken) =>
+    private static Task FailPendingAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string endpointId, long now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection,
             transaction,
@@ -142,7 +159,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
         ("$tenant", endpoint.Tenant),
         ("$url", endpoint.Url ?? PollingUrl),
         ("$description", endpoint.Description),
-        ("$event_types", endpoint.EventTypes is null ? null : JsonSerializer.Serialize([.. endpoint.EventTypes], SqliteJsonContext.Default.ListString)),
+        ("$event_types", endpoint.EventTypes is null
+            ? null
+            : JsonSerializer.Serialize([.. endpoint.EventTypes], SqliteJsonContext.Default.ListString)),
         ("$enabled", endpoint.Enabled),
         ("$disabled_reason", endpoint.DisabledReason),
         ("$secrets", ToJson(endpoint.Secrets)),
@@ -158,7 +177,8 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
             endpoint.Filters.ToDictionary(StringComparer.Ordinal), SqliteJsonContext.Default.DictionaryStringString)),
     ];
 
-    private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+    private async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(
+        string sql, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         await ReadAsync(
             sql,
             reader => new WebhookEndpoint
@@ -167,7 +187,9 @@ internal sealed partial class SqliteWebhookStore : IWebhookEndpointStore
                 Tenant = NullableText(reader, 1),
                 Url = reader.GetString(2) is { Length: > 0 } url ? url : null,
                 Description = NullableText(reader, 3),
-                EventTypes = reader.IsDBNull(4) ? null : JsonSerializer.Deserialize(reader.GetString(4), SqliteJsonContext.Default.ListString),
+                EventTypes = reader.IsDBNull(4)
+                    ? null
+                    : JsonSerializer.Deserialize(reader.GetString(4), SqliteJsonContext.Default.ListString),
                 Enabled = reader.GetBoolean(5),
                 DisabledReason = NullableText(reader, 6),
                 Secrets = SecretsFromJson(reader.GetString(7)),

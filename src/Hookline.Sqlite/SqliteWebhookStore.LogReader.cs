@@ -3,7 +3,9 @@ using Hookline.Storage;
 
 namespace Hookline.Sqlite;
 
-/// <summary>The delivery log (<see cref="IWebhookLogReader"/>): messages, deliveries and attempts, read on connections of their own.</summary>
+/// <summary>
+/// The delivery log (<see cref="IWebhookLogReader"/>): messages, deliveries and attempts, read on connections of their own.
+/// </summary>
 internal sealed partial class SqliteWebhookStore : IWebhookLogReader
 {
     public async Task<WebhookMessage?> GetMessageAsync(string id, CancellationToken cancellationToken) =>
@@ -144,10 +146,12 @@ internal sealed partial class SqliteWebhookStore : IWebhookLogReader
             ("$before", query.Before),
             ("$limit", query.Limit));
 
-    private async Task<IReadOnlyList<WebhookAttempt>> ReadAttemptsAsync(string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
+    private async Task<IReadOnlyList<WebhookAttempt>> ReadAttemptsAsync(
+        string whereAndOrder, CancellationToken cancellationToken, params (string, object?)[] parameters) =>
         await ReadAsync(
             $"""
-            SELECT a.id, a.delivery_id, d.message_id, d.endpoint_id, m.webhook, a.started_at, a.duration_us, a.status_code, a.response_body, a.error_kind, a.error
+            SELECT a.id, a.delivery_id, d.message_id, d.endpoint_id, m.webhook, a.started_at, a.duration_us, a.status_code, a.response_body,
+                a.error_kind, a.error
             FROM attempts a JOIN deliveries d ON d.id = a.delivery_id JOIN messages m ON m.id = d.message_id
             {whereAndOrder};
             """,

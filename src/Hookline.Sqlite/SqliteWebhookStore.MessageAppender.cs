@@ -12,12 +12,14 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
 {
     private string? _file;
 
-    public Task<IReadOnlyList<WebhookPublishResult>> AppendAsync(IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<WebhookPublishResult>> AppendAsync(
+        IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<WebhookPublishResult>>(
             (connection, transaction) => InsertAsync(connection, transaction, messages, cancellationToken),
             cancellationToken);
 
-    public async Task<WebhookPublishResult> AppendAsync(WebhookNewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
+    public async Task<WebhookPublishResult> AppendAsync(
+        WebhookNewMessage message, DbTransaction transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(transaction);
@@ -25,12 +27,14 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
         {
             throw new ArgumentException(
                 $"The SQLite webhook store (UseSqlite) publishes in a Microsoft.Data.Sqlite SqliteTransaction on its own database file; "
-                + $"this is a '{transaction.GetType().FullName}'. For PostgreSQL, use Hookline.PostgreSql (UsePostgreSql) and an NpgsqlTransaction.",
+                + $"this is a '{transaction.GetType().FullName}'. "
+                + "For PostgreSQL, use Hookline.PostgreSql (UsePostgreSql) and an NpgsqlTransaction.",
                 nameof(transaction));
         }
 
         var connection = sqlite.Connection
-            ?? throw new InvalidOperationException("The transaction has already been committed or rolled back; publish before committing it.");
+            ?? throw new InvalidOperationException(
+                "The transaction has already been committed or rolled back; publish before committing it.");
         var storeFile = await StoreFileAsync(cancellationToken).ConfigureAwait(false);
         var appFile = connection.DataSource;
         if (!string.Equals(storeFile, appFile, OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal))
@@ -43,7 +47,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
         return (await InsertAsync(connection, sqlite, [message], cancellationToken).ConfigureAwait(false))[0];
     }
 
-    /// <summary>The full path of the store's database file, as SQLite names it (what <see cref="SqliteConnection.DataSource"/> says once open).</summary>
+    /// <summary>
+    /// The full path of the store's database file, as SQLite names it (what <see cref="SqliteConnection.DataSource"/> says once
+    /// open).
+    /// </summary>
     private async Task<string> StoreFileAsync(CancellationToken cancellationToken)
     {
         if (_file is null)
@@ -56,7 +63,10 @@ internal sealed partial class SqliteWebhookStore : IWebhookMessageAppender
     }
 
     private static async Task<IReadOnlyList<WebhookPublishResult>> InsertAsync(
-        SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<WebhookNewMessage> messages, CancellationToken cancellationToken)
+        SqliteConnection connection,
+        SqliteTransaction transaction,
+        IReadOnlyList<WebhookNewMessage> messages,
+        CancellationToken cancellationToken)
     {
         using var findRepeat = Command(
             connection,

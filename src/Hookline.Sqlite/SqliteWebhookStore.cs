@@ -45,18 +45,29 @@ internal sealed partial class SqliteWebhookStore(string connectionString, bool d
         await WriteAsync(
             async (connection, transaction) =>
             {
-                await ExecuteAsync(connection, transaction, "CREATE TABLE IF NOT EXISTS hookline_schema (version INTEGER NOT NULL);", cancellationToken).ConfigureAwait(false);
-                var version = Convert.ToInt32(await ScalarAsync(connection, transaction, "SELECT ifnull(max(version), 0) FROM hookline_schema;", cancellationToken).ConfigureAwait(false));
+                await ExecuteAsync(
+                        connection,
+                        transaction,
+                        "CREATE TABLE IF NOT EXISTS hookline_schema (version INTEGER NOT NULL);",
+                        cancellationToken)
+                    .ConfigureAwait(false);
+                var version = Convert.ToInt32(
+                    await ScalarAsync(
+                            connection, transaction, "SELECT ifnull(max(version), 0) FROM hookline_schema;", cancellationToken)
+                        .ConfigureAwait(false));
                 if (version > SqliteSchema.Migrations.Length)
                 {
                     throw new InvalidOperationException(
-                        $"The webhook database is at schema version {version}, newer than this Hookline.Sqlite knows ({SqliteSchema.Migrations.Length}). Upgrade the package.");
+                        $"The webhook database is at schema version {version}, newer than this Hookline.Sqlite knows "
+                        + $"({SqliteSchema.Migrations.Length}). Upgrade the package.");
                 }
 
                 for (var next = version; next < SqliteSchema.Migrations.Length; next++)
                 {
                     await ExecuteAsync(connection, transaction, SqliteSchema.Migrations[next], cancellationToken).ConfigureAwait(false);
-                    await ExecuteAsync(connection, transaction, $"INSERT INTO hookline_schema (version) VALUES ({next + 1});", cancellationToken).ConfigureAwait(false);
+                    await ExecuteAsync(
+                            connection, transaction, $"INSERT INTO hookline_schema (version) VALUES ({next + 1});", cancellationToken)
+                        .ConfigureAwait(false);
                 }
 
                 return 0;
@@ -145,7 +156,8 @@ internal sealed partial class SqliteWebhookStore(string connectionString, bool d
     /// wait together share one fsync. Leases and attempt records are not fsynced: they survive a killed process, not a power
     /// cut, and losing one on a power cut means a delivery is sent again, which at-least-once delivery allows.
     /// </summary>
-    private async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool durable = true)
+    private async Task<T> WriteAsync<T>(
+        Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken, bool durable = true)
     {
         T result;
         string wal;
@@ -280,8 +292,11 @@ internal sealed partial class SqliteWebhookStore(string connectionString, bool d
         }
     }
 
-    /// <summary>Runs a query on a connection of its own (reads never wait for the writer) and maps every row with <paramref name="read"/>.</summary>
-    private async Task<List<T>> ReadAsync<T>(string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// Runs a query on a connection of its own (reads never wait for the writer) and maps every row with <paramref name="read"/>.
+    /// </summary>
+    private async Task<List<T>> ReadAsync<T>(
+        string sql, Func<SqliteDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var command = Command(connection, null, sql, parameters);
@@ -295,7 +310,8 @@ internal sealed partial class SqliteWebhookStore(string connectionString, bool d
         return rows;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    private static SqliteCommand Command(
+        SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -308,13 +324,23 @@ internal sealed partial class SqliteWebhookStore(string connectionString, bool d
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task<int> ExecuteAsync(
+        SqliteConnection connection,
+        SqliteTransaction? transaction,
+        string sql,
+        CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task<object?> ScalarAsync(
+        SqliteConnection connection,
+        SqliteTransaction? transaction,
+        string sql,
+        CancellationToken cancellationToken,
+        params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);

@@ -25,7 +25,8 @@ public static class SqliteWebhooksBuilderExtensions
         if (string.IsNullOrWhiteSpace(parsed.DataSource) || parsed.Mode == SqliteOpenMode.Memory || parsed.DataSource == ":memory:")
         {
             throw new ArgumentException(
-                "UseSqlite needs a file (e.g. \"Data Source=webhooks.db\"): an in-memory database would lose every pending webhook on restart.",
+                "UseSqlite needs a file (e.g. \"Data Source=webhooks.db\"): "
+                + "an in-memory database would lose every pending webhook on restart.",
                 nameof(connectionString));
         }
 

@@ -12,12 +12,16 @@ namespace Hookline;
 /// </remarks>
 public interface IWebhookDeclarationBuilder
 {
-    /// <summary>Declares a webhook: the event <paramref name="name"/>, sent with each of <paramref name="methods"/>, carrying a <paramref name="payloadType"/> body.</summary>
+    /// <summary>
+    /// Declares a webhook: the event <paramref name="name"/>, sent with each of <paramref name="methods"/>, carrying a
+    /// <paramref name="payloadType"/> body.
+    /// </summary>
     /// <param name="name">The event name, e.g. <c>new-subscription</c>. It is the key under the OpenAPI <c>webhooks</c> field.</param>
     /// <param name="methods">The HTTP methods the webhook is sent with, e.g. <c>POST</c>.</param>
     /// <param name="payloadType">The type of the request body.</param>
     /// <returns>A builder to add conventions (description, tags, ...) to this webhook.</returns>
-    /// <exception cref="ArgumentException">The name, a method or the payload type is not valid, or the name and method are already declared.</exception>
+    /// <exception cref="ArgumentException">The name, a method or the payload type is not valid, or the name and method are
+    /// already declared.</exception>
     WebhookConventionBuilder Map(string name, IEnumerable<string> methods, Type payloadType);
 
     /// <summary>Starts a group of webhooks that share conventions, such as tags.</summary>

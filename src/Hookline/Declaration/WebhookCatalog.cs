@@ -22,7 +22,8 @@ internal sealed class WebhookCatalog
         {
             WebhookPayloadType.ValidateSerializable(declaration.Name, declaration.PayloadType, SerializerOptions);
             var metadata = ApplyConventions(declaration, services);
-            definitions.AddRange(declaration.Methods.Select(m => new WebhookDefinition(declaration.Name, m, declaration.PayloadType, metadata)));
+            definitions.AddRange(
+                declaration.Methods.Select(m => new WebhookDefinition(declaration.Name, m, declaration.PayloadType, metadata)));
         }
 
         ThrowOnDuplicateOperationIds(definitions);
@@ -78,7 +79,8 @@ internal sealed class WebhookCatalog
             convention(builder);
         }
 
-        foreach (var convention in declaration.FinallyConventions.Concat(groups.AsEnumerable().Reverse().SelectMany(g => g.FinallyConventions)))
+        foreach (var convention in declaration.FinallyConventions
+            .Concat(groups.AsEnumerable().Reverse().SelectMany(g => g.FinallyConventions)))
         {
             convention(builder);
         }
@@ -96,7 +98,8 @@ internal sealed class WebhookCatalog
         {
             var names = string.Join(" and ", duplicate.Select(d => $"'{d.Name}' ({d.Method})"));
             throw new InvalidOperationException(
-                $"Webhooks {names} both use the operation id '{duplicate.Key}' (WithName). Operation ids must be unique; give each webhook its own.");
+                $"Webhooks {names} both use the operation id '{duplicate.Key}' (WithName). "
+                + "Operation ids must be unique; give each webhook its own.");
         }
     }
 }

@@ -28,6 +28,7 @@ public static class WebhookConventionBuilderExtensions
         where TBuilder : IWebhookConventionBuilder
     {
         var contentTypes = responseType is null ? Array.Empty<string>() : ["application/json"];
-        return builder.WithMetadata(new ProducesResponseTypeMetadata(statusCode, responseType ?? typeof(void), contentTypes) { Description = description });
+        return builder.WithMetadata(
+            new ProducesResponseTypeMetadata(statusCode, responseType ?? typeof(void), contentTypes) { Description = description });
     }
 }

@@ -44,16 +44,20 @@ public static class WebhookDeclarationBuilderExtensions
     /// <param name="name">The event name, e.g. <c>new-subscription</c>.</param>
     /// <param name="methods">The HTTP methods.</param>
     /// <returns>A builder for the webhook's conventions.</returns>
-    public static WebhookConventionBuilder MapMethods<TPayload>(this IWebhookDeclarationBuilder webhooks, string name, IEnumerable<string> methods)
+    public static WebhookConventionBuilder MapMethods<TPayload>(
+        this IWebhookDeclarationBuilder webhooks, string name, IEnumerable<string> methods)
     {
         ArgumentNullException.ThrowIfNull(webhooks);
         return webhooks.Map(name, methods, typeof(TPayload));
     }
 
-    /// <summary>Declares a webhook sent with POST; the body type is the delegate's one parameter: <c>(Subscription body) => { }</c>.</summary>
+    /// <summary>
+    /// Declares a webhook sent with POST; the body type is the delegate's one parameter: <c>(Subscription body) => { }</c>.
+    /// </summary>
     /// <param name="webhooks">Where to declare it.</param>
     /// <param name="name">The event name, e.g. <c>new-subscription</c>.</param>
-    /// <param name="payload">A delegate with one parameter, the payload. Attributes on it (<c>[EndpointSummary]</c>, <c>[Tags]</c>, <c>[Obsolete]</c>, ...) become conventions. It is never invoked.</param>
+    /// <param name="payload">A delegate with one parameter, the payload. Attributes on it (<c>[EndpointSummary]</c>,
+    /// <c>[Tags]</c>, <c>[Obsolete]</c>, ...) become conventions. It is never invoked.</param>
     /// <returns>A builder for the webhook's conventions.</returns>
     public static WebhookConventionBuilder MapPost(this IWebhookDeclarationBuilder webhooks, string name, Delegate payload) =>
         webhooks.MapMethods(name, [HttpMethods.Post], payload);
@@ -84,7 +88,8 @@ public static class WebhookDeclarationBuilderExtensions
     /// <param name="methods">The HTTP methods.</param>
     /// <param name="payload">A delegate with one parameter, the payload. Attributes on it become conventions. It is never invoked.</param>
     /// <returns>A builder for the webhook's conventions.</returns>
-    public static WebhookConventionBuilder MapMethods(this IWebhookDeclarationBuilder webhooks, string name, IEnumerable<string> methods, Delegate payload)
+    public static WebhookConventionBuilder MapMethods(
+        this IWebhookDeclarationBuilder webhooks, string name, IEnumerable<string> methods, Delegate payload)
     {
         ArgumentNullException.ThrowIfNull(webhooks);
         ArgumentNullException.ThrowIfNull(payload);
@@ -92,7 +97,8 @@ public static class WebhookDeclarationBuilderExtensions
         if (parameters.Length != 1)
         {
             throw new ArgumentException(
-                $"The delegate for webhook '{name}' must take exactly one parameter, the payload, as in (Subscription body) => {{ }}; it takes {parameters.Length}.",
+                $"The delegate for webhook '{name}' must take exactly one parameter, the payload, as in (Subscription body) => {{ }}; "
+                + $"it takes {parameters.Length}.",
                 nameof(payload));
         }
 

@@ -20,7 +20,8 @@ internal static class WebhookMethods
         {
             var known = s_supported.FirstOrDefault(m => string.Equals(m, method, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ArgumentException(
-                    $"Webhook '{name}': '{method}' is not an HTTP method OpenAPI can describe. Use one of {string.Join(", ", s_supported)}.",
+                    $"Webhook '{name}': '{method}' is not an HTTP method OpenAPI can describe. "
+                    + $"Use one of {string.Join(", ", s_supported)}.",
                     nameof(methods));
             if (!normalized.Contains(known))
             {

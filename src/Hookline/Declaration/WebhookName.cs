@@ -9,7 +9,9 @@ internal static class WebhookName
 
     private const string AllowedPunctuation = ".-_:";
 
-    /// <summary>Throws unless <paramref name="name"/> is 1-128 letters, digits and <c>. - _ :</c>, starting with a letter or digit.</summary>
+    /// <summary>
+    /// Throws unless <paramref name="name"/> is 1-128 letters, digits and <c>. - _ :</c>, starting with a letter or digit.
+    /// </summary>
     public static void Validate(string name)
     {
         if (string.IsNullOrWhiteSpace(name))
@@ -27,7 +29,8 @@ internal static class WebhookName
         if (!char.IsAsciiLetterOrDigit(name[0]) || !name.All(c => char.IsAsciiLetterOrDigit(c) || AllowedPunctuation.Contains(c)))
         {
             throw new ArgumentException(
-                $"Webhook name '{name}' is not valid: use ASCII letters, digits and '.', '-', '_', ':', starting with a letter or digit (e.g. \"new-subscription\" or \"invoice.paid\").",
+                $"Webhook name '{name}' is not valid: use ASCII letters, digits and '.', '-', '_', ':', starting with a letter or digit "
+                + "(e.g. \"new-subscription\" or \"invoice.paid\").",
                 nameof(name));
         }
     }

@@ -48,7 +48,8 @@ internal static class WebhookPayloadType
         if (problem is not null)
         {
             throw new ArgumentException(
-                $"Webhook '{name}' cannot use payload type '{payloadType}': {problem}. Use a class, record or struct that System.Text.Json can serialize.",
+                $"Webhook '{name}' cannot use payload type '{payloadType}': {problem}. "
+                + "Use a class, record or struct that System.Text.Json can serialize.",
                 nameof(payloadType));
         }
     }
@@ -63,7 +64,8 @@ internal static class WebhookPayloadType
         catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
         {
             throw new InvalidOperationException(
-                $"Webhook '{name}' cannot use payload type '{payloadType}': System.Text.Json cannot serialize it ({e.Message}). Use a type it can serialize, or register a converter in ConfigureHttpJsonOptions.",
+                $"Webhook '{name}' cannot use payload type '{payloadType}': System.Text.Json cannot serialize it ({e.Message}). "
+                + "Use a type it can serialize, or register a converter in ConfigureHttpJsonOptions.",
                 e);
         }
     }

@@ -31,7 +31,8 @@ internal sealed class WebhookRegistry : IWebhookDeclarationBuilder
                 if (clash is not null)
                 {
                     throw new ArgumentException(
-                        $"Webhook '{name}' is already declared for {clash}. Declare each name and method once, or give the second webhook another name.",
+                        $"Webhook '{name}' is already declared for {clash}. "
+                        + "Declare each name and method once, or give the second webhook another name.",
                         nameof(name));
                 }
             }

@@ -15,8 +15,11 @@ public static class WebhookDiagnostics
     /// </summary>
     public const string MeterName = "Hookline";
 
-    /// <summary>The activity source: one client activity per delivery attempt, whose id goes out as the W3C <c>traceparent</c> header.</summary>
+    /// <summary>
+    /// The activity source: one client activity per delivery attempt, whose id goes out as the W3C <c>traceparent</c> header.
+    /// </summary>
     public const string ActivitySourceName = "Hookline";
 
-    internal static readonly ActivitySource ActivitySource = new(ActivitySourceName, typeof(WebhookDiagnostics).Assembly.GetName().Version?.ToString(3));
+    internal static readonly ActivitySource ActivitySource =
+        new(ActivitySourceName, typeof(WebhookDiagnostics).Assembly.GetName().Version?.ToString(3));
 }

@@ -17,7 +17,12 @@ public static class WebhookHealthChecksBuilderExtensions
     /// <param name="failureStatus">What to report when it fails. Default: <see cref="HealthStatus.Unhealthy"/>.</param>
     /// <param name="tags">Tags to filter checks by.</param>
     /// <returns>The builder.</returns>
-    public static IHealthChecksBuilder AddWebhookBacklog(this IHealthChecksBuilder builder, TimeSpan? maxAge = null, string name = "webhooks", HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
+    public static IHealthChecksBuilder AddWebhookBacklog(
+        this IHealthChecksBuilder builder,
+        TimeSpan? maxAge = null,
+        string name = "webhooks",
+        HealthStatus? failureStatus = null,
+        IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var bound = maxAge ?? TimeSpan.FromMinutes(5);
@@ -25,7 +30,8 @@ public static class WebhookHealthChecksBuilderExtensions
         return builder.Add(new HealthCheckRegistration(
             name,
             services => new WebhookBacklogHealthCheck(
-                services.GetService<IWebhookDeliveryQueue>() ?? throw new InvalidOperationException("The webhook backlog health check needs a store: call AddWebhooks().UseSqlite(...) (or UseStore)."),
+                services.GetService<IWebhookDeliveryQueue>() ?? throw new InvalidOperationException(
+                    "The webhook backlog health check needs a store: call AddWebhooks().UseSqlite(...) (or UseStore)."),
                 services.GetRequiredService<TimeProvider>(),
                 bound),
             failureStatus,

@@ -8,14 +8,43 @@ namespace Hookline;
 /// </summary>
 internal static partial class WebhookLog
 {
-    [LoggerMessage(1001, LogLevel.Debug, "Delivered {MessageId} ({EventType}) to endpoint {EndpointId}: {StatusCode} in {DurationMs:0.0} ms.")]
-    public static partial void Delivered(this ILogger logger, string messageId, string eventType, string endpointId, int? statusCode, double durationMs);
+    [LoggerMessage(
+        1001,
+        LogLevel.Debug,
+        "Delivered {MessageId} ({EventType}) to endpoint {EndpointId}: {StatusCode} in {DurationMs:0.0} ms.")]
+    public static partial void Delivered(
+        this ILogger logger, string messageId, string eventType, string endpointId, int? statusCode, double durationMs);
 
-    [LoggerMessage(1002, LogLevel.Information, "Attempt {Attempt} to deliver {MessageId} ({EventType}) to endpoint {EndpointId} failed ({ErrorKind} {StatusCode}: {Error}); next attempt at {NextAttemptAt:O}.")]
-    public static partial void WillRetry(this ILogger logger, int attempt, string messageId, string eventType, string endpointId, Storage.WebhookAttemptErrorKind errorKind, int? statusCode, string? error, DateTimeOffset nextAttemptAt);
+    [LoggerMessage(
+        1002,
+        LogLevel.Information,
+        "Attempt {Attempt} to deliver {MessageId} ({EventType}) to endpoint {EndpointId} failed ({ErrorKind} {StatusCode}: {Error}); "
+        + "next attempt at {NextAttemptAt:O}.")]
+    public static partial void WillRetry(
+        this ILogger logger,
+        int attempt,
+        string messageId,
+        string eventType,
+        string endpointId,
+        Storage.WebhookAttemptErrorKind errorKind,
+        int? statusCode,
+        string? error,
+        DateTimeOffset nextAttemptAt);
 
-    [LoggerMessage(1003, LogLevel.Warning, "Gave up delivering {MessageId} ({EventType}) to endpoint {EndpointId} after {Attempt} attempts ({ErrorKind} {StatusCode}: {Error}); a resend or recovery replays it.")]
-    public static partial void GaveUp(this ILogger logger, int attempt, string messageId, string eventType, string endpointId, Storage.WebhookAttemptErrorKind errorKind, int? statusCode, string? error);
+    [LoggerMessage(
+        1003,
+        LogLevel.Warning,
+        "Gave up delivering {MessageId} ({EventType}) to endpoint {EndpointId} after {Attempt} attempts "
+        + "({ErrorKind} {StatusCode}: {Error}); a resend or recovery replays it.")]
+    public static partial void GaveUp(
+        this ILogger logger,
+        int attempt,
+        string messageId,
+        string eventType,
+        string endpointId,
+        Storage.WebhookAttemptErrorKind errorKind,
+        int? statusCode,
+        string? error);
 
     [LoggerMessage(1004, LogLevel.Warning, "Disabled webhook endpoint {EndpointId}: {Reason}")]
     public static partial void EndpointDisabled(this ILogger logger, string endpointId, string reason);
@@ -33,10 +62,16 @@ internal static partial class WebhookLog
     [LoggerMessage(1007, LogLevel.Information, "Stopping: gave {Count} in-flight webhook deliveries back to the store, due now.")]
     public static partial void Released(this ILogger logger, int count);
 
-    [LoggerMessage(1008, LogLevel.Error, "Could not give {Count} leased webhook deliveries back unattempted; they are due again when their lease ends.")]
+    [LoggerMessage(
+        1008,
+        LogLevel.Error,
+        "Could not give {Count} leased webhook deliveries back unattempted; they are due again when their lease ends.")]
     public static partial void ReleaseFailed(this ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(1009, LogLevel.Information, "Deleted {Count} webhook messages created before {Before:O}, with their deliveries and attempts.")]
+    [LoggerMessage(
+        1009,
+        LogLevel.Information,
+        "Deleted {Count} webhook messages created before {Before:O}, with their deliveries and attempts.")]
     public static partial void Purged(this ILogger logger, int count, DateTimeOffset before);
 
     [LoggerMessage(1010, LogLevel.Error, "Could not delete old webhook messages; trying again in {Delay}.")]
@@ -45,7 +80,11 @@ internal static partial class WebhookLog
     [LoggerMessage(1011, LogLevel.Warning, "Could not read the webhook backlog for metrics.")]
     public static partial void BacklogSampleFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(1012, LogLevel.Error, "The webhook dispatcher could not fan published messages out to their endpoints; it tries again when it next wakes or polls.")]
+    [LoggerMessage(
+        1012,
+        LogLevel.Error,
+        "The webhook dispatcher could not fan published messages out to their endpoints; "
+        + "it tries again when it next wakes or polls.")]
     public static partial void ExpandFailed(this ILogger logger, Exception exception);
 
     [LoggerMessage(

@@ -21,7 +21,10 @@ internal sealed class WebhookMetrics
             "hookline.delivery.attempt.duration",
             "s",
             "How long delivery attempts took, from connecting to the end of the response.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30] });
+            advice: new InstrumentAdvice<double>
+            {
+                HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+            });
         _inFlight = meter.CreateUpDownCounter<long>(
             "hookline.delivery.in_flight",
             "{attempt}",
@@ -38,7 +41,9 @@ internal sealed class WebhookMetrics
             "Enabled endpoints whose latest attempt failed: their circuit breaker lets one attempt through at a time, or none while open.");
         meter.CreateObservableGauge(
             "hookline.delivery.oldest_due_age",
-            () => backlog.Latest is { } sample ? [new Measurement<double>(sample.OldestDueAge.TotalSeconds)] : Array.Empty<Measurement<double>>(),
+            () => backlog.Latest is { } sample
+                ? [new Measurement<double>(sample.OldestDueAge.TotalSeconds)]
+                : Array.Empty<Measurement<double>>(),
             "s",
             "How long the longest-waiting due delivery has waited: grows when delivery falls behind.");
     }

@@ -20,13 +20,15 @@ public interface IWebhookEndpointManager
     /// <summary>Registers an endpoint, enabled, with a new signing secret.</summary>
     /// <param name="settings">Its URL, description and webhooks.</param>
     /// <param name="tenant">The tenant that owns it and receives its messages; <see langword="null"/> for none.</param>
-    /// <param name="secret">A <c>whsec_</c> secret the receiver already has (moving endpoints from another system, a demo); by default a new random one.</param>
+    /// <param name="secret">A <c>whsec_</c> secret the receiver already has (moving endpoints from another system, a demo); by
+    /// default a new random one.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The endpoint, with its <c>whsec_</c> secret.</returns>
     /// <exception cref="WebhookEndpointLimitException">
     /// The tenant already has <see cref="WebhookOptions.MaxEndpointsPerTenant"/> endpoints.
     /// </exception>
-    Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default);
+    Task<WebhookEndpoint> CreateAsync(
+        WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default);
 
     /// <summary>The endpoint with this id.</summary>
     Task<WebhookEndpoint?> GetAsync(string id, CancellationToken cancellationToken = default);
@@ -42,7 +44,8 @@ public interface IWebhookEndpointManager
     /// <param name="id">The endpoint's id.</param>
     /// <param name="settings">The new settings.</param>
     /// <param name="ifVersion">
-    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever
+    /// happened since.
     /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="WebhookEndpointConflictException">
@@ -54,7 +57,8 @@ public interface IWebhookEndpointManager
     /// <summary>Enables an endpoint, with a clean record: it is no longer counted as failing.</summary>
     /// <param name="id">The endpoint's id.</param>
     /// <param name="ifVersion">
-    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever
+    /// happened since.
     /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="WebhookEndpointConflictException">
@@ -66,7 +70,8 @@ public interface IWebhookEndpointManager
     /// <param name="id">The endpoint's id.</param>
     /// <param name="reason">Why, for its owner; by default "Disabled by its owner.".</param>
     /// <param name="ifVersion">
-    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever
+    /// happened since.
     /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="WebhookEndpointConflictException">
@@ -78,7 +83,8 @@ public interface IWebhookEndpointManager
     /// <summary>Deletes an endpoint with its deliveries and attempts.</summary>
     /// <param name="id">The endpoint's id.</param>
     /// <param name="ifVersion">
-    /// Delete it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to delete it whatever its version.
+    /// Delete it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to delete it whatever
+    /// its version.
     /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="WebhookEndpointConflictException">It is no longer at <paramref name="ifVersion"/>.</exception>
@@ -92,7 +98,8 @@ public interface IWebhookEndpointManager
     /// <param name="id">The endpoint's id.</param>
     /// <param name="overlap">How long the secret current until now keeps signing; default 24 hours.</param>
     /// <param name="ifVersion">
-    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever happened since.
+    /// Change it only if it is still at this <see cref="WebhookEndpoint.Version"/>; <see langword="null"/> to change it whatever
+    /// happened since.
     /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The endpoint, its new secret first; <see langword="null"/> if it does not exist.</returns>
@@ -108,20 +115,24 @@ public interface IWebhookEndpointManager
     /// now, when nothing changes (<see cref="WebhookResendOutcome.InFlight"/>): a resend never sends it twice at once.
     /// </summary>
     /// <returns>
-    /// <see cref="WebhookResendOutcome.Resent"/>; <see cref="WebhookResendOutcome.NotFound"/> when the message or the endpoint does not exist, or
+    /// <see cref="WebhookResendOutcome.Resent"/>; <see cref="WebhookResendOutcome.NotFound"/> when the message or the endpoint
+    /// does not exist, or
     /// the endpoint is disabled or a polling endpoint (never sent anything: its feed is read again from an earlier cursor);
     /// <see cref="WebhookResendOutcome.InFlight"/> when the delivery is being attempted (resend it after).
     /// </returns>
     Task<WebhookResendOutcome> ResendAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Gives up on a <see cref="WebhookDeliveryStatus.Blocked"/> delivery (it becomes <see cref="WebhookDeliveryStatus.Failed"/>), so that the
+    /// Gives up on a <see cref="WebhookDeliveryStatus.Blocked"/> delivery (it becomes
+    /// <see cref="WebhookDeliveryStatus.Failed"/>), so that the
     /// later deliveries of its ordering key go (<see cref="WebhookOrdering.Ordered"/>).
     /// </summary>
     /// <returns>Whether the delivery was blocked (and is now skipped).</returns>
     Task<bool> SkipAsync(string messageId, string endpointId, CancellationToken cancellationToken = default);
 
-    /// <summary>Delivers again, now, every failed delivery to an enabled endpoint of messages published since <paramref name="since"/>.</summary>
+    /// <summary>
+    /// Delivers again, now, every failed delivery to an enabled endpoint of messages published since <paramref name="since"/>.
+    /// </summary>
     /// <returns>How many deliveries were replayed.</returns>
     Task<int> RecoverAsync(string endpointId, DateTimeOffset since, CancellationToken cancellationToken = default);
 }

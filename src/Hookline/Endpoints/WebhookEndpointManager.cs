@@ -26,7 +26,8 @@ internal sealed class WebhookEndpointManager(
     private const int MaxTries = 50;
     private static readonly TimeSpan s_defaultOverlap = TimeSpan.FromHours(24);
 
-    public async Task<WebhookEndpoint> CreateAsync(WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default)
+    public async Task<WebhookEndpoint> CreateAsync(
+        WebhookEndpointSettings settings, string? tenant = null, string? secret = null, CancellationToken cancellationToken = default)
     {
         if (secret is not null)
         {
@@ -166,7 +167,10 @@ internal sealed class WebhookEndpointManager(
     public Task<WebhookEndpoint?> DisableAsync(
         string id, string? reason = null, long? ifVersion = null, CancellationToken cancellationToken = default) =>
         ChangeAsync(
-            id, ifVersion, e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = Now() }, cancellationToken);
+            id,
+            ifVersion,
+            e => e with { Enabled = false, DisabledReason = reason ?? "Disabled by its owner.", UpdatedAt = Now() },
+            cancellationToken);
 
     public async Task<bool> DeleteAsync(string id, long? ifVersion = null, CancellationToken cancellationToken = default)
     {
@@ -322,7 +326,9 @@ internal sealed class WebhookEndpointManager(
             EventTypes = types,
             Filters = await ValidFiltersAsync(settings.Filters, types).ConfigureAwait(false),
             RateLimit = settings.RateLimit is < 1 or > MaxRateLimit
-                ? throw new ArgumentException($"An endpoint's rate limit is 1 to {MaxRateLimit:N0} deliveries a second, or none; not {settings.RateLimit}.", nameof(settings.RateLimit))
+                ? throw new ArgumentException(
+                    $"An endpoint's rate limit is 1 to {MaxRateLimit:N0} deliveries a second, or none; not {settings.RateLimit}.",
+                    nameof(settings.RateLimit))
                 : settings.RateLimit,
             Ordering = Enum.IsDefined(settings.Ordering)
                 ? settings.Ordering
@@ -438,7 +444,8 @@ internal sealed class WebhookEndpointManager(
 
         if (uri.UserInfo.Length > 0)
         {
-            throw new ArgumentException("An endpoint URL must not carry credentials (user:password@); the receiver checks the signature instead.", Name);
+            throw new ArgumentException(
+                "An endpoint URL must not carry credentials (user:password@); the receiver checks the signature instead.", Name);
         }
 
         if (url.Contains('#', StringComparison.Ordinal))
@@ -462,7 +469,8 @@ internal sealed class WebhookEndpointManager(
             if (name is null || catalog.Find(name).Count == 0)
             {
                 throw new ArgumentException(
-                    $"No webhook named '{name}' is declared; declared: {string.Join(", ", catalog.Names.Order(StringComparer.Ordinal).Select(d => $"'{d}'"))}.",
+                    $"No webhook named '{name}' is declared; "
+                    + $"declared: {string.Join(", ", catalog.Names.Order(StringComparer.Ordinal).Select(d => $"'{d}'"))}.",
                     Name);
             }
         }

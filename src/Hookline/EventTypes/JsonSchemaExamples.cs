@@ -11,10 +11,14 @@ internal static class JsonSchemaExamples
     private const string ComponentPrefix = "#/components/schemas/";
     private const int MaxDepth = 12;
 
-    /// <summary>Common shapes tried against a string's pattern (a TimeSpan's, a number's...): a pattern cannot be inverted in general.</summary>
+    /// <summary>
+    /// Common shapes tried against a string's pattern (a TimeSpan's, a number's...): a pattern cannot be inverted in general.
+    /// </summary>
     private static readonly string[] s_patternCandidates = ["00:00:01", "1", "1.5", "a", "A", "example", "2026-01-31", "12:00:00"];
 
-    /// <summary>A copy of <paramref name="schema"/> whose references to <c>components/schemas</c> point into its own <c>$defs</c>.</summary>
+    /// <summary>
+    /// A copy of <paramref name="schema"/> whose references to <c>components/schemas</c> point into its own <c>$defs</c>.
+    /// </summary>
     public static JsonObject Standalone(JsonNode schema, JsonObject? components)
     {
         var defs = new JsonObject();
@@ -58,7 +62,9 @@ internal static class JsonSchemaExamples
                 var copy = new JsonObject();
                 foreach (var (key, value) in obj)
                 {
-                    if (key == "$ref" && value?.GetValue<string>() is { } reference && reference.StartsWith(ComponentPrefix, StringComparison.Ordinal))
+                    if (key == "$ref"
+                        && value?.GetValue<string>() is { } reference
+                        && reference.StartsWith(ComponentPrefix, StringComparison.Ordinal))
                     {
                         var id = reference[ComponentPrefix.Length..];
                         copy[key] = "#/$defs/" + id;

@@ -28,7 +28,9 @@ internal sealed class WebhookEventTypes(WebhookCatalog catalog, IServiceProvider
     private async Task<IReadOnlyList<WebhookEventType>> BuildAsync()
     {
         var name = options.Value.Management.DocumentName;
-        var document = await services.GetRequiredKeyedService<IOpenApiDocumentProvider>(name).GetOpenApiDocumentAsync(CancellationToken.None).ConfigureAwait(false);
+        var document = await services.GetRequiredKeyedService<IOpenApiDocumentProvider>(name)
+            .GetOpenApiDocumentAsync(CancellationToken.None)
+            .ConfigureAwait(false);
         var json = JsonNode.Parse(await document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1).ConfigureAwait(false))!;
         var components = json["components"]?["schemas"] as JsonObject;
         var types = new List<WebhookEventType>();

@@ -26,7 +26,8 @@ internal static class EndpointHandlers
     {
         var request = await ManagementRequest.ReadAsync<WebhookEndpointRequest>(http.Request).ConfigureAwait(false);
         var tenant = ManagementRequest.Tenant(http);
-        var endpoint = await Changing(() => tenants.CreateEndpointAsync(tenant, Settings(request), http.RequestAborted)).ConfigureAwait(false);
+        var endpoint = await Changing(() => tenants.CreateEndpointAsync(tenant, Settings(request), http.RequestAborted))
+            .ConfigureAwait(false);
         EntityTags.Set(http, endpoint);
         return TypedResults.CreatedAtRoute(
             WebhookEndpointResponse.From(endpoint, tenants.Circuit(endpoint), withSecret: true),
@@ -128,7 +129,8 @@ internal static class EndpointHandlers
         var request = await ManagementRequest.ReadAsync<WebhookRecoverRequest>(http.Request).ConfigureAwait(false);
         if (request.Since is not { } since)
         {
-            throw ManagementProblem.Unprocessable("since", "since is required: failed deliveries of messages published from then on are sent again.");
+            throw ManagementProblem.Unprocessable(
+                "since", "since is required: failed deliveries of messages published from then on are sent again.");
         }
 
         var recovered = await tenants.RecoverAsync(ManagementRequest.Tenant(http), endpoint, since, http.RequestAborted)
@@ -180,7 +182,9 @@ internal static class EndpointHandlers
         }
         catch (ArgumentException e) when (e.ParamName is { Length: > 0 } name)
         {
-            throw ManagementProblem.Unprocessable(System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name), e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal));
+            throw ManagementProblem.Unprocessable(
+                System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(name),
+                e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal));
         }
         catch (WebhookEndpointConflictException e) when (e.ExpectedVersion is not null)
         {

@@ -205,7 +205,10 @@ public sealed record WebhookSecretResponse(string? Secret, IReadOnlyList<Webhook
 /// <summary>How to rotate a signing secret.</summary>
 public sealed record WebhookSecretRotationRequest
 {
-    /// <summary>How long the old secret keeps signing next to the new one, in seconds, 0 to 604,800 (7 days); leave out for 86,400 (24 hours).</summary>
+    /// <summary>
+    /// How long the old secret keeps signing next to the new one, in seconds, 0 to 604,800 (7 days); leave out for 86,400 (24
+    /// hours).
+    /// </summary>
     public int? OverlapSeconds { get; init; }
 }
 

@@ -78,7 +78,8 @@ internal static class LogHandlers
             Succeeded = ManagementQuery.AttemptSucceeded(status),
             Since = ManagementQuery.Time(since, "since"),
             Until = ManagementQuery.Time(until, "until"),
-            Before = ManagementQuery.FromCursor(cursor, id => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out _)) is { } before
+            Before = ManagementQuery.FromCursor(
+                    cursor, id => long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out _)) is { } before
                 ? long.Parse(before, CultureInfo.InvariantCulture)
                 : null,
             Limit = ManagementQuery.Limit(limit) + 1,

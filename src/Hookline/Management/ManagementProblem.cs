@@ -43,14 +43,16 @@ internal sealed class ManagementProblem(int status, string? field, string messag
 
     public static ManagementProblem BadRequest(string field, string message) => new(StatusCodes.Status400BadRequest, field, message);
 
-    public static ManagementProblem Unprocessable(string field, string message) => new(StatusCodes.Status422UnprocessableEntity, field, message);
+    public static ManagementProblem Unprocessable(string field, string message) =>
+        new(StatusCodes.Status422UnprocessableEntity, field, message);
 
     public static ManagementProblem NotFound(string field, string id) => new(StatusCodes.Status404NotFound, field, $"There is no '{id}'.");
 
     /// <summary>A 409: with the field at fault, or <see langword="null"/> when the conflict is with no field of the request.</summary>
     public static ManagementProblem Conflict(string? field, string message) => new(StatusCodes.Status409Conflict, field, message);
 
-    public static ManagementProblem PreconditionFailed(string field, string message) => new(StatusCodes.Status412PreconditionFailed, field, message);
+    public static ManagementProblem PreconditionFailed(string field, string message) =>
+        new(StatusCodes.Status412PreconditionFailed, field, message);
 
     /// <summary>A 429: a limit reached, with when to try again.</summary>
     public static ManagementProblem TooManyRequests(int retryAfterSeconds, string message) =>

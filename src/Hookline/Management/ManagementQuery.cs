@@ -80,7 +80,8 @@ internal static class ManagementQuery
     public static string EventType(string? value, WebhookCatalog catalog, string field) =>
         value is not null && catalog.Find(value).Count > 0
             ? value
-            : throw ManagementProblem.Unprocessable(field, $"'{value}' is not an event type; they are: {string.Join(", ", catalog.Names)}.");
+            : throw ManagementProblem.Unprocessable(
+                field, $"'{value}' is not an event type; they are: {string.Join(", ", catalog.Names)}.");
 
     /// <summary>An opaque cursor: the last item's id, so the next page starts after it whatever was added since.</summary>
     public static string Cursor(string lastId) => WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(lastId));
@@ -124,7 +125,8 @@ internal static class ManagementQuery
         {
         }
 
-        throw ManagementProblem.BadRequest("cursor", "cursor is not one this API gave out: pass nextCursor from the previous page as it is.");
+        throw ManagementProblem.BadRequest(
+            "cursor", "cursor is not one this API gave out: pass nextCursor from the previous page as it is.");
     }
 
     private static string? Id(string? value, string field, string prefix) =>

@@ -84,7 +84,9 @@ internal static class ManagementRequest
             : "This dashboard session can read, but not see signing secrets.";
     }
 
-    /// <summary>Reads the JSON body as <typeparamref name="T"/>; an empty body is <paramref name="empty"/> when given, else refused.</summary>
+    /// <summary>
+    /// Reads the JSON body as <typeparamref name="T"/>; an empty body is <paramref name="empty"/> when given, else refused.
+    /// </summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request, T? empty = null)
         where T : class
     {
@@ -131,7 +133,8 @@ internal static class ManagementRequest
         }
         catch (JsonException e)
         {
-            throw ManagementProblem.BadRequest("body", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
+            throw ManagementProblem.BadRequest(
+                "body", $"The body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).");
         }
 
         using (document)

@@ -16,7 +16,8 @@ public static class WebhookManagementCsrf
     public const string Header = "X-Hookline-Csrf";
 
     /// <summary>The 403 answer to a request refused as a possible forgery, or null.</summary>
-    /// <param name="request">The request, refused if it is a change sent from another site, or with cookies and without <see cref="Header"/>.</param>
+    /// <param name="request">The request, refused if it is a change sent from another site, or with cookies and without
+    /// <see cref="Header"/>.</param>
     /// <returns>A problem answer, or <see langword="null"/> when the request may go on.</returns>
     public static IResult? Refuse(HttpRequest request) => Refusal(request) is { } forgery
         ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Possible cross-site request forgery.", detail: forgery)

@@ -82,7 +82,9 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         var services = endpoints.ServiceProvider;
         if (services.GetService<Hookline.Storage.IWebhookEndpointStore>() is null)
         {
-            throw new InvalidOperationException("MapWebhookManagement needs a webhook store: add one with builder.Services.AddWebhooks().UseSqlite(\"Data Source=webhooks.db\").");
+            throw new InvalidOperationException(
+                "MapWebhookManagement needs a webhook store: "
+                + "add one with builder.Services.AddWebhooks().UseSqlite(\"Data Source=webhooks.db\").");
         }
 
         var options = services.GetRequiredService<IOptions<WebhookOptions>>().Value;
@@ -90,15 +92,21 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
         if (services.GetKeyedService<IOpenApiDocumentProvider>(document) is null)
         {
             throw new InvalidOperationException(
-                $"MapWebhookManagement serves each event type's schema from the OpenAPI document '{document}': add it with builder.Services.AddOpenApi(\"{document}\") (or set WebhookOptions.Management.DocumentName).");
+                $"MapWebhookManagement serves each event type's schema from the OpenAPI document '{document}': "
+                + $"add it with builder.Services.AddOpenApi(\"{document}\") (or set WebhookOptions.Management.DocumentName).");
         }
 
         var api = endpoints.MapGroup(prefix).WithTags(Tag).WithMetadata(routes)
             .AddEndpointFilter(ManagementRequest.ResolveTenantAsync);
-        api.WithMetadata(new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Mvc.ProblemDetails), ["application/problem+json"]));
+        api.WithMetadata(
+            new ProducesResponseTypeMetadata(StatusCodes.Status401Unauthorized, typeof(Mvc.ProblemDetails), ["application/problem+json"]));
 
-        api.MapGet("/event-types", async (WebhookEventTypes types) => TypedResults.Ok(new WebhookPage<WebhookEventType>(await types.GetAsync().ConfigureAwait(false), null)))
-           .WithName(routes.Name("ListWebhookEventTypes")).WithSummary("List the event types").WithDescription("The events you can subscribe an endpoint to, each with the JSON Schema of its payload and an example.");
+        api.MapGet(
+                "/event-types",
+                async (WebhookEventTypes types) =>
+                    TypedResults.Ok(new WebhookPage<WebhookEventType>(await types.GetAsync().ConfigureAwait(false), null)))
+           .WithName(routes.Name("ListWebhookEventTypes")).WithSummary("List the event types")
+           .WithDescription("The events you can subscribe an endpoint to, each with the JSON Schema of its payload and an example.");
 
         var costly = options.Management.CostlyCalls is { PerMinute: { } perMinute, Burst: var burst }
             ? $" Test events, resends and recoveries share a limit of {perMinute} a minute ({burst} at once) per tenant: past it, the "
@@ -118,7 +126,9 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
 
         var one = list.MapGroup("/{endpointId}").WithIdProblems();
         one.MapGet("/", EndpointHandlers.GetAsync).WithName(routes.Name(ManagementRoutes.GetEndpoint)).WithSummary("Read an endpoint")
-           .WithDescription("The endpoint, with its version as the `ETag`: send it back as `If-Match` to change the endpoint only if it is still as you read it.");
+           .WithDescription(
+               "The endpoint, with its version as the `ETag`: send it back as `If-Match` to change the endpoint only if it is still "
+               + "as you read it.");
         one.MapPut("/", EndpointHandlers.UpdateAsync).WithName(routes.Name("UpdateWebhookEndpoint")).WithSummary("Change an endpoint")
            .WithDescription(
                "Replaces the endpoint's URL, description, event types, rate limit and ordering (never its secrets or whether it is "
@@ -128,18 +138,23 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
            .WithDescription($"Deletes the endpoint with its delivery log. {IfMatch}").WithPrecondition();
         one.MapPost("/enable", EndpointHandlers.EnableAsync)
            .WithName(routes.Name("EnableWebhookEndpoint")).WithSummary("Enable an endpoint")
-           .WithDescription($"Enables the endpoint, with a clean record. Deliveries that failed while it was disabled can be sent again with `recover`. {IfMatch}")
+           .WithDescription(
+               "Enables the endpoint, with a clean record. Deliveries that failed while it was disabled can be sent again with `recover`. "
+               + $"{IfMatch}")
            .WithPrecondition();
         one.MapPost("/disable", EndpointHandlers.DisableAsync)
            .WithName(routes.Name("DisableWebhookEndpoint")).WithSummary("Disable an endpoint")
-           .WithDescription($"Stops deliveries to the endpoint; pending ones fail (and can be recovered later). {IfMatch}").WithPrecondition();
+           .WithDescription($"Stops deliveries to the endpoint; pending ones fail (and can be recovered later). {IfMatch}")
+           .WithPrecondition();
         one.MapGet("/secret", EndpointHandlers.GetSecretAsync).WithMetadata(RevealsSecretMetadata.Instance)
            .WithName(routes.Name("GetWebhookEndpointSecret")).WithSummary("Read an endpoint's signing secret");
         one.MapPost("/secret/rotate", EndpointHandlers.RotateSecretAsync)
            .WithName(routes.Name("RotateWebhookEndpointSecret")).WithSummary("Rotate an endpoint's signing secret")
            .WithDescription(
-               "Gives the endpoint a new secret. The old one keeps signing too, for the overlap (default 24 hours), so your receiver can switch without missing a delivery. "
-               + $"At most {WebhookEndpointManager.MaxActiveSecrets} secrets sign at once: a rotation that would make more is refused (409) until the oldest overlap ends. {IfMatch}")
+               "Gives the endpoint a new secret. The old one keeps signing too, for the overlap (default 24 hours), so your receiver can "
+               + "switch without missing a delivery. "
+               + $"At most {WebhookEndpointManager.MaxActiveSecrets} secrets sign at once: a rotation that would make more is refused "
+               + $"(409) until the oldest overlap ends. {IfMatch}")
            .Accepts<WebhookSecretRotationRequest>(isOptional: true, "application/json").WithBodyProblems().WithPrecondition();
         one.MapPost("/test", EndpointHandlers.SendTestAsync).WithName(routes.Name("SendWebhookTestEvent")).WithSummary("Send a test event")
            .WithDescription($"Sends the example payload of an event type to this endpoint, signed like any delivery.{costly}")
@@ -191,7 +206,10 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
            .WithName(routes.Name(ManagementRoutes.GetMessage)).WithSummary("Read a message").WithIdProblems();
         api.MapGet("/attempts", LogHandlers.ListAttemptsAsync)
            .WithName(routes.Name("ListWebhookAttempts")).WithSummary("List delivery attempts")
-           .WithDescription("Every attempt at delivering to your endpoints, newest first: status code, duration, the start of the response. Filter by `endpointId`, `messageId`, `eventType`, `status` (succeeded, failed), and time (`since`, `until`); page with `limit` (1-100) and `cursor`.")
+           .WithDescription(
+               "Every attempt at delivering to your endpoints, newest first: status code, duration, the start of the response. "
+               + "Filter by `endpointId`, `messageId`, `eventType`, `status` (succeeded, failed), and time (`since`, `until`); "
+               + "page with `limit` (1-100) and `cursor`.")
            .WithIdProblems().WithPaging();
         api.MapGet("/stats", LogHandlers.GetStatsAsync).WithName(routes.Name("GetWebhookStats")).WithSummary("Delivery statistics")
            .WithDescription(
@@ -206,7 +224,9 @@ public static class WebhookManagementEndpointRouteBuilderExtensions
 
     private static TBuilder WithIdProblems<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.ProducesValidationProblem(StatusCodes.Status400BadRequest).ProducesValidationProblem(StatusCodes.Status404NotFound).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        builder.ProducesValidationProblem(StatusCodes.Status400BadRequest)
+            .ProducesValidationProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
 
     private static TBuilder WithBodyProblems<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>

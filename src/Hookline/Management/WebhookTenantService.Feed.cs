@@ -106,7 +106,10 @@ internal sealed partial class WebhookTenantService
 
         return page with
         {
-            Messages = [.. page.Messages.Where(m => !filters.TryGetValue(m.Message.EventType, out var filter) || Passes(filter, m.Message))],
+            Messages =
+            [
+                .. page.Messages.Where(m => !filters.TryGetValue(m.Message.EventType, out var filter) || Passes(filter, m.Message)),
+            ],
         };
     }
 

@@ -110,7 +110,11 @@ internal sealed partial class WebhookTenantService(
             ? sent
             : sent with
             {
-                Deliveries = [.. sent.Deliveries, new(0, sent.Message.Id, endpoint.Id, WebhookDeliveryStatus.Pending, 0, sent.Message.CreatedAt)],
+                Deliveries =
+                [
+                    .. sent.Deliveries,
+                    new(0, sent.Message.Id, endpoint.Id, WebhookDeliveryStatus.Pending, 0, sent.Message.CreatedAt),
+                ],
             };
     }
 

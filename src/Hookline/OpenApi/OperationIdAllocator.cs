@@ -9,7 +9,8 @@ internal sealed class OperationIdAllocator
 
     public OperationIdAllocator(OpenApiDocument document, string documentName, IEnumerable<WebhookDefinition> webhooks)
     {
-        var pathOperations = (document.Paths?.Values ?? Enumerable.Empty<IOpenApiPathItem>()).SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>());
+        var pathOperations = (document.Paths?.Values ?? Enumerable.Empty<IOpenApiPathItem>())
+            .SelectMany(p => p.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>());
         foreach (var id in pathOperations.Select(o => o.OperationId).OfType<string>())
         {
             _taken.Add(id);
@@ -20,7 +21,9 @@ internal sealed class OperationIdAllocator
             if (!_taken.Add(webhook.ExplicitOperationId!))
             {
                 throw new InvalidOperationException(
-                    $"Webhook '{webhook.Name}' ({webhook.Method}) uses the operation id '{webhook.ExplicitOperationId}' (WithName), which an endpoint in OpenAPI document '{documentName}' already uses. Operation ids must be unique; rename one of them.");
+                    $"Webhook '{webhook.Name}' ({webhook.Method}) uses the operation id '{webhook.ExplicitOperationId}' (WithName), "
+                    + $"which an endpoint in OpenAPI document '{documentName}' already uses. "
+                    + "Operation ids must be unique; rename one of them.");
             }
         }
     }

@@ -7,8 +7,14 @@ internal static class StandardWebhookHeaders
 {
     private static readonly (string Name, string Description, JsonSchemaType Type, string? Format)[] s_headers =
     [
-        (WebhookHeaders.Id, "The message id (`msg_...`). It is the same on every retry of a message: use it to drop duplicates.", JsonSchemaType.String, null),
-        (WebhookHeaders.Timestamp, "When this attempt was sent, in seconds since the Unix epoch. Reject timestamps too far from your clock to stop replays.", JsonSchemaType.Integer, "int64"),
+        (WebhookHeaders.Id,
+            "The message id (`msg_...`). It is the same on every retry of a message: use it to drop duplicates.",
+            JsonSchemaType.String,
+            null),
+        (WebhookHeaders.Timestamp,
+            "When this attempt was sent, in seconds since the Unix epoch. Reject timestamps too far from your clock to stop replays.",
+            JsonSchemaType.Integer,
+            "int64"),
         (WebhookHeaders.Signature,
             "Space-separated signatures of `{webhook-id}.{webhook-timestamp}.{body}` (Standard Webhooks), as the endpoint signs: "
             + "`v1,<base64>`, an HMAC-SHA256 keyed with one of its `whsec_` secrets, and `v1a,<base64>`, an Ed25519 signature that one "

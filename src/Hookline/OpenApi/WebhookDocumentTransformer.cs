@@ -15,7 +15,8 @@ namespace Hookline;
 internal sealed class WebhookDocumentTransformer(WebhookCatalog catalog, IOptionsMonitor<OpenApiOptions> openApiOptions)
     : IOpenApiDocumentTransformer
 {
-    public async Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    public async Task TransformAsync(
+        OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         var options = openApiOptions.Get(context.DocumentName);
         var webhooks = catalog.Definitions.Where(w => IsIncluded(w, options)).ToList();
@@ -39,8 +40,11 @@ internal sealed class WebhookDocumentTransformer(WebhookCatalog catalog, IOption
                 payload = await context.GetOrCreateSchemaAsync(webhook.PayloadType, null, cancellationToken).ConfigureAwait(false);
             }
 
-            var operation = await operations.CreateAsync(webhook, schemas.Resolve(payload), operationIds.For(webhook)).ConfigureAwait(false);
-            var pathItem = pathItems.TryGetValue(webhook.Name, out var existing) ? existing : pathItems[webhook.Name] = new OpenApiPathItem();
+            var operation = await operations.CreateAsync(webhook, schemas.Resolve(payload), operationIds.For(webhook))
+                .ConfigureAwait(false);
+            var pathItem = pathItems.TryGetValue(webhook.Name, out var existing)
+                ? existing
+                : pathItems[webhook.Name] = new OpenApiPathItem();
             pathItem.AddOperation(new HttpMethod(webhook.Method), operation);
         }
 

@@ -9,9 +9,15 @@ namespace Hookline;
 /// Checks a publish against the catalog, serializes the payload once, and stores it through the group-commit batcher, or in the
 /// app's transaction.
 /// </summary>
-internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAppender messages, DispatchSignal signal, IOptions<WebhookOptions> options, TimeProvider time) : IWebhookPublisher
+internal sealed class WebhookPublisher(
+    WebhookCatalog catalog,
+    IWebhookMessageAppender messages,
+    DispatchSignal signal,
+    IOptions<WebhookOptions> options,
+    TimeProvider time) : IWebhookPublisher
 {
-    private readonly GroupCommit<WebhookNewMessage, WebhookPublishResult> _appends = new(batch => messages.AppendAsync(batch, CancellationToken.None));
+    private readonly GroupCommit<WebhookNewMessage, WebhookPublishResult> _appends =
+        new(batch => messages.AppendAsync(batch, CancellationToken.None));
 
     public async Task<WebhookPublishResult> PublishAsync<TPayload>(
         string eventType,
@@ -48,7 +54,8 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
         StorableText.Require(idempotencyKey, "An idempotency key", nameof(idempotencyKey));
         StorableText.Require(orderingKey, "An ordering key", nameof(orderingKey));
 
-        // Serialized once, with the declared type and the options that shaped the OpenAPI schema: these bytes are signed and sent on every attempt.
+        // Serialized once, with the declared type and the options that shaped the OpenAPI schema: these bytes are signed and sent
+        // on every attempt.
         byte[] body;
         try
         {
@@ -99,11 +106,14 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
     }
 
     /// <summary>Sends an event type's example payload (valid against its documented schema) to one endpoint: a test event.</summary>
-    public Task<WebhookPublishResult> PublishExampleAsync(WebhookEventType type, string tenant, string endpointId, CancellationToken cancellationToken)
+    public Task<WebhookPublishResult> PublishExampleAsync(
+        WebhookEventType type, string tenant, string endpointId, CancellationToken cancellationToken)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(type.Example, catalog.SerializerOptions);
         var now = time.GetUtcNow();
-        return StoreAsync(new WebhookNewMessage(WebhookIds.NewMessageId(now), type.Name, type.Method, tenant, body, now, EndpointId: endpointId), cancellationToken);
+        return StoreAsync(
+            new WebhookNewMessage(WebhookIds.NewMessageId(now), type.Name, type.Method, tenant, body, now, EndpointId: endpointId),
+            cancellationToken);
     }
 
     private async Task<WebhookPublishResult> StoreAsync(WebhookNewMessage message, CancellationToken cancellationToken)
@@ -125,18 +135,24 @@ internal sealed class WebhookPublisher(WebhookCatalog catalog, IWebhookMessageAp
         {
             var known = string.Join(", ", catalog.Names.Select(n => $"'{n}'"));
             throw new ArgumentException(
-                $"No webhook named '{eventType}' is declared. Declare it with app.Webhooks.MapPost<T>(\"{eventType}\"){(known.Length > 0 ? $"; declared: {known}" : "")}.",
+                $"No webhook named '{eventType}' is declared. "
+                + $"Declare it with app.Webhooks.MapPost<T>(\"{eventType}\"){(known.Length > 0 ? $"; declared: {known}" : "")}.",
                 nameof(eventType));
         }
 
         if (method is not null)
         {
             return matches.FirstOrDefault(d => string.Equals(d.Method, method, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"Webhook '{eventType}' is not declared for {method}; it is for {string.Join(", ", matches.Select(d => d.Method))}.", nameof(method));
+                ?? throw new ArgumentException(
+                    $"Webhook '{eventType}' is not declared for {method}; it is for {string.Join(", ", matches.Select(d => d.Method))}.",
+                    nameof(method));
         }
 
         return matches.Count == 1
             ? matches[0]
-            : throw new ArgumentException($"Webhook '{eventType}' is declared for {string.Join(", ", matches.Select(d => d.Method))}; say which with the method argument.", nameof(method));
+            : throw new ArgumentException(
+                $"Webhook '{eventType}' is declared for {string.Join(", ", matches.Select(d => d.Method))}; "
+                + "say which with the method argument.",
+                nameof(method));
     }
 }

@@ -5,8 +5,12 @@ using Microsoft.Extensions.Options;
 
 namespace Hookline;
 
-/// <summary>Deletes messages older than <see cref="WebhookOptions.Retention"/>, with their deliveries and attempts: at start, then hourly.</summary>
-internal sealed class WebhookRetention(IWebhookDeliveryQueue queue, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookRetention> logger) : BackgroundService
+/// <summary>
+/// Deletes messages older than <see cref="WebhookOptions.Retention"/>, with their deliveries and attempts: at start, then hourly.
+/// </summary>
+internal sealed class WebhookRetention(
+    IWebhookDeliveryQueue queue, TimeProvider time, IOptions<WebhookOptions> options, ILogger<WebhookRetention> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromHours(1);
 

@@ -23,7 +23,8 @@ public interface IWebhookDeliveryQueue
     /// Records <see cref="WebhookLeaseRequest.Completed"/>, then leases up to <see cref="WebhookLeaseRequest.Max"/> due deliveries to
     /// <see cref="WebhookLeaseRequest.Owner"/> until <see cref="WebhookLeaseRequest.LeaseUntil"/>, all in one transaction: it reads the
     /// endpoints that may have due deliveries, longest waiting first, and each one's oldest due deliveries, and takes those
-    /// <see cref="WebhookLeaseAdmission"/> admits, so the endpoint limits (<see cref="WebhookLeaseRequest.MaxPerEndpoint"/>, its rate limit,
+    /// <see cref="WebhookLeaseAdmission"/> admits, so the endpoint limits (<see cref="WebhookLeaseRequest.MaxPerEndpoint"/>, its
+    /// rate limit,
     /// its circuit) hold across every dispatcher leasing from the store at once. A due delivery not taken is left as it is:
     /// pending, unattempted, its due time unchanged. A lease that ends without completion makes the delivery due again, so a
     /// crashed dispatcher loses nothing. Every write that makes a delivery pending or due (fan-out, a retry, a resend, a

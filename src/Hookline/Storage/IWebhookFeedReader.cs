@@ -15,7 +15,8 @@ public interface IWebhookFeedReader
 {
     /// <summary>
     /// The messages of <see cref="WebhookFeedQuery.Endpoint"/>'s feed after <see cref="WebhookFeedQuery.After"/>, in feed order: at most
-    /// <see cref="WebhookFeedQuery.Limit"/> of them, read from at most <see cref="WebhookFeedQuery.Scan"/> messages looked at. A message is in an
+    /// <see cref="WebhookFeedQuery.Limit"/> of them, read from at most <see cref="WebhookFeedQuery.Scan"/> messages looked at. A
+    /// message is in an
     /// endpoint's feed when it is of the endpoint's tenant or of every tenant (an endpoint of no tenant: of no tenant only), was
     /// published at or after the endpoint's creation, has no target endpoint or this one (a test event), and is of one of the
     /// endpoint's event types (all, without a filter); the endpoint as given is what is matched, whatever the store holds. Its

@@ -12,4 +12,15 @@ namespace Hookline.Storage;
 /// <param name="ResponseBody">The first 4 KiB of the response body.</param>
 /// <param name="ErrorKind">How it failed, if it did.</param>
 /// <param name="Error">The failure's message.</param>
-public sealed record WebhookAttempt(long Id, long DeliveryId, string MessageId, string EndpointId, string EventType, DateTimeOffset StartedAt, TimeSpan Duration, int? StatusCode, string? ResponseBody, WebhookAttemptErrorKind ErrorKind, string? Error);
+public sealed record WebhookAttempt(
+    long Id,
+    long DeliveryId,
+    string MessageId,
+    string EndpointId,
+    string EventType,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    int? StatusCode,
+    string? ResponseBody,
+    WebhookAttemptErrorKind ErrorKind,
+    string? Error);

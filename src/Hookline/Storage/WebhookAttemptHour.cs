@@ -6,4 +6,5 @@ namespace Hookline.Storage;
 /// <param name="Succeeded">Attempts answered 2xx.</param>
 /// <param name="Failed">Attempts that failed (any other answer, or none).</param>
 /// <param name="LastFailure">The hour's latest failed attempt, if any failed.</param>
-public sealed record WebhookAttemptHour(string EndpointId, DateTimeOffset Start, int Succeeded, int Failed, WebhookLastFailure? LastFailure);
+public sealed record WebhookAttemptHour(
+    string EndpointId, DateTimeOffset Start, int Succeeded, int Failed, WebhookLastFailure? LastFailure);

@@ -10,4 +10,5 @@ namespace Hookline.Storage;
 /// resends and recoveries included (they restart the retry schedule, see <see cref="WebhookLeasedDelivery.Attempts"/>, not this count).
 /// </param>
 /// <param name="NextAttemptAt">When a pending delivery is next tried (or its lease ends).</param>
-public sealed record WebhookDelivery(long Id, string MessageId, string EndpointId, WebhookDeliveryStatus Status, int Attempts, DateTimeOffset NextAttemptAt);
+public sealed record WebhookDelivery(
+    long Id, string MessageId, string EndpointId, WebhookDeliveryStatus Status, int Attempts, DateTimeOffset NextAttemptAt);

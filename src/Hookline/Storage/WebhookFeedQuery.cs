@@ -10,7 +10,8 @@ public sealed record WebhookFeedQuery
     public required WebhookEndpoint Endpoint { get; init; }
 
     /// <summary>
-    /// Only messages after this position (a <see cref="WebhookFeedResult.Position"/> or <see cref="WebhookFeedEntry.Position"/> this store gave
+    /// Only messages after this position (a <see cref="WebhookFeedResult.Position"/> or <see cref="WebhookFeedEntry.Position"/>
+    /// this store gave
     /// out); <see langword="null"/> to read from the start. A position older than every message kept reads from the oldest kept.
     /// </summary>
     public string? After { get; init; }

@@ -7,7 +7,8 @@ namespace Hookline.Storage;
 /// looked at that the endpoint does not match; the read's own <see cref="WebhookFeedQuery.After"/> when nothing was read.
 /// </param>
 /// <param name="More">
-/// Whether the read stopped at its <see cref="WebhookFeedQuery.Limit"/> or <see cref="WebhookFeedQuery.Scan"/>, so more may be read now; when
+/// Whether the read stopped at its <see cref="WebhookFeedQuery.Limit"/> or <see cref="WebhookFeedQuery.Scan"/>, so more may be
+/// read now; when
 /// <see langword="false"/> it read everything readable at the time.
 /// </param>
 public sealed record WebhookFeedResult(IReadOnlyList<WebhookFeedEntry> Messages, string? Position, bool More);

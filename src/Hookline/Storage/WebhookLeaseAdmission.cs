@@ -82,7 +82,8 @@ public sealed class WebhookLeaseAdmission
     public int DueToRead(string endpointId) => Endpoint(endpointId).Room + 1;
 
     /// <summary>
-    /// Whether an endpoint told with <see cref="AddEndpoint"/> receives its deliveries in order (<see cref="WebhookLeaseEndpoint.Ordered"/>):
+    /// Whether an endpoint told with <see cref="AddEndpoint"/> receives its deliveries in order
+    /// (<see cref="WebhookLeaseEndpoint.Ordered"/>):
     /// then the store tells only the due heads of its ordering keys.
     /// </summary>
     /// <param name="endpointId">The endpoint.</param>

@@ -1,6 +1,8 @@
 namespace Hookline.Storage;
 
-/// <summary>An endpoint that a lease may take deliveries for, as the store holds it at the lease (<see cref="WebhookLeaseAdmission"/>).</summary>
+/// <summary>
+/// An endpoint that a lease may take deliveries for, as the store holds it at the lease (<see cref="WebhookLeaseAdmission"/>).
+/// </summary>
 /// <param name="Id">The endpoint.</param>
 /// <param name="Tenant">Its tenant; <see langword="null"/> for none.</param>
 /// <param name="Leased">How many of its deliveries are leased now (leases not yet run out), by any dispatcher.</param>

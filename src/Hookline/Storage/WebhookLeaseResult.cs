@@ -12,7 +12,8 @@ namespace Hookline.Storage;
 /// The earliest time, after the lease's <see cref="WebhookLeaseRequest.Now"/>, at which an endpoint is due; <see langword="null"/> when
 /// there is none.
 /// </param>
-public sealed class WebhookLeaseResult(IReadOnlyList<WebhookLeasedDelivery> deliveries, DateTimeOffset? nextDueAt) : IReadOnlyList<WebhookLeasedDelivery>
+public sealed class WebhookLeaseResult(IReadOnlyList<WebhookLeasedDelivery> deliveries, DateTimeOffset? nextDueAt)
+    : IReadOnlyList<WebhookLeasedDelivery>
 {
     /// <summary>
     /// The earliest time, after the lease's <see cref="WebhookLeaseRequest.Now"/>, at which an endpoint is due: a delivery of it waits

@@ -7,4 +7,5 @@ namespace Hookline.Storage;
 /// <param name="Tenant">The tenant it was published for; <see langword="null"/> for every tenant.</param>
 /// <param name="Payload">The serialized body.</param>
 /// <param name="CreatedAt">When it was published.</param>
-public sealed record WebhookMessage(string Id, string EventType, string Method, string? Tenant, ReadOnlyMemory<byte> Payload, DateTimeOffset CreatedAt);
+public sealed record WebhookMessage(
+    string Id, string EventType, string Method, string? Tenant, ReadOnlyMemory<byte> Payload, DateTimeOffset CreatedAt);

@@ -18,7 +18,10 @@ public sealed record WebhookMessageQuery
     /// <summary>Only messages with a delivery to this endpoint.</summary>
     public string? EndpointId { get; init; }
 
-    /// <summary>Only messages with a delivery in this state (to the <see cref="EndpointId"/> or to one of the <see cref="Tenant"/>'s endpoints, if given).</summary>
+    /// <summary>
+    /// Only messages with a delivery in this state (to the <see cref="EndpointId"/> or to one of the <see cref="Tenant"/>'s
+    /// endpoints, if given).
+    /// </summary>
     public WebhookDeliveryStatus? Status { get; init; }
 
     /// <summary>Only messages published at or after this time.</summary>

@@ -8,7 +8,8 @@ namespace Hookline.Storage;
 /// <param name="Payload">The serialized body, sent as is on every attempt.</param>
 /// <param name="CreatedAt">When it was published.</param>
 /// <param name="IdempotencyKey">A key unique per tenant: a second message with it is not stored.</param>
-/// <param name="EndpointId">Only this endpoint receives it (a test event), if it is enabled; <see langword="null"/> for every matching one.</param>
+/// <param name="EndpointId">Only this endpoint receives it (a test event), if it is enabled; <see langword="null"/> for every
+/// matching one.</param>
 /// <param name="OrderingKey">
 /// The sequence it belongs to at ordered endpoints (<see cref="WebhookOrdering"/>); <see langword="null"/> for the sequence of
 /// messages published without a key. A store gives each message its place in publish order as it stores it: one stored (and

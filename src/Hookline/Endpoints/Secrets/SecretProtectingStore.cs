@@ -21,7 +21,8 @@ internal sealed class SecretProtectingStore(IWebhookStore inner, EndpointSecretP
     public async Task<IReadOnlyList<WebhookEndpoint>> ListEndpointsAsync(string? tenant, CancellationToken cancellationToken) =>
         [.. (await inner.ListEndpointsAsync(tenant, cancellationToken).ConfigureAwait(false)).Select(Unprotect)];
 
-    public async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(WebhookEndpointQuery query, CancellationToken cancellationToken) =>
+    public async Task<IReadOnlyList<WebhookEndpoint>> QueryEndpointsAsync(
+        WebhookEndpointQuery query, CancellationToken cancellationToken) =>
         [.. (await inner.QueryEndpointsAsync(query, cancellationToken).ConfigureAwait(false)).Select(Unprotect)];
 
     public Task<WebhookEndpointWrite> UpdateEndpointAsync(WebhookEndpoint endpoint, CancellationToken cancellationToken) =>
