@@ -27,7 +27,9 @@ internal enum AddressKind
     /// <summary>0.0.0.0/8, ::.</summary>
     Unspecified,
 
-    /// <summary>Documentation, benchmarking, protocol and future-use ranges, broadcast, and IPv6 forms that are not public unicast.</summary>
+    /// <summary>
+    /// Documentation, benchmarking, protocol and future-use ranges, broadcast, and IPv6 forms that are not public unicast.
+    /// </summary>
     Reserved,
 }
 

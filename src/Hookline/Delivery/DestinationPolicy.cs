@@ -31,11 +31,14 @@ internal sealed class DestinationPolicy
     public bool RequireHttps { get; }
 
     public bool IsAllowed(IPAddress address) =>
-        AddressClassifier.Classify(address) == AddressKind.Public || _allowed.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address));
+        AddressClassifier.Classify(address) == AddressKind.Public
+        || _allowed.Any(n => n.Contains(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address));
 
     public bool IsAllowedScheme(Uri url) => url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && !RequireHttps);
 
-    /// <summary>Refuses, at registration, a URL webhooks may not be sent to: its scheme, or any address its host is or resolves to.</summary>
+    /// <summary>
+    /// Refuses, at registration, a URL webhooks may not be sent to: its scheme, or any address its host is or resolves to.
+    /// </summary>
     /// <param name="url">The endpoint's URL.</param>
     /// <param name="tenant">The endpoint's tenant, when known, for the log.</param>
     /// <param name="endpointId">The endpoint's id, when it has one, for the log.</param>

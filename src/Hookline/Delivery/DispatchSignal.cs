@@ -11,7 +11,8 @@ namespace Hookline;
 /// </summary>
 internal sealed class DispatchSignal : IWebhookDispatchWaker
 {
-    private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _channel =
+        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private int _messages = 1; // Messages may have waited since before the process started.
     private TaskCompletionSource _notified = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -30,7 +30,9 @@ internal sealed class RetryPolicy(WebhookDeliveryOptions options)
 
     /// <summary>Decides after attempt number <paramref name="attempt"/> (1 for the first).</summary>
     /// <param name="attempt">The attempt that just ended, counted from 1.</param>
-    /// <param name="statusCode">The HTTP status, or <see langword="null"/> when no response came (timeout, refused, reset, DNS, TLS).</param>
+    /// <param name="statusCode">
+    /// The HTTP status, or <see langword="null"/> when no response came (timeout, refused, reset, DNS, TLS).
+    /// </param>
     /// <param name="retryAfter">The wait a <c>Retry-After</c> header asked for, if any.</param>
     /// <param name="now">When it ended.</param>
     /// <param name="jitterSample">A uniform random number in [0, 1) that picks the jitter.</param>

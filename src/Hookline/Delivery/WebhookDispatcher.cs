@@ -42,7 +42,14 @@ internal sealed class WebhookDispatcher : BackgroundService
     private bool _lastLeaseFull;
     private DateTimeOffset _lastExpand = DateTimeOffset.MinValue;
 
-    public WebhookDispatcher(IWebhookDeliveryQueue queue, WebhookSender sender, DispatchSignal signal, TimeProvider time, WebhookMetrics metrics, IOptions<WebhookOptions> options, ILogger<WebhookDispatcher> logger)
+    public WebhookDispatcher(
+        IWebhookDeliveryQueue queue,
+        WebhookSender sender,
+        DispatchSignal signal,
+        TimeProvider time,
+        WebhookMetrics metrics,
+        IOptions<WebhookOptions> options,
+        ILogger<WebhookDispatcher> logger)
     {
         _queue = queue;
         _sender = sender;
@@ -251,7 +258,11 @@ internal sealed class WebhookDispatcher : BackgroundService
         CountInFlight(delivery, 1);
         var attempt = DeliverAsync(delivery);
         _inFlight.TryAdd(attempt, true);
-        _ = attempt.ContinueWith(done => _inFlight.TryRemove(done, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = attempt.ContinueWith(
+            done => _inFlight.TryRemove(done, out _),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
     }
 
     private async Task DeliverAsync(WebhookLeasedDelivery delivery)
@@ -325,7 +336,9 @@ internal sealed class WebhookDispatcher : BackgroundService
         }
     }
 
-    /// <summary>Sends one attempt and judges it; <see langword="null"/> when shutdown cancelled it (it is released, not recorded).</summary>
+    /// <summary>
+    /// Sends one attempt and judges it; <see langword="null"/> when shutdown cancelled it (it is released, not recorded).
+    /// </summary>
     private async Task<WebhookCompletedAttempt?> AttemptAsync(WebhookLeasedDelivery delivery)
     {
         using var activity = StartActivity(delivery);
@@ -395,13 +408,29 @@ internal sealed class WebhookDispatcher : BackgroundService
         switch (result.Status)
         {
             case WebhookDeliveryStatus.Succeeded:
-                _logger.Delivered(delivery.MessageId, delivery.EventType, delivery.EndpointId, result.StatusCode, result.Duration.TotalMilliseconds);
+                _logger.Delivered(
+                    delivery.MessageId, delivery.EventType, delivery.EndpointId, result.StatusCode, result.Duration.TotalMilliseconds);
                 break;
             case WebhookDeliveryStatus.Pending:
-                _logger.WillRetry(attempt, delivery.MessageId, delivery.EventType, delivery.EndpointId, result.ErrorKind, result.StatusCode, result.Error, result.NextAttemptAt!.Value);
+                _logger.WillRetry(
+                    attempt,
+                    delivery.MessageId,
+                    delivery.EventType,
+                    delivery.EndpointId,
+                    result.ErrorKind,
+                    result.StatusCode,
+                    result.Error,
+                    result.NextAttemptAt!.Value);
                 break;
             default:
-                _logger.GaveUp(attempt, delivery.MessageId, delivery.EventType, delivery.EndpointId, result.ErrorKind, result.StatusCode, result.Error);
+                _logger.GaveUp(
+                    attempt,
+                    delivery.MessageId,
+                    delivery.EventType,
+                    delivery.EndpointId,
+                    result.ErrorKind,
+                    result.StatusCode,
+                    result.Error);
                 break;
         }
 
@@ -443,7 +472,8 @@ internal sealed class WebhookDispatcher : BackgroundService
     private async Task ReleaseAbortedAsync()
     {
         var now = _time.GetUtcNow();
-        if (_aborted.ToArray() is { Length: > 0 } ids && await ReleaseAsync([.. ids.Select(id => new WebhookReleasedDelivery(id, now))]).ConfigureAwait(false))
+        if (_aborted.ToArray() is { Length: > 0 } ids
+            && await ReleaseAsync([.. ids.Select(id => new WebhookReleasedDelivery(id, now))]).ConfigureAwait(false))
         {
             _logger.Released(ids.Length);
         }

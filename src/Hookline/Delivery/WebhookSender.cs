@@ -18,7 +18,8 @@ namespace Hookline;
 internal sealed class WebhookSender
 {
     public const int ResponseSnippetBytes = 4096;
-    private static readonly ProductInfoHeaderValue s_userAgent = new("Hookline", typeof(WebhookSender).Assembly.GetName().Version?.ToString(3));
+    private static readonly ProductInfoHeaderValue s_userAgent =
+        new("Hookline", typeof(WebhookSender).Assembly.GetName().Version?.ToString(3));
 
     /// <summary>What a tenant reads of an attempt that could not be signed; the operator's cause goes to the log.</summary>
     public const string NotSignedError =
@@ -54,7 +55,8 @@ internal sealed class WebhookSender
         if (request is null)
         {
             // This attempt fails, and only this one: the rest of its batch is sent, and it follows the retry schedule.
-            return new AttemptOutcome(startedAt, _time.GetElapsedTime(started), null, null, null, WebhookAttemptErrorKind.Signing, NotSignedError);
+            return new AttemptOutcome(
+                startedAt, _time.GetElapsedTime(started), null, null, null, WebhookAttemptErrorKind.Signing, NotSignedError);
         }
 
         using var timeout = new CancellationTokenSource(_timeout, _time);
@@ -111,7 +113,8 @@ internal sealed class WebhookSender
         }
     }
 
-    private static HttpRequestMessage CreateRequest(WebhookLeasedDelivery delivery, IEnumerable<WebhookEndpointSecret> plain, DateTimeOffset now)
+    private static HttpRequestMessage CreateRequest(
+        WebhookLeasedDelivery delivery, IEnumerable<WebhookEndpointSecret> plain, DateTimeOffset now)
     {
         var signature = DeliverySignature.Sign(plain, delivery.MessageId, delivery.Payload.Span, now);
         var request = new HttpRequestMessage(new HttpMethod(delivery.Method), delivery.Url)
@@ -141,7 +144,8 @@ internal sealed class WebhookSender
             var buffer = new byte[ResponseSnippetBytes];
             var read = 0;
             int chunk;
-            while (read < buffer.Length && (chunk = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+            while (read < buffer.Length
+                   && (chunk = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 read += chunk;
             }
