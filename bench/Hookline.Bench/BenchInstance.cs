@@ -12,6 +12,9 @@ internal sealed class BenchInstance : IAsyncDisposable
 
     private BenchInstance(Process process) => _process = process;
 
+    /// <summary>The child's process id, whose CPU time the capacity row reads.</summary>
+    public int ProcessId => _process.Id;
+
     public static async Task<BenchInstance> StartAsync(string connectionString)
     {
         var instance = new BenchInstance(Process.Start(

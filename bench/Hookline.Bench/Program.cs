@@ -78,6 +78,17 @@ if (args.Contains("--store"))
     return;
 }
 
+if (args.Contains("--capacity"))
+{
+    // The capacity model's costs (docs/scaling.md): what a delivery costs the app and the PostgreSQL server, in rounds.
+    for (var round = 1; round <= rounds; round++)
+    {
+        Report($"PostgreSQL, one instance, round {round}", (await Capacity.MeasureAsync(receiver, deliveries, Concurrency)).ToString());
+    }
+
+    return;
+}
+
 if (args.Contains("--fan-out"))
 {
     // The fan-out rows alone, without and with payload filters, alternating: what filters cost at fan-out.
