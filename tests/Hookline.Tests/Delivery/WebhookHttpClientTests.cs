@@ -15,6 +15,9 @@ public sealed class WebhookHttpClientTests
 {
     private static readonly byte[] s_body = Encoding.UTF8.GetBytes("""{"sequence":1}""");
 
+    private static WebhookLeasedDelivery Delivery(string url) =>
+        TestSenders.Delivery(url, s_body, new WebhookEndpointSecret(WebhookSecret.Generate(), DateTimeOffset.UnixEpoch));
+
     [Fact]
     public async Task Send_HandlerAddedThroughTheFactory_SeesEveryAttempt()
     {
@@ -256,19 +259,6 @@ public sealed class WebhookHttpClientTests
         options.Delivery.RequireHttps = requireHttps;
         return TestSenders.Create(options, services: services);
     }
-
-    private static WebhookLeasedDelivery Delivery(string url) => new()
-    {
-        Id = 1,
-        Attempts = 0,
-        MessageId = "msg_1",
-        EventType = "ping",
-        Method = "POST",
-        Payload = s_body,
-        EndpointId = "ep_1",
-        Url = url,
-        Secrets = [new WebhookEndpointSecret(WebhookSecret.Generate(), DateTimeOffset.UnixEpoch)],
-    };
 
     /// <summary>Adds a header counting the requests it has seen, as an app's handler (an egress token, say) would.</summary>
     private sealed class StampingHandler(string header) : DelegatingHandler

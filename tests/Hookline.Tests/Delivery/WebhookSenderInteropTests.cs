@@ -54,16 +54,6 @@ public sealed class WebhookSenderInteropTests : IDisposable
         return TestSenders.Create(options);
     }
 
-    private static WebhookLeasedDelivery Delivery(string url, params WebhookEndpointSecret[] secrets) => new()
-    {
-        Id = 1,
-        Attempts = 0,
-        MessageId = "msg_interop",
-        EventType = "new-subscription",
-        Method = "POST",
-        Payload = Encoding.UTF8.GetBytes("""{"username":"morty","monthlyFee":9.99,"startDate":"2026-11-23T12:00:00+00:00"}"""),
-        EndpointId = "ep_1",
-        Url = url,
-        Secrets = secrets,
-    };
+    private static WebhookLeasedDelivery Delivery(string url, params WebhookEndpointSecret[] secrets) => TestSenders.Delivery(
+        url, Encoding.UTF8.GetBytes("""{"username":"morty","monthlyFee":9.99,"startDate":"2026-11-23T12:00:00+00:00"}"""), secrets);
 }

@@ -10,6 +10,9 @@ public sealed class WebhookSenderTests : IDisposable
 {
     private static readonly byte[] s_body = Encoding.UTF8.GetBytes("""{"username":"rick","monthlyFee":12.5}""");
     private static readonly string s_secret = WebhookSecret.Generate();
+
+    private static WebhookLeasedDelivery Delivery(string url) =>
+        TestSenders.Delivery(url, s_body, new WebhookEndpointSecret(s_secret, DateTimeOffset.UnixEpoch));
     private readonly TestSender _loopbackAllowed = CreateSender(["127.0.0.0/8"]);
 
     public void Dispose() => _loopbackAllowed.Dispose();
@@ -208,16 +211,4 @@ public sealed class WebhookSenderTests : IDisposable
         return TestSenders.Create(options, time);
     }
 
-    private static WebhookLeasedDelivery Delivery(string url) => new()
-    {
-        Id = 1,
-        Attempts = 0,
-        MessageId = "msg_1",
-        EventType = "new-subscription",
-        Method = "POST",
-        Payload = s_body,
-        EndpointId = "ep_1",
-        Url = url,
-        Secrets = [new WebhookEndpointSecret(s_secret, DateTimeOffset.UnixEpoch)],
-    };
 }

@@ -37,6 +37,20 @@ internal static class TestSenders
 
         return new TestSender(collection.BuildServiceProvider());
     }
+
+    /// <summary>One message's delivery to <paramref name="url"/>, signed with <paramref name="secrets"/>, as a lease hands it out.</summary>
+    public static WebhookLeasedDelivery Delivery(string url, byte[] payload, params WebhookEndpointSecret[] secrets) => new()
+    {
+        Id = 1,
+        Attempts = 0,
+        MessageId = "msg_1",
+        EventType = "new-subscription",
+        Method = "POST",
+        Payload = payload,
+        EndpointId = "ep_1",
+        Url = url,
+        Secrets = secrets,
+    };
 }
 
 /// <summary>A sender and the services it came from, disposed together.</summary>
