@@ -63,9 +63,10 @@ internal sealed class TestProxy : IAsyncDisposable
                 _connections.Add(HandleAsync(client));
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException
+                                   || (e is InvalidOperationException && _stop.IsCancellationRequested))
         {
-            // Stopped.
+            // Stopped (an accept begun after the listener stopped says it is not listening).
         }
     }
 
